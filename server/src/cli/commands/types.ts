@@ -1,0 +1,19 @@
+/** What a CLI sub-command gets to talk to the world; tests pass their own. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Exit codes shared by every sub-command, as documented in README.md. */
+export const ExitCode = { ok: 0, findings: 1, usage: 2 } as const;
+
+export interface CliCommand {
+  name: string;
+  /** One line for `distroless --help`. */
+  summary: string;
+  usage: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
