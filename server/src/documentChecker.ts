@@ -1,0 +1,87 @@
+/**
+ * Debounced checking of open documents, and the last result per document version so
+ * that code actions reuse what diagnostics computed instead of linting again.
+ */
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { lint, LintResult } from './engine/lint';
+import { fixAll, FixAllResult } from './engine/fixAll';
+import type { LintOptions } from './engine/lint';
+import type { ServerSettings } from './settings';
+import { toDiagnostic } from './diagnostics';
+import { diskWorkspace } from './workspaceFiles';
+
+export interface CheckerHost {
+  settingsFor(uri: string): Promise<ServerSettings>;
+  workspaceFolderFor(uri: string): string | undefined;
+  validateSyntax(text: string): Diagnostic[];
+  publish(uri: string, version: number, diagnostics: Diagnostic[]): void;
+  log(message: string): void;
+}
+
+interface Cached {
+  version: number;
+  result: LintResult;
+}
+
+export class DocumentChecker {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(private readonly host: CheckerHost) {}
+
+  schedule(document: TextDocument, delay?: number): void {
+    const uri = document.uri;
+    clearTimeout(this.timers.get(uri));
+    void this.host.settingsFor(uri).then((settings) => {
+      clearTimeout(this.timers.get(uri));
+      this.timers.set(uri, setTimeout(() => {
+        this.timers.delete(uri);
+        void this.check(document);
+      }, delay ?? settings.diagnosticsDelay));
+    });
+  }
+
+  forget(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.cache.delete(uri);
+  }
+
+  async lintNow(document: TextDocument): Promise<LintResult> {
+    const cached = this.cache.get(document.uri);
+    if (cached && cached.version === document.version) return cached.result;
+    const result = lint(document.getText(), await this.options(document.uri));
+    this.cache.set(document.uri, { version: document.version, result });
+    return result;
+  }
+
+  async fixAllNow(document: TextDocument): Promise<FixAllResult> {
+    return fixAll(document.getText(), await this.options(document.uri));
+  }
+
+  private async options(uri: string): Promise<LintOptions> {
+    const settings = await this.host.settingsFor(uri);
+    const folder = this.host.workspaceFolderFor(uri);
+    return {
+      severities: settings.rules,
+      target: settings.target || undefined,
+      workspace: folder ? diskWorkspace(folder) : undefined,
+    };
+  }
+
+  private async check(document: TextDocument): Promise<void> {
+    const version = document.version;
+    try {
+      const settings = await this.host.settingsFor(document.uri);
+      const result = await this.lintNow(document);
+      for (const failure of result.failures) this.host.log(`rule ${failure.ruleId} failed on ${document.uri}: ${String(failure.error)}`);
+      const diagnostics = result.diagnoses.map(toDiagnostic);
+      if (settings.syntaxChecks) diagnostics.unshift(...this.host.validateSyntax(document.getText()));
+      this.host.publish(document.uri, version, diagnostics);
+    } catch (error) {
+      // A bug must cost the user diagnostics for this keystroke, never the server.
+      this.host.log(`checking ${document.uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Applies every preferred fix, a round at a time: fixes whose edits overlap are
+ * deferred to the next round (after re-linting), so two fixes never interleave
+ * into a broken file.
+ */
+import type { TextEdit } from 'vscode-languageserver-types';
+import { applyEdits, rangesOverlap } from './edits';
+import { lint, LintOptions } from './lint';
+import { parseDockerfile } from './model';
+import type { Diagnosis } from './types';
+
+export interface FixAllResult {
+  text: string;
+  /** The rule ids fixed, in order, one entry per applied fix. */
+  applied: string[];
+  /** What remains after fixing. */
+  remaining: Diagnosis[];
+}
+
+const MAX_ROUNDS = 10;
+
+/** The non-overlapping set of first-preferred fixes from one lint. */
+export function selectFixes(diagnoses: Diagnosis[]): { edits: TextEdit[]; ruleIds: string[] } {
+  const edits: TextEdit[] = [];
+  const ruleIds: string[] = [];
+  for (const d of diagnoses) {
+    const fix = d.fixes.find((f) => f.preferred) ?? d.fixes[0];
+    if (!fix || fix.edits.length === 0) continue;
+    if (fix.edits.some((e) => edits.some((taken) => rangesOverlap(e.range, taken.range)))) continue;
+    edits.push(...fix.edits);
+    ruleIds.push(d.ruleId);
+  }
+  return { edits, ruleIds };
+}
+
+export function fixAll(text: string, options: LintOptions = {}): FixAllResult {
+  let current = text;
+  const applied: string[] = [];
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const { diagnoses } = lint(current, options);
+    const { edits, ruleIds } = selectFixes(diagnoses);
+    if (edits.length === 0) return { text: current, applied, remaining: diagnoses };
+    const next = applyEdits(current, edits);
+    // A fix that leaves an unparseable file is dropped rather than handed to the user.
+    if (next === current || !parses(next)) return { text: current, applied, remaining: diagnoses };
+    current = next;
+    applied.push(...ruleIds);
+  }
+  return { text: current, applied, remaining: lint(current, options).diagnoses };
+}
+
+/** The parser is tolerant; a Dockerfile that lost its FROM is what "broken" means here. */
+export function parses(text: string): boolean {
+  try {
+    const dockerfile = parseDockerfile(text);
+    return dockerfile.getFROMs().length > 0 || text.trim() === '';
+  } catch {
+    return false;
+  }
+}

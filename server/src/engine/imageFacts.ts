@@ -1,0 +1,332 @@
+/**
+ * Facts about base images: the one table the rules and the converter read.
+ * Source: ../shared/spec/distroless-images.md (read from GoogleContainerTools/distroless
+ * on 2026-11-22). Nothing else in the engine may hard-code an image name.
+ */
+
+export type ImageFamily = 'distroless' | 'chainguard' | 'dotnet-chiseled' | 'scratch' | 'general' | 'unknown';
+export type Libc = 'glibc' | 'musl' | 'none' | 'unknown';
+export type Runtime = 'go' | 'node' | 'python' | 'java' | 'rust' | 'dotnet' | 'c' | 'none';
+
+export interface ImageUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+export interface ImageRef {
+  /** The reference as written after variable resolution. */
+  text: string;
+  /** Registry host, or undefined for Docker Hub. */
+  registry?: string;
+  /** Path without registry, e.g. `distroless/static-debian13` or `library/node` written as `node`. */
+  path: string;
+  tag?: string;
+  digest?: string;
+}
+
+export interface DistrolessInfo {
+  /** e.g. `static`, `nodejs22`, `python3`. */
+  name: string;
+  /** e.g. `debian13`; undefined when the name floats to the current release. */
+  distro?: string;
+  /** `latest`, `nonroot`, `debug` or `debug-nonroot` (architecture suffix removed). */
+  variant: 'latest' | 'nonroot' | 'debug' | 'debug-nonroot' | 'other';
+  archSuffix?: string;
+}
+
+export interface ImageInfo {
+  ref: ImageRef;
+  family: ImageFamily;
+  /** True when the image has no /bin/sh (non-debug distroless, scratch, Chainguard without -dev, chiseled). */
+  shellless: boolean;
+  /** True for images that only add a shell for debugging (distroless debug, Chainguard -dev). */
+  debug: boolean;
+  /** Undefined when the image's default user is not known. */
+  defaultUser?: ImageUser;
+  /** The image's ENTRYPOINT, when the rules need it (the interpreter of language images). */
+  entrypoint?: string[];
+  runtime: Runtime;
+  /** Major version (node) or major.minor (python) of the runtime the image carries, if known. */
+  runtimeVersion?: string;
+  libc: Libc;
+  distroless?: DistrolessInfo;
+  /** Static images: no libc at all (static, scratch). */
+  staticOnly: boolean;
+}
+
+export const ROOT: ImageUser = { name: 'root', uid: 0, gid: 0 };
+export const NONROOT: ImageUser = { name: 'nonroot', uid: 65532, gid: 65532 };
+export const NOBODY: ImageUser = { name: 'nobody', uid: 65534, gid: 65534 };
+export const DOTNET_APP: ImageUser = { name: 'app', uid: 1654, gid: 1654 };
+/** Names that resolve in every distroless image's /etc/passwd. */
+export const DISTROLESS_USERS: readonly ImageUser[] = [ROOT, NONROOT, NOBODY];
+
+export const DISTROLESS_REGISTRY_PREFIX = 'gcr.io/distroless/';
+export const CURRENT_DISTRO = 'debian13';
+
+interface DistrolessName {
+  name: string;
+  /** Which Debian releases the name is (or was) published for. */
+  distros: string[];
+  entrypoint: string[];
+  runtime: Runtime;
+  runtimeVersion?: string;
+  libc: Libc;
+  /** Which end-of-life row of the support table applies. */
+  support: 'base' | 'java' | 'nodejs' | 'python';
+  /** Set when the name is no longer published at all: its supported successor. */
+  successor?: string;
+}
+
+const DISTROLESS_NAMES: readonly DistrolessName[] = [
+  { name: 'static', distros: ['debian11', 'debian12', 'debian13'], entrypoint: [], runtime: 'none', libc: 'none', support: 'base' },
+  { name: 'base-nossl', distros: ['debian11', 'debian12', 'debian13'], entrypoint: [], runtime: 'none', libc: 'glibc', support: 'base' },
+  { name: 'base', distros: ['debian11', 'debian12', 'debian13'], entrypoint: [], runtime: 'none', libc: 'glibc', support: 'base' },
+  { name: 'cc', distros: ['debian11', 'debian12', 'debian13'], entrypoint: [], runtime: 'c', libc: 'glibc', support: 'base' },
+  { name: 'java-base', distros: ['debian12', 'debian13'], entrypoint: [], runtime: 'java', libc: 'glibc', support: 'java' },
+  { name: 'java11', distros: ['debian11', 'debian12'], entrypoint: ['/usr/bin/java', '-jar'], runtime: 'java', runtimeVersion: '11', libc: 'glibc', support: 'java', successor: 'java17' },
+  { name: 'java17', distros: ['debian11', 'debian12', 'debian13'], entrypoint: ['/usr/bin/java', '-jar'], runtime: 'java', runtimeVersion: '17', libc: 'glibc', support: 'java' },
+  { name: 'java21', distros: ['debian12', 'debian13'], entrypoint: ['/usr/bin/java', '-jar'], runtime: 'java', runtimeVersion: '21', libc: 'glibc', support: 'java' },
+  { name: 'java25', distros: ['debian13'], entrypoint: ['/usr/bin/java', '-jar'], runtime: 'java', runtimeVersion: '25', libc: 'glibc', support: 'java' },
+  { name: 'nodejs18', distros: ['debian11', 'debian12'], entrypoint: ['/nodejs/bin/node'], runtime: 'node', runtimeVersion: '18', libc: 'glibc', support: 'nodejs', successor: 'nodejs22' },
+  { name: 'nodejs20', distros: ['debian11', 'debian12'], entrypoint: ['/nodejs/bin/node'], runtime: 'node', runtimeVersion: '20', libc: 'glibc', support: 'nodejs', successor: 'nodejs22' },
+  { name: 'nodejs22', distros: ['debian12', 'debian13'], entrypoint: ['/nodejs/bin/node'], runtime: 'node', runtimeVersion: '22', libc: 'glibc', support: 'nodejs' },
+  { name: 'nodejs24', distros: ['debian12', 'debian13'], entrypoint: ['/nodejs/bin/node'], runtime: 'node', runtimeVersion: '24', libc: 'glibc', support: 'nodejs' },
+  { name: 'nodejs26', distros: ['debian13'], entrypoint: ['/nodejs/bin/node'], runtime: 'node', runtimeVersion: '26', libc: 'glibc', support: 'nodejs' },
+  { name: 'python3', distros: ['debian11', 'debian12', 'debian13'], entrypoint: ['/usr/bin/python3.13'], runtime: 'python', runtimeVersion: '3.13', libc: 'glibc', support: 'python' },
+];
+
+/** Python minor version shipped by python3-<distro>. */
+const DISTROLESS_PYTHON_BY_DISTRO: Record<string, string> = { debian11: '3.9', debian12: '3.11', debian13: '3.13' };
+
+/**
+ * End of life per support row and Debian release, as ISO dates (last day supported).
+ * Debian 13's end is "Debian 14 release + N": not yet known, so absent (supported).
+ */
+const END_OF_LIFE: Record<DistrolessName['support'], Record<string, string>> = {
+  base: { debian11: '2024-06-30', debian12: '2026-09-30' },
+  java: { debian11: '2024-06-30', debian12: '2026-01-31' },
+  nodejs: { debian11: '2024-06-30', debian12: '2026-01-31' },
+  python: { debian11: '2024-06-30', debian12: '2026-04-30' },
+};
+
+/** Node majors with a published distroless image today. */
+export const SUPPORTED_NODE_MAJORS = ['22', '24', '26'] as const;
+/** Java versions with a published distroless image today. */
+export const SUPPORTED_JAVA_VERSIONS = ['17', '21', '25'] as const;
+export const DISTROLESS_PYTHON_VERSION = '3.13';
+export const PYTHON_BUILDER_IMAGE = 'python:3.13-slim-trixie';
+
+const OS_IMAGES = new Set([
+  'debian', 'ubuntu', 'alpine', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'busybox',
+  'oraclelinux', 'archlinux', 'opensuse/leap', 'opensuse/tumbleweed',
+]);
+const TOOLCHAIN_IMAGES: Record<string, Runtime> = {
+  golang: 'go', node: 'node', python: 'python', openjdk: 'java', 'eclipse-temurin': 'java',
+  amazoncorretto: 'java', maven: 'java', gradle: 'java', rust: 'rust', gcc: 'c', 'ibm-semeru-runtimes': 'java',
+  'sapmachine': 'java', 'bellsoft/liberica-openjdk-debian': 'java', 'bellsoft/liberica-openjdk-alpine': 'java',
+};
+
+const CHAINGUARD_PREFIX = 'cgr.dev/chainguard/';
+const DOTNET_PREFIX = 'mcr.microsoft.com/dotnet/';
+
+export function parseImageRef(text: string): ImageRef {
+  let rest = text.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag: string | undefined;
+  const lastSlash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > lastSlash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  let registry: string | undefined;
+  const firstSlash = rest.indexOf('/');
+  if (firstSlash > 0) {
+    const head = rest.slice(0, firstSlash);
+    if (head.includes('.') || head.includes(':') || head === 'localhost') {
+      registry = head.toLowerCase();
+      rest = rest.slice(firstSlash + 1);
+    }
+  }
+  let path = rest.toLowerCase();
+  if ((registry === undefined || registry === 'docker.io' || registry === 'index.docker.io') && path.startsWith('library/')) {
+    path = path.slice('library/'.length);
+  }
+  if (registry === 'docker.io' || registry === 'index.docker.io') registry = undefined;
+  return { text, registry, path, tag, digest };
+}
+
+/** The reference without tag or digest, as written (registry kept). */
+export function imageName(ref: ImageRef): string {
+  return ref.registry ? `${ref.registry}/${ref.path}` : ref.path;
+}
+
+function parseDistrolessTag(tag: string | undefined): Pick<DistrolessInfo, 'variant' | 'archSuffix'> {
+  const t = tag ?? 'latest';
+  const m = /^(latest|nonroot|debug-nonroot|debug)(?:-(amd64|arm64|arm|s390x|ppc64le|riscv64))?$/.exec(t);
+  if (!m) return { variant: 'other' };
+  return { variant: m[1] as DistrolessInfo['variant'], archSuffix: m[2] };
+}
+
+function findDistrolessName(name: string): DistrolessName | undefined {
+  return DISTROLESS_NAMES.find((n) => n.name === name);
+}
+
+/** Classifies an image reference (already resolved through ARGs). Never throws. */
+export function classifyImage(text: string): ImageInfo {
+  const ref = parseImageRef(text);
+  const name = imageName(ref);
+  const tag = ref.tag ?? '';
+  const unknown: ImageInfo = { ref, family: 'unknown', shellless: false, debug: false, runtime: 'none', libc: 'unknown', staticOnly: false };
+
+  if (name === 'scratch') {
+    return { ref, family: 'scratch', shellless: true, debug: false, defaultUser: ROOT, runtime: 'none', libc: 'none', staticOnly: true };
+  }
+
+  if (name.startsWith(DISTROLESS_REGISTRY_PREFIX)) {
+    const full = name.slice(DISTROLESS_REGISTRY_PREFIX.length);
+    const m = /^(.+?)(?:-(debian\d+))?$/.exec(full);
+    const base = m ? findDistrolessName(m[1]) : undefined;
+    if (!m || !base) return { ...unknown, family: 'distroless', shellless: true, libc: 'glibc' };
+    const distro = m[2];
+    const { variant, archSuffix } = parseDistrolessTag(ref.tag);
+    const debug = variant === 'debug' || variant === 'debug-nonroot';
+    const runtimeVersion = base.runtime === 'python' ? DISTROLESS_PYTHON_BY_DISTRO[distro ?? CURRENT_DISTRO] : base.runtimeVersion;
+    return {
+      ref,
+      family: 'distroless',
+      shellless: !debug,
+      debug,
+      defaultUser: variant === 'nonroot' || variant === 'debug-nonroot' ? NONROOT : variant === 'other' ? undefined : ROOT,
+      entrypoint: base.runtime === 'python' ? [`/usr/bin/python${runtimeVersion}`] : base.entrypoint,
+      runtime: base.runtime,
+      runtimeVersion,
+      libc: base.libc,
+      distroless: { name: base.name, distro, variant, archSuffix },
+      staticOnly: base.name === 'static',
+    };
+  }
+
+  if (name.startsWith(CHAINGUARD_PREFIX)) {
+    const debug = /-dev$/.test(tag) || tag === 'latest-dev';
+    const cgName = name.slice(CHAINGUARD_PREFIX.length);
+    const runtime: Runtime = /^node/.test(cgName) ? 'node' : /^python/.test(cgName) ? 'python' : /^(jre|jdk)/.test(cgName) ? 'java' : 'none';
+    return { ref, family: 'chainguard', shellless: !debug, debug, defaultUser: NONROOT, runtime, libc: 'glibc', staticOnly: cgName === 'static' };
+  }
+
+  if (name.startsWith(DOTNET_PREFIX)) {
+    const product = name.slice(DOTNET_PREFIX.length);
+    if (/(^|-)chiseled(-extra)?$/.test(tag) || /-chiseled(-extra|-composite)?$/.test(tag)) {
+      return { ref, family: 'dotnet-chiseled', shellless: true, debug: false, defaultUser: DOTNET_APP, runtime: 'dotnet', libc: 'glibc', staticOnly: false };
+    }
+    if (['sdk', 'aspnet', 'runtime', 'runtime-deps'].includes(product)) {
+      return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'dotnet', libc: /alpine/.test(tag) ? 'musl' : 'glibc', staticOnly: false };
+    }
+    return unknown;
+  }
+
+  if (name.startsWith('registry.access.redhat.com/ubi') || name.startsWith('redhat/ubi')) {
+    return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: 'glibc', staticOnly: false };
+  }
+
+  // Official images on Docker Hub, or their mirrors, are matched by path only.
+  const officialPath = ref.registry === undefined || ref.registry === 'mirror.gcr.io' || ref.registry === 'public.ecr.aws' ? ref.path.replace(/^docker\/library\//, '') : undefined;
+  if (officialPath !== undefined) {
+    const musl = officialPath === 'alpine' || /alpine/.test(tag);
+    if (OS_IMAGES.has(officialPath)) {
+      return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: musl ? 'musl' : 'glibc', staticOnly: false };
+    }
+    const runtime = TOOLCHAIN_IMAGES[officialPath];
+    if (runtime) {
+      return {
+        ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime,
+        runtimeVersion: runtimeVersionFromTag(runtime, tag), libc: musl ? 'musl' : 'glibc', staticOnly: false,
+      };
+    }
+  }
+  return unknown;
+}
+
+function runtimeVersionFromTag(runtime: Runtime, tag: string): string | undefined {
+  if (runtime === 'node') return /^(\d+)/.exec(tag)?.[1];
+  if (runtime === 'python') return /^(\d+\.\d+)/.exec(tag)?.[1];
+  if (runtime === 'java') return /^(\d+)/.exec(tag)?.[1] ?? /(?:jdk|jre|java)-?(\d+)/.exec(tag)?.[1];
+  return undefined;
+}
+
+export interface EndOfLife {
+  /** Why it is past end of life, for the message. */
+  reason: string;
+  /** The supported replacement reference (same tag). */
+  replacement: string;
+}
+
+/**
+ * Whether a distroless image is past end of life or unpublished on `today`.
+ * Returns the `-debian13` successor keeping the tag and registry prefix.
+ */
+export function distrolessEndOfLife(info: ImageInfo, today: Date): EndOfLife | undefined {
+  const d = info.distroless;
+  if (!d || !d.distro) return undefined;
+  const entry = findDistrolessName(d.name);
+  if (!entry) return undefined;
+  const iso = today.toISOString().slice(0, 10);
+  const eol = END_OF_LIFE[entry.support][d.distro];
+  const unpublished = entry.successor !== undefined || !entry.distros.includes(d.distro);
+  const expired = eol !== undefined && iso > eol;
+  if (!unpublished && !expired) return undefined;
+  const successorName = entry.successor ?? d.name;
+  const replacement = `${DISTROLESS_REGISTRY_PREFIX}${successorName}-${CURRENT_DISTRO}`;
+  const reason = entry.successor
+    ? `${d.name} is no longer published (its Node/Java release is out of support)`
+    : eol
+      ? `the -${d.distro} images reached end of life on ${eol}`
+      : `${d.name} is not published for ${d.distro}`;
+  return { reason, replacement };
+}
+
+/** The distroless name a runtime should ship on, for messages and the converter. */
+export function suggestedDistrolessImage(runtime: Runtime, runtimeVersion?: string): string {
+  switch (runtime) {
+    case 'go':
+      return `${DISTROLESS_REGISTRY_PREFIX}static-${CURRENT_DISTRO}:nonroot`;
+    case 'node': {
+      const major = runtimeVersion && (SUPPORTED_NODE_MAJORS as readonly string[]).includes(runtimeVersion) ? runtimeVersion : '22';
+      return `${DISTROLESS_REGISTRY_PREFIX}nodejs${major}-${CURRENT_DISTRO}:nonroot`;
+    }
+    case 'python':
+      return `${DISTROLESS_REGISTRY_PREFIX}python3-${CURRENT_DISTRO}:nonroot`;
+    case 'java': {
+      const v = runtimeVersion && Number(runtimeVersion) >= 25 ? '25' : runtimeVersion && Number(runtimeVersion) <= 17 ? '17' : '21';
+      return `${DISTROLESS_REGISTRY_PREFIX}java${v}-${CURRENT_DISTRO}:nonroot`;
+    }
+    case 'rust':
+    case 'c':
+      return `${DISTROLESS_REGISTRY_PREFIX}cc-${CURRENT_DISTRO}:nonroot`;
+    case 'dotnet':
+      return 'mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled';
+    case 'none':
+      return `${DISTROLESS_REGISTRY_PREFIX}static-${CURRENT_DISTRO}:nonroot`;
+  }
+}
+
+/** Interpreter words that a language image's entrypoint already supplies. */
+export function interpreterWords(runtime: Runtime): RegExp | undefined {
+  switch (runtime) {
+    case 'node':
+      return /^(?:node|nodejs|\/nodejs\/bin\/node|\/usr\/(?:local\/)?bin\/node)$/;
+    case 'python':
+      return /^(?:python3?(?:\.\d+)?|\/usr\/(?:local\/)?bin\/python3?(?:\.\d+)?)$/;
+    case 'java':
+      return /^(?:java|\/usr\/bin\/java|\/opt\/java\/openjdk\/bin\/java)$/;
+    default:
+      return undefined;
+  }
+}

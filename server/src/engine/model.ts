@@ -1,0 +1,240 @@
+/**
+ * The parsed Dockerfile and its stage model: what every rule and the converter
+ * reason about. Built once per lint; pure (no I/O).
+ */
+import { DockerfileParser, Dockerfile, Instruction, From, Arg, Env, JSONInstruction } from 'dockerfile-ast';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Range } from 'vscode-languageserver-types';
+import { classifyImage, ImageInfo, ImageUser, ROOT, DISTROLESS_USERS } from './imageFacts';
+
+export interface ResolvedUser {
+  /** As written (or the base image's default user name). */
+  text: string;
+  /** Numeric uid when known. */
+  uid?: number;
+  /** Where the value comes from. */
+  source: 'base' | 'instruction' | 'unknown';
+  instruction?: Instruction;
+}
+
+export interface Stage {
+  index: number;
+  /** The `AS name`, lower-cased; undefined when unnamed. */
+  name?: string;
+  from: From;
+  /** Image text after ARG substitution; undefined when a variable has no default. */
+  resolvedImage?: string;
+  /** Set when FROM names an earlier stage. */
+  parent?: Stage;
+  /** The image at the root of the FROM chain (through parents). */
+  base: ImageInfo;
+  /** Instructions of this stage, FROM excluded. */
+  instructions: Instruction[];
+  /** The range from FROM to the end of the stage's last instruction. */
+  range: Range;
+  shellless: boolean;
+  user: ResolvedUser;
+  /** Last ENTRYPOINT in the stage or an ancestor stage. */
+  entrypoint?: Instruction;
+  /** Whether the stage (or an ancestor) overrides the base image's ENTRYPOINT. */
+  entrypointOverridden: boolean;
+  /** ENV names to values visible at the end of the stage (ancestors included). */
+  env: Map<string, string>;
+}
+
+export interface DockerfileModel {
+  text: string;
+  document: TextDocument;
+  dockerfile: Dockerfile;
+  /** ARGs before the first FROM, with their defaults. */
+  globalArgs: Map<string, string | undefined>;
+  stages: Stage[];
+  /** The stage that is shipped: the `--target` one when given and found, else the last. */
+  shipped?: Stage;
+}
+
+export interface ModelOptions {
+  /** Build target (stage name); the last stage ships when absent or unknown. */
+  target?: string;
+}
+
+export function parseDockerfile(text: string): Dockerfile {
+  return DockerfileParser.parse(text);
+}
+
+/** Substitutes `$VAR`, `${VAR}`, `${VAR:-default}` from `vars`; undefined when a variable has no value. */
+export function substituteVariables(text: string, vars: Map<string, string | undefined>): string | undefined {
+  let unresolved = false;
+  const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    const value = vars.get(name);
+    const isSet = value !== undefined && (op?.startsWith(':') ? value !== '' : true);
+    if (op?.endsWith('-')) return isSet ? (value as string) : (word ?? '');
+    if (op?.endsWith('+')) return isSet ? (word ?? '') : '';
+    if (value === undefined) {
+      unresolved = true;
+      return '';
+    }
+    return value;
+  });
+  return unresolved ? undefined : out;
+}
+
+function userFromText(text: string, base: ImageInfo): ResolvedUser['uid'] {
+  const user = text.split(':')[0].trim();
+  if (/^\d+$/.test(user)) return Number(user);
+  if (user === 'root') return 0;
+  if (base.family === 'distroless' || base.family === 'chainguard') {
+    return DISTROLESS_USERS.find((u) => u.name === user)?.uid;
+  }
+  if (base.defaultUser && base.defaultUser.name === user) return base.defaultUser.uid;
+  return undefined;
+}
+
+function defaultUser(base: ImageInfo): ResolvedUser {
+  const u: ImageUser | undefined = base.defaultUser;
+  if (!u) return { text: '', source: 'unknown' };
+  return { text: u.name, uid: u.uid, source: 'base' };
+}
+
+export function buildModel(text: string, options: ModelOptions = {}): DockerfileModel {
+  const dockerfile = parseDockerfile(text);
+  const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
+  const globalArgs = new Map<string, string | undefined>();
+  for (const arg of dockerfile.getInitialARGs()) collectArg(arg, globalArgs);
+
+  const froms = dockerfile.getFROMs();
+  const all = dockerfile.getInstructions();
+  const stages: Stage[] = [];
+  froms.forEach((from, index) => {
+    const startLine = from.getRange().start.line;
+    const endLine = index + 1 < froms.length ? froms[index + 1].getRange().start.line : Number.MAX_SAFE_INTEGER;
+    const instructions = all.filter((i) => i !== from && i.getRange().start.line > startLine && i.getRange().start.line < endLine);
+    const rawImage = from.getImage() ?? '';
+    const resolvedImage = substituteVariables(rawImage, globalArgs);
+    const lowered = resolvedImage?.toLowerCase();
+    const parent = lowered ? [...stages].reverse().find((s) => s.name !== undefined && s.name === lowered) : undefined;
+    const base = parent ? parent.base : classifyImage(resolvedImage ?? '');
+    const last = instructions.length > 0 ? instructions[instructions.length - 1] : from;
+    const stageName = from.getBuildStage()?.toLowerCase() ?? undefined;
+
+    const env = new Map<string, string>(parent ? parent.env : []);
+    const stageArgs = new Map<string, string | undefined>(globalArgs);
+    let user: ResolvedUser = parent ? parent.user : defaultUser(base);
+    let entrypoint = parent?.entrypoint;
+    let entrypointOverridden = parent?.entrypointOverridden ?? false;
+    for (const instruction of instructions) {
+      const keyword = instruction.getKeyword();
+      if (keyword === 'ENV') {
+        for (const p of (instruction as Env).getProperties()) {
+          const value = p.getValue();
+          if (value !== null) env.set(p.getName(), value);
+        }
+      } else if (keyword === 'ARG') {
+        collectArg(instruction as Arg, stageArgs);
+      } else if (keyword === 'USER') {
+        const args = instruction.getArgumentsContent() ?? '';
+        const vars = new Map<string, string | undefined>([...stageArgs, ...env]);
+        const resolved = substituteVariables(args.trim(), vars);
+        user = resolved === undefined
+          ? { text: args.trim(), source: 'unknown', instruction }
+          : { text: resolved, uid: userFromText(resolved, base), source: 'instruction', instruction };
+      } else if (keyword === 'ENTRYPOINT') {
+        entrypoint = instruction;
+        entrypointOverridden = true;
+      }
+    }
+    stages.push({
+      index,
+      name: stageName,
+      from,
+      resolvedImage,
+      parent,
+      base,
+      instructions,
+      range: { start: from.getRange().start, end: last.getRange().end },
+      shellless: base.shellless,
+      user,
+      entrypoint,
+      entrypointOverridden,
+      env,
+    });
+  });
+
+  const target = options.target?.toLowerCase();
+  const shipped = (target ? stages.find((s) => s.name === target) : undefined) ?? stages[stages.length - 1];
+  return { text, document, dockerfile, globalArgs, stages, shipped };
+}
+
+function collectArg(arg: Arg, into: Map<string, string | undefined>): void {
+  const property = arg.getProperty();
+  if (!property) return;
+  const value = property.getValue();
+  into.set(property.getName(), value === null ? into.get(property.getName()) : value);
+}
+
+/** True when the uid is known to be root. */
+export function isRootUser(user: ResolvedUser): boolean {
+  return user.uid === ROOT.uid;
+}
+
+/** The stage an instruction's `--from=` names, by name or index. */
+export function stageByReference(model: DockerfileModel, reference: string): Stage | undefined {
+  const ref = reference.toLowerCase();
+  if (/^\d+$/.test(ref)) return model.stages[Number(ref)];
+  return model.stages.find((s) => s.name === ref);
+}
+
+/** Stages whose files are copied into `stage` with COPY --from. */
+export function copySources(model: DockerfileModel, stage: Stage): Array<{ instruction: Instruction; from: Stage }> {
+  const out: Array<{ instruction: Instruction; from: Stage }> = [];
+  for (const instruction of stage.instructions) {
+    if (instruction.getKeyword() !== 'COPY') continue;
+    const flag = (instruction as unknown as { getFromFlag(): { getValue(): string | null } | null }).getFromFlag();
+    const value = flag?.getValue();
+    if (!value) continue;
+    const from = stageByReference(model, value);
+    if (from) out.push({ instruction, from });
+  }
+  return out;
+}
+
+/** Exec-form arguments of a CMD/ENTRYPOINT/RUN/HEALTHCHECK, or undefined when it is in shell form. */
+export function execFormArguments(instruction: Instruction): string[] | undefined {
+  const json = instruction as JSONInstruction;
+  if (typeof json.getOpeningBracket !== 'function') {
+    // HEALTHCHECK is not a JSONInstruction: parse its CMD arguments ourselves.
+    return parseJsonArray(healthcheckCommandText(instruction) ?? '');
+  }
+  if (!json.getOpeningBracket() || !json.getClosingBracket()) return undefined;
+  return parseJsonArray(instruction.getArgumentsContent() ?? '');
+}
+
+/** The text after `HEALTHCHECK [options] CMD`, or undefined for NONE / malformed. */
+export function healthcheckCommandText(instruction: Instruction): string | undefined {
+  const content = instruction.getArgumentsContent() ?? '';
+  const m = /^((?:\s*--\S+)*)\s*CMD\b\s*([\s\S]*)$/i.exec(content);
+  return m ? m[2] : undefined;
+}
+
+function parseJsonArray(text: string): string[] | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('[')) return undefined;
+  try {
+    // Continuation lines reach us with the backslash-newline already folded by the AST.
+    const value: unknown = JSON.parse(trimmed);
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Offset range → LSP range in this model's document. */
+export function rangeOf(model: DockerfileModel, start: number, end: number): Range {
+  return { start: model.document.positionAt(start), end: model.document.positionAt(end) };
+}
+
+export function offsetOf(model: DockerfileModel, position: Range['start']): number {
+  return model.document.offsetAt(position);
+}

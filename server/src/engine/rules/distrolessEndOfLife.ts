@@ -1,0 +1,29 @@
+import { distrolessEndOfLife as endOfLife, imageName, parseImageRef } from '../imageFacts';
+import type { Finding, Rule } from '../types';
+import { replaceImageEdit } from './util';
+
+/** A distroless image past its end of life, or no longer published. */
+export const distrolessEndOfLife: Rule = {
+  id: 'distroless-end-of-life',
+  defaultSeverity: 'warning',
+  summary: 'A distroless image past its end of life or no longer published.',
+  check({ model, today }) {
+    const findings: Finding[] = [];
+    for (const stage of model.stages) {
+      if (stage.parent) continue;
+      const eol = endOfLife(stage.base, today);
+      if (!eol) continue;
+      const edit = replaceImageEdit(model, stage, (text) => {
+        const ref = parseImageRef(text);
+        if (ref.digest || imageName(ref) !== imageName(stage.base.ref)) return undefined;
+        return `${eol.replacement}${ref.tag ? `:${ref.tag}` : ''}`;
+      });
+      findings.push({
+        range: stage.from.getImageRange() ?? stage.from.getRange(),
+        message: `${imageName(stage.base.ref)}: ${eol.reason}, so it gets no security fixes. Move to ${eol.replacement}.`,
+        fixes: edit ? [{ title: `Use ${eol.replacement}`, edits: [edit], preferred: true }] : [],
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * The contract between rules and everything that runs them (server, CLI, tests).
+ * Positions are LSP positions (0-based line and UTF-16 character).
+ */
+import type { Range, TextEdit } from 'vscode-languageserver-types';
+import type { DockerfileModel } from './model';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+/** Files beside the Dockerfile (package.json, go.mod, ...); paths are relative to the Dockerfile's folder. */
+export interface WorkspaceFiles {
+  readFile(relativePath: string): string | undefined;
+  /** Relative paths of files under the folder whose name matches, bounded in count. */
+  findFiles?(pattern: RegExp, limit: number): string[];
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Marks the fix the editor should prefer (shown first, used by fix-all). */
+  preferred?: boolean;
+}
+
+export interface Finding {
+  range: Range;
+  message: string;
+  fixes?: Fix[];
+}
+
+export interface RuleContext {
+  model: DockerfileModel;
+  /** The date end-of-life checks compare against. */
+  today: Date;
+  workspace?: WorkspaceFiles;
+}
+
+export interface Rule {
+  /** Stable kebab-case id, used in Diagnostic.code, settings and suppressions. */
+  id: string;
+  defaultSeverity: Severity;
+  /** One line: what the rule catches. */
+  summary: string;
+  check(context: RuleContext): Finding[];
+}
+
+export interface Diagnosis extends Finding {
+  ruleId: string;
+  severity: Severity;
+  fixes: Fix[];
+}

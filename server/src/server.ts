@@ -1,0 +1,212 @@
+/**
+ * The language server: wires LSP requests to dockerfile-language-service (editing
+ * features and syntax checks) and to the distroless engine (rules and fixes).
+ */
+import {
+  CodeAction, CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures,
+  TextDocuments, TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-language-service';
+import { DockerfileParser } from 'dockerfile-ast';
+import { URI } from './uri';
+import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from './settings';
+import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
+import { DocumentChecker } from './documentChecker';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const service = DockerfileLanguageServiceFactory.createLanguageService();
+service.setLogger({ log: (message) => connection.console.log(message) });
+
+let pullConfiguration = false;
+const settingsCache = new Map<string, Promise<ServerSettings>>();
+
+function settingsFor(uri: string): Promise<ServerSettings> {
+  if (!pullConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
+  let pending = settingsCache.get(uri);
+  if (!pending) {
+    pending = connection.workspace.getConfiguration({ scopeUri: uri, section: 'distroless' }).then(normalizeSettings, () => DEFAULT_SETTINGS);
+    settingsCache.set(uri, pending);
+  }
+  return pending;
+}
+
+const checker = new DocumentChecker({
+  settingsFor,
+  workspaceFolderFor: (uri) => URI.folderOf(uri),
+  validateSyntax: (text) => service.validate(text),
+  publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
+  log: (message) => connection.console.error(message),
+});
+
+connection.onInitialize((params) => {
+  const capabilities = params.capabilities;
+  pullConfiguration = capabilities.workspace?.configuration === true;
+  service.setCapabilities({
+    completion: capabilities.textDocument?.completion,
+    hover: capabilities.textDocument?.hover,
+    foldingRange: capabilities.textDocument?.foldingRange,
+  });
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: ['=', ' ', '$', '-'], resolveProvider: true },
+      hoverProvider: true,
+      signatureHelpProvider: { triggerCharacters: ['-', '[', ',', ' ', '='] },
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
+      documentOnTypeFormattingProvider: { firstTriggerCharacter: '\\', moreTriggerCharacter: ['`'] },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentHighlightProvider: true,
+      documentLinkProvider: { resolveProvider: true },
+      definitionProvider: true,
+      renameProvider: { prepareProvider: true },
+      semanticTokensProvider: {
+        full: true,
+        legend: {
+          tokenTypes: ['keyword', 'comment', 'parameter', 'property', 'namespace', 'class', 'macro', 'string', 'variable', 'operator', 'modifier'],
+          tokenModifiers: ['declaration', 'definition', 'deprecated'],
+        },
+      },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      executeCommandProvider: { commands: Object.values(CommandIds) },
+    },
+    serverInfo: { name: 'distroless-language-server' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'distroless' });
+});
+
+connection.onDidChangeConfiguration(() => {
+  settingsCache.clear();
+  for (const document of documents.all()) checker.schedule(document, 0);
+});
+
+documents.onDidOpen((e) => checker.schedule(e.document, 0));
+documents.onDidChangeContent((e) => checker.schedule(e.document));
+documents.onDidClose((e) => {
+  checker.forget(e.document.uri);
+  settingsCache.delete(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+function text(uri: string): string | undefined {
+  return documents.get(uri)?.getText();
+}
+
+connection.onCompletion(async (params) => {
+  const content = text(params.textDocument.uri);
+  if (content === undefined) return [];
+  const settings = await settingsFor(params.textDocument.uri);
+  // The service asks Docker Hub for tags when the cursor is on a FROM image's tag;
+  // the server makes no network calls unless the user turned that on.
+  if (!settings.imageTagCompletion && isInFromImageTag(content, params.position)) return [];
+  return service.computeCompletionItems(content, params.position);
+});
+connection.onCompletionResolve((item) => service.resolveCompletionItem(item));
+connection.onHover((params) => {
+  const content = text(params.textDocument.uri);
+  return content === undefined ? null : service.computeHover(content, params.position);
+});
+connection.onSignatureHelp((params) => {
+  const content = text(params.textDocument.uri);
+  return content === undefined ? null : service.computeSignatureHelp(content, params.position);
+});
+connection.onDocumentFormatting(async (params) => {
+  const content = text(params.textDocument.uri);
+  if (content === undefined) return [];
+  const settings = await settingsFor(params.textDocument.uri);
+  return service.format(content, { ...params.options, ...settings.formatter });
+});
+connection.onDocumentRangeFormatting(async (params) => {
+  const content = text(params.textDocument.uri);
+  if (content === undefined) return [];
+  const settings = await settingsFor(params.textDocument.uri);
+  return service.formatRange(content, params.range, { ...params.options, ...settings.formatter });
+});
+connection.onDocumentOnTypeFormatting(async (params) => {
+  const content = text(params.textDocument.uri);
+  if (content === undefined) return [];
+  const settings = await settingsFor(params.textDocument.uri);
+  return service.formatOnType(content, params.position, params.ch, { ...params.options, ...settings.formatter });
+});
+connection.onDocumentSymbol((params) => {
+  const content = text(params.textDocument.uri);
+  return content === undefined ? [] : service.computeSymbols(params.textDocument, content);
+});
+connection.onFoldingRanges((params) => {
+  const content = text(params.textDocument.uri);
+  return content === undefined ? [] : service.computeFoldingRanges(content);
+});
+connection.onDocumentHighlight((params) => {
+  const content = text(params.textDocument.uri);
+  return content === undefined ? [] : service.computeHighlightRanges(content, params.position);
+});
+connection.onDocumentLinks((params) => {
+  const content = text(params.textDocument.uri);
+  return content === undefined ? [] : service.computeLinks(content);
+});
+connection.onDocumentLinkResolve((link) => service.resolveLink(link));
+connection.onDefinition((params) => {
+  const content = text(params.textDocument.uri);
+  return content === undefined ? null : service.computeDefinition(params.textDocument, content, params.position);
+});
+connection.onPrepareRename((params) => {
+  const content = text(params.textDocument.uri);
+  return content === undefined ? null : service.prepareRename(content, params.position);
+});
+connection.onRenameRequest((params) => {
+  const content = text(params.textDocument.uri);
+  if (content === undefined) return null;
+  return { changes: { [params.textDocument.uri]: service.computeRename(params.textDocument, content, params.position, params.newName) } };
+});
+connection.languages.semanticTokens.on((params) => {
+  const content = text(params.textDocument.uri);
+  return content === undefined ? { data: [] } : service.computeSemanticTokens(content);
+});
+
+connection.onCodeAction(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return [];
+  const uri = document.uri;
+  const only = params.context.only;
+  const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+  const actions: CodeAction[] = [];
+  const result = await checker.lintNow(document);
+  if (wants(CodeActionKind.QuickFix)) {
+    actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics));
+    for (const command of service.computeCodeActions(params.textDocument, params.range, params.context)) {
+      actions.push({ title: command.title, kind: CodeActionKind.QuickFix, command });
+    }
+  }
+  if (wants(FIX_ALL_KIND)) {
+    const fixed = await checker.fixAllNow(document);
+    const edit = minimalEdit(document.getText(), fixed.text);
+    if (edit) actions.push({ title: 'Fix all distroless problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: [edit] } } });
+  }
+  return actions;
+});
+
+connection.onExecuteCommand(async (params) => {
+  const uri = params.arguments?.[0];
+  const content = typeof uri === 'string' ? text(uri) : undefined;
+  if (typeof uri !== 'string' || content === undefined) return;
+  const edits = service.computeCommandEdits(content, params.command, params.arguments ?? []);
+  if (edits.length > 0) await connection.workspace.applyEdit({ changes: { [uri]: edits } });
+});
+
+function isInFromImageTag(content: string, position: { line: number; character: number }): boolean {
+  const dockerfile = DockerfileParser.parse(content);
+  const inside = (r: { start: typeof position; end: typeof position } | null) =>
+    r !== null &&
+    (r.start.line < position.line || (r.start.line === position.line && r.start.character <= position.character)) &&
+    (r.end.line > position.line || (r.end.line === position.line && r.end.character >= position.character));
+  return dockerfile.getFROMs().some((from) => inside(from.getImageTagRange()) || (inside(from.getImageRange()) && (from.getImage() ?? '').includes(':')));
+}
+
+documents.listen(connection);
+connection.listen();
