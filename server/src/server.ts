@@ -12,6 +12,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
 import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from './settings';
 import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
+import { SOURCE } from './engine/docs';
 import { DocumentChecker } from './documentChecker';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -179,7 +180,10 @@ connection.onCodeAction(async (params) => {
   const result = await checker.lintNow(document);
   if (wants(CodeActionKind.QuickFix)) {
     actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics));
-    for (const command of service.computeCodeActions(params.textDocument, params.range, params.context)) {
+    // The service rewrites `code` of the diagnostics it is given (parseInt), so it gets
+    // copies of the syntax diagnostics only, never ours.
+    const syntaxDiagnostics = params.context.diagnostics.filter((d) => d.source !== SOURCE).map((d) => ({ ...d }));
+    for (const command of service.computeCodeActions(params.textDocument, params.range, { ...params.context, diagnostics: syntaxDiagnostics })) {
       actions.push({ title: command.title, kind: CodeActionKind.QuickFix, command });
     }
   }

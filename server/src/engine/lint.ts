@@ -50,7 +50,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     }
     for (const finding of findings) {
       if (isSuppressed(suppressions, rule.id, finding.range)) continue;
-      diagnoses.push({ ...finding, ruleId: rule.id, severity, fixes: finding.fixes ?? [] });
+      diagnoses.push({ ...finding, message: sentence(finding.message), ruleId: rule.id, severity, fixes: finding.fixes ?? [] });
     }
   }
 
@@ -76,4 +76,9 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 
   diagnoses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
   return { model, diagnoses, failures };
+}
+
+/** Rules build messages from parts; the first letter of what the user reads is upper case. */
+function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }

@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import type { CommandDefinition } from './types';
+
+/** The same edit as the `source.fixAll.distroless` code action, for the command palette. */
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('distroless');
+
+export const fixAllCommand: CommandDefinition = {
+  id: 'distroless.fixAll',
+  async run() {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'dockerfile') {
+      void vscode.window.showWarningMessage('Open a Dockerfile to fix its distroless problems.');
+      return;
+    }
+    const document = editor.document;
+    const whole = new vscode.Range(0, 0, document.lineCount, 0);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, whole, FIX_ALL_KIND.value);
+    const fix = actions?.find((a) => a.kind && FIX_ALL_KIND.contains(a.kind) && a.edit);
+    if (!fix?.edit) {
+      void vscode.window.showInformationMessage('No distroless problem in this Dockerfile has a safe automatic fix.');
+      return;
+    }
+    await vscode.workspace.applyEdit(fix.edit);
+  },
+};

@@ -1,0 +1,6 @@
+/** Every command the extension registers, one per file, listed once here. */
+import type { CommandDefinition } from './types';
+import { fixAllCommand } from './fixAll';
+import { restartServerCommand } from './restartServer';
+
+export const COMMANDS: readonly CommandDefinition[] = [fixAllCommand, restartServerCommand];

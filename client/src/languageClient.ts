@@ -1,0 +1,17 @@
+/** Starts the bundled language server over IPC for Dockerfiles. */
+import * as path from 'path';
+import type { ExtensionContext } from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+
+export function createLanguageClient(context: ExtensionContext): LanguageClient {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'dockerfile' }],
+    synchronize: { configurationSection: 'distroless' },
+  };
+  return new LanguageClient('distroless', 'Distroless Dockerfiles', serverOptions, clientOptions);
+}

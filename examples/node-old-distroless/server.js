@@ -1,0 +1,1 @@
+require('http').createServer((_req, res) => res.end('hello\n')).listen(8080);

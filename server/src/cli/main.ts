@@ -1,0 +1,38 @@
+/** `distroless <command>`: dispatch to the sub-command table. */
+import { COMMANDS } from './commands';
+import { CliIo, ExitCode } from './commands/types';
+import { version } from '../../../package.json';
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${version}\n`);
+    return ExitCode.ok;
+  }
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const width = Math.max(...COMMANDS.map((c) => c.name.length));
+    io.stdout.write(`Usage: distroless <command> [options]\n\nCommands:\n${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}\n\nRun 'distroless <command> --help' for a command's options.\n`);
+    return name ? ExitCode.ok : ExitCode.usage;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`distroless: unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}.\n`);
+    return ExitCode.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`${command.usage}\n`);
+    return ExitCode.ok;
+  }
+  return command.run(rest, io);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env })
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`distroless: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = ExitCode.usage;
+    });
+}
