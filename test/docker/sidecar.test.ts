@@ -110,6 +110,7 @@ describe('debug sidecar against a real engine', { concurrency: false }, () => {
     const target = await startTarget(engine.docker, { name: `${PREFIX}-tty` });
     const session = await engine.openSidecar({ target: `${PREFIX}-tty`, cols: 80, rows: 24 });
     const out = collect(session);
+    await waitFor('banner', async () => (out.stdout.includes('/proc/1/root') ? true : undefined));
     assert.match(out.stdout, /^Debug sidecar for distroless-sidecar-test-tty .*no shell: distroless/);
     assert.match(out.stdout, /as the target's user 65532:65532/);
     assert.match(out.stdout, /under \/proc\/1\/root/);
@@ -170,6 +171,7 @@ describe('debug sidecar against a real engine', { concurrency: false }, () => {
     await startTarget(engine.docker, { name: `${PREFIX}-denied` });
     const session = await engine.openSidecar({ target: `${PREFIX}-denied`, user: '1000:1000' });
     const out = collect(session);
+    await waitFor('banner', async () => (out.stdout.includes('Retry as root') ? true : undefined));
     assert.equal(session.fileAccess.readable, false);
     assert.ok(session.fileAccess.error instanceof FileAccessDeniedError);
     assert.equal(

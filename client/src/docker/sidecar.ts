@@ -257,6 +257,7 @@ class Session implements SidecarSession {
   private readonly listeners = new Set<(data: Buffer, stream: OutputStream) => void>();
   private pending: Array<[Buffer, OutputStream]> = [];
   private holding = true;
+  private flushQueued = false;
   private closing = false;
   private readonly abort = new AbortController();
 
@@ -294,24 +295,18 @@ class Session implements SidecarSession {
     // Off by default without a TTY: a one-shot command may be gone before the probe runs.
     if (this.opts.checkFileAccess ?? this.plan.tty) this.fileAccess = await this.probeFileAccess();
     this.banner = makeBanner(this.target, this.plan, this.fileAccess);
-    const pending = this.pending;
-    this.pending = [];
     if (this.opts.banner ?? this.plan.tty) {
       const text = this.plan.tty ? this.banner.replace(/\n/g, '\r\n') : this.banner;
-      pending.unshift([Buffer.from(text), this.plan.tty ? 'stdout' : 'stderr']);
+      this.pending.unshift([Buffer.from(text), this.plan.tty ? 'stdout' : 'stderr']);
     }
     this.holding = false;
-    for (const [chunk, which] of pending) this.emit(chunk, which);
+    this.scheduleFlush();
     return this;
   }
 
   onData(listener: (data: Buffer, stream: OutputStream) => void): Disposable {
     this.listeners.add(listener);
-    if (!this.holding && this.pending.length) {
-      const pending = this.pending;
-      this.pending = [];
-      for (const [chunk, which] of pending) listener(chunk, which);
-    }
+    this.scheduleFlush();
     return { dispose: () => this.listeners.delete(listener) };
   }
 
@@ -343,11 +338,29 @@ class Session implements SidecarSession {
   }
 
   private emit(chunk: Buffer, which: OutputStream): void {
-    if (this.holding || this.listeners.size === 0) {
+    // Queued output goes first, so nothing overtakes what was held back.
+    if (this.holding || this.listeners.size === 0 || this.pending.length) {
       this.pending.push([chunk, which]);
+      this.scheduleFlush();
       return;
     }
     for (const l of this.listeners) l(chunk, which);
+  }
+
+  /**
+   * Delivers held output on a microtask rather than inside onData, so a
+   * listener can dispose its own subscription from its first call.
+   */
+  private scheduleFlush(): void {
+    if (this.flushQueued || this.holding || this.listeners.size === 0 || this.pending.length === 0) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      while (this.pending.length && this.listeners.size) {
+        const [chunk, which] = this.pending.shift()!;
+        for (const l of [...this.listeners]) l(chunk, which);
+      }
+    });
   }
 
   /**
@@ -377,6 +390,7 @@ class Session implements SidecarSession {
     this.abort.abort();
     this.stream.destroy();
     this.holding = false;
+    this.scheduleFlush();
     const targetRunning = await this.docker
       .getContainer(this.target.id)
       .inspect()
