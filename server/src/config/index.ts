@@ -33,7 +33,7 @@ export interface LoadedConfig {
 
 /** A configuration file that cannot be used; the message names the file and what to change. */
 export class ConfigError extends Error {
-  constructor(readonly file: string, detail: string) {
+  constructor(readonly file: string, readonly detail: string) {
     super(`${file}: ${detail}`);
   }
 }
