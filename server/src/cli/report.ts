@@ -113,12 +113,16 @@ interface RuleDescriptor {
   defaultSeverity: Severity;
 }
 
-/** Every rule the engine can report, in documentation order, so ruleIndex is stable across runs. */
-function ruleDescriptors(): RuleDescriptor[] {
+/**
+ * The rules this run reported, in documentation order. Listing only those keeps the
+ * log small, as the ESLint and hadolint SARIF writers do; code scanning needs the
+ * descriptors of the rules its results name, not of every rule.
+ */
+function ruleDescriptors(reported: Set<string>): RuleDescriptor[] {
   return [
     ...RULES.map((r) => ({ id: r.id, summary: r.summary, defaultSeverity: r.defaultSeverity })),
     { id: INVALID_SUPPRESSION, summary: 'A distroless-ignore comment that silences nothing: no rule id, an unknown id, or not above an instruction.', defaultSeverity: 'warning' as Severity },
-  ];
+  ].filter((r) => reported.has(r.id));
 }
 
 function pascalCase(id: string): string {
@@ -141,7 +145,7 @@ function artifactLocation(report: Report, file: FileReport): { uri: string; uriB
 }
 
 function renderSarif(report: Report) {
-  const rules = ruleDescriptors();
+  const rules = ruleDescriptors(new Set(report.files.flatMap((f) => f.diagnoses.map((d) => d.ruleId))));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results = report.files.flatMap((file) => {
     const location = artifactLocation(report, file);
