@@ -156,11 +156,12 @@ export function readConfigFile(file: string): DistrolessConfig {
       throw new ConfigError(file, `not valid JSON (${(error as Error).message}). Fix the syntax.`);
     }
   } else {
-    const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (document.errors.length > 0) {
       const first = document.errors[0];
       const line = first.linePos?.[0].line;
-      throw new ConfigError(file, `not valid YAML${line ? ` at line ${line}` : ''} (${first.message.split('\n')[0]}). Fix the syntax.`);
+      const what = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new ConfigError(file, `not valid YAML${line ? ` at line ${line}` : ''} (${what}). Fix the syntax.`);
     }
     raw = document.toJS();
   }
