@@ -65,6 +65,20 @@ export const DISTROLESS_USERS: readonly ImageUser[] = [ROOT, NONROOT, NOBODY];
 export const DISTROLESS_REGISTRY_PREFIX = 'gcr.io/distroless/';
 export const CURRENT_DISTRO = 'debian13';
 
+/**
+ * A configured mirror of the distroless images (`registry.example.com/distroless/`),
+ * normalised to lower case with one trailing slash; undefined means gcr.io/distroless/.
+ */
+export function distrolessPrefix(registry?: string): string {
+  if (!registry) return DISTROLESS_REGISTRY_PREFIX;
+  return `${registry.trim().toLowerCase().replace(/\/+$/, '')}/`;
+}
+
+/** A distroless image name on the current Debian release, under the preferred registry. */
+export function distrolessImage(name: string, registry?: string): string {
+  return `${distrolessPrefix(registry)}${name}-${CURRENT_DISTRO}`;
+}
+
 interface DistrolessName {
   name: string;
   /** Which Debian releases the name is (or was) published for. */
@@ -179,8 +193,11 @@ function findDistrolessName(name: string): DistrolessName | undefined {
   return DISTROLESS_NAMES.find((n) => n.name === name);
 }
 
-/** Classifies an image reference (already resolved through ARGs). Never throws. */
-export function classifyImage(text: string): ImageInfo {
+/**
+ * Classifies an image reference (already resolved through ARGs). Never throws.
+ * Images under `registry` (a mirror of gcr.io/distroless) count as distroless too.
+ */
+export function classifyImage(text: string, registry?: string): ImageInfo {
   const ref = parseImageRef(text);
   const name = imageName(ref);
   const tag = ref.tag ?? '';
@@ -190,8 +207,9 @@ export function classifyImage(text: string): ImageInfo {
     return { ref, family: 'scratch', shellless: true, debug: false, defaultUser: ROOT, runtime: 'none', libc: 'none', staticOnly: true };
   }
 
-  if (name.startsWith(DISTROLESS_REGISTRY_PREFIX)) {
-    const full = name.slice(DISTROLESS_REGISTRY_PREFIX.length);
+  const distrolessAt = [DISTROLESS_REGISTRY_PREFIX, distrolessPrefix(registry)].find((prefix) => name.startsWith(prefix));
+  if (distrolessAt) {
+    const full = name.slice(distrolessAt.length);
     const m = /^(.+?)(?:-(debian\d+))?$/.exec(full);
     const base = m ? findDistrolessName(m[1]) : undefined;
     if (!m || !base) return { ...unknown, family: 'distroless', shellless: true, libc: 'glibc' };
@@ -270,9 +288,9 @@ export interface EndOfLife {
 
 /**
  * Whether a distroless image is past end of life or unpublished on `today`.
- * Returns the `-debian13` successor keeping the tag and registry prefix.
+ * Returns the `-debian13` successor under the preferred registry (the tag is the caller's).
  */
-export function distrolessEndOfLife(info: ImageInfo, today: Date): EndOfLife | undefined {
+export function distrolessEndOfLife(info: ImageInfo, today: Date, registry?: string): EndOfLife | undefined {
   const d = info.distroless;
   if (!d || !d.distro) return undefined;
   const entry = findDistrolessName(d.name);
@@ -283,7 +301,7 @@ export function distrolessEndOfLife(info: ImageInfo, today: Date): EndOfLife | u
   const expired = eol !== undefined && iso > eol;
   if (!unpublished && !expired) return undefined;
   const successorName = entry.successor ?? d.name;
-  const replacement = `${DISTROLESS_REGISTRY_PREFIX}${successorName}-${CURRENT_DISTRO}`;
+  const replacement = distrolessImage(successorName, registry);
   const reason = entry.successor
     ? `${d.name} is no longer published (its Node/Java release is out of support)`
     : eol
@@ -293,27 +311,28 @@ export function distrolessEndOfLife(info: ImageInfo, today: Date): EndOfLife | u
 }
 
 /** The distroless name a runtime should ship on, for messages and the converter. */
-export function suggestedDistrolessImage(runtime: Runtime, runtimeVersion?: string): string {
+export function suggestedDistrolessImage(runtime: Runtime, runtimeVersion?: string, registry?: string): string {
+  const prefix = distrolessPrefix(registry);
   switch (runtime) {
     case 'go':
-      return `${DISTROLESS_REGISTRY_PREFIX}static-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}static-${CURRENT_DISTRO}:nonroot`;
     case 'node': {
       const major = runtimeVersion && (SUPPORTED_NODE_MAJORS as readonly string[]).includes(runtimeVersion) ? runtimeVersion : '22';
-      return `${DISTROLESS_REGISTRY_PREFIX}nodejs${major}-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}nodejs${major}-${CURRENT_DISTRO}:nonroot`;
     }
     case 'python':
-      return `${DISTROLESS_REGISTRY_PREFIX}python3-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}python3-${CURRENT_DISTRO}:nonroot`;
     case 'java': {
       const v = runtimeVersion && Number(runtimeVersion) >= 25 ? '25' : runtimeVersion && Number(runtimeVersion) <= 17 ? '17' : '21';
-      return `${DISTROLESS_REGISTRY_PREFIX}java${v}-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}java${v}-${CURRENT_DISTRO}:nonroot`;
     }
     case 'rust':
     case 'c':
-      return `${DISTROLESS_REGISTRY_PREFIX}cc-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}cc-${CURRENT_DISTRO}:nonroot`;
     case 'dotnet':
       return 'mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled';
     case 'none':
-      return `${DISTROLESS_REGISTRY_PREFIX}static-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}static-${CURRENT_DISTRO}:nonroot`;
   }
 }
 

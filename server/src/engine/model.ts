@@ -56,6 +56,8 @@ export interface DockerfileModel {
 export interface ModelOptions {
   /** Build target (stage name); the last stage ships when absent or unknown. */
   target?: string;
+  /** Mirror prefix whose images classify as distroless (see imageFacts.classifyImage). */
+  distrolessRegistry?: string;
 }
 
 export function parseDockerfile(text: string): Dockerfile {
@@ -114,7 +116,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
     const resolvedImage = substituteVariables(rawImage, globalArgs);
     const lowered = resolvedImage?.toLowerCase();
     const parent = lowered ? [...stages].reverse().find((s) => s.name !== undefined && s.name === lowered) : undefined;
-    const base = parent ? parent.base : classifyImage(resolvedImage ?? '');
+    const base = parent ? parent.base : classifyImage(resolvedImage ?? '', options.distrolessRegistry);
     const last = instructions.length > 0 ? instructions[instructions.length - 1] : from;
     const stageName = from.getBuildStage()?.toLowerCase() ?? undefined;
 
