@@ -82,5 +82,6 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 
 /** Rules build messages from parts; the first letter of what the user reads is upper case. */
 function sentence(message: string): string {
-  return message.charAt(0).toUpperCase() + message.slice(1);
+  // Only a plain leading word: an image reference ("gcr.io/...") keeps its case.
+  return /^[a-z]+\s/.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message;
 }
