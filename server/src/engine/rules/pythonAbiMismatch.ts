@@ -27,7 +27,9 @@ export const pythonAbiMismatch: Rule = {
         if (!paths || !paths.sources.some((s) => PACKAGES_PATH.test(s) || installTargets(model, from).some((t) => s.replace(/\/+$/, '') === t))) continue;
         const root = stageChain(from).pop() as Stage;
         const fixes: Fix[] = [];
-        if (target.runtimeVersion === DISTROLESS_PYTHON_VERSION && !root.base.ref.digest) {
+        // A source path naming the old version (lib/python3.11/...) would not exist after the change.
+        const namesVersion = paths.sources.some((s) => /python\d+\.\d+/.test(s));
+        if (target.runtimeVersion === DISTROLESS_PYTHON_VERSION && !root.base.ref.digest && !namesVersion) {
           const edit = replaceImageEdit(model, root, (text) => (parseImageRef(text).digest || imageName(parseImageRef(text)) !== imageName(root.base.ref) ? undefined : PYTHON_BUILDER_IMAGE));
           if (edit) fixes.push({ title: `Build on ${PYTHON_BUILDER_IMAGE}`, edits: [edit], preferred: true });
         }
@@ -36,7 +38,7 @@ export const pythonAbiMismatch: Rule = {
           range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
           message: `These packages were installed with Python ${built.runtimeVersion} (${from.resolvedImage ?? 'the build stage'}) but ${stage.resolvedImage ?? 'the runtime image'} runs Python ${target.runtimeVersion}: ` +
             `compiled modules are built for one minor version (and a venv points at its interpreter), so imports fail at start. ` +
-            (target.runtimeVersion === DISTROLESS_PYTHON_VERSION ? `Build on ${PYTHON_BUILDER_IMAGE}.` : `Build on python:${target.runtimeVersion}-slim, or move the runtime to the current python3-debian13.`),
+            (target.runtimeVersion === DISTROLESS_PYTHON_VERSION ? `Build on ${PYTHON_BUILDER_IMAGE}${namesVersion ? ` and copy from its python${target.runtimeVersion} directory` : ''}.` : `Build on python:${target.runtimeVersion}-slim, or move the runtime to the current python3-debian13.`),
           fixes,
         });
       }

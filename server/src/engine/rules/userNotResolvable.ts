@@ -5,6 +5,7 @@ import type { Finding, Rule } from '../types';
 import { chainInstructions, copyPaths, simpleCommands, stageChain } from './commands';
 
 interface CreatedUser {
+  kind: 'user' | 'group';
   name: string;
   uid?: number;
   gid?: number;
@@ -75,12 +76,12 @@ const KNOWN: readonly ImageUser[] = DISTROLESS_USERS;
 /** `uid:gid` for the name, when both ids are known; undefined otherwise. */
 function numericUser(user: string, group: string | undefined, created: CreatedUser[]): string | undefined {
   const known = KNOWN.find((u) => u.name === user);
-  const made = created.find((c) => c.name === user);
+  const made = created.find((c) => c.kind === 'user' && c.name === user);
   const uid = /^\d+$/.test(user) ? Number(user) : known?.uid ?? made?.uid;
   let gid: number | undefined;
   if (group === undefined) gid = known?.gid ?? made?.gid;
   else if (/^\d+$/.test(group)) gid = Number(group);
-  else gid = KNOWN.find((u) => u.name === group)?.gid ?? created.find((c) => c.name === group)?.gid;
+  else gid = KNOWN.find((u) => u.name === group)?.gid ?? created.find((c) => c.kind === 'group' && c.name === group)?.gid;
   return uid !== undefined && gid !== undefined ? `${uid}:${gid}` : undefined;
 }
 
@@ -127,11 +128,11 @@ function createdUsers(model: DockerfileModel): CreatedUser[] {
           // `addgroup user group` adds a member to a group; it creates nothing.
           if (program === 'addgroup' && operands.length === 2) continue;
           if (numericGid !== undefined) groups.set(name, numericGid);
-          out.push({ name, gid: numericGid, stage });
+          out.push({ kind: 'group', name, gid: numericGid, stage });
           continue;
         }
         // Without a group option the tools make a same-named group whose gid is only known if a groupadd above gave it.
-        out.push({ name, uid, gid: gid !== undefined ? numericGid : groups.get(name), stage });
+        out.push({ kind: 'user', name, uid, gid: gid !== undefined ? numericGid : groups.get(name), stage });
       }
     }
   }
