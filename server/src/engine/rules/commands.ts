@@ -45,7 +45,19 @@ export interface SimpleCommand {
  * Quotes are removed from values but not interpreted further; good enough to find
  * program names and their arguments, not a shell.
  */
+const commandsCache = new WeakMap<Instruction, SimpleCommand[]>();
+
 export function simpleCommands(model: DockerfileModel, instruction: Instruction): SimpleCommand[] {
+  // Several rules read the same RUNs; instructions belong to one model, so caching by instruction is exact.
+  let cached = commandsCache.get(instruction);
+  if (!cached) {
+    cached = parseSimpleCommands(model, instruction);
+    commandsCache.set(instruction, cached);
+  }
+  return cached;
+}
+
+function parseSimpleCommands(model: DockerfileModel, instruction: Instruction): SimpleCommand[] {
   const exec = execFormArguments(instruction);
   const flat = flatten(model, instruction);
   if (exec) {
@@ -102,8 +114,19 @@ const INSTALL_VERBS: Record<string, string[]> = {
 const OPTIONS_WITH_VALUE = new Set(['-o', '-t', '-c', '--target-release', '--virtual', '--repository', '-X', '--root', '-p', '--arch',
   '--enablerepo', '--disablerepo', '--setopt', '--installroot', '--releasever']);
 
+const installsCache = new WeakMap<Instruction, PackageInstall[]>();
+
 export function packageInstalls(model: DockerfileModel, instruction: Instruction): PackageInstall[] {
   if (instruction.getKeyword() !== 'RUN') return [];
+  let cached = installsCache.get(instruction);
+  if (!cached) {
+    cached = findPackageInstalls(model, instruction);
+    installsCache.set(instruction, cached);
+  }
+  return cached;
+}
+
+function findPackageInstalls(model: DockerfileModel, instruction: Instruction): PackageInstall[] {
   const out: PackageInstall[] = [];
   for (const command of simpleCommands(model, instruction)) {
     const [first, ...rest] = command.words;
@@ -141,9 +164,16 @@ export function stageChain(stage: Stage): Stage[] {
   return out;
 }
 
+const chainCache = new WeakMap<Stage, Instruction[]>();
+
 /** Every instruction the stage inherits or has, in build order. */
 export function chainInstructions(stage: Stage): Instruction[] {
-  return stageChain(stage).reverse().flatMap((s) => s.instructions);
+  let cached = chainCache.get(stage);
+  if (!cached) {
+    cached = stageChain(stage).reverse().flatMap((s) => s.instructions);
+    chainCache.set(stage, cached);
+  }
+  return cached;
 }
 
 /** What `COPY --from=` should say to name a stage. */
@@ -204,8 +234,19 @@ export interface GoBuild {
   cgo?: string;
 }
 
+const goBuildsCache = new WeakMap<Stage, GoBuild[]>();
+
 /** Every `go build` / `go install` in the stage and the stages it is built on. */
 export function goBuilds(model: DockerfileModel, stage: Stage): GoBuild[] {
+  let cached = goBuildsCache.get(stage);
+  if (!cached) {
+    cached = findGoBuilds(model, stage);
+    goBuildsCache.set(stage, cached);
+  }
+  return cached;
+}
+
+function findGoBuilds(model: DockerfileModel, stage: Stage): GoBuild[] {
   const out: GoBuild[] = [];
   const chain = stageChain(stage).reverse();
   let cgoFromDockerfile: string | undefined;

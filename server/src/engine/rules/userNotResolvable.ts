@@ -21,15 +21,16 @@ export const userNotResolvable: Rule = {
   defaultSeverity: 'error',
   summary: "USER names a user the stage's image cannot resolve.",
   check({ model }) {
-    const created = createdUsers(model);
     const findings: Finding[] = [];
+    if (!model.stages.some((s) => s.instructions.some((i) => i.getKeyword() === 'USER'))) return findings;
+    const created = createdUsers(model);
     for (const stage of model.stages) {
       const family = stage.base.family;
       const chain = new Set(stageChain(stage));
+      const users = stage.instructions.filter((i) => i.getKeyword() === 'USER');
       // A copied-in /etc/passwd (the classic scratch pattern) brings its own names.
-      if (chainInstructions(stage).some(copiesPasswd)) continue;
-      for (const instruction of stage.instructions) {
-        if (instruction.getKeyword() !== 'USER') continue;
+      if (users.length === 0 || chainInstructions(stage).some(copiesPasswd)) continue;
+      for (const instruction of users) {
         const text = (instruction.getArgumentsContent() ?? '').trim();
         if (text.includes('$')) continue;
         const [user, group] = text.split(':');
