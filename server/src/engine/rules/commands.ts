@@ -17,6 +17,19 @@ export interface FlatInstruction {
  * The instruction's text with line continuations (and the comment lines Docker drops
  * inside them) replaced by spaces of the same length, so regex indexes stay document offsets.
  */
+const rawCache = new WeakMap<Instruction, string>();
+
+/** The instruction as written in the document; cheap pre-checks test this before any parsing. */
+export function rawText(model: DockerfileModel, instruction: Instruction): string {
+  let cached = rawCache.get(instruction);
+  if (cached === undefined) {
+    const r = instruction.getRange();
+    cached = model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end));
+    rawCache.set(instruction, cached);
+  }
+  return cached;
+}
+
 export function flatten(model: DockerfileModel, instruction: Instruction): FlatInstruction {
   const r = instruction.getRange();
   const offset = offsetOf(model, r.start);
@@ -66,9 +79,10 @@ function parseSimpleCommands(model: DockerfileModel, instruction: Instruction): 
     const end = offsetOf(model, r.end);
     return [{ words: exec.map((value) => ({ value, start, end })), assignments: [], exec: true }];
   }
-  // Skip the keyword and its flags: commands start after them.
-  const args = instruction.getArguments();
-  const from = args.length > 0 ? offsetOf(model, args[0].getRange().start) - flat.offset : flat.text.length;
+  // Skip the keyword and its flags: commands start after them. (Reading this from the
+  // text is much cheaper than the AST's getArguments, which re-tokenises each call.)
+  const head = /^\s*\S+(?:\s+--\S+)*\s*/.exec(flat.text);
+  const from = head ? head[0].length : flat.text.length;
   const body = flat.text.slice(from);
   const out: SimpleCommand[] = [];
   const segment = /[^;&|\n]+|&&|\|\||[;&|\n]/g;
@@ -116,8 +130,10 @@ const OPTIONS_WITH_VALUE = new Set(['-o', '-t', '-c', '--target-release', '--vir
 
 const installsCache = new WeakMap<Instruction, PackageInstall[]>();
 
+const MANAGER_WORD = /\b(?:apt-get|apt|aptitude|apk|yum|dnf|microdnf|tdnf|zypper)\b/;
+
 export function packageInstalls(model: DockerfileModel, instruction: Instruction): PackageInstall[] {
-  if (instruction.getKeyword() !== 'RUN') return [];
+  if (instruction.getKeyword() !== 'RUN' || !MANAGER_WORD.test(rawText(model, instruction))) return [];
   let cached = installsCache.get(instruction);
   if (!cached) {
     cached = findPackageInstalls(model, instruction);
@@ -254,11 +270,11 @@ function findGoBuilds(model: DockerfileModel, stage: Stage): GoBuild[] {
     for (const instruction of s.instructions) {
       const keyword = instruction.getKeyword();
       if (keyword === 'ENV' || keyword === 'ARG') {
-        const m = /\bCGO_ENABLED(?:=|\s+)["']?([01])\b/.exec(instruction.getArgumentsContent() ?? '');
+        const m = /\bCGO_ENABLED(?:=|\s+)["']?([01])\b/.exec(rawText(model, instruction));
         if (m) cgoFromDockerfile = m[1];
         continue;
       }
-      if (keyword !== 'RUN') continue;
+      if (keyword !== 'RUN' || !/\bgo\b/.test(rawText(model, instruction))) continue;
       let exported: string | undefined;
       for (const command of simpleCommands(model, instruction)) {
         const words = command.words.map((w) => w.value);

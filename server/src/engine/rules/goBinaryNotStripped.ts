@@ -1,6 +1,6 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Finding, Rule } from '../types';
-import { goBuilds, Word } from './commands';
+import { goBuilds, rawText, Word } from './commands';
 import { rangeOf } from '../model';
 
 /**
@@ -14,6 +14,7 @@ export const goBinaryNotStripped: Rule = {
   check({ model }) {
     const findings: Finding[] = [];
     for (const stage of model.stages) {
+      if (!stage.instructions.some((i) => i.getKeyword() === 'RUN' && /\bgo\s+build\b/.test(rawText(model, i)))) continue;
       // Builds of ancestors are reported on their own stage.
       for (const build of goBuilds(model, stage).filter((b) => b.stage === stage)) {
         const words = build.command.words;

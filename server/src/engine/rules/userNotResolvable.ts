@@ -2,7 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { DISTROLESS_USERS, ImageUser } from '../imageFacts';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Rule } from '../types';
-import { chainInstructions, copyPaths, simpleCommands, stageChain } from './commands';
+import { chainInstructions, copyPaths, rawText, simpleCommands, stageChain } from './commands';
 
 interface CreatedUser {
   kind: 'user' | 'group';
@@ -100,7 +100,7 @@ function createdUsers(model: DockerfileModel): CreatedUser[] {
   const groups = new Map<string, number>();
   for (const stage of model.stages) {
     for (const instruction of stage.instructions) {
-      if (instruction.getKeyword() !== 'RUN') continue;
+      if (instruction.getKeyword() !== 'RUN' || !/user|group/.test(rawText(model, instruction))) continue;
       for (const c of simpleCommands(model, instruction)) {
         const [program, ...args] = c.words.map((w) => w.value);
         const spec = OPTIONS[program];
