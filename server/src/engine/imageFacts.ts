@@ -53,6 +53,8 @@ export interface ImageInfo {
   distroless?: DistrolessInfo;
   /** Static images: no libc at all (static, scratch). */
   staticOnly: boolean;
+  /** True when the image is known to carry /etc/ssl/certs/ca-certificates.crt. */
+  caBundle?: boolean;
 }
 
 export const ROOT: ImageUser = { name: 'root', uid: 0, gid: 0 };
@@ -142,7 +144,28 @@ const TOOLCHAIN_IMAGES: Record<string, Runtime> = {
   'sapmachine': 'java', 'bellsoft/liberica-openjdk-debian': 'java', 'bellsoft/liberica-openjdk-alpine': 'java',
 };
 
+/**
+ * Toolchain images that install ca-certificates (golang and rust build on buildpack-deps
+ * or add the package on Alpine), so a build stage on them can hand the bundle to scratch.
+ */
+const CA_BUNDLE_TOOLCHAINS = new Set(['golang', 'rust']);
+
 const CHAINGUARD_PREFIX = 'cgr.dev/chainguard/';
+/** Chainguard images that are OS bases with a shell even without -dev. */
+const CHAINGUARD_WITH_SHELL = new Set(['wolfi-base', 'chainguard-base', 'busybox', 'bash', 'git']);
+
+/**
+ * Go releases from 1.20 on turn cgo off when no C compiler is installed, so a plain
+ * `go build` on an image without gcc (golang:alpine) already yields a static binary.
+ */
+export const GO_CGO_OFF_WITHOUT_CC_SINCE = '1.20';
+/** Packages that bring a C compiler into a build stage. */
+export const C_COMPILER_PACKAGES = new Set(['gcc', 'g++', 'clang', 'build-base', 'build-essential', 'musl-dev', 'alpine-sdk', 'gcc-c++']);
+
+/** The Python minor of the distroless python3 image for a Debian release. */
+export function distrolessPythonVersion(distro: string | undefined): string | undefined {
+  return DISTROLESS_PYTHON_BY_DISTRO[distro ?? CURRENT_DISTRO];
+}
 const DOTNET_PREFIX = 'mcr.microsoft.com/dotnet/';
 
 export function parseImageRef(text: string): ImageRef {
@@ -235,6 +258,9 @@ export function classifyImage(text: string, registry?: string): ImageInfo {
   if (name.startsWith(CHAINGUARD_PREFIX)) {
     const debug = /-dev$/.test(tag) || tag === 'latest-dev';
     const cgName = name.slice(CHAINGUARD_PREFIX.length);
+    if (CHAINGUARD_WITH_SHELL.has(cgName)) {
+      return { ref, family: 'chainguard', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: 'glibc', staticOnly: false };
+    }
     const runtime: Runtime = /^node/.test(cgName) ? 'node' : /^python/.test(cgName) ? 'python' : /^(jre|jdk)/.test(cgName) ? 'java' : 'none';
     return { ref, family: 'chainguard', shellless: !debug, debug, defaultUser: NONROOT, runtime, libc: 'glibc', staticOnly: cgName === 'static' };
   }
@@ -255,17 +281,18 @@ export function classifyImage(text: string, registry?: string): ImageInfo {
   }
 
   // Official images on Docker Hub, or their mirrors, are matched by path only.
-  const officialPath = ref.registry === undefined || ref.registry === 'mirror.gcr.io' || ref.registry === 'public.ecr.aws' ? ref.path.replace(/^docker\/library\//, '') : undefined;
+  const officialPath = ref.registry === undefined || ref.registry === 'mirror.gcr.io' || ref.registry === 'public.ecr.aws' ? ref.path.replace(/^(?:docker\/)?library\//, '') : undefined;
   if (officialPath !== undefined) {
     const musl = officialPath === 'alpine' || /alpine/.test(tag);
     if (OS_IMAGES.has(officialPath)) {
-      return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: musl ? 'musl' : 'glibc', staticOnly: false };
+      return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: musl ? 'musl' : 'glibc', staticOnly: false, caBundle: officialPath === 'alpine' };
     }
     const runtime = TOOLCHAIN_IMAGES[officialPath];
     if (runtime) {
       return {
         ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime,
         runtimeVersion: runtimeVersionFromTag(runtime, tag), libc: musl ? 'musl' : 'glibc', staticOnly: false,
+        caBundle: CA_BUNDLE_TOOLCHAINS.has(officialPath) || undefined,
       };
     }
   }
@@ -273,6 +300,7 @@ export function classifyImage(text: string, registry?: string): ImageInfo {
 }
 
 function runtimeVersionFromTag(runtime: Runtime, tag: string): string | undefined {
+  if (runtime === 'go') return /^(\d+\.\d+)/.exec(tag)?.[1];
   if (runtime === 'node') return /^(\d+)/.exec(tag)?.[1];
   if (runtime === 'python') return /^(\d+\.\d+)/.exec(tag)?.[1];
   if (runtime === 'java') return /^(\d+)/.exec(tag)?.[1] ?? /(?:jdk|jre|java)-?(\d+)/.exec(tag)?.[1];
