@@ -9,6 +9,7 @@ import { fixAll, FixAllResult } from './engine/fixAll';
 import type { LintOptions } from './engine/lint';
 import type { ServerSettings } from './settings';
 import { toDiagnostic } from './diagnostics';
+import { validateSyntax } from './engine/syntax';
 import { diskWorkspace } from './workspaceFiles';
 import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from './config';
 import { SOURCE } from './engine/docs';
@@ -19,7 +20,6 @@ export const INVALID_CONFIGURATION = 'invalid-configuration';
 export interface CheckerHost {
   settingsFor(uri: string): Promise<ServerSettings>;
   workspaceFolderFor(uri: string): string | undefined;
-  validateSyntax(text: string): Diagnostic[];
   publish(uri: string, version: number, diagnostics: Diagnostic[]): void;
   log(message: string): void;
 }
@@ -104,7 +104,7 @@ export class DocumentChecker {
       const result = await this.lintNow(document);
       for (const failure of result.failures) this.host.log(`rule ${failure.ruleId} failed on ${document.uri}: ${String(failure.error)}`);
       const diagnostics = result.diagnoses.map(toDiagnostic);
-      if (settings.syntaxChecks) diagnostics.unshift(...this.host.validateSyntax(document.getText()));
+      if (settings.syntaxChecks) diagnostics.unshift(...validateSyntax(result.model.text, result.model.dockerfile));
       // The file's problem is shown on every Dockerfile it governs: a log line would go
       // unseen while the user wonders why their severities are not applied.
       const { error } = this.configFor(this.host.workspaceFolderFor(document.uri));

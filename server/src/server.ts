@@ -36,7 +36,6 @@ function settingsFor(uri: string): Promise<ServerSettings> {
 const checker = new DocumentChecker({
   settingsFor,
   workspaceFolderFor: (uri) => URI.folderOf(uri),
-  validateSyntax: (text) => service.validate(text),
   publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
   log: (message) => connection.console.error(message),
 });

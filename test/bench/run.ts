@@ -3,8 +3,12 @@
  * same run, never absolute pass/fail thresholds.
  */
 import { benchSidecar } from './sidecar';
+import { benchLint } from './lint';
+import { benchCli } from './cli';
 
 const BENCHMARKS: Array<[string, () => Promise<void>]> = [
+  ['diagnostics: lint + syntax checks vs dockerfile-utils validate alone', benchLint],
+  ['CLI: the whole corpus in one process vs node -e 0', benchCli],
   ['debug sidecar: request to first shell byte vs bare docker run', benchSidecar],
 ];
 

@@ -100,7 +100,6 @@ function checkerFor(settings: ServerSettings, folder: string) {
   const checker = new DocumentChecker({
     settingsFor: async () => settings,
     workspaceFolderFor: () => folder,
-    validateSyntax: () => [],
     publish: (_uri, _version, diagnostics) => published.push(diagnostics),
     log: () => undefined,
   });

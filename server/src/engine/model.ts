@@ -60,29 +60,8 @@ export interface ModelOptions {
   distrolessRegistry?: string;
 }
 
-/**
- * The server runs dockerfile-utils' validate on the same text right after lint, and it
- * parses through DockerfileParser.parse again; parsing is about half of what lint
- * costs. So the parse made for the model is handed over: the next DockerfileParser.parse
- * of the identical text takes it, once. Both only read the tree. Only the most recent
- * parse is held, and a parse of any other text is untouched.
- */
-const parser = DockerfileParser as { parse(content: string): Dockerfile };
-const originalParse = parser.parse;
-let handOff: { text: string; dockerfile: Dockerfile } | undefined;
-parser.parse = (content: string): Dockerfile => {
-  if (handOff && handOff.text === content) {
-    const { dockerfile } = handOff;
-    handOff = undefined;
-    return dockerfile;
-  }
-  return originalParse(content);
-};
-
 export function parseDockerfile(text: string): Dockerfile {
-  const dockerfile = originalParse(text);
-  handOff = { text, dockerfile };
-  return dockerfile;
+  return DockerfileParser.parse(text);
 }
 
 /** Substitutes `$VAR`, `${VAR}`, `${VAR:-default}` from `vars`; undefined when a variable has no value. */
