@@ -272,7 +272,7 @@ export function classifyImage(text: string): ImageInfo {
   }
 
   // Official images on Docker Hub, or their mirrors, are matched by path only.
-  const officialPath = ref.registry === undefined || ref.registry === 'mirror.gcr.io' || ref.registry === 'public.ecr.aws' ? ref.path.replace(/^docker\/library\//, '') : undefined;
+  const officialPath = ref.registry === undefined || ref.registry === 'mirror.gcr.io' || ref.registry === 'public.ecr.aws' ? ref.path.replace(/^(?:docker\/)?library\//, '') : undefined;
   if (officialPath !== undefined) {
     const musl = officialPath === 'alpine' || /alpine/.test(tag);
     if (OS_IMAGES.has(officialPath)) {

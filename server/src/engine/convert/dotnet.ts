@@ -42,10 +42,12 @@ export const dotnetConverter: LanguageConverter = {
         }
       }
     }
-    const name = entry ? basename(entry).replace(/\.dll$/, '') : projectName(context);
+    const project = projectOf(context);
+    const name = entry ? basename(entry).replace(/\.dll$/, '') : project?.name;
     if (!name) return { refuse: 'the app is not started from a published .dll and no single *.csproj beside the Dockerfile names it: publish the app and start it with dotnet <app>.dll, then convert again' };
     if (!outDir) {
-      append.push(`RUN dotnet publish -c Release -o ${OUT}`);
+      // The project path assumes the build context is copied into WORKDIR, as `COPY . .` does.
+      append.push(`RUN dotnet publish ${project && project.path.includes('/') ? `${project.path} ` : ''}-c Release -o ${OUT}`);
       outDir = OUT;
     }
     const args = words.slice(frameworkDependent ? 2 : selfContained ? 1 : words.length);
@@ -62,9 +64,10 @@ export const dotnetConverter: LanguageConverter = {
   },
 };
 
-function projectName(context: LanguageContext): string | undefined {
+function projectOf(context: LanguageContext): { name: string; path: string } | undefined {
   const projects = context.workspace?.findFiles?.(/\.csproj$/, 2) ?? [];
   if (projects.length !== 1) return undefined;
+  const path = projects[0].replace(/\\/g, '/');
   const assembly = /<AssemblyName>\s*([^<\s]+)\s*<\/AssemblyName>/.exec(context.workspace?.readFile(projects[0]) ?? '')?.[1];
-  return assembly ?? basename(projects[0]).replace(/\.csproj$/, '');
+  return { name: assembly ?? basename(path).replace(/\.csproj$/, ''), path };
 }

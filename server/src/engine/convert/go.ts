@@ -42,17 +42,18 @@ export const goConverter: LanguageConverter = {
 
     const edits: TextEdit[] = [];
     const append: string[] = [];
+    let outputEdit: TextEdit | undefined;
     let artifact: string | undefined;
     let args: { entrypoint: string[]; cmd: string[] };
     if (goRun) {
       // `go run` compiles at every start; build once instead, with the same packages.
       const rest = start.slice(2);
-      const packages: string[] = [];
       let k = 0;
-      while (k < rest.length && (rest[k].startsWith('-') || packages.length === 0 || rest[k].endsWith('.go'))) {
-        if (!rest[k].startsWith('-')) packages.push(rest[k]);
-        k++;
-      }
+      // go run [build flags] <package | files.go...> [program arguments]
+      while (k < rest.length && rest[k].startsWith('-')) k++;
+      const packages: string[] = [];
+      if (k < rest.length && !rest[k].endsWith('.go')) packages.push(rest[k++]);
+      else while (k < rest.length && rest[k].endsWith('.go')) packages.push(rest[k++]);
       if (packages.length === 0) packages.push('.');
       append.push(`RUN ${cgo ? '' : 'CGO_ENABLED=0 '}go build -trimpath -ldflags="-s -w" -o ${OUT} ${packages.join(' ')}`);
       artifact = OUT;
@@ -70,13 +71,15 @@ export const goConverter: LanguageConverter = {
       }
       if (chosen.output === undefined) {
         if (chosen.install) return { refuse: 'the binary comes from go install without a known name: build it with go build -o <path> and start that path' };
-        edits.push(insertAt(model, chosen.afterVerb, ` -o ${OUT}`));
+        outputEdit = insertAt(model, chosen.afterVerb, ` -o ${OUT}`);
         chosen.output = OUT;
       }
       artifact = chosen.output;
       args = copied ? nativeStart(context, programWord ?? artifact) : nativeStart(context, '/app');
     }
     for (const b of builds) edits.push(...hardenBuild(context, b, cgo));
+    // Inserted at the same point as the flags, after them: `go build -trimpath -ldflags=... -o /out/app`.
+    if (outputEdit) edits.push(outputEdit);
 
     const runtimeImage = distrolessNativeImage(cgo ? 'glibc' : 'static');
     if (copied) {
