@@ -95,7 +95,9 @@ tar -C \$R -c ." >"$WORK/$name.tar"
 
 runtime static-debian13 '' '' ':'
 runtime nodejs22-debian13 'nodejs' '["/nodejs/bin/node"]' '
-mkdir -p $R/nodejs/bin && cp -L /usr/bin/node $R/nodejs/bin/node && libs /usr/bin/node'
+mkdir -p $R/nodejs/bin && cp -L /usr/bin/node $R/nodejs/bin/node && libs /usr/bin/node
+# Debian builds node with some builtins (cjs-module-lexer, undici, ...) loaded from /usr/share/nodejs.
+cp -rL /usr/share/nodejs $R/usr/share/'
 runtime python3-debian13 'python3.13' '["/usr/bin/python3.13"]' '
 copy /usr/bin/python3.13 && ln -s python3.13 $R/usr/bin/python3 && ln -s python3 $R/usr/bin/python
 cp -a /usr/lib/python3.13 $R/usr/lib/ && rm -rf $R/usr/lib/python3.13/test
