@@ -26,7 +26,13 @@ export const finalStageFullOs: Rule = {
       }
     }
     const image = stage.resolvedImage ?? stage.from.getImage() ?? 'this image';
-    const conversion = convert(model.text, { workspace, target: model.target });
+    let conversion: ReturnType<typeof convert>;
+    try {
+      conversion = convert(model.text, { workspace, target: model.target });
+    } catch (error) {
+      // A converter bug must not take the diagnostic down with it.
+      conversion = { ok: false, reason: `the converter failed (${String(error)})` };
+    }
     const target = conversion.ok ? conversion.runtimeImage : suggestedDistrolessImage(runtime, version);
     const fixes: Fix[] = [];
     if (conversion.ok && conversion.changed) {
