@@ -56,7 +56,8 @@ for (const file of files) {
           const fixed = applyEdits(file.text, fix.edits);
           assert.notEqual(fixed, file.text, `${rule.id} "${fix.title}" changes the file`);
           assert.deepEqual(newErrors(errorsBefore, syntaxErrors(fixed)), [], `${rule.id} "${fix.title}" adds no syntax error`);
-          assert.equal(fromCount(fixed), froms, `${rule.id} "${fix.title}" keeps every FROM`);
+          // The conversion adds a runtime stage; no fix may lose one.
+          assert.ok(fromCount(fixed) >= froms, `${rule.id} "${fix.title}" keeps every FROM`);
           // The same fix must not be offered again at the same place: applying twice changes nothing.
           const again = lint(fixed, { today: FACTS_DATE, rules: [rule] }).diagnoses
             .filter((d) => formatRange(d.range) === formatRange(finding.range) && d.fixes.some((f) => f.title === fix.title));

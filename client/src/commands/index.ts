@@ -2,5 +2,6 @@
 import type { CommandDefinition } from './types';
 import { fixAllCommand } from './fixAll';
 import { restartServerCommand } from './restartServer';
+import { convertToDistrolessCommand } from './convertToDistroless';
 
-export const COMMANDS: readonly CommandDefinition[] = [fixAllCommand, restartServerCommand];
+export const COMMANDS: readonly CommandDefinition[] = [fixAllCommand, convertToDistrolessCommand, restartServerCommand];

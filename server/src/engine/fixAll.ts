@@ -24,7 +24,8 @@ export function selectFixes(diagnoses: Diagnosis[]): { edits: TextEdit[]; ruleId
   const edits: TextEdit[] = [];
   const ruleIds: string[] = [];
   for (const d of diagnoses) {
-    const fix = d.fixes.find((f) => f.preferred) ?? d.fixes[0];
+    const candidates = d.fixes.filter((f) => f.fixAll !== false);
+    const fix = candidates.find((f) => f.preferred) ?? candidates[0];
     if (!fix || fix.edits.length === 0) continue;
     if (fix.edits.some((e) => edits.some((taken) => rangesOverlap(e.range, taken.range)))) continue;
     edits.push(...fix.edits);

@@ -133,6 +133,47 @@ export const SUPPORTED_NODE_MAJORS = ['22', '24', '26'] as const;
 export const SUPPORTED_JAVA_VERSIONS = ['17', '21', '25'] as const;
 export const DISTROLESS_PYTHON_VERSION = '3.13';
 export const PYTHON_BUILDER_IMAGE = 'python:3.13-slim-trixie';
+/** Node major for a build whose version is unknown (`node:lts`, `node:alpine`): the active LTS today. */
+export const NODE_DEFAULT_MAJOR = '24';
+/** .NET version for an SDK tag without one; .NET 10 is the LTS in support today (8 ends 2026-11-10). */
+export const DOTNET_DEFAULT_VERSION = '10.0';
+
+/**
+ * The supported Node major a build on `version` should move to: the same major when
+ * published, else the next published one (native modules are rebuilt for it), else the newest.
+ */
+export function supportedNodeMajor(version?: string): string {
+  const v = version !== undefined && /^\d+$/.test(version) ? Number(version) : undefined;
+  if (v === undefined) return NODE_DEFAULT_MAJOR;
+  return SUPPORTED_NODE_MAJORS.find((m) => Number(m) >= v) ?? SUPPORTED_NODE_MAJORS[SUPPORTED_NODE_MAJORS.length - 1];
+}
+
+/** The distroless Java a build for `version` runs on: the first published release not older than it. */
+export function supportedJavaVersion(version?: string): string {
+  const v = version !== undefined && /^\d+$/.test(version) ? Number(version) : undefined;
+  if (v === undefined) return '21';
+  return SUPPORTED_JAVA_VERSIONS.find((m) => Number(m) >= v) ?? SUPPORTED_JAVA_VERSIONS[SUPPORTED_JAVA_VERSIONS.length - 1];
+}
+
+/** Distroless images by what the artifact needs from the OS (no runtime of its own). */
+export function distrolessNativeImage(needs: 'static' | 'glibc' | 'libstdc++'): string {
+  const name = needs === 'static' ? 'static' : needs === 'glibc' ? 'base' : 'cc';
+  return `${DISTROLESS_REGISTRY_PREFIX}${name}-${CURRENT_DISTRO}:nonroot`;
+}
+
+/**
+ * The chiseled .NET image for a published app: `aspnet` (which includes the runtime)
+ * for framework-dependent apps, `runtime-deps` for self-contained ones.
+ */
+/** The first .NET release with Ubuntu 24.04 (noble) chiseled images. */
+export const DOTNET_FIRST_NOBLE_CHISELED = 8;
+
+/** The chiseled image for a .NET version, or undefined where none is published (before .NET 8). */
+export function dotnetChiseledImage(version: string | undefined, selfContained: boolean): string | undefined {
+  const v = version ?? DOTNET_DEFAULT_VERSION;
+  if (Number.parseFloat(v) < DOTNET_FIRST_NOBLE_CHISELED) return undefined;
+  return `${DOTNET_PREFIX}${selfContained ? 'runtime-deps' : 'aspnet'}:${v}-noble-chiseled`;
+}
 
 const OS_IMAGES = new Set([
   'debian', 'ubuntu', 'alpine', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'busybox',
@@ -271,7 +312,7 @@ export function classifyImage(text: string, registry?: string): ImageInfo {
       return { ref, family: 'dotnet-chiseled', shellless: true, debug: false, defaultUser: DOTNET_APP, runtime: 'dotnet', libc: 'glibc', staticOnly: false };
     }
     if (['sdk', 'aspnet', 'runtime', 'runtime-deps'].includes(product)) {
-      return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'dotnet', libc: /alpine/.test(tag) ? 'musl' : 'glibc', staticOnly: false };
+      return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'dotnet', runtimeVersion: runtimeVersionFromTag('dotnet', tag), libc: /alpine/.test(tag) ? 'musl' : 'glibc', staticOnly: false };
     }
     return unknown;
   }
@@ -291,7 +332,7 @@ export function classifyImage(text: string, registry?: string): ImageInfo {
     if (runtime) {
       return {
         ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime,
-        runtimeVersion: runtimeVersionFromTag(runtime, tag), libc: musl ? 'musl' : 'glibc', staticOnly: false,
+        runtimeVersion: runtimeVersionFromTag(runtime, tag, officialPath), libc: musl ? 'musl' : 'glibc', staticOnly: false,
         caBundle: CA_BUNDLE_TOOLCHAINS.has(officialPath) || undefined,
       };
     }
@@ -299,11 +340,16 @@ export function classifyImage(text: string, registry?: string): ImageInfo {
   return unknown;
 }
 
-function runtimeVersionFromTag(runtime: Runtime, tag: string): string | undefined {
+function runtimeVersionFromTag(runtime: Runtime, tag: string, path = ''): string | undefined {
   if (runtime === 'go') return /^(\d+\.\d+)/.exec(tag)?.[1];
   if (runtime === 'node') return /^(\d+)/.exec(tag)?.[1];
   if (runtime === 'python') return /^(\d+\.\d+)/.exec(tag)?.[1];
-  if (runtime === 'java') return /^(\d+)/.exec(tag)?.[1] ?? /(?:jdk|jre|java)-?(\d+)/.exec(tag)?.[1];
+  if (runtime === 'java') {
+    // maven/gradle tags lead with the tool's version (`3.9-eclipse-temurin-21`): the JDK is named later.
+    const named = /(?:temurin|jdk|jre|java|openjdk|corretto|semeru|sapmachine|liberica)-?(\d+)/.exec(tag)?.[1];
+    return path === 'maven' || path === 'gradle' ? named : /^(\d+)/.exec(tag)?.[1] ?? named;
+  }
+  if (runtime === 'dotnet') return /^(\d+\.\d+)/.exec(tag)?.[1];
   return undefined;
 }
 
@@ -344,21 +390,17 @@ export function suggestedDistrolessImage(runtime: Runtime, runtimeVersion?: stri
   switch (runtime) {
     case 'go':
       return `${prefix}static-${CURRENT_DISTRO}:nonroot`;
-    case 'node': {
-      const major = runtimeVersion && (SUPPORTED_NODE_MAJORS as readonly string[]).includes(runtimeVersion) ? runtimeVersion : '22';
-      return `${prefix}nodejs${major}-${CURRENT_DISTRO}:nonroot`;
-    }
+    case 'node':
+      return `${prefix}nodejs${supportedNodeMajor(runtimeVersion)}-${CURRENT_DISTRO}:nonroot`;
     case 'python':
       return `${prefix}python3-${CURRENT_DISTRO}:nonroot`;
-    case 'java': {
-      const v = runtimeVersion && Number(runtimeVersion) >= 25 ? '25' : runtimeVersion && Number(runtimeVersion) <= 17 ? '17' : '21';
-      return `${prefix}java${v}-${CURRENT_DISTRO}:nonroot`;
-    }
+    case 'java':
+      return `${prefix}java${supportedJavaVersion(runtimeVersion)}-${CURRENT_DISTRO}:nonroot`;
     case 'rust':
     case 'c':
       return `${prefix}cc-${CURRENT_DISTRO}:nonroot`;
     case 'dotnet':
-      return 'mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled';
+      return dotnetChiseledImage(runtimeVersion, false) ?? dotnetChiseledImage(undefined, false)!;
     case 'none':
       return `${prefix}static-${CURRENT_DISTRO}:nonroot`;
   }

@@ -51,6 +51,8 @@ export interface DockerfileModel {
   stages: Stage[];
   /** The stage that is shipped: the `--target` one when given and found, else the last. */
   shipped?: Stage;
+  /** The build target the model was built for, as given (the converter keeps it building). */
+  target?: string;
 }
 
 export interface ModelOptions {
@@ -173,7 +175,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
 
   const target = options.target?.toLowerCase();
   const shipped = (target ? stages.find((s) => s.name === target) : undefined) ?? stages[stages.length - 1];
-  return { text, document, dockerfile, globalArgs, stages, shipped };
+  return { text, document, dockerfile, globalArgs, stages, shipped, target: options.target };
 }
 
 function collectArg(arg: Arg, into: Map<string, string | undefined>): void {

@@ -20,6 +20,11 @@ export interface Fix {
   edits: TextEdit[];
   /** Marks the fix the editor should prefer (shown first, used by fix-all). */
   preferred?: boolean;
+  /**
+   * False keeps the fix out of fix-all (and so out of fix-on-save): for rewrites too
+   * large to apply without the user reading them, such as the whole-file conversion.
+   */
+  fixAll?: boolean;
 }
 
 export interface Finding {

@@ -1,6 +1,7 @@
+import { convert } from '../convert';
 import { suggestedDistrolessImage, Runtime } from '../imageFacts';
 import { copySources } from '../model';
-import type { Rule } from '../types';
+import type { Fix, Rule } from '../types';
 import { shippedDescription } from './util';
 
 /**
@@ -12,7 +13,7 @@ export const finalStageFullOs: Rule = {
   id: 'final-stage-full-os',
   defaultSeverity: 'warning',
   summary: 'The shipped stage runs on a general-purpose OS or toolchain image.',
-  check({ model, distrolessRegistry }) {
+  check({ model, workspace, distrolessRegistry }) {
     const stage = model.shipped;
     if (!stage || stage.base.family !== 'general') return [];
     let runtime: Runtime = stage.base.runtime;
@@ -24,14 +25,35 @@ export const finalStageFullOs: Rule = {
         version = source.from.base.runtimeVersion;
       }
     }
-    const target = suggestedDistrolessImage(runtime, version, distrolessRegistry);
     const image = stage.resolvedImage ?? stage.from.getImage() ?? 'this image';
+    let conversion: ReturnType<typeof convert>;
+    try {
+      conversion = convert(model.text, { workspace, target: model.target });
+    } catch (error) {
+      // A converter bug must not take the diagnostic down with it.
+      conversion = { ok: false, reason: `the converter failed (${String(error)})` };
+    }
+    const target = conversion.ok ? conversion.runtimeImage : suggestedDistrolessImage(runtime, version, distrolessRegistry);
+    const fixes: Fix[] = [];
+    if (conversion.ok && conversion.changed) {
+      // The whole document is replaced: the conversion touches the build stage too
+      // (compiler flags, builder tag). Kept out of fix-all: a rewrite this large is
+      // applied only when the user asks for it and can read it.
+      const end = model.document.positionAt(model.text.length);
+      fixes.push({
+        title: `Convert to a distroless multi-stage build (${conversion.runtimeImage})`,
+        edits: [{ range: { start: { line: 0, character: 0 }, end }, newText: conversion.text }],
+        fixAll: false,
+      });
+    }
     return [{
       range: stage.from.getImageRange() ?? stage.from.getRange(),
       message:
         `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: ` +
         `more to patch, more for an attacker to use, and a larger image. ` +
-        `Ship only the artifact on a distroless image such as ${target} in a multi-stage build.`,
+        `Ship only the artifact on a distroless image such as ${target} in a multi-stage build.` +
+        (conversion.ok ? '' : ` It cannot be converted automatically: ${conversion.reason}.`),
+      fixes,
     }];
   },
 };

@@ -1,0 +1,100 @@
+/**
+ * `distroless convert <Dockerfile>`: prints the converted Dockerfile, or replaces
+ * it with --write (the original kept as <file>.bak), or with --check only says
+ * whether a conversion is possible (exit 1 when it is, for CI gates).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { convert } from '../../engine/convert';
+import { diskWorkspace } from '../../workspaceFiles';
+import { ExitCode } from './types';
+import type { CliCommand, CliIo } from './types';
+
+const USAGE = `Usage: distroless convert [--write | --check] [--target <stage>] <Dockerfile>
+
+Converts a Dockerfile whose shipped stage runs on a general-purpose image into a
+multi-stage build that ships only the artifact on a distroless image.
+
+  (default)          print the converted Dockerfile to stdout
+  --write            replace the file, keeping the original as <Dockerfile>.bak
+  --check            print nothing; exit 1 when a conversion is possible, 0 when not
+  --target <stage>   the stage that ships (as docker build --target)
+
+Exit codes: 0 done (or nothing to convert), 1 a conversion is possible (--check)
+or the file cannot be converted (the reason is printed), 2 usage error.`;
+
+interface Args {
+  file?: string;
+  write: boolean;
+  check: boolean;
+  target?: string;
+}
+
+function parseArgs(argv: string[]): Args | string {
+  const args: Args = { write: false, check: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--write' || a === '-w') args.write = true;
+    else if (a === '--check') args.check = true;
+    else if (a === '--target') {
+      const value = argv[++i];
+      if (!value) return '--target needs a stage name';
+      args.target = value;
+    } else if (a.startsWith('--target=')) args.target = a.slice('--target='.length);
+    else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
+    else if (args.file) return 'give one Dockerfile';
+    else args.file = a;
+  }
+  if (!args.file) return 'give the Dockerfile to convert';
+  if (args.write && args.check) return '--write and --check exclude each other';
+  return args;
+}
+
+export const convertCommand: CliCommand = {
+  name: 'convert',
+  summary: 'Convert a Dockerfile to a multi-stage build that ships on a distroless image',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout.write(`${USAGE}\n`);
+      return ExitCode.ok;
+    }
+    const args = parseArgs(argv);
+    if (typeof args === 'string') {
+      io.stderr.write(`distroless convert: ${args}\n\n${USAGE}\n`);
+      return ExitCode.usage;
+    }
+    const file = path.resolve(io.cwd, args.file ?? '');
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      io.stderr.write(`distroless convert: cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      return ExitCode.usage;
+    }
+    const result = convert(text, { workspace: diskWorkspace(path.dirname(file)), target: args.target });
+    const shown = path.relative(io.cwd, file) || file;
+    if (!result.ok) {
+      io.stderr.write(`${shown}: cannot convert: ${result.reason}\n`);
+      // --check asks "is a conversion possible?": no is the passing answer.
+      return args.check ? ExitCode.ok : ExitCode.findings;
+    }
+    if (args.check) {
+      if (result.changed) io.stderr.write(`${shown}: can be converted to ${result.runtimeImage} (run distroless convert --write ${shown})\n`);
+      return result.changed ? ExitCode.findings : ExitCode.ok;
+    }
+    if (!args.write) {
+      io.stdout.write(result.text);
+      return ExitCode.ok;
+    }
+    if (!result.changed) {
+      io.stderr.write(`${shown}: already ships on ${result.runtimeImage}; nothing to convert\n`);
+      return ExitCode.ok;
+    }
+    fs.copyFileSync(file, `${file}.bak`);
+    fs.writeFileSync(file, result.text);
+    io.stderr.write(`${shown}: converted to a ${result.language} build on ${result.runtimeImage} (original kept as ${shown}.bak)\n`);
+    for (const d of result.dropped) io.stderr.write(`  not carried over: ${d}\n`);
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,241 @@
+/**
+ * Converts a Dockerfile whose shipped stage runs on a general-purpose image into a
+ * multi-stage build that ships only the artifact on a distroless image
+ * (../shared/spec/conversion.md). Pure: text and workspace files in, text out.
+ *
+ * Idempotence: a file whose shipped stage is already shell-less (distroless,
+ * chiseled, Chainguard, scratch) comes back `ok: true` with the same text and
+ * `changed: false`, so "convert twice" is a no-op rather than an error.
+ */
+import type { Instruction } from 'dockerfile-ast';
+import type { TextEdit } from 'vscode-languageserver-types';
+import { applyEdits } from '../edits';
+import { buildModel, DockerfileModel, Stage, offsetOf, rangeOf } from '../model';
+import { copiedFromFinder, copyFromFlag, copyPaths, foldContinuations, isShellScript, runSteps, stageChain, startCommand, execLine } from './common';
+import { detectLanguage, languageOfRuntime } from './detect';
+import { goConverter } from './go';
+import { nodeConverter } from './node';
+import { pythonConverter } from './python';
+import { javaConverter } from './java';
+import { rustConverter } from './rust';
+import { dotnetConverter } from './dotnet';
+import { ccConverter } from './cc';
+import type { ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
+
+export type { ConvertOptions, ConvertResult, Language } from './types';
+
+const CONVERTERS: Record<Language, LanguageConverter> = {
+  go: goConverter, node: nodeConverter, python: pythonConverter, java: javaConverter,
+  rust: rustConverter, dotnet: dotnetConverter, c: ccConverter,
+};
+
+const LANGUAGE_NAMES: Record<Language, string> = { go: 'Go', node: 'Node.js', python: 'Python', java: 'Java', rust: 'Rust', dotnet: '.NET', c: 'C/C++' };
+
+export function languageName(language: Language | 'none'): string {
+  return language === 'none' ? 'unknown' : LANGUAGE_NAMES[language];
+}
+
+/** Directories where a bare program name in CMD is usually installed. */
+const PATH_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/go/bin', '/usr/local/cargo/bin'];
+
+export function convert(text: string, options: ConvertOptions = {}): ConvertResult {
+  let model: DockerfileModel;
+  try {
+    model = buildModel(text, { target: options.target });
+  } catch (error) {
+    return { ok: false, reason: `the Dockerfile could not be parsed (${String(error)})` };
+  }
+  const stage = model.shipped;
+  if (!stage) return { ok: false, reason: 'the Dockerfile has no FROM instruction' };
+  const target = options.target?.toLowerCase();
+  if (target && stage.name !== target) return { ok: false, reason: `there is no stage named "${options.target}" to convert` };
+
+  const image = stage.resolvedImage ?? stage.from.getImage() ?? '';
+  if (stage.base.shellless) {
+    return { ok: true, text, changed: false, language: languageOfRuntime(stage.base.runtime) ?? 'none', runtimeImage: image, dropped: [] };
+  }
+  if (stage.resolvedImage === undefined) {
+    return { ok: false, reason: `the base image "${stage.from.getImage() ?? ''}" uses a build argument without a default, so it is unknown what it contains: give the ARG a default` };
+  }
+  if (stage.base.family !== 'general') {
+    const why = stage.base.debug
+      ? 'it is a debug variant of a minimal image: switch to the same tag without debug instead'
+      : 'it is not an image the converter knows (an OS or a language toolchain image); base the stage on one, or convert by hand';
+    return { ok: false, reason: `the shipped stage runs on ${image}, and ${why}` };
+  }
+
+  const chain = stageChain(stage);
+  const { runs, workdir } = runSteps(model, chain);
+  const start = startCommand(chain);
+  if ('refuse' in start) return { ok: false, reason: start.refuse };
+  if (start.words.length > 0 && isShellScript(start.words[0])) {
+    return { ok: false, reason: `the start command runs the shell script ${start.words[0]}, and the runtime image has no shell: do its work in the build stage or in the program, start the program directly, and convert again` };
+  }
+
+  const copiedFrom = copiedFromFinder(model, chain);
+  const program = start.words[0];
+  const programPaths = program === undefined ? [] : program.includes('/') || program.startsWith('.') ? [resolveAgainst(program, workdir)] : PATH_DIRS.map((d) => `${d}/${program}`);
+  const copied = programPaths.map((p) => copiedFrom(p)).find((c) => c !== undefined);
+  const artifactRuns = copied ? runSteps(model, stageChain(copied.stage)).runs : [];
+
+  const language = detectLanguage({ start: start.words, artifactStage: copied?.stage, chain, runs, artifactRuns, workspace: options.workspace });
+  if (!language) {
+    return { ok: false, reason: `the language of the app could not be determined from ${image}, the build commands or the files beside the Dockerfile: build it on a language image (golang, node, python, eclipse-temurin, rust, dotnet/sdk, gcc) or add its manifest (go.mod, package.json, requirements.txt, pom.xml, Cargo.toml, *.csproj)` };
+  }
+
+  const renameForTarget = target !== undefined && stage.name === target;
+  const buildName = renameForTarget ? uniqueName(model, `${target}-build`) : stage.name ?? uniqueName(model, 'build');
+  const context: LanguageContext = {
+    model, stage, chain, workspace: options.workspace, runs, workdir,
+    start: start.words, entrypointLength: start.entrypointLength, buildName, copiedFrom,
+  };
+  const plan = CONVERTERS[language].plan(context);
+  if ('refuse' in plan) return { ok: false, reason: plan.refuse };
+
+  const { text: converted, dropped } = assemble(context, plan, renameForTarget ? stage.name : undefined);
+  return { ok: true, text: converted, changed: converted !== text, language, runtimeImage: plan.runtimeImage, dropped };
+}
+
+function resolveAgainst(path: string, workdir: string): string {
+  const joined = path.startsWith('/') ? path : `${workdir.replace(/\/$/, '')}/${path}`;
+  const parts: string[] = [];
+  for (const p of joined.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') parts.pop();
+    else parts.push(p);
+  }
+  return `/${parts.join('/')}`;
+}
+
+function uniqueName(model: DockerfileModel, wanted: string): string {
+  let name = wanted;
+  for (let n = 2; model.stages.some((s) => s.name === name); n++) name = `${wanted}-${n}`;
+  return name;
+}
+
+const CARRIED = new Set(['ARG', 'ENV', 'LABEL', 'EXPOSE', 'VOLUME', 'STOPSIGNAL']);
+const PACKAGE_INSTALL = /^(?:apt-get|apt|aptitude)$|^(?:apk)$|^(?:yum|dnf|microdnf|zypper)$/;
+const USER_MANAGEMENT = /^(?:useradd|adduser|groupadd|addgroup|usermod)$/;
+
+/** One line for the comment: continuation lines folded, long lines shortened. */
+function oneLine(model: DockerfileModel, instruction: Instruction): string {
+  const r = instruction.getRange();
+  const raw = model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end));
+  const line = foldContinuations(raw).replace(/\s+/g, ' ').trim();
+  return line.length > 110 ? `${line.slice(0, 107)}...` : line;
+}
+
+/** Comment lines directly above an instruction (not parser directives, not suppressions). */
+function commentsAbove(model: DockerfileModel, instruction: Instruction): string[] {
+  const lines = model.text.split(/\r?\n/);
+  const out: string[] = [];
+  for (let l = instruction.getRange().start.line - 1; l >= 0; l--) {
+    const line = lines[l];
+    if (!/^\s*#/.test(line) || /^\s*#\s*(?:syntax|escape|check)\s*=/i.test(line) || /distroless-ignore/.test(line)) break;
+    out.unshift(line.trim());
+  }
+  return out;
+}
+
+function droppedReason(model: DockerfileModel, instruction: Instruction, replaced: boolean): boolean {
+  const keyword = instruction.getKeyword();
+  if (['USER', 'HEALTHCHECK', 'SHELL', 'ONBUILD'].includes(keyword)) return true;
+  if (keyword === 'RUN') {
+    if (replaced) return true;
+    const words = foldContinuations(instruction.getArgumentsContent() ?? '').split(/\s+/);
+    return words.some((w) => PACKAGE_INSTALL.test(w)) && words.some((w) => /^(?:install|add)$/.test(w)) || words.some((w) => USER_MANAGEMENT.test(w));
+  }
+  if ((keyword === 'COPY' || keyword === 'ADD') && replaced && !copyFromFlag(instruction)) {
+    const paths = copyPaths(instruction);
+    return paths !== undefined && paths.sources.some((s) => s === '.' || s === './');
+  }
+  void model;
+  return false;
+}
+
+/** A COPY kept in a replaced stage: a --chown by a name the distroless passwd lacks becomes numeric. */
+function keptCopy(model: DockerfileModel, instruction: Instruction): string {
+  const r = instruction.getRange();
+  const raw = model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end));
+  return raw.replace(/--chown=(\S+)/, (m, owner: string) => (/^(?:\d+|root|nonroot|nobody)(?::(?:\d+|root|nonroot|nobody))?$/.test(owner) ? m : '--chown=65532:65532'));
+}
+
+function assemble(context: LanguageContext, plan: Plan, runtimeName: string | undefined): { text: string; dropped: string[] } {
+  const { model, stage, chain } = context;
+  const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
+  const edits: TextEdit[] = [...(plan.edits ?? [])];
+  const replaced = plan.replaceShipped;
+  const sources = replaced ? [stage] : chain;
+
+  const dropped: string[] = [];
+  const body: string[] = [];
+  for (const s of sources) {
+    for (const instruction of s.instructions) {
+      const keyword = instruction.getKeyword();
+      if (droppedReason(model, instruction, replaced)) {
+        dropped.push(oneLine(model, instruction));
+        continue;
+      }
+      const keep = CARRIED.has(keyword) || (replaced && (keyword === 'COPY' || keyword === 'ADD' || keyword === 'WORKDIR' || keyword === 'MAINTAINER'));
+      if (!keep) continue;
+      body.push(...commentsAbove(model, instruction));
+      const r = instruction.getRange();
+      body.push(keyword === 'COPY' ? keptCopy(model, instruction) : model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end)).replace(/\r?\n/g, eol));
+    }
+  }
+  const workdir = plan.workdir ?? context.workdir;
+  if (!replaced && workdir !== '/') body.push(`WORKDIR ${workdir}`);
+  if (replaced && plan.workdir) body.push(`WORKDIR ${plan.workdir}`);
+  body.push(...plan.copies, ...(plan.env ?? []));
+  if (plan.entrypoint) body.push(execLine('ENTRYPOINT', plan.entrypoint));
+  if (plan.cmd && plan.cmd.length > 0) body.push(execLine('CMD', plan.cmd));
+
+  const header = ['# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).'];
+  if (dropped.length > 0) {
+    header.push(`# Not carried over from ${replaced ? 'the original stage' : `the build stage "${context.buildName}"`}, because they cannot run here or do not apply:`);
+    header.push(...dropped.map((d) => `#   ${d}`));
+  }
+  header.push(...(plan.notes ?? []).map((n) => `# ${n}`));
+  const from = `FROM ${plan.runtimeImage}${runtimeName ? ` AS ${runtimeName}` : replaced && stage.from.getBuildStage() ? ` AS ${stage.from.getBuildStage()}` : ''}`;
+  const runtimeText = [...header, from, ...body].join(eol);
+
+  const stageStart = offsetOf(model, stage.from.getRange().start);
+  const stageEnd = offsetOf(model, stage.range.end);
+  if (replaced) {
+    // Comments directly above the old FROM described the old stage; the header replaces them.
+    edits.push({ range: rangeOf(model, stageStart, stageEnd), newText: runtimeText });
+  } else {
+    edits.push(...buildStageNaming(model, stage, context.buildName, runtimeName));
+    const appended = (plan.append ?? []).map((line) => `${eol}${line}`).join('');
+    edits.push({ range: rangeOf(model, stageEnd, stageEnd), newText: `${appended}${eol}${eol}${runtimeText}` });
+  }
+  return { text: applyEdits(model.text, edits), dropped };
+}
+
+/**
+ * Names the build stage: `AS build` when unnamed; when a target named the shipped
+ * stage, the runtime stage takes that name (so `--target` builds it) and references
+ * from later stages follow the build stage under its new name.
+ */
+function buildStageNaming(model: DockerfileModel, stage: Stage, buildName: string, runtimeName: string | undefined): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const nameRange = stage.from.getBuildStageRange();
+  if (!nameRange) {
+    const end = stage.from.getImageRange()?.end ?? stage.from.getRange().end;
+    edits.push({ range: { start: end, end }, newText: ` AS ${buildName}` });
+    return edits;
+  }
+  if (!runtimeName) return edits;
+  edits.push({ range: nameRange, newText: buildName });
+  for (const later of model.stages.slice(stage.index + 1)) {
+    const imageRange = later.from.getImageRange();
+    if (imageRange && later.from.getImage()?.toLowerCase() === runtimeName) edits.push({ range: imageRange, newText: buildName });
+    for (const i of later.instructions) {
+      if (i.getKeyword() !== 'COPY') continue;
+      const flag = (i as unknown as { getFromFlag(): { getValue(): string | null; getValueRange(): TextEdit['range'] | null } | null }).getFromFlag();
+      const range = flag?.getValueRange();
+      if (flag && range && flag.getValue()?.toLowerCase() === runtimeName) edits.push({ range, newText: buildName });
+    }
+  }
+  return edits;
+}

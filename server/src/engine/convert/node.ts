@@ -1,0 +1,111 @@
+/**
+ * Node.js: the build stage keeps the user's install and build, moves to the node
+ * major the distroless runtime carries (native modules are compiled for it), and
+ * prunes devDependencies; the app directory ships on nodejs<M>-debian13, whose
+ * ENTRYPOINT is node, so CMD holds the script.
+ */
+import { DISTROLESS_REGISTRY_PREFIX, CURRENT_DISTRO, supportedNodeMajor } from '../imageFacts';
+import { appOwnedByUser, builderImageEdit, readJson, resolvePath, simpleCommands, splitTag, usesApk, writableDirectories } from './common';
+import type { LanguageContext, LanguageConverter, PlanResult } from './types';
+
+const NODE = /^(?:node|nodejs|\/usr\/(?:local\/)?bin\/node)$/;
+const PACKAGE_RUNNERS = /^(?:npm|yarn|pnpm)$/;
+
+export const nodeConverter: LanguageConverter = {
+  language: 'node',
+  plan(context): PlanResult {
+    const root = context.chain[0];
+    if (root.base.runtime !== 'node') {
+      return { refuse: `the build installs Node.js on ${root.resolvedImage ?? 'its base image'} rather than using the node image, so native modules may not match the distroless runtime: base the build on node:${supportedNodeMajor(undefined)} and convert again` };
+    }
+    const major = supportedNodeMajor(root.base.runtimeVersion);
+    const alpine = root.base.libc === 'musl';
+    if (alpine && usesApk(context.runs)) {
+      return { refuse: `the build runs apk on an Alpine node image, but the distroless runtime needs node_modules built on Debian (node:${major}): replace apk add with apt-get install and convert again` };
+    }
+
+    const script = nodeArguments(context);
+    if ('refuse' in script) return script;
+
+    const appDir = context.workdir !== '/' ? context.workdir : absoluteDir(script.args.find((a) => !a.startsWith('-')));
+    if (!appDir) return { refuse: 'the app has no WORKDIR and its script path is relative, so the directory to ship is unknown: set WORKDIR to the app directory and convert again' };
+
+    const edits = [];
+    const tagEdit = builderImageEdit(context.model, context.chain, (text) => {
+      const { name, tag } = splitTag(text);
+      const current = tag ? /^(\d+)/.exec(tag)?.[1] : undefined;
+      if (current === major && !alpine && !text.includes('@')) return undefined;
+      // Keep a Debian variant suffix (-slim, -bookworm); drop alpine, whose musl builds do not run on glibc.
+      const variant = tag && !alpine ? /^\d+(?:\.\d+)*(-(?:slim|bookworm|bookworm-slim|trixie|trixie-slim|bullseye|bullseye-slim))$/.exec(tag)?.[1] ?? '' : '';
+      return `${name}:${major}${variant}`;
+    });
+    const currentMajor = root.base.runtimeVersion;
+    if (!tagEdit && (currentMajor !== major || alpine)) {
+      return { refuse: `the build stage's node image cannot be changed by one edit (its reference mixes variables and text), and it must be node:${major} to match the runtime: set it and convert again` };
+    }
+    if (tagEdit) edits.push(tagEdit);
+
+    const append: string[] = [];
+    const notes: string[] = [];
+    const installs = context.runs.flatMap((r) => r.commands).filter((c) => PACKAGE_RUNNERS.test(c[0]) && (c[1] === undefined || /^(?:install|i|ci|add)$/.test(c[1])));
+    const production = context.stage.env.get('NODE_ENV') === 'production';
+    const npmInstallsDev = installs.some((c) => c[0] === 'npm' && !c.some((w) => /^--(?:omit=dev|production|only=prod(?:uction)?)$/.test(w)));
+    if (npmInstallsDev && !production) append.push('RUN npm prune --omit=dev');
+    if (installs.some((c) => c[0] !== 'npm') && !production) notes.push(`devDependencies installed by ${installs.find((c) => c[0] !== 'npm')?.[0]} ship too: install with --production in the build stage to leave them out.`);
+
+    const chown = appOwnedByUser(context.chain, context.runs) ? '--chown=65532:65532 ' : '';
+    const copies = [`COPY --from=${context.buildName} ${chown}${appDir} ${appDir}`];
+    for (const dir of writableDirectories(context.runs, appDir)) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
+    return {
+      runtimeImage: `${DISTROLESS_REGISTRY_PREFIX}nodejs${major}-${CURRENT_DISTRO}:nonroot`,
+      replaceShipped: false,
+      copies,
+      workdir: appDir,
+      cmd: script.args,
+      edits,
+      append,
+      notes,
+    };
+  },
+};
+
+function absoluteDir(path: string | undefined): string | undefined {
+  if (!path || !path.startsWith('/')) return undefined;
+  const dir = path.slice(0, path.lastIndexOf('/'));
+  return dir === '' ? undefined : dir;
+}
+
+/** The arguments node gets (the image's ENTRYPOINT is node): from CMD, or from the package.json script npm runs. */
+function nodeArguments(context: LanguageContext): { args: string[] } | { refuse: string } {
+  const words = context.start;
+  if (words.length === 0) {
+    const main = readJson(context, 'package.json')?.main;
+    if (typeof main === 'string') return { args: [main] };
+    return { refuse: 'there is no start command (CMD or ENTRYPOINT) and no package.json "main" beside the Dockerfile, so the script to run is unknown' };
+  }
+  if (NODE.test(words[0])) {
+    if (words.length < 2) return { refuse: 'the start command runs node without a script' };
+    return { args: words.slice(1) };
+  }
+  if (PACKAGE_RUNNERS.test(words[0])) {
+    const name = words[1] === 'run' || words[1] === 'run-script' ? words[2] : words[1];
+    const extra = words.slice(words[1] === 'run' || words[1] === 'run-script' ? 3 : 2).filter((w) => w !== '--');
+    const pkg = readJson(context, 'package.json');
+    const scripts = pkg?.scripts as Record<string, unknown> | undefined;
+    const script = name ? scripts?.[name] : undefined;
+    if (typeof script !== 'string') {
+      return { refuse: `the start command is "${words.join(' ')}", and the runtime image has no ${words[0]}; the "${name ?? 'start'}" script of a package.json beside the Dockerfile would say which file node runs, but ${pkg ? 'it has no such script' : 'there is none'}: start the app with node <script> and convert again` };
+    }
+    const command = simpleCommands(script);
+    if (command.length !== 1 || !NODE.test(command[0][0]) || /[&|;<>$`]/.test(script)) {
+      return { refuse: `the "${name}" script of package.json is "${script}", not a plain node <file> command, so it needs ${words[0]} or a shell: start the app with node <script> and convert again` };
+    }
+    return { args: [...command[0].slice(1), ...extra] };
+  }
+  // Tools installed as dependencies are node scripts under node_modules/.bin, which node can run directly.
+  const pkg = readJson(context, 'package.json');
+  const deps = pkg?.dependencies as Record<string, unknown> | undefined;
+  if (!words[0].includes('/') && deps && words[0] in deps) return { args: [`node_modules/.bin/${words[0]}`, ...words.slice(1)] };
+  if (/\.(?:c|m)?js$/.test(words[0])) return { args: [resolvePath(words[0], context.workdir), ...words.slice(1)] };
+  return { refuse: `the start command runs ${words[0]}, which the Node.js runtime image does not have: start the app with node <script> and convert again` };
+}

@@ -1,0 +1,54 @@
+/**
+ * Rust: `cargo build --release`, the binary alone on cc-debian13 (libgcc for
+ * unwinding), or on static-debian13 for a musl target, which links statically.
+ */
+import type { TextEdit } from 'vscode-languageserver-types';
+import { distrolessNativeImage } from '../imageFacts';
+import { basename, commandEnd, flagValue, insertAt, nativeStart, rawInstruction, resolvePath, runSteps, simpleCommands, stageChain } from './common';
+import type { LanguageConverter, PlanResult } from './types';
+
+export const rustConverter: LanguageConverter = {
+  language: 'rust',
+  plan(context): PlanResult {
+    const program = context.start[0];
+    const programPath = program && (program.includes('/') || program.startsWith('.')) ? resolvePath(program, context.workdir) : undefined;
+    const copied = program ? (programPath ? [programPath] : ['/usr/local/bin', '/usr/bin', '/usr/local/cargo/bin'].map((d) => `${d}/${program}`)).map((p) => context.copiedFrom(p)).find((c) => c) : undefined;
+    const chain = copied ? stageChain(copied.stage) : context.chain;
+    const runs = copied ? runSteps(context.model, chain).runs : context.runs;
+    const edits: TextEdit[] = [];
+    const candidates: Array<{ path: string; musl: boolean }> = [];
+    const packageName = /\[package\][^[]*?\bname\s*=\s*"([^"]+)"/.exec(context.workspace?.readFile('Cargo.toml') ?? '')?.[1];
+    const binName = /\[\[bin\]\][^[]*?\bname\s*=\s*"([^"]+)"/.exec(context.workspace?.readFile('Cargo.toml') ?? '')?.[1];
+    for (const run of runs) {
+      const { start, text: raw } = rawInstruction(context.model, run.instruction);
+      for (const m of raw.matchAll(/\bcargo\s+(build|install)\b/g)) {
+        const at = m.index ?? 0;
+        const words = simpleCommands(raw.slice(at, commandEnd(raw, at)))[0] ?? [];
+        const target = flagValue(words, ['--target']);
+        const musl = target?.includes('musl') === true || chain[0].base.libc === 'musl';
+        const name = flagValue(words, ['--bin']) ?? (program ? basename(program) : binName ?? packageName);
+        if (!name) continue;
+        if (m[1] === 'build') {
+          const release = words.includes('--release') || flagValue(words, ['--profile']) === 'release';
+          if (!release) edits.push(insertAt(context.model, start + at + m[0].length, ' --release'));
+          const targetDir = run.stage.env.get('CARGO_TARGET_DIR') ?? `${run.workdir.replace(/\/$/, '')}/target`;
+          candidates.push({ path: `${resolvePath(targetDir, run.workdir)}/${target ? `${target}/` : ''}release/${name}`, musl });
+        } else {
+          const root = flagValue(words, ['--root']) ?? run.stage.env.get('CARGO_HOME') ?? '/usr/local/cargo';
+          candidates.push({ path: `${resolvePath(root, run.workdir)}/bin/${name}`, musl });
+        }
+      }
+    }
+    const wanted = copied?.source ?? programPath;
+    const chosen = candidates.find((c) => c.path === wanted) ?? candidates.find((c) => program !== undefined && basename(c.path) === basename(program)) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    if (!chosen) {
+      return { refuse: candidates.length === 0 ? 'no cargo build or cargo install runs in the build with a known binary name (Cargo.toml beside the Dockerfile or --bin), so there is no binary to ship' : `several cargo builds run and none visibly produces ${program ?? 'the program'}: start the binary by its path and convert again` };
+    }
+    const runtimeImage = distrolessNativeImage(chosen.musl ? 'static' : 'libstdc++');
+    if (copied && !context.stage.parent) {
+      const start = nativeStart(context, program ?? chosen.path);
+      return { runtimeImage, replaceShipped: true, copies: [], edits, ...start };
+    }
+    return { runtimeImage, replaceShipped: false, copies: [`COPY --from=${context.buildName} ${chosen.path} /app`], edits, ...nativeStart(context, '/app') };
+  },
+};

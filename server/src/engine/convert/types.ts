@@ -1,0 +1,99 @@
+/** The contract between the conversion pipeline (index.ts) and each language. */
+import type { Instruction } from 'dockerfile-ast';
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { DockerfileModel, Stage } from '../model';
+import type { WorkspaceFiles } from '../types';
+
+export type Language = 'go' | 'node' | 'python' | 'java' | 'rust' | 'dotnet' | 'c';
+
+export type ConvertResult =
+  | {
+      ok: true;
+      /** The converted Dockerfile; equal to the input when it already ships on a shell-less image. */
+      text: string;
+      /** False when the input already shipped on a shell-less image and was returned unchanged. */
+      changed: boolean;
+      /** The language of the app, or 'none' for an unchanged file whose language was not needed. */
+      language: Language | 'none';
+      /** The image the shipped stage runs on after conversion. */
+      runtimeImage: string;
+      /** The instructions that do not reach the runtime image, as listed in the comment above it. */
+      dropped: string[];
+    }
+  | { ok: false; reason: string };
+
+export interface ConvertOptions {
+  workspace?: WorkspaceFiles;
+  /** The build target (stage name) that ships; the last stage when absent. */
+  target?: string;
+}
+
+/** A RUN step split into simple commands, with the WORKDIR it runs in. */
+export interface RunStep {
+  instruction: Instruction;
+  stage: Stage;
+  /** The instruction's text with line continuations folded. */
+  text: string;
+  commands: string[][];
+  workdir: string;
+}
+
+/** Where a file of the shipped stage came from, when another stage's COPY put it there. */
+export interface CopiedFile {
+  stage: Stage;
+  /** Absolute path in `stage`. */
+  source: string;
+  instruction: Instruction;
+}
+
+export interface LanguageContext {
+  model: DockerfileModel;
+  /** The shipped stage. */
+  stage: Stage;
+  /** The shipped stage and the stages it is built FROM, root first. */
+  chain: Stage[];
+  workspace?: WorkspaceFiles;
+  /** RUN steps of the chain, in order. */
+  runs: RunStep[];
+  /** WORKDIR at the end of the shipped stage (absolute, `/` when never set). */
+  workdir: string;
+  /** The start command as words (ENTRYPOINT words then CMD words); empty when there is none. */
+  start: string[];
+  /** How many leading words of `start` came from ENTRYPOINT. */
+  entrypointLength: number;
+  /** The name the build stage will have in the output. */
+  buildName: string;
+  /** Which stage (other than the shipped one) put `absolutePath` into the shipped stage, if any. */
+  copiedFrom(absolutePath: string): CopiedFile | undefined;
+}
+
+export interface Plan {
+  runtimeImage: string;
+  /**
+   * True: the shipped stage only assembles files copied from other stages, so it is
+   * replaced by the runtime stage (its COPY lines kept). False: it becomes the build
+   * stage and the runtime stage follows it.
+   */
+  replaceShipped: boolean;
+  /** COPY lines of the runtime stage (mode replaceShipped=false), after carried instructions. */
+  copies: string[];
+  /** ENV lines the runtime needs (PYTHONPATH, JAVA_TOOL_OPTIONS). */
+  env?: string[];
+  /** WORKDIR of the runtime stage; the build's WORKDIR when absent. */
+  workdir?: string;
+  entrypoint?: string[];
+  cmd?: string[];
+  /** Edits to the original text inside build stages (compiler flags, builder tag). */
+  edits?: TextEdit[];
+  /** Instructions added at the end of the build stage. */
+  append?: string[];
+  /** Notes for the comment, besides the dropped instructions. */
+  notes?: string[];
+}
+
+export type PlanResult = Plan | { refuse: string };
+
+export interface LanguageConverter {
+  language: Language;
+  plan(context: LanguageContext): PlanResult;
+}
