@@ -64,6 +64,11 @@ fi
 # code-server's postinstall runs npm again inside lib/vscode and builds native
 # modules there; npm 11 blocks dependency install scripts unless allowed, and
 # the nested npm only sees the allowance through the environment.
+# node-gyp downloads Node's headers unless told where they are; Debian's nodejs
+# ships them, and there is no internet to download from.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_version.h ]; then
+  export npm_config_nodedir=/usr
+fi
 (
   cd "$tools_dir"
   npm_config_yes=true npm_config_unsafe_perm=true npm_config_dangerously_allow_all_scripts=true \

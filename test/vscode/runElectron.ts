@@ -18,7 +18,7 @@ async function main(): Promise<number> {
       // engines.vscode is ^1.100.0; VSCODE_VERSION=stable (or another) tries a newer one.
       version: process.env.VSCODE_VERSION ?? '1.100.3',
       extensionDevelopmentPath: REPO_ROOT,
-      extensionTestsPath: path.join(SUITE_DIR, 'index'),
+      extensionTestsPath: SUITE_DIR,
       extensionTestsEnv: { DISTROLESS_TEST_RESULTS: resultsFile },
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
     });

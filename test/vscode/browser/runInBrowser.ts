@@ -131,19 +131,21 @@ async function runJourneys(browser: Browser, server: RunningServer, tally: Tally
     recordConsole(page, path.join(RESULTS_DIR, `journey-${journey.name}-console.log`));
     page.setDefaultTimeout(30_000);
     let step = 0;
+    const started = Date.now();
     const screenshot = async (label: string): Promise<string> => {
       step++;
       const file = path.join(RESULTS_DIR, `journey-${journey.name}-${String(step).padStart(2, '0')}-${label}.png`);
       await page.screenshot({ path: file });
+      console.log(`       ${path.relative(REPO_ROOT, file)} at ${Date.now() - started} ms`);
       return file;
     };
-    const started = Date.now();
     const limit = timeout<void>(JOURNEY_TIMEOUT_MS, `journey ${journey.name}`);
     try {
       await Promise.race([
         (async () => {
           await page.goto(workbenchUrl(server, workspace, [['extensionDevelopmentPath', REPO_ROOT]]));
           await waitForWorkbench(page);
+          console.log(`       workbench ready at ${Date.now() - started} ms`);
           await journey.run({ page, workspace, screenshot });
         })(),
         limit.promise,

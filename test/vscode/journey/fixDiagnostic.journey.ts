@@ -14,6 +14,8 @@ export const fixDiagnosticJourney: Journey = {
   async run({ page, screenshot }) {
     await quickOpen(page, FILE);
     await waitForEditorText(page, 'CMD /app --serve');
+    // The underline is what tells a person the extension has looked at the file.
+    await activeEditor(page).locator('.squiggly-error').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await screenshot('dockerfile-open');
 
     await page.keyboard.press('Control+Shift+M');
