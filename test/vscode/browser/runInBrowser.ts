@@ -167,6 +167,9 @@ async function runJourneys(browser: Browser, server: RunningServer, tally: Tally
 async function main(): Promise<number> {
   const parts = process.argv.slice(2);
   const wanted = (part: string) => parts.length === 0 || parts.includes(part);
+  const unknown = parts.filter((p) => p !== 'suite' && p !== 'journey');
+  if (unknown.length > 0) throw new Error(`unknown part ${unknown.join(', ')}: expected suite and/or journey`);
+  const started = Date.now();
   ensureDir(RESULTS_DIR);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-vscode-server-'));
   const tally: Tally = { passed: 0, failed: 0 };
@@ -191,6 +194,7 @@ async function main(): Promise<number> {
     await server.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  console.log(`ran in ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(`${tally.passed} passed, ${tally.failed} failed`);
   return tally.failed > 0 || tally.passed === 0 ? 1 : 0;
 }
