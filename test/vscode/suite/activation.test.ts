@@ -36,7 +36,9 @@ describe('activation', () => {
     const editor = await openDockerfile(uri);
     await waitForRules(uri, ['runs-as-root']);
     await vscode.commands.executeCommand('distroless.restartServer');
-    // Only a server that is running again can answer the edit with fresh diagnostics.
+    // Stopping the client clears its diagnostics, so seeing the rule again proves the
+    // new server checked the open document, and the edit proves it follows changes.
+    await waitForRules(uri, ['runs-as-root']);
     await editor.edit((b) => b.insert(new vscode.Position(editor.document.lineCount - 1, 0), 'USER 65532\n'));
     await waitForRules(uri, []);
   });
