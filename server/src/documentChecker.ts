@@ -42,11 +42,6 @@ export class DocumentChecker {
     });
   }
 
-  /** Drops every cached result: after a settings change the same version lints differently. */
-  invalidate(): void {
-    this.cache.clear();
-  }
-
   forget(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);

@@ -84,7 +84,6 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration(() => {
   settingsCache.clear();
-  checker.invalidate();
   for (const document of documents.all()) checker.schedule(document, 0);
 });
 
