@@ -20,7 +20,14 @@ const common = {
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    // Dependencies bundled from their ESM build (tinyglobby's fdir) read import.meta.url,
+    // which a CommonJS bundle lacks; give them this file's URL.
+    banner: { js: "#!/usr/bin/env node\nconst __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__import_meta_url' },
+  },
 ];
 
 if (watch) {

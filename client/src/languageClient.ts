@@ -1,6 +1,6 @@
 /** Starts the bundled language server over IPC for Dockerfiles. */
 import * as path from 'path';
-import type { ExtensionContext } from 'vscode';
+import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
 export function createLanguageClient(context: ExtensionContext): LanguageClient {
@@ -11,7 +11,11 @@ export function createLanguageClient(context: ExtensionContext): LanguageClient 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'dockerfile' }],
-    synchronize: { configurationSection: 'distroless' },
+    synchronize: {
+      configurationSection: 'distroless',
+      // The server re-checks open Dockerfiles when a project configuration file changes.
+      fileEvents: workspace.createFileSystemWatcher('**/.distroless.{json,yaml,yml}'),
+    },
   };
   return new LanguageClient('distroless', 'Distroless Dockerfiles', serverOptions, clientOptions);
 }

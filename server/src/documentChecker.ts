@@ -2,7 +2,7 @@
  * Debounced checking of open documents, and the last result per document version so
  * that code actions reuse what diagnostics computed instead of linting again.
  */
-import type { Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lint, LintResult } from './engine/lint';
 import { fixAll, FixAllResult } from './engine/fixAll';
@@ -10,6 +10,11 @@ import type { LintOptions } from './engine/lint';
 import type { ServerSettings } from './settings';
 import { toDiagnostic } from './diagnostics';
 import { diskWorkspace } from './workspaceFiles';
+import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from './config';
+import { SOURCE } from './engine/docs';
+
+/** The code of the diagnostic that reports a broken .distroless configuration file. */
+export const INVALID_CONFIGURATION = 'invalid-configuration';
 
 export interface CheckerHost {
   settingsFor(uri: string): Promise<ServerSettings>;
@@ -27,6 +32,7 @@ interface Cached {
 export class DocumentChecker {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly cache = new Map<string, Cached>();
+  private readonly configs = new ConfigCache();
 
   constructor(private readonly host: CheckerHost) {}
 
@@ -40,6 +46,11 @@ export class DocumentChecker {
         void this.check(document);
       }, delay ?? settings.diagnosticsDelay));
     });
+  }
+
+  /** Drops cached results so the next check reads configuration files again. */
+  forgetResults(): void {
+    this.cache.clear();
   }
 
   forget(uri: string): void {
@@ -60,14 +71,30 @@ export class DocumentChecker {
     return fixAll(document.getText(), await this.options(document.uri));
   }
 
+  /**
+   * The configuration file found from the document's folder, overridden by the VS Code
+   * settings the user set. VS Code fills defaults (`{}`, `''`) for unset settings, so
+   * those count as unset and leave the file's values in force.
+   */
   private async options(uri: string): Promise<LintOptions> {
     const settings = await this.host.settingsFor(uri);
     const folder = this.host.workspaceFolderFor(uri);
+    const { config } = this.configFor(folder);
     return {
-      severities: settings.rules,
-      target: settings.target || undefined,
+      ...lintOptionsFrom(config, { rules: settings.rules, target: settings.target }),
       workspace: folder ? diskWorkspace(folder) : undefined,
     };
+  }
+
+  /** A broken file is reported (see check) and ignored, so the rules keep running on defaults. */
+  private configFor(folder: string | undefined): { config: DistrolessConfig; error?: ConfigError } {
+    if (!folder) return { config: {} };
+    try {
+      return { config: this.configs.load(folder).config };
+    } catch (error) {
+      if (error instanceof ConfigError) return { config: {}, error };
+      throw error;
+    }
   }
 
   private async check(document: TextDocument): Promise<void> {
@@ -78,6 +105,19 @@ export class DocumentChecker {
       for (const failure of result.failures) this.host.log(`rule ${failure.ruleId} failed on ${document.uri}: ${String(failure.error)}`);
       const diagnostics = result.diagnoses.map(toDiagnostic);
       if (settings.syntaxChecks) diagnostics.unshift(...this.host.validateSyntax(document.getText()));
+      // The file's problem is shown on every Dockerfile it governs: a log line would go
+      // unseen while the user wonders why their severities are not applied.
+      const { error } = this.configFor(this.host.workspaceFolderFor(document.uri));
+      if (error) {
+        this.host.log(error.message);
+        diagnostics.unshift({
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Error,
+          source: SOURCE,
+          code: INVALID_CONFIGURATION,
+          message: `The distroless configuration is ignored until it is fixed: ${error.message}`,
+        });
+      }
       this.host.publish(document.uri, version, diagnostics);
     } catch (error) {
       // A bug must cost the user diagnostics for this keystroke, never the server.

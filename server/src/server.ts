@@ -84,6 +84,12 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration(() => {
   settingsCache.clear();
+  checker.forgetResults();
+  for (const document of documents.all()) checker.schedule(document, 0);
+});
+
+connection.onDidChangeWatchedFiles(() => {
+  checker.forgetResults();
   for (const document of documents.all()) checker.schedule(document, 0);
 });
 

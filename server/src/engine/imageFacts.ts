@@ -53,6 +53,8 @@ export interface ImageInfo {
   distroless?: DistrolessInfo;
   /** Static images: no libc at all (static, scratch). */
   staticOnly: boolean;
+  /** True when the image is known to carry /etc/ssl/certs/ca-certificates.crt. */
+  caBundle?: boolean;
 }
 
 export const ROOT: ImageUser = { name: 'root', uid: 0, gid: 0 };
@@ -64,6 +66,20 @@ export const DISTROLESS_USERS: readonly ImageUser[] = [ROOT, NONROOT, NOBODY];
 
 export const DISTROLESS_REGISTRY_PREFIX = 'gcr.io/distroless/';
 export const CURRENT_DISTRO = 'debian13';
+
+/**
+ * A configured mirror of the distroless images (`registry.example.com/distroless/`),
+ * normalised to lower case with one trailing slash; undefined means gcr.io/distroless/.
+ */
+export function distrolessPrefix(registry?: string): string {
+  if (!registry) return DISTROLESS_REGISTRY_PREFIX;
+  return `${registry.trim().toLowerCase().replace(/\/+$/, '')}/`;
+}
+
+/** A distroless image name on the current Debian release, under the preferred registry. */
+export function distrolessImage(name: string, registry?: string): string {
+  return `${distrolessPrefix(registry)}${name}-${CURRENT_DISTRO}`;
+}
 
 interface DistrolessName {
   name: string;
@@ -128,7 +144,28 @@ const TOOLCHAIN_IMAGES: Record<string, Runtime> = {
   'sapmachine': 'java', 'bellsoft/liberica-openjdk-debian': 'java', 'bellsoft/liberica-openjdk-alpine': 'java',
 };
 
+/**
+ * Toolchain images that install ca-certificates (golang and rust build on buildpack-deps
+ * or add the package on Alpine), so a build stage on them can hand the bundle to scratch.
+ */
+const CA_BUNDLE_TOOLCHAINS = new Set(['golang', 'rust']);
+
 const CHAINGUARD_PREFIX = 'cgr.dev/chainguard/';
+/** Chainguard images that are OS bases with a shell even without -dev. */
+const CHAINGUARD_WITH_SHELL = new Set(['wolfi-base', 'chainguard-base', 'busybox', 'bash', 'git']);
+
+/**
+ * Go releases from 1.20 on turn cgo off when no C compiler is installed, so a plain
+ * `go build` on an image without gcc (golang:alpine) already yields a static binary.
+ */
+export const GO_CGO_OFF_WITHOUT_CC_SINCE = '1.20';
+/** Packages that bring a C compiler into a build stage. */
+export const C_COMPILER_PACKAGES = new Set(['gcc', 'g++', 'clang', 'build-base', 'build-essential', 'musl-dev', 'alpine-sdk', 'gcc-c++']);
+
+/** The Python minor of the distroless python3 image for a Debian release. */
+export function distrolessPythonVersion(distro: string | undefined): string | undefined {
+  return DISTROLESS_PYTHON_BY_DISTRO[distro ?? CURRENT_DISTRO];
+}
 const DOTNET_PREFIX = 'mcr.microsoft.com/dotnet/';
 
 export function parseImageRef(text: string): ImageRef {
@@ -179,8 +216,11 @@ function findDistrolessName(name: string): DistrolessName | undefined {
   return DISTROLESS_NAMES.find((n) => n.name === name);
 }
 
-/** Classifies an image reference (already resolved through ARGs). Never throws. */
-export function classifyImage(text: string): ImageInfo {
+/**
+ * Classifies an image reference (already resolved through ARGs). Never throws.
+ * Images under `registry` (a mirror of gcr.io/distroless) count as distroless too.
+ */
+export function classifyImage(text: string, registry?: string): ImageInfo {
   const ref = parseImageRef(text);
   const name = imageName(ref);
   const tag = ref.tag ?? '';
@@ -190,8 +230,9 @@ export function classifyImage(text: string): ImageInfo {
     return { ref, family: 'scratch', shellless: true, debug: false, defaultUser: ROOT, runtime: 'none', libc: 'none', staticOnly: true };
   }
 
-  if (name.startsWith(DISTROLESS_REGISTRY_PREFIX)) {
-    const full = name.slice(DISTROLESS_REGISTRY_PREFIX.length);
+  const distrolessAt = [DISTROLESS_REGISTRY_PREFIX, distrolessPrefix(registry)].find((prefix) => name.startsWith(prefix));
+  if (distrolessAt) {
+    const full = name.slice(distrolessAt.length);
     const m = /^(.+?)(?:-(debian\d+))?$/.exec(full);
     const base = m ? findDistrolessName(m[1]) : undefined;
     if (!m || !base) return { ...unknown, family: 'distroless', shellless: true, libc: 'glibc' };
@@ -217,6 +258,9 @@ export function classifyImage(text: string): ImageInfo {
   if (name.startsWith(CHAINGUARD_PREFIX)) {
     const debug = /-dev$/.test(tag) || tag === 'latest-dev';
     const cgName = name.slice(CHAINGUARD_PREFIX.length);
+    if (CHAINGUARD_WITH_SHELL.has(cgName)) {
+      return { ref, family: 'chainguard', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: 'glibc', staticOnly: false };
+    }
     const runtime: Runtime = /^node/.test(cgName) ? 'node' : /^python/.test(cgName) ? 'python' : /^(jre|jdk)/.test(cgName) ? 'java' : 'none';
     return { ref, family: 'chainguard', shellless: !debug, debug, defaultUser: NONROOT, runtime, libc: 'glibc', staticOnly: cgName === 'static' };
   }
@@ -237,17 +281,18 @@ export function classifyImage(text: string): ImageInfo {
   }
 
   // Official images on Docker Hub, or their mirrors, are matched by path only.
-  const officialPath = ref.registry === undefined || ref.registry === 'mirror.gcr.io' || ref.registry === 'public.ecr.aws' ? ref.path.replace(/^docker\/library\//, '') : undefined;
+  const officialPath = ref.registry === undefined || ref.registry === 'mirror.gcr.io' || ref.registry === 'public.ecr.aws' ? ref.path.replace(/^(?:docker\/)?library\//, '') : undefined;
   if (officialPath !== undefined) {
     const musl = officialPath === 'alpine' || /alpine/.test(tag);
     if (OS_IMAGES.has(officialPath)) {
-      return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: musl ? 'musl' : 'glibc', staticOnly: false };
+      return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: musl ? 'musl' : 'glibc', staticOnly: false, caBundle: officialPath === 'alpine' };
     }
     const runtime = TOOLCHAIN_IMAGES[officialPath];
     if (runtime) {
       return {
         ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime,
         runtimeVersion: runtimeVersionFromTag(runtime, tag), libc: musl ? 'musl' : 'glibc', staticOnly: false,
+        caBundle: CA_BUNDLE_TOOLCHAINS.has(officialPath) || undefined,
       };
     }
   }
@@ -255,6 +300,7 @@ export function classifyImage(text: string): ImageInfo {
 }
 
 function runtimeVersionFromTag(runtime: Runtime, tag: string): string | undefined {
+  if (runtime === 'go') return /^(\d+\.\d+)/.exec(tag)?.[1];
   if (runtime === 'node') return /^(\d+)/.exec(tag)?.[1];
   if (runtime === 'python') return /^(\d+\.\d+)/.exec(tag)?.[1];
   if (runtime === 'java') return /^(\d+)/.exec(tag)?.[1] ?? /(?:jdk|jre|java)-?(\d+)/.exec(tag)?.[1];
@@ -270,9 +316,9 @@ export interface EndOfLife {
 
 /**
  * Whether a distroless image is past end of life or unpublished on `today`.
- * Returns the `-debian13` successor keeping the tag and registry prefix.
+ * Returns the `-debian13` successor under the preferred registry (the tag is the caller's).
  */
-export function distrolessEndOfLife(info: ImageInfo, today: Date): EndOfLife | undefined {
+export function distrolessEndOfLife(info: ImageInfo, today: Date, registry?: string): EndOfLife | undefined {
   const d = info.distroless;
   if (!d || !d.distro) return undefined;
   const entry = findDistrolessName(d.name);
@@ -283,7 +329,7 @@ export function distrolessEndOfLife(info: ImageInfo, today: Date): EndOfLife | u
   const expired = eol !== undefined && iso > eol;
   if (!unpublished && !expired) return undefined;
   const successorName = entry.successor ?? d.name;
-  const replacement = `${DISTROLESS_REGISTRY_PREFIX}${successorName}-${CURRENT_DISTRO}`;
+  const replacement = distrolessImage(successorName, registry);
   const reason = entry.successor
     ? `${d.name} is no longer published (its Node/Java release is out of support)`
     : eol
@@ -293,27 +339,28 @@ export function distrolessEndOfLife(info: ImageInfo, today: Date): EndOfLife | u
 }
 
 /** The distroless name a runtime should ship on, for messages and the converter. */
-export function suggestedDistrolessImage(runtime: Runtime, runtimeVersion?: string): string {
+export function suggestedDistrolessImage(runtime: Runtime, runtimeVersion?: string, registry?: string): string {
+  const prefix = distrolessPrefix(registry);
   switch (runtime) {
     case 'go':
-      return `${DISTROLESS_REGISTRY_PREFIX}static-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}static-${CURRENT_DISTRO}:nonroot`;
     case 'node': {
       const major = runtimeVersion && (SUPPORTED_NODE_MAJORS as readonly string[]).includes(runtimeVersion) ? runtimeVersion : '22';
-      return `${DISTROLESS_REGISTRY_PREFIX}nodejs${major}-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}nodejs${major}-${CURRENT_DISTRO}:nonroot`;
     }
     case 'python':
-      return `${DISTROLESS_REGISTRY_PREFIX}python3-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}python3-${CURRENT_DISTRO}:nonroot`;
     case 'java': {
       const v = runtimeVersion && Number(runtimeVersion) >= 25 ? '25' : runtimeVersion && Number(runtimeVersion) <= 17 ? '17' : '21';
-      return `${DISTROLESS_REGISTRY_PREFIX}java${v}-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}java${v}-${CURRENT_DISTRO}:nonroot`;
     }
     case 'rust':
     case 'c':
-      return `${DISTROLESS_REGISTRY_PREFIX}cc-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}cc-${CURRENT_DISTRO}:nonroot`;
     case 'dotnet':
       return 'mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled';
     case 'none':
-      return `${DISTROLESS_REGISTRY_PREFIX}static-${CURRENT_DISTRO}:nonroot`;
+      return `${prefix}static-${CURRENT_DISTRO}:nonroot`;
   }
 }
 

@@ -16,6 +16,8 @@ export interface LintOptions {
   /** End-of-life checks compare against this date; defaults to now. */
   today?: Date;
   workspace?: WorkspaceFiles;
+  /** Mirror of gcr.io/distroless/ to suggest, and to recognise as distroless. */
+  distrolessRegistry?: string;
   /** Rules to run; defaults to the whole registry (tests pass one). */
   rules?: readonly Rule[];
 }
@@ -30,12 +32,12 @@ export interface LintResult {
 export const INVALID_SUPPRESSION = 'invalid-suppression';
 
 export function lint(text: string, options: LintOptions = {}): LintResult {
-  const model = buildModel(text, { target: options.target });
+  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry });
   const rules = options.rules ?? RULES;
   const suppressions = findSuppressions(model);
   const diagnoses: Diagnosis[] = [];
   const failures: LintResult['failures'] = [];
-  const context = { model, today: options.today ?? new Date(), workspace: options.workspace };
+  const context = { model, today: options.today ?? new Date(), workspace: options.workspace, distrolessRegistry: options.distrolessRegistry };
   const severityOf = (id: string, fallback: Severity): SeveritySetting => options.severities?.[id] ?? fallback;
 
   for (const rule of rules) {
@@ -80,5 +82,6 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 
 /** Rules build messages from parts; the first letter of what the user reads is upper case. */
 function sentence(message: string): string {
-  return message.charAt(0).toUpperCase() + message.slice(1);
+  // Only a plain leading word: an image reference ("gcr.io/...") keeps its case.
+  return /^[a-z]+\s/.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message;
 }

@@ -56,10 +56,33 @@ export interface DockerfileModel {
 export interface ModelOptions {
   /** Build target (stage name); the last stage ships when absent or unknown. */
   target?: string;
+  /** Mirror prefix whose images classify as distroless (see imageFacts.classifyImage). */
+  distrolessRegistry?: string;
 }
 
+/**
+ * The server runs dockerfile-utils' validate on the same text right after lint, and it
+ * parses through DockerfileParser.parse again; parsing is about half of what lint
+ * costs. So the parse made for the model is handed over: the next DockerfileParser.parse
+ * of the identical text takes it, once. Both only read the tree. Only the most recent
+ * parse is held, and a parse of any other text is untouched.
+ */
+const parser = DockerfileParser as { parse(content: string): Dockerfile };
+const originalParse = parser.parse;
+let handOff: { text: string; dockerfile: Dockerfile } | undefined;
+parser.parse = (content: string): Dockerfile => {
+  if (handOff && handOff.text === content) {
+    const { dockerfile } = handOff;
+    handOff = undefined;
+    return dockerfile;
+  }
+  return originalParse(content);
+};
+
 export function parseDockerfile(text: string): Dockerfile {
-  return DockerfileParser.parse(text);
+  const dockerfile = originalParse(text);
+  handOff = { text, dockerfile };
+  return dockerfile;
 }
 
 /** Substitutes `$VAR`, `${VAR}`, `${VAR:-default}` from `vars`; undefined when a variable has no value. */
@@ -105,16 +128,24 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
 
   const froms = dockerfile.getFROMs();
   const all = dockerfile.getInstructions();
+  // One pass over the instructions: each belongs to the FROM before it (a per-stage filter is quadratic).
+  const byStage: Instruction[][] = froms.map(() => []);
+  let current = -1;
+  for (const instruction of all) {
+    if (current + 1 < froms.length && instruction === froms[current + 1]) {
+      current++;
+      continue;
+    }
+    if (current >= 0) byStage[current].push(instruction);
+  }
   const stages: Stage[] = [];
   froms.forEach((from, index) => {
-    const startLine = from.getRange().start.line;
-    const endLine = index + 1 < froms.length ? froms[index + 1].getRange().start.line : Number.MAX_SAFE_INTEGER;
-    const instructions = all.filter((i) => i !== from && i.getRange().start.line > startLine && i.getRange().start.line < endLine);
+    const instructions = byStage[index];
     const rawImage = from.getImage() ?? '';
     const resolvedImage = substituteVariables(rawImage, globalArgs);
     const lowered = resolvedImage?.toLowerCase();
     const parent = lowered ? [...stages].reverse().find((s) => s.name !== undefined && s.name === lowered) : undefined;
-    const base = parent ? parent.base : classifyImage(resolvedImage ?? '');
+    const base = parent ? parent.base : classifyImage(resolvedImage ?? '', options.distrolessRegistry);
     const last = instructions.length > 0 ? instructions[instructions.length - 1] : from;
     const stageName = from.getBuildStage()?.toLowerCase() ?? undefined;
 
@@ -200,7 +231,18 @@ export function copySources(model: DockerfileModel, stage: Stage): Array<{ instr
 }
 
 /** Exec-form arguments of a CMD/ENTRYPOINT/RUN/HEALTHCHECK, or undefined when it is in shell form. */
+const execCache = new WeakMap<Instruction, string[] | null>();
+
 export function execFormArguments(instruction: Instruction): string[] | undefined {
+  let cached = execCache.get(instruction);
+  if (cached === undefined) {
+    cached = readExecForm(instruction) ?? null;
+    execCache.set(instruction, cached);
+  }
+  return cached ?? undefined;
+}
+
+function readExecForm(instruction: Instruction): string[] | undefined {
   const json = instruction as JSONInstruction;
   if (typeof json.getOpeningBracket !== 'function') {
     // HEALTHCHECK is not a JSONInstruction: parse its CMD arguments ourselves.

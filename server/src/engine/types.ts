@@ -33,6 +33,8 @@ export interface RuleContext {
   /** The date end-of-life checks compare against. */
   today: Date;
   workspace?: WorkspaceFiles;
+  /** Mirror of gcr.io/distroless/ that suggestions and fixes should name (configuration `registry`). */
+  distrolessRegistry?: string;
 }
 
 export interface Rule {

@@ -1,5 +1,6 @@
 /** The CLI's sub-commands, one per file, listed once here. */
 import type { CliCommand } from './types';
 import { lintCommand } from './lint';
+import { debugCommand } from './debug';
 
-export const COMMANDS: readonly CliCommand[] = [lintCommand];
+export const COMMANDS: readonly CliCommand[] = [lintCommand, debugCommand];

@@ -1,72 +1,235 @@
-/** `distroless lint <file or folder>...`: the rules, as `file:line:col severity rule-id message`. */
+/** `distroless lint`: the rules over Dockerfiles, as text, JSON or SARIF; `--fix` applies the safe fixes. */
+import * as fs from 'fs';
 import * as path from 'path';
-import { lint } from '../../engine/lint';
+import { lint, LintOptions } from '../../engine/lint';
+import { fixAll } from '../../engine/fixAll';
+import type { Diagnosis, Severity } from '../../engine/types';
+import { ConfigCache, ConfigError, DistrolessConfig, lintOptionsFrom, readConfigFile } from '../../config';
 import { diskWorkspace } from '../../workspaceFiles';
-import { collectDockerfiles, InputError, readDockerfile } from '../files';
-import { CliCommand, ExitCode } from './types';
+import { checkDockerfileText, collectDockerfiles, InputError, readDockerfile } from '../files';
+import { atOrAbove, Format, FORMATS, InputProblem, render, Report } from '../report';
+import { version } from '../../../../package.json';
+import { CliCommand, CliIo, ExitCode } from './types';
 
-const USAGE = `Usage: distroless lint [--target <stage>] <file or folder>...
+const USAGE = `Usage: distroless lint [options] <file | folder | glob>...
+       distroless lint [options] --stdin [--stdin-filename <path>]
 
 Checks Dockerfiles against the distroless rules. Folders are searched for
-Dockerfile, Containerfile, *.Dockerfile and Dockerfile.* files.
+Dockerfile, Containerfile, *.Dockerfile and Dockerfile.* files; quote glob
+patterns ('services/**/Dockerfile*') so every shell passes them unchanged.
 
-Exit codes: 0 no warning or error, 1 a warning or error was found,
-2 bad usage or unreadable input.`;
+Options:
+  -f, --format <text|json|sarif>  Output format (default: text). SARIF 2.1.0 is
+                                  what GitHub code scanning uploads.
+      --fix                       Apply every safe fix in place (the editor's
+                                  fix-all), then report what remains. With
+                                  --stdin, print the fixed Dockerfile to stdout
+                                  and the report to stderr.
+      --severity <level>          Exit with 1 when a finding is at or above this
+                                  level: error, warning (default), information, hint.
+      --target <stage>            The build stage that ships (docker build --target).
+  -c, --config <file>             Use this configuration file instead of looking
+                                  for .distroless.json/.yaml/.yml above each Dockerfile.
+      --stdin                     Read one Dockerfile from standard input.
+      --stdin-filename <path>     Name standard input in the report and look for
+                                  the configuration from its folder.
+
+Exit codes: 0 nothing at or above --severity, 1 findings at or above it,
+2 bad usage, unreadable input or an invalid configuration file.
+Documentation: docs/cli.md.`;
+
+const SEVERITY_LEVELS: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
+interface LintArgs {
+  format: Format;
+  fix: boolean;
+  severity: Severity;
+  target?: string;
+  config?: string;
+  stdin: boolean;
+  stdinFilename?: string;
+  inputs: string[];
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): LintArgs {
+  const args: LintArgs = { format: 'text', fix: false, severity: 'warning', stdin: false, inputs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let inline: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      inline = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const value = (what: string): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${arg} needs ${what}.`);
+      return v;
+    };
+    switch (arg) {
+      case '-f':
+      case '--format': {
+        const format = value(`a format (${FORMATS.join(', ')})`);
+        if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}". Use one of ${FORMATS.join(', ')}.`);
+        args.format = format as Format;
+        break;
+      }
+      case '--severity': {
+        const level = value(`a level (${SEVERITY_LEVELS.join(', ')})`);
+        const normalized = level === 'info' ? 'information' : level;
+        if (!(SEVERITY_LEVELS as readonly string[]).includes(normalized)) throw new UsageError(`unknown severity "${level}". Use one of ${SEVERITY_LEVELS.join(', ')}.`);
+        args.severity = normalized as Severity;
+        break;
+      }
+      case '--target':
+        args.target = value('a stage name');
+        break;
+      case '-c':
+      case '--config':
+        args.config = value('a configuration file');
+        break;
+      case '--stdin-filename':
+        args.stdinFilename = value('a path');
+        break;
+      case '--fix':
+        args.fix = true;
+        break;
+      case '--stdin':
+        args.stdin = true;
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}.`);
+        args.inputs.push(arg);
+    }
+  }
+  if (args.stdin && args.inputs.length > 0) throw new UsageError(`--stdin reads one Dockerfile from standard input; drop ${args.inputs[0]} or --stdin.`);
+  if (args.stdinFilename && !args.stdin) throw new UsageError('--stdin-filename only names standard input; add --stdin.');
+  if (!args.stdin && args.inputs.length === 0) throw new UsageError('name at least one Dockerfile, folder or glob, or pass --stdin.');
+  return args;
+}
+
+function readStdin(io: CliIo): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    io.stdin.on('data', (chunk: Buffer | string) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+    io.stdin.on('end', () => resolve(Buffer.concat(chunks)));
+    io.stdin.on('error', reject);
+  });
+}
+
+/** Lints (or fixes) one Dockerfile's text; throws InputError when it is no Dockerfile. */
+function check(text: string, display: string, options: LintOptions, fix: boolean): { diagnoses: Diagnosis[]; fixed: string[]; text: string } {
+  const result = lint(text, options);
+  // A file without FROM is not something docker builds: most likely the wrong path.
+  if (result.model.stages.length === 0) throw new InputError(`${display}: no FROM instruction, so this is not a Dockerfile docker can build. Pass a Dockerfile's path.`);
+  if (!fix) return { diagnoses: result.diagnoses, fixed: [], text };
+  const fixed = fixAll(text, options);
+  return { diagnoses: fixed.remaining, fixed: fixed.applied, text: fixed.text };
+}
 
 export const lintCommand: CliCommand = {
   name: 'lint',
-  summary: 'Check Dockerfiles against the distroless rules',
+  summary: 'Check Dockerfiles against the distroless rules (text, JSON or SARIF; --fix)',
   usage: USAGE,
   async run(argv, io) {
-    const inputs: string[] = [];
-    let target: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i];
-      if (arg === '--target') {
-        target = argv[++i];
-        if (!target) {
-          io.stderr.write('distroless lint: --target needs a stage name.\n');
-          return ExitCode.usage;
-        }
-      } else if (arg.startsWith('-') && arg !== '-') {
-        io.stderr.write(`distroless lint: unknown option ${arg}.\n${USAGE}\n`);
-        return ExitCode.usage;
-      } else {
-        inputs.push(arg);
-      }
-    }
-    if (inputs.length === 0) {
-      io.stderr.write(`distroless lint: name at least one Dockerfile or folder.\n${USAGE}\n`);
+    let args: LintArgs;
+    try {
+      args = parseArgs(argv);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      io.stderr.write(`distroless lint: ${error.message}\n\n${USAGE}\n`);
       return ExitCode.usage;
     }
+    const relative = (file: string) => path.relative(io.cwd, file) || file;
+    const fail = (display: string, message: string): InputProblem => {
+      io.stderr.write(`distroless lint: ${message}\n`);
+      return { display, message };
+    };
+
+    let explicitConfig: DistrolessConfig | undefined;
+    if (args.config) {
+      const file = path.resolve(io.cwd, args.config);
+      if (!fs.existsSync(file)) {
+        io.stderr.write(`distroless lint: ${args.config}: no such configuration file. Check the path given to --config.\n`);
+        return ExitCode.usage;
+      }
+      try {
+        explicitConfig = readConfigFile(file);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        io.stderr.write(`distroless lint: ${relative(error.file)}: ${error.detail}\n`);
+        return ExitCode.usage;
+      }
+    }
+    const configs = new ConfigCache();
+    const overrides = { target: args.target };
+    const optionsFor = (folder: string): LintOptions => {
+      const config = explicitConfig ?? configs.load(folder).config;
+      return { ...lintOptionsFrom(config, overrides), workspace: diskWorkspace(folder) };
+    };
+    const configProblem = (error: unknown, display: string): InputProblem => {
+      if (!(error instanceof ConfigError)) throw error;
+      return fail(display, `${relative(error.file)}: ${error.detail} (needed for ${display})`);
+    };
+
+    const report: Report = { version, cwd: io.cwd, files: [], errors: [] };
+
+    if (args.stdin) {
+      const file = args.stdinFilename ? path.resolve(io.cwd, args.stdinFilename) : undefined;
+      const display = file ? relative(file) : '<stdin>';
+      let fixedText: string | undefined;
+      try {
+        const text = checkDockerfileText(await readStdin(io), display);
+        const result = check(text, display, optionsFor(file ? path.dirname(file) : io.cwd), args.fix);
+        report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
+        fixedText = result.text;
+      } catch (error) {
+        report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));
+      }
+      if (args.fix) {
+        // stdout is the fixed Dockerfile (for editors and pipes); the report goes aside.
+        if (fixedText !== undefined) io.stdout.write(fixedText);
+        io.stderr.write(render(args.format, report));
+      } else {
+        io.stdout.write(render(args.format, report));
+      }
+      return exitCode(report, args.severity);
+    }
+
     let files: string[];
     try {
-      files = collectDockerfiles(inputs, io.cwd);
+      files = collectDockerfiles(args.inputs, io.cwd);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       io.stderr.write(`distroless lint: ${error.message}\n`);
       return ExitCode.usage;
     }
-    let found = false;
-    let unreadable = false;
     for (const file of files) {
-      const display = path.relative(io.cwd, file) || file;
-      let text: string;
+      const display = relative(file);
       try {
-        text = readDockerfile(file, display);
+        const text = readDockerfile(file, display);
+        const result = check(text, display, optionsFor(path.dirname(file)), args.fix);
+        if (result.text !== text) {
+          try {
+            fs.writeFileSync(file, result.text);
+          } catch (error) {
+            throw new InputError(`${display}: cannot write the fixed file (${(error as NodeJS.ErrnoException).code ?? String(error)}). Check its permissions.`);
+          }
+        }
+        report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
       } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        io.stderr.write(`distroless lint: ${error.message}\n`);
-        unreadable = true;
-        continue;
-      }
-      const { diagnoses } = lint(text, { target, workspace: diskWorkspace(path.dirname(file)) });
-      for (const d of diagnoses) {
-        io.stdout.write(`${display}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.ruleId} ${d.message}\n`);
-        if (d.severity === 'error' || d.severity === 'warning') found = true;
+        report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));
       }
     }
-    if (unreadable) return ExitCode.usage;
-    return found ? ExitCode.findings : ExitCode.ok;
+    io.stdout.write(render(args.format, report));
+    return exitCode(report, args.severity);
   },
 };
+
+function exitCode(report: Report, threshold: Severity): number {
+  if (report.errors.length > 0) return ExitCode.usage;
+  const found = report.files.some((f) => f.diagnoses.some((d) => atOrAbove(d.severity, threshold)));
+  return found ? ExitCode.findings : ExitCode.ok;
+}

@@ -7,7 +7,7 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** Exit codes shared by every sub-command, as documented in README.md. */
+/** Exit codes shared by every sub-command, as documented in docs/cli.md. */
 export const ExitCode = { ok: 0, findings: 1, usage: 2 } as const;
 
 export interface CliCommand {

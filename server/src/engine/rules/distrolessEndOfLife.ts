@@ -7,11 +7,11 @@ export const distrolessEndOfLife: Rule = {
   id: 'distroless-end-of-life',
   defaultSeverity: 'warning',
   summary: 'A distroless image past its end of life or no longer published.',
-  check({ model, today }) {
+  check({ model, today, distrolessRegistry }) {
     const findings: Finding[] = [];
     for (const stage of model.stages) {
       if (stage.parent) continue;
-      const eol = endOfLife(stage.base, today);
+      const eol = endOfLife(stage.base, today, distrolessRegistry);
       if (!eol) continue;
       const edit = replaceImageEdit(model, stage, (text) => {
         const ref = parseImageRef(text);

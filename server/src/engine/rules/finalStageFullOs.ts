@@ -12,7 +12,7 @@ export const finalStageFullOs: Rule = {
   id: 'final-stage-full-os',
   defaultSeverity: 'warning',
   summary: 'The shipped stage runs on a general-purpose OS or toolchain image.',
-  check({ model }) {
+  check({ model, distrolessRegistry }) {
     const stage = model.shipped;
     if (!stage || stage.base.family !== 'general') return [];
     let runtime: Runtime = stage.base.runtime;
@@ -24,7 +24,7 @@ export const finalStageFullOs: Rule = {
         version = source.from.base.runtimeVersion;
       }
     }
-    const target = suggestedDistrolessImage(runtime, version);
+    const target = suggestedDistrolessImage(runtime, version, distrolessRegistry);
     const image = stage.resolvedImage ?? stage.from.getImage() ?? 'this image';
     return [{
       range: stage.from.getImageRange() ?? stage.from.getRange(),

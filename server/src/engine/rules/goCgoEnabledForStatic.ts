@@ -1,6 +1,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import { DockerfileModel, Stage, copySources, offsetOf, rangeOf } from '../model';
 import type { Finding, Rule } from '../types';
+import { distrolessImage } from '../imageFacts';
 
 /**
  * A `go build` whose binary lands in a static or scratch stage without CGO_ENABLED=0:
@@ -11,7 +12,7 @@ export const goCgoEnabledForStatic: Rule = {
   id: 'go-cgo-enabled-for-static',
   defaultSeverity: 'warning',
   summary: 'A Go binary copied into a static or scratch image is built without CGO_ENABLED=0.',
-  check({ model }) {
+  check({ model, distrolessRegistry }) {
     const builders = new Map<Stage, Stage>();
     for (const stage of model.stages) {
       if (!stage.base.staticOnly) continue;
@@ -22,7 +23,7 @@ export const goCgoEnabledForStatic: Rule = {
       if (stageSetsCgoOff(builder)) continue;
       for (const instruction of builder.instructions) {
         if (instruction.getKeyword() !== 'RUN') continue;
-        findings.push(...goBuildsWithoutCgoOff(model, instruction, runtime));
+        findings.push(...goBuildsWithoutCgoOff(model, instruction, runtime, distrolessRegistry));
       }
     }
     return findings;
@@ -42,7 +43,7 @@ function stageSetsCgoOff(stage: Stage): boolean {
 
 const GO_BUILD = /\bgo\s+(?:build|install)\b/g;
 
-function goBuildsWithoutCgoOff(model: DockerfileModel, run: Instruction, runtime: Stage): Finding[] {
+function goBuildsWithoutCgoOff(model: DockerfileModel, run: Instruction, runtime: Stage, registry?: string): Finding[] {
   const range = run.getRange();
   const start = offsetOf(model, range.start);
   const text = model.text.slice(start, offsetOf(model, range.end));
@@ -59,7 +60,7 @@ function goBuildsWithoutCgoOff(model: DockerfileModel, run: Instruction, runtime
     const message =
       `This go build's binary is copied into ${target} on ${runtime.resolvedImage ?? 'a static image'}, which has no C library; ` +
       `with cgo ${explicitOn ? 'enabled' : 'left on (the default where a C compiler exists)'} the binary is linked dynamically and fails there with "no such file or directory". ` +
-      (explicitOn ? 'Build with CGO_ENABLED=0, or ship on gcr.io/distroless/base-debian13 if the code needs cgo.' : 'Build it with CGO_ENABLED=0.');
+      (explicitOn ? `Build with CGO_ENABLED=0, or ship on ${distrolessImage('base', registry)} if the code needs cgo.` : 'Build it with CGO_ENABLED=0.');
     const matchRange = rangeOf(model, start + at, start + at + match[0].length);
     findings.push({
       range: matchRange,

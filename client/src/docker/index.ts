@@ -1,0 +1,57 @@
+/**
+ * The debug sidecar engine: everything that talks to Docker (or Podman's
+ * Docker-compatible API). No vscode imports: the extension and the CLI share it.
+ */
+import Docker from 'dockerode';
+import { connectEngine, ConnectOptions, EngineEndpoint } from './connection';
+import { ContainerSummary, inspectTarget, listContainers, TargetInfo } from './containers';
+import { dockerRunCommand } from './dockerRunCommand';
+import { planSidecar, SidecarPlan, SidecarPlanOptions } from './plan';
+import { ensureImage, openSidecar, OpenSidecarOptions, PullProgress, removeOrphanSidecars, SidecarSession } from './sidecar';
+
+export * from './errors';
+export { resolveEngineCandidates, connectEngine } from './connection';
+export type { ConnectOptions, EngineEndpoint, EndpointSource, ResolveOptions } from './connection';
+export { SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_LABEL, parseProcStatus, parseTop } from './containers';
+export type { ContainerSummary, TargetIdentity, TargetInfo } from './containers';
+export { DEFAULT_TOOLS_IMAGE, DEFAULT_COMMAND, planSidecar } from './plan';
+export type { SidecarMode, SidecarPlan, SidecarPlanOptions } from './plan';
+export { dockerRunCommand, shellQuote } from './dockerRunCommand';
+export type { DockerRunOptions } from './dockerRunCommand';
+export type { Disposable, FileAccess, OpenSidecarOptions, OutputStream, PullProgress, SidecarEnd, SidecarEndReason, SidecarSession } from './sidecar';
+
+export interface DockerService {
+  /** The engine we are talking to and how it was found. */
+  readonly endpoint: EngineEndpoint;
+  /** The dockerode client, for callers that need more than this interface. */
+  readonly docker: Docker;
+  listContainers(opts?: { all?: boolean }): Promise<ContainerSummary[]>;
+  /** Throws TargetNotFoundError. */
+  inspectTarget(idOrName: string): Promise<TargetInfo>;
+  /** What openSidecar would create for this target (does not check the target is running). */
+  planSidecar(idOrName: string, opts?: SidecarPlanOptions): Promise<SidecarPlan>;
+  /** The equivalent `docker run ...` line, POSIX-quoted, reaching the same engine. */
+  dockerRunCommand(idOrName: string, opts?: SidecarPlanOptions): Promise<string>;
+  /** Present locally, or pulled with progress; throws ImageUnavailableError. */
+  ensureImage(image: string, onProgress?: (p: PullProgress) => void): Promise<void>;
+  /** Throws TargetNotFoundError, TargetNotRunningError, ImageUnavailableError, SidecarFailedError. */
+  openSidecar(opts: OpenSidecarOptions): Promise<SidecarSession>;
+  /** Removes sidecars left by crashed owners or whose target stopped; returns their IDs. */
+  removeOrphanSidecars(): Promise<string[]>;
+}
+
+/** Connects (first endpoint that answers /_ping) or throws EngineUnreachableError. */
+export async function createDockerService(opts: ConnectOptions = {}): Promise<DockerService> {
+  const { docker, endpoint } = await connectEngine(opts);
+  return {
+    endpoint,
+    docker,
+    listContainers: (o) => listContainers(docker, o),
+    inspectTarget: (id) => inspectTarget(docker, id),
+    planSidecar: async (id, o) => planSidecar(await inspectTarget(docker, id), o),
+    dockerRunCommand: async (id, o) => dockerRunCommand(planSidecar(await inspectTarget(docker, id), o), { engineArgs: endpoint.cliArgs }),
+    ensureImage: (image, onProgress) => ensureImage(docker, image, onProgress),
+    openSidecar: (o) => openSidecar(docker, o),
+    removeOrphanSidecars: () => removeOrphanSidecars(docker),
+  };
+}

@@ -1,0 +1,188 @@
+import { createDockerService, DockerError, DockerService, SidecarMode, SidecarPlanOptions } from '../../../../client/src/docker';
+import { CliCommand, CliIo, ExitCode } from './types';
+
+/** docker run's convention: 125 when the engine or the sidecar itself failed, not the command. */
+export const DEBUG_ENGINE_FAILURE = 125;
+
+const USAGE = `usage: distroless debug [options] <container> [-- command [args...]]
+
+Opens a shell (or runs a command) in a sidecar container that joins <container>'s
+processes and network, as <container>'s own uid:gid and capabilities, so its files
+are readable under /proc/1/root. Interactive when stdin is a terminal; otherwise
+runs the command and prints its output.
+
+options:
+  --image <image>      tools image with a shell (default busybox:latest, or $DISTROLESS_SIDECAR_IMAGE)
+  --root               run as root with SYS_PTRACE (plus the target's capabilities)
+  --user <uid[:gid]>   run as this numeric user instead of the target's
+  --privileged         run the sidecar privileged (never the default)
+  -i, --stdin          without a terminal, pass stdin to the command
+  --print-command      print the equivalent docker run command and exit
+  -h, --help           show this help
+
+exit status: the command's own; 2 for usage errors; 125 when the engine or the
+sidecar failed (no engine, container not running, tools image unavailable).`;
+
+interface DebugArgs {
+  target: string;
+  command: string[];
+  image?: string;
+  mode: SidecarMode;
+  user?: string;
+  privileged: boolean;
+  stdin: boolean;
+  printCommand: boolean;
+}
+
+function parseArgs(argv: string[]): DebugArgs | { error: string } | 'help' {
+  const args: Partial<DebugArgs> & { command: string[] } = { command: [], mode: 'match', privileged: false, stdin: false, printCommand: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v === '') throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === '--') {
+        args.command = argv.slice(i + 1);
+        break;
+      } else if (a === '-h' || a === '--help') return 'help';
+      else if (a === '--image') args.image = value();
+      else if (a.startsWith('--image=')) args.image = a.slice('--image='.length);
+      else if (a === '--root') args.mode = 'root';
+      else if (a === '--user') args.user = value();
+      else if (a.startsWith('--user=')) args.user = a.slice('--user='.length);
+      else if (a === '--privileged') args.privileged = true;
+      else if (a === '-i' || a === '--stdin') args.stdin = true;
+      else if (a === '--print-command') args.printCommand = true;
+      else if (a.startsWith('-')) return { error: `unknown option ${a}` };
+      else if (args.target === undefined) args.target = a;
+      else {
+        // `distroless debug c ls -l` is a common slip for `-- ls -l`; accept it like docker run does.
+        args.command = argv.slice(i);
+        break;
+      }
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  }
+  if (!args.target) return { error: 'missing <container>' };
+  if (args.user !== undefined && !/^\d+(:\d+)?$/.test(args.user)) return { error: `--user must be a numeric uid or uid:gid, got "${args.user}"` };
+  return args as DebugArgs;
+}
+
+export const debugCommand: CliCommand = {
+  name: 'debug',
+  summary: 'Open a shell next to a running (distroless) container, as its user, seeing its processes, network and files',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const parsed = parseArgs(argv);
+    if (parsed === 'help') {
+      io.stdout.write(USAGE + '\n');
+      return ExitCode.ok;
+    }
+    if ('error' in parsed) {
+      io.stderr.write(`distroless debug: ${parsed.error}\n${USAGE}\n`);
+      return ExitCode.usage;
+    }
+    const interactive = Boolean(io.stdin.isTTY);
+    if (!interactive && !parsed.printCommand && parsed.command.length === 0) {
+      io.stderr.write('distroless debug: stdin is not a terminal, so give the command to run after --, e.g. distroless debug app -- ps\n');
+      return ExitCode.usage;
+    }
+    const planOptions: SidecarPlanOptions = {
+      image: parsed.image ?? io.env.DISTROLESS_SIDECAR_IMAGE,
+      mode: parsed.mode,
+      user: parsed.user,
+      privileged: parsed.privileged,
+      command: parsed.command.length ? parsed.command : undefined,
+      tty: interactive,
+      stdin: interactive || parsed.stdin,
+    };
+    try {
+      const service = await createDockerService({ env: io.env, homedir: io.env.HOME || undefined });
+      if (parsed.printCommand) {
+        io.stdout.write((await service.dockerRunCommand(parsed.target, { ...planOptions, tty: true, stdin: true })) + '\n');
+        return ExitCode.ok;
+      }
+      return interactive ? await runInteractive(service, parsed.target, planOptions, io) : await runBatch(service, parsed.target, planOptions, io);
+    } catch (err) {
+      if (err instanceof DockerError) {
+        io.stderr.write(`distroless debug: ${err.message}\n`);
+        return DEBUG_ENGINE_FAILURE;
+      }
+      throw err;
+    }
+  },
+};
+
+function pullReporter(io: CliIo) {
+  let last = '';
+  return (p: { image: string; status: string; percent?: number }) => {
+    const line = `Pulling ${p.image}: ${p.status}${p.percent === undefined ? '' : ` ${p.percent}%`}`;
+    if (line !== last) io.stderr.write(line + '\n');
+    last = line;
+  };
+}
+
+/**
+ * A terminal closed under us (SIGHUP) or a kill (SIGTERM/SIGINT) must still take
+ * the sidecar down; otherwise it lingers until the next run's orphan cleanup.
+ */
+function closeOnSignals(session: { close(): Promise<unknown> }): () => void {
+  const signals: NodeJS.Signals[] = ['SIGHUP', 'SIGTERM', 'SIGINT'];
+  const handler = () => void session.close();
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}
+
+async function runBatch(service: DockerService, target: string, plan: SidecarPlanOptions, io: CliIo): Promise<number> {
+  const session = await service.openSidecar({ target, ...plan, banner: false, onPullProgress: pullReporter(io) });
+  session.onData((data, which) => (which === 'stderr' ? io.stderr : io.stdout).write(data));
+  const releaseSignals = closeOnSignals(session);
+  if (plan.stdin) {
+    io.stdin.on('data', (chunk: Buffer | string) => session.write(chunk));
+    io.stdin.once('end', () => session.endInput());
+  }
+  const end = await session.ended;
+  releaseSignals();
+  if (plan.stdin) io.stdin.pause();
+  if (end.reason !== 'exited') io.stderr.write(`distroless debug: ${end.message}\n`);
+  return end.exitCode ?? DEBUG_ENGINE_FAILURE;
+}
+
+async function runInteractive(service: DockerService, target: string, plan: SidecarPlanOptions, io: CliIo): Promise<number> {
+  const out = io.stdout;
+  const session = await service.openSidecar({
+    target,
+    ...plan,
+    cols: out.columns,
+    rows: out.rows,
+    onPullProgress: pullReporter(io),
+  });
+  session.onData((data) => out.write(data));
+  const releaseSignals = closeOnSignals(session);
+  const onInput = (chunk: Buffer | string) => session.write(chunk);
+  const onResize = () => {
+    if (out.columns && out.rows) session.resize(out.columns, out.rows).catch(() => undefined);
+  };
+  io.stdin.setRawMode?.(true);
+  io.stdin.on('data', onInput);
+  io.stdin.resume();
+  (out as NodeJS.WritableStream & NodeJS.EventEmitter).on('resize', onResize);
+  try {
+    const end = await session.ended;
+    // Raw mode prints no newline; start the message on a fresh line.
+    if (end.reason !== 'exited') io.stderr.write(`\r\ndistroless debug: ${end.message}\r\n`);
+    return end.exitCode ?? DEBUG_ENGINE_FAILURE;
+  } finally {
+    releaseSignals();
+    io.stdin.off('data', onInput);
+    (out as NodeJS.WritableStream & NodeJS.EventEmitter).off('resize', onResize);
+    io.stdin.setRawMode?.(false);
+    io.stdin.pause();
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The project configuration file (.distroless.json / .distroless.yaml / .distroless.yml),
+ * shared by the CLI and the language server: found by walking up from the Dockerfile's
+ * folder, parsed, validated, and turned into engine options.
+ * Node fs only: no vscode or LSP imports, so the CLI bundle stays small.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseDocument } from 'yaml';
+import { INVALID_SUPPRESSION } from '../engine/lint';
+import { RULES } from '../engine/rules/registry';
+import type { SeveritySetting } from '../engine/types';
+import type { LintOptions } from '../engine/lint';
+
+export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
+
+export interface DistrolessConfig {
+  /** Severity per rule id; 'off' disables. */
+  rules?: Record<string, SeveritySetting>;
+  /** Rule ids that never report (the same as `off`, as a list). */
+  ignore?: string[];
+  /** Mirror of gcr.io/distroless/ to suggest in messages and fixes, e.g. `registry.example.com/distroless`. */
+  registry?: string;
+  /** The build stage that ships (as `docker build --target`). */
+  target?: string;
+}
+
+export interface LoadedConfig {
+  /** Absolute path of the file, or undefined when none was found. */
+  file?: string;
+  config: DistrolessConfig;
+}
+
+/** A configuration file that cannot be used; the message names the file and what to change. */
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly detail: string) {
+    super(`${file}: ${detail}`);
+  }
+}
+
+const SEVERITIES: readonly string[] = ['off', 'hint', 'information', 'warning', 'error'];
+const KEYS = ['rules', 'ignore', 'registry', 'target'] as const;
+
+function knownRuleIds(): string[] {
+  return [...RULES.map((r) => r.id), INVALID_SUPPRESSION];
+}
+
+/** Closest known id by edit distance, for "did you mean". */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+function unknownRule(id: string, where: string): string {
+  const suggestion = closest(id, knownRuleIds());
+  return `${where}: unknown rule id "${id}".${suggestion ? ` Did you mean "${suggestion}"?` : ''} Known ids: ${knownRuleIds().join(', ')}.`;
+}
+
+/** A registry path as docker accepts it: host[:port]/path, no scheme, tag or digest. */
+const REGISTRY_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\/?$/;
+
+/** Checks a parsed configuration object; throws ConfigError naming the first problem. */
+export function validateConfig(raw: unknown, file: string): DistrolessConfig {
+  if (raw === null || raw === undefined) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(file, 'the configuration must be a mapping of keys (rules, ignore, registry, target) to values.');
+  }
+  const value = raw as Record<string, unknown>;
+  const config: DistrolessConfig = {};
+  for (const key of Object.keys(value)) {
+    if (!(KEYS as readonly string[]).includes(key)) {
+      const suggestion = closest(key, KEYS);
+      throw new ConfigError(file, `unknown key "${key}".${suggestion ? ` Did you mean "${suggestion}"?` : ''} Allowed keys: ${KEYS.join(', ')}. Remove or rename it.`);
+    }
+  }
+  const known = knownRuleIds();
+  if (value.rules !== undefined) {
+    if (!value.rules || typeof value.rules !== 'object' || Array.isArray(value.rules)) {
+      throw new ConfigError(file, 'rules must map rule ids to a severity, e.g. rules: { runs-as-root: error }.');
+    }
+    config.rules = {};
+    for (const [id, severity] of Object.entries(value.rules as Record<string, unknown>)) {
+      if (!known.includes(id)) throw new ConfigError(file, unknownRule(id, `rules.${id}`));
+      const normalized = severity === 'info' ? 'information' : severity;
+      if (typeof normalized !== 'string' || !SEVERITIES.includes(normalized)) {
+        throw new ConfigError(file, `rules.${id}: ${JSON.stringify(severity)} is not a severity. Use one of ${SEVERITIES.join(', ')}.`);
+      }
+      config.rules[id] = normalized as SeveritySetting;
+    }
+  }
+  if (value.ignore !== undefined) {
+    if (!Array.isArray(value.ignore) || value.ignore.some((id) => typeof id !== 'string')) {
+      throw new ConfigError(file, 'ignore must be a list of rule ids, e.g. ignore: [go-cgo-enabled-for-static].');
+    }
+    for (const id of value.ignore as string[]) if (!known.includes(id)) throw new ConfigError(file, unknownRule(id, 'ignore'));
+    config.ignore = [...(value.ignore as string[])];
+  }
+  if (value.registry !== undefined) {
+    const registry = value.registry;
+    if (typeof registry !== 'string' || registry.trim() === '') {
+      throw new ConfigError(file, 'registry must be a string naming where the distroless images are mirrored, e.g. registry.example.com/distroless.');
+    }
+    if (/^[a-z]+:\/\//i.test(registry)) {
+      throw new ConfigError(file, `registry "${registry}" has a URL scheme; write it as docker does, without it, e.g. ${registry.replace(/^[a-z]+:\/\//i, '')}.`);
+    }
+    if (!REGISTRY_PATTERN.test(registry.trim())) {
+      throw new ConfigError(file, `registry "${registry}" is not an image repository prefix; write host[:port]/path in lower case without a tag, e.g. registry.example.com/distroless.`);
+    }
+    config.registry = registry.trim();
+  }
+  if (value.target !== undefined) {
+    if (typeof value.target !== 'string' || value.target.trim() === '') {
+      throw new ConfigError(file, 'target must be the name of a build stage (as docker build --target), e.g. target: runtime.');
+    }
+    config.target = value.target.trim();
+  }
+  return config;
+}
+
+/** Reads and validates one configuration file. */
+export function readConfigFile(file: string): DistrolessConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, `cannot read the configuration file (${code === 'EACCES' ? 'permission denied' : code ?? String(error)}). Check its permissions, or delete it.`);
+  }
+  let raw: unknown;
+  if (file.endsWith('.json')) {
+    try {
+      raw = text.trim() === '' ? {} : JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(file, `not valid JSON (${(error as Error).message}). Fix the syntax.`);
+    }
+  } else {
+    const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (document.errors.length > 0) {
+      const first = document.errors[0];
+      const line = first.linePos?.[0].line;
+      const what = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new ConfigError(file, `not valid YAML${line ? ` at line ${line}` : ''} (${what}). Fix the syntax.`);
+    }
+    raw = document.toJS();
+  }
+  return validateConfig(raw, file);
+}
+
+/** The configuration file for a Dockerfile in `folder`, or undefined. */
+export function findConfigFile(folder: string): string | undefined {
+  for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {
+    const present = CONFIG_FILE_NAMES.filter((name) => isFile(path.join(dir, name)));
+    if (present.length > 1) {
+      throw new ConfigError(path.join(dir, present[0]), `${present.join(' and ')} are both in ${dir}; keep one of them.`);
+    }
+    if (present.length === 1) return path.join(dir, present[0]);
+    // A project's configuration never lives above its repository.
+    if (exists(path.join(dir, '.git')) || path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function exists(p: string): boolean {
+  try {
+    fs.statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds and reads configuration per folder, re-reading a file only when its
+ * modification time or size changed, so the server can ask on every lint.
+ */
+export class ConfigCache {
+  private readonly parsed = new Map<string, { stamp: string; config: DistrolessConfig }>();
+
+  load(folder: string): LoadedConfig {
+    const file = findConfigFile(folder);
+    if (!file) return { config: {} };
+    return { file, config: this.read(file) };
+  }
+
+  read(file: string): DistrolessConfig {
+    let stamp = '';
+    try {
+      const stat = fs.statSync(file);
+      stamp = `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      // readConfigFile reports the unreadable file.
+    }
+    const hit = this.parsed.get(file);
+    if (hit && stamp !== '' && hit.stamp === stamp) return hit.config;
+    const config = readConfigFile(file);
+    this.parsed.set(file, { stamp, config });
+    return config;
+  }
+}
+
+/** Per-rule severities: `ignore` turns rules off, `rules` sets them (and wins for a rule in both). */
+export function configSeverities(config: DistrolessConfig): Record<string, SeveritySetting> {
+  const severities: Record<string, SeveritySetting> = {};
+  for (const id of config.ignore ?? []) severities[id] = 'off';
+  Object.assign(severities, config.rules);
+  return severities;
+}
+
+/** What overrides the file: CLI flags or the VS Code settings the user actually set. */
+export interface ConfigOverrides {
+  rules?: Record<string, SeveritySetting>;
+  target?: string;
+}
+
+/**
+ * Engine options from a configuration file and overrides. Overrides win per rule id
+ * and for the target; an empty override (no rules, empty target) leaves the file's value.
+ */
+export function lintOptionsFrom(config: DistrolessConfig, overrides: ConfigOverrides = {}): Pick<LintOptions, 'severities' | 'target' | 'distrolessRegistry'> {
+  const severities = { ...configSeverities(config), ...overrides.rules };
+  return {
+    severities,
+    target: overrides.target || config.target || undefined,
+    distrolessRegistry: config.registry,
+  };
+}

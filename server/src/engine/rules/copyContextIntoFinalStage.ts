@@ -1,0 +1,62 @@
+import type { Stage } from '../model';
+import type { Finding, Rule } from '../types';
+import { copyFromFlag, copyPaths, stageChain, stageReference, simpleCommands } from './commands';
+import type { DockerfileModel } from '../model';
+
+/**
+ * `COPY . .` into the stage that ships, in a build that has a build stage: the
+ * sources, tests, .git and any secrets in the context ship alongside the artifact.
+ */
+export const copyContextIntoFinalStage: Rule = {
+  id: 'copy-context-into-final-stage',
+  defaultSeverity: 'warning',
+  summary: 'The whole build context is copied into the shipped stage of a multi-stage build.',
+  check({ model }) {
+    const stage = model.shipped;
+    if (!stage || model.stages.length < 2) return [];
+    const chain = new Set(stageChain(stage));
+    // A build whose other stages are only ancestors of the shipped one separates nothing.
+    const builders = model.stages.filter((s) => !chain.has(s) && s.index < stage.index);
+    if (builders.length === 0) return [];
+    const findings: Finding[] = [];
+    for (const instruction of stage.instructions) {
+      const keyword = instruction.getKeyword();
+      if ((keyword !== 'COPY' && keyword !== 'ADD') || copyFromFlag(instruction) !== undefined) continue;
+      const paths = copyPaths(instruction);
+      if (!paths || !paths.sources.some((s) => /^\.\/?$/.test(s))) continue;
+      const args = instruction.getArguments();
+      findings.push({
+        range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
+        message: `${keyword} ${paths.sources.join(' ')} copies the whole build context into the stage that ships: sources, tests, .git and any secret files in the folder end up in the image, ` +
+          `and every edit invalidates this layer. ${artifactAdvice(model, builders)}`,
+      });
+    }
+    return findings;
+  },
+};
+
+function artifactAdvice(model: DockerfileModel, builders: Stage[]): string {
+  const builder = builders[builders.length - 1];
+  const outputs = buildOutputs(model, builder);
+  const ref = stageReference(builder);
+  if (outputs.length > 0) return `Copy only what the build produced, e.g. COPY --from=${ref} ${outputs[0]} ${outputs[0]}, plus the files the program reads at run time.`;
+  return `Copy only the built artifact from the build stage (COPY --from=${ref} <path> <dest>) and the files the program reads at run time.`;
+}
+
+/** Paths a build stage writes its result to (`go build -o`, `cargo build` targets, `npm run build` dist). */
+function buildOutputs(model: DockerfileModel, stage: Stage): string[] {
+  const out: string[] = [];
+  for (const s of stageChain(stage)) {
+    for (const instruction of s.instructions) {
+      if (instruction.getKeyword() !== 'RUN') continue;
+      for (const c of simpleCommands(model, instruction)) {
+        const words = c.words.map((w) => w.value);
+        if (words[0] === 'go' && words[1] === 'build') {
+          const o = words.indexOf('-o');
+          if (o > 0 && words[o + 1] && !words[o + 1].includes('$')) out.push(words[o + 1]);
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { Finding, Rule } from '../types';
+import { goBuilds, rawText, Word } from './commands';
+import { rangeOf } from '../model';
+
+/**
+ * `go build` keeps the symbol table and DWARF data unless told `-ldflags="-s -w"`:
+ * a quarter or more of the binary, shipped and scanned for nothing.
+ */
+export const goBinaryNotStripped: Rule = {
+  id: 'go-binary-not-stripped',
+  defaultSeverity: 'hint',
+  summary: 'go build without -ldflags="-s -w".',
+  check({ model }) {
+    const findings: Finding[] = [];
+    for (const stage of model.stages) {
+      if (!stage.instructions.some((i) => i.getKeyword() === 'RUN' && /\bgo\s+build\b/.test(rawText(model, i)))) continue;
+      // Builds of ancestors are reported on their own stage.
+      for (const build of goBuilds(model, stage).filter((b) => b.stage === stage)) {
+        const words = build.command.words;
+        if (words[1].value !== 'build') continue;
+        if (stage.env.get('GOFLAGS')?.includes('-ldflags') || build.command.assignments.some((a) => a.value.startsWith('GOFLAGS='))) continue;
+        // A debugger build (-gcflags "all=-N -l", or skaffold's variable) needs the DWARF data -w removes.
+        const gcflags = flagValue(words, '-gcflags');
+        if (gcflags && (gcflags.value.includes('$') || /-N\b|-l\b/.test(gcflags.value))) continue;
+        const ldflags = flagValue(words, '-ldflags');
+        if (ldflags && (ldflags.value.includes('$') || (/(^|\s)-s(\s|$)/.test(ldflags.value) && /(^|\s)-w(\s|$)/.test(ldflags.value)))) continue;
+        const range = rangeOf(model, words[0].start, words[1].end);
+        const edit = build.command.exec ? undefined : stripEdit(model, words, ldflags);
+        findings.push({
+          range,
+          message: `This go build keeps the symbol table and DWARF debug data in the binary (often a quarter of its size), which ships in the image for nothing at run time. ` +
+            `Add -s -w to -ldflags (stack traces keep their function names).`,
+          fixes: edit ? [{ title: 'Strip the binary: -ldflags="-s -w"', edits: [edit], preferred: true }] : [],
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+interface FlagValue {
+  value: string;
+  /** The word holding the value, and where the value starts in it (after `-flag=`). */
+  word: Word;
+  valueOffset: number;
+}
+
+function flagValue(words: Word[], flag: string): FlagValue | undefined {
+  for (let i = 2; i < words.length; i++) {
+    const w = words[i];
+    for (const spelling of [flag, `-${flag}`]) {
+      if (w.value === spelling && words[i + 1]) return { value: words[i + 1].value, word: words[i + 1], valueOffset: 0 };
+      if (w.value.startsWith(`${spelling}=`)) return { value: w.value.slice(spelling.length + 1), word: w, valueOffset: spelling.length + 1 };
+    }
+  }
+  return undefined;
+}
+
+function stripEdit(model: Parameters<typeof rangeOf>[0], words: Word[], ldflags: FlagValue | undefined): TextEdit | undefined {
+  if (!ldflags) {
+    const at = rangeOf(model, words[1].end, words[1].end).start;
+    return { range: { start: at, end: at }, newText: ' -ldflags="-s -w"' };
+  }
+  const raw = model.text.slice(ldflags.word.start, ldflags.word.end);
+  const valueRaw = raw.slice(ldflags.valueOffset);
+  const start = ldflags.word.start + ldflags.valueOffset;
+  if (/^["']/.test(valueRaw)) {
+    const at = rangeOf(model, start + 1, start + 1).start;
+    return { range: { start: at, end: at }, newText: ldflags.value === '' ? '-s -w' : '-s -w ' };
+  }
+  if (/["'\\]/.test(valueRaw)) return undefined;
+  return { range: rangeOf(model, start, ldflags.word.end), newText: `"-s -w ${valueRaw}"` };
+}

@@ -1,0 +1,63 @@
+import type { Instruction } from 'dockerfile-ast';
+import type { Finding, Rule } from '../types';
+import { chainInstructions, packageInstalls, simpleCommands, wordRange } from './commands';
+import { shippedDescription } from './util';
+
+/**
+ * OS package installs in the stage that ships: the package manager, its database and
+ * every installed package ship too, and need patching for the image's lifetime.
+ */
+export const packageManagerInFinalStage: Rule = {
+  id: 'package-manager-in-final-stage',
+  defaultSeverity: 'warning',
+  summary: 'OS packages are installed in the shipped stage.',
+  check({ model }) {
+    const stage = model.shipped;
+    if (!stage) return [];
+    const findings: Finding[] = [];
+    for (const instruction of chainInstructions(stage)) {
+      const installs = packageInstalls(model, instruction);
+      if (installs.length === 0) continue;
+      const inherited = !stage.instructions.includes(instruction);
+      const names = installs.flatMap((i) => i.packages.map((p) => p.value));
+      const what = names.length > 0 ? names.join(', ') : 'packages';
+      const where = inherited ? `${shippedDescription(model, stage)} is built on the stage that runs this ${installs[0].manager} install, so` : 'This runs in ' + shippedDescription(model, stage) + ', so';
+      if (stage.shellless) {
+        // The RUN cannot execute here at all; dropping it is the only edit that lets the build go on.
+        const removable = !inherited && onlyPackageManagement(model, instruction);
+        findings.push({
+          range: wordRange(model, installs[0].managerWord),
+          message: `${where} it needs a shell and ${installs[0].manager}, which this image does not have: the build fails. ` +
+            `Install ${what} in a build stage and COPY --from only the files the program needs.`,
+          fixes: removable ? [{ title: `Remove this ${installs[0].manager} install from the shell-less stage`, edits: [{ range: lineRange(model, instruction), newText: '' }] }] : [],
+        });
+        continue;
+      }
+      findings.push({
+        range: wordRange(model, installs[0].managerWord),
+        message: `${where} ${installs[0].manager}, its package database and ${what} ship in the image: more to patch and more for an attacker to use at run time. ` +
+          'Install build-time packages in a build stage and ship only the artifact on a distroless image; if the program needs a shared library, pick the distroless image that has it (base, cc).',
+      });
+    }
+    return findings;
+  },
+};
+
+/** True when every command of the RUN is package management (update, install, clean-up). */
+function onlyPackageManagement(model: Parameters<typeof simpleCommands>[0], instruction: Instruction): boolean {
+  const commands = simpleCommands(model, instruction);
+  return commands.length > 0 && commands.every((c) => {
+    const program = c.words[0]?.value ?? '';
+    if (/^(?:apt-get|apt|apk|yum|dnf|microdnf|tdnf|zypper|aptitude)$/.test(program)) return true;
+    return program === 'rm' && c.words.slice(1).every((w) => w.value.startsWith('-') || /^\/var\/(?:lib\/apt\/lists|cache\/(?:apk|yum|dnf))/.test(w.value));
+  });
+}
+
+/** The whole lines of an instruction, newline included, so removing it leaves no blank line. */
+function lineRange(model: Parameters<typeof simpleCommands>[0], instruction: Instruction) {
+  const r = instruction.getRange();
+  const lastLine = model.document.lineCount - 1;
+  return r.end.line < lastLine
+    ? { start: { line: r.start.line, character: 0 }, end: { line: r.end.line + 1, character: 0 } }
+    : { start: { line: r.start.line, character: 0 }, end: r.end };
+}

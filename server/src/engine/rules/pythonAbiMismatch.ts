@@ -1,0 +1,70 @@
+import { DISTROLESS_PYTHON_VERSION, PYTHON_BUILDER_IMAGE, imageName, parseImageRef } from '../imageFacts';
+import { DockerfileModel, Stage, copySources } from '../model';
+import type { Finding, Fix, Rule } from '../types';
+import { copyPaths, simpleCommands, stageChain } from './commands';
+import { replaceImageEdit } from './util';
+
+/** Source paths that hold installed packages or a virtual environment. */
+const PACKAGES_PATH = /site-packages|dist-packages|(?:^|\/)\.?venv\b|\/virtualenv|\/usr\/local\/lib\/python|\/\.local\b/;
+
+/**
+ * Compiled extension modules and a venv's interpreter link are tied to one Python
+ * minor version: packages built for 3.11 do not import on 3.13.
+ */
+export const pythonAbiMismatch: Rule = {
+  id: 'python-abi-mismatch',
+  defaultSeverity: 'warning',
+  summary: 'Python packages or a venv built for one Python minor version are copied into distroless python3 of another.',
+  check({ model }) {
+    const findings: Finding[] = [];
+    for (const stage of model.stages) {
+      const target = stage.base;
+      if (target.family !== 'distroless' || target.runtime !== 'python' || !target.runtimeVersion) continue;
+      for (const { instruction, from } of copySources(model, stage)) {
+        const built = from.base;
+        if (built.runtime !== 'python' || !built.runtimeVersion || built.runtimeVersion === target.runtimeVersion) continue;
+        const paths = copyPaths(instruction);
+        if (!paths || !paths.sources.some((s) => PACKAGES_PATH.test(s) || installTargets(model, from).some((t) => s.replace(/\/+$/, '') === t))) continue;
+        const root = stageChain(from).pop() as Stage;
+        const fixes: Fix[] = [];
+        // A source path naming the old version (lib/python3.11/...) would not exist after the change.
+        const namesVersion = paths.sources.some((s) => /python\d+\.\d+/.test(s));
+        if (target.runtimeVersion === DISTROLESS_PYTHON_VERSION && !root.base.ref.digest && !namesVersion) {
+          const edit = replaceImageEdit(model, root, (text) => (parseImageRef(text).digest || imageName(parseImageRef(text)) !== imageName(root.base.ref) ? undefined : PYTHON_BUILDER_IMAGE));
+          if (edit) fixes.push({ title: `Build on ${PYTHON_BUILDER_IMAGE}`, edits: [edit], preferred: true });
+        }
+        const args = instruction.getArguments();
+        findings.push({
+          range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
+          message: `These packages were installed with Python ${built.runtimeVersion} (${from.resolvedImage ?? 'the build stage'}) but ${stage.resolvedImage ?? 'the runtime image'} runs Python ${target.runtimeVersion}: ` +
+            `compiled modules are built for one minor version (and a venv points at its interpreter), so imports fail at start. ` +
+            (target.runtimeVersion === DISTROLESS_PYTHON_VERSION ? `Build on ${PYTHON_BUILDER_IMAGE}${namesVersion ? ` and copy from its python${target.runtimeVersion} directory` : ''}.` : `Build on python:${target.runtimeVersion}-slim, or move the runtime to the current python3-debian13.`),
+          fixes,
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** Directories `pip install --target/--prefix` or `python -m venv` write to in the stage. */
+function installTargets(model: DockerfileModel, stage: Stage): string[] {
+  const out: string[] = [];
+  for (const s of stageChain(stage)) {
+    for (const instruction of s.instructions) {
+      if (instruction.getKeyword() !== 'RUN') continue;
+      for (const c of simpleCommands(model, instruction)) {
+        const words = c.words.map((w) => w.value);
+        words.forEach((w, i) => {
+          const m = /^(?:--target|--prefix|--root)=(.+)$/.exec(w);
+          if (m) out.push(m[1]);
+          else if (['--target', '-t', '--prefix', '--root'].includes(w) && words[i + 1] && /pip/.test(words[0])) out.push(words[i + 1]);
+        });
+        const venv = words.indexOf('venv');
+        if (venv > 0 && words[venv - 1] === '-m' && words[venv + 1]) out.push(words[venv + 1]);
+        if (words[0] === 'virtualenv' && words[1]) out.push(words[words.length - 1]);
+      }
+    }
+  }
+  return out.map((p) => p.replace(/\/+$/, ''));
+}

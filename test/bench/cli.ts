@@ -1,0 +1,67 @@
+/**
+ * The whole corpus linted by one CLI process (the bundled dist/cli.js, as CI runs it),
+ * next to `node -e 0` on the same machine: the ratio is what the CLI adds to Node's
+ * own start-up, so it compares across machines. Median of several runs each.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+
+const RUNS = 5;
+
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'esbuild.mjs'))) dir = path.dirname(dir);
+  return dir;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function timeRun(args: string[], cwd: string): { ms: number; status: number | null; stdout: string } {
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (run.error) throw run.error;
+  return { ms, status: run.status, stdout: run.stdout };
+}
+
+export async function benchCli(): Promise<void> {
+  const root = repoRoot();
+  const cli = path.join(root, 'dist', 'cli.js');
+  const corpus = path.resolve(root, '..', 'shared', 'corpus', 'dockerfiles');
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first.`);
+  if (!fs.existsSync(corpus)) throw new Error(`${corpus} is missing: the benchmark reads the shared corpus beside the repository.`);
+  const files = fs.readdirSync(corpus).filter((f) => fs.statSync(path.join(corpus, f)).isFile()).length;
+  // Corpus names are `<repo>__<path>`, not Dockerfile names, so a glob selects them all.
+  const args = [cli, 'lint', '--format', 'json', path.join(corpus, '*')];
+  const cliTimes: number[] = [];
+  const nodeTimes: number[] = [];
+  let report: { files: unknown[]; errors: unknown[]; summary: Record<string, number> } | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    const run = timeRun(args, root);
+    if (run.status === null || run.status > 2) throw new Error(`the CLI failed on the corpus (exit ${run.status})`);
+    cliTimes.push(run.ms);
+    report = JSON.parse(run.stdout);
+    nodeTimes.push(timeRun(['-e', '0'], root).ms);
+  }
+  const cliMs = median(cliTimes);
+  const nodeMs = median(nodeTimes);
+  const counted = report ? `${report.files.length} linted, ${report.errors.length} refused as not Dockerfiles; ${Object.entries(report.summary).map(([k, v]) => `${v} ${k}`).join(', ')}` : '';
+  process.stdout.write(
+    `cli: distroless lint over the corpus (${files} files: ${counted})\n` +
+    `cli: one process, median of ${RUNS}: ${cliMs.toFixed(0)} ms (${(cliMs / files).toFixed(2)} ms per file)\n` +
+    `cli: node -e 0, median of ${RUNS}: ${nodeMs.toFixed(0)} ms\n` +
+    `cli: ratio to node -e 0: ${(cliMs / nodeMs).toFixed(1)}x\n`,
+  );
+}
+
+if (require.main === module) {
+  benchCli().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type Docker from 'dockerode';
+
+/** Every container the tests make carries this label, so cleanup finds them all. */
+export const TEST_LABEL = 'io.distroless.test';
+export const TOOLS_IMAGE = 'busybox:latest';
+/** A distroless-like target: one busybox binary, not at /bin/sh, USER nonroot (65532) by name. */
+export const SHELLLESS_IMAGE = 'distroless-test/shellless:v1';
+export const HTTP_PORT = 8080;
+export const INDEX_TEXT = 'hello from the shell-less target';
+
+const BUSYBOX = process.env.BUSYBOX_PATH ?? '/usr/bin/busybox';
+
+async function imageExists(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `tar -C dir -c .` (root-owned) streamed into POST /images/create?fromSrc=-, the API behind `docker import`. */
+async function importDir(docker: Docker, dir: string, ref: string, changes: string[]): Promise<void> {
+  const [repo, tag] = ref.split(/:(?=[^:/]+$)/);
+  const tar = spawn('tar', ['--owner=0', '--group=0', '--numeric-owner', '-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const tarDone = new Promise<void>((resolve, reject) => tar.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar exited ${code}`)))));
+  const stream = (await docker.importImage(tar.stdout, { repo, tag, changes } as object)) as NodeJS.ReadableStream;
+  await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+  await tarDone;
+  if (!(await imageExists(docker, ref))) throw new Error(`import of ${ref} reported success but the image is missing`);
+}
+
+function busyboxOrThrow(): void {
+  if (!fs.existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} is missing: install busybox-static (see shared/recipes/docker-engine.md)`);
+}
+
+/** The tools image, built from the static busybox binary when the engine lacks it (no registry here). */
+export async function ensureToolsImage(docker: Docker): Promise<void> {
+  if (await imageExists(docker, TOOLS_IMAGE)) return;
+  busyboxOrThrow();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tools-rootfs-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.copyFileSync(BUSYBOX, path.join(dir, 'bin', 'busybox'));
+    fs.chmodSync(path.join(dir, 'bin', 'busybox'), 0o755);
+    await importDir(docker, dir, TOOLS_IMAGE, ['ENTRYPOINT ["/bin/busybox"]']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function ensureShelllessImage(docker: Docker): Promise<void> {
+  if (await imageExists(docker, SHELLLESS_IMAGE)) return;
+  busyboxOrThrow();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shellless-rootfs-'));
+  try {
+    for (const d of ['usr/local/bin', 'etc', 'www']) fs.mkdirSync(path.join(dir, d), { recursive: true });
+    fs.copyFileSync(BUSYBOX, path.join(dir, 'usr/local/bin/busybox'));
+    fs.chmodSync(path.join(dir, 'usr/local/bin/busybox'), 0o755);
+    fs.writeFileSync(path.join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
+    fs.writeFileSync(path.join(dir, 'etc/group'), 'root:x:0:\nnonroot:x:65532:\n');
+    fs.writeFileSync(path.join(dir, 'www/index.html'), INDEX_TEXT + '\n');
+    fs.chmodSync(path.join(dir, 'www/index.html'), 0o644);
+    await importDir(docker, dir, SHELLLESS_IMAGE, [
+      'USER nonroot',
+      'ENTRYPOINT ["/usr/local/bin/busybox"]',
+      `CMD ["httpd", "-f", "-p", "${HTTP_PORT}", "-h", "/www"]`,
+    ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface TargetSpec {
+  name: string;
+  /** Overrides the image's USER. */
+  user?: string;
+  capAdd?: string[];
+  cmd?: string[];
+}
+
+/** Starts a target from the shell-less image (replacing a leftover of the same name) and waits until it serves HTTP. */
+export async function startTarget(docker: Docker, spec: TargetSpec): Promise<Docker.Container> {
+  await removeContainer(docker, spec.name);
+  const container = await docker.createContainer({
+    name: spec.name,
+    Image: SHELLLESS_IMAGE,
+    User: spec.user,
+    Cmd: spec.cmd,
+    Labels: { [TEST_LABEL]: '1' },
+    HostConfig: { CapAdd: spec.capAdd, NetworkMode: 'none' },
+  });
+  await container.start();
+  return container;
+}
+
+export async function removeContainer(docker: Docker, idOrName: string): Promise<void> {
+  try {
+    await docker.getContainer(idOrName).remove({ force: true });
+  } catch {
+    // Absent already.
+  }
+}
+
+/** Removes every container the tests made, sidecars of test targets included. */
+export async function removeTestContainers(docker: Docker): Promise<void> {
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [TEST_LABEL] } });
+  for (const c of leftovers) await removeContainer(docker, c.Id);
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

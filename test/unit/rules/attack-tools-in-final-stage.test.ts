@@ -1,0 +1,29 @@
+import { ruleTable } from '../../support/ruleTable';
+
+ruleTable('attack-tools-in-final-stage', [
+  {
+    name: 'curl and bash installed in the shipped image',
+    dockerfile: 'FROM debian:13\nRUN apt-get install -y curl bash\n',
+    expect: [{ range: '1:23-1:27', message: 'curl, bash are installed', severity: 'information' }],
+  },
+  {
+    name: 'a version pin still names the tool, and the sidecar is suggested',
+    dockerfile: 'FROM alpine:3.20\nRUN apk add --no-cache wget=1.24.5-r0\n',
+    expect: [{ range: '1:23-1:37', message: 'debug sidecar' }],
+  },
+  {
+    name: 'netcat and ssh variants',
+    dockerfile: 'FROM debian:13\nRUN apt-get install -y netcat-openbsd openssh-client sudo\n',
+    expect: [{ range: '1:23-1:37', message: 'netcat-openbsd, openssh-client, sudo' }],
+  },
+  {
+    name: 'libraries with a tool in their name are not the tool',
+    dockerfile: 'FROM debian:13\nRUN apt-get install -y libcurl4 bash-completion\n',
+    expect: [],
+  },
+  {
+    name: 'tools in a build stage do not ship',
+    dockerfile: 'FROM debian:13 AS fetch\nRUN apt-get install -y curl\nFROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=fetch /x /x\n',
+    expect: [],
+  },
+]);

@@ -1,0 +1,45 @@
+import { ruleTable } from '../../support/ruleTable';
+
+ruleTable('final-stage-full-os', [
+  {
+    name: 'a toolchain image ships, with the matching distroless image named',
+    dockerfile: 'FROM node:22\nCOPY . .\nCMD ["node", "server.js"]\n',
+    expect: [{ range: '0:5-0:12', message: 'nodejs22-debian13:nonroot' }],
+  },
+  {
+    name: 'an OS image that ships a Go binary is pointed at static',
+    dockerfile: 'FROM golang:1.23 AS build\nRUN go build -o /app\nFROM alpine:3.20\nCOPY --from=build /app /app\n',
+    expect: [{ range: '2:5-2:16', message: 'static-debian13:nonroot' }],
+  },
+  {
+    name: 'through an ARG default, from a mirror',
+    dockerfile: 'ARG BASE_PREFIX=mirror.gcr.io/library/\nFROM ${BASE_PREFIX}python:3.12-slim\n',
+    expect: [{ range: '1:5-1:35', message: 'python3-debian13' }],
+  },
+  {
+    name: 'a stage built on a general-purpose stage',
+    dockerfile: 'FROM debian:13 AS base\nFROM base\n',
+    expect: [{ range: '1:5-1:9' }],
+  },
+  {
+    name: 'distroless, chiseled and Chainguard images are fine',
+    dockerfile: 'FROM gcr.io/distroless/static-debian13:nonroot\n',
+    expect: [],
+  },
+  {
+    name: 'chiseled .NET',
+    dockerfile: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled\n',
+    expect: [],
+  },
+  {
+    name: 'only the --target stage counts',
+    dockerfile: 'FROM golang:1.23 AS build\nFROM gcr.io/distroless/static-debian13:nonroot AS prod\nFROM debian:13 AS debug\n',
+    options: { target: 'prod' },
+    expect: [],
+  },
+  {
+    name: 'an image with an unresolvable variable is not guessed at',
+    dockerfile: 'ARG BASE\nFROM $BASE\n',
+    expect: [],
+  },
+]);

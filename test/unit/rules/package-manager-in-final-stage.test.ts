@@ -1,0 +1,55 @@
+import { ruleTable } from '../../support/ruleTable';
+
+ruleTable('package-manager-in-final-stage', [
+  {
+    name: 'apt-get install in a single-stage image, pointing at the install command',
+    dockerfile: 'FROM debian:13\nRUN apt-get update && apt-get install -y ca-certificates\n',
+    expect: [{ range: '1:22-1:29', message: 'ca-certificates ship in the image' }],
+  },
+  {
+    name: 'options before the verb and continuation lines',
+    dockerfile: 'FROM ubuntu:24.04\nRUN apt-get -y --no-install-recommends \\\n    install git\n',
+    expect: [{ range: '1:4-1:11', message: 'git' }],
+  },
+  {
+    name: 'apk add with --virtual names only the real packages',
+    dockerfile: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .deps tzdata\n',
+    expect: [{ range: '1:4-1:7', message: 'tzdata ship' }],
+  },
+  {
+    name: 'dnf and microdnf installs',
+    dockerfile: 'FROM fedora:40\nRUN dnf install -y jq; microdnf install less\n',
+    expect: [{ range: '1:4-1:7' }],
+  },
+  {
+    name: 'an install inherited from the stage the shipped stage is built on',
+    dockerfile: 'FROM debian:13 AS base\nRUN apt-get install -y libpq5\nFROM base\nCMD ["/app"]\n',
+    expect: [{ range: '1:4-1:11', message: 'is built on the stage' }],
+  },
+  {
+    name: 'installs in a build stage are fine',
+    dockerfile: 'FROM golang:1.23 AS build\nRUN apt-get update && apt-get install -y git\nRUN CGO_ENABLED=0 go build -o /app .\nFROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=build /app /app\n',
+    expect: [],
+  },
+  {
+    name: 'apt-get update alone installs nothing',
+    dockerfile: 'FROM debian:13\nRUN apt-get update\n',
+    expect: [],
+  },
+  {
+    name: 'in a shell-less stage the install cannot run: the fix removes it',
+    dockerfile: 'FROM gcr.io/distroless/base-debian13:nonroot\nRUN apt-get update && apt-get install -y libfoo && rm -rf /var/lib/apt/lists/*\nCMD ["/app"]\n',
+    expect: [{ range: '1:22-1:29', message: 'the build fails', fixed: 'FROM gcr.io/distroless/base-debian13:nonroot\nCMD ["/app"]\n' }],
+  },
+  {
+    name: 'in a shell-less stage a RUN that does more than package management is not removed',
+    dockerfile: 'FROM gcr.io/distroless/base-debian13:nonroot\nRUN apt-get install -y libfoo && ldconfig\n',
+    expect: [{ range: '1:4-1:11' }],
+  },
+  {
+    name: 'the --target stage is the one that ships',
+    dockerfile: 'FROM debian:13 AS dev\nRUN apt-get install -y gdb\nFROM gcr.io/distroless/static-debian13:nonroot\n',
+    options: { target: 'dev' },
+    expect: [{ range: '1:4-1:11' }],
+  },
+]);

@@ -1,0 +1,39 @@
+import { ruleTable } from '../../support/ruleTable';
+
+ruleTable('python-abi-mismatch', [
+  {
+    name: 'pip --target on 3.11 copied into python3-debian13 (3.13)',
+    dockerfile: 'FROM python:3.11-slim AS build\nRUN pip install --target=/deps -r requirements.txt\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /deps /deps\n',
+    expect: [{ range: '3:18-3:29', message: 'Python 3.11', fixed: 'FROM python:3.13-slim-trixie AS build\nRUN pip install --target=/deps -r requirements.txt\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /deps /deps\n' }],
+  },
+  {
+    name: 'a venv from an Alpine builder, through a stage built on it',
+    dockerfile: 'FROM python:3.12-alpine AS base\nFROM base AS build\nRUN python -m venv /venv && /venv/bin/pip install flask\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /venv /venv\n',
+    expect: [{ range: '4:18-4:29', fixed: 'FROM python:3.13-slim-trixie AS base\nFROM base AS build\nRUN python -m venv /venv && /venv/bin/pip install flask\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /venv /venv\n' }],
+  },
+  {
+    name: 'a site-packages path naming the old version: no fix, since the path would change too',
+    dockerfile: 'FROM python:3.12 AS build\nRUN pip install flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /usr/local/lib/python3.12/site-packages /site\n',
+    expect: [{ range: '3:18-3:63', message: 'copy from its python3.13 directory' }],
+  },
+  {
+    name: 'python3-debian12 runs 3.11: no builder change offered for another release',
+    dockerfile: 'FROM python:3.12-slim AS build\nRUN pip install --prefix=/install flask\nFROM gcr.io/distroless/python3-debian12\nCOPY --from=build /install /usr/local\n',
+    expect: [{ range: '3:18-3:37', message: 'Python 3.11' }],
+  },
+  {
+    name: 'matching minor version',
+    dockerfile: 'FROM python:3.13-slim AS build\nRUN pip install --target=/deps flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /deps /deps\n',
+    expect: [],
+  },
+  {
+    name: 'copying only the code is fine',
+    dockerfile: 'FROM python:3.11 AS build\nRUN pip install --target=/deps flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /app/main.py /app/\n',
+    expect: [],
+  },
+  {
+    name: 'a digest-pinned builder is reported without a fix',
+    dockerfile: 'FROM python:3.11@sha256:abcd AS build\nRUN pip install --target=/deps flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /deps /deps\n',
+    expect: [{ range: '3:18-3:29' }],
+  },
+]);
