@@ -6,14 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import { repoRoot } from '../support/paths';
 
 const RUNS = 5;
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'esbuild.mjs'))) dir = path.dirname(dir);
-  return dir;
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

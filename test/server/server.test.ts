@@ -27,9 +27,11 @@ test('publishes our diagnostics with source, code and a documentation link', asy
   server.open(uri, SCRATCH);
   const { diagnostics } = await pending;
   const ours = diagnostics.filter((d) => d.source === 'distroless');
-  assert.deepEqual(codesOf(ours), ['go-cgo-enabled-for-static', 'shell-form-in-shellless-stage']);
-  assert.match(ours[1].codeDescription?.href ?? '', /docs\/rules\.md#shell-form-in-shellless-stage$/);
-  assert.deepEqual(ours[1].range, { start: { line: 5, character: 4 }, end: { line: 5, character: 16 } });
+  assert.deepEqual(codesOf(ours), ['go-binary-not-stripped', 'go-cgo-enabled-for-static', 'scratch-prefer-static', 'shell-form-in-shellless-stage']);
+  const shellForm = ours[3];
+  assert.match(shellForm.codeDescription?.href ?? '', /docs\/rules\.md#shell-form-in-shellless-stage$/);
+  assert.deepEqual(shellForm.range, { start: { line: 5, character: 4 }, end: { line: 5, character: 16 } });
+  assert.equal(shellForm.severity, 1);
 });
 
 test('a quick fix is a WorkspaceEdit that makes its diagnostic go away', async () => {
@@ -50,7 +52,7 @@ test('a quick fix is a WorkspaceEdit that makes its diagnostic go away', async (
   assert.equal(fixed, SCRATCH.replace('CMD /app --serve', 'CMD ["/app", "--serve"]'));
   const second = server.nextDiagnostics(uri, 2);
   server.change(uri, fixed, 2);
-  assert.deepEqual(codesOf((await second).diagnostics.filter((d) => d.source === 'distroless')), ['go-cgo-enabled-for-static']);
+  assert.deepEqual(codesOf((await second).diagnostics.filter((d) => d.source === 'distroless')), ['go-binary-not-stripped', 'go-cgo-enabled-for-static', 'scratch-prefer-static']);
 });
 
 test('fix-all is a source.fixAll action that leaves no fixable problem', async () => {
@@ -64,7 +66,7 @@ test('fix-all is a source.fixAll action that leaves no fixable problem', async (
   assert.equal(actions.length, 1);
   assert.equal(actions[0].kind, 'source.fixAll.distroless');
   const fixed = applyEdits(SCRATCH, actions[0].edit!.changes![uri]);
-  assert.equal(fixed, 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nCMD ["/app", "--serve"]\n');
+  assert.equal(fixed, 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /out/app .\nFROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=build /out/app /app\nUSER 65532:65532\nCMD ["/app", "--serve"]\n');
 });
 
 test('settings re-rate and turn off rules', async () => {
@@ -74,7 +76,8 @@ test('settings re-rate and turn off rules', async () => {
     const pending = rated.nextDiagnostics(uri, 1);
     rated.open(uri, SCRATCH);
     const ours = (await pending).diagnostics.filter((d) => d.source === 'distroless');
-    assert.deepEqual(ours.map((d) => [d.code, d.severity]), [['shell-form-in-shellless-stage', 4]]);
+    const watched = ours.filter((d) => d.code === 'shell-form-in-shellless-stage' || d.code === 'go-cgo-enabled-for-static');
+    assert.deepEqual(watched.map((d) => [d.code, d.severity]), [['shell-form-in-shellless-stage', 4]]);
   } finally {
     await rated.close();
   }
@@ -82,7 +85,7 @@ test('settings re-rate and turn off rules', async () => {
 
 test('suppression comments silence one instruction, and unknown ids are reported', async () => {
   const uri = 'file:///tmp/suppress/Dockerfile';
-  const text = 'FROM scratch\nUSER 65532\n# distroless-ignore shell-form-in-shellless-stage, not-a-rule\nCMD /app\n';
+  const text = '# distroless-ignore-file scratch-prefer-static\nFROM scratch\nUSER 65532\n# distroless-ignore shell-form-in-shellless-stage, not-a-rule\nCMD /app\n';
   const pending = server.nextDiagnostics(uri, 1);
   server.open(uri, text);
   const ours = (await pending).diagnostics.filter((d) => d.source === 'distroless');

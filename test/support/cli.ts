@@ -46,8 +46,4 @@ export function makeProject(files: Record<string, string | Buffer>, options: { g
 }
 
 /** The repository root, from out/test/... or test/... alike. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'esbuild.mjs'))) dir = path.dirname(dir);
-  return dir;
-}
+export { repoRoot } from './paths';

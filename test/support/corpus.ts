@@ -4,14 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { findUp } from './paths';
 
-function findUp(start: string, relative: string): string | undefined {
-  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, relative);
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
 
 export function corpusDir(): string {
   const found = findUp(process.cwd(), path.join('shared', 'corpus', 'dockerfiles')) ?? findUp(__dirname, path.join('shared', 'corpus', 'dockerfiles'));
@@ -24,9 +18,4 @@ export function corpusFiles(): Array<{ name: string; text: string }> {
   return fs.readdirSync(dir).sort().map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), 'utf8') }));
 }
 
-/** The repository root (the folder with package.json), for files tests write back, like snapshots. */
-export function repoRoot(): string {
-  const found = findUp(__dirname, 'package.json');
-  if (!found) throw new Error('package.json not found above the test folder');
-  return path.dirname(found);
-}
+export { repoRoot } from './paths';

@@ -11,7 +11,8 @@ import {
   ShutdownRequest, ExitNotification,
 } from 'vscode-languageserver-protocol/node';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export { REPO_ROOT } from './paths';
+import { REPO_ROOT } from './paths';
 
 export interface ServerUnderTest {
   connection: ProtocolConnection;
