@@ -2,10 +2,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REPO_ROOT } from '../support/paths';
 import type { SuiteResults } from './suite/index';
 
-/** out/test/vscode -> the repository root. */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export { REPO_ROOT };
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 export const SUITE_DIR = path.join(REPO_ROOT, 'out', 'test', 'vscode', 'suite');
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'vscode', 'workspace');

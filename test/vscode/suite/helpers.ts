@@ -100,10 +100,20 @@ export function waitForDiagnostics(
   });
 }
 
-/** Waits until our diagnostics for `uri` are exactly these rule ids (in any order). */
-export function waitForRules(uri: vscode.Uri, ruleIds: readonly string[], timeoutMs?: number): Promise<vscode.Diagnostic[]> {
-  const wanted = JSON.stringify([...ruleIds].sort());
-  return waitForDiagnostics(uri, (ours) => JSON.stringify(rulesOf(ours)) === wanted, timeoutMs);
+/**
+ * Waits until our diagnostics for `uri` include (or, with `present` false, no longer
+ * include) `ruleId`. Tests name the rule they are about rather than every rule that
+ * fires, so that a new rule in the catalogue does not break them.
+ */
+export function waitForRule(uri: vscode.Uri, ruleId: string, present = true, timeoutMs?: number): Promise<vscode.Diagnostic[]> {
+  return waitForDiagnostics(uri, (ours) => rulesOf(ours).includes(ruleId) === present, timeoutMs);
+}
+
+/** The diagnostic of `ruleId` among `diagnostics`; fails naming what there was. */
+export function diagnosticOf(diagnostics: readonly vscode.Diagnostic[], ruleId: string): vscode.Diagnostic {
+  const found = diagnostics.find((d) => ruleOf(d) === ruleId);
+  assert.ok(found, `a ${ruleId} diagnostic among ${rulesOf(diagnostics).join(', ') || 'none'}`);
+  return found;
 }
 
 export async function openDockerfile(uri: vscode.Uri): Promise<vscode.TextEditor> {

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { REPO_ROOT } from '../../support/paths';
 
 /** What the runners read. Written once, after the last test, or when loading fails. */
 export interface SuiteResults {
@@ -19,9 +20,6 @@ export interface SuiteResults {
 }
 
 export const RESULTS_ENV = 'DISTROLESS_TEST_RESULTS';
-
-/** out/test/vscode/suite -> the repository root. */
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
 export function resultsPath(): string {
   return process.env[RESULTS_ENV] || path.join(REPO_ROOT, 'test-results', 'vscode-suite.json');
