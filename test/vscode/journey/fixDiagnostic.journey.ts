@@ -1,0 +1,49 @@
+/**
+ * A person opens a Dockerfile, sees our problem in the Problems panel, puts the
+ * cursor on it, presses Ctrl+. and picks the fix, and sees the text change.
+ */
+import * as assert from 'node:assert/strict';
+import { activeEditor, editorText, Journey, quickOpen, STEP_TIMEOUT_MS, waitForEditorText } from './workbench';
+
+const FILE = 'scratch-shell-form/Dockerfile';
+const MESSAGE = 'CMD /app --serve is in shell form';
+const FIX_TITLE = 'Rewrite as exec form: CMD ["/app", "--serve"]';
+
+export const fixDiagnosticJourney: Journey = {
+  name: 'fix-diagnostic',
+  async run({ page, screenshot }) {
+    await quickOpen(page, FILE);
+    await waitForEditorText(page, 'CMD /app --serve');
+    // The underline is what tells a person the extension has looked at the file.
+    await activeEditor(page).locator('.squiggly-error').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await screenshot('dockerfile-open');
+
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel');
+    const problem = problems.locator('.monaco-list-row').filter({ hasText: MESSAGE }).first();
+    await problem.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const row = await problem.innerText();
+    assert.match(row, /shell-form-in-shellless-stage/, `the row names the rule: ${row}`);
+    await screenshot('problems-panel');
+
+    // Selecting a problem (as a click or Enter does) moves the editor's cursor to it.
+    await problem.click();
+    await page.keyboard.press('Enter');
+    await activeEditor(page).locator('textarea').waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    // The preferred fix comes first and is focused; picking it by keyboard is what
+    // Ctrl+. then Enter does (a click is swallowed by the menu's pointer guard).
+    const fix = menu.locator('.monaco-list-row.focused').filter({ hasText: FIX_TITLE });
+    await fix.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await screenshot('quick-fix-menu');
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+
+    await waitForEditorText(page, 'CMD ["/app", "--serve"]');
+    const text = await editorText(page);
+    assert.ok(!text.includes('CMD /app --serve'), `the shell-form line is gone: ${text}`);
+    await problems.locator('.monaco-list-row').filter({ hasText: MESSAGE }).waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+    await screenshot('fixed');
+  },
+};
