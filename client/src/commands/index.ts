@@ -1,6 +1,21 @@
 /** Every command the extension registers, one per file, listed once here. */
 import type { CommandDefinition } from './types';
+import { attachDebugShellCommand } from './attachDebugShell';
+import { attachDebugShellAsRootCommand } from './attachDebugShellAsRoot';
+import { copyDebugCommandCommand } from './copyDebugCommand';
+import { debugPodCommand } from './debugPod';
 import { fixAllCommand } from './fixAll';
+import { refreshContainersCommand } from './refreshContainers';
 import { restartServerCommand } from './restartServer';
+import { retryEngineCommand } from './retryEngine';
 
-export const COMMANDS: readonly CommandDefinition[] = [fixAllCommand, restartServerCommand];
+export const COMMANDS: readonly CommandDefinition[] = [
+  fixAllCommand,
+  restartServerCommand,
+  attachDebugShellCommand,
+  attachDebugShellAsRootCommand,
+  copyDebugCommandCommand,
+  refreshContainersCommand,
+  retryEngineCommand,
+  debugPodCommand,
+];
