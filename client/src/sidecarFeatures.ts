@@ -5,12 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { createDockerService, DockerService, EngineUnreachableError, ImageUnavailableError } from './docker';
-import { EngineManager, EngineState } from './engine/engineManager';
+import { ENGINE_STATE_CONTEXT_KEY, EngineManager, EngineState } from './engine/engineManager';
 import { engineEnv, HOST_SETTING, IMAGE_SETTING, resolveSidecarSettings, SidecarSettings } from './settings/sidecarSettings';
 import { ContainersSource } from './views/containersSource';
 import { ContainersTreeProvider } from './views/containersTreeProvider';
-
-export const ENGINE_STATE_CONTEXT_KEY = 'distroless.engineState';
 
 export interface SidecarFeatures {
   readonly engine: EngineManager;

@@ -6,6 +6,9 @@
  */
 import { DockerService } from '../docker';
 
+/** Context key holding EngineState; package.json's viewsWelcome `when` clauses test it. */
+export const ENGINE_STATE_CONTEXT_KEY = 'distroless.engineState';
+
 export type EngineState = 'unknown' | 'connecting' | 'reachable' | 'unreachable';
 
 export interface EngineStatus {

@@ -63,7 +63,7 @@ export function kubectlError(err: { code?: unknown; killed?: boolean; message: s
   if (/current-context is not set|no configuration has been provided|context was not found|context ".*" does not exist/i.test(text)) {
     return new KubectlError('no-context', `kubectl has no usable context: ${firstLine(text)}. Choose one with kubectl config use-context <name>.`);
   }
-  if (err.killed || /connection refused|unable to connect|i\/o timeout|no such host|Unable to connect to the server/i.test(text)) {
+  if (err.killed || /connection refused|connection to the server .* was refused|unable to connect|i\/o timeout|no such host|Unable to connect to the server/i.test(text)) {
     return new KubectlError('unreachable', `kubectl could not reach the cluster of its current context: ${firstLine(text)}`);
   }
   return new KubectlError('failed', `kubectl failed: ${firstLine(text)}`);
