@@ -53,6 +53,24 @@ export async function ensureToolsImage(docker: Docker): Promise<void> {
   }
 }
 
+/** A target that does have a shell: busybox with /bin/sh linked to it (a "not distroless" image). */
+export const SHELL_IMAGE = 'distroless-test/with-shell:v1';
+
+export async function ensureShellImage(docker: Docker): Promise<void> {
+  if (await imageExists(docker, SHELL_IMAGE)) return;
+  busyboxOrThrow();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shell-rootfs-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.copyFileSync(BUSYBOX, path.join(dir, 'bin', 'busybox'));
+    fs.chmodSync(path.join(dir, 'bin', 'busybox'), 0o755);
+    fs.symlinkSync('busybox', path.join(dir, 'bin', 'sh'));
+    await importDir(docker, dir, SHELL_IMAGE, ['ENTRYPOINT ["/bin/busybox"]', 'CMD ["sleep", "3600"]']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function ensureShelllessImage(docker: Docker): Promise<void> {
   if (await imageExists(docker, SHELLLESS_IMAGE)) return;
   busyboxOrThrow();
@@ -77,18 +95,20 @@ export async function ensureShelllessImage(docker: Docker): Promise<void> {
 
 export interface TargetSpec {
   name: string;
+  /** Default: the shell-less image. */
+  image?: string;
   /** Overrides the image's USER. */
   user?: string;
   capAdd?: string[];
   cmd?: string[];
 }
 
-/** Starts a target from the shell-less image (replacing a leftover of the same name) and waits until it serves HTTP. */
+/** Starts a target (the shell-less image unless `spec.image` says otherwise), replacing a leftover of the same name. */
 export async function startTarget(docker: Docker, spec: TargetSpec): Promise<Docker.Container> {
   await removeContainer(docker, spec.name);
   const container = await docker.createContainer({
     name: spec.name,
-    Image: SHELLLESS_IMAGE,
+    Image: spec.image ?? SHELLLESS_IMAGE,
     User: spec.user,
     Cmd: spec.cmd,
     Labels: { [TEST_LABEL]: '1' },
