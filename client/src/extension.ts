@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { COMMANDS } from './commands';
 import { registerSidecarFeatures } from './sidecarFeatures';
+import { closeAllSidecarTerminals } from './terminal/sidecarTerminal';
 
 let client: LanguageClient | undefined;
 
@@ -19,5 +20,5 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  await Promise.all([client?.stop(), closeAllSidecarTerminals()]);
 }

@@ -19,12 +19,13 @@ async function gone(svc: DockerService, id: string): Promise<boolean> {
 
 /** A bridge opened the way VS Code opens a Pseudoterminal, with everything it reports recorded. */
 function openBridge(svc: DockerService, target: string, dims = { columns: 100, rows: 30 }) {
-  const record = { output: '', closes: [] as Array<number | void>, ends: [] as SidecarEnd[], startErrors: [] as unknown[] };
+  const record = { output: '', closes: [] as Array<number | void>, ends: [] as SidecarEnd[], startErrors: [] as unknown[], done: 0 };
   const bridge = new SidecarBridge({
     start: (d) => svc.openSidecar({ target, image: TOOLS_IMAGE, cols: d?.columns, rows: d?.rows }),
     startingText: `Starting a debug sidecar for ${target}…`,
     onEnd: (end) => record.ends.push(end),
     onStartError: (err) => record.startErrors.push(err),
+    onDone: () => record.done++,
   });
   bridge.onDidWrite((text) => (record.output += text));
   bridge.onDidClose((code) => record.closes.push(code));
@@ -85,6 +86,7 @@ describe('sidecar terminal bridge against a real engine', { concurrency: false }
     assert.equal((await session.ended).reason, 'closed');
     assert.deepEqual(record.ends, [], 'a close the user asked for is not reported as an end');
     assert.deepEqual(record.closes, [], 'VS Code closed the terminal itself; no onDidClose needed');
+    assert.equal(record.done, 1);
   });
 
   it('passes multi-byte characters split across chunks intact', async (t) => {
@@ -114,6 +116,7 @@ describe('sidecar terminal bridge against a real engine', { concurrency: false }
     assert.equal(record.ends.length, 1);
     assert.equal(record.ends[0]!.reason, 'target-stopped');
     assert.deepEqual(record.closes, [], 'the terminal stays until the user has read the message');
+    assert.equal(record.done, 0, 'still open');
     assert.equal(await gone(engine, sidecarId), true, 'the sidecar is gone');
     bridge.handleInput('q');
     assert.equal(record.closes.length, 1, 'a key closes the terminal');
@@ -129,6 +132,7 @@ describe('sidecar terminal bridge against a real engine', { concurrency: false }
     bridge.handleInput('exit 3\r');
     await waitFor('onDidClose', async () => (record.closes.length ? true : undefined), 15000);
     assert.deepEqual(record.closes, [3]);
+    assert.equal(record.done, 1);
     assert.equal(record.ends[0]?.reason, 'exited');
     assert.equal(await gone(engine, sidecarId), true);
   });

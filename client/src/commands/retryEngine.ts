@@ -6,7 +6,6 @@ export const retryEngineCommand: CommandDefinition = {
   id: 'distroless.retryEngine',
   async run({ sidecar }) {
     sidecar.containers.reconnect();
-    sidecar.engine.invalidate();
     try {
       await sidecar.engine.get();
     } catch (err) {

@@ -23,6 +23,8 @@ export interface SidecarBridgeOptions {
   onStartError?(error: unknown): void;
   /** The sidecar ended without the user closing the terminal. */
   onEnd?(end: SidecarEnd): void;
+  /** The terminal is finished (closed by the user, or asked to close): nothing more to clean up. */
+  onDone?(): void;
 }
 
 const DIM = '\x1b[2m';
@@ -75,6 +77,7 @@ export class SidecarBridge {
   /** The user closed the terminal: stop and remove the sidecar. Resolves once it is gone. */
   async close(): Promise<void> {
     this.userClosed = true;
+    this.options.onDone?.();
     const session = this.session ?? (await this.starting);
     this.dataSubscription?.dispose();
     if (session) await session.close();
@@ -141,6 +144,7 @@ export class SidecarBridge {
   private fireClose(code: number | undefined): void {
     if (this.closedFired) return;
     this.closedFired = true;
+    this.options.onDone?.();
     this.closeEmitter.fire(code);
   }
 }

@@ -7,6 +7,14 @@ import { SidecarBridge } from './sidecarBridge';
 
 const RETRY_AS_ROOT = 'Retry as root (SYS_PTRACE)';
 
+/** Bridges whose terminal is open, so deactivation can remove their sidecars instead of leaving them to orphan cleanup. */
+const openBridges = new Set<SidecarBridge>();
+
+export async function closeAllSidecarTerminals(): Promise<void> {
+  await Promise.all([...openBridges].map((b) => b.close().catch(() => undefined)));
+  openBridges.clear();
+}
+
 /**
  * The whole "Attach Debug Shell" flow: target (argument or quick pick), tools
  * image (pulled with a cancellable notification), then a Pseudoterminal over
@@ -45,11 +53,13 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
         }
       },
       onStartError: (err) => features.reportError(err),
+      onDone: () => openBridges.delete(bridge),
       onEnd: (end) => {
         if (end.reason === 'target-stopped') void vscode.window.showInformationMessage(end.message);
         else if (end.reason === 'error') void vscode.window.showErrorMessage(end.message);
       },
     });
+    openBridges.add(bridge);
     const terminal = vscode.window.createTerminal({
       name: `Debug: ${target.name}${effectiveMode === 'root' ? ' (root)' : ''}`,
       pty: bridge,
