@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { DockerService, SidecarEnd, SIDECAR_LABEL, TargetNotRunningError } from '../../client/src/docker';
 import { PRESS_ANY_KEY, SidecarBridge } from '../../client/src/terminal/sidecarBridge';
 import { engineOrSkip, findEngine } from './engine';
-import { ensureShelllessImage, ensureToolsImage, removeTestContainers, startTarget, TOOLS_IMAGE, waitFor } from './fixtures';
+import { EDITOR_TEST_LABEL, ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, TOOLS_IMAGE, waitFor } from './fixtures';
 
 const PREFIX = 'distroless-editor-bridge';
 
@@ -41,19 +41,19 @@ describe('sidecar terminal bridge against a real engine', { concurrency: false }
     const engine = await findEngine();
     if (engine instanceof Error) return;
     svc = engine;
-    await removeTestContainers(svc.docker);
+    await removeTestContainersNamed(svc.docker, PREFIX, EDITOR_TEST_LABEL);
     await ensureToolsImage(svc.docker);
     await ensureShelllessImage(svc.docker);
   });
 
   after(async () => {
-    if (svc) await removeTestContainers(svc.docker);
+    if (svc) await removeTestContainersNamed(svc.docker, PREFIX, EDITOR_TEST_LABEL);
   });
 
   it('carries typing in and output out, follows resizes, and closing the terminal removes the sidecar', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
-    await startTarget(engine.docker, { name: `${PREFIX}-io` });
+    await startTarget(engine.docker, { label: EDITOR_TEST_LABEL, name: `${PREFIX}-io` });
     const { bridge, record, outputAfter } = openBridge(engine, `${PREFIX}-io`);
     assert.match(record.output, /^\x1b\[2mStarting a debug sidecar/, 'something shows at once, before the sidecar is up');
     await outputAfter(0, /Debug sidecar for distroless-editor-bridge-io[^\n]*\r\n/, 'the banner, with CRLF line ends');
@@ -92,7 +92,7 @@ describe('sidecar terminal bridge against a real engine', { concurrency: false }
   it('passes multi-byte characters split across chunks intact', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
-    await startTarget(engine.docker, { name: `${PREFIX}-utf8` });
+    await startTarget(engine.docker, { label: EDITOR_TEST_LABEL, name: `${PREFIX}-utf8` });
     const { bridge, record, outputAfter } = openBridge(engine, `${PREFIX}-utf8`);
     await outputAfter(0, /Debug sidecar for/, 'the banner');
     const mark = record.output.length;
@@ -106,7 +106,7 @@ describe('sidecar terminal bridge against a real engine', { concurrency: false }
   it('ends with a message when the target stops, and closes on the next key', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
-    const target = await startTarget(engine.docker, { name: `${PREFIX}-stop` });
+    const target = await startTarget(engine.docker, { label: EDITOR_TEST_LABEL, name: `${PREFIX}-stop` });
     const { bridge, record, outputAfter } = openBridge(engine, `${PREFIX}-stop`);
     await outputAfter(0, /Debug sidecar for/, 'the banner');
     const sidecarId = bridge.currentSession!.containerId;
@@ -125,7 +125,7 @@ describe('sidecar terminal bridge against a real engine', { concurrency: false }
   it('closes with the shell\'s exit code when the user exits', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
-    await startTarget(engine.docker, { name: `${PREFIX}-exit` });
+    await startTarget(engine.docker, { label: EDITOR_TEST_LABEL, name: `${PREFIX}-exit` });
     const { bridge, record, outputAfter } = openBridge(engine, `${PREFIX}-exit`);
     await outputAfter(0, /Debug sidecar for/, 'the banner');
     const sidecarId = bridge.currentSession!.containerId;
@@ -140,7 +140,7 @@ describe('sidecar terminal bridge against a real engine', { concurrency: false }
   it('shows why a sidecar could not start, and leaves no container behind', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
-    const target = await startTarget(engine.docker, { name: `${PREFIX}-stopped` });
+    const target = await startTarget(engine.docker, { label: EDITOR_TEST_LABEL, name: `${PREFIX}-stopped` });
     await target.stop({ t: 1 });
     const { bridge, record, outputAfter } = openBridge(engine, `${PREFIX}-stopped`);
     await outputAfter(0, new RegExp(`is not running[^]*${PRESS_ANY_KEY}`), 'the error in the terminal');
@@ -155,7 +155,7 @@ describe('sidecar terminal bridge against a real engine', { concurrency: false }
   it('removes the sidecar when the terminal is closed while it is still starting', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
-    const target = await startTarget(engine.docker, { name: `${PREFIX}-early` });
+    const target = await startTarget(engine.docker, { label: EDITOR_TEST_LABEL, name: `${PREFIX}-early` });
     const { bridge } = openBridge(engine, `${PREFIX}-early`);
     await bridge.close();
     const sidecars = await engine.docker.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${target.id}`] } });

@@ -7,7 +7,7 @@ import { ContainerEvent, watchEngineEvents } from '../../client/src/engine/engin
 import { ContainersSource } from '../../client/src/views/containersSource';
 import { containerRefFromArg } from '../../client/src/views/commandTarget';
 import { engineOrSkip, findEngine } from './engine';
-import { ensureShellImage, ensureShelllessImage, ensureToolsImage, removeContainer, removeTestContainers, SHELL_IMAGE, SHELLLESS_IMAGE, startTarget, TOOLS_IMAGE, waitFor } from './fixtures';
+import { EDITOR_TEST_LABEL, ensureShellImage, ensureShelllessImage, ensureToolsImage, removeContainer, removeTestContainersNamed, SHELL_IMAGE, SHELLLESS_IMAGE, startTarget, TOOLS_IMAGE, waitFor } from './fixtures';
 
 const PREFIX = 'distroless-editor-test';
 
@@ -18,22 +18,22 @@ describe('containers view against a real engine', { concurrency: false }, () => 
     const engine = await findEngine();
     if (engine instanceof Error) return;
     svc = engine;
-    await removeTestContainers(svc.docker);
+    await removeTestContainersNamed(svc.docker, PREFIX, EDITOR_TEST_LABEL);
     await ensureToolsImage(svc.docker);
     await ensureShelllessImage(svc.docker);
     await ensureShellImage(svc.docker);
   });
 
   after(async () => {
-    if (svc) await removeTestContainers(svc.docker);
+    if (svc) await removeTestContainersNamed(svc.docker, PREFIX, EDITOR_TEST_LABEL);
   });
 
   it('lists containers by name with state, image, icon and a mark for shell-less ones; hides sidecars', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
-    const shellless = await startTarget(engine.docker, { name: `${PREFIX}-shellless` });
-    const withShell = await startTarget(engine.docker, { name: `${PREFIX}-shell`, image: SHELL_IMAGE });
-    const stopped = await startTarget(engine.docker, { name: `${PREFIX}-stopped`, image: SHELL_IMAGE, cmd: ['true'] });
+    const shellless = await startTarget(engine.docker, { label: EDITOR_TEST_LABEL, name: `${PREFIX}-shellless` });
+    const withShell = await startTarget(engine.docker, { label: EDITOR_TEST_LABEL, name: `${PREFIX}-shell`, image: SHELL_IMAGE });
+    const stopped = await startTarget(engine.docker, { label: EDITOR_TEST_LABEL, name: `${PREFIX}-stopped`, image: SHELL_IMAGE, cmd: ['true'] });
     await waitFor('the stopped target to exit', async () => ((await stopped.inspect()).State.Running ? undefined : true));
     const session = await engine.openSidecar({ target: `${PREFIX}-shellless`, image: TOOLS_IMAGE, tty: false, stdin: false, command: ['sleep', '30'] });
     try {
@@ -77,7 +77,7 @@ describe('containers view against a real engine', { concurrency: false }, () => 
     const watcher = watchEngineEvents({ docker: async () => engine.docker, onEvent: (e) => events.push(e) });
     try {
       await watcher.connected;
-      const target = await startTarget(engine.docker, { name: `${PREFIX}-events` });
+      const target = await startTarget(engine.docker, { label: EDITOR_TEST_LABEL, name: `${PREFIX}-events` });
       const saw = (action: string) => waitFor(`a ${action} event`, async () => (events.some((e) => e.id === target.id && e.action === action) ? true : undefined));
       await saw('start');
       await removeContainer(engine.docker, target.id);

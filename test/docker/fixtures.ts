@@ -6,6 +6,8 @@ import type Docker from 'dockerode';
 
 /** Every container the tests make carries this label, so cleanup finds them all. */
 export const TEST_LABEL = 'io.distroless.test';
+/** The editor tests' own label (see TargetSpec.label). */
+export const EDITOR_TEST_LABEL = 'io.distroless.test.editor';
 export const TOOLS_IMAGE = 'busybox:latest';
 /** A distroless-like target: one busybox binary, not at /bin/sh, USER nonroot (65532) by name. */
 export const SHELLLESS_IMAGE = 'distroless-test/shellless:v1';
@@ -97,6 +99,12 @@ export interface TargetSpec {
   name: string;
   /** Default: the shell-less image. */
   image?: string;
+  /**
+   * Label marking it as a test container; default TEST_LABEL. Tests that share
+   * an engine with other worktrees' runs use their own, because those runs
+   * remove every TEST_LABEL container when they start and finish.
+   */
+  label?: string;
   /** Overrides the image's USER. */
   user?: string;
   capAdd?: string[];
@@ -111,7 +119,7 @@ export async function startTarget(docker: Docker, spec: TargetSpec): Promise<Doc
     Image: spec.image ?? SHELLLESS_IMAGE,
     User: spec.user,
     Cmd: spec.cmd,
-    Labels: { [TEST_LABEL]: '1' },
+    Labels: { [spec.label ?? TEST_LABEL]: '1' },
     HostConfig: { CapAdd: spec.capAdd, NetworkMode: 'none' },
   });
   await container.start();
@@ -129,6 +137,16 @@ export async function removeContainer(docker: Docker, idOrName: string): Promise
 /** Removes every container the tests made, sidecars of test targets included. */
 export async function removeTestContainers(docker: Docker): Promise<void> {
   const leftovers = await docker.listContainers({ all: true, filters: { label: [TEST_LABEL] } });
+  for (const c of leftovers) await removeContainer(docker, c.Id);
+}
+
+/**
+ * Removes only the test containers whose names start with `prefix`. Other
+ * worktrees may run their tests against the same engine at the same time, and
+ * removing every labelled container would pull their targets away mid-test.
+ */
+export async function removeTestContainersNamed(docker: Docker, prefix: string, label = TEST_LABEL): Promise<void> {
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [label], name: [`^/${prefix}`] } });
   for (const c of leftovers) await removeContainer(docker, c.Id);
 }
 
