@@ -1,14 +1,18 @@
-/** Activation only: start the language server and register the command table. */
+/** Activation only: start the language server, set up the sidecar features, register the command table. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { COMMANDS } from './commands';
+import { registerSidecarFeatures } from './sidecarFeatures';
+import { closeAllSidecarTerminals } from './terminal/sidecarTerminal';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   client = createLanguageClient(context);
-  const commandContext = { extension: context, languageClient: client };
+  // Creating the view does not contact Docker; that waits until the view is visible or a command runs.
+  const sidecar = registerSidecarFeatures(context);
+  const commandContext = { extension: context, languageClient: client, sidecar };
   for (const command of COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => command.run(commandContext, ...args)));
   }
@@ -16,5 +20,5 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  await Promise.all([client?.stop(), closeAllSidecarTerminals()]);
 }

@@ -6,6 +6,8 @@ import type Docker from 'dockerode';
 
 /** Every container the tests make carries this label, so cleanup finds them all. */
 export const TEST_LABEL = 'io.distroless.test';
+/** The editor tests' own label (see TargetSpec.label). */
+export const EDITOR_TEST_LABEL = 'io.distroless.test.editor';
 export const TOOLS_IMAGE = 'busybox:latest';
 /** A distroless-like target: one busybox binary, not at /bin/sh, USER nonroot (65532) by name. */
 export const SHELLLESS_IMAGE = 'distroless-test/shellless:v1';
@@ -53,6 +55,24 @@ export async function ensureToolsImage(docker: Docker): Promise<void> {
   }
 }
 
+/** A target that does have a shell: busybox with /bin/sh linked to it (a "not distroless" image). */
+export const SHELL_IMAGE = 'distroless-test/with-shell:v1';
+
+export async function ensureShellImage(docker: Docker): Promise<void> {
+  if (await imageExists(docker, SHELL_IMAGE)) return;
+  busyboxOrThrow();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shell-rootfs-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.copyFileSync(BUSYBOX, path.join(dir, 'bin', 'busybox'));
+    fs.chmodSync(path.join(dir, 'bin', 'busybox'), 0o755);
+    fs.symlinkSync('busybox', path.join(dir, 'bin', 'sh'));
+    await importDir(docker, dir, SHELL_IMAGE, ['ENTRYPOINT ["/bin/busybox"]', 'CMD ["sleep", "3600"]']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function ensureShelllessImage(docker: Docker): Promise<void> {
   if (await imageExists(docker, SHELLLESS_IMAGE)) return;
   busyboxOrThrow();
@@ -77,21 +97,29 @@ export async function ensureShelllessImage(docker: Docker): Promise<void> {
 
 export interface TargetSpec {
   name: string;
+  /** Default: the shell-less image. */
+  image?: string;
+  /**
+   * Label marking it as a test container; default TEST_LABEL. Tests that share
+   * an engine with other worktrees' runs use their own, because those runs
+   * remove every TEST_LABEL container when they start and finish.
+   */
+  label?: string;
   /** Overrides the image's USER. */
   user?: string;
   capAdd?: string[];
   cmd?: string[];
 }
 
-/** Starts a target from the shell-less image (replacing a leftover of the same name) and waits until it serves HTTP. */
+/** Starts a target (the shell-less image unless `spec.image` says otherwise), replacing a leftover of the same name. */
 export async function startTarget(docker: Docker, spec: TargetSpec): Promise<Docker.Container> {
   await removeContainer(docker, spec.name);
   const container = await docker.createContainer({
     name: spec.name,
-    Image: SHELLLESS_IMAGE,
+    Image: spec.image ?? SHELLLESS_IMAGE,
     User: spec.user,
     Cmd: spec.cmd,
-    Labels: { [TEST_LABEL]: '1' },
+    Labels: { [spec.label ?? TEST_LABEL]: '1' },
     HostConfig: { CapAdd: spec.capAdd, NetworkMode: 'none' },
   });
   await container.start();
@@ -109,6 +137,16 @@ export async function removeContainer(docker: Docker, idOrName: string): Promise
 /** Removes every container the tests made, sidecars of test targets included. */
 export async function removeTestContainers(docker: Docker): Promise<void> {
   const leftovers = await docker.listContainers({ all: true, filters: { label: [TEST_LABEL] } });
+  for (const c of leftovers) await removeContainer(docker, c.Id);
+}
+
+/**
+ * Removes only the test containers whose names start with `prefix`. Other
+ * worktrees may run their tests against the same engine at the same time, and
+ * removing every labelled container would pull their targets away mid-test.
+ */
+export async function removeTestContainersNamed(docker: Docker, prefix: string, label = TEST_LABEL): Promise<void> {
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [label], name: [`^/${prefix}`] } });
   for (const c of leftovers) await removeContainer(docker, c.Id);
 }
 

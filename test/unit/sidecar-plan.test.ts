@@ -75,6 +75,18 @@ describe('planSidecar', () => {
     assert.throws(() => planSidecar(target(), { user: 'nonroot' }), /must be numeric/);
     assert.equal(planSidecar(target(), { user: '1000' }).user, '1000:1000');
   });
+
+  it('adds extra capabilities once, after the target\'s, and undoes a matching drop', () => {
+    const plan = planSidecar(target({ capAdd: ['NET_ADMIN'], capDrop: ['NET_RAW'] }), { mode: 'root', extraCapAdd: ['net_raw', ' CAP_NET_ADMIN ', ''] });
+    assert.deepEqual(plan.capAdd, ['NET_ADMIN', 'SYS_PTRACE', 'NET_RAW']);
+    assert.deepEqual(plan.capDrop, []);
+    assert.match(dockerRunCommand(plan), /--cap-add NET_ADMIN --cap-add SYS_PTRACE --cap-add NET_RAW /);
+  });
+
+  it('refuses extra capabilities that are not names', () => {
+    assert.throws(() => planSidecar(target(), { extraCapAdd: ['NET_ADMIN --privileged'] }), /not a capability name/);
+    assert.throws(() => planSidecar(target(), { extraCapAdd: ['SYS_ADMIN;'] }), /not a capability name/);
+  });
 });
 
 describe('dockerRunCommand', () => {

@@ -1,7 +1,23 @@
 /** Every command the extension registers, one per file, listed once here. */
 import type { CommandDefinition } from './types';
+import { attachDebugShellCommand } from './attachDebugShell';
+import { attachDebugShellAsRootCommand } from './attachDebugShellAsRoot';
+import { copyDebugCommandCommand } from './copyDebugCommand';
+import { debugPodCommand } from './debugPod';
 import { fixAllCommand } from './fixAll';
+import { refreshContainersCommand } from './refreshContainers';
 import { restartServerCommand } from './restartServer';
+import { retryEngineCommand } from './retryEngine';
 import { convertToDistrolessCommand } from './convertToDistroless';
 
-export const COMMANDS: readonly CommandDefinition[] = [fixAllCommand, convertToDistrolessCommand, restartServerCommand];
+export const COMMANDS: readonly CommandDefinition[] = [
+  fixAllCommand,
+  convertToDistrolessCommand,
+  restartServerCommand,
+  attachDebugShellCommand,
+  attachDebugShellAsRootCommand,
+  copyDebugCommandCommand,
+  refreshContainersCommand,
+  retryEngineCommand,
+  debugPodCommand,
+];

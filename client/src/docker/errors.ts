@@ -9,7 +9,8 @@ export type DockerErrorCode =
   | 'target-not-running'
   | 'image-unavailable'
   | 'file-access-denied'
-  | 'sidecar-failed';
+  | 'sidecar-failed'
+  | 'cancelled';
 
 export class DockerError extends Error {
   constructor(
@@ -94,6 +95,14 @@ export class SidecarFailedError extends DockerError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('sidecar-failed', message, options);
     this.name = 'SidecarFailedError';
+  }
+}
+
+/** The user cancelled a slow step (a tools image pull); not a failure worth a notification. */
+export class OperationCancelledError extends DockerError {
+  constructor(readonly what: string) {
+    super('cancelled', `${what} was cancelled.`);
+    this.name = 'OperationCancelledError';
   }
 }
 

@@ -7,7 +7,7 @@ import { connectEngine, ConnectOptions, EngineEndpoint } from './connection';
 import { ContainerSummary, inspectTarget, listContainers, TargetInfo } from './containers';
 import { dockerRunCommand } from './dockerRunCommand';
 import { planSidecar, SidecarPlan, SidecarPlanOptions } from './plan';
-import { ensureImage, openSidecar, OpenSidecarOptions, PullProgress, removeOrphanSidecars, SidecarSession } from './sidecar';
+import { ensureImage, imagePresent, openSidecar, OpenSidecarOptions, PullProgress, removeOrphanSidecars, SidecarSession } from './sidecar';
 
 export * from './errors';
 export { resolveEngineCandidates, connectEngine } from './connection';
@@ -32,8 +32,10 @@ export interface DockerService {
   planSidecar(idOrName: string, opts?: SidecarPlanOptions): Promise<SidecarPlan>;
   /** The equivalent `docker run ...` line, POSIX-quoted, reaching the same engine. */
   dockerRunCommand(idOrName: string, opts?: SidecarPlanOptions): Promise<string>;
-  /** Present locally, or pulled with progress; throws ImageUnavailableError. */
-  ensureImage(image: string, onProgress?: (p: PullProgress) => void): Promise<void>;
+  /** Whether the image is on the engine already (no pull needed). */
+  imagePresent(image: string): Promise<boolean>;
+  /** Present locally, or pulled with progress; throws ImageUnavailableError, or OperationCancelledError once `signal` aborts. */
+  ensureImage(image: string, onProgress?: (p: PullProgress) => void, signal?: AbortSignal): Promise<void>;
   /** Throws TargetNotFoundError, TargetNotRunningError, ImageUnavailableError, SidecarFailedError. */
   openSidecar(opts: OpenSidecarOptions): Promise<SidecarSession>;
   /** Removes sidecars left by crashed owners or whose target stopped; returns their IDs. */
@@ -50,7 +52,8 @@ export async function createDockerService(opts: ConnectOptions = {}): Promise<Do
     inspectTarget: (id) => inspectTarget(docker, id),
     planSidecar: async (id, o) => planSidecar(await inspectTarget(docker, id), o),
     dockerRunCommand: async (id, o) => dockerRunCommand(planSidecar(await inspectTarget(docker, id), o), { engineArgs: endpoint.cliArgs }),
-    ensureImage: (image, onProgress) => ensureImage(docker, image, onProgress),
+    imagePresent: (image) => imagePresent(docker, image),
+    ensureImage: (image, onProgress, signal) => ensureImage(docker, image, onProgress, signal),
     openSidecar: (o) => openSidecar(docker, o),
     removeOrphanSidecars: () => removeOrphanSidecars(docker),
   };

@@ -17,6 +17,12 @@ export interface SidecarPlanOptions {
   mode?: SidecarMode;
   /** Only when asked for: --privileged is never the default. */
   privileged?: boolean;
+  /**
+   * Capabilities to add on top of the target's (e.g. NET_ADMIN, NET_RAW for
+   * tcpdump). Names only, with or without `CAP_`; anything else is refused
+   * because it would end up in a `docker run` line.
+   */
+  extraCapAdd?: readonly string[];
   /** Explicit numeric `uid[:gid]` instead of the target's (or root's, in root mode). */
   user?: string;
   command?: readonly string[];
@@ -61,7 +67,14 @@ export function planSidecar(target: TargetInfo, opts: SidecarPlanOptions = {}): 
     : mode === 'root' ? '0:0' : `${target.user.uid}:${target.user.gid}`;
   // The sidecar's capabilities must include all of the target's, or the kernel
   // denies /proc/1/root even to root. A privileged target holds every capability.
-  const capAdd = unique([...(target.privileged ? ['ALL'] : target.capAdd), ...(mode === 'root' ? ['SYS_PTRACE'] : [])]);
+  const extra = (opts.extraCapAdd ?? []).map((c) => c.trim()).filter((c) => c !== '');
+  const badCap = extra.find((c) => !/^(CAP_)?[A-Za-z_]+$/.test(c));
+  if (badCap !== undefined) throw new Error(`not a capability name: "${badCap}" (expected e.g. NET_ADMIN)`);
+  const capAdd = unique([
+    ...(target.privileged ? ['ALL'] : target.capAdd),
+    ...(mode === 'root' ? ['SYS_PTRACE'] : []),
+    ...extra.map((c) => c.toUpperCase()),
+  ]);
   const added = new Set(capAdd.map(normalizeCap));
   const capDrop = unique(target.capDrop.filter((c) => !added.has(normalizeCap(c)) && !added.has('ALL')));
   const labels: Record<string, string> = {

@@ -2,7 +2,7 @@ import * as os from 'os';
 import { Duplex, Readable } from 'stream';
 import Docker from 'dockerode';
 import { inspectTarget, SIDECAR_LABEL, SIDECAR_OWNER_LABEL, TargetInfo } from './containers';
-import { engineMessage, FileAccessDeniedError, ImageUnavailableError, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
+import { engineMessage, FileAccessDeniedError, ImageUnavailableError, OperationCancelledError, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
 import { planSidecar, SidecarPlan, SidecarPlanOptions } from './plan';
 
 export interface PullProgress {
@@ -73,17 +73,29 @@ export function ownerTag(): string {
   return `${os.hostname()}:${process.pid}`;
 }
 
-/** Makes sure `image` is on the engine, pulling it (with progress) when it is not. */
-export async function ensureImage(docker: Docker, image: string, onProgress?: (p: PullProgress) => void): Promise<void> {
+/** Whether `image` is already on the engine (so a caller can skip showing pull progress). */
+export async function imagePresent(docker: Docker, image: string): Promise<boolean> {
   try {
     await docker.getImage(image).inspect();
-    return;
+    return true;
   } catch (err) {
     if (statusCodeOf(err) !== 404) throw err;
+    return false;
   }
+}
+
+/**
+ * Makes sure `image` is on the engine, pulling it (with progress) when it is not.
+ * Aborting `signal` drops the pull request, which makes the engine stop pulling,
+ * and rejects with OperationCancelledError.
+ */
+export async function ensureImage(docker: Docker, image: string, onProgress?: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
+  const cancelled = () => new OperationCancelledError(`Pulling the tools image "${image}"`);
+  if (signal?.aborted) throw cancelled();
+  if (await imagePresent(docker, image)) return;
   onProgress?.({ image, status: 'Pulling' });
   try {
-    const stream = (await docker.pull(image)) as NodeJS.ReadableStream;
+    const stream = (await docker.pull(image, signal ? { abortSignal: signal } : {})) as NodeJS.ReadableStream;
     const layers = new Map<string, { current: number; total: number }>();
     await new Promise<void>((resolve, reject) => {
       docker.modem.followProgress(
@@ -103,8 +115,11 @@ export async function ensureImage(docker: Docker, image: string, onProgress?: (p
         },
       );
     });
+    // An aborted response can end with 'close' rather than 'error'.
+    if (signal?.aborted) throw cancelled();
     await docker.getImage(image).inspect();
   } catch (err) {
+    if (signal?.aborted || err instanceof OperationCancelledError) throw cancelled();
     throw new ImageUnavailableError(image, engineMessage(err).trim());
   }
 }

@@ -1,0 +1,16 @@
+import * as vscode from 'vscode';
+import type { CommandDefinition } from './types';
+
+/** The welcome view's Retry link: resolve the engine again (DOCKER_HOST, context, sockets may have changed). */
+export const retryEngineCommand: CommandDefinition = {
+  id: 'distroless.retryEngine',
+  async run({ sidecar }) {
+    sidecar.containers.reconnect();
+    try {
+      await sidecar.engine.get();
+    } catch (err) {
+      // The view shows the details; a palette user gets them here.
+      if (!sidecar.containers.visible) void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+    }
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * The sidecar settings as the engine needs them, resolved from what
+ * `WorkspaceConfiguration.inspect()` returns. No vscode import, so the trust
+ * rule is tested without VS Code.
+ */
+import { DEFAULT_TOOLS_IMAGE, SidecarMode } from '../docker';
+
+export const IMAGE_SETTING = 'distroless.sidecar.image';
+export const MODE_SETTING = 'distroless.sidecar.mode';
+export const EXTRA_CAPS_SETTING = 'distroless.sidecar.extraCapabilities';
+export const HOST_SETTING = 'distroless.docker.host';
+
+export const SIDECAR_SETTINGS = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING] as const;
+
+/**
+ * Settings a folder someone else wrote must not choose while untrusted: which
+ * image runs next to your containers, with what extra capabilities, and which
+ * engine (machine) we talk to. Also declared in package.json
+ * `capabilities.untrustedWorkspaces.restrictedConfigurations`.
+ */
+export const RESTRICTED_SETTINGS: readonly string[] = [IMAGE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING];
+
+export type ModeSetting = 'match-user' | 'root-ptrace';
+
+/** The subset of vscode's `inspect()` result we use (language-specific values do not apply to these settings). */
+export interface InspectedValue<T> {
+  defaultValue?: T;
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+export interface SidecarSettings {
+  image: string;
+  mode: SidecarMode;
+  extraCapabilities: string[];
+  /** Overrides DOCKER_HOST for the extension; undefined: the usual resolution. */
+  dockerHost: string | undefined;
+  /** Settings whose workspace value was set but ignored because the workspace is untrusted. */
+  ignoredUntrusted: string[];
+}
+
+/**
+ * Most specific value wins (folder, workspace, user, default), except that an
+ * untrusted workspace's own values of restricted settings are skipped.
+ */
+export function effectiveValue<T>(inspected: InspectedValue<T> | undefined, trusted: boolean, restricted: boolean): { value: T | undefined; ignored: boolean } {
+  if (!inspected) return { value: undefined, ignored: false };
+  const skipWorkspace = restricted && !trusted;
+  const ignored = skipWorkspace && (inspected.workspaceFolderValue !== undefined || inspected.workspaceValue !== undefined);
+  const order = skipWorkspace
+    ? [inspected.globalValue, inspected.defaultValue]
+    : [inspected.workspaceFolderValue, inspected.workspaceValue, inspected.globalValue, inspected.defaultValue];
+  return { value: order.find((v) => v !== undefined), ignored };
+}
+
+export function modeFromSetting(value: unknown): SidecarMode {
+  return value === 'root-ptrace' ? 'root' : 'match';
+}
+
+export function resolveSidecarSettings(inspect: (key: string) => InspectedValue<unknown> | undefined, trusted: boolean): SidecarSettings {
+  const ignoredUntrusted: string[] = [];
+  const read = (key: string): unknown => {
+    const { value, ignored } = effectiveValue(inspect(key), trusted, RESTRICTED_SETTINGS.includes(key));
+    if (ignored) ignoredUntrusted.push(key);
+    return value;
+  };
+  const image = read(IMAGE_SETTING);
+  const caps = read(EXTRA_CAPS_SETTING);
+  const host = read(HOST_SETTING);
+  return {
+    image: typeof image === 'string' && image.trim() ? image.trim() : DEFAULT_TOOLS_IMAGE,
+    mode: modeFromSetting(read(MODE_SETTING)),
+    extraCapabilities: Array.isArray(caps) ? caps.filter((c): c is string => typeof c === 'string' && c.trim() !== '').map((c) => c.trim()) : [],
+    dockerHost: typeof host === 'string' && host.trim() ? host.trim() : undefined,
+    ignoredUntrusted,
+  };
+}
+
+/** The environment the engine connection resolves against: the host setting stands in for DOCKER_HOST. */
+export function engineEnv(base: NodeJS.ProcessEnv, dockerHost: string | undefined): NodeJS.ProcessEnv {
+  return dockerHost ? { ...base, DOCKER_HOST: dockerHost } : base;
+}

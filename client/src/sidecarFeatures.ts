@@ -1,0 +1,95 @@
+/**
+ * The editor side of the debug sidecar: one engine connection (made on first
+ * use), the containers view, settings, and the engine-state context key the
+ * view's welcome content depends on.
+ */
+import * as vscode from 'vscode';
+import { createDockerService, DockerService, EngineUnreachableError, ImageUnavailableError } from './docker';
+import { ENGINE_STATE_CONTEXT_KEY, EngineManager, EngineState } from './engine/engineManager';
+import { engineEnv, HOST_SETTING, IMAGE_SETTING, resolveSidecarSettings, SidecarSettings } from './settings/sidecarSettings';
+import { ContainersSource } from './views/containersSource';
+import { ContainersTreeProvider } from './views/containersTreeProvider';
+
+export interface SidecarFeatures {
+  readonly engine: EngineManager;
+  readonly containers: ContainersTreeProvider;
+  readonly source: ContainersSource;
+  settings(): SidecarSettings;
+  /** The engine, or undefined after telling the user why there is none. */
+  connectOrReport(): Promise<DockerService | undefined>;
+  /** Shows a sidecar or engine error with the action that fixes it. */
+  reportError(err: unknown): void;
+}
+
+export function readSidecarSettings(): SidecarSettings {
+  const config = vscode.workspace.getConfiguration();
+  return resolveSidecarSettings((key) => config.inspect(key), vscode.workspace.isTrusted);
+}
+
+export function registerSidecarFeatures(context: vscode.ExtensionContext): SidecarFeatures {
+  const engine = new EngineManager(() => createDockerService({ env: engineEnv(process.env, readSidecarSettings().dockerHost) }));
+  const source = new ContainersSource();
+  const containers = new ContainersTreeProvider(engine, source);
+
+  let shownState: EngineState | undefined;
+  const showState = (state: EngineState) => {
+    // 'connecting' keeps the previous key, so the welcome text does not flicker on every retry.
+    if (state === 'connecting' || state === shownState) return;
+    shownState = state;
+    void vscode.commands.executeCommand('setContext', ENGINE_STATE_CONTEXT_KEY, state);
+  };
+  showState('unknown');
+
+  const reportError = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof EngineUnreachableError) {
+      void vscode.window.showErrorMessage(message, 'Retry', 'Engine Host Setting').then((choice) => {
+        if (choice === 'Retry') void vscode.commands.executeCommand('distroless.retryEngine');
+        if (choice === 'Engine Host Setting') void vscode.commands.executeCommand('workbench.action.openSettings', HOST_SETTING);
+      });
+    } else if (err instanceof ImageUnavailableError) {
+      void vscode.window.showErrorMessage(message, 'Tools Image Setting').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', IMAGE_SETTING);
+      });
+    } else {
+      void vscode.window.showErrorMessage(message);
+    }
+  };
+
+  let warnedIgnored = false;
+  const features: SidecarFeatures = {
+    engine,
+    containers,
+    source,
+    settings() {
+      const settings = readSidecarSettings();
+      if (!warnedIgnored && settings.ignoredUntrusted.length > 0) {
+        warnedIgnored = true;
+        void vscode.window.showWarningMessage(
+          `This workspace is not trusted, so its values of ${settings.ignoredUntrusted.join(', ')} are ignored; the debug sidecar uses your user settings.`,
+        );
+      }
+      return settings;
+    },
+    async connectOrReport() {
+      try {
+        return await engine.get();
+      } catch (err) {
+        reportError(err);
+        return undefined;
+      }
+    },
+    reportError,
+  };
+
+  context.subscriptions.push(
+    containers,
+    engine.onDidChangeStatus((status) => showState(status.state)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(HOST_SETTING)) containers.reconnect();
+    }),
+    // Trust changes which values of the restricted settings count.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => containers.reconnect()),
+  );
+  return features;
+}

@@ -1,0 +1,114 @@
+/** The Distroless containers view: engine list → tree items, refreshed from engine events while visible. */
+import * as vscode from 'vscode';
+import { EngineUnreachableError } from '../docker';
+import { EngineManager, isConnectionFailure } from '../engine/engineManager';
+import { EngineEventsWatcher, watchEngineEvents } from '../engine/engineEvents';
+import { ContainerItemModel } from './containerItems';
+import { ContainersSource } from './containersSource';
+
+export const CONTAINERS_VIEW_ID = 'distroless.containers';
+/** Events often come in bursts (create, start; die, destroy): one refresh per burst. */
+const REFRESH_DEBOUNCE_MS = 150;
+
+export class ContainersTreeProvider implements vscode.TreeDataProvider<ContainerItemModel>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<ContainerItemModel>;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private watcher: EngineEventsWatcher | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly engine: EngineManager,
+    readonly source: ContainersSource,
+  ) {
+    this.view = vscode.window.createTreeView(CONTAINERS_VIEW_ID, { treeDataProvider: this });
+    this.subscriptions.push(
+      this.view,
+      this.changed,
+      // Connect only while someone looks: activation must not touch Docker.
+      this.view.onDidChangeVisibility((e) => (e.visible ? this.startWatching() : this.stopWatching())),
+    );
+    if (this.view.visible) this.startWatching();
+  }
+
+  get visible(): boolean {
+    return this.view.visible;
+  }
+
+  refresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changed.fire();
+    }, REFRESH_DEBOUNCE_MS);
+  }
+
+  /** After Retry or a host change: a fresh connection and a fresh events stream. */
+  reconnect(): void {
+    this.engine.invalidate();
+    this.source.clear();
+    if (this.watcher) {
+      this.stopWatching();
+      if (this.view.visible) this.startWatching();
+    }
+    this.refresh();
+  }
+
+  getTreeItem(item: ContainerItemModel): vscode.TreeItem {
+    const treeItem = new vscode.TreeItem(item.label, vscode.TreeItemCollapsibleState.None);
+    treeItem.id = item.id;
+    treeItem.description = item.description;
+    treeItem.tooltip = new vscode.MarkdownString(item.tooltip);
+    treeItem.contextValue = item.contextValue;
+    treeItem.iconPath = new vscode.ThemeIcon(item.iconId, item.iconColor ? new vscode.ThemeColor(item.iconColor) : undefined);
+    return treeItem;
+  }
+
+  async getChildren(element?: ContainerItemModel): Promise<ContainerItemModel[]> {
+    if (element) return [];
+    try {
+      const svc = await this.engine.get();
+      const items = await this.source.items(svc);
+      this.view.message = undefined;
+      return items;
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      if (isConnectionFailure(err)) this.engine.markUnreachable(new EngineUnreachableError([{ endpoint: 'the engine in use', reason: error.message }]));
+      // The welcome content (viewsWelcome) says what to do; the message says what exactly failed.
+      this.view.message = this.engine.engineStatus.state === 'unreachable' ? (this.engine.engineStatus.error ?? error).message : `Could not list containers: ${error.message}`;
+      return [];
+    }
+  }
+
+  private startWatching(): void {
+    if (this.watcher) return;
+    this.watcher = watchEngineEvents({
+      docker: async () => (await this.engine.get()).docker,
+      onEvent: (event) => {
+        if (event.action === 'destroy') this.source.forget(event.id);
+        this.refresh();
+      },
+      // Also the way back from "unreachable": the backoff reconnects once the engine is up.
+      onConnected: () => this.refresh(),
+      onDisconnected: (error) => {
+        if (error instanceof EngineUnreachableError) return;
+        // The stream broke under a cached connection: check the engine again and show the result.
+        this.engine.invalidate();
+        this.refresh();
+      },
+    });
+    this.refresh();
+  }
+
+  private stopWatching(): void {
+    this.watcher?.dispose();
+    this.watcher = undefined;
+  }
+
+  dispose(): void {
+    this.stopWatching();
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const d of this.subscriptions) d.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  effectiveValue,
+  engineEnv,
+  EXTRA_CAPS_SETTING,
+  HOST_SETTING,
+  IMAGE_SETTING,
+  InspectedValue,
+  MODE_SETTING,
+  modeFromSetting,
+  resolveSidecarSettings,
+} from '../../client/src/settings/sidecarSettings';
+
+function inspector(values: Record<string, InspectedValue<unknown>>) {
+  return (key: string) => values[key];
+}
+
+describe('effective setting value', () => {
+  const all = { defaultValue: 'd', globalValue: 'g', workspaceValue: 'w', workspaceFolderValue: 'f' };
+
+  it('takes the most specific value in a trusted workspace', () => {
+    assert.deepEqual(effectiveValue(all, true, true), { value: 'f', ignored: false });
+    assert.deepEqual(effectiveValue({ ...all, workspaceFolderValue: undefined }, true, true), { value: 'w', ignored: false });
+  });
+
+  it('skips workspace values of restricted settings when untrusted, and says so', () => {
+    assert.deepEqual(effectiveValue(all, false, true), { value: 'g', ignored: true });
+    assert.deepEqual(effectiveValue({ defaultValue: 'd', workspaceValue: 'w' }, false, true), { value: 'd', ignored: true });
+    assert.deepEqual(effectiveValue({ defaultValue: 'd', globalValue: 'g' }, false, true), { value: 'g', ignored: false });
+  });
+
+  it('keeps workspace values of unrestricted settings when untrusted', () => {
+    assert.deepEqual(effectiveValue(all, false, false), { value: 'f', ignored: false });
+  });
+});
+
+describe('sidecar settings', () => {
+  const workspaceChoices = inspector({
+    [IMAGE_SETTING]: { defaultValue: 'busybox:latest', globalValue: 'mytools:1', workspaceValue: 'evil/tools:latest' },
+    [HOST_SETTING]: { defaultValue: '', workspaceFolderValue: 'tcp://attacker:2375' },
+    [EXTRA_CAPS_SETTING]: { defaultValue: [], workspaceValue: ['SYS_ADMIN'] },
+    [MODE_SETTING]: { defaultValue: 'match-user', workspaceValue: 'root-ptrace' },
+  });
+
+  it('uses the workspace\'s choices when trusted', () => {
+    const s = resolveSidecarSettings(workspaceChoices, true);
+    assert.deepEqual(s, { image: 'evil/tools:latest', mode: 'root', extraCapabilities: ['SYS_ADMIN'], dockerHost: 'tcp://attacker:2375', ignoredUntrusted: [] });
+  });
+
+  it('ignores the untrusted workspace\'s image, capabilities and engine, but not its mode', () => {
+    const s = resolveSidecarSettings(workspaceChoices, false);
+    assert.equal(s.image, 'mytools:1');
+    assert.equal(s.dockerHost, undefined);
+    assert.deepEqual(s.extraCapabilities, []);
+    assert.equal(s.mode, 'root');
+    assert.deepEqual(s.ignoredUntrusted.sort(), [EXTRA_CAPS_SETTING, HOST_SETTING, IMAGE_SETTING].sort());
+  });
+
+  it('falls back to the defaults on missing or ill-typed values', () => {
+    const s = resolveSidecarSettings(
+      inspector({ [IMAGE_SETTING]: { globalValue: '  ' }, [EXTRA_CAPS_SETTING]: { globalValue: ['NET_RAW', 7, ' ', ' NET_ADMIN '] }, [HOST_SETTING]: { globalValue: 5 } }),
+      true,
+    );
+    assert.deepEqual(s, { image: 'busybox:latest', mode: 'match', extraCapabilities: ['NET_RAW', 'NET_ADMIN'], dockerHost: undefined, ignoredUntrusted: [] });
+  });
+
+  it('maps the mode setting to the engine\'s modes', () => {
+    assert.equal(modeFromSetting('match-user'), 'match');
+    assert.equal(modeFromSetting('root-ptrace'), 'root');
+    assert.equal(modeFromSetting('something else'), 'match');
+  });
+
+  it('puts the host setting in place of DOCKER_HOST, leaving the rest of the environment', () => {
+    const base = { DOCKER_HOST: 'unix:///a.sock', DOCKER_CONTEXT: 'x', HOME: '/h' };
+    assert.deepEqual(engineEnv(base, 'ssh://me@box'), { DOCKER_HOST: 'ssh://me@box', DOCKER_CONTEXT: 'x', HOME: '/h' });
+    assert.equal(engineEnv(base, undefined), base);
+  });
+});
