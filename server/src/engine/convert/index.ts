@@ -41,7 +41,7 @@ const PATH_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/go/bin', '/usr/local/
 export function convert(text: string, options: ConvertOptions = {}): ConvertResult {
   let model: DockerfileModel;
   try {
-    model = buildModel(text, { target: options.target });
+    model = options.model && options.model.text === text && options.model.target === options.target ? options.model : buildModel(text, { target: options.target });
   } catch (error) {
     return { ok: false, reason: `the Dockerfile could not be parsed (${String(error)})` };
   }

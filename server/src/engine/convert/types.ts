@@ -26,6 +26,11 @@ export interface ConvertOptions {
   workspace?: WorkspaceFiles;
   /** The build target (stage name) that ships; the last stage when absent. */
   target?: string;
+  /**
+   * The model lint already built for this text: the quick fix of final-stage-full-os
+   * converts on every check, and parsing again would double what a keystroke costs.
+   */
+  model?: DockerfileModel;
 }
 
 /** A RUN step split into simple commands, with the WORKDIR it runs in. */
