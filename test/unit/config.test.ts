@@ -9,7 +9,9 @@ import { ConfigCache, ConfigError, findConfigFile, lintOptionsFrom, readConfigFi
 import { DocumentChecker, INVALID_CONFIGURATION } from '../../server/src/documentChecker';
 import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from '../../server/src/settings';
 import { classifyImage } from '../../server/src/engine/imageFacts';
-import { makeProject } from '../support/cli';
+import { convert } from '../../server/src/engine/convert';
+import { lint } from '../../server/src/engine/lint';
+import { makeProject, runCli } from '../support/cli';
 
 const SHELL_FORM = 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app --serve\n';
 
@@ -139,4 +141,33 @@ test('server: an invalid configuration file is shown as an error diagnostic and 
   assert.ok(config);
   assert.match(config.message, /\.distroless\.json: unknown key "rulez"\. Did you mean "rules"\?/);
   assert.ok(diagnostics.some((d) => d.code === 'shell-form-in-shellless-stage'), 'the rules still run on defaults');
+});
+
+test('the configured registry is what the converter and the scratch fix write', () => {
+  const registry = 'registry.example.com/distroless';
+  const goApp = 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n';
+  const converted = convert(goApp, { distrolessRegistry: registry });
+  assert.ok(converted.ok && converted.changed);
+  if (converted.ok) {
+    assert.equal(converted.runtimeImage, 'registry.example.com/distroless/static-debian13:nonroot');
+    assert.ok(converted.text.includes('FROM registry.example.com/distroless/static-debian13:nonroot'));
+    assert.ok(!converted.text.includes('gcr.io'));
+  }
+  const scratch = lint('FROM scratch\nCOPY app /app\nUSER 65532\nENTRYPOINT ["/app"]\n', { distrolessRegistry: registry, severities: {} });
+  const fix = scratch.diagnoses.find((d) => d.ruleId === 'scratch-prefer-static')?.fixes[0];
+  assert.equal(fix?.edits[0].newText, 'registry.example.com/distroless/static-debian13:nonroot');
+});
+
+test('distroless convert, through the CLI dispatcher, takes target and registry from the configuration file', async () => {
+  const root = makeProject({
+    '.distroless.yaml': 'registry: registry.example.com/distroless\n',
+    'svc/Dockerfile': 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n',
+  });
+  const run = await runCli(['convert', 'svc/Dockerfile'], { cwd: root });
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(run.stdout.includes('FROM registry.example.com/distroless/static-debian13:nonroot'), run.stdout);
+  fs.writeFileSync(path.join(root, '.distroless.yaml'), 'registry: https://nope\n');
+  const broken = await runCli(['convert', 'svc/Dockerfile'], { cwd: root });
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /\.distroless\.yaml/);
 });

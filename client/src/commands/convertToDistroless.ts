@@ -47,17 +47,20 @@ function contentProvider(context: CommandContext): ConvertedContent {
   return provider;
 }
 
-/** The stage that ships: the user's setting, else the project's configuration file. */
-function targetFor(document: vscode.TextDocument): string | undefined {
-  const setting = vscode.workspace.getConfiguration('distroless', document.uri).get<string>('target');
-  if (setting) return setting;
-  if (document.uri.scheme !== 'file') return undefined;
+/**
+ * The stage that ships (the user's setting, else the project's configuration file) and
+ * the project's distroless mirror (configuration file only), as the language server reads them.
+ */
+function conversionOptions(document: vscode.TextDocument): { target?: string; distrolessRegistry?: string } {
+  const setting = vscode.workspace.getConfiguration('distroless', document.uri).get<string>('target') || undefined;
+  if (document.uri.scheme !== 'file') return { target: setting };
   const file = findConfigFile(path.dirname(document.uri.fsPath));
   try {
-    return file ? readConfigFile(file).target : undefined;
+    const config = file ? readConfigFile(file) : {};
+    return { target: setting ?? config.target, distrolessRegistry: config.registry };
   } catch {
     // A broken configuration file is reported on the Dockerfile by the language server.
-    return undefined;
+    return { target: setting };
   }
 }
 
@@ -79,11 +82,10 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<void> {
     void vscode.window.showWarningMessage('Convert to Distroless: open a Dockerfile first.');
     return;
   }
-  const target = targetFor(document);
   const workspace = document.uri.scheme === 'file' ? diskWorkspace(path.dirname(document.uri.fsPath)) : undefined;
   const original = document.getText();
   const version = document.version;
-  const result = convert(original, { workspace, target });
+  const result = convert(original, { workspace, ...conversionOptions(document) });
   if (!result.ok) {
     void vscode.window.showWarningMessage(`Cannot convert ${path.basename(document.uri.path)}: ${result.reason}.`);
     return;

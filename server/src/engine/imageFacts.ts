@@ -156,9 +156,9 @@ export function supportedJavaVersion(version?: string): string {
 }
 
 /** Distroless images by what the artifact needs from the OS (no runtime of its own). */
-export function distrolessNativeImage(needs: 'static' | 'glibc' | 'libstdc++'): string {
+export function distrolessNativeImage(needs: 'static' | 'glibc' | 'libstdc++', registry?: string): string {
   const name = needs === 'static' ? 'static' : needs === 'glibc' ? 'base' : 'cc';
-  return `${DISTROLESS_REGISTRY_PREFIX}${name}-${CURRENT_DISTRO}:nonroot`;
+  return `${distrolessImage(name, registry)}:nonroot`;
 }
 
 /**

@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { convert } from '../../engine/convert';
 import { diskWorkspace } from '../../workspaceFiles';
+import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../config';
+import { InputError, readDockerfile } from '../files';
 import { ExitCode } from './types';
 import type { CliCommand, CliIo } from './types';
 
@@ -67,12 +69,27 @@ export const convertCommand: CliCommand = {
     const file = path.resolve(io.cwd, args.file ?? '');
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readDockerfile(file, args.file ?? file);
     } catch (error) {
-      io.stderr.write(`distroless convert: cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      if (!(error instanceof InputError)) throw error;
+      io.stderr.write(`distroless convert: ${error.message}\n`);
       return ExitCode.usage;
     }
-    const result = convert(text, { workspace: diskWorkspace(path.dirname(file)), target: args.target });
+    // The project's configuration file gives the target and the registry mirror; the flag wins.
+    let config: DistrolessConfig = {};
+    try {
+      const configFile = findConfigFile(path.dirname(file));
+      if (configFile) config = readConfigFile(configFile);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.stderr.write(`distroless convert: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    const result = convert(text, {
+      workspace: diskWorkspace(path.dirname(file)),
+      target: args.target ?? config.target,
+      distrolessRegistry: config.registry,
+    });
     const shown = path.relative(io.cwd, file) || file;
     if (!result.ok) {
       io.stderr.write(`${shown}: cannot convert: ${result.reason}\n`);

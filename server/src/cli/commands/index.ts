@@ -1,6 +1,7 @@
 /** The CLI's sub-commands, one per file, listed once here. */
 import type { CliCommand } from './types';
 import { lintCommand } from './lint';
+import { convertCommand } from './convert';
 import { debugCommand } from './debug';
 
-export const COMMANDS: readonly CliCommand[] = [lintCommand, debugCommand];
+export const COMMANDS: readonly CliCommand[] = [lintCommand, convertCommand, debugCommand];

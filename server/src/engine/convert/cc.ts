@@ -25,7 +25,7 @@ export const ccConverter: LanguageConverter = {
     if (!isStatic && chain[0].base.libc === 'musl') {
       return { refuse: 'the binary is built on Alpine against musl and is not linked statically, so it cannot run on a glibc distroless image: link it with -static or build on a Debian image' };
     }
-    const runtimeImage = distrolessNativeImage(isStatic ? 'static' : 'libstdc++');
+    const runtimeImage = distrolessNativeImage(isStatic ? 'static' : 'libstdc++', context.distrolessRegistry);
     const notes = isStatic ? [] : ['Shared libraries the binary loads beyond glibc and libstdc++ must be copied from the build stage.'];
     if (copied && !context.stage.parent) return { runtimeImage, replaceShipped: true, copies: [], notes, ...nativeStart(context, program) };
     return { runtimeImage, replaceShipped: false, copies: [`COPY --from=${context.buildName} ${path} /app`], notes, ...nativeStart(context, '/app') };

@@ -81,7 +81,7 @@ export const goConverter: LanguageConverter = {
     // Inserted at the same point as the flags, after them: `go build -trimpath -ldflags=... -o /out/app`.
     if (outputEdit) edits.push(outputEdit);
 
-    const runtimeImage = distrolessNativeImage(cgo ? 'glibc' : 'static');
+    const runtimeImage = distrolessNativeImage(cgo ? 'glibc' : 'static', context.distrolessRegistry);
     if (copied) {
       return { runtimeImage, replaceShipped: true, copies: [], edits, entrypoint: args.entrypoint, cmd: args.cmd };
     }

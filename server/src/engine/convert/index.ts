@@ -88,6 +88,7 @@ export function convert(text: string, options: ConvertOptions = {}): ConvertResu
   const context: LanguageContext = {
     model, stage, chain, workspace: options.workspace, runs, workdir,
     start: start.words, entrypointLength: start.entrypointLength, buildName, copiedFrom,
+    distrolessRegistry: options.distrolessRegistry,
   };
   const plan = CONVERTERS[language].plan(context);
   if ('refuse' in plan) return { ok: false, reason: plan.refuse };

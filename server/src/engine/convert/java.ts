@@ -23,7 +23,7 @@ export const javaConverter: LanguageConverter = {
     const copied = context.copiedFrom(jarPath);
     const buildStage = copied ? copied.stage : context.chain[0];
     const version = buildStage.base.runtimeVersion ?? context.chain[0].base.runtimeVersion ?? javaVersionFromFiles(context);
-    const runtimeImage = suggestedDistrolessImage('java', version);
+    const runtimeImage = suggestedDistrolessImage('java', version, context.distrolessRegistry);
     const env = jvmOptions.length > 0 ? [`ENV JAVA_TOOL_OPTIONS=${JSON.stringify(jvmOptions.join(' '))}`] : [];
     if (copied && !context.stage.parent) {
       return { runtimeImage, replaceShipped: true, copies: [], env, cmd: [jar, ...args] };

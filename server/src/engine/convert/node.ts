@@ -4,7 +4,7 @@
  * prunes devDependencies; the app directory ships on nodejs<M>-debian13, whose
  * ENTRYPOINT is node, so CMD holds the script.
  */
-import { DISTROLESS_REGISTRY_PREFIX, CURRENT_DISTRO, supportedNodeMajor } from '../imageFacts';
+import { distrolessImage, supportedNodeMajor } from '../imageFacts';
 import { appOwnedByUser, builderImageEdit, readJson, resolvePath, simpleCommands, splitTag, usesApk, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
@@ -57,7 +57,7 @@ export const nodeConverter: LanguageConverter = {
     const copies = [`COPY --from=${context.buildName} ${chown}${appDir} ${appDir}`];
     for (const dir of writableDirectories(context.runs, appDir)) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
     return {
-      runtimeImage: `${DISTROLESS_REGISTRY_PREFIX}nodejs${major}-${CURRENT_DISTRO}:nonroot`,
+      runtimeImage: `${distrolessImage(`nodejs${major}`, context.distrolessRegistry)}:nonroot`,
       replaceShipped: false,
       copies,
       workdir: appDir,

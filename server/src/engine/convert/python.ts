@@ -57,7 +57,7 @@ export const pythonConverter: LanguageConverter = {
     copies.push(`COPY --from=${context.buildName} ${chown}${appDir} ${appDir}`);
     for (const dir of writableDirectories(context.runs, appDir)) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
     return {
-      runtimeImage: suggestedDistrolessImage('python'),
+      runtimeImage: suggestedDistrolessImage('python', undefined, context.distrolessRegistry),
       replaceShipped: false,
       copies,
       env,

@@ -44,7 +44,7 @@ export const rustConverter: LanguageConverter = {
     if (!chosen) {
       return { refuse: candidates.length === 0 ? 'no cargo build or cargo install runs in the build with a known binary name (Cargo.toml beside the Dockerfile or --bin), so there is no binary to ship' : `several cargo builds run and none visibly produces ${program ?? 'the program'}: start the binary by its path and convert again` };
     }
-    const runtimeImage = distrolessNativeImage(chosen.musl ? 'static' : 'libstdc++');
+    const runtimeImage = distrolessNativeImage(chosen.musl ? 'static' : 'libstdc++', context.distrolessRegistry);
     if (copied && !context.stage.parent) {
       const start = nativeStart(context, program ?? chosen.path);
       return { runtimeImage, replaceShipped: true, copies: [], edits, ...start };

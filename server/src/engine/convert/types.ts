@@ -31,6 +31,8 @@ export interface ConvertOptions {
    * converts on every check, and parsing again would double what a keystroke costs.
    */
   model?: DockerfileModel;
+  /** The project's mirror of gcr.io/distroless (configuration `registry`). */
+  distrolessRegistry?: string;
 }
 
 /** A RUN step split into simple commands, with the WORKDIR it runs in. */
@@ -68,6 +70,8 @@ export interface LanguageContext {
   entrypointLength: number;
   /** The name the build stage will have in the output. */
   buildName: string;
+  /** Where the distroless images come from (the project's mirror, or gcr.io/distroless). */
+  distrolessRegistry?: string;
   /** Which stage (other than the shipped one) put `absolutePath` into the shipped stage, if any. */
   copiedFrom(absolutePath: string): CopiedFile | undefined;
 }

@@ -28,7 +28,7 @@ export const finalStageFullOs: Rule = {
     const image = stage.resolvedImage ?? stage.from.getImage() ?? 'this image';
     let conversion: ReturnType<typeof convert>;
     try {
-      conversion = convert(model.text, { workspace, target: model.target, model });
+      conversion = convert(model.text, { workspace, target: model.target, model, distrolessRegistry });
     } catch (error) {
       // A converter bug must not take the diagnostic down with it.
       conversion = { ok: false, reason: `the converter failed (${String(error)})` };

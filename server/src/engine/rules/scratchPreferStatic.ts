@@ -1,8 +1,6 @@
-import { CURRENT_DISTRO, DISTROLESS_REGISTRY_PREFIX } from '../imageFacts';
+import { distrolessNativeImage } from '../imageFacts';
 import type { Rule } from '../types';
 import { replaceImageEdit, shippedDescription } from './util';
-
-export const STATIC_NONROOT = `${DISTROLESS_REGISTRY_PREFIX}static-${CURRENT_DISTRO}:nonroot`;
 
 /**
  * scratch is empty: no CA bundle, no tzdata, no /etc/passwd, no /tmp. The distroless
@@ -12,15 +10,16 @@ export const scratchPreferStatic: Rule = {
   id: 'scratch-prefer-static',
   defaultSeverity: 'information',
   summary: 'The shipped stage is scratch; distroless static adds CA certificates, tzdata, passwd and /tmp.',
-  check({ model }) {
+  check({ model, distrolessRegistry }) {
     const stage = model.shipped;
     if (!stage || stage.base.family !== 'scratch') return [];
-    const edit = replaceImageEdit(model, stage, (text) => (text.trim().toLowerCase() === 'scratch' ? STATIC_NONROOT : undefined));
+    const staticNonroot = distrolessNativeImage('static', distrolessRegistry);
+    const edit = replaceImageEdit(model, stage, (text) => (text.trim().toLowerCase() === 'scratch' ? staticNonroot : undefined));
     return [{
       range: stage.from.getImageRange() ?? stage.from.getRange(),
       message: `${shippedDescription(model, stage)} is scratch, which has no CA certificates, no time zone data, no /etc/passwd (user names do not resolve) and no /tmp: ` +
-        `TLS, time zones and temp files fail at run time. ${STATIC_NONROOT} has all of them for about 2 MiB, still without a shell, and runs as nonroot.`,
-      fixes: edit ? [{ title: `Use ${STATIC_NONROOT}`, edits: [edit], preferred: true }] : [],
+        `TLS, time zones and temp files fail at run time. ${staticNonroot} has all of them for about 2 MiB, still without a shell, and runs as nonroot.`,
+      fixes: edit ? [{ title: `Use ${staticNonroot}`, edits: [edit], preferred: true }] : [],
     }];
   },
 };
