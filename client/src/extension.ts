@@ -5,10 +5,13 @@ import { createLanguageClient } from './languageClient';
 import { COMMANDS } from './commands';
 import { registerSidecarFeatures } from './sidecarFeatures';
 import { closeAllSidecarTerminals } from './terminal/sidecarTerminal';
+import type { DistrolessApi } from './api';
+
+export type { DistrolessApi } from './api';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<DistrolessApi> {
   client = createLanguageClient(context);
   // Creating the view does not contact Docker; that waits until the view is visible or a command runs.
   const sidecar = registerSidecarFeatures(context);
@@ -17,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => command.run(commandContext, ...args)));
   }
   await client.start();
+  return { containersView: sidecar.containers };
 }
 
 export async function deactivate(): Promise<void> {

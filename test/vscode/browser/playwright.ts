@@ -35,7 +35,7 @@ export interface Page {
     press(key: string): Promise<void>;
     type(text: string, options?: { delay?: number }): Promise<void>;
   };
-  screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
+  screenshot(options: { path: string; fullPage?: boolean; animations?: 'disabled' | 'allow' }): Promise<Buffer>;
   setDefaultTimeout(timeoutMs: number): void;
   on(event: 'console', listener: (message: ConsoleMessage) => void): void;
   on(event: 'pageerror', listener: (error: Error) => void): void;

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { startServer, RunningServer } from './codeServer';
 import { Browser, CHROMIUM_ARGS, loadPlaywright, Page } from './playwright';
 import { JOURNEYS } from '../journey/index';
-import { ensureDir, waitForWorkbench } from '../journey/workbench';
+import { ensureDir, JourneySkipped, waitForWorkbench } from '../journey/workbench';
 import { copyWorkspace, printSuiteResults, readSuiteResults, REPO_ROOT, RESULTS_DIR, SUITE_DIR } from '../support';
 import type { SuiteResults } from '../suite/index';
 
@@ -26,6 +26,9 @@ const SUITE_TIMEOUT_MS = Number(process.env.DISTROLESS_SUITE_TIMEOUT_MS ?? 300_0
 const JOURNEY_TIMEOUT_MS = Number(process.env.DISTROLESS_JOURNEY_TIMEOUT_MS ?? 180_000);
 const SUITE_RESULTS = path.join(RESULTS_DIR, 'vscode-suite.json');
 const VIEWPORT = { width: 1280, height: 800 };
+/** Where journeys put the pictures the README shows; written only on request (docs/testing.md). */
+const README_SCREENSHOTS = path.join(REPO_ROOT, 'media', 'screenshots');
+const UPDATE_SCREENSHOTS = process.env.DISTROLESS_UPDATE_SCREENSHOTS === '1';
 
 interface Tally {
   passed: number;
@@ -132,11 +135,18 @@ async function runJourneys(browser: Browser, server: RunningServer, tally: Tally
     page.setDefaultTimeout(30_000);
     let step = 0;
     const started = Date.now();
-    const screenshot = async (label: string): Promise<string> => {
+    const screenshot = async (label: string, options?: { readme?: string }): Promise<string> => {
       step++;
       const file = path.join(RESULTS_DIR, `journey-${journey.name}-${String(step).padStart(2, '0')}-${label}.png`);
-      await page.screenshot({ path: file });
+      // Menus fade in: a picture taken mid-fade shows them half transparent.
+      await page.screenshot({ path: file, animations: 'disabled' });
       console.log(`       ${path.relative(REPO_ROOT, file)} at ${Date.now() - started} ms`);
+      if (options?.readme && UPDATE_SCREENSHOTS) {
+        const committed = path.join(README_SCREENSHOTS, options.readme);
+        ensureDir(README_SCREENSHOTS);
+        fs.copyFileSync(file, committed);
+        console.log(`       updated ${path.relative(REPO_ROOT, committed)} (${Math.round(fs.statSync(committed).size / 1024)} KB)`);
+      }
       return file;
     };
     const limit = timeout<void>(JOURNEY_TIMEOUT_MS, `journey ${journey.name}`);
@@ -153,6 +163,10 @@ async function runJourneys(browser: Browser, server: RunningServer, tally: Tally
       console.log(`  ok   ${journey.name} (${Date.now() - started} ms)`);
       tally.passed++;
     } catch (error) {
+      if (error instanceof JourneySkipped) {
+        console.log(`  skip ${journey.name}: ${error.message}`);
+        continue;
+      }
       console.log(`  FAIL ${journey.name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       await screenshot('failure').catch(() => undefined);
       tally.failed++;

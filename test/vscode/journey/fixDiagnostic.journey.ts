@@ -36,7 +36,7 @@ export const fixDiagnosticJourney: Journey = {
     // Ctrl+. then Enter does (a click is swallowed by the menu's pointer guard).
     const fix = menu.locator('.monaco-list-row.focused').filter({ hasText: FIX_TITLE });
     await fix.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    await screenshot('quick-fix-menu');
+    await screenshot('quick-fix-menu', { readme: 'quick-fix.png' });
     await page.keyboard.press('Enter');
     await menu.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
 

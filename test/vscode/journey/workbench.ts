@@ -12,9 +12,20 @@ export interface JourneyContext {
   page: Page;
   /** The workspace copy this page has open (a fresh copy of test/vscode/workspace). */
   workspace: string;
-  /** Saves a screenshot as test-results/journey-<journey>-<nn>-<step>.png. */
-  screenshot(step: string): Promise<string>;
+  /**
+   * Saves a screenshot as test-results/journey-<journey>-<nn>-<step>.png. With
+   * `readme`, the same picture also goes to media/screenshots/<readme>, but only
+   * when DISTROLESS_UPDATE_SCREENSHOTS=1: the committed pictures change on purpose,
+   * never as a side effect of a CI run.
+   */
+  screenshot(step: string, options?: { readme?: string }): Promise<string>;
 }
+
+/**
+ * Thrown by a journey that cannot run here (no Docker engine outside CI); the
+ * runner reports it as skipped with the message, neither passed nor failed.
+ */
+export class JourneySkipped extends Error {}
 
 export interface Journey {
   name: string;

@@ -2,7 +2,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type Docker from 'dockerode';
 import * as vscode from 'vscode';
+import type { DistrolessApi } from '../../../client/src/extension';
+import { findEngine } from '../../docker/engine';
 
 export const EXTENSION_ID = 'distroless-tools.distroless-vscode';
 export const SOURCE = 'distroless';
@@ -137,4 +140,103 @@ export async function quickFixesAt(uri: vscode.Uri, range: vscode.Range): Promis
 export async function applyAction(action: vscode.CodeAction): Promise<void> {
   assert.ok(action.edit, `"${action.title}" carries a WorkspaceEdit, not only a command`);
   assert.equal(await vscode.workspace.applyEdit(action.edit), true, `VS Code applied "${action.title}"`);
+}
+
+/** The extension's exports (activating it if needed): what tests read the containers view through. */
+export async function extensionApi(): Promise<DistrolessApi> {
+  const extension = vscode.extensions.getExtension<DistrolessApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is installed`);
+  const api = await extension.activate();
+  assert.ok(api?.containersView, 'activate() returns the containers view provider');
+  return api;
+}
+
+/**
+ * The Docker engine (the product's own resolution: DOCKER_HOST, context, default
+ * sockets), or the test is skipped with the reason. Under CI=true a missing engine
+ * fails instead: CI starts one, so its absence means the setup broke. The
+ * extension host inherits the server's environment, so CI reaches it in both runners.
+ */
+export async function engineOrSkip(test: Mocha.Context): Promise<Docker> {
+  const engine = await findEngine();
+  if (!(engine instanceof Error)) return engine.docker;
+  if (process.env.CI === 'true') {
+    throw new Error(`CI=true but no Docker engine is available (start one with: bash .ci/docker-engine.sh start): ${engine.message}`);
+  }
+  // mocha's skip() takes no reason; the title is what the runners print for a skipped test.
+  if (test.currentTest) test.currentTest.title += ` (skipped: no Docker engine: ${engine.message})`;
+  else if (test.test) test.test.title += ` (skipped: no Docker engine: ${engine.message})`;
+  return test.skip();
+}
+
+/** One event of the engine's `GET /events` stream (the fields the tests read). */
+export interface EngineEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes?: Record<string, string> };
+}
+
+export interface EngineEventWatch extends vscode.Disposable {
+  /** Resolves with the first event since the watch began that satisfies `accept`; rejects after `timeoutMs`. */
+  next(accept: (event: EngineEvent) => boolean, timeoutMs: number, what: string): Promise<EngineEvent>;
+}
+
+/**
+ * Follows the engine's events from now on, so a test can wait for a container to
+ * start or go away without polling. Start it before the action that causes the
+ * event: events are remembered from then, so none is missed by subscribing late.
+ */
+export async function watchEngine(docker: Docker, filters: Record<string, string[]>): Promise<EngineEventWatch> {
+  const abort = new AbortController();
+  const stream = (await docker.getEvents({ filters, abortSignal: abort.signal } as Docker.GetEventsOptions)) as NodeJS.ReadableStream;
+  const seen: EngineEvent[] = [];
+  const waiters = new Set<(event: EngineEvent) => void>();
+  let buffered = '';
+  stream.on('data', (chunk: Buffer | string) => {
+    buffered += chunk.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl).trim();
+      buffered = buffered.slice(nl + 1);
+      if (!line) continue;
+      const event = JSON.parse(line) as EngineEvent;
+      seen.push(event);
+      for (const waiter of [...waiters]) waiter(event);
+    }
+  });
+  // Aborting on dispose ends the stream with an error nobody needs to see.
+  stream.on('error', () => undefined);
+  return {
+    next(accept, timeoutMs, what) {
+      const earlier = seen.find(accept);
+      if (earlier) return Promise.resolve(earlier);
+      return new Promise((resolve, reject) => {
+        const waiter = (event: EngineEvent): void => {
+          if (!accept(event)) return;
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          resolve(event);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for the engine to report ${what}; it reported: ${seen.map((e) => `${e.Type} ${e.Action} ${e.Actor.ID.slice(0, 12)}`).join(', ') || 'nothing'}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    dispose() {
+      abort.abort();
+    },
+  };
+}
+
+/** Containers made by the extension tests carry this label, not the docker tests' own, so neither run's cleanup removes the other's. */
+export const VSCODE_TEST_LABEL = 'io.distroless.test.vscode';
+
+/**
+ * A name prefix unique to this extension host: other runs (other worktrees, the
+ * desktop and browser runners) may share the engine, and cleanup goes by prefix.
+ */
+export function containerPrefix(test: string): string {
+  return `distroless-vscode-${test}-${process.pid}`;
 }

@@ -1,0 +1,21 @@
+/**
+ * What `activate()` returns to whoever calls `vscode.extensions.getExtension(id).exports`.
+ * It exists for the extension tests (test/vscode/suite/), which need to read the
+ * containers view as VS Code does: VS Code's API offers no way to read another
+ * view's tree. Kept read-only and small, because anything here becomes a promise
+ * to other extensions too.
+ */
+import type * as vscode from 'vscode';
+import type { ContainerItemModel } from './views/containerItems';
+
+export interface DistrolessApi {
+  /**
+   * The data provider behind the Containers view (`distroless.containers`):
+   * `getChildren()` lists the rows the view shows, `getTreeItem()` gives each row's
+   * label, description and context value, and `onDidChangeTreeData` fires when
+   * the view is about to re-read them.
+   */
+  readonly containersView: vscode.TreeDataProvider<ContainerItemModel> & {
+    readonly onDidChangeTreeData: vscode.Event<void>;
+  };
+}
