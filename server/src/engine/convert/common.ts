@@ -4,6 +4,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { DockerfileModel, Stage, execFormArguments, offsetOf, rangeOf, substituteVariables } from '../model';
 import { replaceImageEdit } from '../rules/util';
 import type { LanguageContext, RunStep } from './types';
+import { argumentsContentOf, argumentsOf } from '../instructions';
 
 /** Folds `\`-newline continuations the way Docker does before handing RUN to the shell. */
 export function foldContinuations(text: string): string {
@@ -102,7 +103,7 @@ export function runSteps(model: DockerfileModel, chain: Stage[]): { runs: RunSte
     for (const instruction of stage.instructions) {
       const keyword = instruction.getKeyword();
       if (keyword === 'WORKDIR') {
-        const raw = (instruction.getArgumentsContent() ?? '').trim();
+        const raw = (argumentsContentOf(instruction) ?? '').trim();
         workdir = resolvePath(substituteVariables(raw, vars) ?? raw, workdir);
       } else if (keyword === 'RUN') {
         const text = runText(model, instruction);
@@ -138,7 +139,7 @@ export function startCommand(chain: Stage[]): { words: string[]; entrypointLengt
   const words = (i: Instruction): string[] | { refuse: string } => {
     const exec = execFormArguments(i);
     if (exec) return unwrapShell(exec);
-    return shellWords(i.getArgumentsContent() ?? '');
+    return shellWords(argumentsContentOf(i) ?? '');
   };
   let entry: string[] = [];
   if (entrypoint) {
@@ -196,7 +197,7 @@ export function copiedFromFinder(model: DockerfileModel, chain: Stage[]): (absol
     for (const stage of chain) {
       for (const i of stage.instructions) {
         const keyword = i.getKeyword();
-        if (keyword === 'WORKDIR') workdir = resolvePath((i.getArgumentsContent() ?? '').trim(), workdir);
+        if (keyword === 'WORKDIR') workdir = resolvePath((argumentsContentOf(i) ?? '').trim(), workdir);
         if (keyword !== 'COPY') continue;
         const from = copyFromFlag(i);
         if (!from) continue;
@@ -227,7 +228,7 @@ export function copyFromFlag(instruction: Instruction): string | undefined {
 /** Sources and destination of a COPY/ADD (flags skipped), exec or shell form. */
 export function copyPaths(instruction: Instruction): { sources: string[]; dest: string } | undefined {
   const exec = execFormArguments(instruction);
-  const words = exec ?? instruction.getArguments().map((a) => a.getValue()).filter((w) => !w.startsWith('--'));
+  const words = exec ?? argumentsOf(instruction).map((a) => a.getValue()).filter((w) => !w.startsWith('--'));
   if (words.length < 2) return undefined;
   return { sources: words.slice(0, -1), dest: words[words.length - 1] };
 }

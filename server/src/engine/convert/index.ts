@@ -21,6 +21,7 @@ import { rustConverter } from './rust';
 import { dotnetConverter } from './dotnet';
 import { ccConverter } from './cc';
 import type { ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
+import { argumentsContentOf, imageOf, imageRangeOf } from '../instructions';
 
 export type { ConvertOptions, ConvertResult, Language } from './types';
 
@@ -50,12 +51,12 @@ export function convert(text: string, options: ConvertOptions = {}): ConvertResu
   const target = options.target?.toLowerCase();
   if (target && stage.name !== target) return { ok: false, reason: `there is no stage named "${options.target}" to convert` };
 
-  const image = stage.resolvedImage ?? stage.from.getImage() ?? '';
+  const image = stage.resolvedImage ?? imageOf(stage.from) ?? '';
   if (stage.base.shellless) {
     return { ok: true, text, changed: false, language: languageOfRuntime(stage.base.runtime) ?? 'none', runtimeImage: image, dropped: [] };
   }
   if (stage.resolvedImage === undefined) {
-    return { ok: false, reason: `the base image "${stage.from.getImage() ?? ''}" uses a build argument without a default, so it is unknown what it contains: give the ARG a default` };
+    return { ok: false, reason: `the base image "${imageOf(stage.from) ?? ''}" uses a build argument without a default, so it is unknown what it contains: give the ARG a default` };
   }
   if (stage.base.family !== 'general') {
     const why = stage.base.debug
@@ -142,7 +143,7 @@ function droppedReason(model: DockerfileModel, instruction: Instruction, replace
   if (['USER', 'HEALTHCHECK', 'SHELL', 'ONBUILD'].includes(keyword)) return true;
   if (keyword === 'RUN') {
     if (replaced) return true;
-    const words = foldContinuations(instruction.getArgumentsContent() ?? '').split(/\s+/);
+    const words = foldContinuations(argumentsContentOf(instruction) ?? '').split(/\s+/);
     return words.some((w) => PACKAGE_INSTALL.test(w)) && words.some((w) => /^(?:install|add)$/.test(w)) || words.some((w) => USER_MANAGEMENT.test(w));
   }
   if ((keyword === 'COPY' || keyword === 'ADD') && replaced && !copyFromFlag(instruction)) {
@@ -221,15 +222,15 @@ function buildStageNaming(model: DockerfileModel, stage: Stage, buildName: strin
   const edits: TextEdit[] = [];
   const nameRange = stage.from.getBuildStageRange();
   if (!nameRange) {
-    const end = stage.from.getImageRange()?.end ?? stage.from.getRange().end;
+    const end = imageRangeOf(stage.from)?.end ?? stage.from.getRange().end;
     edits.push({ range: { start: end, end }, newText: ` AS ${buildName}` });
     return edits;
   }
   if (!runtimeName) return edits;
   edits.push({ range: nameRange, newText: buildName });
   for (const later of model.stages.slice(stage.index + 1)) {
-    const imageRange = later.from.getImageRange();
-    if (imageRange && later.from.getImage()?.toLowerCase() === runtimeName) edits.push({ range: imageRange, newText: buildName });
+    const imageRange = imageRangeOf(later.from);
+    if (imageRange && imageOf(later.from)?.toLowerCase() === runtimeName) edits.push({ range: imageRange, newText: buildName });
     for (const i of later.instructions) {
       if (i.getKeyword() !== 'COPY') continue;
       const flag = (i as unknown as { getFromFlag(): { getValue(): string | null; getValueRange(): TextEdit['range'] | null } | null }).getFromFlag();

@@ -3,6 +3,7 @@ import { suggestedDistrolessImage, Runtime } from '../imageFacts';
 import { copySources } from '../model';
 import type { Fix, Rule } from '../types';
 import { shippedDescription } from './util';
+import { imageOf, imageRangeOf } from '../instructions';
 
 /**
  * The shipped stage runs on a general-purpose OS or toolchain image. The fix is the
@@ -25,7 +26,7 @@ export const finalStageFullOs: Rule = {
         version = source.from.base.runtimeVersion;
       }
     }
-    const image = stage.resolvedImage ?? stage.from.getImage() ?? 'this image';
+    const image = stage.resolvedImage ?? imageOf(stage.from) ?? 'this image';
     let conversion: ReturnType<typeof convert>;
     try {
       conversion = convert(model.text, { workspace, target: model.target, model });
@@ -47,7 +48,7 @@ export const finalStageFullOs: Rule = {
       });
     }
     return [{
-      range: stage.from.getImageRange() ?? stage.from.getRange(),
+      range: imageRangeOf(stage.from) ?? stage.from.getRange(),
       message:
         `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: ` +
         `more to patch, more for an attacker to use, and a larger image. ` +

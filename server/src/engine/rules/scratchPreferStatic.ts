@@ -1,6 +1,7 @@
 import { CURRENT_DISTRO, DISTROLESS_REGISTRY_PREFIX } from '../imageFacts';
 import type { Rule } from '../types';
 import { replaceImageEdit, shippedDescription } from './util';
+import { imageRangeOf } from '../instructions';
 
 export const STATIC_NONROOT = `${DISTROLESS_REGISTRY_PREFIX}static-${CURRENT_DISTRO}:nonroot`;
 
@@ -17,7 +18,7 @@ export const scratchPreferStatic: Rule = {
     if (!stage || stage.base.family !== 'scratch') return [];
     const edit = replaceImageEdit(model, stage, (text) => (text.trim().toLowerCase() === 'scratch' ? STATIC_NONROOT : undefined));
     return [{
-      range: stage.from.getImageRange() ?? stage.from.getRange(),
+      range: imageRangeOf(stage.from) ?? stage.from.getRange(),
       message: `${shippedDescription(model, stage)} is scratch, which has no CA certificates, no time zone data, no /etc/passwd (user names do not resolve) and no /tmp: ` +
         `TLS, time zones and temp files fail at run time. ${STATIC_NONROOT} has all of them for about 2 MiB, still without a shell, and runs as nonroot.`,
       fixes: edit ? [{ title: `Use ${STATIC_NONROOT}`, edits: [edit], preferred: true }] : [],
