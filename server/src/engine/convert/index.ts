@@ -20,10 +20,10 @@ import { javaConverter } from './java';
 import { rustConverter } from './rust';
 import { dotnetConverter } from './dotnet';
 import { ccConverter } from './cc';
-import type { ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
+import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { argumentsContentOf, imageOf, imageRangeOf } from '../instructions';
 
-export type { ConvertOptions, ConvertResult, Language } from './types';
+export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 
 const CONVERTERS: Record<Language, LanguageConverter> = {
   go: goConverter, node: nodeConverter, python: pythonConverter, java: javaConverter,
@@ -40,6 +40,17 @@ export function languageName(language: Language | 'none'): string {
 const PATH_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/go/bin', '/usr/local/cargo/bin'];
 
 export function convert(text: string, options: ConvertOptions = {}): ConvertResult {
+  const planned = planConversion(text, options);
+  return planned.ok ? planned.write() : planned;
+}
+
+/**
+ * The decision of convert() without the writing: whether the file converts, and to
+ * which runtime image, or why not. Writing the file is left to write(), because the
+ * lint rule final-stage-full-os needs the decision on every check (its message names
+ * the image or the reason) but the converted text only when a fix is asked for.
+ */
+export function planConversion(text: string, options: ConvertOptions = {}): ConversionPlan {
   let model: DockerfileModel;
   try {
     model = options.model && options.model.text === text && options.model.target === options.target ? options.model : buildModel(text, { target: options.target });
@@ -53,7 +64,8 @@ export function convert(text: string, options: ConvertOptions = {}): ConvertResu
 
   const image = stage.resolvedImage ?? imageOf(stage.from) ?? '';
   if (stage.base.shellless) {
-    return { ok: true, text, changed: false, language: languageOfRuntime(stage.base.runtime) ?? 'none', runtimeImage: image, dropped: [] };
+    const language = languageOfRuntime(stage.base.runtime) ?? 'none';
+    return { ok: true, runtimeImage: image, write: () => ({ ok: true, text, changed: false, language, runtimeImage: image, dropped: [] }) };
   }
   if (stage.resolvedImage === undefined) {
     return { ok: false, reason: `the base image "${imageOf(stage.from) ?? ''}" uses a build argument without a default, so it is unknown what it contains: give the ARG a default` };
@@ -93,8 +105,14 @@ export function convert(text: string, options: ConvertOptions = {}): ConvertResu
   const plan = CONVERTERS[language].plan(context);
   if ('refuse' in plan) return { ok: false, reason: plan.refuse };
 
-  const { text: converted, dropped } = assemble(context, plan, renameForTarget ? stage.name : undefined);
-  return { ok: true, text: converted, changed: converted !== text, language, runtimeImage: plan.runtimeImage, dropped };
+  return {
+    ok: true,
+    runtimeImage: plan.runtimeImage,
+    write: () => {
+      const { text: converted, dropped } = assemble(context, plan, renameForTarget ? stage.name : undefined);
+      return { ok: true, text: converted, changed: converted !== text, language, runtimeImage: plan.runtimeImage, dropped };
+    },
+  };
 }
 
 function resolveAgainst(path: string, workdir: string): string {
