@@ -41,7 +41,8 @@ function intersects(a: Range, b: Range): boolean {
 export function quickFixes(uri: string, diagnoses: Diagnosis[], range: Range, clientDiagnostics: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const d of diagnoses) {
-    if (d.fixes.length === 0 || !intersects(d.range, range)) continue;
+    // Range first: reading fixes can compute them (engine/fixes.ts).
+    if (!intersects(d.range, range) || d.fixes.length === 0) continue;
     const diagnostic = clientDiagnostics.find((c) => c.source === SOURCE && c.code === d.ruleId && sameRange(c.range, d.range)) ?? toDiagnostic(d);
     d.fixes.forEach((fix, index) => {
       actions.push({

@@ -6,7 +6,8 @@
 import { buildModel, DockerfileModel } from './model';
 import { RULES } from './rules/registry';
 import { findSuppressions, isSuppressed } from './suppressions';
-import type { Diagnosis, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
+import { fixesPending, lazyFixes } from './fixes';
+import type { Diagnosis, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
 
 export interface LintOptions {
   /** Per-rule severity overrides; 'off' disables a rule. */
@@ -52,7 +53,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     }
     for (const finding of findings) {
       if (isSuppressed(suppressions, rule.id, finding.range)) continue;
-      diagnoses.push({ ...finding, message: sentence(finding.message), ruleId: rule.id, severity, fixes: finding.fixes ?? [] });
+      diagnoses.push(diagnosisOf(finding, rule.id, severity));
     }
   }
 
@@ -78,6 +79,13 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 
   diagnoses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
   return { model, diagnoses, failures };
+}
+
+function diagnosisOf(finding: Finding, ruleId: string, severity: Severity): Diagnosis {
+  const message = sentence(finding.message);
+  if (!fixesPending(finding)) return { ...finding, message, ruleId, severity, fixes: finding.fixes ?? [] };
+  // A spread would read, and so compute, the fixes: pass them on still pending.
+  return lazyFixes({ range: finding.range, message, ruleId, severity }, () => finding.fixes ?? []);
 }
 
 /** Rules build messages from parts; the first letter of what the user reads is upper case. */

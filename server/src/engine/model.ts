@@ -6,6 +6,7 @@ import { DockerfileParser, Dockerfile, Instruction, From, Arg, Env, JSONInstruct
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import { classifyImage, ImageInfo, ImageUser, ROOT, DISTROLESS_USERS } from './imageFacts';
+import { argumentsContentOf, imageOf } from './instructions';
 
 export interface ResolvedUser {
   /** As written (or the base image's default user name). */
@@ -122,7 +123,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
   const stages: Stage[] = [];
   froms.forEach((from, index) => {
     const instructions = byStage[index];
-    const rawImage = from.getImage() ?? '';
+    const rawImage = imageOf(from) ?? '';
     const resolvedImage = substituteVariables(rawImage, globalArgs);
     const lowered = resolvedImage?.toLowerCase();
     const parent = lowered ? [...stages].reverse().find((s) => s.name !== undefined && s.name === lowered) : undefined;
@@ -145,7 +146,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
       } else if (keyword === 'ARG') {
         collectArg(instruction as Arg, stageArgs);
       } else if (keyword === 'USER') {
-        const args = instruction.getArgumentsContent() ?? '';
+        const args = argumentsContentOf(instruction) ?? '';
         const vars = new Map<string, string | undefined>([...stageArgs, ...env]);
         const resolved = substituteVariables(args.trim(), vars);
         user = resolved === undefined
@@ -230,12 +231,12 @@ function readExecForm(instruction: Instruction): string[] | undefined {
     return parseJsonArray(healthcheckCommandText(instruction) ?? '');
   }
   if (!json.getOpeningBracket() || !json.getClosingBracket()) return undefined;
-  return parseJsonArray(instruction.getArgumentsContent() ?? '');
+  return parseJsonArray(argumentsContentOf(instruction) ?? '');
 }
 
 /** The text after `HEALTHCHECK [options] CMD`, or undefined for NONE / malformed. */
 export function healthcheckCommandText(instruction: Instruction): string | undefined {
-  const content = instruction.getArgumentsContent() ?? '';
+  const content = argumentsContentOf(instruction) ?? '';
   const m = /^((?:\s*--\S+)*)\s*CMD\b\s*([\s\S]*)$/i.exec(content);
   return m ? m[2] : undefined;
 }

@@ -17,6 +17,8 @@ export interface SuppressionComment {
 const PATTERN = /^(\s*#\s*)(distroless-ignore(?:-file)?)\b(.*)$/;
 
 export function findSuppressions(model: DockerfileModel): SuppressionComment[] {
+  // Most files have none: skip splitting the text into lines for them.
+  if (!model.text.includes('distroless-ignore')) return [];
   const lines = model.text.split(/\r?\n/);
   const instructions = model.dockerfile.getInstructions();
   const out: SuppressionComment[] = [];

@@ -4,6 +4,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { DockerfileModel, Stage, execFormArguments, offsetOf, rangeOf, substituteVariables } from '../model';
 import { replaceImageEdit } from '../rules/util';
 import type { LanguageContext, RunStep } from './types';
+import { argumentsContentOf, argumentsOf } from '../instructions';
 
 /** Folds `\`-newline continuations the way Docker does before handing RUN to the shell. */
 export function foldContinuations(text: string): string {
@@ -98,19 +99,33 @@ export function runSteps(model: DockerfileModel, chain: Stage[]): { runs: RunSte
   let workdir = '/';
   const runs: RunStep[] = [];
   for (const stage of chain) {
-    const vars = variablesAt(model, stage);
+    let vars: Map<string, string | undefined> | undefined;
     for (const instruction of stage.instructions) {
       const keyword = instruction.getKeyword();
       if (keyword === 'WORKDIR') {
-        const raw = (instruction.getArgumentsContent() ?? '').trim();
+        const raw = (argumentsContentOf(instruction) ?? '').trim();
+        vars ??= variablesAt(model, stage);
         workdir = resolvePath(substituteVariables(raw, vars) ?? raw, workdir);
       } else if (keyword === 'RUN') {
-        const text = runText(model, instruction);
-        runs.push({ instruction, stage, text, commands: simpleCommands(text), workdir });
+        const { text, commands } = shellOf(model, instruction);
+        runs.push({ instruction, stage, text, commands, workdir });
       }
     }
   }
   return { runs, workdir };
+}
+
+const shellCache = new WeakMap<Instruction, { text: string; commands: string[][] }>();
+
+/** runText and its simple commands; runSteps is asked for the same RUNs by several converters. */
+function shellOf(model: DockerfileModel, instruction: Instruction): { text: string; commands: string[][] } {
+  let cached = shellCache.get(instruction);
+  if (!cached) {
+    const text = runText(model, instruction);
+    cached = { text, commands: simpleCommands(text) };
+    shellCache.set(instruction, cached);
+  }
+  return cached;
 }
 
 /** The shell text of a RUN (flags such as --mount removed), heredoc bodies included. */
@@ -138,7 +153,7 @@ export function startCommand(chain: Stage[]): { words: string[]; entrypointLengt
   const words = (i: Instruction): string[] | { refuse: string } => {
     const exec = execFormArguments(i);
     if (exec) return unwrapShell(exec);
-    return shellWords(i.getArgumentsContent() ?? '');
+    return shellWords(argumentsContentOf(i) ?? '');
   };
   let entry: string[] = [];
   if (entrypoint) {
@@ -190,33 +205,56 @@ function shellWords(text: string): string[] | { refuse: string } {
 
 /** Where the shipped stage got `absolutePath` from, when a `COPY --from` of another stage put it there. */
 export function copiedFromFinder(model: DockerfileModel, chain: Stage[]): (absolutePath: string) => { stage: Stage; source: string; instruction: Instruction } | undefined {
+  // The converter asks for several candidate paths: read the COPYs once, on the first question.
+  let copies: ChainCopy[] | undefined;
   return (target) => {
-    let workdir = '/';
     let found: { stage: Stage; source: string; instruction: Instruction } | undefined;
-    for (const stage of chain) {
-      for (const i of stage.instructions) {
-        const keyword = i.getKeyword();
-        if (keyword === 'WORKDIR') workdir = resolvePath((i.getArgumentsContent() ?? '').trim(), workdir);
-        if (keyword !== 'COPY') continue;
-        const from = copyFromFlag(i);
-        if (!from) continue;
-        const source = model.stages.find((s) => s.name === from.toLowerCase()) ?? (/^\d+$/.test(from) ? model.stages[Number(from)] : undefined);
-        if (!source || chain.includes(source)) continue;
-        const args = copyPaths(i);
-        if (!args || args.sources.length !== 1) continue;
-        const dest = resolvePath(args.dest, workdir);
-        const destIsDir = /\/$/.test(args.dest) || args.dest === '.';
-        const src = resolvePath(args.sources[0], '/');
-        // A file lands at dest/<name> (dest a directory) or at dest; a directory's contents land below dest.
-        if (destIsDir && target === resolvePath(basename(src), dest)) found = { stage: source, source: src, instruction: i };
-        else if (!destIsDir && target === dest) found = { stage: source, source: src, instruction: i };
-        else if (target !== dest && isInside(target, dest) && !/[*?]/.test(src)) {
-          found = { stage: source, source: resolvePath(target.slice(dest === '/' ? 1 : dest.length + 1), src), instruction: i };
-        }
+    for (const { stage, src, dest, destIsDir, fileDest, instruction } of (copies ??= chainCopies(model, chain))) {
+      // A file lands at dest/<name> (dest a directory) or at dest; a directory's contents land below dest.
+      if (destIsDir && target === fileDest) found = { stage, source: src, instruction };
+      else if (!destIsDir && target === dest) found = { stage, source: src, instruction };
+      else if (target !== dest && isInside(target, dest) && !/[*?]/.test(src)) {
+        found = { stage, source: resolvePath(target.slice(dest === '/' ? 1 : dest.length + 1), src), instruction };
       }
     }
     return found;
   };
+}
+
+interface ChainCopy {
+  /** The stage copied from. */
+  stage: Stage;
+  /** The source path, absolute in that stage. */
+  src: string;
+  /** The destination, absolute. */
+  dest: string;
+  destIsDir: boolean;
+  /** Where a file source lands when dest is a directory. */
+  fileDest: string;
+  instruction: Instruction;
+}
+
+/** The single-source COPY --from's of other stages into the chain, in order. */
+function chainCopies(model: DockerfileModel, chain: Stage[]): ChainCopy[] {
+  const out: ChainCopy[] = [];
+  let workdir = '/';
+  for (const stage of chain) {
+    for (const i of stage.instructions) {
+      const keyword = i.getKeyword();
+      if (keyword === 'WORKDIR') workdir = resolvePath((argumentsContentOf(i) ?? '').trim(), workdir);
+      if (keyword !== 'COPY') continue;
+      const from = copyFromFlag(i);
+      if (!from) continue;
+      const source = model.stages.find((s) => s.name === from.toLowerCase()) ?? (/^\d+$/.test(from) ? model.stages[Number(from)] : undefined);
+      if (!source || chain.includes(source)) continue;
+      const args = copyPaths(i);
+      if (!args || args.sources.length !== 1) continue;
+      const dest = resolvePath(args.dest, workdir);
+      const src = resolvePath(args.sources[0], '/');
+      out.push({ stage: source, src, dest, destIsDir: /\/$/.test(args.dest) || args.dest === '.', fileDest: resolvePath(basename(src), dest), instruction: i });
+    }
+  }
+  return out;
 }
 
 export function copyFromFlag(instruction: Instruction): string | undefined {
@@ -227,7 +265,7 @@ export function copyFromFlag(instruction: Instruction): string | undefined {
 /** Sources and destination of a COPY/ADD (flags skipped), exec or shell form. */
 export function copyPaths(instruction: Instruction): { sources: string[]; dest: string } | undefined {
   const exec = execFormArguments(instruction);
-  const words = exec ?? instruction.getArguments().map((a) => a.getValue()).filter((w) => !w.startsWith('--'));
+  const words = exec ?? argumentsOf(instruction).map((a) => a.getValue()).filter((w) => !w.startsWith('--'));
   if (words.length < 2) return undefined;
   return { sources: words.slice(0, -1), dest: words[words.length - 1] };
 }

@@ -7,6 +7,7 @@ import { distrolessNativeImage } from '../imageFacts';
 import type { Stage } from '../model';
 import { basename, commandEnd, flagValue, insertAt, nativeStart, rawInstruction, resolvePath, runSteps, simpleCommands, stageChain } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
+import { argumentsContentOf } from '../instructions';
 
 interface GoBuild {
   run: RunStep;
@@ -162,7 +163,7 @@ function hardenBuild(context: LanguageContext, build: GoBuild, cgo: boolean): Te
 function stageCgoOff(stage: Stage): boolean {
   for (let s: Stage | undefined = stage; s; s = s.parent) {
     if (s.env.get('CGO_ENABLED') === '0') return true;
-    if (s.instructions.some((i) => i.getKeyword() === 'ARG' && /\bCGO_ENABLED=["']?0\b/.test(i.getArgumentsContent() ?? ''))) return true;
+    if (s.instructions.some((i) => i.getKeyword() === 'ARG' && /\bCGO_ENABLED=["']?0\b/.test(argumentsContentOf(i) ?? ''))) return true;
   }
   return false;
 }

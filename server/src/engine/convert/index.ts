@@ -20,9 +20,10 @@ import { javaConverter } from './java';
 import { rustConverter } from './rust';
 import { dotnetConverter } from './dotnet';
 import { ccConverter } from './cc';
-import type { ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
+import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
+import { argumentsContentOf, imageOf, imageRangeOf } from '../instructions';
 
-export type { ConvertOptions, ConvertResult, Language } from './types';
+export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 
 const CONVERTERS: Record<Language, LanguageConverter> = {
   go: goConverter, node: nodeConverter, python: pythonConverter, java: javaConverter,
@@ -39,6 +40,17 @@ export function languageName(language: Language | 'none'): string {
 const PATH_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/go/bin', '/usr/local/cargo/bin'];
 
 export function convert(text: string, options: ConvertOptions = {}): ConvertResult {
+  const planned = planConversion(text, options);
+  return planned.ok ? planned.write() : planned;
+}
+
+/**
+ * The decision of convert() without the writing: whether the file converts, and to
+ * which runtime image, or why not. Writing the file is left to write(), because the
+ * lint rule final-stage-full-os needs the decision on every check (its message names
+ * the image or the reason) but the converted text only when a fix is asked for.
+ */
+export function planConversion(text: string, options: ConvertOptions = {}): ConversionPlan {
   let model: DockerfileModel;
   try {
     model = options.model && options.model.text === text && options.model.target === options.target ? options.model : buildModel(text, { target: options.target });
@@ -50,12 +62,13 @@ export function convert(text: string, options: ConvertOptions = {}): ConvertResu
   const target = options.target?.toLowerCase();
   if (target && stage.name !== target) return { ok: false, reason: `there is no stage named "${options.target}" to convert` };
 
-  const image = stage.resolvedImage ?? stage.from.getImage() ?? '';
+  const image = stage.resolvedImage ?? imageOf(stage.from) ?? '';
   if (stage.base.shellless) {
-    return { ok: true, text, changed: false, language: languageOfRuntime(stage.base.runtime) ?? 'none', runtimeImage: image, dropped: [] };
+    const language = languageOfRuntime(stage.base.runtime) ?? 'none';
+    return { ok: true, runtimeImage: image, write: () => ({ ok: true, text, changed: false, language, runtimeImage: image, dropped: [] }) };
   }
   if (stage.resolvedImage === undefined) {
-    return { ok: false, reason: `the base image "${stage.from.getImage() ?? ''}" uses a build argument without a default, so it is unknown what it contains: give the ARG a default` };
+    return { ok: false, reason: `the base image "${imageOf(stage.from) ?? ''}" uses a build argument without a default, so it is unknown what it contains: give the ARG a default` };
   }
   if (stage.base.family !== 'general') {
     const why = stage.base.debug
@@ -93,8 +106,14 @@ export function convert(text: string, options: ConvertOptions = {}): ConvertResu
   const plan = CONVERTERS[language].plan(context);
   if ('refuse' in plan) return { ok: false, reason: plan.refuse };
 
-  const { text: converted, dropped } = assemble(context, plan, renameForTarget ? stage.name : undefined);
-  return { ok: true, text: converted, changed: converted !== text, language, runtimeImage: plan.runtimeImage, dropped };
+  return {
+    ok: true,
+    runtimeImage: plan.runtimeImage,
+    write: () => {
+      const { text: converted, dropped } = assemble(context, plan, renameForTarget ? stage.name : undefined);
+      return { ok: true, text: converted, changed: converted !== text, language, runtimeImage: plan.runtimeImage, dropped };
+    },
+  };
 }
 
 function resolveAgainst(path: string, workdir: string): string {
@@ -143,7 +162,7 @@ function droppedReason(model: DockerfileModel, instruction: Instruction, replace
   if (['USER', 'HEALTHCHECK', 'SHELL', 'ONBUILD'].includes(keyword)) return true;
   if (keyword === 'RUN') {
     if (replaced) return true;
-    const words = foldContinuations(instruction.getArgumentsContent() ?? '').split(/\s+/);
+    const words = foldContinuations(argumentsContentOf(instruction) ?? '').split(/\s+/);
     return words.some((w) => PACKAGE_INSTALL.test(w)) && words.some((w) => /^(?:install|add)$/.test(w)) || words.some((w) => USER_MANAGEMENT.test(w));
   }
   if ((keyword === 'COPY' || keyword === 'ADD') && replaced && !copyFromFlag(instruction)) {
@@ -222,15 +241,15 @@ function buildStageNaming(model: DockerfileModel, stage: Stage, buildName: strin
   const edits: TextEdit[] = [];
   const nameRange = stage.from.getBuildStageRange();
   if (!nameRange) {
-    const end = stage.from.getImageRange()?.end ?? stage.from.getRange().end;
+    const end = imageRangeOf(stage.from)?.end ?? stage.from.getRange().end;
     edits.push({ range: { start: end, end }, newText: ` AS ${buildName}` });
     return edits;
   }
   if (!runtimeName) return edits;
   edits.push({ range: nameRange, newText: buildName });
   for (const later of model.stages.slice(stage.index + 1)) {
-    const imageRange = later.from.getImageRange();
-    if (imageRange && later.from.getImage()?.toLowerCase() === runtimeName) edits.push({ range: imageRange, newText: buildName });
+    const imageRange = imageRangeOf(later.from);
+    if (imageRange && imageOf(later.from)?.toLowerCase() === runtimeName) edits.push({ range: imageRange, newText: buildName });
     for (const i of later.instructions) {
       if (i.getKeyword() !== 'COPY') continue;
       const flag = (i as unknown as { getFromFlag(): { getValue(): string | null; getValueRange(): TextEdit['range'] | null } | null }).getFromFlag();

@@ -22,6 +22,17 @@ export type ConvertResult =
     }
   | { ok: false; reason: string };
 
+/** convert()'s decision (planConversion): the refusal as convert() gives it, or the runtime image and a way to write the result. */
+export type ConversionPlan =
+  | { ok: false; reason: string }
+  | {
+      ok: true;
+      /** The image the shipped stage runs on after conversion (as convert() reports it). */
+      runtimeImage: string;
+      /** What convert() returns; each call writes the converted file again. */
+      write(): Extract<ConvertResult, { ok: true }>;
+    };
+
 export interface ConvertOptions {
   workspace?: WorkspaceFiles;
   /** The build target (stage name) that ships; the last stage when absent. */

@@ -5,6 +5,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import { DockerfileModel, Stage, execFormArguments, offsetOf, rangeOf } from '../model';
+import { argumentsOf } from '../instructions';
 
 export interface FlatInstruction {
   /** Same length as the instruction's text in the document, continuations blanked. */
@@ -204,7 +205,7 @@ export function wordRange(model: DockerfileModel, word: Word): Range {
 /** Sources and destination of a COPY/ADD (flags excluded); undefined for heredoc forms. */
 export function copyPaths(instruction: Instruction): { sources: string[]; destination: string } | undefined {
   const exec = execFormArguments(instruction);
-  const words = exec ?? instruction.getArguments().map((a) => a.getValue());
+  const words = exec ?? argumentsOf(instruction).map((a) => a.getValue());
   if (words.length < 2 || words.some((w) => w.startsWith('<<'))) return undefined;
   return { sources: words.slice(0, -1), destination: words[words.length - 1] };
 }

@@ -2,6 +2,7 @@ import type { Stage } from '../model';
 import type { Finding, Rule } from '../types';
 import { copyFromFlag, copyPaths, stageChain, stageReference, simpleCommands } from './commands';
 import type { DockerfileModel } from '../model';
+import { argumentsOf } from '../instructions';
 
 /**
  * `COPY . .` into the stage that ships, in a build that has a build stage: the
@@ -24,7 +25,7 @@ export const copyContextIntoFinalStage: Rule = {
       if ((keyword !== 'COPY' && keyword !== 'ADD') || copyFromFlag(instruction) !== undefined) continue;
       const paths = copyPaths(instruction);
       if (!paths || !paths.sources.some((s) => /^\.\/?$/.test(s))) continue;
-      const args = instruction.getArguments();
+      const args = argumentsOf(instruction);
       findings.push({
         range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
         message: `${keyword} ${paths.sources.join(' ')} copies the whole build context into the stage that ships: sources, tests, .git and any secret files in the folder end up in the image, ` +

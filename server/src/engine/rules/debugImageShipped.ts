@@ -2,6 +2,7 @@ import { imageName, parseImageRef } from '../imageFacts';
 import type { Fix, Rule } from '../types';
 import { SIDECAR_HINT } from './attackToolsInFinalStage';
 import { replaceImageEdit, shippedDescription } from './util';
+import { imageRangeOf } from '../instructions';
 
 /** A debug variant (busybox shell) shipped: the one thing distroless takes away is back. */
 export const debugImageShipped: Rule = {
@@ -24,7 +25,7 @@ export const debugImageShipped: Rule = {
     }
     const inherited = stage.parent ? ` (inherited from stage "${stage.parent.name ?? stage.parent.index}")` : '';
     return [{
-      range: stage.from.getImageRange() ?? stage.from.getRange(),
+      range: imageRangeOf(stage.from) ?? stage.from.getRange(),
       message: `${shippedDescription(model, stage)} ships the debug image ${imageName(stage.base.ref)}:${tag}${inherited}, which adds a busybox shell: ` +
         `anyone who gets code execution in the container gets a shell and tools too. Ship ${plain !== undefined ? `:${plain}` : 'the variant without debug'}. ${SIDECAR_HINT}`,
       fixes,

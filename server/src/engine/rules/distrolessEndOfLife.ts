@@ -1,6 +1,7 @@
 import { distrolessEndOfLife as endOfLife, imageName, parseImageRef } from '../imageFacts';
 import type { Finding, Rule } from '../types';
 import { replaceImageEdit } from './util';
+import { imageRangeOf } from '../instructions';
 
 /** A distroless image past its end of life, or no longer published. */
 export const distrolessEndOfLife: Rule = {
@@ -19,7 +20,7 @@ export const distrolessEndOfLife: Rule = {
         return `${eol.replacement}${ref.tag ? `:${ref.tag}` : ''}`;
       });
       findings.push({
-        range: stage.from.getImageRange() ?? stage.from.getRange(),
+        range: imageRangeOf(stage.from) ?? stage.from.getRange(),
         message: `${imageName(stage.base.ref)}: ${eol.reason}, so it gets no security fixes. Move to ${eol.replacement}.`,
         fixes: edit ? [{ title: `Use ${eol.replacement}`, edits: [edit], preferred: true }] : [],
       });

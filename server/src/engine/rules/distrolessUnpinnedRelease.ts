@@ -1,6 +1,7 @@
 import { CURRENT_DISTRO, imageName, parseImageRef } from '../imageFacts';
 import type { Finding, Rule } from '../types';
 import { replaceImageEdit } from './util';
+import { imageRangeOf } from '../instructions';
 
 /**
  * `gcr.io/distroless/static` without `-debianNN` follows whatever Debian release is
@@ -24,7 +25,7 @@ export const distrolessUnpinnedRelease: Rule = {
         return `${pinned}${ref.tag ? `:${ref.tag}` : ''}`;
       });
       findings.push({
-        range: stage.from.getImageRange() ?? stage.from.getRange(),
+        range: imageRangeOf(stage.from) ?? stage.from.getRange(),
         message: `${name} has no -debianNN suffix, so it floats to whatever Debian release distroless builds next: a rebuild can silently change the C library and every shared library under the program. ` +
           `Pin the release: ${pinned}.`,
         fixes: edit ? [{ title: `Pin the release: ${pinned}`, edits: [edit], preferred: true }] : [],

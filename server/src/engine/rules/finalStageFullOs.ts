@@ -1,8 +1,10 @@
-import { convert } from '../convert';
+import { planConversion, type ConversionPlan } from '../convert';
+import { lazyFixes } from '../fixes';
 import { suggestedDistrolessImage, Runtime } from '../imageFacts';
-import { copySources } from '../model';
-import type { Fix, Rule } from '../types';
+import { copySources, type DockerfileModel } from '../model';
+import type { Fix, Rule, WorkspaceFiles } from '../types';
 import { shippedDescription } from './util';
+import { imageOf, imageRangeOf } from '../instructions';
 
 /**
  * The shipped stage runs on a general-purpose OS or toolchain image. The fix is the
@@ -25,35 +27,48 @@ export const finalStageFullOs: Rule = {
         version = source.from.base.runtimeVersion;
       }
     }
-    const image = stage.resolvedImage ?? stage.from.getImage() ?? 'this image';
-    let conversion: ReturnType<typeof convert>;
-    try {
-      conversion = convert(model.text, { workspace, target: model.target, model, distrolessRegistry });
-    } catch (error) {
-      // A converter bug must not take the diagnostic down with it.
-      conversion = { ok: false, reason: `the converter failed (${String(error)})` };
-    }
+    const image = stage.resolvedImage ?? imageOf(stage.from) ?? 'this image';
+    const conversion = plan(model, workspace, distrolessRegistry);
     const target = conversion.ok ? conversion.runtimeImage : suggestedDistrolessImage(runtime, version, distrolessRegistry);
-    const fixes: Fix[] = [];
-    if (conversion.ok && conversion.changed) {
-      // The whole document is replaced: the conversion touches the build stage too
-      // (compiler flags, builder tag). Kept out of fix-all: a rewrite this large is
-      // applied only when the user asks for it and can read it.
-      const end = model.document.positionAt(model.text.length);
-      fixes.push({
-        title: `Convert to a distroless multi-stage build (${conversion.runtimeImage})`,
-        edits: [{ range: { start: { line: 0, character: 0 }, end }, newText: conversion.text }],
-        fixAll: false,
-      });
-    }
-    return [{
-      range: stage.from.getImageRange() ?? stage.from.getRange(),
+    const finding = {
+      range: imageRangeOf(stage.from) ?? stage.from.getRange(),
       message:
         `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: ` +
         `more to patch, more for an attacker to use, and a larger image. ` +
         `Ship only the artifact on a distroless image such as ${target} in a multi-stage build.` +
         (conversion.ok ? '' : ` It cannot be converted automatically: ${conversion.reason}.`),
-      fixes,
-    }];
+    };
+    // The message needs only the converter's decision; writing the converted file is
+    // most of the rest of its cost, and only a fix that is asked for needs it.
+    return [lazyFixes(finding, () => (conversion.ok ? conversionFix(model, conversion) : []))];
   },
 };
+
+function plan(model: DockerfileModel, workspace: WorkspaceFiles | undefined, distrolessRegistry: string | undefined): ConversionPlan {
+  try {
+    return planConversion(model.text, { workspace, target: model.target, model, distrolessRegistry });
+  } catch (error) {
+    // A converter bug must not take the diagnostic down with it.
+    return { ok: false, reason: `the converter failed (${String(error)})` };
+  }
+}
+
+function conversionFix(model: DockerfileModel, planned: Extract<ConversionPlan, { ok: true }>): Fix[] {
+  let conversion: ReturnType<typeof planned.write>;
+  try {
+    conversion = planned.write();
+  } catch {
+    // As for a converter that refuses: the warning stands, without a fix.
+    return [];
+  }
+  if (!conversion.changed) return [];
+  // The whole document is replaced: the conversion touches the build stage too
+  // (compiler flags, builder tag). Kept out of fix-all: a rewrite this large is
+  // applied only when the user asks for it and can read it.
+  const end = model.document.positionAt(model.text.length);
+  return [{
+    title: `Convert to a distroless multi-stage build (${conversion.runtimeImage})`,
+    edits: [{ range: { start: { line: 0, character: 0 }, end }, newText: conversion.text }],
+    fixAll: false,
+  }];
+}

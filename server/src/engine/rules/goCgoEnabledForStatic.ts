@@ -2,6 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { DockerfileModel, Stage, copySources, offsetOf, rangeOf } from '../model';
 import type { Finding, Rule } from '../types';
 import { distrolessImage } from '../imageFacts';
+import { argumentsContentOf } from '../instructions';
 
 /**
  * A `go build` whose binary lands in a static or scratch stage without CGO_ENABLED=0:
@@ -35,7 +36,7 @@ function stageSetsCgoOff(stage: Stage): boolean {
   if (stage.env.get('CGO_ENABLED') === '0') return true;
   for (let s: Stage | undefined = stage; s; s = s.parent) {
     for (const i of s.instructions) {
-      if (i.getKeyword() === 'ARG' && /\bCGO_ENABLED=["']?0\b/.test(i.getArgumentsContent() ?? '')) return true;
+      if (i.getKeyword() === 'ARG' && /\bCGO_ENABLED=["']?0\b/.test(argumentsContentOf(i) ?? '')) return true;
     }
   }
   return false;

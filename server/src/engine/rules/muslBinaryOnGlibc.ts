@@ -2,6 +2,7 @@ import { C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE } from '../imageFacts'
 import { DockerfileModel, Stage, copySources } from '../model';
 import type { Finding, Rule } from '../types';
 import { chainInstructions, goBuilds, packageInstalls, packageName, simpleCommands, stageChain } from './commands';
+import { argumentsOf } from '../instructions';
 
 /**
  * A dynamically linked binary built on Alpine needs /lib/ld-musl-*.so.1; glibc
@@ -20,7 +21,7 @@ export const muslBinaryOnGlibc: Rule = {
         if (from.base.libc !== 'musl') continue;
         const kind = dynamicMuslBuild(model, from);
         if (!kind) continue;
-        const args = instruction.getArguments();
+        const args = argumentsOf(instruction);
         findings.push({
           range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
           message: `This copies a ${kind} built on ${from.resolvedImage ?? 'an Alpine stage'} (musl) into ${stage.resolvedImage ?? 'a glibc distroless image'} (glibc). ` +

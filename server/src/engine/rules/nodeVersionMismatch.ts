@@ -3,6 +3,7 @@ import { DockerfileModel, Stage, copySources } from '../model';
 import type { Finding, Fix, Rule } from '../types';
 import { copyPaths, simpleCommands, stageChain } from './commands';
 import { replaceImageEdit } from './util';
+import { argumentsContentOf, argumentsOf } from '../instructions';
 
 /**
  * node_modules built by npm on Node N carry native addons compiled for N's ABI;
@@ -32,7 +33,7 @@ export const nodeVersionMismatch: Rule = {
           return `${text.slice(0, text.length - ref.tag.length)}${tag}`;
         });
         if (edit) fixes.push({ title: `Build on node:${target.runtimeVersion}`, edits: [edit], preferred: true });
-        const args = instruction.getArguments();
+        const args = argumentsOf(instruction);
         findings.push({
           range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
           message: `node_modules installed on Node ${built.runtimeVersion} (${from.resolvedImage ?? 'the build stage'}) are copied into ${stage.resolvedImage ?? 'the runtime image'}, which runs Node ${target.runtimeVersion}: ` +
@@ -53,7 +54,7 @@ function copiesInstallDir(model: DockerfileModel, stage: Stage, source: string):
     for (const instruction of s.instructions) {
       const keyword = instruction.getKeyword();
       if (keyword === 'WORKDIR') {
-        const dir = (instruction.getArgumentsContent() ?? '').trim();
+        const dir = (argumentsContentOf(instruction) ?? '').trim();
         workdir = dir.startsWith('/') ? dir : `${workdir.replace(/\/+$/, '')}/${dir}`;
       } else if (keyword === 'RUN') {
         for (const c of simpleCommands(model, instruction)) {

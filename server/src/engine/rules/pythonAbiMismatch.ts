@@ -3,6 +3,7 @@ import { DockerfileModel, Stage, copySources } from '../model';
 import type { Finding, Fix, Rule } from '../types';
 import { copyPaths, simpleCommands, stageChain } from './commands';
 import { replaceImageEdit } from './util';
+import { argumentsOf } from '../instructions';
 
 /** Source paths that hold installed packages or a virtual environment. */
 const PACKAGES_PATH = /site-packages|dist-packages|(?:^|\/)\.?venv\b|\/virtualenv|\/usr\/local\/lib\/python|\/\.local\b/;
@@ -33,7 +34,7 @@ export const pythonAbiMismatch: Rule = {
           const edit = replaceImageEdit(model, root, (text) => (parseImageRef(text).digest || imageName(parseImageRef(text)) !== imageName(root.base.ref) ? undefined : PYTHON_BUILDER_IMAGE));
           if (edit) fixes.push({ title: `Build on ${PYTHON_BUILDER_IMAGE}`, edits: [edit], preferred: true });
         }
-        const args = instruction.getArguments();
+        const args = argumentsOf(instruction);
         findings.push({
           range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
           message: `These packages were installed with Python ${built.runtimeVersion} (${from.resolvedImage ?? 'the build stage'}) but ${stage.resolvedImage ?? 'the runtime image'} runs Python ${target.runtimeVersion}: ` +

@@ -3,6 +3,7 @@ import { DockerfileModel, Stage, copySources, execFormArguments } from '../model
 import type { Finding, Fix, Rule } from '../types';
 import { MISSING_PROGRAMS, basename, chainInstructions, simpleCommands, stageReference } from './commands';
 import { appendToStage } from './util';
+import { argumentsContentOf, imageOf } from '../instructions';
 
 /** Where the fix stages directories in the builder, away from anything the build put there. */
 export const STAGING_DIR = '/distroless-dirs';
@@ -23,7 +24,7 @@ export const runInShelllessStage: Rule = {
         const exec = execFormArguments(instruction);
         // Exec form runs the program directly; it only fails when the program is one the image lacks.
         if (exec && exec.length > 0 && !MISSING_PROGRAMS.has(basename(exec[0]))) continue;
-        const image = stage.resolvedImage ?? stage.from.getImage() ?? 'this image';
+        const image = stage.resolvedImage ?? imageOf(stage.from) ?? 'this image';
         const fix = moveToBuilder(model, stage, instruction);
         findings.push({
           range: instruction.getRange(),
@@ -52,7 +53,7 @@ interface DirPlan {
  */
 function planDirectories(model: DockerfileModel, instruction: Instruction): DirPlan | undefined {
   if (execFormArguments(instruction)) return undefined;
-  const content = instruction.getArgumentsContent() ?? '';
+  const content = argumentsContentOf(instruction) ?? '';
   // Only `&&` may join the commands; anything else is shell logic the plan would lose.
   if (/\|\||[;|<>$`*?(){}'"\\~]/.test(content.replace(/&&/g, ''))) return undefined;
   const plan: DirPlan = { dirs: [] };

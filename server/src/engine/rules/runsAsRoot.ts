@@ -1,6 +1,7 @@
 import { isRootUser } from '../model';
 import type { Fix, Rule } from '../types';
 import { appendToStage, replaceImageEdit, shippedDescription } from './util';
+import { imageOf, imageRangeOf } from '../instructions';
 
 const NONROOT_USER_LINE = 'USER 65532:65532';
 
@@ -38,9 +39,9 @@ export const runsAsRoot: Rule = {
         fixes,
       }];
     }
-    const image = stage.resolvedImage ?? stage.from.getImage() ?? 'its base image';
+    const image = stage.resolvedImage ?? imageOf(stage.from) ?? 'its base image';
     return [{
-      range: stage.from.getImageRange() ?? stage.from.getRange(),
+      range: imageRangeOf(stage.from) ?? stage.from.getRange(),
       message: `${shippedDescription(model, stage)} runs as root: it sets no USER and ${image} defaults to root; ${why} Use the nonroot tag or add ${NONROOT_USER_LINE}.`,
       fixes,
     }];

@@ -2,6 +2,7 @@ import { DockerfileModel, Stage, copySources } from '../model';
 import type { Finding, Fix, Rule, WorkspaceFiles } from '../types';
 import { chainInstructions, copyPaths, goBuilds, packageInstalls, packageName, simpleCommands, stageChain, stageReference } from './commands';
 import { appendToStage } from './util';
+import { imageRangeOf } from '../instructions';
 
 const CA_PATH = '/etc/ssl/certs/ca-certificates.crt';
 const MAX_SOURCE_FILES = 200;
@@ -39,7 +40,7 @@ export const scratchMissingCaCertificates: Rule = {
         edits: [appendToStage(model, stage, `COPY --from=${stageReference(source)} ${CA_PATH} /etc/ssl/certs/`)] }]
       : [];
     return [{
-      range: stage.from.getImageRange() ?? stage.from.getRange(),
+      range: imageRangeOf(stage.from) ?? stage.from.getRange(),
       message: `scratch has no CA certificates, and ${reason}: every HTTPS call fails at run time with "certificate signed by unknown authority". ` +
         `Copy the bundle from the build stage (COPY --from=<builder> ${CA_PATH} /etc/ssl/certs/), or ship on gcr.io/distroless/static-debian13, which has it.`,
       fixes,

@@ -1,6 +1,7 @@
 import { distrolessNativeImage } from '../imageFacts';
 import type { Rule } from '../types';
 import { replaceImageEdit, shippedDescription } from './util';
+import { imageRangeOf } from '../instructions';
 
 /**
  * scratch is empty: no CA bundle, no tzdata, no /etc/passwd, no /tmp. The distroless
@@ -16,7 +17,7 @@ export const scratchPreferStatic: Rule = {
     const staticNonroot = distrolessNativeImage('static', distrolessRegistry);
     const edit = replaceImageEdit(model, stage, (text) => (text.trim().toLowerCase() === 'scratch' ? staticNonroot : undefined));
     return [{
-      range: stage.from.getImageRange() ?? stage.from.getRange(),
+      range: imageRangeOf(stage.from) ?? stage.from.getRange(),
       message: `${shippedDescription(model, stage)} is scratch, which has no CA certificates, no time zone data, no /etc/passwd (user names do not resolve) and no /tmp: ` +
         `TLS, time zones and temp files fail at run time. ${staticNonroot} has all of them for about 2 MiB, still without a shell, and runs as nonroot.`,
       fixes: edit ? [{ title: `Use ${staticNonroot}`, edits: [edit], preferred: true }] : [],

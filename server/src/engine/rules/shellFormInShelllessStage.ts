@@ -1,6 +1,7 @@
 import { execFormArguments } from '../model';
 import type { Finding, Rule } from '../types';
 import { argumentsRange, firstShellSyntax, toExecForm } from './util';
+import { argumentsContentOf, argumentsOf } from '../instructions';
 
 /** Shell-form CMD or ENTRYPOINT where there is no /bin/sh to run it. */
 export const shellFormInShelllessStage: Rule = {
@@ -17,9 +18,9 @@ export const shellFormInShelllessStage: Rule = {
       if (execFormArguments(instruction) !== undefined) continue;
       const range = argumentsRange(instruction);
       if (!range) continue;
-      const command = instruction.getArguments().map((a) => a.getValue()).join(' ');
+      const command = argumentsOf(instruction).map((a) => a.getValue()).join(' ');
       const base = `${keyword} ${command} is in shell form, which Docker runs as /bin/sh -c "…"; this image has no shell, so the container fails to start with "/bin/sh: no such file or directory".`;
-      const syntax = firstShellSyntax(instruction.getArgumentsContent() ?? '');
+      const syntax = firstShellSyntax(argumentsContentOf(instruction) ?? '');
       if (syntax) {
         findings.push({
           range,
@@ -27,7 +28,7 @@ export const shellFormInShelllessStage: Rule = {
         });
         continue;
       }
-      const words = instruction.getArguments().map((a) => a.getValue());
+      const words = argumentsOf(instruction).map((a) => a.getValue());
       const exec = toExecForm(words);
       findings.push({
         range,

@@ -3,6 +3,7 @@ import { DISTROLESS_USERS, ImageUser } from '../imageFacts';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Rule } from '../types';
 import { chainInstructions, copyPaths, rawText, simpleCommands, stageChain } from './commands';
+import { argumentsContentOf, argumentsOf } from '../instructions';
 
 interface CreatedUser {
   kind: 'user' | 'group';
@@ -31,7 +32,7 @@ export const userNotResolvable: Rule = {
       // A copied-in /etc/passwd (the classic scratch pattern) brings its own names.
       if (users.length === 0 || chainInstructions(stage).some(copiesPasswd)) continue;
       for (const instruction of users) {
-        const text = (instruction.getArgumentsContent() ?? '').trim();
+        const text = (argumentsContentOf(instruction) ?? '').trim();
         if (text.includes('$')) continue;
         const [user, group] = text.split(':');
         const names = [user, group].filter((n): n is string => n !== undefined && n !== '' && !/^\d+$/.test(n));
@@ -51,7 +52,7 @@ export const userNotResolvable: Rule = {
         }
         if (!reason) continue;
         const numeric = numericUser(user, group, created);
-        const args = instruction.getArguments();
+        const args = argumentsOf(instruction);
         const range = { start: args[0].getRange().start, end: args[args.length - 1].getRange().end };
         findings.push({
           range,

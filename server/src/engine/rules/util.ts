@@ -2,6 +2,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import { DockerfileModel, Stage, offsetOf } from '../model';
+import { argumentsOf, imageRangeOf } from '../instructions';
 
 export interface ImageTextLocation {
   /** The literal image reference text at `range` (no variables). */
@@ -18,7 +19,7 @@ export interface ImageTextLocation {
  */
 export function imageTextLocation(model: DockerfileModel, stage: Stage): ImageTextLocation | undefined {
   if (stage.parent) return undefined;
-  const range = stage.from.getImageRange();
+  const range = imageRangeOf(stage.from);
   if (!range) return undefined;
   const written = model.text.slice(offsetOf(model, range.start), offsetOf(model, range.end));
   if (!written.includes('$')) return { text: written, range, viaArg: false };
@@ -67,7 +68,7 @@ export function toExecForm(words: string[]): string {
 
 /** The range of an instruction's arguments (flags excluded), from the first to the last. */
 export function argumentsRange(instruction: Instruction): Range | undefined {
-  const args = instruction.getArguments();
+  const args = argumentsOf(instruction);
   if (args.length === 0) return undefined;
   return { start: args[0].getRange().start, end: args[args.length - 1].getRange().end };
 }
