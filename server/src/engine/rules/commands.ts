@@ -183,6 +183,16 @@ export function stageChain(stage: Stage): Stage[] {
 
 const chainCache = new WeakMap<Stage, Instruction[]>();
 
+/** The words of every simple command RUN in a stage and the stages it is built on, nearest stage first. */
+export function* chainRunCommands(model: DockerfileModel, stage: Stage): Generator<string[]> {
+  for (const s of stageChain(stage)) {
+    for (const instruction of s.instructions) {
+      if (instruction.getKeyword() !== 'RUN') continue;
+      for (const c of simpleCommands(model, instruction)) yield c.words.map((w) => w.value);
+    }
+  }
+}
+
 /** Every instruction the stage inherits or has, in build order. */
 export function chainInstructions(stage: Stage): Instruction[] {
   let cached = chainCache.get(stage);

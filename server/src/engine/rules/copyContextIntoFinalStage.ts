@@ -1,6 +1,6 @@
 import type { Stage } from '../model';
 import type { Finding, Rule } from '../types';
-import { copyFromFlag, copyPaths, stageChain, stageReference, simpleCommands } from './commands';
+import { chainRunCommands, copyFromFlag, copyPaths, stageChain, stageReference } from './commands';
 import type { DockerfileModel } from '../model';
 import { argumentsOf } from '../instructions';
 
@@ -47,16 +47,10 @@ function artifactAdvice(model: DockerfileModel, builders: Stage[]): string {
 /** Paths a build stage writes its result to (`go build -o`, `cargo build` targets, `npm run build` dist). */
 function buildOutputs(model: DockerfileModel, stage: Stage): string[] {
   const out: string[] = [];
-  for (const s of stageChain(stage)) {
-    for (const instruction of s.instructions) {
-      if (instruction.getKeyword() !== 'RUN') continue;
-      for (const c of simpleCommands(model, instruction)) {
-        const words = c.words.map((w) => w.value);
-        if (words[0] === 'go' && words[1] === 'build') {
-          const o = words.indexOf('-o');
-          if (o > 0 && words[o + 1] && !words[o + 1].includes('$')) out.push(words[o + 1]);
-        }
-      }
+  for (const words of chainRunCommands(model, stage)) {
+    if (words[0] === 'go' && words[1] === 'build') {
+      const o = words.indexOf('-o');
+      if (o > 0 && words[o + 1] && !words[o + 1].includes('$')) out.push(words[o + 1]);
     }
   }
   return out;

@@ -1,7 +1,7 @@
 import { DISTROLESS_PYTHON_VERSION, PYTHON_BUILDER_IMAGE, imageName, parseImageRef } from '../imageFacts';
 import { DockerfileModel, Stage, copySources } from '../model';
 import type { Finding, Fix, Rule } from '../types';
-import { copyPaths, simpleCommands, stageChain } from './commands';
+import { chainRunCommands, copyPaths, stageChain } from './commands';
 import { replaceImageEdit } from './util';
 import { argumentsOf } from '../instructions';
 
@@ -51,21 +51,15 @@ export const pythonAbiMismatch: Rule = {
 /** Directories `pip install --target/--prefix` or `python -m venv` write to in the stage. */
 function installTargets(model: DockerfileModel, stage: Stage): string[] {
   const out: string[] = [];
-  for (const s of stageChain(stage)) {
-    for (const instruction of s.instructions) {
-      if (instruction.getKeyword() !== 'RUN') continue;
-      for (const c of simpleCommands(model, instruction)) {
-        const words = c.words.map((w) => w.value);
-        words.forEach((w, i) => {
-          const m = /^(?:--target|--prefix|--root)=(.+)$/.exec(w);
-          if (m) out.push(m[1]);
-          else if (['--target', '-t', '--prefix', '--root'].includes(w) && words[i + 1] && /pip/.test(words[0])) out.push(words[i + 1]);
-        });
-        const venv = words.indexOf('venv');
-        if (venv > 0 && words[venv - 1] === '-m' && words[venv + 1]) out.push(words[venv + 1]);
-        if (words[0] === 'virtualenv' && words[1]) out.push(words[words.length - 1]);
-      }
-    }
+  for (const words of chainRunCommands(model, stage)) {
+    words.forEach((w, i) => {
+      const m = /^(?:--target|--prefix|--root)=(.+)$/.exec(w);
+      if (m) out.push(m[1]);
+      else if (['--target', '-t', '--prefix', '--root'].includes(w) && words[i + 1] && /pip/.test(words[0])) out.push(words[i + 1]);
+    });
+    const venv = words.indexOf('venv');
+    if (venv > 0 && words[venv - 1] === '-m' && words[venv + 1]) out.push(words[venv + 1]);
+    if (words[0] === 'virtualenv' && words[1]) out.push(words[words.length - 1]);
   }
   return out.map((p) => p.replace(/\/+$/, ''));
 }
