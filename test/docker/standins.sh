@@ -7,7 +7,13 @@
 set -euo pipefail
 
 SUITE=${STANDIN_SUITE:-trixie}
-MIRROR=${STANDIN_MIRROR:-http://deb.debian.org/debian}
+
+# The Debian archive this machine's apt already uses; empty lets debootstrap pick its default.
+host_debian_mirror() {
+  { grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
+    grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}'; } | grep -E '/debian/?$' | head -n 1
+}
+MIRROR=${STANDIN_MIRROR:-$(host_debian_mirror)}
 DEBIAN_TAG=local/debian:$SUITE
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -16,8 +22,17 @@ have() { docker image inspect "$1" >/dev/null 2>&1; }
 log() { echo "standins: $*" >&2; }
 
 if ! have "$DEBIAN_TAG"; then
+  if ! command -v debootstrap >/dev/null 2>&1; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "standins: debootstrap is missing; install it (apt-get install debootstrap) or run as root" >&2
+      exit 1
+    fi
+    log "apt-get install debootstrap"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+  fi
   log "debootstrap $SUITE (minbase)"
-  debootstrap --variant=minbase "$SUITE" "$WORK/rootfs" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
+  debootstrap --variant=minbase "$SUITE" "$WORK/rootfs" ${MIRROR:+"$MIRROR"} >"$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
   rm -rf "$WORK/rootfs/var/cache/apt/archives/"*.deb "$WORK/rootfs/var/lib/apt/lists/"*
   tar -C "$WORK/rootfs" -c . | docker import -c 'CMD ["bash"]' -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$DEBIAN_TAG" >/dev/null
   rm -rf "$WORK/rootfs"
