@@ -11,7 +11,7 @@ SUITE=${STANDIN_SUITE:-trixie}
 # The Debian archive this machine's apt already uses; empty lets debootstrap pick its default.
 host_debian_mirror() {
   { grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
-    grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}'; } | grep -E '/debian/?$' | head -n 1
+    grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}'; } | grep -E '/debian/?$' | head -n 1 || true
 }
 MIRROR=${STANDIN_MIRROR:-$(host_debian_mirror)}
 DEBIAN_TAG=local/debian:$SUITE
