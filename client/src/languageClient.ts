@@ -13,8 +13,12 @@ export function createLanguageClient(context: ExtensionContext): LanguageClient 
     documentSelector: [{ language: 'dockerfile' }],
     synchronize: {
       configurationSection: 'distroless',
-      // The server re-checks open Dockerfiles when a project configuration file changes.
-      fileEvents: workspace.createFileSystemWatcher('**/.distroless.{json,yaml,yml}'),
+      // The server re-checks open Dockerfiles when a project configuration file or a
+      // file the rules read beside a Dockerfile changes; it keeps what it read until then.
+      fileEvents: [
+        workspace.createFileSystemWatcher('**/.distroless.{json,yaml,yml}'),
+        workspace.createFileSystemWatcher('**/{package.json,go.mod,Cargo.toml,pom.xml,build.gradle,build.gradle.kts,requirements.txt,pyproject.toml,*.csproj,*.fsproj,*.go,*.rs}'),
+      ],
     },
   };
   return new LanguageClient('distroless', 'Distroless Dockerfiles', serverOptions, clientOptions);

@@ -11,6 +11,7 @@ import type { ServerSettings } from './settings';
 import { toDiagnostic } from './diagnostics';
 import { validateSyntax } from './engine/syntax';
 import { diskWorkspace } from './workspaceFiles';
+import type { WorkspaceFiles } from './engine/types';
 import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from './config';
 import { SOURCE } from './engine/docs';
 
@@ -33,6 +34,12 @@ export class DocumentChecker {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly cache = new Map<string, Cached>();
   private readonly configs = new ConfigCache();
+  /**
+   * Files beside each Dockerfile folder, read once and kept until the client reports a
+   * change to a watched file: rules and the converter read package.json, go.mod and Go
+   * sources, which would otherwise be read from disk again on every keystroke.
+   */
+  private readonly workspaces = new Map<string, WorkspaceFiles>();
 
   constructor(private readonly host: CheckerHost) {}
 
@@ -51,6 +58,7 @@ export class DocumentChecker {
   /** Drops cached results so the next check reads configuration files again. */
   forgetResults(): void {
     this.cache.clear();
+    this.workspaces.clear();
   }
 
   forget(uri: string): void {
@@ -82,11 +90,20 @@ export class DocumentChecker {
     const { config } = this.configFor(folder);
     return {
       ...lintOptionsFrom(config, { rules: settings.rules, target: settings.target }),
-      workspace: folder ? diskWorkspace(folder) : undefined,
+      workspace: folder ? this.workspaceFor(folder) : undefined,
     };
   }
 
   /** A broken file is reported (see check) and ignored, so the rules keep running on defaults. */
+  private workspaceFor(folder: string): WorkspaceFiles {
+    let files = this.workspaces.get(folder);
+    if (!files) {
+      files = diskWorkspace(folder);
+      this.workspaces.set(folder, files);
+    }
+    return files;
+  }
+
   private configFor(folder: string | undefined): { config: DistrolessConfig; error?: ConfigError } {
     if (!folder) return { config: {} };
     try {

@@ -10,6 +10,7 @@ import { convert } from '../../../server/src/engine/convert';
 import { diskWorkspace } from '../../../server/src/workspaceFiles';
 import { findConfigFile, readConfigFile } from '../../../server/src/config';
 import type { CommandContext, CommandDefinition } from './types';
+import { isDockerfileName } from '../../../server/src/engine/dockerfileNames';
 
 export const CONVERTED_SCHEME = 'distroless-converted';
 
@@ -70,7 +71,7 @@ interface ConvertOptions {
 }
 
 function isDockerfile(document: vscode.TextDocument): boolean {
-  return document.languageId === 'dockerfile' || /(?:^|[./])(?:Dockerfile|Containerfile)(?:\.[^/]*)?$/i.test(path.basename(document.uri.path)) || /\.dockerfile$/i.test(document.uri.path);
+  return document.languageId === 'dockerfile' || isDockerfileName(path.basename(document.uri.path));
 }
 
 async function run(context: CommandContext, ...args: unknown[]): Promise<void> {

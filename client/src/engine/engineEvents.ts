@@ -38,6 +38,23 @@ export interface EngineEventsWatcher {
 }
 
 /** Parses one line of the events stream (Docker and Podman's compatible API). */
+/**
+ * Calls `onLine` with each non-empty line of a newline-delimited stream (the engine's
+ * event stream is one JSON object per line, split across chunks at random).
+ */
+export function onStreamLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buffered = '';
+  stream.on('data', (chunk: Buffer | string) => {
+    buffered += chunk.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl).trim();
+      buffered = buffered.slice(nl + 1);
+      if (line) onLine(line);
+    }
+  });
+}
+
 export function parseEventLine(line: string): ContainerEvent | undefined {
   let raw: { Type?: unknown; Action?: unknown; status?: unknown; id?: unknown; Actor?: { ID?: unknown; Attributes?: { name?: unknown } } };
   try {
@@ -96,22 +113,15 @@ export function watchEngineEvents(opts: EngineEventsOptions): EngineEventsWatche
     opts.onConnected?.();
     markConnected();
     connected = new Promise<void>((r) => (markConnected = r));
-    let buffered = '';
     let ended = false;
     const finish = (error: Error) => {
       if (ended) return;
       ended = true;
       if (!disposed) scheduleReconnect(error);
     };
-    stream.on('data', (chunk: Buffer | string) => {
-      buffered += chunk.toString();
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl).trim();
-        buffered = buffered.slice(nl + 1);
-        const event = line ? parseEventLine(line) : undefined;
-        if (event) opts.onEvent(event);
-      }
+    onStreamLines(stream, (line) => {
+      const event = parseEventLine(line);
+      if (event) opts.onEvent(event);
     });
     stream.on('error', (err: Error) => finish(err));
     stream.on('end', () => finish(new Error('the engine closed the events stream')));

@@ -5,10 +5,9 @@ import { globSync, isDynamicPattern } from 'tinyglobby';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'vendor', 'dist', 'out', '.venv', 'venv', '__pycache__', 'target']);
 
-/** The names the extension associates with the dockerfile language. */
-export function isDockerfileName(name: string): boolean {
-  return /^(Dockerfile|Containerfile)$/i.test(name) || /\.dockerfile$/i.test(name) || /^(Dockerfile|Containerfile)\.[^/]+$/i.test(name);
-}
+import { isDockerfileName } from '../engine/dockerfileNames';
+
+export { isDockerfileName };
 
 export class InputError extends Error {}
 

@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { DistrolessApi } from '../../../client/src/extension';
 import { findEngine } from '../../docker/engine';
+import { onStreamLines } from '../../../client/src/engine/engineEvents';
 
 export const EXTENSION_ID = 'distroless-tools.distroless-vscode';
 export const SOURCE = 'distroless';
@@ -191,18 +192,10 @@ export async function watchEngine(docker: Docker, filters: Record<string, string
   const stream = (await docker.getEvents({ filters, abortSignal: abort.signal } as Docker.GetEventsOptions)) as NodeJS.ReadableStream;
   const seen: EngineEvent[] = [];
   const waiters = new Set<(event: EngineEvent) => void>();
-  let buffered = '';
-  stream.on('data', (chunk: Buffer | string) => {
-    buffered += chunk.toString();
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, nl).trim();
-      buffered = buffered.slice(nl + 1);
-      if (!line) continue;
-      const event = JSON.parse(line) as EngineEvent;
-      seen.push(event);
-      for (const waiter of [...waiters]) waiter(event);
-    }
+  onStreamLines(stream, (line) => {
+    const event = JSON.parse(line) as EngineEvent;
+    seen.push(event);
+    for (const waiter of [...waiters]) waiter(event);
   });
   // Aborting on dispose ends the stream with an error nobody needs to see.
   stream.on('error', () => undefined);
