@@ -18,6 +18,7 @@ export interface Locator {
   first(): Locator;
   getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
   innerText(options?: { timeout?: number }): Promise<string>;
+  hover(options?: { timeout?: number }): Promise<void>;
   isVisible(): Promise<boolean>;
   locator(selector: string): Locator;
   waitFor(options?: WaitOptions): Promise<void>;

@@ -43,7 +43,11 @@ export const attachDebugShellJourney: Journey = {
       const attach = menu.locator('.action-label').filter({ hasText: /^Attach Debug Shell$/ });
       await attach.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
       await screenshot('context-menu');
-      await attach.click();
+      // Picked by keyboard, as in the quick-fix journey: a click that lands while the menu
+      // is still settling is swallowed by its pointer guard, and the menu stays open.
+      await attach.hover();
+      await menu.locator('.action-item.focused').filter({ hasText: /^Attach Debug Shell$/ }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await page.keyboard.press('Enter');
       await menu.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
 
       const terminal = page.locator('.terminal-wrapper.active');
