@@ -4,8 +4,8 @@
  * view's welcome content depends on.
  */
 import * as vscode from 'vscode';
-import { createDockerService, DockerService, EngineUnreachableError, ImageUnavailableError } from './docker';
-import { ENGINE_STATE_CONTEXT_KEY, EngineManager, EngineState } from './engine/engineManager';
+import { createDockerService, DockerService, EngineUnreachableError, ImageUnavailableError } from '../../server/src/docker';
+import { ENGINE_STATE_CONTEXT_KEY, EngineManager, EngineState } from '../../server/src/docker/engineManager';
 import { engineEnv, HOST_SETTING, IMAGE_SETTING, resolveSidecarSettings, SidecarSettings } from './settings/sidecarSettings';
 import { ContainersSource } from './views/containersSource';
 import { ContainersTreeProvider } from './views/containersTreeProvider';

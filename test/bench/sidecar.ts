@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { createDockerService, DockerService } from '../../client/src/docker';
+import { createDockerService, DockerService } from '../../server/src/docker';
 import { ensureShelllessImage, ensureToolsImage, removeContainer, startTarget, TOOLS_IMAGE } from '../docker/fixtures';
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { debugCommand, DEBUG_ENGINE_FAILURE } from '../../server/src/cli/commands/debug';
 import type { CliIo } from '../../server/src/cli/commands/types';
-import { SIDECAR_LABEL } from '../../client/src/docker';
+import { SIDECAR_LABEL } from '../../server/src/docker';
 import { engineOrSkip, findEngine } from './engine';
 import { ensureShelllessImage, ensureToolsImage, removeTestContainers, startTarget, waitFor } from './fixtures';
 

@@ -16,7 +16,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { convert } from '../../server/src/engine/convert';
-import { diskWorkspace } from '../../server/src/workspaceFiles';
+import { diskWorkspace } from '../../server/src/host/workspaceFiles';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const APPS = path.join(ROOT, 'test/fixtures/apps');

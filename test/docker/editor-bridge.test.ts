@@ -1,7 +1,7 @@
 /** The terminal bridge (the Pseudoterminal behind "Attach Debug Shell") driven against real sidecars. */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DockerService, SidecarEnd, SIDECAR_LABEL, TargetNotRunningError } from '../../client/src/docker';
+import { DockerService, SidecarEnd, SIDECAR_LABEL, TargetNotRunningError } from '../../server/src/docker';
 import { PRESS_ANY_KEY, SidecarBridge } from '../../client/src/terminal/sidecarBridge';
 import { engineOrSkip, findEngine } from './engine';
 import { EDITOR_TEST_LABEL, ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, TOOLS_IMAGE, waitFor } from './fixtures';

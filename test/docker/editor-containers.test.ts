@@ -2,8 +2,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { DockerService, OperationCancelledError } from '../../client/src/docker';
-import { ContainerEvent, watchEngineEvents } from '../../client/src/engine/engineEvents';
+import { DockerService, OperationCancelledError } from '../../server/src/docker';
+import { ContainerEvent, watchEngineEvents } from '../../server/src/docker/engineEvents';
 import { ContainersSource } from '../../client/src/views/containersSource';
 import { containerRefFromArg } from '../../client/src/views/commandTarget';
 import { engineOrSkip, findEngine } from './engine';

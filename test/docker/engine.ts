@@ -1,5 +1,5 @@
 import type { TestContext } from 'node:test';
-import { createDockerService, DockerService } from '../../client/src/docker';
+import { createDockerService, DockerService } from '../../server/src/docker';
 
 let cached: Promise<DockerService | Error> | undefined;
 

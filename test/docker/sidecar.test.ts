@@ -13,7 +13,7 @@ import {
   SidecarEnd,
   SidecarSession,
   TargetNotRunningError,
-} from '../../client/src/docker';
+} from '../../server/src/docker';
 import { engineOrSkip, findEngine } from './engine';
 import { ensureShelllessImage, ensureToolsImage, HTTP_PORT, INDEX_TEXT, removeContainer, removeTestContainers, startTarget, TEST_LABEL, waitFor } from './fixtures';
 

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import type { DockerService } from '../../client/src/docker';
-import { EngineManager, EngineState, isConnectionFailure } from '../../client/src/engine/engineManager';
-import { parseEventLine, watchEngineEvents } from '../../client/src/engine/engineEvents';
+import type { DockerService } from '../../server/src/docker';
+import { EngineManager, EngineState, isConnectionFailure } from '../../server/src/docker/engineManager';
+import { parseEventLine, watchEngineEvents } from '../../server/src/docker/engineEvents';
 
 const fakeService = (description: string) => ({ endpoint: { description } }) as unknown as DockerService;
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ContainerSummary } from '../../client/src/docker';
+import type { ContainerSummary } from '../../server/src/docker';
 import { containerContextValue, containerItems, NO_SHELL_MARK, toContainerItem } from '../../client/src/views/containerItems';
 import { containerRefFromArg } from '../../client/src/views/commandTarget';
 

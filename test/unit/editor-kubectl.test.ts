@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KubectlError, kubectlDebugArgs, kubectlError, listPods, parsePods } from '../../client/src/kubernetes/kubectl';
+import { KubectlError, kubectlDebugArgs, kubectlError, listPods, parsePods } from '../../server/src/kubernetes/kubectl';
 
 const PODS = {
   kind: 'List',

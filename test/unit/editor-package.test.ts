@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { containerContextValue } from '../../client/src/views/containerItems';
-import { ENGINE_STATE_CONTEXT_KEY } from '../../client/src/engine/engineManager';
+import { ENGINE_STATE_CONTEXT_KEY } from '../../server/src/docker/engineManager';
 import { RESTRICTED_SETTINGS, SIDECAR_SETTINGS } from '../../client/src/settings/sidecarSettings';
 import { evaluateWhen, WhenContext } from '../support/whenClause';
 

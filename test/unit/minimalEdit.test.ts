@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { minimalEdit } from '../../server/src/diagnostics';
+import { minimalEdit } from '../../server/src/lsp/diagnostics';
 import { applyEdits } from '../../server/src/engine/edits';
 
 const pairs: Array<[string, string]> = [

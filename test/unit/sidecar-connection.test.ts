@@ -4,7 +4,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connectEngine, EngineUnreachableError, resolveEngineCandidates } from '../../client/src/docker';
+import { connectEngine, EngineUnreachableError, resolveEngineCandidates } from '../../server/src/docker';
 
 let home: string;
 

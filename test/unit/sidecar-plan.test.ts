@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { dockerRunCommand, parseProcStatus, parseTop, planSidecar, shellQuote, TargetInfo, SIDECAR_OWNER_LABEL } from '../../client/src/docker';
+import { dockerRunCommand, parseProcStatus, parseTop, planSidecar, shellQuote, TargetInfo, SIDECAR_OWNER_LABEL } from '../../server/src/docker';
 
 function target(over: Partial<TargetInfo> = {}): TargetInfo {
   return {

@@ -7,8 +7,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { convert } from '../../../server/src/engine/convert';
-import { diskWorkspace } from '../../../server/src/workspaceFiles';
-import { findConfigFile, readConfigFile } from '../../../server/src/config';
+import { diskWorkspace } from '../../../server/src/host/workspaceFiles';
+import { findConfigFile, readConfigFile } from '../../../server/src/host/config';
 import type { CommandContext, CommandDefinition } from './types';
 import { isDockerfileName } from '../../../server/src/engine/dockerfileNames';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { dockerRunCommand } from '../docker';
+import { dockerRunCommand } from '../../../server/src/docker';
 import { targetFromArgOrPick } from '../views/pickContainer';
 import type { CommandDefinition } from './types';
 

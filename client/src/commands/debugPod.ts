@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { KubectlError, kubectlDebugArgs, listPods } from '../kubernetes/kubectl';
+import { KubectlError, kubectlDebugArgs, listPods } from '../../../server/src/kubernetes/kubectl';
 import type { CommandDefinition } from './types';
 
 /** `kubectl debug -it <pod> --image=<tools image> --target=<container>` in a terminal, from kubectl's current context. */

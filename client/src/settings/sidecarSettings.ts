@@ -3,7 +3,7 @@
  * `WorkspaceConfiguration.inspect()` returns. No vscode import, so the trust
  * rule is tested without VS Code.
  */
-import { DEFAULT_TOOLS_IMAGE, SidecarMode } from '../docker';
+import { DEFAULT_TOOLS_IMAGE, SidecarMode } from '../../../server/src/docker';
 
 export const IMAGE_SETTING = 'distroless.sidecar.image';
 export const MODE_SETTING = 'distroless.sidecar.mode';

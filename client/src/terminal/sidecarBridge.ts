@@ -5,7 +5,7 @@
  * against a real sidecar.
  */
 import { StringDecoder } from 'string_decoder';
-import type { SidecarEnd, SidecarSession } from '../docker';
+import type { SidecarEnd, SidecarSession } from '../../../server/src/docker';
 import { Disposable, Emitter } from './events';
 
 export interface TerminalDimensions {

@@ -1,6 +1,6 @@
 /** Opens a VS Code terminal inside a debug sidecar next to a running container. */
 import * as vscode from 'vscode';
-import { DockerService, OperationCancelledError, SidecarMode, TargetNotRunningError } from '../docker';
+import { DockerService, OperationCancelledError, SidecarMode, TargetNotRunningError } from '../../../server/src/docker';
 import type { SidecarFeatures } from '../sidecarFeatures';
 import { targetFromArgOrPick } from '../views/pickContainer';
 import { SidecarBridge } from './sidecarBridge';

@@ -3,7 +3,7 @@
  * vscode-facing tree provider turns it into TreeItems, and tests check it
  * without VS Code.
  */
-import type { ContainerSummary } from '../docker';
+import type { ContainerSummary } from '../../../server/src/docker';
 
 /** Prefix of every contextValue; menus match `viewItem =~ /^distroless\.container\.running/`. */
 export const CONTAINER_CONTEXT_PREFIX = 'distroless.container';

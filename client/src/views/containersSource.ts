@@ -4,7 +4,7 @@
  * is remembered per container ID (a container's file system keeps or lacks
  * /bin/sh for its whole life in practice) and forgotten when it is destroyed.
  */
-import type { DockerService } from '../docker';
+import type { DockerService } from '../../../server/src/docker';
 import { ContainerItemModel, containerItems } from './containerItems';
 
 const SHELL_PROBES_AT_ONCE = 4;

@@ -1,8 +1,8 @@
 /** The Distroless containers view: engine list → tree items, refreshed from engine events while visible. */
 import * as vscode from 'vscode';
-import { EngineUnreachableError } from '../docker';
-import { EngineManager, isConnectionFailure } from '../engine/engineManager';
-import { EngineEventsWatcher, watchEngineEvents } from '../engine/engineEvents';
+import { EngineUnreachableError } from '../../../server/src/docker';
+import { EngineManager, isConnectionFailure } from '../../../server/src/docker/engineManager';
+import { EngineEventsWatcher, watchEngineEvents } from '../../../server/src/docker/engineEvents';
 import { ContainerItemModel } from './containerItems';
 import { ContainersSource } from './containersSource';
 

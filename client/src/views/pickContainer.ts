@@ -1,6 +1,6 @@
 /** The command-palette path: pick one of the engine's running containers. */
 import * as vscode from 'vscode';
-import type { DockerService } from '../docker';
+import type { DockerService } from '../../../server/src/docker';
 import type { SidecarFeatures } from '../sidecarFeatures';
 import { containerRefFromArg } from './commandTarget';
 import { NO_SHELL_MARK } from './containerItems';

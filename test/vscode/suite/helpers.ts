@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { DistrolessApi } from '../../../client/src/extension';
 import { findEngine } from '../../docker/engine';
-import { onStreamLines } from '../../../client/src/engine/engineEvents';
+import { onStreamLines } from '../../../server/src/docker/engineEvents';
 
 export const EXTENSION_ID = 'distroless-tools.distroless-vscode';
 export const SOURCE = 'distroless';

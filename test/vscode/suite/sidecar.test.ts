@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { SIDECAR_LABEL } from '../../../client/src/docker';
+import { SIDECAR_LABEL } from '../../../server/src/docker';
 import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, TOOLS_IMAGE } from '../../docker/fixtures';
 import { containerPrefix, engineOrSkip, EVENT_TIMEOUT_MS, extensionApi, nextEvent, VSCODE_TEST_LABEL, watchEngine } from './helpers';
 

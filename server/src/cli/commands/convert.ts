@@ -6,8 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { convert } from '../../engine/convert';
-import { diskWorkspace } from '../../workspaceFiles';
-import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../config';
+import { diskWorkspace } from '../../host/workspaceFiles';
+import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
 import { InputError, readDockerfile } from '../files';
 import { ExitCode } from './types';
 import type { CliCommand, CliIo } from './types';

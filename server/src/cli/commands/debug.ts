@@ -1,4 +1,4 @@
-import { createDockerService, DockerError, DockerService, SidecarMode, SidecarPlanOptions } from '../../../../client/src/docker';
+import { createDockerService, DockerError, DockerService, SidecarMode, SidecarPlanOptions } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
 
 /** docker run's convention: 125 when the engine or the sidecar itself failed, not the command. */

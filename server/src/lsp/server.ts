@@ -12,7 +12,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
 import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from './settings';
 import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
-import { SOURCE } from './engine/docs';
+import { SOURCE } from '../engine/docs';
 import { DocumentChecker } from './documentChecker';
 
 const connection = createConnection(ProposedFeatures.all);

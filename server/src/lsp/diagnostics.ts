@@ -5,8 +5,8 @@
 import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, Range, TextEdit,
 } from 'vscode-languageserver-types';
-import { ruleDocUrl, SOURCE } from './engine/docs';
-import type { Diagnosis, Severity } from './engine/types';
+import { ruleDocUrl, SOURCE } from '../engine/docs';
+import type { Diagnosis, Severity } from '../engine/types';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.distroless`;
 

@@ -4,7 +4,7 @@
  * never touch Docker. No vscode import: the extension maps `state` to the
  * `distroless.engineState` context key.
  */
-import { DockerService } from '../docker';
+import { DockerService } from '.';
 
 /** Context key holding EngineState; package.json's viewsWelcome `when` clauses test it. */
 export const ENGINE_STATE_CONTEXT_KEY = 'distroless.engineState';

@@ -4,16 +4,16 @@
  */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lint, LintResult } from './engine/lint';
-import { fixAll, FixAllResult } from './engine/fixAll';
-import type { LintOptions } from './engine/lint';
+import { lint, LintResult } from '../engine/lint';
+import { fixAll, FixAllResult } from '../engine/fixAll';
+import type { LintOptions } from '../engine/lint';
 import type { ServerSettings } from './settings';
 import { toDiagnostic } from './diagnostics';
-import { validateSyntax } from './engine/syntax';
-import { diskWorkspace } from './workspaceFiles';
-import type { WorkspaceFiles } from './engine/types';
-import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from './config';
-import { SOURCE } from './engine/docs';
+import { validateSyntax } from '../engine/syntax';
+import { diskWorkspace } from '../host/workspaceFiles';
+import type { WorkspaceFiles } from '../engine/types';
+import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from '../host/config';
+import { SOURCE } from '../engine/docs';
 
 /** The code of the diagnostic that reports a broken .distroless configuration file. */
 export const INVALID_CONFIGURATION = 'invalid-configuration';

@@ -7,10 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
-import { INVALID_SUPPRESSION } from '../engine/lint';
-import { RULES } from '../engine/rules/registry';
-import type { SeveritySetting } from '../engine/types';
-import type { LintOptions } from '../engine/lint';
+import { INVALID_SUPPRESSION } from '../../engine/lint';
+import { RULES } from '../../engine/rules/registry';
+import type { SeveritySetting } from '../../engine/types';
+import type { LintOptions } from '../../engine/lint';
 
 export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
 
