@@ -7,3 +7,5 @@ export { buildModel } from './model';
 export { RULES, findRule } from './rules/registry';
 export { ruleDocUrl, SOURCE, PROJECT_URL } from './docs';
 export type { Diagnosis, Fix, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
+export { imageFactsFor, describeImage, baseImageReferences, provenanceOf, imageKey, parseImageKey } from './observedImage';
+export type { ObservedImage, ObservedImages, ImageObservation, FactSource, ImageProvenance } from './observedImage';

@@ -7,6 +7,7 @@ import { buildModel, DockerfileModel } from './model';
 import { RULES } from './rules/registry';
 import { findSuppressions, isSuppressed } from './suppressions';
 import { fixesPending, lazyFixes } from './fixes';
+import type { ObservedImages } from './observedImage';
 import type { Diagnosis, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
 
 export interface LintOptions {
@@ -19,6 +20,10 @@ export interface LintOptions {
   workspace?: WorkspaceFiles;
   /** Mirror of gcr.io/distroless/ to suggest, and to recognise as distroless. */
   distrolessRegistry?: string;
+  /** Facts read from local images, by resolved reference; the built-in table fills the rest. */
+  images?: ObservedImages;
+  /** Build args that override global ARG defaults, as `docker build --build-arg`. */
+  buildArgs?: Readonly<Record<string, string>>;
   /** Rules to run; defaults to the whole registry (tests pass one). */
   rules?: readonly Rule[];
 }
@@ -33,7 +38,7 @@ export interface LintResult {
 export const INVALID_SUPPRESSION = 'invalid-suppression';
 
 export function lint(text: string, options: LintOptions = {}): LintResult {
-  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry });
+  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, images: options.images, buildArgs: options.buildArgs });
   const rules = options.rules ?? RULES;
   const suppressions = findSuppressions(model);
   const diagnoses: Diagnosis[] = [];

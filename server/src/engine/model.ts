@@ -5,8 +5,9 @@
 import { DockerfileParser, Dockerfile, Instruction, From, Arg, Env, JSONInstruction } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
-import { classifyImage, ImageInfo, ImageUser, ROOT, DISTROLESS_USERS } from './imageFacts';
+import { ImageInfo, ImageUser, ROOT, DISTROLESS_USERS } from './imageFacts';
 import { argumentsContentOf, imageOf } from './instructions';
+import { applyBuildArgs, fromPlatform, imageFactsFor, observedUsers, type ObservedImages } from './observedImage';
 
 export interface ResolvedUser {
   /** As written (or the base image's default user name). */
@@ -61,6 +62,10 @@ export interface ModelOptions {
   target?: string;
   /** Mirror prefix whose images classify as distroless (see imageFacts.classifyImage). */
   distrolessRegistry?: string;
+  /** Facts read from local images, by resolved reference (see observedImage.ts). */
+  images?: ObservedImages;
+  /** Build args that override global ARG defaults (configuration `buildArgs`). */
+  buildArgs?: Readonly<Record<string, string>>;
 }
 
 export function parseDockerfile(text: string): Dockerfile {
@@ -93,7 +98,7 @@ function userFromText(text: string, base: ImageInfo): ResolvedUser['uid'] {
     return DISTROLESS_USERS.find((u) => u.name === user)?.uid;
   }
   if (base.defaultUser && base.defaultUser.name === user) return base.defaultUser.uid;
-  return undefined;
+  return observedUsers(base)?.find((u) => u.name === user)?.uid;
 }
 
 function defaultUser(base: ImageInfo): ResolvedUser {
@@ -107,6 +112,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
   const globalArgs = new Map<string, string | undefined>();
   for (const arg of dockerfile.getInitialARGs()) collectArg(arg, globalArgs);
+  applyBuildArgs(globalArgs, options.buildArgs);
 
   const froms = dockerfile.getFROMs();
   const all = dockerfile.getInstructions();
@@ -127,7 +133,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
     const resolvedImage = substituteVariables(rawImage, globalArgs);
     const lowered = resolvedImage?.toLowerCase();
     const parent = lowered ? [...stages].reverse().find((s) => s.name !== undefined && s.name === lowered) : undefined;
-    const base = parent ? parent.base : classifyImage(resolvedImage ?? '', options.distrolessRegistry);
+    const base = parent ? parent.base : imageFactsFor(resolvedImage ?? '', options, fromPlatform(from, globalArgs));
     const last = instructions.length > 0 ? instructions[instructions.length - 1] : from;
     const stageName = from.getBuildStage()?.toLowerCase() ?? undefined;
 

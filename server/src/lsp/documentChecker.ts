@@ -14,6 +14,7 @@ import { diskWorkspace } from '../host/workspaceFiles';
 import type { WorkspaceFiles } from '../engine/types';
 import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from '../host/config';
 import { SOURCE } from '../engine/docs';
+import { baseImageReferences, type ObservedImages } from '../engine/observedImage';
 
 /** The code of the diagnostic that reports a broken .distroless configuration file. */
 export const INVALID_CONFIGURATION = 'invalid-configuration';
@@ -23,6 +24,15 @@ export interface CheckerHost {
   workspaceFolderFor(uri: string): string | undefined;
   publish(uri: string, version: number, diagnostics: Diagnostic[]): void;
   log(message: string): void;
+  /** Facts read from local images; lint never waits for them (see refreshImages). */
+  images?(settings: ServerSettings): ImageFactsSource | undefined;
+}
+
+/** What the checker needs of host/imageFacts' LocalImageFacts. */
+export interface ImageFactsSource {
+  snapshot(): ObservedImages;
+  wants(keys: readonly string[]): boolean;
+  load(keys: readonly string[]): Promise<string[]>;
 }
 
 interface Cached {
@@ -75,6 +85,23 @@ export class DocumentChecker {
     return result;
   }
 
+  /**
+   * Looks up the document's base images on the local engine when their facts are
+   * missing or due, after diagnostics went out with what was known; when what is
+   * known changes, the document is checked and published again. Resolves true then.
+   */
+  async refreshImages(document: TextDocument, result: LintResult): Promise<boolean> {
+    const images = this.host.images?.(await this.host.settingsFor(document.uri));
+    const keys = baseImageReferences(result.model);
+    if (!images || keys.length === 0 || !images.wants(keys)) return false;
+    const changed = await images.load(keys);
+    // Closed meanwhile (forget() drops the cached result): nothing to republish.
+    if (changed.length === 0 || !this.cache.has(document.uri)) return false;
+    this.cache.delete(document.uri);
+    this.schedule(document, 0);
+    return true;
+  }
+
   async fixAllNow(document: TextDocument): Promise<FixAllResult> {
     return fixAll(document.getText(), await this.options(document.uri));
   }
@@ -91,6 +118,7 @@ export class DocumentChecker {
     return {
       ...lintOptionsFrom(config, { rules: settings.rules, target: settings.target }),
       workspace: folder ? this.workspaceFor(folder) : undefined,
+      images: this.host.images?.(settings)?.snapshot(),
     };
   }
 
@@ -136,6 +164,7 @@ export class DocumentChecker {
         });
       }
       this.host.publish(document.uri, version, diagnostics);
+      void this.refreshImages(document, result);
     } catch (error) {
       // A bug must cost the user diagnostics for this keystroke, never the server.
       this.host.log(`checking ${document.uri} failed: ${error instanceof Error ? error.stack : String(error)}`);

@@ -14,6 +14,8 @@ import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from './settings'
 import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
 import { SOURCE } from '../engine/docs';
 import { DocumentChecker } from './documentChecker';
+import { LocalImageFacts } from '../host/imageFacts';
+import { imageHover, mergeHovers } from './imageHover';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -33,8 +35,19 @@ function settingsFor(uri: string): Promise<ServerSettings> {
   return pending;
 }
 
+/** One reader of local images per engine setting; none while `distroless.inspectLocalImages` is off. */
+let localImages: { dockerHost: string; facts: LocalImageFacts } | undefined;
+function imagesFor(settings: ServerSettings): LocalImageFacts | undefined {
+  if (!settings.inspectLocalImages) return undefined;
+  if (localImages?.dockerHost !== settings.dockerHost) {
+    localImages = { dockerHost: settings.dockerHost, facts: new LocalImageFacts({ dockerHost: settings.dockerHost || undefined, log: (m) => connection.console.log(m) }) };
+  }
+  return localImages.facts;
+}
+
 const checker = new DocumentChecker({
   settingsFor,
+  images: imagesFor,
   workspaceFolderFor: (uri) => URI.folderOf(uri),
   publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
   log: (message) => connection.console.error(message),
@@ -114,9 +127,22 @@ connection.onCompletion(async (params) => {
   return service.computeCompletionItems(content, params.position);
 });
 connection.onCompletionResolve((item) => service.resolveCompletionItem(item));
-connection.onHover((params) => {
-  const content = text(params.textDocument.uri);
-  return content === undefined ? null : service.computeHover(content, params.position);
+connection.onHover(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return null;
+  const theirs = service.computeHover(document.getText(), params.position);
+  const settings = await settingsFor(document.uri);
+  let result = await checker.lintNow(document);
+  let ours = imageHover(result, params.position, settings.inspectLocalImages);
+  if (ours && settings.inspectLocalImages) {
+    // A hover is worth a short wait for facts not read yet; never longer than that.
+    const read = await Promise.race([checker.refreshImages(document, result), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
+    if (read) {
+      result = await checker.lintNow(document);
+      ours = imageHover(result, params.position, true);
+    }
+  }
+  return mergeHovers(ours, theirs);
 });
 connection.onSignatureHelp((params) => {
   const content = text(params.textDocument.uri);

@@ -13,6 +13,10 @@ export interface ServerSettings {
   /** Milliseconds to wait after the last keystroke before re-checking. */
   diagnosticsDelay: number;
   formatter: { ignoreMultilineInstructions: boolean };
+  /** Read facts about base images from the local Docker engine (no network). */
+  inspectLocalImages: boolean;
+  /** `distroless.docker.host`: the engine to read them from instead of DOCKER_HOST; empty: the usual resolution. */
+  dockerHost: string;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -22,6 +26,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   syntaxChecks: true,
   diagnosticsDelay: 250,
   formatter: { ignoreMultilineInstructions: false },
+  inspectLocalImages: true,
+  dockerHost: '',
 };
 
 const SEVERITIES = new Set(['off', 'hint', 'information', 'info', 'warning', 'error']);
@@ -43,5 +49,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     syntaxChecks: value.syntaxChecks !== false,
     diagnosticsDelay: typeof value.diagnosticsDelay === 'number' && value.diagnosticsDelay >= 0 ? Math.min(value.diagnosticsDelay, 5000) : DEFAULT_SETTINGS.diagnosticsDelay,
     formatter: { ignoreMultilineInstructions: formatter.ignoreMultilineInstructions === true },
+    inspectLocalImages: value.inspectLocalImages !== false,
+    dockerHost: value.docker && typeof value.docker === 'object' && typeof (value.docker as Record<string, unknown>).host === 'string' ? ((value.docker as Record<string, unknown>).host as string).trim() : '',
   };
 }

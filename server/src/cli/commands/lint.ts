@@ -10,6 +10,8 @@ import { checkDockerfileText, collectDockerfiles, InputError, readDockerfile } f
 import { atOrAbove, Format, FORMATS, InputProblem, render, Report } from '../report';
 import { version } from '../../../../package.json';
 import { CliCommand, CliIo, ExitCode } from './types';
+import { cliImageFacts, withLocalImages } from '../imageFacts';
+import type { LocalImageFacts } from '../../host/imageFacts';
 
 const USAGE = `Usage: distroless lint [options] <file | folder | glob>...
        distroless lint [options] --stdin [--stdin-filename <path>]
@@ -28,6 +30,8 @@ Options:
       --severity <level>          Exit with 1 when a finding is at or above this
                                   level: error, warning (default), information, hint.
       --target <stage>            The build stage that ships (docker build --target).
+      --no-image-inspect          Do not read base images from the local Docker
+                                  engine; use the built-in table only.
   -c, --config <file>             Use this configuration file instead of looking
                                   for .distroless.json/.yaml/.yml above each Dockerfile.
       --stdin                     Read one Dockerfile from standard input.
@@ -49,12 +53,13 @@ interface LintArgs {
   stdin: boolean;
   stdinFilename?: string;
   inputs: string[];
+  imageInspect: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): LintArgs {
-  const args: LintArgs = { format: 'text', fix: false, severity: 'warning', stdin: false, inputs: [] };
+  const args: LintArgs = { format: 'text', fix: false, severity: 'warning', stdin: false, inputs: [], imageInspect: true };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -99,6 +104,9 @@ function parseArgs(argv: string[]): LintArgs {
       case '--stdin':
         args.stdin = true;
         break;
+      case '--no-image-inspect':
+        args.imageInspect = false;
+        break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}.`);
         args.inputs.push(arg);
@@ -120,7 +128,8 @@ function readStdin(io: CliIo): Promise<Buffer> {
 }
 
 /** Lints (or fixes) one Dockerfile's text; throws InputError when it is no Dockerfile. */
-function check(text: string, display: string, options: LintOptions, fix: boolean): { diagnoses: Diagnosis[]; fixed: string[]; text: string } {
+async function check(text: string, display: string, base: LintOptions, fix: boolean, images: LocalImageFacts | undefined): Promise<{ diagnoses: Diagnosis[]; fixed: string[]; text: string }> {
+  const options = await withLocalImages(text, base, images);
   const result = lint(text, options);
   // A file without FROM is not something docker builds: most likely the wrong path.
   if (result.model.stages.length === 0) throw new InputError(`${display}: no FROM instruction, so this is not a Dockerfile docker can build. Pass a Dockerfile's path.`);
@@ -163,6 +172,7 @@ export const lintCommand: CliCommand = {
         return ExitCode.usage;
       }
     }
+    const images = args.imageInspect ? cliImageFacts(io.env) : undefined;
     const configs = new ConfigCache();
     const overrides = { target: args.target };
     const optionsFor = (folder: string): LintOptions => {
@@ -182,7 +192,7 @@ export const lintCommand: CliCommand = {
       let fixedText: string | undefined;
       try {
         const text = checkDockerfileText(await readStdin(io), display);
-        const result = check(text, display, optionsFor(file ? path.dirname(file) : io.cwd), args.fix);
+        const result = await check(text, display, optionsFor(file ? path.dirname(file) : io.cwd), args.fix, images);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
         fixedText = result.text;
       } catch (error) {
@@ -210,7 +220,7 @@ export const lintCommand: CliCommand = {
       const display = relative(file);
       try {
         const text = readDockerfile(file, display);
-        const result = check(text, display, optionsFor(path.dirname(file)), args.fix);
+        const result = await check(text, display, optionsFor(path.dirname(file)), args.fix, images);
         if (result.text !== text) {
           try {
             fs.writeFileSync(file, result.text);

@@ -23,6 +23,8 @@ export interface DistrolessConfig {
   registry?: string;
   /** The build stage that ships (as `docker build --target`). */
   target?: string;
+  /** Build args the image is built with (`docker build --build-arg`): FROM ${BASE} resolves through them. */
+  buildArgs?: Record<string, string>;
 }
 
 export interface LoadedConfig {
@@ -39,7 +41,7 @@ export class ConfigError extends Error {
 }
 
 const SEVERITIES: readonly string[] = ['off', 'hint', 'information', 'warning', 'error'];
-const KEYS = ['rules', 'ignore', 'registry', 'target'] as const;
+const KEYS = ['rules', 'ignore', 'registry', 'target', 'buildArgs'] as const;
 
 function knownRuleIds(): string[] {
   return [...RULES.map((r) => r.id), INVALID_SUPPRESSION];
@@ -85,7 +87,7 @@ const REGISTRY_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:
 export function validateConfig(raw: unknown, file: string): DistrolessConfig {
   if (raw === null || raw === undefined) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, 'the configuration must be a mapping of keys (rules, ignore, registry, target) to values.');
+    throw new ConfigError(file, 'the configuration must be a mapping of keys (rules, ignore, registry, target, buildArgs) to values.');
   }
   const value = raw as Record<string, unknown>;
   const config: DistrolessConfig = {};
@@ -135,6 +137,20 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
       throw new ConfigError(file, 'target must be the name of a build stage (as docker build --target), e.g. target: runtime.');
     }
     config.target = value.target.trim();
+  }
+  if (value.buildArgs !== undefined) {
+    const args = value.buildArgs;
+    if (!args || typeof args !== 'object' || Array.isArray(args)) {
+      throw new ConfigError(file, 'buildArgs must map build arg names to values, e.g. buildArgs: { BASE: gcr.io/distroless/static-debian13 }.');
+    }
+    config.buildArgs = {};
+    for (const [name, v] of Object.entries(args as Record<string, unknown>)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(file, `buildArgs.${name}: not a build arg name (letters, digits and _).`);
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new ConfigError(file, `buildArgs.${name}: ${JSON.stringify(v)} is not a value; write it as a string.`);
+      }
+      config.buildArgs[name] = String(v);
+    }
   }
   return config;
 }
@@ -245,11 +261,12 @@ export interface ConfigOverrides {
  * Engine options from a configuration file and overrides. Overrides win per rule id
  * and for the target; an empty override (no rules, empty target) leaves the file's value.
  */
-export function lintOptionsFrom(config: DistrolessConfig, overrides: ConfigOverrides = {}): Pick<LintOptions, 'severities' | 'target' | 'distrolessRegistry'> {
+export function lintOptionsFrom(config: DistrolessConfig, overrides: ConfigOverrides = {}): Pick<LintOptions, 'severities' | 'target' | 'distrolessRegistry' | 'buildArgs'> {
   const severities = { ...configSeverities(config), ...overrides.rules };
   return {
     severities,
     target: overrides.target || config.target || undefined,
     distrolessRegistry: config.registry,
+    ...(config.buildArgs ? { buildArgs: config.buildArgs } : {}),
   };
 }

@@ -1,0 +1,20 @@
+/** The CLI's use of local image facts: look the Dockerfile's base images up once, before linting it. */
+import type { LintOptions } from '../engine/lint';
+import { buildModel } from '../engine/model';
+import { baseImageReferences } from '../engine/observedImage';
+import { LocalImageFacts } from '../host/imageFacts';
+
+/** A reader for one CLI run: each reference is inspected once per run, each image read once per machine. */
+export function cliImageFacts(env: NodeJS.ProcessEnv): LocalImageFacts {
+  return new LocalImageFacts({ env, refreshAfterMs: Number.POSITIVE_INFINITY, retryAfterMs: Number.POSITIVE_INFINITY });
+}
+
+/** `options` plus what the local engine knows about the images the Dockerfile builds from. */
+export async function withLocalImages(text: string, options: LintOptions, images: LocalImageFacts | undefined): Promise<LintOptions> {
+  if (!images) return options;
+  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, buildArgs: options.buildArgs });
+  const keys = baseImageReferences(model);
+  if (keys.length === 0) return options;
+  await images.load(keys);
+  return { ...options, images: images.snapshot() };
+}

@@ -1,0 +1,309 @@
+/**
+ * Facts read from the base image itself (on the user's own engine), merged over the
+ * built-in table: the best source wins per fact (local image, then table, then
+ * unknown), and each fact remembers where it came from so hover and messages can say.
+ * Pure: the host reads images (server/src/host/imageFacts) and passes plain data in.
+ */
+import type { Position } from 'vscode-languageserver-types';
+import { classifyImage, ImageInfo, ImageUser, Libc, ROOT, Runtime } from './imageFacts';
+import type { From } from 'dockerfile-ast';
+import { substituteVariables, type DockerfileModel, type Stage } from './model';
+import { imageRangeOf } from './instructions';
+
+/** What the host read from one local image: its config and what its file system holds. */
+export interface ObservedImage {
+  /** Image ID (the config digest), e.g. `sha256:3f2a…`. */
+  id: string;
+  /** Config.User as the image sets it; empty when unset (root). */
+  user: string;
+  entrypoint?: string[];
+  cmd?: string[];
+  /** Config.Env, `NAME=value` each. */
+  env: string[];
+  workingDir: string;
+  os: string;
+  architecture: string;
+  variant?: string;
+  labels: Record<string, string>;
+  /** Shells present (symlinks followed): `/bin/sh`, `/busybox/sh`, `/bin/bash`, `/bin/ash`. */
+  shells: string[];
+  /** Runtimes found on the image's PATH, by program name (`node`, `python3`, `java`), with the path found. */
+  runtimes: Record<string, string>;
+  /** Entries of /etc/passwd, when the image has one. */
+  users?: ImageUser[];
+  /** From the dynamic loaders present: musl's ld-musl-*, glibc's ld-linux*; none when neither. */
+  libc: Exclude<Libc, 'unknown'>;
+  /** /etc/ssl/certs/ca-certificates.crt is present. */
+  caBundle: boolean;
+}
+
+/** Why no local image could be read; each says something different to the user. */
+export type AbsenceReason = 'not-found' | 'no-engine' | 'off' | 'error';
+
+export type ImageObservation =
+  | { state: 'observed'; image: ObservedImage }
+  | { state: 'absent'; reason: AbsenceReason; detail?: string };
+
+/** Observations by image reference, as the Dockerfile resolves it (after ARG substitution). */
+export type ObservedImages = Readonly<Record<string, ImageObservation>>;
+
+export type FactSource =
+  | { kind: 'image'; id: string }
+  | { kind: 'table' }
+  | { kind: 'unknown' };
+
+export type FactName = 'shell' | 'user' | 'entrypoint' | 'runtime' | 'libc' | 'caBundle';
+
+export interface ImageProvenance {
+  reference: string;
+  /** What the host said about the local image; undefined when the caller passed nothing. */
+  observation?: ImageObservation;
+  sources: Record<FactName, FactSource>;
+}
+
+/** Shells Docker's shell form (`/bin/sh -c`) needs, and the busybox one distroless :debug images carry. */
+export const SHELL_PATHS = ['/bin/sh', '/busybox/sh', '/bin/bash', '/bin/ash'] as const;
+/** Programs looked up on the image's PATH, and the runtime each stands for. */
+export const RUNTIME_PROGRAMS: Readonly<Record<string, Runtime>> = { node: 'node', python3: 'python', python: 'python', java: 'java', dotnet: 'dotnet' };
+
+const provenance = new WeakMap<ImageInfo, ImageProvenance>();
+
+/** Where each fact of an image came from; undefined for infos not built by imageFactsFor. */
+export function provenanceOf(info: ImageInfo): ImageProvenance | undefined {
+  return provenance.get(info);
+}
+
+const TABLE_FAMILIES = new Set<ImageInfo['family']>(['distroless', 'chainguard', 'dotnet-chiseled', 'scratch', 'general']);
+
+/**
+ * The key a reference is observed under: the reference as resolved, plus the platform
+ * FROM asks for (`--platform=linux/arm64`), since a local image of another platform is
+ * not the one the build uses.
+ */
+export function imageKey(reference: string, platform?: string): string {
+  return platform ? `${reference} --platform=${platform}` : reference;
+}
+
+export function parseImageKey(key: string): { reference: string; platform?: string } {
+  const at = key.indexOf(' --platform=');
+  return at < 0 ? { reference: key } : { reference: key.slice(0, at), platform: key.slice(at + ' --platform='.length) };
+}
+
+/** FROM's `--platform` after ARG substitution; undefined when absent or left to BuildKit ($BUILDPLATFORM). */
+export function fromPlatform(from: From, args: Map<string, string | undefined>): string | undefined {
+  const raw = from.getPlatformFlag()?.getValue();
+  if (!raw) return undefined;
+  const value = substituteVariables(raw, args);
+  return value && /^[a-z0-9]+(\/[a-z0-9_]+){0,2}$/i.test(value) ? value.toLowerCase() : undefined;
+}
+
+export interface FactsOptions {
+  images?: ObservedImages;
+  distrolessRegistry?: string;
+}
+
+/**
+ * The facts for one resolved image reference: the built-in table, overridden fact by
+ * fact by what was read from the local image when `options.images` has it.
+ */
+export function imageFactsFor(reference: string, options: FactsOptions, platform?: string): ImageInfo {
+  const table = classifyImage(reference, options.distrolessRegistry);
+  const known = TABLE_FAMILIES.has(table.family);
+  const tableSource: FactSource = known ? { kind: 'table' } : { kind: 'unknown' };
+  const observation = options.images?.[imageKey(reference, platform)];
+  const sources: Record<FactName, FactSource> = {
+    shell: tableSource,
+    user: table.defaultUser ? tableSource : { kind: 'unknown' },
+    entrypoint: known ? tableSource : { kind: 'unknown' },
+    runtime: known ? tableSource : { kind: 'unknown' },
+    libc: table.libc === 'unknown' ? { kind: 'unknown' } : tableSource,
+    caBundle: table.caBundle !== undefined ? tableSource : { kind: 'unknown' },
+  };
+  if (observation?.state !== 'observed' || table.family === 'scratch') {
+    provenance.set(table, { reference, observation, sources });
+    return table;
+  }
+  const image = observation.image;
+  const from: FactSource = { kind: 'image', id: image.id };
+  const hasSh = image.shells.includes('/bin/sh');
+  const anyShell = image.shells.length > 0;
+  const runtime = observedRuntime(image) ?? table.runtime;
+  const merged: ImageInfo = {
+    ...table,
+    shellless: !hasSh,
+    // A shell that is there only beside /bin/sh-less files (busybox under /busybox) is a debug shell.
+    debug: table.debug || (anyShell && !hasSh),
+    defaultUser: observedUser(image),
+    entrypoint: image.entrypoint ?? [],
+    runtime,
+    runtimeVersion: observedRuntimeVersion(image, runtime) ?? (runtime === table.runtime ? table.runtimeVersion : undefined),
+    libc: image.libc,
+    staticOnly: table.staticOnly || image.libc === 'none',
+    caBundle: image.caBundle,
+  };
+  for (const key of Object.keys(sources) as FactName[]) sources[key] = from;
+  if (!merged.defaultUser) sources.user = { kind: 'unknown' };
+  provenance.set(merged, { reference, observation, sources });
+  return merged;
+}
+
+/** The image's default user: Config.User, named through its own /etc/passwd. Undefined when a name is not there. */
+export function observedUser(image: ObservedImage): ImageUser | undefined {
+  const [userPart, groupPart] = image.user.trim().split(':');
+  if (!userPart) return ROOT;
+  const users = image.users ?? [];
+  if (/^\d+$/.test(userPart)) {
+    const uid = Number(userPart);
+    const named = users.find((u) => u.uid === uid);
+    const gid = groupPart && /^\d+$/.test(groupPart) ? Number(groupPart) : named?.gid ?? uid;
+    return { name: named?.name ?? userPart, uid, gid };
+  }
+  const named = users.find((u) => u.name === userPart);
+  if (!named) return undefined;
+  return { ...named, gid: groupPart && /^\d+$/.test(groupPart) ? Number(groupPart) : named.gid };
+}
+
+function observedRuntime(image: ObservedImage): Runtime | undefined {
+  // The entrypoint names the runtime the image is for; otherwise the first one on PATH.
+  const first = image.entrypoint?.[0];
+  if (first) {
+    const program = first.split('/').pop() ?? '';
+    const viaEntrypoint = RUNTIME_PROGRAMS[program.replace(/\d+(\.\d+)*$/, '')];
+    if (viaEntrypoint) return viaEntrypoint;
+  }
+  for (const program of Object.keys(RUNTIME_PROGRAMS)) if (image.runtimes[program]) return RUNTIME_PROGRAMS[program];
+  return undefined;
+}
+
+const VERSION_ENV: Partial<Record<Runtime, { name: string; pattern: RegExp }>> = {
+  node: { name: 'NODE_VERSION', pattern: /^v?(\d+)/ },
+  python: { name: 'PYTHON_VERSION', pattern: /^(\d+\.\d+)/ },
+  java: { name: 'JAVA_VERSION', pattern: /^(?:jdk-?)?(\d+)/ },
+  go: { name: 'GOLANG_VERSION', pattern: /^(\d+\.\d+)/ },
+  dotnet: { name: 'DOTNET_VERSION', pattern: /^(\d+\.\d+)/ },
+};
+
+/** The version the official images state in their environment (NODE_VERSION=22.11.0, …), or in the interpreter's name. */
+function observedRuntimeVersion(image: ObservedImage, runtime: Runtime): string | undefined {
+  const spec = VERSION_ENV[runtime];
+  if (spec) {
+    const entry = image.env.find((e) => e.startsWith(`${spec.name}=`));
+    const version = entry ? spec.pattern.exec(entry.slice(spec.name.length + 1))?.[1] : undefined;
+    if (version) return version;
+  }
+  if (runtime === 'python') {
+    const path = image.entrypoint?.[0] ?? image.runtimes.python3 ?? '';
+    return /python(\d+\.\d+)$/.exec(path)?.[1];
+  }
+  return undefined;
+}
+
+/** A short form of an image ID for messages: `sha256:3f2a9c1e4b5d`. */
+export function shortImageId(id: string): string {
+  const [algorithm, hex] = id.includes(':') ? id.split(':', 2) : ['sha256', id];
+  return `${algorithm}:${hex.slice(0, 12)}`;
+}
+
+/** Where a fact comes from, in the words hover and messages use. */
+export function describeSource(source: FactSource, observation?: ImageObservation): string {
+  if (source.kind === 'image') return `read from the local image ${shortImageId(source.id)}`;
+  if (source.kind === 'table') return 'from the built-in table';
+  return `unknown: ${absenceWords(observation)}`;
+}
+
+/** Why the local image could not tell us, for "unknown: …". */
+export function absenceWords(observation?: ImageObservation): string {
+  if (!observation) return 'not read from a local image yet';
+  if (observation.state === 'observed') return 'the local image does not say';
+  switch (observation.reason) {
+    case 'not-found':
+      return 'not on this machine';
+    case 'no-engine':
+      return 'no Docker engine reachable';
+    case 'off':
+      return 'reading local images is turned off';
+    case 'error':
+      return `the local image could not be read${observation.detail ? ` (${observation.detail})` : ''}`;
+  }
+}
+
+/**
+ * Markdown for a hover on a FROM image: each fact the product believes, and where
+ * it comes from.
+ */
+export function describeImage(info: ImageInfo, otherwise?: ImageObservation): string {
+  const p = provenanceOf(info);
+  const sources = p?.sources;
+  const observation = p?.observation ?? otherwise;
+  const src = (fact: FactName) => (sources ? describeSource(sources[fact], observation) : 'from the built-in table');
+  const lines: string[] = [];
+  const title = p?.reference ?? info.ref.text;
+  lines.push(`**${title}**`);
+  if (observation?.state === 'observed') {
+    const image = observation.image;
+    lines.push(`Local image ${shortImageId(image.id)} (${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}).`);
+  } else {
+    lines.push(`Not read from a local image: ${absenceWords(observation)}.`);
+  }
+  lines.push('');
+  const shellKnown = sources?.shell.kind !== 'unknown';
+  const shells = observation?.state === 'observed' ? observation.image.shells : [];
+  const shellText = !shellKnown
+    ? 'shell: unknown (assumed present)'
+    : info.shellless
+      ? shells.length > 0 ? `no /bin/sh (only ${shells.join(', ')})` : 'no shell'
+      : shells.length > 0 ? `shell: ${shells.join(', ')}` : 'has a shell';
+  lines.push(`- ${shellText}: ${src('shell')}`);
+  const user = info.defaultUser;
+  const userText = user ? (user.uid === 0 ? 'runs as root (uid 0)' : `runs as ${user.uid}${user.name !== String(user.uid) ? ` (${user.name})` : ''}`) : 'default user';
+  lines.push(`- ${userText}: ${user ? src('user') : describeSource({ kind: 'unknown' }, observation)}`);
+  if (sources?.entrypoint.kind !== 'unknown') {
+    const ep = info.entrypoint && info.entrypoint.length > 0 ? `entrypoint ${JSON.stringify(info.entrypoint)}` : 'no entrypoint';
+    lines.push(`- ${ep}: ${src('entrypoint')}`);
+  }
+  if (info.runtime !== 'none' || sources?.runtime.kind === 'image') {
+    const rt = info.runtime === 'none' ? 'no language runtime on PATH' : `runtime ${info.runtime}${info.runtimeVersion ? ` ${info.runtimeVersion}` : ''}`;
+    lines.push(`- ${rt}: ${src('runtime')}`);
+  }
+  const libcText = info.libc === 'unknown' ? 'libc' : info.libc === 'none' ? 'no libc' : info.libc;
+  lines.push(`- ${libcText}: ${info.libc === 'unknown' ? describeSource({ kind: 'unknown' }, observation) : src('libc')}`);
+  if (info.caBundle !== undefined) lines.push(`- ${info.caBundle ? 'has' : 'no'} CA certificate bundle: ${src('caBundle')}`);
+  return lines.join('\n');
+}
+
+/** Build args (configuration `buildArgs`) over the global ARG defaults, as `docker build --build-arg` does. */
+export function applyBuildArgs(globalArgs: Map<string, string | undefined>, buildArgs: Readonly<Record<string, string>> | undefined): void {
+  if (!buildArgs) return;
+  // docker build only lets --build-arg set ARGs the Dockerfile declares.
+  for (const [name, value] of Object.entries(buildArgs)) if (globalArgs.has(name)) globalArgs.set(name, value);
+}
+
+/**
+ * The image references a model's FROM lines resolve to (stage names, `scratch` and
+ * references with an unset variable left out): what the host should look up.
+ */
+export function baseImageReferences(model: DockerfileModel): string[] {
+  const out = new Set<string>();
+  for (const stage of model.stages) {
+    const ref = stage.resolvedImage?.trim();
+    if (stage.parent || !ref || ref.toLowerCase() === 'scratch') continue;
+    out.add(imageKey(ref, fromPlatform(stage.from, model.globalArgs)));
+  }
+  return [...out];
+}
+
+/** The stage whose FROM image is under `position`, for hover. */
+export function stageAtImage(model: DockerfileModel, position: Position): Stage | undefined {
+  return model.stages.find((stage) => {
+    const r = imageRangeOf(stage.from);
+    if (!r) return false;
+    const after = (a: Position, b: Position) => a.line > b.line || (a.line === b.line && a.character >= b.character);
+    return after(position, r.start) && after(r.end, position);
+  });
+}
+
+/** The users of the image's own /etc/passwd, when it was read from a local image. */
+export function observedUsers(info: ImageInfo): readonly ImageUser[] | undefined {
+  const observation = provenanceOf(info)?.observation;
+  return observation?.state === 'observed' ? observation.image.users : undefined;
+}

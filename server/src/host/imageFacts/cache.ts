@@ -1,0 +1,63 @@
+/**
+ * Facts read from images, on disk by image ID: an image ID is the digest of its
+ * config, which names every layer, so what was read once stays true for that ID on
+ * any engine. One small JSON file per image under the user's cache directory.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { ObservedImage } from '../../engine/observedImage';
+
+/** Bumped when ObservedImage or the way it is read changes, so old entries are read again. */
+const FORMAT = 1;
+
+/** The OS's per-user cache directory for this tool (DISTROLESS_CACHE_DIR overrides). */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = os.homedir()): string {
+  if (env.DISTROLESS_CACHE_DIR?.trim()) return env.DISTROLESS_CACHE_DIR.trim();
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA?.trim() || path.join(home, 'AppData', 'Local'), 'distroless', 'Cache');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'distroless');
+  return path.join(env.XDG_CACHE_HOME?.trim() || path.join(home, '.cache'), 'distroless');
+}
+
+export class ImageFactsDiskCache {
+  readonly dir: string;
+
+  constructor(cacheDir: string) {
+    this.dir = path.join(cacheDir, 'image-facts', `v${FORMAT}`);
+  }
+
+  private fileFor(id: string): string | undefined {
+    const m = /^(sha256|sha512):([a-f0-9]{32,128})$/.exec(id);
+    return m ? path.join(this.dir, `${m[1]}-${m[2]}.json`) : undefined;
+  }
+
+  get(id: string): ObservedImage | undefined {
+    const file = this.fileFor(id);
+    if (!file) return undefined;
+    try {
+      const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { image?: ObservedImage };
+      // A file from another ID (copied by hand, truncated) is no answer.
+      return parsed.image && parsed.image.id === id && Array.isArray(parsed.image.shells) ? parsed.image : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Best effort: a cache that cannot be written costs a second read, never an error. */
+  put(image: ObservedImage): void {
+    const file = this.fileFor(image.id);
+    if (!file) return;
+    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.writeFileSync(temp, JSON.stringify({ format: FORMAT, readAt: new Date().toISOString(), image }));
+      fs.renameSync(temp, file);
+    } catch {
+      try {
+        fs.unlinkSync(temp);
+      } catch {
+        // Nothing was written.
+      }
+    }
+  }
+}

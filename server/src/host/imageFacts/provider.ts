@@ -1,0 +1,208 @@
+/**
+ * Facts about base images from the user's own engine, for the language server and
+ * the CLI. Engine discovery is the sidecar's (distroless.docker.host, DOCKER_HOST,
+ * Docker context, the usual Docker and Podman sockets). Nothing here ever throws at
+ * its caller or blocks it: an engine that is missing is remembered as missing for a
+ * while (no retry on every keystroke), a slow one is timed out, and every answer is
+ * an ImageObservation the engine merges over its built-in table.
+ */
+import type Docker from 'dockerode';
+import { connectEngine } from '../../docker/connection';
+import { EngineUnreachableError } from '../../docker/errors';
+import { EngineTimeoutError, inspectLocalImage, readLocalImageTree } from '../../docker/images';
+import { parseImageKey, type ImageObservation, type ObservedImage } from '../../engine/observedImage';
+import { ImageFactsDiskCache, defaultCacheDir } from './cache';
+import { observeImage, WANTED_FILES } from './observe';
+
+export interface LocalImageFactsOptions {
+  /** Environment the engine is found from (DOCKER_HOST, DOCKER_CONTEXT, HOME…). */
+  env?: NodeJS.ProcessEnv;
+  /** The `distroless.docker.host` setting: stands in for DOCKER_HOST. */
+  dockerHost?: string;
+  /** Where facts are kept by image ID; null keeps them in memory only. Default: the OS cache directory. */
+  cacheDir?: string | null;
+  pingTimeoutMs?: number;
+  inspectTimeoutMs?: number;
+  readIdleTimeoutMs?: number;
+  /** After the engine did not answer, how long to answer "no engine" without asking again. */
+  retryAfterMs?: number;
+  /** How old an answer may be before the reference is inspected again (a tag can move). */
+  refreshAfterMs?: number;
+  log?: (message: string) => void;
+  now?: () => number;
+}
+
+interface Entry {
+  observation: ImageObservation;
+  checkedAt: number;
+}
+
+export interface ImageFactsStats {
+  /** Engine connections attempted. */
+  connects: number;
+  inspects: number;
+  /** Archives read from the engine (the expensive part). */
+  reads: number;
+  diskHits: number;
+  bytesRead: number;
+}
+
+function sameObservation(a: ImageObservation | undefined, b: ImageObservation): boolean {
+  if (!a || a.state !== b.state) return false;
+  if (a.state === 'observed' && b.state === 'observed') return a.image.id === b.image.id;
+  return a.state === 'absent' && b.state === 'absent' && a.reason === b.reason && a.detail === b.detail;
+}
+
+function platformMatches(image: ObservedImage, platform: string): boolean {
+  const [os, arch, variant] = platform.toLowerCase().split('/');
+  if (os && image.os && os !== image.os.toLowerCase()) return false;
+  if (arch && image.architecture && arch !== image.architecture.toLowerCase()) return false;
+  if (variant && image.variant && variant !== image.variant.toLowerCase()) return false;
+  return true;
+}
+
+export class LocalImageFacts {
+  readonly stats: ImageFactsStats = { connects: 0, inspects: 0, reads: 0, diskHits: 0, bytesRead: 0 };
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<boolean>>();
+  private readonly disk: ImageFactsDiskCache | undefined;
+  private docker: Promise<Docker | undefined> | undefined;
+  private engineDownUntil = 0;
+  private engineDown: string | undefined;
+  /** Archive reads one at a time: two big images at once would double the load on a shared machine. */
+  private reading: Promise<unknown> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(private readonly options: LocalImageFactsOptions = {}) {
+    const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env ?? process.env) : options.cacheDir;
+    this.disk = cacheDir ? new ImageFactsDiskCache(cacheDir) : undefined;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** What is known now, without waiting; undefined when the reference was never looked up. */
+  peek(key: string): ImageObservation | undefined {
+    return this.entries.get(key)?.observation;
+  }
+
+  /** Every observation known now, for LintOptions.images. */
+  snapshot(): Record<string, ImageObservation> {
+    const out: Record<string, ImageObservation> = {};
+    for (const [key, entry] of this.entries) out[key] = entry.observation;
+    return out;
+  }
+
+  /** True when some key has never been looked up, or is due to be looked up again. */
+  wants(keys: readonly string[]): boolean {
+    return keys.some((key) => this.due(key));
+  }
+
+  /**
+   * Looks up the keys that are unknown or due (see refreshAfterMs). Resolves with the
+   * keys whose observation changed; never rejects.
+   */
+  async load(keys: readonly string[]): Promise<string[]> {
+    const changed: string[] = [];
+    await Promise.all(keys.map(async (key) => {
+      let pending = this.inflight.get(key);
+      if (!pending) {
+        if (!this.due(key)) return;
+        pending = this.lookUp(key).finally(() => this.inflight.delete(key));
+        this.inflight.set(key, pending);
+      }
+      if (await pending) changed.push(key);
+    }));
+    return changed;
+  }
+
+  /** Forget that the engine was unreachable (settings changed, the user asked to retry). */
+  reset(): void {
+    this.engineDownUntil = 0;
+    this.docker = undefined;
+    this.entries.clear();
+  }
+
+  private due(key: string): boolean {
+    const entry = this.entries.get(key);
+    if (!entry) return true;
+    const refresh = this.options.refreshAfterMs ?? 30_000;
+    if (entry.observation.state === 'absent' && entry.observation.reason === 'no-engine') return this.now() >= this.engineDownUntil;
+    return this.now() - entry.checkedAt >= refresh;
+  }
+
+  private set(key: string, observation: ImageObservation): boolean {
+    const before = this.entries.get(key)?.observation;
+    this.entries.set(key, { observation, checkedAt: this.now() });
+    return !sameObservation(before, observation);
+  }
+
+  private connect(): Promise<Docker | undefined> {
+    if (this.docker) return this.docker;
+    if (this.now() < this.engineDownUntil) return Promise.resolve(undefined);
+    const env = this.options.dockerHost ? { ...(this.options.env ?? process.env), DOCKER_HOST: this.options.dockerHost } : this.options.env;
+    this.stats.connects++;
+    const attempt = connectEngine({ env, pingTimeoutMs: this.options.pingTimeoutMs ?? 1500 }).then(
+      (c) => c.docker,
+      (error: unknown) => {
+        this.markDown(error instanceof EngineUnreachableError ? error.message : String(error));
+        return undefined;
+      },
+    );
+    this.docker = attempt;
+    return attempt;
+  }
+
+  private markDown(reason: string): void {
+    this.engineDown = reason;
+    this.engineDownUntil = this.now() + (this.options.retryAfterMs ?? 60_000);
+    this.docker = undefined;
+    this.options.log?.(`Local image facts: no Docker engine (${reason}); using the built-in table, next try in ${Math.round((this.options.retryAfterMs ?? 60_000) / 1000)} s.`);
+  }
+
+  private async lookUp(key: string): Promise<boolean> {
+    const { reference, platform } = parseImageKey(key);
+    const docker = await this.connect();
+    if (!docker) return this.set(key, { state: 'absent', reason: 'no-engine', detail: this.engineDown });
+    try {
+      this.stats.inspects++;
+      const config = await inspectLocalImage(docker, reference, this.options.inspectTimeoutMs ?? 3000);
+      if (!config) return this.set(key, { state: 'absent', reason: 'not-found' });
+      const current = this.entries.get(key)?.observation;
+      let image = current?.state === 'observed' && current.image.id === config.id ? current.image : this.disk?.get(config.id);
+      if (image && image !== (current?.state === 'observed' ? current.image : undefined)) this.stats.diskHits++;
+      if (!image) image = await this.read(docker, config.id, () => config);
+      if (platform && !platformMatches(image, platform)) {
+        const has = `${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}`;
+        return this.set(key, { state: 'absent', reason: 'not-found', detail: `the local image is ${has}, the build asks for ${platform}` });
+      }
+      return this.set(key, { state: 'observed', image });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      if (error instanceof EngineTimeoutError || e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
+        // The engine went away or hangs: treat it as absent for a while rather than ask on every keystroke.
+        this.markDown(e.message || String(error));
+        return this.set(key, { state: 'absent', reason: 'no-engine', detail: e.message });
+      }
+      this.options.log?.(`Local image facts: reading ${reference} failed: ${e.message || String(error)}`);
+      return this.set(key, { state: 'absent', reason: 'error', detail: e.message || String(error) });
+    }
+  }
+
+  private read(docker: Docker, id: string, config: () => Parameters<typeof observeImage>[0]): Promise<ObservedImage> {
+    const run = async (): Promise<ObservedImage> => {
+      // Another key may have read the same image while this one waited.
+      const cached = this.disk?.get(id);
+      if (cached) return cached;
+      this.stats.reads++;
+      const started = this.now();
+      const tree = await readLocalImageTree(docker, id, { idleTimeoutMs: this.options.readIdleTimeoutMs, wanted: WANTED_FILES });
+      this.stats.bytesRead += tree.bytes;
+      const image = observeImage(config(), tree);
+      this.disk?.put(image);
+      this.options.log?.(`Local image facts: read ${id.slice(0, 19)} (${(tree.bytes / 1e6).toFixed(1)} MB, ${tree.nodes.size} files) in ${this.now() - started} ms.`);
+      return image;
+    };
+    const next = this.reading.then(run, run);
+    this.reading = next.catch(() => undefined);
+    return next;
+  }
+}

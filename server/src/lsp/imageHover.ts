@@ -1,0 +1,27 @@
+/** Hover on a FROM image: what the product believes about the image and where each fact comes from. */
+import type { Hover, MarkupContent, Position } from 'vscode-languageserver-types';
+import type { LintResult } from '../engine/lint';
+import { describeImage, stageAtImage, type ImageObservation } from '../engine/observedImage';
+import { imageRangeOf } from '../engine/instructions';
+
+/** Undefined when the position is not on a FROM image (or the image is an earlier stage). */
+export function imageHover(result: LintResult, position: Position, inspecting: boolean): Hover | undefined {
+  const stage = stageAtImage(result.model, position);
+  if (!stage || stage.parent) return undefined;
+  const off: ImageObservation | undefined = inspecting ? undefined : { state: 'absent', reason: 'off' };
+  const contents: MarkupContent = { kind: 'markdown', value: describeImage(stage.base, off) };
+  return { contents, range: imageRangeOf(stage.from) ?? undefined };
+}
+
+/** Our hover above the language service's, when both have something to say. */
+export function mergeHovers(ours: Hover | undefined, theirs: Hover | null | undefined): Hover | null {
+  if (!ours) return theirs ?? null;
+  if (!theirs) return ours;
+  const text = (h: Hover): string => {
+    const c = h.contents;
+    if (typeof c === 'string') return c;
+    if (Array.isArray(c)) return c.map((m) => (typeof m === 'string' ? m : m.value)).join('\n\n');
+    return c.value;
+  };
+  return { contents: { kind: 'markdown', value: `${text(ours)}\n\n---\n\n${text(theirs)}` }, range: ours.range };
+}
