@@ -22,11 +22,17 @@ function collector(): { stream: Writable; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
-export async function runCli(argv: string[], options: { cwd: string; stdin?: string | Buffer }): Promise<CliRun> {
+/**
+ * No engine unless a test names one: lint reads base images from the local engine,
+ * and a unit test's findings must not depend on which images this machine has.
+ */
+export const NO_ENGINE_ENV: NodeJS.ProcessEnv = { DOCKER_HOST: 'unix:///nonexistent/distroless-test/docker.sock' };
+
+export async function runCli(argv: string[], options: { cwd: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
   const stdout = collector();
   const stderr = collector();
   const stdin = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]);
-  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream, stdin, cwd: options.cwd, env: {} });
+  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream, stdin, cwd: options.cwd, env: options.env ?? NO_ENGINE_ENV });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 

@@ -23,15 +23,24 @@ export interface ServerUnderTest {
   open(uri: string, text: string, version?: number): void;
   change(uri: string, text: string, version: number): void;
   close(): Promise<void>;
+  /** Every diagnostics notification received, in order. */
+  published: PublishDiagnosticsParams[];
 }
 
-export async function startServer(settings: Record<string, unknown> = {}): Promise<ServerUnderTest> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * `env` is added to this process's environment. Without a DOCKER_HOST in it the server
+ * finds no engine, so findings do not depend on which images this machine has.
+ */
+export async function startServer(settings: Record<string, unknown> = {}, options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServerUnderTest> {
+  const env = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/distroless-test/docker.sock', ...options.env };
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const published: PublishDiagnosticsParams[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiting: Array<{ uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    published.push(params);
     const index = waiting.findIndex((w) => w.uri === params.uri && (w.version === undefined || w.version === params.version));
     if (index >= 0) waiting.splice(index, 1)[0].resolve(params);
   });
@@ -56,6 +65,7 @@ export async function startServer(settings: Record<string, unknown> = {}): Promi
     connection,
     process: child,
     stderr: () => stderr,
+    published,
     nextDiagnostics(uri, version, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; server stderr: ${stderr}`)), timeoutMs);
