@@ -49,7 +49,8 @@ export type ObservedImages = Readonly<Record<string, ImageObservation>>;
 
 export type FactSource =
   | { kind: 'image'; id: string }
-  | { kind: 'table' }
+  /** `doc`: the publisher's documentation the table row rests on. */
+  | { kind: 'table'; doc?: string }
   | { kind: 'unknown' };
 
 export type FactName = 'shell' | 'user' | 'entrypoint' | 'runtime' | 'libc' | 'caBundle';
@@ -109,17 +110,18 @@ export interface FactsOptions {
 export function imageFactsFor(reference: string, options: FactsOptions, platform?: string): ImageInfo {
   const table = classifyImage(reference, options.distrolessRegistry);
   const known = TABLE_FAMILIES.has(table.family);
-  const tableSource: FactSource = known ? { kind: 'table' } : { kind: 'unknown' };
+  const tableSource = (doc?: string): FactSource => (known ? { kind: 'table', doc } : { kind: 'unknown' });
   const observation = options.images?.[imageKey(reference, platform)];
   const sources: Record<FactName, FactSource> = {
-    shell: tableSource,
-    user: table.defaultUser ? tableSource : { kind: 'unknown' },
-    entrypoint: known ? tableSource : { kind: 'unknown' },
-    runtime: known ? tableSource : { kind: 'unknown' },
-    libc: table.libc === 'unknown' ? { kind: 'unknown' } : tableSource,
-    caBundle: table.caBundle !== undefined ? tableSource : { kind: 'unknown' },
+    shell: table.shell === 'unknown' ? { kind: 'unknown' } : tableSource(table.sources.shell),
+    user: table.defaultUser ? tableSource(table.sources.user) : { kind: 'unknown' },
+    entrypoint: tableSource(),
+    runtime: tableSource(),
+    libc: table.libc === 'unknown' ? { kind: 'unknown' } : tableSource(),
+    caBundle: table.caBundle !== undefined ? tableSource() : { kind: 'unknown' },
   };
-  if (observation?.state !== 'observed' || table.family === 'scratch') {
+  // scratch is empty by definition; a Windows image's shell is cmd.exe, not a file we look for.
+  if (observation?.state !== 'observed' || table.family === 'scratch' || observation.image.os === 'windows') {
     provenance.set(table, { reference, observation, sources });
     return table;
   }
@@ -128,21 +130,26 @@ export function imageFactsFor(reference: string, options: FactsOptions, platform
   const hasSh = image.shells.includes('/bin/sh');
   const anyShell = image.shells.length > 0;
   const runtime = observedRuntime(image) ?? table.runtime;
+  const defaultUser = observedUser(image);
+  const described = `local image ${image.id}`;
   const merged: ImageInfo = {
     ...table,
+    os: 'linux',
+    shell: hasSh ? 'yes' : 'no',
     shellless: !hasSh,
-    // A shell that is there only beside /bin/sh-less files (busybox under /busybox) is a debug shell.
+    // A shell only outside /bin (busybox under /busybox, as distroless :debug) is there for debugging.
     debug: table.debug || (anyShell && !hasSh),
-    defaultUser: observedUser(image),
+    defaultUser,
     entrypoint: image.entrypoint ?? [],
     runtime,
     runtimeVersion: observedRuntimeVersion(image, runtime) ?? (runtime === table.runtime ? table.runtimeVersion : undefined),
     libc: image.libc,
     staticOnly: table.staticOnly || image.libc === 'none',
     caBundle: image.caBundle,
+    sources: { shell: described, user: defaultUser ? described : `${described}: user "${image.user}" is not in its /etc/passwd` },
   };
   for (const key of Object.keys(sources) as FactName[]) sources[key] = from;
-  if (!merged.defaultUser) sources.user = { kind: 'unknown' };
+  if (!defaultUser) sources.user = { kind: 'unknown' };
   provenance.set(merged, { reference, observation, sources });
   return merged;
 }
@@ -207,7 +214,10 @@ export function shortImageId(id: string): string {
 /** Where a fact comes from, in the words hover and messages use. */
 export function describeSource(source: FactSource, observation?: ImageObservation): string {
   if (source.kind === 'image') return `read from the local image ${shortImageId(source.id)}`;
-  if (source.kind === 'table') return 'from the built-in table';
+  if (source.kind === 'table') {
+    const url = source.doc ? /\((https?:[^)\s]+)\)/.exec(source.doc)?.[1] : undefined;
+    return url ? `from the built-in table (source: ${url})` : 'from the built-in table';
+  }
   return `unknown: ${absenceWords(observation)}`;
 }
 
@@ -246,14 +256,13 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
     lines.push(`Not read from a local image: ${absenceWords(observation)}.`);
   }
   lines.push('');
-  const shellKnown = sources?.shell.kind !== 'unknown';
-  const shells = observation?.state === 'observed' ? observation.image.shells : [];
-  const shellText = !shellKnown
-    ? 'shell: unknown (assumed present)'
+  const shells = observation?.state === 'observed' && sources?.shell.kind === 'image' ? observation.image.shells : [];
+  const shellText = info.shell === 'unknown'
+    ? 'shell'
     : info.shellless
       ? shells.length > 0 ? `no /bin/sh (only ${shells.join(', ')})` : 'no shell'
       : shells.length > 0 ? `shell: ${shells.join(', ')}` : 'has a shell';
-  lines.push(`- ${shellText}: ${src('shell')}`);
+  lines.push(`- ${shellText}: ${info.shell === 'unknown' ? describeSource({ kind: 'unknown' }, observation) : src('shell')}`);
   const user = info.defaultUser;
   const userText = user ? (user.uid === 0 ? 'runs as root (uid 0)' : `runs as ${user.uid}${user.name !== String(user.uid) ? ` (${user.name})` : ''}`) : 'default user';
   lines.push(`- ${userText}: ${user ? src('user') : describeSource({ kind: 'unknown' }, observation)}`);

@@ -1,0 +1,82 @@
+/** Facts read from a local image, merged over the table: one Dockerfile, the images the host saw, the exact findings. */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { lint } from '../../server/src/engine/lint';
+import { buildModel } from '../../server/src/engine/model';
+import { baseImageReferences, describeImage, type ImageObservation, type ObservedImage, type ObservedImages } from '../../server/src/engine/observedImage';
+
+const TODAY = new Date('2026-11-22T12:00:00Z');
+const ID = `sha256:3f2a${'0'.repeat(60)}`;
+
+function image(over: Partial<ObservedImage>): ImageObservation {
+  return {
+    state: 'observed',
+    image: { id: ID, user: '', env: ['PATH=/usr/bin:/bin'], workingDir: '', os: 'linux', architecture: 'amd64', labels: {}, shells: [], runtimes: {}, libc: 'none', caBundle: false, ...over },
+  };
+}
+
+const STATIC_NONROOT = image({ user: '65532:65532' });
+const SHELL_ROOT = image({ shells: ['/bin/sh'], libc: 'glibc', users: [{ name: 'root', uid: 0, gid: 0 }, { name: 'app', uid: 1000, gid: 1000 }] });
+const ABSENT: ImageObservation = { state: 'absent', reason: 'not-found' };
+
+const cases: Array<{ name: string; text: string; images?: ObservedImages; buildArgs?: Record<string, string>; expected: Array<[string, number]> }> = [
+  { name: 'an unknown image, not read: nothing claimed', text: 'FROM myorg/app:1\nCMD /app --serve\n', expected: [] },
+  { name: 'an unknown image, not on this machine: nothing claimed', text: 'FROM myorg/app:1\nCMD /app --serve\n', images: { 'myorg/app:1': ABSENT }, expected: [] },
+  { name: 'an unknown image read locally: no shell, runs as 65532', text: 'FROM myorg/app:1\nCMD /app --serve\n', images: { 'myorg/app:1': STATIC_NONROOT }, expected: [['shell-form-in-shellless-stage', 1]] },
+  { name: 'an unknown image read locally: shell, root', text: 'FROM myorg/app:1\nCMD /app --serve\n', images: { 'myorg/app:1': SHELL_ROOT }, expected: [['runs-as-root', 0]] },
+  { name: 'USER named in the image\'s own /etc/passwd is not root', text: 'FROM myorg/app:1\nUSER app\nCMD /app --serve\n', images: { 'myorg/app:1': SHELL_ROOT }, expected: [] },
+  // The table says distroless static runs as root; the local image (a rebuilt copy) says 65532: the image wins.
+  { name: 'the local image overrides the table', text: 'FROM gcr.io/distroless/static-debian13\nCMD ["/app"]\n', images: { 'gcr.io/distroless/static-debian13': STATIC_NONROOT }, expected: [] },
+  { name: 'the table stands when the image is not here', text: 'FROM gcr.io/distroless/static-debian13\nCMD ["/app"]\n', images: { 'gcr.io/distroless/static-debian13': ABSENT }, expected: [['runs-as-root', 0]] },
+  { name: 'FROM ${BASE} through the ARG default', text: 'ARG BASE=myorg/app:1\nFROM ${BASE}\nCMD /app\n', images: { 'myorg/app:1': STATIC_NONROOT }, expected: [['shell-form-in-shellless-stage', 2]] },
+  { name: 'FROM ${BASE} through a build arg', text: 'ARG BASE=myorg/app:1\nFROM ${BASE}\nCMD /app\n', images: { 'myorg/app:1': STATIC_NONROOT, 'myorg/other:2': SHELL_ROOT }, buildArgs: { BASE: 'myorg/other:2' }, expected: [['runs-as-root', 1]] },
+  { name: 'a build arg the Dockerfile does not declare changes nothing', text: 'FROM myorg/app:1\nCMD /app\n', images: { 'myorg/app:1': STATIC_NONROOT }, buildArgs: { BASE: 'myorg/other:2' }, expected: [['shell-form-in-shellless-stage', 1]] },
+  { name: 'FROM --platform looks up the image for that platform', text: 'FROM --platform=linux/arm64 myorg/app:1\nCMD /app\n', images: { 'myorg/app:1': STATIC_NONROOT, 'myorg/app:1 --platform=linux/arm64': SHELL_ROOT }, expected: [['runs-as-root', 0]] },
+];
+
+for (const c of cases) {
+  test(c.name, () => {
+    const result = lint(c.text, { today: TODAY, images: c.images, buildArgs: c.buildArgs });
+    const relevant = result.diagnoses.filter((d) => d.ruleId === 'shell-form-in-shellless-stage' || d.ruleId === 'runs-as-root');
+    assert.deepEqual(relevant.map((d) => [d.ruleId, d.range.start.line]), c.expected);
+  });
+}
+
+test('the host is asked for each resolved base image once, with its platform; stages and scratch are not images', () => {
+  const model = buildModel('ARG BASE=a:1\nFROM ${BASE} AS one\nFROM one\nFROM scratch\nFROM --platform=linux/arm64 b:2\nFROM ${BASE}\nFROM ${UNSET}\n');
+  assert.deepEqual(baseImageReferences(model), ['a:1', 'b:2 --platform=linux/arm64']);
+});
+
+test('hover says what is believed and where each fact comes from', () => {
+  const observed = buildModel('FROM myorg/app:1\n', { images: { 'myorg/app:1': STATIC_NONROOT } }).stages[0].base;
+  assert.equal(describeImage(observed), [
+    '**myorg/app:1**',
+    'Local image sha256:3f2a00000000 (linux/amd64).',
+    '',
+    '- no shell: read from the local image sha256:3f2a00000000',
+    '- runs as 65532: read from the local image sha256:3f2a00000000',
+    '- no entrypoint: read from the local image sha256:3f2a00000000',
+    '- no language runtime on PATH: read from the local image sha256:3f2a00000000',
+    '- no libc: read from the local image sha256:3f2a00000000',
+    '- no CA certificate bundle: read from the local image sha256:3f2a00000000',
+  ].join('\n'));
+  const table = buildModel('FROM gcr.io/distroless/static-debian13:nonroot\n', { images: { 'gcr.io/distroless/static-debian13:nonroot': ABSENT } }).stages[0].base;
+  assert.equal(describeImage(table), [
+    '**gcr.io/distroless/static-debian13:nonroot**',
+    'Not read from a local image: not on this machine.',
+    '',
+    '- no shell: from the built-in table (source: https://github.com/GoogleContainerTools/distroless)',
+    '- runs as 65532 (nonroot): from the built-in table (source: https://github.com/GoogleContainerTools/distroless)',
+    '- no entrypoint: from the built-in table',
+    '- no libc: from the built-in table',
+  ].join('\n'));
+  const unknown = buildModel('FROM myorg/app:1\n', { images: { 'myorg/app:1': { state: 'absent', reason: 'no-engine' } } }).stages[0].base;
+  assert.equal(describeImage(unknown), [
+    '**myorg/app:1**',
+    'Not read from a local image: no Docker engine reachable.',
+    '',
+    '- shell: unknown: no Docker engine reachable',
+    '- default user: unknown: no Docker engine reachable',
+    '- libc: unknown: no Docker engine reachable',
+  ].join('\n'));
+});
