@@ -193,3 +193,26 @@ test('the language server publishes first, then again when the image facts arriv
     await server.close();
   }
 });
+
+test('facts:check prints where the table and the local images disagree', async (t) => {
+  if (!(await engineOrSkip(t))) return;
+  const script = path.join(__dirname, '..', '..', 'server', 'src', 'host', 'imageFacts', 'factsCheck.js');
+  const env = { ...process.env, DISTROLESS_CACHE_DIR: fs.mkdtempSync(path.join(work, 'cache-')) };
+  const as = 'gcr.io/distroless/static-debian13:nonroot';
+  const run = spawnSync(process.execPath, [script, `${ROOT_SHELL}=${as}`, `${STATIC}=${as}`, `${MISSING}=${as}`], { env, encoding: 'utf8' });
+  const short = (name: string) => ids.get(name)!.slice(0, 'sha256:'.length + 12);
+  const source = 'GoogleContainerTools/distroless README.md and SUPPORT_POLICY.md (https://github.com/GoogleContainerTools/distroless)';
+  assert.equal(run.stdout, [
+    `${ROOT_SHELL} (as ${as}) ${short(ROOT_SHELL)}:`,
+    '  shell: table says no /bin/sh, the image says has /bin/sh',
+    `    table source: ${source}`,
+    '  user: table says 65532 (nonroot), the image says 0 (root)',
+    `    table source: ${source}`,
+    `${STATIC} (as ${as}) ${short(STATIC)}:`,
+    '  entrypoint: table says [], the image says ["/server"]',
+    `${MISSING}: not compared (not-found)`,
+    '2 image(s) compared, 3 disagreement(s).',
+    '',
+  ].join('\n'));
+  assert.equal(run.status, 1, run.stderr);
+});

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lint } from '../../server/src/engine/lint';
 import { buildModel } from '../../server/src/engine/model';
+import { compareWithTable } from '../../server/src/host/imageFacts/compare';
 import { baseImageReferences, describeImage, type ImageObservation, type ObservedImage, type ObservedImages } from '../../server/src/engine/observedImage';
 
 const TODAY = new Date('2026-11-22T12:00:00Z');
@@ -79,4 +80,20 @@ test('hover says what is believed and where each fact comes from', () => {
     '- default user: unknown: no Docker engine reachable',
     '- libc: unknown: no Docker engine reachable',
   ].join('\n'));
+});
+
+test('facts:check names each fact where the table and a local image disagree, with the table row\'s source', () => {
+  const distroless = 'GoogleContainerTools/distroless README.md and SUPPORT_POLICY.md (https://github.com/GoogleContainerTools/distroless)';
+  assert.deepEqual(compareWithTable('gcr.io/distroless/static-debian13:nonroot', SHELL_ROOT), [
+    { fact: 'shell', table: 'no /bin/sh', image: 'has /bin/sh', source: distroless },
+    { fact: 'user', table: '65532 (nonroot)', image: '0 (root)', source: distroless },
+    { fact: 'libc', table: 'none', image: 'glibc' },
+  ]);
+  assert.deepEqual(compareWithTable('gcr.io/distroless/static-debian13:nonroot', STATIC_NONROOT), []);
+  assert.deepEqual(compareWithTable('gcr.io/distroless/nodejs22-debian13', image({ entrypoint: ['/usr/bin/node'], runtimes: { node: '/usr/bin/node' }, env: ['NODE_VERSION=24.1.0'], libc: 'glibc' })), [
+    { fact: 'entrypoint', table: '["/nodejs/bin/node"]', image: '["/usr/bin/node"]' },
+    { fact: 'runtime version', table: '22', image: '24' },
+  ]);
+  // The table claims nothing about an image it does not know: nothing to compare.
+  assert.deepEqual(compareWithTable('myorg/app:1', SHELL_ROOT), []);
 });

@@ -15,10 +15,11 @@ export const SIDECAR_SETTINGS = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING
 /**
  * Settings a folder someone else wrote must not choose while untrusted: which
  * image runs next to your containers, with what extra capabilities, and which
- * engine (machine) we talk to. Also declared in package.json
+ * engine (machine) we talk to, and whether the language server reads local images
+ * (server/src/host/imageFacts). Also declared in package.json
  * `capabilities.untrustedWorkspaces.restrictedConfigurations`.
  */
-export const RESTRICTED_SETTINGS: readonly string[] = [IMAGE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING];
+export const RESTRICTED_SETTINGS: readonly string[] = [IMAGE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING, 'distroless.inspectLocalImages'];
 
 export type ModeSetting = 'match-user' | 'root-ptrace';
 

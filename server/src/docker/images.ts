@@ -77,7 +77,11 @@ export async function inspectLocalImage(docker: Docker, reference: string, timeo
 }
 
 export interface ReadTreeOptions {
-  /** Give up when the engine sends nothing for this long. */
+  /**
+   * Give up when the engine sends nothing for this long. Generous: Docker's classic
+   * store writes the whole archive to a temporary directory before the first byte
+   * (12 s for a 500 MB image on a busy 2-core machine).
+   */
   idleTimeoutMs?: number;
   /** Give up after this long in all. */
   totalTimeoutMs?: number;
@@ -87,8 +91,8 @@ export interface ReadTreeOptions {
 
 /** The merged file list of a local image, from `GET /images/{id}/get`. */
 export async function readLocalImageTree(docker: Docker, id: string, options: ReadTreeOptions = {}): Promise<ImageTree> {
-  const idleMs = options.idleTimeoutMs ?? 15_000;
-  const totalMs = options.totalTimeoutMs ?? 120_000;
+  const idleMs = options.idleTimeoutMs ?? 60_000;
+  const totalMs = options.totalTimeoutMs ?? 300_000;
   const stream = (await withTimeout(`export ${id}`, idleMs, () => docker.getImage(id).get())) as NodeJS.ReadableStream & { destroy(error?: Error): void };
   let idle: NodeJS.Timeout | undefined;
   let failure: Error | undefined;

@@ -162,29 +162,50 @@ export class LocalImageFacts {
     const { reference, platform } = parseImageKey(key);
     const docker = await this.connect();
     if (!docker) return this.set(key, { state: 'absent', reason: 'no-engine', detail: this.engineDown });
+    let config;
     try {
       this.stats.inspects++;
-      const config = await inspectLocalImage(docker, reference, this.options.inspectTimeoutMs ?? 3000);
-      if (!config) return this.set(key, { state: 'absent', reason: 'not-found' });
+      config = await inspectLocalImage(docker, reference, this.options.inspectTimeoutMs ?? 3000);
+    } catch (error) {
+      return this.engineFailed(key, reference, error);
+    }
+    if (!config) return this.set(key, { state: 'absent', reason: 'not-found' });
+    const found = config;
+    try {
       const current = this.entries.get(key)?.observation;
-      let image = current?.state === 'observed' && current.image.id === config.id ? current.image : this.disk?.get(config.id);
-      if (image && image !== (current?.state === 'observed' ? current.image : undefined)) this.stats.diskHits++;
-      if (!image) image = await this.read(docker, config.id, () => config);
+      const known = current?.state === 'observed' && current.image.id === found.id ? current.image : undefined;
+      let image = known ?? this.fromDisk(found.id);
+      if (!image) image = await this.read(docker, found.id, () => found);
       if (platform && !platformMatches(image, platform)) {
         const has = `${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}`;
         return this.set(key, { state: 'absent', reason: 'not-found', detail: `the local image is ${has}, the build asks for ${platform}` });
       }
       return this.set(key, { state: 'observed', image });
     } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      if (error instanceof EngineTimeoutError || e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
-        // The engine went away or hangs: treat it as absent for a while rather than ask on every keystroke.
-        this.markDown(e.message || String(error));
-        return this.set(key, { state: 'absent', reason: 'no-engine', detail: e.message });
+      // A slow export is a big image on a busy engine, not a missing engine: this image waits for its next refresh.
+      if (error instanceof EngineTimeoutError) {
+        this.options.log?.(`Local image facts: ${reference}: ${error.message}`);
+        return this.set(key, { state: 'absent', reason: 'error', detail: error.message });
       }
-      this.options.log?.(`Local image facts: reading ${reference} failed: ${e.message || String(error)}`);
-      return this.set(key, { state: 'absent', reason: 'error', detail: e.message || String(error) });
+      return this.engineFailed(key, reference, error);
     }
+  }
+
+  private fromDisk(id: string): ObservedImage | undefined {
+    const image = this.disk?.get(id);
+    if (image) this.stats.diskHits++;
+    return image;
+  }
+
+  private engineFailed(key: string, reference: string, error: unknown): boolean {
+    const e = error as NodeJS.ErrnoException;
+    if (error instanceof EngineTimeoutError || e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
+      // The engine went away or hangs: answer "no engine" for a while rather than ask on every keystroke.
+      this.markDown(e.message || String(error));
+      return this.set(key, { state: 'absent', reason: 'no-engine', detail: e.message });
+    }
+    this.options.log?.(`Local image facts: reading ${reference} failed: ${e.message || String(error)}`);
+    return this.set(key, { state: 'absent', reason: 'error', detail: e.message || String(error) });
   }
 
   private read(docker: Docker, id: string, config: () => Parameters<typeof observeImage>[0]): Promise<ObservedImage> {
