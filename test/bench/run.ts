@@ -5,11 +5,13 @@
 import { benchSidecar } from './sidecar';
 import { benchLint } from './lint';
 import { benchCli } from './cli';
+import { benchImageFacts } from './imageFacts';
 
 const BENCHMARKS: Array<[string, () => Promise<void>]> = [
   ['diagnostics: lint + syntax checks vs dockerfile-utils validate alone', benchLint],
   ['CLI: the whole corpus in one process vs node -e 0', benchCli],
   ['debug sidecar: request to first shell byte vs bare docker run', benchSidecar],
+  ['local image facts: keystroke with a warm cache vs without; first read vs the bare export', benchImageFacts],
 ];
 
 async function main(): Promise<void> {
