@@ -244,7 +244,8 @@ export function absenceWords(observation?: ImageObservation): string {
 export function describeImage(info: ImageInfo, otherwise?: ImageObservation): string {
   const p = provenanceOf(info);
   const sources = p?.sources;
-  const observation = p?.observation ?? otherwise;
+  // What lint was given wins when it read the image; otherwise the host's latest word on why not.
+  const observation = p?.observation?.state === 'observed' ? p.observation : otherwise ?? p?.observation;
   const src = (fact: FactName) => (sources ? describeSource(sources[fact], observation) : 'from the built-in table');
   const lines: string[] = [];
   const title = p?.reference ?? info.ref.text;

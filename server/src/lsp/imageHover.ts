@@ -1,15 +1,20 @@
 /** Hover on a FROM image: what the product believes about the image and where each fact comes from. */
 import type { Hover, MarkupContent, Position } from 'vscode-languageserver-types';
 import type { LintResult } from '../engine/lint';
-import { describeImage, stageAtImage, type ImageObservation } from '../engine/observedImage';
+import { describeImage, fromPlatform, imageKey, stageAtImage, type ImageObservation } from '../engine/observedImage';
 import { imageRangeOf } from '../engine/instructions';
 
-/** Undefined when the position is not on a FROM image (or the image is an earlier stage). */
-export function imageHover(result: LintResult, position: Position, inspecting: boolean): Hover | undefined {
+/**
+ * Undefined when the position is not on a FROM image (or the image is an earlier stage).
+ * `peek` tells why an image lint saw no facts for is absent (not found, no engine),
+ * which lint does not record since it changes no finding.
+ */
+export function imageHover(result: LintResult, position: Position, peek: ((key: string) => ImageObservation | undefined) | undefined): Hover | undefined {
   const stage = stageAtImage(result.model, position);
   if (!stage || stage.parent) return undefined;
-  const off: ImageObservation | undefined = inspecting ? undefined : { state: 'absent', reason: 'off' };
-  const contents: MarkupContent = { kind: 'markdown', value: describeImage(stage.base, off) };
+  const key = imageKey(stage.resolvedImage ?? '', fromPlatform(stage.from, result.model.globalArgs));
+  const otherwise: ImageObservation | undefined = peek ? peek(key) : { state: 'absent', reason: 'off' };
+  const contents: MarkupContent = { kind: 'markdown', value: describeImage(stage.base, otherwise) };
   return { contents, range: imageRangeOf(stage.from) ?? undefined };
 }
 

@@ -133,14 +133,14 @@ connection.onHover(async (params) => {
   const theirs = service.computeHover(document.getText(), params.position);
   const settings = await settingsFor(document.uri);
   let result = await checker.lintNow(document);
-  let ours = imageHover(result, params.position, settings.inspectLocalImages);
-  if (ours && settings.inspectLocalImages) {
+  const images = imagesFor(settings);
+  const peek = images ? (key: string) => images.peek(key) : undefined;
+  let ours = imageHover(result, params.position, peek);
+  if (ours && images) {
     // A hover is worth a short wait for facts not read yet; never longer than that.
     const read = await Promise.race([checker.refreshImages(document, result), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
-    if (read) {
-      result = await checker.lintNow(document);
-      ours = imageHover(result, params.position, true);
-    }
+    if (read) result = await checker.lintNow(document);
+    ours = imageHover(result, params.position, peek);
   }
   return mergeHovers(ours, theirs);
 });

@@ -47,10 +47,13 @@ export interface ImageFactsStats {
   bytesRead: number;
 }
 
-function sameObservation(a: ImageObservation | undefined, b: ImageObservation): boolean {
-  if (!a || a.state !== b.state) return false;
-  if (a.state === 'observed' && b.state === 'observed') return a.image.id === b.image.id;
-  return a.state === 'absent' && b.state === 'absent' && a.reason === b.reason && a.detail === b.detail;
+/**
+ * Whether lint would see a difference: only facts read from an image change findings;
+ * every kind of absence (not looked up yet, not found, no engine) leaves the table.
+ */
+function sameFacts(a: ImageObservation | undefined, b: ImageObservation): boolean {
+  const id = (o: ImageObservation | undefined) => (o?.state === 'observed' ? o.image.id : undefined);
+  return id(a) === id(b);
 }
 
 function platformMatches(image: ObservedImage, platform: string): boolean {
@@ -98,7 +101,8 @@ export class LocalImageFacts {
 
   /**
    * Looks up the keys that are unknown or due (see refreshAfterMs). Resolves with the
-   * keys whose observation changed; never rejects.
+   * keys whose facts changed (an image read, or another image ID than before); an
+   * absence changes nothing lint sees. Never rejects.
    */
   async load(keys: readonly string[]): Promise<string[]> {
     const changed: string[] = [];
@@ -132,7 +136,7 @@ export class LocalImageFacts {
   private set(key: string, observation: ImageObservation): boolean {
     const before = this.entries.get(key)?.observation;
     this.entries.set(key, { observation, checkedAt: this.now() });
-    return !sameObservation(before, observation);
+    return !sameFacts(before, observation);
   }
 
   private connect(): Promise<Docker | undefined> {
