@@ -203,10 +203,6 @@ export const GO_CGO_OFF_WITHOUT_CC_SINCE = '1.20';
 /** Packages that bring a C compiler into a build stage. */
 export const C_COMPILER_PACKAGES = new Set(['gcc', 'g++', 'clang', 'build-base', 'build-essential', 'musl-dev', 'alpine-sdk', 'gcc-c++']);
 
-/** The Python minor of the distroless python3 image for a Debian release. */
-export function distrolessPythonVersion(distro: string | undefined): string | undefined {
-  return DISTROLESS_PYTHON_BY_DISTRO[distro ?? CURRENT_DISTRO];
-}
 const DOTNET_PREFIX = 'mcr.microsoft.com/dotnet/';
 
 export function parseImageRef(text: string): ImageRef {
@@ -414,7 +410,7 @@ export function interpreterWords(runtime: Runtime): RegExp | undefined {
     case 'python':
       return /^(?:python3?(?:\.\d+)?|\/usr\/(?:local\/)?bin\/python3?(?:\.\d+)?)$/;
     case 'java':
-      return /^(?:java|\/usr\/bin\/java|\/opt\/java\/openjdk\/bin\/java)$/;
+      return /^(?:java|\/usr\/bin\/java|\/opt\/java\/openjdk\/bin\/java|\/usr\/lib\/jvm\/[^/]+\/bin\/java)$/;
     default:
       return undefined;
   }
