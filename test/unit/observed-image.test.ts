@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lint } from '../../server/src/engine/lint';
+import type { Rule } from '../../server/src/engine/types';
 import { buildModel } from '../../server/src/engine/model';
 import { compareWithTable } from '../../server/src/host/imageFacts/compare';
 import { baseImageReferences, describeImage, type ImageObservation, type ObservedImage, type ObservedImages } from '../../server/src/engine/observedImage';
@@ -96,4 +97,14 @@ test('facts:check names each fact where the table and a local image disagree, wi
   ]);
   // The table claims nothing about an image it does not know: nothing to compare.
   assert.deepEqual(compareWithTable('myorg/app:1', SHELL_ROOT), []);
+});
+
+test('a finding that rests on an unknown image fact says so; on a known one it does not', () => {
+  // A rule that reports whatever the facts: the check is on what lint adds to its message.
+  const probe: Rule = { id: 'runs-as-root', defaultSeverity: 'warning', summary: 'probe', check: ({ model }) => [{ range: model.stages[0].from.getRange(), message: 'Probe.' }] };
+  const message = (images: ObservedImages | undefined, text = 'FROM myorg/app:1\n') => lint(text, { today: TODAY, images, rules: [probe] }).diagnoses[0].message;
+  assert.equal(message({ 'myorg/app:1': ABSENT }), 'Probe. (This rests on an unknown fact: which user myorg/app:1 runs as is not known: not on this machine.)');
+  assert.equal(message(undefined), 'Probe. (This rests on an unknown fact: which user myorg/app:1 runs as is not known: not read from a local image yet.)');
+  assert.equal(message({ 'myorg/app:1': STATIC_NONROOT }), 'Probe.');
+  assert.equal(message(undefined, 'FROM gcr.io/distroless/static-debian13\n'), 'Probe.', 'the table knows it');
 });

@@ -7,7 +7,7 @@ import { buildModel, DockerfileModel } from './model';
 import { RULES } from './rules/registry';
 import { findSuppressions, isSuppressed } from './suppressions';
 import { fixesPending, lazyFixes } from './fixes';
-import type { ObservedImages } from './observedImage';
+import { noteUnknownFacts, type ObservedImages } from './observedImage';
 import type { Diagnosis, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
 
 export interface LintOptions {
@@ -82,6 +82,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     }
   }
 
+  noteUnknownFacts(model, diagnoses);
   diagnoses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
   return { model, diagnoses, failures };
 }
