@@ -7,7 +7,6 @@
  * an ImageObservation the engine merges over its built-in table.
  */
 import type Docker from 'dockerode';
-import { connectEngine } from '../../docker/connection';
 import { EngineUnreachableError } from '../../docker/errors';
 import { EngineTimeoutError, inspectLocalImage, readLocalImageTree } from '../../docker/images';
 import { parseImageKey, type ImageObservation, type ObservedImage } from '../../engine/observedImage';
@@ -144,7 +143,9 @@ export class LocalImageFacts {
     if (this.now() < this.engineDownUntil) return Promise.resolve(undefined);
     const env = this.options.dockerHost ? { ...(this.options.env ?? process.env), DOCKER_HOST: this.options.dockerHost } : this.options.env;
     this.stats.connects++;
-    const attempt = connectEngine({ env, pingTimeoutMs: this.options.pingTimeoutMs ?? 1500 }).then(
+    // Loaded on first use: dockerode and its SSH client would otherwise double the
+    // language server's start-up for users who never open a Dockerfile.
+    const attempt = import('../../docker/connection').then(({ connectEngine }) => connectEngine({ env, pingTimeoutMs: this.options.pingTimeoutMs ?? 1500 })).then(
       (c) => c.docker,
       (error: unknown) => {
         this.markDown(error instanceof EngineUnreachableError ? error.message : String(error));
