@@ -74,7 +74,7 @@ export function provenanceOf(info: ImageInfo): ImageProvenance | undefined {
   return provenance.get(info);
 }
 
-const TABLE_FAMILIES = new Set<ImageInfo['family']>(['distroless', 'chainguard', 'dotnet-chiseled', 'scratch', 'general']);
+const TABLE_FAMILIES = new Set<ImageInfo['family']>(['distroless', 'chainguard', 'dotnet-chiseled', 'scratch', 'general', 'windows']);
 
 /**
  * The key a reference is observed under: the reference as resolved, plus the platform
