@@ -6,7 +6,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalImageFacts, ImageFactsDiskCache, defaultCacheDir } from '../../server/src/host/imageFacts';
-import type { ObservedImage } from '../../server/src/engine/observedImage';
+import { platformArgs, type ObservedImage } from '../../server/src/engine/observedImage';
+import { hostPlatform } from '../../server/src/host/platform';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-provider-'));
@@ -77,4 +78,15 @@ test('the cache lives in the OS cache directory unless DISTROLESS_CACHE_DIR says
   assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/c' }, 'linux', '/home/u'), '/c/distroless');
   assert.equal(defaultCacheDir({}, 'darwin', '/Users/u'), '/Users/u/Library/Caches/distroless');
   assert.equal(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32', 'C:\\Users\\u'), path.join('C:\\Users\\u\\AppData\\Local', 'distroless', 'Cache'));
+});
+
+test('the build platform is Linux on this machine\'s CPU, as Docker names it', () => {
+  assert.equal(hostPlatform('x64'), 'linux/amd64');
+  assert.equal(hostPlatform('arm64'), 'linux/arm64');
+  assert.equal(hostPlatform('arm'), 'linux/arm/v7');
+  assert.equal(hostPlatform('mips'), undefined);
+  assert.deepEqual(platformArgs('linux/arm/v7'), {
+    TARGETPLATFORM: 'linux/arm/v7', TARGETOS: 'linux', TARGETARCH: 'arm', TARGETVARIANT: 'v7',
+    BUILDPLATFORM: 'linux/arm/v7', BUILDOS: 'linux', BUILDARCH: 'arm', BUILDVARIANT: 'v7',
+  });
 });

@@ -21,7 +21,7 @@ const STATIC_NONROOT = image({ user: '65532:65532' });
 const SHELL_ROOT = image({ shells: ['/bin/sh'], libc: 'glibc', users: [{ name: 'root', uid: 0, gid: 0 }, { name: 'app', uid: 1000, gid: 1000 }] });
 const ABSENT: ImageObservation = { state: 'absent', reason: 'not-found' };
 
-const cases: Array<{ name: string; text: string; images?: ObservedImages; buildArgs?: Record<string, string>; expected: Array<[string, number]> }> = [
+const cases: Array<{ name: string; text: string; images?: ObservedImages; buildArgs?: Record<string, string>; platform?: string; expected: Array<[string, number]> }> = [
   { name: 'an unknown image, not read: nothing claimed', text: 'FROM myorg/app:1\nCMD /app --serve\n', expected: [] },
   { name: 'an unknown image, not on this machine: nothing claimed', text: 'FROM myorg/app:1\nCMD /app --serve\n', images: { 'myorg/app:1': ABSENT }, expected: [] },
   { name: 'an unknown image read locally: no shell, runs as 65532', text: 'FROM myorg/app:1\nCMD /app --serve\n', images: { 'myorg/app:1': STATIC_NONROOT }, expected: [['shell-form-in-shellless-stage', 1]] },
@@ -33,12 +33,15 @@ const cases: Array<{ name: string; text: string; images?: ObservedImages; buildA
   { name: 'FROM ${BASE} through the ARG default', text: 'ARG BASE=myorg/app:1\nFROM ${BASE}\nCMD /app\n', images: { 'myorg/app:1': STATIC_NONROOT }, expected: [['shell-form-in-shellless-stage', 2]] },
   { name: 'FROM ${BASE} through a build arg', text: 'ARG BASE=myorg/app:1\nFROM ${BASE}\nCMD /app\n', images: { 'myorg/app:1': STATIC_NONROOT, 'myorg/other:2': SHELL_ROOT }, buildArgs: { BASE: 'myorg/other:2' }, expected: [['runs-as-root', 1]] },
   { name: 'a build arg the Dockerfile does not declare changes nothing', text: 'FROM myorg/app:1\nCMD /app\n', images: { 'myorg/app:1': STATIC_NONROOT }, buildArgs: { BASE: 'myorg/other:2' }, expected: [['shell-form-in-shellless-stage', 1]] },
+  { name: 'BuildKit\'s automatic $TARGETARCH resolves FROM for the build platform', text: 'FROM myorg/app:1-${TARGETARCH}\nCMD /app\n', images: { 'myorg/app:1-amd64': STATIC_NONROOT, 'myorg/app:1-arm64': SHELL_ROOT }, platform: 'linux/arm64', expected: [['runs-as-root', 0]] },
+  { name: '--platform=$BUILDPLATFORM is the build platform', text: 'FROM --platform=$BUILDPLATFORM myorg/app:1\nCMD /app\n', images: { 'myorg/app:1 --platform=linux/amd64': STATIC_NONROOT }, platform: 'linux/amd64', expected: [['shell-form-in-shellless-stage', 1]] },
+  { name: 'without a platform $TARGETARCH stays unresolved: nothing claimed', text: 'FROM myorg/app:1-${TARGETARCH}\nCMD /app\n', images: { 'myorg/app:1-amd64': STATIC_NONROOT }, expected: [] },
   { name: 'FROM --platform looks up the image for that platform', text: 'FROM --platform=linux/arm64 myorg/app:1\nCMD /app\n', images: { 'myorg/app:1': STATIC_NONROOT, 'myorg/app:1 --platform=linux/arm64': SHELL_ROOT }, expected: [['runs-as-root', 0]] },
 ];
 
 for (const c of cases) {
   test(c.name, () => {
-    const result = lint(c.text, { today: TODAY, images: c.images, buildArgs: c.buildArgs });
+    const result = lint(c.text, { today: TODAY, images: c.images, buildArgs: c.buildArgs, platform: c.platform });
     const relevant = result.diagnoses.filter((d) => d.ruleId === 'shell-form-in-shellless-stage' || d.ruleId === 'runs-as-root');
     assert.deepEqual(relevant.map((d) => [d.ruleId, d.range.start.line]), c.expected);
   });

@@ -12,7 +12,7 @@ export function cliImageFacts(env: NodeJS.ProcessEnv): LocalImageFacts {
 /** `options` plus what the local engine knows about the images the Dockerfile builds from. */
 export async function withLocalImages(text: string, options: LintOptions, images: LocalImageFacts | undefined): Promise<LintOptions> {
   if (!images) return options;
-  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, buildArgs: options.buildArgs });
+  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, buildArgs: options.buildArgs, platform: options.platform });
   const keys = baseImageReferences(model);
   if (keys.length === 0) return options;
   await images.load(keys);

@@ -24,6 +24,8 @@ export interface LintOptions {
   images?: ObservedImages;
   /** Build args that override global ARG defaults, as `docker build --build-arg`. */
   buildArgs?: Readonly<Record<string, string>>;
+  /** The platform the build runs on and for (`linux/amd64`): fills $TARGETARCH and the other automatic ARGs. */
+  platform?: string;
   /** Rules to run; defaults to the whole registry (tests pass one). */
   rules?: readonly Rule[];
 }
@@ -38,7 +40,7 @@ export interface LintResult {
 export const INVALID_SUPPRESSION = 'invalid-suppression';
 
 export function lint(text: string, options: LintOptions = {}): LintResult {
-  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, images: options.images, buildArgs: options.buildArgs });
+  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, images: options.images, buildArgs: options.buildArgs, platform: options.platform });
   const rules = options.rules ?? RULES;
   const suppressions = findSuppressions(model);
   const diagnoses: Diagnosis[] = [];

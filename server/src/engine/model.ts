@@ -68,6 +68,8 @@ export interface ModelOptions {
   images?: ObservedImages;
   /** Build args that override global ARG defaults (configuration `buildArgs`). */
   buildArgs?: Readonly<Record<string, string>>;
+  /** The platform the build runs on and for (`linux/amd64`): fills $TARGETARCH and the other automatic ARGs. */
+  platform?: string;
 }
 
 export function parseDockerfile(text: string): Dockerfile {
@@ -114,7 +116,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
   const globalArgs = new Map<string, string | undefined>();
   for (const arg of dockerfile.getInitialARGs()) collectArg(arg, globalArgs);
-  applyBuildArgs(globalArgs, options.buildArgs);
+  applyBuildArgs(globalArgs, options.buildArgs, options.platform);
 
   const froms = dockerfile.getFROMs();
   const all = dockerfile.getInstructions();

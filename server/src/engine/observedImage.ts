@@ -281,11 +281,33 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
   return lines.join('\n');
 }
 
-/** Build args (configuration `buildArgs`) over the global ARG defaults, as `docker build --build-arg` does. */
-export function applyBuildArgs(globalArgs: Map<string, string | undefined>, buildArgs: Readonly<Record<string, string>> | undefined): void {
-  if (!buildArgs) return;
+/** The platform ARGs BuildKit defines in the global scope, usable in FROM without an ARG line. */
+const PLATFORM_ARGS = ['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT'] as const;
+
+/** BuildKit's automatic platform ARGs for building on and for `platform` (`linux/arm64/v8`). */
+export function platformArgs(platform: string): Record<string, string> {
+  const [os = '', arch = '', variant = ''] = platform.split('/');
+  const out: Record<string, string> = {};
+  for (const prefix of ['TARGET', 'BUILD']) {
+    out[`${prefix}PLATFORM`] = platform;
+    out[`${prefix}OS`] = os;
+    out[`${prefix}ARCH`] = arch;
+    out[`${prefix}VARIANT`] = variant;
+  }
+  return out;
+}
+
+/**
+ * Build args (configuration `buildArgs`) over the global ARG defaults, as `docker build
+ * --build-arg` does, and the automatic platform ARGs of a build on `platform` where
+ * the Dockerfile gives them no value.
+ */
+export function applyBuildArgs(globalArgs: Map<string, string | undefined>, buildArgs: Readonly<Record<string, string>> | undefined, platform?: string): void {
   // docker build only lets --build-arg set ARGs the Dockerfile declares.
-  for (const [name, value] of Object.entries(buildArgs)) if (globalArgs.has(name)) globalArgs.set(name, value);
+  for (const [name, value] of Object.entries(buildArgs ?? {})) if (globalArgs.has(name)) globalArgs.set(name, value);
+  if (!platform) return;
+  const automatic = platformArgs(platform);
+  for (const name of PLATFORM_ARGS) if (globalArgs.get(name) === undefined) globalArgs.set(name, automatic[name]);
 }
 
 /**

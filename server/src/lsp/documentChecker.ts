@@ -15,6 +15,7 @@ import type { WorkspaceFiles } from '../engine/types';
 import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from '../host/config';
 import { SOURCE } from '../engine/docs';
 import { baseImageReferences, type ObservedImages } from '../engine/observedImage';
+import { hostPlatform } from '../host/platform';
 
 /** The code of the diagnostic that reports a broken .distroless configuration file. */
 export const INVALID_CONFIGURATION = 'invalid-configuration';
@@ -119,6 +120,7 @@ export class DocumentChecker {
       ...lintOptionsFrom(config, { rules: settings.rules, target: settings.target }),
       workspace: folder ? this.workspaceFor(folder) : undefined,
       images: this.host.images?.(settings)?.snapshot(),
+      platform: hostPlatform(),
     };
   }
 

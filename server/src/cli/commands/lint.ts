@@ -11,6 +11,7 @@ import { atOrAbove, Format, FORMATS, InputProblem, render, Report } from '../rep
 import { version } from '../../../../package.json';
 import { CliCommand, CliIo, ExitCode } from './types';
 import { cliImageFacts, withLocalImages } from '../imageFacts';
+import { hostPlatform } from '../../host/platform';
 import type { LocalImageFacts } from '../../host/imageFacts';
 
 const USAGE = `Usage: distroless lint [options] <file | folder | glob>...
@@ -177,7 +178,7 @@ export const lintCommand: CliCommand = {
     const overrides = { target: args.target };
     const optionsFor = (folder: string): LintOptions => {
       const config = explicitConfig ?? configs.load(folder).config;
-      return { ...lintOptionsFrom(config, overrides), workspace: diskWorkspace(folder) };
+      return { ...lintOptionsFrom(config, overrides), workspace: diskWorkspace(folder), platform: hostPlatform() };
     };
     const configProblem = (error: unknown, display: string): InputProblem => {
       if (!(error instanceof ConfigError)) throw error;
