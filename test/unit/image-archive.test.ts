@@ -1,6 +1,7 @@
 /**
- * The image archive reader on archives made by the real `tar` and `gzip`, in both
- * layouts `docker save` writes (legacy `<id>/layer.tar`, OCI `blobs/sha256/…`), fed in
+ * The image archive reader on archives made by the real `tar` and `gzip`, in the
+ * layouts the engines write (Docker's legacy `<id>/layer.tar`, OCI `blobs/sha256/…`,
+ * Podman's docker-archive with `<hex>.tar` layers), fed in
  * small chunks so every header and body straddles a chunk boundary.
  */
 import { test } from 'node:test';
@@ -96,17 +97,35 @@ function ociArchive(work: string, layers: string[]): string {
   return out;
 }
 
+/** Podman's docker-archive: layers as `<hex>.tar` at the top, `<id>/layer.tar` symlinks to them. */
+function podmanArchive(work: string, layers: string[]): string {
+  const dir = path.join(work, 'podman');
+  fs.mkdirSync(dir, { recursive: true });
+  const names = layers.map((file, i) => {
+    const hex = crypto.createHash('sha256').update(`layer${i}`).digest('hex');
+    fs.copyFileSync(file, path.join(dir, `${hex}.tar`));
+    fs.mkdirSync(path.join(dir, `id${i}`));
+    fs.symlinkSync(`../${hex}.tar`, path.join(dir, `id${i}`, 'layer.tar'));
+    return `${hex}.tar`;
+  });
+  fs.writeFileSync(path.join(dir, 'config.json'), '{}');
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify([{ Config: 'config.json', Layers: names }]));
+  const out = path.join(work, 'podman.tar');
+  execFileSync('tar', ['-C', dir, '-cf', out, ...names, 'config.json', ...layers.map((_, i) => `id${i}`), 'manifest.json']);
+  return out;
+}
+
 const CONFIG: LocalImageConfig = {
   id: 'sha256:' + 'ab'.repeat(32), repoTags: [], repoDigests: [], os: 'linux', architecture: 'amd64', size: 0,
   user: 'app', cmd: ['/busybox/sh'], env: [`PATH=/usr/bin:/${LONG_DIR}`], workingDir: '/', labels: { a: 'b' },
 };
 
-for (const layout of ['legacy', 'oci'] as const) {
+for (const layout of ['legacy', 'oci', 'podman'] as const) {
   test(`reads the merged file list of a ${layout} archive, whiteouts and all`, async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-archive-'));
     try {
       const layers = makeLayers(work);
-      const archive = layout === 'legacy' ? legacyArchive(work, layers) : ociArchive(work, layers);
+      const archive = layout === 'legacy' ? legacyArchive(work, layers) : layout === 'oci' ? ociArchive(work, layers) : podmanArchive(work, layers);
       const tree = await readImageArchive(fs.createReadStream(archive, { highWaterMark: 333 }), WANTED_FILES);
       assert.equal(tree.bytes, fs.statSync(archive).size);
       const files = [...tree.nodes].filter(([, n]) => n.type !== 'dir').map(([p]) => p).sort();

@@ -223,6 +223,8 @@ interface LayerEntry {
 interface LayerRead {
   entries: LayerEntry[];
   contents: Map<string, Buffer>;
+  /** The entry turned out not to be a tar (a JSON blob). */
+  notLayer?: boolean;
 }
 
 const TYPE_OF: Record<string, NodeType> = { '0': 'file', '\0': 'file', '7': 'file', '1': 'hardlink', '2': 'symlink', '5': 'dir' };
@@ -254,6 +256,7 @@ function layerSink(wanted: ReadonlySet<string>, into: LayerRead): Sink {
   let failed: Error | undefined;
   let chain: Promise<void> = Promise.resolve();
   let firstBytes: Buffer | undefined;
+  let notLayer = false;
   const decide = (head: Buffer): void => {
     decided = true;
     if (head[0] === 0x1f && head[1] === 0x8b) {
@@ -264,30 +267,41 @@ function layerSink(wanted: ReadonlySet<string>, into: LayerRead): Sink {
       gunzip.on('error', (e) => (failed = e));
     } else if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
       failed = new Error('zstd-compressed layers cannot be read');
+    } else if (head.length >= BLOCK && head.toString('latin1', 257, 262) !== 'ustar') {
+      // A blob that is no layer (an OCI config or manifest): nothing to read.
+      notLayer = true;
+    }
+  };
+  const feed = async (chunk: Buffer): Promise<void> => {
+    if (gunzip) {
+      if (!gunzip.write(chunk)) await new Promise((r) => gunzip!.once('drain', r));
+      await chain;
+    } else {
+      await reader.write(chunk);
     }
   };
   return {
     async data(chunk) {
-      if (failed) return;
+      if (failed || notLayer) return;
       if (!decided) {
         firstBytes = firstBytes ? Buffer.concat([firstBytes, chunk]) : Buffer.from(chunk);
-        if (firstBytes.length < 4) return;
+        if (firstBytes.length < BLOCK) return;
         decide(firstBytes);
         chunk = firstBytes;
         firstBytes = undefined;
-        if (failed) return;
+        if (failed || notLayer) return;
       }
-      if (gunzip) {
-        if (!gunzip.write(chunk)) await new Promise((r) => gunzip!.once('drain', r));
-        await chain;
-      } else {
-        await reader.write(chunk);
-      }
+      await feed(chunk);
     },
     async end() {
+      // A layer shorter than one block (a small gzip) is decided on what there is.
       if (!decided && firstBytes) {
         decide(firstBytes);
-        if (!failed) await reader.write(firstBytes);
+        if (!failed && !notLayer) await feed(firstBytes);
+      }
+      if (notLayer) {
+        into.notLayer = true;
+        return;
       }
       if (gunzip) {
         await new Promise<void>((resolve) => {
@@ -303,9 +317,12 @@ function layerSink(wanted: ReadonlySet<string>, into: LayerRead): Sink {
   };
 }
 
-/** Is this outer entry a layer (or a blob that may be one)? */
+/**
+ * Is this outer entry a layer, or a blob that may be one? Docker's classic store writes
+ * `<id>/layer.tar`, the OCI layout `blobs/sha256/<hex>`, Podman's docker-archive `<hex>.tar`.
+ */
 function mayBeLayer(path: string): boolean {
-  return /(^|\/)layer\.tar$/.test(path) || /^blobs\/[a-z0-9]+\/[a-f0-9]+$/.test(path);
+  return path.endsWith('.tar') || /^blobs\/[a-z0-9]+\/[a-f0-9]+$/.test(path);
 }
 
 export interface ArchiveManifest {
@@ -347,7 +364,7 @@ export async function readImageArchive(chunks: AsyncIterable<Buffer>, wanted: Re
   const contents = new Map<string, Buffer>();
   for (const layerPath of entry.Layers) {
     const layer = layers.get(normalizePath(layerPath));
-    if (!layer) throw new Error(`the image archive lacks layer ${layerPath}`);
+    if (!layer || layer.notLayer) throw new Error(`the image archive lacks layer ${layerPath}`);
     applyLayer(nodes, contents, layer);
   }
   return { nodes, contents, bytes };
