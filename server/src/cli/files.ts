@@ -5,7 +5,7 @@ import { globSync, isDynamicPattern } from 'tinyglobby';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'vendor', 'dist', 'out', '.venv', 'venv', '__pycache__', 'target']);
 
-import { isDockerfileName } from '../engine/dockerfileNames';
+import { isDockerfileName } from '../protocol';
 
 export { isDockerfileName };
 

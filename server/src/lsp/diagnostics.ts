@@ -5,10 +5,8 @@
 import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, Range, TextEdit,
 } from 'vscode-languageserver-types';
-import { ruleDocUrl, SOURCE } from '../engine/docs';
-import type { Diagnosis, Severity } from '../engine/types';
-
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.distroless`;
+import { ruleDocUrl, type Diagnosis, type Severity } from '../engine';
+import { SOURCE } from '../protocol';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

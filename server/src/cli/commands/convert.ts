@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { convert } from '../../engine/convert';
+import { convert } from '../../engine';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
 import { InputError, readDockerfile } from '../files';

@@ -1,9 +1,7 @@
 /** `distroless lint`: the rules over Dockerfiles, as text, JSON or SARIF; `--fix` applies the safe fixes. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { lint, LintOptions } from '../../engine/lint';
-import { fixAll } from '../../engine/fixAll';
-import type { Diagnosis, Severity } from '../../engine/types';
+import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
 import { ConfigCache, ConfigError, DistrolessConfig, lintOptionsFrom, readConfigFile } from '../../host/config';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { checkDockerfileText, collectDockerfiles, InputError, readDockerfile } from '../files';

@@ -7,10 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
-import { INVALID_SUPPRESSION } from '../../engine/lint';
-import { RULES } from '../../engine/rules/registry';
-import type { SeveritySetting } from '../../engine/types';
-import type { LintOptions } from '../../engine/lint';
+import { INVALID_SUPPRESSION, RULES, type LintOptions, type SeveritySetting } from '../../engine';
 
 export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
 
