@@ -2,7 +2,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { DockerfileModel, Stage, execFormArguments, offsetOf, rangeOf, substituteVariables } from '../model';
-import { replaceImageEdit } from '../rules/util';
+import { replaceImageEdit } from '../imageText';
 import type { LanguageContext, RunStep } from './types';
 import { argumentsContentOf, argumentsOf } from '../instructions';
 
