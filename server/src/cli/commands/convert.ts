@@ -54,7 +54,6 @@ function parseArgs(argv: string[]): Args | string {
 
 export const convertCommand: CliCommand = {
   name: 'convert',
-  summary: 'Convert a Dockerfile to a multi-stage build that ships on a distroless image',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     if (argv.includes('--help') || argv.includes('-h')) {
