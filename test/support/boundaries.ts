@@ -136,13 +136,20 @@ export const DOORS: readonly Door[] = [
     forbids: (e) => inRoom(e.from, 'protocol'),
   },
   {
-    rule: 'the CLI never imports the language server, and the shared Docker, Kubernetes and host code import neither the CLI nor the language server',
+    rule: 'the CLI never imports the language server, and the host adapters import neither the CLI nor the language server',
     forbids: (e) => {
       const to = fileTarget(e);
       if (to === undefined) return false;
-      if (inRoom(e.from, 'docker', 'kubernetes', 'host')) return inRoom(to, 'cli', 'lsp');
+      if (inRoom(e.from, 'host')) return inRoom(to, 'cli', 'lsp');
       if (inRoom(e.from, 'cli')) return inRoom(to, 'lsp');
       return false;
+    },
+  },
+  {
+    rule: 'the Docker and Kubernetes code imports no other room (the extension bundles it: the engine would come along)',
+    forbids: (e) => {
+      const to = fileTarget(e);
+      return inRoom(e.from, 'docker', 'kubernetes') && to !== undefined && inRoom(to, 'engine', 'host', 'cli', 'lsp', 'protocol', 'extension');
     },
   },
 ];

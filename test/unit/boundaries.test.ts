@@ -84,7 +84,11 @@ const CASES: Array<[string, ImportTarget, string | undefined]> = [
   ['server/src/protocol.ts', file('server/src/engine/index.ts'), 'imports nothing'],
   // Programs that must not load the language server or the CLI.
   ['server/src/cli/commands/lint.ts', file('server/src/lsp/diagnostics.ts'), 'the CLI never imports the language server'],
-  ['server/src/docker/index.ts', file('server/src/cli/commands/debug.ts'), 'import neither the CLI'],
+  ['server/src/docker/index.ts', file('server/src/cli/commands/debug.ts'), 'Docker and Kubernetes code imports no other room'],
+  ['server/src/docker/images.ts', file('server/src/engine/index.ts'), 'Docker and Kubernetes code imports no other room'],
+  ['server/src/kubernetes/kubectl.ts', file('server/src/host/config/index.ts'), 'Docker and Kubernetes code imports no other room'],
+  ['server/src/docker/sidecar.ts', file('server/src/docker/plan.ts'), undefined],
+  ['server/src/host/images.ts', file('server/src/docker/index.ts'), undefined],
   ['server/src/host/workspaceFiles.ts', file('server/src/cli/files.ts'), 'import neither the CLI'],
   ['server/src/cli/commands/debug.ts', file('server/src/docker/index.ts'), undefined],
   ['server/src/cli/commands/lint.ts', file('server/src/host/config/index.ts'), undefined],
