@@ -54,6 +54,8 @@ export interface DockerfileModel {
   shipped?: Stage;
   /** The build target the model was built for, as given (the converter keeps it building). */
   target?: string;
+  /** The Dockerfile's escape character (`# escape=` directive; `\\` by default). */
+  escape: string;
 }
 
 export interface ModelOptions {
@@ -176,7 +178,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
 
   const target = options.target?.toLowerCase();
   const shipped = (target ? stages.find((s) => s.name === target) : undefined) ?? stages[stages.length - 1];
-  return { text, document, dockerfile, globalArgs, stages, shipped, target: options.target };
+  return { text, document, dockerfile, globalArgs, stages, shipped, target: options.target, escape: dockerfile.getEscapeCharacter() };
 }
 
 function collectArg(arg: Arg, into: Map<string, string | undefined>): void {
@@ -189,27 +191,6 @@ function collectArg(arg: Arg, into: Map<string, string | undefined>): void {
 /** True when the uid is known to be root. */
 export function isRootUser(user: ResolvedUser): boolean {
   return user.uid === ROOT.uid;
-}
-
-/** The stage an instruction's `--from=` names, by name or index. */
-export function stageByReference(model: DockerfileModel, reference: string): Stage | undefined {
-  const ref = reference.toLowerCase();
-  if (/^\d+$/.test(ref)) return model.stages[Number(ref)];
-  return model.stages.find((s) => s.name === ref);
-}
-
-/** Stages whose files are copied into `stage` with COPY --from. */
-export function copySources(model: DockerfileModel, stage: Stage): Array<{ instruction: Instruction; from: Stage }> {
-  const out: Array<{ instruction: Instruction; from: Stage }> = [];
-  for (const instruction of stage.instructions) {
-    if (instruction.getKeyword() !== 'COPY') continue;
-    const flag = (instruction as unknown as { getFromFlag(): { getValue(): string | null } | null }).getFromFlag();
-    const value = flag?.getValue();
-    if (!value) continue;
-    const from = stageByReference(model, value);
-    if (from) out.push({ instruction, from });
-  }
-  return out;
 }
 
 /** Exec-form arguments of a CMD/ENTRYPOINT/RUN/HEALTHCHECK, or undefined when it is in shell form. */

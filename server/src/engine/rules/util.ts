@@ -1,27 +1,14 @@
-/** Helpers several rules share: shell syntax, stage ends, descriptions (image reference edits are in ../imageText.ts). */
+/** Helpers several rules share: where to edit an image reference, shell syntax, stage ends, missing programs. */
 import type { Instruction } from 'dockerfile-ast';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
-import { DockerfileModel, Stage, offsetOf } from '../model';
+import type { DockerfileModel, Stage } from '../model';
 import { argumentsOf } from '../instructions';
+import { SYSTEM_PACKAGE_MANAGERS, basename } from '../shell';
+import { chainCopies } from '../stages';
 
-// Shared with the converter, which may not import rules: see engine/imageText.ts.
-export { imageTextLocation, replaceImageEdit, type ImageTextLocation } from '../imageText';
-
-/**
- * The first piece of shell syntax in a shell-form command, or undefined when the
- * command is plain words that exec form can carry unchanged.
- */
-export function firstShellSyntax(command: string): string | undefined {
-  const checks: Array<[RegExp, string]> = [
-    [/&&/, '&&'], [/\|\|/, '||'], [/\|/, '|'], [/;/, ';'], [/[<>]/, 'a redirect'],
-    [/\$/, 'a variable ($)'], [/`/, 'command substitution (`)'], [/[*?[\]]/, 'a glob'],
-    [/[()]/, 'a subshell'], [/[{}]/, 'braces'], [/['"]/, 'quotes'], [/\\/, 'a backslash escape'],
-    [/(^|\s)~/, '~'], [/(^|\s)#/, 'a comment'], [/(^|\s)&(\s|$)/, 'a background job (&)'],
-    [/^\s*[A-Za-z_][A-Za-z0-9_]*=/, 'a variable assignment'],
-  ];
-  for (const [pattern, name] of checks) if (pattern.test(command)) return name;
-  return undefined;
-}
+// Shared readers, under the names the rules have always used.
+export { replaceImageEdit } from '../stages';
+export { firstShellSyntax } from '../shell';
 
 /** Exec-form JSON for plain words. */
 export function toExecForm(words: string[]): string {
@@ -42,12 +29,30 @@ export function appendToStage(model: DockerfileModel, stage: Stage, line: string
   return { range: { start: end, end }, newText: `${eol}${line}` };
 }
 
-export function instructionText(model: DockerfileModel, instruction: Instruction): string {
-  const r = instruction.getRange();
-  return model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end));
-}
-
 export function shippedDescription(model: DockerfileModel, stage: Stage): string {
   if (model.stages.length === 1) return 'the image';
   return stage.name ? `the shipped stage "${stage.name}"` : 'the shipped (last) stage';
+}
+
+/** Programs that no shell-less image has (no shell, no package manager, no network tools). */
+export const MISSING_PROGRAMS = new Set([
+  'sh', 'bash', 'ash', 'dash', 'zsh', 'ksh',
+  'curl', 'wget', 'nc', 'netcat',
+  'npm', 'npx', 'yarn', 'pnpm', 'pip', 'pip3', 'pipenv', 'poetry',
+  ...Object.keys(SYSTEM_PACKAGE_MANAGERS),
+  'env', 'cat', 'ls', 'echo', 'test', 'sleep', 'chmod', 'chown', 'mkdir', 'cp', 'mv', 'rm', 'ln', 'touch',
+]);
+
+/**
+ * True when the stage (or what it inherits) copies in a file with this program's
+ * name, e.g. a static curl or busybox: then the program is there after all.
+ */
+export function stageProvidesProgram(model: DockerfileModel, stage: Stage, program: string): boolean {
+  const name = basename(program);
+  for (const copy of chainCopies(model, stage)) {
+    if (copy.heredoc) continue;
+    const all = [...copy.sources, copy.destination];
+    if (all.some((p) => basename(p) === name || p === program || /busybox/.test(p))) return true;
+  }
+  return false;
 }
