@@ -6,7 +6,8 @@ import { fixAll } from '../../engine/fixAll';
 import type { Diagnosis, Severity } from '../../engine/types';
 import { ConfigCache, ConfigError, DistrolessConfig, lintOptionsFrom, readConfigFile } from '../../host/config';
 import { diskWorkspace } from '../../host/workspaceFiles';
-import { checkDockerfileText, collectDockerfiles, InputError, readDockerfile } from '../files';
+import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource } from '../files';
+import { FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
 import { atOrAbove, Format, FORMATS, InputProblem, render, Report } from '../report';
 import { version } from '../../../../package.json';
 import { CliCommand, CliIo, ExitCode } from './types';
@@ -179,18 +180,23 @@ export const lintCommand: CliCommand = {
     if (args.stdin) {
       const file = args.stdinFilename ? path.resolve(io.cwd, args.stdinFilename) : undefined;
       const display = file ? relative(file) : '<stdin>';
-      let fixedText: string | undefined;
+      let fixedText: Buffer | undefined;
+      let raw: Buffer | undefined;
       try {
-        const text = checkDockerfileText(await readStdin(io), display);
-        const result = check(text, display, optionsFor(file ? path.dirname(file) : io.cwd), args.fix);
+        raw = await readStdin(io);
+        const source = decodeDockerfile(raw, display);
+        if (args.fix) assertEditable(source, display, 'fixed');
+        const result = check(source.text, display, optionsFor(file ? path.dirname(file) : io.cwd), args.fix);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
-        fixedText = result.text;
+        fixedText = encodeDockerfile(source, result.text);
       } catch (error) {
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));
       }
       if (args.fix) {
         // stdout is the fixed Dockerfile (for editors and pipes); the report goes aside.
-        if (fixedText !== undefined) io.stdout.write(fixedText);
+        // Input that could not be fixed goes back unchanged: a filter must never empty an editor's buffer.
+        const out = fixedText ?? raw;
+        if (out !== undefined) io.stdout.write(out);
         io.stderr.write(render(args.format, report));
       } else {
         io.stdout.write(render(args.format, report));
@@ -209,13 +215,16 @@ export const lintCommand: CliCommand = {
     for (const file of files) {
       const display = relative(file);
       try {
-        const text = readDockerfile(file, display);
+        const source = readDockerfileSource(file, display);
+        const text = source.text;
+        if (args.fix) assertEditable(source, display, 'fixed');
         const result = check(text, display, optionsFor(path.dirname(file)), args.fix);
         if (result.text !== text) {
           try {
-            fs.writeFileSync(file, result.text);
+            writeFileAtomic(file, encodeDockerfile(source, result.text), display);
           } catch (error) {
-            throw new InputError(`${display}: cannot write the fixed file (${(error as NodeJS.ErrnoException).code ?? String(error)}). Check its permissions.`);
+            if (!(error instanceof FileWriteError)) throw error;
+            throw new InputError(error.message);
           }
         }
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
