@@ -121,13 +121,13 @@ function readStdin(io: CliIo): Promise<Buffer> {
 }
 
 /** Lints (or fixes) one Dockerfile's text; throws InputError when it is no Dockerfile. */
-function check(text: string, display: string, options: LintOptions, fix: boolean): { diagnoses: Diagnosis[]; fixed: string[]; text: string } {
+function check(text: string, display: string, options: LintOptions, fix: boolean): { diagnoses: Diagnosis[]; fixed: string[]; text: string; heldBack?: string } {
   const result = lint(text, options);
   // A file without FROM is not something docker builds: most likely the wrong path.
   if (result.model.stages.length === 0) throw new InputError(`${display}: no FROM instruction, so this is not a Dockerfile docker can build. Pass a Dockerfile's path.`);
   if (!fix) return { diagnoses: result.diagnoses, fixed: [], text };
   const fixed = fixAll(text, options);
-  return { diagnoses: fixed.remaining, fixed: fixed.applied, text: fixed.text };
+  return { diagnoses: fixed.remaining, fixed: fixed.applied, text: fixed.text, heldBack: fixed.heldBack };
 }
 
 export const lintCommand: CliCommand = {
@@ -187,6 +187,7 @@ export const lintCommand: CliCommand = {
         const source = decodeDockerfile(raw, display);
         if (args.fix) assertEditable(source, display, 'fixed');
         const result = check(source.text, display, optionsFor(file ? path.dirname(file) : io.cwd), args.fix);
+        if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
         fixedText = encodeDockerfile(source, result.text);
       } catch (error) {
@@ -227,6 +228,7 @@ export const lintCommand: CliCommand = {
             throw new InputError(error.message);
           }
         }
+        if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
       } catch (error) {
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));

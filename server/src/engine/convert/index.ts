@@ -22,6 +22,7 @@ import { dotnetConverter } from './dotnet';
 import { ccConverter } from './cc';
 import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { argumentsContentOf, imageOf, imageRangeOf } from '../instructions';
+import { openTail } from '../tail';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 
@@ -57,6 +58,8 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   } catch (error) {
     return { ok: false, reason: `the Dockerfile could not be parsed (${String(error)})` };
   }
+  const tail = openTail(text, model.dockerfile);
+  if (tail) return { ok: false, reason: tail.reason };
   const stage = model.shipped;
   if (!stage) return { ok: false, reason: 'the Dockerfile has no FROM instruction' };
   const target = options.target?.toLowerCase();
