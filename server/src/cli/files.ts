@@ -113,8 +113,8 @@ function kindOf(stat: fs.Stats): string {
 function readError(display: string, error: unknown): InputError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ELOOP') return new InputError(`${display}: the path is a loop of symbolic links, so there is no file at its end. Fix the links, or pass the Dockerfile itself.`);
-  const { cause, advice } = describeErrno(code);
-  return new InputError(`${display}: cannot read the file: ${cause}. ${advice}`);
+  const { cause, advice } = describeErrno(code, 'read');
+  return new InputError(`${display}: cannot read the file (${cause}). ${advice}`);
 }
 
 /**

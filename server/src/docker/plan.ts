@@ -62,7 +62,7 @@ export function planSidecar(target: TargetInfo, opts: SidecarPlanOptions = {}): 
   const explicitUser = opts.user?.trim();
   if (explicitUser !== undefined && explicitUser !== '' && !/^\d+(:\d+)?$/.test(explicitUser)) {
     // Names would be resolved in the tools image's /etc/passwd, not the target's.
-    throw new InvalidReferenceError('user', explicitUser, 'the sidecar user must be a numeric uid or uid:gid');
+    throw new InvalidReferenceError('user', explicitUser, 'the sidecar user must be numeric (uid or uid:gid): names would be looked up in the tools image, not the target');
   }
   const user = explicitUser
     ? explicitUser.includes(':') ? explicitUser : `${explicitUser}:${explicitUser}`
@@ -71,7 +71,7 @@ export function planSidecar(target: TargetInfo, opts: SidecarPlanOptions = {}): 
   // denies /proc/1/root even to root. A privileged target holds every capability.
   const extra = (opts.extraCapAdd ?? []).map((c) => c.trim()).filter((c) => c !== '');
   const badCap = extra.find((c) => !/^(CAP_)?[A-Za-z_]+$/.test(c));
-  if (badCap !== undefined) throw new InvalidReferenceError('capability', badCap, 'a capability is a name such as NET_ADMIN');
+  if (badCap !== undefined) throw new InvalidReferenceError('capability', badCap, 'not a capability name (expected e.g. NET_ADMIN)');
   const capAdd = unique([
     ...(target.privileged ? ['ALL'] : target.capAdd),
     ...(mode === 'root' ? ['SYS_PTRACE'] : []),

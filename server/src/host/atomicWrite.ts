@@ -22,7 +22,7 @@ export class FileWriteError extends Error {
 }
 
 /** The cause behind an errno, in words, and what the user can do about it. */
-export function describeErrno(code: string | undefined): { cause: string; advice: string } {
+export function describeErrno(code: string | undefined, action: 'read' | 'write' = 'write'): { cause: string; advice: string } {
   switch (code) {
     case 'ENOSPC':
       return { cause: 'the disk is full', advice: 'Free some space on that disk and run again.' };
@@ -30,7 +30,7 @@ export function describeErrno(code: string | undefined): { cause: string; advice
       return { cause: 'your disk quota is used up', advice: 'Free some space or raise the quota, and run again.' };
     case 'EACCES':
     case 'EPERM':
-      return { cause: 'permission denied', advice: 'Check the permissions of the file and of its folder (a new file is written beside it, then renamed).' };
+      return { cause: 'permission denied', advice: action === 'read' ? 'Check the permissions of the file and of the folders above it.' : 'Check the permissions of the file and of its folder (a new file is written beside it, then renamed).' };
     case 'EROFS':
       return { cause: 'the file system is read-only', advice: 'Run on a writable copy, or remount the file system read-write.' };
     case 'ENOENT':
