@@ -106,7 +106,7 @@ export class InvalidReferenceError extends DockerError {
     readonly value: string,
     readonly why: string,
   ) {
-    super('invalid-reference', `"${value}" is not a valid ${what} ${what === 'container' || what === 'image' ? 'name or ID' : 'value'}: ${why}. ${what === 'container' ? 'Use the name or ID that `docker ps` shows.' : what === 'image' ? 'Pass an image reference such as busybox:latest.' : 'Check the value.'}`);
+    super('invalid-reference', `${JSON.stringify(value)} is not a valid ${what} ${what === 'container' || what === 'image' ? 'name or ID' : 'value'}: ${why}. ${what === 'container' ? 'Use the name or ID that `docker ps` shows.' : what === 'image' ? 'Pass an image reference such as busybox:latest.' : 'Check the value.'}`);
     this.name = 'InvalidReferenceError';
   }
 }
