@@ -18,6 +18,17 @@ import { SOURCE } from '../engine/docs';
 /** The code of the diagnostic that reports a broken .distroless configuration file. */
 export const INVALID_CONFIGURATION = 'invalid-configuration';
 
+/**
+ * Documents above this size are not checked in the editor: linting and syntax checks
+ * run on the server's only thread, and a 5 MB document would hold every other request
+ * (a hover on another file) for minutes. Real Dockerfiles stay far below 100 KB; the
+ * CLI checks any size.
+ */
+export const MAX_CHECKED_BYTES = 1024 * 1024;
+
+/** Lets requests that arrived meanwhile (hover, completion, a newer version) run first. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface CheckerHost {
   settingsFor(uri: string): Promise<ServerSettings>;
   workspaceFolderFor(uri: string): string | undefined;
@@ -62,9 +73,16 @@ export class DocumentChecker {
   }
 
   forget(uri: string): void {
+    this.latest.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     this.cache.delete(uri);
+  }
+
+  /** True for documents too large to check in the editor (MAX_CHECKED_BYTES). */
+  tooLarge(document: TextDocument): boolean {
+    // UTF-16 length is a lower bound of the UTF-8 size and needs no encoding pass.
+    return document.getText().length > MAX_CHECKED_BYTES;
   }
 
   async lintNow(document: TextDocument): Promise<LintResult> {
@@ -76,6 +94,7 @@ export class DocumentChecker {
   }
 
   async fixAllNow(document: TextDocument): Promise<FixAllResult> {
+    if (this.tooLarge(document)) return { text: document.getText(), applied: [], remaining: [] };
     return fixAll(document.getText(), await this.options(document.uri));
   }
 
@@ -114,11 +133,29 @@ export class DocumentChecker {
     }
   }
 
+  /** The newest version scheduled per document: work on an older one stops at its next step. */
+  private readonly latest = new Map<string, number>();
+
   private async check(document: TextDocument): Promise<void> {
     const version = document.version;
+    this.latest.set(document.uri, version);
+    const stale = () => this.latest.get(document.uri) !== version;
     try {
       const settings = await this.host.settingsFor(document.uri);
+      if (this.tooLarge(document)) {
+        this.host.publish(document.uri, version, [{
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Information,
+          source: SOURCE,
+          message: `This file is ${(document.getText().length / (1024 * 1024)).toFixed(1)} MB, so it is not checked in the editor (the limit is ${MAX_CHECKED_BYTES / (1024 * 1024)} MB; Dockerfiles are rarely above 100 KB). Check it with the command line: distroless lint <file>.`,
+        }]);
+        return;
+      }
+      await yieldToEventLoop();
+      if (stale()) return;
       const result = await this.lintNow(document);
+      await yieldToEventLoop();
+      if (stale()) return;
       for (const failure of result.failures) this.host.log(`rule ${failure.ruleId} failed on ${document.uri}: ${String(failure.error)}`);
       const diagnostics = result.diagnoses.map(toDiagnostic);
       if (settings.syntaxChecks) diagnostics.unshift(...validateSyntax(result.model.text, result.model.dockerfile));

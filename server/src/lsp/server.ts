@@ -183,6 +183,7 @@ connection.onCodeAction(async (params) => {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
+  if (checker.tooLarge(document)) return actions;
   const result = await checker.lintNow(document);
   if (wants(CodeActionKind.QuickFix)) {
     actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics, openTail(document.getText())));
