@@ -23,7 +23,7 @@ test('a 2 MB document gets one line saying it is not checked, and a hover elsewh
   const published = server.nextDiagnostics(big, 1);
   server.open(big, text);
   const { diagnostics } = await published;
-  assert.deepEqual(diagnostics.map((d) => [d.severity, d.message]), [[3, 'This file is 2.0 MB, so it is not checked in the editor (the limit is 1 MB; Dockerfiles are rarely above 100 KB). Check it with the command line: distroless lint <file>.']]);
+  assert.deepEqual(diagnostics.map((d) => [d.severity, d.message]), [[3, 'This file is 2.0 MB, so it is not checked in the editor (the limit is 256 KB; real Dockerfiles are rarely above 20 KB). Check it with the command line: distroless lint <file>.']]);
   const actions = (await server.connection.sendRequest(CodeActionRequest.type, {
     textDocument: { uri: big }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } }, context: { diagnostics: [] },
   })) as CodeAction[];
