@@ -13,3 +13,5 @@ export { buildModel } from './model';
 export { RULES, findRule } from './rules/registry';
 export { ruleDocUrl, PROJECT_URL } from './docs';
 export type { Diagnosis, Fix, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
+export { openTail, editReachesTail } from './tail';
+export type { OpenTail } from './tail';
