@@ -7,8 +7,6 @@ export { validateSyntax } from './syntax';
 export { convert } from './convert';
 export type { ConvertResult, ConvertOptions } from './convert';
 export { applyEdits } from './edits';
-export { openTail, editReachesTail } from './tail';
-export type { OpenTail } from './tail';
 export { buildModel } from './model';
 export { RULES, findRule } from './rules/registry';
 export { ruleDocUrl, PROJECT_URL } from './docs';
