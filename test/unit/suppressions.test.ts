@@ -85,6 +85,6 @@ const SAMPLES: Record<string, string> = {
   'musl-binary-on-glibc': 'FROM golang:1.19-alpine AS b\nRUN go build -o /app\nFROM gcr.io/distroless/base-debian13\nCOPY --from=b /app /app\n',
   'python-abi-mismatch': 'FROM python:3.11 AS b\nRUN pip install --target=/d x\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=b /d /d\n',
   'node-version-mismatch': 'FROM node:20 AS b\nRUN npm ci\nFROM gcr.io/distroless/nodejs22-debian13\nCOPY --from=b /node_modules /node_modules\n',
-  'scratch-missing-ca-certificates': 'FROM alpine:3 AS b\nRUN apk add ca-certificates\nFROM scratch\nCOPY --from=b /app /app\n',
+  'scratch-missing-ca-certificates': 'FROM alpine:3 AS b\nRUN apk add ca-certificates\nFROM scratch\nCOPY --from=b /app /app\nENTRYPOINT ["/app"]\n',
   'scratch-prefer-static': 'FROM scratch\n',
 };

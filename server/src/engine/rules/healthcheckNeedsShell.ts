@@ -1,5 +1,6 @@
 import { execFormArguments, healthcheckCommandText, offsetOf, rangeOf } from '../model';
 import type { Finding, Rule } from '../types';
+import { knownShellless } from './runtimeStage';
 import { MISSING_PROGRAMS, basename, chainInstructions, stageProvidesProgram } from './commands';
 import { firstShellSyntax, toExecForm } from './util';
 
@@ -13,7 +14,7 @@ export const healthcheckNeedsShell: Rule = {
   summary: 'Shell-form HEALTHCHECK CMD in a stage whose image has no shell.',
   check({ model }) {
     const stage = model.shipped;
-    if (!stage || !stage.shellless) return [];
+    if (!stage || !knownShellless(model, stage)) return [];
     // Only the last HEALTHCHECK (own or inherited) is in effect.
     const healthcheck = chainInstructions(stage).filter((i) => i.getKeyword() === 'HEALTHCHECK').pop();
     if (!healthcheck) return [];

@@ -3,6 +3,7 @@ import { DockerfileModel, Stage, copySources, execFormArguments } from '../model
 import type { Finding, Fix, Rule } from '../types';
 import { MISSING_PROGRAMS, basename, chainInstructions, simpleCommands, stageReference } from './commands';
 import { appendToStage } from './util';
+import { knownShellless } from './runtimeStage';
 import { argumentsContentOf, imageOf } from '../instructions';
 
 /** Where the fix stages directories in the builder, away from anything the build put there. */
@@ -16,7 +17,7 @@ export const runInShelllessStage: Rule = {
   check({ model }) {
     const findings: Finding[] = [];
     for (const stage of model.stages) {
-      if (!stage.shellless) continue;
+      if (!knownShellless(model, stage)) continue;
       // A SHELL instruction means the Dockerfile brings its own shell (e.g. a copied busybox).
       if (chainInstructions(stage).some((i) => i.getKeyword() === 'SHELL')) continue;
       for (const instruction of stage.instructions) {

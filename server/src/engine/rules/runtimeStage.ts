@@ -31,7 +31,8 @@ export function nonRuntimeStage(_model: DockerfileModel, stage: Stage): 'export'
   const instructions = lineage.flatMap((s) => s.instructions);
   if (instructions.some((i) => i.getKeyword() === 'COPY' && copiesWholeRoot(i))) return 'squash';
   if (instructions.some((i) => RUNTIME_KEYWORDS.has(i.getKeyword()))) return undefined;
-  if (instructions.every((i) => ['COPY', 'ADD', 'ARG', 'LABEL', 'ENV', 'WORKDIR'].includes(i.getKeyword()))) return 'export';
+  const copiesFiles = instructions.some((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD');
+  if (copiesFiles && instructions.every((i) => ['COPY', 'ADD', 'ARG', 'LABEL', 'ENV', 'WORKDIR'].includes(i.getKeyword()))) return 'export';
   return undefined;
 }
 

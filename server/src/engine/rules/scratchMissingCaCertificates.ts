@@ -1,5 +1,6 @@
 import { DockerfileModel, Stage, copySources } from '../model';
 import type { Finding, Fix, Rule, WorkspaceFiles } from '../types';
+import { nonRuntimeStage } from './runtimeStage';
 import { chainInstructions, copyPaths, goBuilds, packageInstalls, packageName, simpleCommands, stageChain, stageReference } from './commands';
 import { appendToStage } from './util';
 import { imageRangeOf } from '../instructions';
@@ -22,7 +23,7 @@ export const scratchMissingCaCertificates: Rule = {
   summary: 'A scratch stage that makes TLS connections but copies in no CA bundle.',
   check({ model, workspace }) {
     const stage = model.shipped;
-    if (!stage || stage.base.family !== 'scratch') return [];
+    if (!stage || stage.base.family !== 'scratch' || nonRuntimeStage(model, stage)) return [];
     if (chainInstructions(stage).some((i) => copiesCaBundle(i))) return [];
     const builders = copySources(model, stage).map((c) => c.from);
     if (builders.length === 0) return [];
