@@ -34,7 +34,7 @@ export const goBinaryNotStripped: Rule = {
           range,
           message: `This go build keeps the symbol table and DWARF debug data in the binary (often a quarter of its size), which ships in the image for nothing at run time. ` +
             `Add -s -w to -ldflags (stack traces keep their function names).`,
-          fixes: edit ? [{ title: `Strip the binary: add ${missing.join(' ')} to -ldflags`, edits: [edit], preferred: true }] : [],
+          fixes: edit ? [{ title: missing.length === 2 ? 'Strip the binary: -ldflags="-s -w"' : `Strip the binary: add ${missing[0]} to -ldflags`, edits: [edit], preferred: true }] : [],
         });
       }
     }
