@@ -39,11 +39,11 @@ ruleTable('attack-tools-in-final-stage', [
   {
     name: 'only what is not removed is reported',
     dockerfile: 'FROM debian:13\nRUN apt-get install -y curl wget && apt-get purge -y curl\n',
-    expect: [{ range: '1:28-1:32', message: 'wget is installed' }],
+    expect: [{ range: '1:28-1:32', message: 'Wget is installed' }],
   },
   {
     name: 'a removal in a later RUN does not shrink the earlier layer: still reported',
     dockerfile: 'FROM debian:13\nRUN apt-get install -y curl\nRUN apt-get purge -y curl\n',
-    expect: [{ range: '1:23-1:27', message: 'curl is installed' }],
+    expect: [{ range: '1:23-1:27', message: 'Curl is installed' }],
   },
 ]);

@@ -1,7 +1,7 @@
 import type { Finding, Rule } from '../types';
-import { chainInstructions } from './commands';
-import { shippedPackages } from './shippedPackages';
 import { wordRange } from '../shell';
+import { chainInstructions } from '../stages';
+import { shippedPackages } from './shippedPackages';
 import { shippedDescription } from './util';
 
 /** Package names of tools an intruder uses first; debugging gets them from a sidecar instead. */

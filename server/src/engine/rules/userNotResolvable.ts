@@ -1,9 +1,9 @@
-import type { Instruction } from 'dockerfile-ast';
 import { DISTROLESS_USERS, ImageUser, isWindowsImage } from '../imageFacts';
 import { nonRuntimeStage } from './runtimeStage';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Rule } from '../types';
-import { chainInstructions, copyPaths, rawText, simpleCommands, stageChain } from './commands';
+import { commandsOf, rawText } from '../shell';
+import { CopyInstruction, chainCopies, stageChainToBase } from '../stages';
 import { argumentsContentOf, argumentsOf } from '../instructions';
 
 interface CreatedUser {
@@ -33,10 +33,10 @@ export const userNotResolvable: Rule = {
       // Only a minimal image's /etc/passwd is known; on a general or unknown image a name made elsewhere may still exist.
       const passwdKnown = family === 'scratch' || family === 'distroless' || family === 'dotnet-chiseled' || (family === 'chainguard' && stage.base.shell === 'no');
       let severity: 'warning' | undefined;
-      const chain = new Set(stageChain(stage));
+      const chain = new Set(stageChainToBase(stage));
       const users = stage.instructions.filter((i) => i.getKeyword() === 'USER');
       // A copied-in /etc/passwd (the classic scratch pattern) brings its own names.
-      if (users.length === 0 || chainInstructions(stage).some(copiesPasswd)) continue;
+      if (users.length === 0 || chainCopies(model, stage).some(copiesPasswd)) continue;
       for (const instruction of users) {
         const text = (argumentsContentOf(instruction) ?? '').trim();
         if (text.includes('$')) continue;
@@ -77,11 +77,8 @@ export const userNotResolvable: Rule = {
   },
 };
 
-function copiesPasswd(instruction: Instruction): boolean {
-  const keyword = instruction.getKeyword();
-  if (keyword !== 'COPY' && keyword !== 'ADD') return false;
-  const paths = copyPaths(instruction);
-  return paths !== undefined && [...paths.sources, paths.destination].some((p) => /(?:^|\/)etc\/(?:passwd)?\/?$/.test(p) || /\/etc\/passwd$/.test(p));
+function copiesPasswd(paths: CopyInstruction): boolean {
+  return !paths.heredoc && [...paths.sources, paths.destination].some((p) => /(?:^|\/)etc\/(?:passwd)?\/?$/.test(p) || /\/etc\/passwd$/.test(p));
 }
 
 const KNOWN: readonly ImageUser[] = DISTROLESS_USERS;
@@ -113,7 +110,7 @@ function createdUsers(model: DockerfileModel): CreatedUser[] {
   for (const stage of model.stages) {
     for (const instruction of stage.instructions) {
       if (instruction.getKeyword() !== 'RUN' || !/user|group/.test(rawText(model, instruction))) continue;
-      for (const c of simpleCommands(model, instruction)) {
+      for (const c of commandsOf(model, instruction)) {
         const [program, ...args] = c.words.map((w) => w.value);
         const spec = OPTIONS[program];
         if (!spec) continue;
