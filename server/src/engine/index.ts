@@ -12,6 +12,8 @@ export { applyEdits, rangesOverlap } from './edits';
 export { convert, planConversion } from './convert';
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './convert';
 export { validateSyntax } from './syntax';
+export { openTail, editReachesTail } from './tail';
+export type { OpenTail } from './tail';
 
 // Rules, severities, documentation.
 export { RULES, findRule } from './rules/registry';
