@@ -18,13 +18,12 @@ export type { OpenTail } from './tail';
 // Rules, severities, documentation.
 export { RULES, findRule } from './rules/registry';
 export { SEVERITIES, SEVERITY_SETTINGS, parseSeverity, atOrAbove } from './severity';
-export { ruleDocUrl, SOURCE, PROJECT_URL } from './docs';
+export { ruleDocUrl, PROJECT_URL } from './docs';
 export type { Diagnosis, Fix, Finding, Rule, RuleContext, Severity, SeveritySetting, WorkspaceFiles } from './types';
 
 // The model of a Dockerfile and its readers (shell commands, stages, image facts).
 export { buildModel, substituteVariables } from './model';
 export type { DockerfileModel, ModelOptions, Stage } from './model';
-export { isDockerfileName } from './dockerfileNames';
 export {
   parseShell, parseShellInstruction, shellOf, commandsOf, packageChanges, installedPackages, packageName, firstShellSyntax,
 } from './shell';
