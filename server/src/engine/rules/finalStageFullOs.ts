@@ -1,6 +1,6 @@
 import { planConversion, type ConversionPlan } from '../convert';
 import { lazyFixes } from '../fixes';
-import { suggestedDistrolessImage, Runtime } from '../imageFacts';
+import { imageName, suggestedDistrolessImage, Runtime } from '../imageFacts';
 import type { DockerfileModel } from '../model';
 import { copySources } from '../stages';
 import type { Fix, Rule, WorkspaceFiles } from '../types';
@@ -29,6 +29,18 @@ export const finalStageFullOs: Rule = {
       }
     }
     const image = stage.resolvedImage ?? imageOf(stage.from) ?? 'this image';
+    // A service (nginx, postgres) or a language with no distroless runtime (ruby, php): the
+    // finding is true, but there is no distroless image to name, so it is information.
+    // Decided from the image facts alone: the message never waits for the converter.
+    if (runtime === 'none' && (stage.base.kind === 'service' || stage.base.kind === 'toolchain')) {
+      return [{
+        range: imageRangeOf(stage.from) ?? stage.from.getRange(),
+        severity: 'information',
+        message: `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: more to patch and more for an attacker to use. ` +
+          `No distroless image carries what ${imageName(stage.base.ref)} runs, so there is nothing to convert to; ship its smallest variant that has what the app needs and keep build tools in a build stage.`,
+        fixes: [],
+      }];
+    }
     const target = suggestedDistrolessImage(runtime, version, distrolessRegistry);
     const finding = {
       range: imageRangeOf(stage.from) ?? stage.from.getRange(),
