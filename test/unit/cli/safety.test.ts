@@ -254,3 +254,18 @@ test('debug with no engine: exit 125 and one line naming where it looked', () =>
   assert.match(result.stderr, /^distroless debug: No Docker engine answered\. Tried: unix:\/\/\/nonexistent\/docker\.sock/);
   assertOneCleanLine(result.stderr);
 });
+
+test('a folder that cannot be listed: exit 2 and one line naming it', (t) => {
+  if (process.platform === 'win32') return t.skip('POSIX permissions');
+  const dir = tempDir();
+  fs.mkdirSync(path.join(dir, 'locked'));
+  fs.writeFileSync(path.join(dir, 'locked', 'Dockerfile'), ROOT_STAGE);
+  fs.chmodSync(dir, 0o755);
+  fs.chmodSync(path.join(dir, 'locked'), 0o000);
+  // root lists anything: run as an unprivileged user then.
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const result = spawnSync(process.execPath, [CLI, 'lint', '.'], { cwd: dir, encoding: 'utf8', ...asUser });
+  fs.chmodSync(path.join(dir, 'locked'), 0o755);
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(result.stderr, `distroless lint: ${fs.realpathSync(dir)}/locked: cannot list the folder (permission denied). Check the permissions of the file and of the folders above it.\n`);
+});
