@@ -83,6 +83,19 @@ test('lint --fix through a symbolic link rewrites the target, keeps the link, th
   assert.deepEqual(fs.readdirSync(path.join(dir, 'real')), ['Dockerfile']);
 });
 
+test('lint --fix keeps the file\'s owner (as root, on a file someone else owns)', (t) => {
+  if (process.getuid?.() !== 0) return t.skip('only root can hand a file to another owner');
+  const dir = tempDir();
+  const file = path.join(dir, 'Dockerfile');
+  fs.writeFileSync(file, ROOT_STAGE);
+  fs.chownSync(file, 65534, 65534);
+  const result = run(['lint', '--fix', 'Dockerfile'], dir);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(fs.readFileSync(file, 'utf8'), ROOT_STAGE_FIXED);
+  const stat = fs.statSync(file);
+  assert.deepEqual([stat.uid, stat.gid], [65534, 65534]);
+});
+
 const OPEN_TAILS: Array<{ name: string; text: string; says: RegExp }> = [
   { name: 'open heredoc', text: 'FROM debian:12\nRUN <<EOF\napt-get update\n', says: /ends inside the heredoc <<EOF opened on line 2/ },
   { name: 'terminator with trailing spaces', text: 'FROM debian:12\nRUN <<EOF\napt-get update\nEOF  \n', says: /ends inside the heredoc <<EOF opened on line 2/ },
