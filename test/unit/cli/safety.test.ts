@@ -60,6 +60,11 @@ test('lint --fix refuses a file that is not UTF-8, leaving every byte; lint with
   assert.equal(fixed.code, 2);
   assert.equal(fixed.stderr, 'distroless lint: Dockerfile: not fixed: the file is not valid UTF-8 (line 4), and writing it back would change bytes no edit touches. Convert it to UTF-8 first (e.g. iconv -f latin1 -t utf-8), then run again.\n');
   assert.deepEqual(fs.readFileSync(file), latin1);
+  assert.match(fixed.stdout.toString(), /runs-as-root/, 'its findings are still reported');
+  const converted = run(['convert', 'Dockerfile'], dir);
+  assert.equal(converted.code, 2);
+  assert.match(converted.stderr, /^distroless convert: Dockerfile: not converted: the file is not valid UTF-8 \(line 4\)/);
+  assert.equal(converted.stdout.length, 0);
   const linted = run(['lint', 'Dockerfile'], dir);
   assert.equal(linted.code, 1, linted.stderr);
   assert.match(linted.stdout.toString(), /runs-as-root/);
