@@ -88,6 +88,21 @@ test('lint --fix through a symbolic link rewrites the target, keeps the link, th
   assert.deepEqual(fs.readdirSync(path.join(dir, 'real')), ['Dockerfile']);
 });
 
+test('lint --fix refuses to hand another user\'s file to itself: the file and its owner stay', (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root to set up a file owned by another user');
+  const dir = tempDir();
+  fs.chmodSync(dir, 0o777);
+  const file = path.join(dir, 'Dockerfile');
+  fs.writeFileSync(file, ROOT_STAGE);
+  fs.chmodSync(file, 0o666);
+  const result = spawnSync(process.execPath, [CLI, 'lint', '--fix', 'Dockerfile'], { cwd: dir, encoding: 'utf8', uid: 65534, gid: 65534 });
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(result.stderr, "distroless lint: Dockerfile: cannot write the file: the file belongs to another user, and the rewritten file would belong to you. Run as the file's owner (or root), or take ownership of it first. The original is unchanged.\n");
+  assert.equal(fs.readFileSync(file, 'utf8'), ROOT_STAGE);
+  assert.equal(fs.statSync(file).uid, 0);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['.git', 'Dockerfile']);
+});
+
 test('lint --fix keeps the file\'s owner (as root, on a file someone else owns)', (t) => {
   if (process.getuid?.() !== 0) return t.skip('only root can hand a file to another owner');
   const dir = tempDir();
