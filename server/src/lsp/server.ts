@@ -11,9 +11,10 @@ import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-languag
 import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
 import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from './settings';
-import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
-import { SOURCE } from '../engine/docs';
-import { openTail } from '../engine/tail';
+import { minimalEdit, quickFixes } from './diagnostics';
+import { CONVERT_REQUEST, FIX_ALL_KIND, SOURCE, type ConvertParams, type ConvertResult } from '../protocol';
+import { answerConvert } from './conversion';
+import { openTail } from '../engine';
 import { DocumentChecker } from './documentChecker';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -201,6 +202,9 @@ connection.onCodeAction(async (params) => {
   }
   return actions;
 });
+
+connection.onRequest(CONVERT_REQUEST, (params: ConvertParams): Promise<ConvertResult> =>
+  answerConvert(params, { text, options: (uri) => checker.options(uri) }));
 
 connection.onExecuteCommand(async (params) => {
   const uri = params.arguments?.[0];
