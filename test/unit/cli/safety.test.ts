@@ -309,3 +309,22 @@ test('a folder that cannot be listed: exit 2 and one line naming it', (t) => {
   assert.equal(result.status, 2, result.stderr);
   assert.equal(result.stderr, `distroless lint: ${fs.realpathSync(dir)}/locked: cannot list the folder (permission denied). Check the permissions of the file and of the folders above it.\n`);
 });
+
+test('a kill at any moment of lint --fix leaves the Dockerfile either as it was or fully fixed', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'Dockerfile');
+  // Large enough that reading, linting and writing take a while to interrupt.
+  const padding = Array.from({ length: 3000 }, (_, i) => `LABEL padding${i}="${'x'.repeat(40)}"`).join('\n');
+  const original = `${FIXABLE}${padding}\n`;
+  const fixed = `${FIXED}${padding}\n`;
+  const { spawn } = await import('child_process');
+  for (const delay of [50, 150, 250, 350, 450, 500, 550, 600, 650, 700]) {
+    fs.writeFileSync(file, original);
+    const child = spawn(process.execPath, [CLI, 'lint', '--fix', 'Dockerfile'], { cwd: dir, stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const now = fs.readFileSync(file, 'utf8');
+    assert.ok(now === original || now === fixed, `after a kill at ${delay} ms the file is neither the original nor the fixed one (${now.length} chars)`);
+  }
+});
