@@ -222,7 +222,12 @@ export const lintCommand: CliCommand = {
       try {
         const source = readDockerfileSource(file, display);
         const text = source.text;
-        if (args.fix) assertEditable(source, display, 'fixed');
+        if (args.fix && source.invalidUtf8Line !== undefined) {
+          // Reported as it is, and not touched: the error says why and how to fix it.
+          const result = check(text, display, optionsFor(path.dirname(file)), false);
+          report.files.push({ file, display, diagnoses: result.diagnoses, fixed: [] });
+          assertEditable(source, display, 'fixed');
+        }
         const result = check(text, display, optionsFor(path.dirname(file)), args.fix);
         if (result.text !== text) {
           try {
