@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint, INVALID_SUPPRESSION } from '../../server/src/engine/lint';
-import { RULES } from '../../server/src/engine/rules/registry';
+import { lint, RULES } from '../../server/src/engine';
 import { FACTS_DATE, formatRange } from '../support/ruleTable';
+
+const INVALID_SUPPRESSION = 'invalid-suppression';
 
 const ROOT = 'FROM debian:13\nRUN apt-get install -y curl\n';
 
@@ -66,6 +67,7 @@ test('invalid-suppression can be turned off, and rules re-rated', () => {
 });
 
 const SAMPLES: Record<string, string> = {
+  'invalid-suppression': 'FROM debian:13\n# distroless-ignore nope\nUSER root\n',
   'final-stage-full-os': 'FROM debian:13\n',
   'package-manager-in-final-stage': ROOT,
   'attack-tools-in-final-stage': ROOT,
@@ -80,11 +82,11 @@ const SAMPLES: Record<string, string> = {
   'distroless-end-of-life': 'FROM gcr.io/distroless/static-debian12:nonroot\n',
   'distroless-unpinned-release': 'FROM gcr.io/distroless/static:nonroot\n',
   'debug-image-shipped': 'FROM gcr.io/distroless/static-debian13:debug-nonroot\n',
-  'go-cgo-enabled-for-static': 'FROM golang:1.23 AS b\nRUN go build -o /app\nFROM scratch\nCOPY --from=b /app /app\n',
+  'go-cgo-enabled-for-static': 'FROM golang:1.23 AS b\nRUN go build -o /app\nFROM scratch\nCOPY --from=b /app /app\nENTRYPOINT ["/app"]\n',
   'go-binary-not-stripped': 'FROM golang:1.23\nRUN go build -o /app\n',
   'musl-binary-on-glibc': 'FROM golang:1.19-alpine AS b\nRUN go build -o /app\nFROM gcr.io/distroless/base-debian13\nCOPY --from=b /app /app\n',
   'python-abi-mismatch': 'FROM python:3.11 AS b\nRUN pip install --target=/d x\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=b /d /d\n',
   'node-version-mismatch': 'FROM node:20 AS b\nRUN npm ci\nFROM gcr.io/distroless/nodejs22-debian13\nCOPY --from=b /node_modules /node_modules\n',
-  'scratch-missing-ca-certificates': 'FROM alpine:3 AS b\nRUN apk add ca-certificates\nFROM scratch\nCOPY --from=b /app /app\n',
+  'scratch-missing-ca-certificates': 'FROM alpine:3 AS b\nRUN apk add ca-certificates\nFROM scratch\nCOPY --from=b /app /app\nENTRYPOINT ["/app"]\n',
   'scratch-prefer-static': 'FROM scratch\n',
 };

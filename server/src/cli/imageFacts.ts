@@ -1,7 +1,5 @@
 /** The CLI's use of local image facts: look the Dockerfile's base images up once, before linting it. */
-import type { LintOptions } from '../engine/lint';
-import { buildModel } from '../engine/model';
-import { baseImageReferences } from '../engine/observedImage';
+import { baseImageReferences, buildModel, type LintOptions } from '../engine';
 import { LocalImageFacts } from '../host/imageFacts';
 
 /** A reader for one CLI run: each reference is inspected once per run, each image read once per machine. */

@@ -2,7 +2,7 @@
  * The debug sidecar engine: everything that talks to Docker (or Podman's
  * Docker-compatible API). No vscode imports: the extension and the CLI share it.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { connectEngine, ConnectOptions, EngineEndpoint } from './connection';
 import { ContainerSummary, inspectTarget, listContainers, TargetInfo } from './containers';
 import { dockerRunCommand } from './dockerRunCommand';
@@ -17,6 +17,7 @@ export type { ContainerSummary, TargetIdentity, TargetInfo } from './containers'
 export { DEFAULT_TOOLS_IMAGE, DEFAULT_COMMAND, planSidecar } from './plan';
 export type { SidecarMode, SidecarPlan, SidecarPlanOptions } from './plan';
 export { dockerRunCommand, shellQuote } from './dockerRunCommand';
+export { checkContainerRef, checkImageRef, checkNotOption } from './references';
 export type { DockerRunOptions } from './dockerRunCommand';
 export type { Disposable, FileAccess, OpenSidecarOptions, OutputStream, PullProgress, SidecarEnd, SidecarEndReason, SidecarSession } from './sidecar';
 

@@ -31,6 +31,12 @@ export interface Finding {
   range: Range;
   message: string;
   fixes?: Fix[];
+  /**
+   * A severity for this finding below the rule's default, where what it rests on is
+   * weaker (a fact the product does not know, a case that is information only).
+   * A severity the user configured for the rule still wins.
+   */
+  severity?: Severity;
 }
 
 export interface RuleContext {
@@ -40,6 +46,8 @@ export interface RuleContext {
   workspace?: WorkspaceFiles;
   /** Mirror of gcr.io/distroless/ that suggestions and fixes should name (configuration `registry`). */
   distrolessRegistry?: string;
+  /** The ids of every registered rule (whichever rules this run checks). */
+  ruleIds: readonly string[];
 }
 
 export interface Rule {

@@ -1,8 +1,6 @@
 /** Hover on a FROM image: what the product believes about the image and where each fact comes from. */
 import type { Hover, MarkupContent, Position } from 'vscode-languageserver-types';
-import type { LintResult } from '../engine/lint';
-import { describeImage, fromPlatform, imageKey, stageAtImage, type ImageObservation } from '../engine/observedImage';
-import { imageRangeOf } from '../engine/instructions';
+import { describeImage, fromPlatform, imageKey, imageRangeOf, stageAtImage, type ImageObservation, type LintResult } from '../engine';
 
 /**
  * Undefined when the position is not on a FROM image (or the image is an earlier stage).

@@ -11,9 +11,11 @@ import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-languag
 import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
 import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from './settings';
-import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
-import { SOURCE } from '../engine/docs';
-import { DocumentChecker } from './documentChecker';
+import { minimalEdit, quickFixes } from './diagnostics';
+import { CONVERT_REQUEST, FIX_ALL_KIND, SOURCE, type ConvertParams, type ConvertResult } from '../protocol';
+import { answerConvert } from './conversion';
+import { openTail } from '../engine';
+import { DocumentChecker, MAX_CHECKED_BYTES } from './documentChecker';
 import { LocalImageFacts } from '../host/imageFacts';
 import { imageHover, mergeHovers } from './imageHover';
 
@@ -131,6 +133,9 @@ connection.onHover(async (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return null;
   const theirs = service.computeHover(document.getText(), params.position);
+  // Ours is only for a FROM line, and never lints a document too large to check.
+  const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
+  if (!/^\s*from\s/i.test(line) || document.getText().length > MAX_CHECKED_BYTES) return theirs ?? null;
   const settings = await settingsFor(document.uri);
   let result = await checker.lintNow(document);
   const images = imagesFor(settings);
@@ -208,9 +213,10 @@ connection.onCodeAction(async (params) => {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
+  if (checker.tooLarge(document)) return actions;
   const result = await checker.lintNow(document);
   if (wants(CodeActionKind.QuickFix)) {
-    actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics));
+    actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics, openTail(document.getText())));
     // The service rewrites `code` of the diagnostics it is given (parseInt), so it gets
     // copies of the syntax diagnostics only, never ours.
     const syntaxDiagnostics = params.context.diagnostics.filter((d) => d.source !== SOURCE).map((d) => ({ ...d }));
@@ -225,6 +231,9 @@ connection.onCodeAction(async (params) => {
   }
   return actions;
 });
+
+connection.onRequest(CONVERT_REQUEST, (params: ConvertParams): Promise<ConvertResult> =>
+  answerConvert(params, { text, options: (uri) => checker.options(uri) }));
 
 connection.onExecuteCommand(async (params) => {
   const uri = params.arguments?.[0];
@@ -242,6 +251,11 @@ function isInFromImageTag(content: string, position: { line: number; character: 
     (r.end.line > position.line || (r.end.line === position.line && r.end.character >= position.character));
   return dockerfile.getFROMs().some((from) => inside(from.getImageTagRange()) || (inside(from.getImageRange()) && (from.getImage() ?? '').includes(':')));
 }
+
+// A bug must cost one answer, never the server: the details go to the log
+// (Output > Distroless Dockerfiles), and the user keeps diagnostics for other files.
+process.on('uncaughtException', (error) => connection.console.error(`unexpected error (a bug, please report it): ${error.stack ?? String(error)}`));
+process.on('unhandledRejection', (error) => connection.console.error(`unexpected error (a bug, please report it): ${error instanceof Error ? error.stack : String(error)}`));
 
 documents.listen(connection);
 connection.listen();

@@ -6,11 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDocument } from 'yaml';
-import { INVALID_SUPPRESSION } from '../../engine/lint';
-import { RULES } from '../../engine/rules/registry';
-import type { SeveritySetting } from '../../engine/types';
-import type { LintOptions } from '../../engine/lint';
+import { RULES, SEVERITY_SETTINGS, parseSeverity, type LintOptions, type SeveritySetting } from '../../engine';
 
 export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
 
@@ -40,11 +36,10 @@ export class ConfigError extends Error {
   }
 }
 
-const SEVERITIES: readonly string[] = ['off', 'hint', 'information', 'warning', 'error'];
 const KEYS = ['rules', 'ignore', 'registry', 'target', 'buildArgs'] as const;
 
 function knownRuleIds(): string[] {
-  return [...RULES.map((r) => r.id), INVALID_SUPPRESSION];
+  return RULES.map((r) => r.id);
 }
 
 /** Closest known id by edit distance, for "did you mean". */
@@ -105,11 +100,11 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
     config.rules = {};
     for (const [id, severity] of Object.entries(value.rules as Record<string, unknown>)) {
       if (!known.includes(id)) throw new ConfigError(file, unknownRule(id, `rules.${id}`));
-      const normalized = severity === 'info' ? 'information' : severity;
-      if (typeof normalized !== 'string' || !SEVERITIES.includes(normalized)) {
-        throw new ConfigError(file, `rules.${id}: ${JSON.stringify(severity)} is not a severity. Use one of ${SEVERITIES.join(', ')}.`);
+      const setting = parseSeverity(severity, { allowOff: true });
+      if (!setting) {
+        throw new ConfigError(file, `rules.${id}: ${JSON.stringify(severity)} is not a severity. Use one of ${SEVERITY_SETTINGS.join(', ')}.`);
       }
-      config.rules[id] = normalized as SeveritySetting;
+      config.rules[id] = setting;
     }
   }
   if (value.ignore !== undefined) {
@@ -159,8 +154,11 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
 export function readConfigFile(file: string): DistrolessConfig {
   let text: string;
   try {
+    // A named pipe or device could block forever: only regular files are read.
+    if (!fs.statSync(file).isFile()) throw new ConfigError(file, 'not a regular file (a folder, pipe or device); only regular files are read. Pass the configuration file itself.');
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(file, `cannot read the configuration file (${code === 'EACCES' ? 'permission denied' : code ?? String(error)}). Check its permissions, or delete it.`);
   }
@@ -172,6 +170,9 @@ export function readConfigFile(file: string): DistrolessConfig {
       throw new ConfigError(file, `not valid JSON (${(error as Error).message}). Fix the syntax.`);
     }
   } else {
+    // Loaded here, not at the top: most projects have no YAML configuration, and
+    // yaml is a large part of what `distroless lint` would otherwise load at start-up.
+    const { parseDocument } = require('yaml') as typeof import('yaml');
     const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (document.errors.length > 0) {
       const first = document.errors[0];

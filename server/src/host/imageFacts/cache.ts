@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { ObservedImage } from '../../engine/observedImage';
+import type { ObservedImage } from '../../engine';
 
 /** Bumped when ObservedImage or the way it is read changes, so old entries are read again. */
 const FORMAT = 1;

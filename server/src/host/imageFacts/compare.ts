@@ -2,8 +2,7 @@
  * Where the built-in table and a local image disagree: what `npm run facts:check`
  * prints, so the table can be kept current against real images.
  */
-import { classifyImage, type ImageInfo } from '../../engine/imageFacts';
-import { imageFactsFor, type ImageObservation } from '../../engine/observedImage';
+import { classifyImage, imageFactsFor, type ImageInfo, type ImageObservation } from '../../engine';
 
 export interface Disagreement {
   fact: 'shell' | 'user' | 'entrypoint' | 'runtime' | 'runtime version' | 'libc' | 'CA bundle';

@@ -6,8 +6,7 @@
  * rebuilt copy). Exit 0: no disagreement; 1: some; 2: no engine or bad usage.
  */
 import { connectEngine } from '../../docker/connection';
-import { classifyImage } from '../../engine/imageFacts';
-import { shortImageId } from '../../engine/observedImage';
+import { classifyImage, shortImageId } from '../../engine';
 import { compareWithTable } from './compare';
 import { LocalImageFacts } from './provider';
 

@@ -1,8 +1,7 @@
 /** Turns what the engine says about a local image (config and file list) into the engine's ObservedImage. */
 import { resolveInTree, ImageTree } from '../../docker/imageArchive';
 import type { LocalImageConfig } from '../../docker/images';
-import { RUNTIME_PROGRAMS, SHELL_PATHS, type ObservedImage } from '../../engine/observedImage';
-import type { ImageUser } from '../../engine/imageFacts';
+import { RUNTIME_PROGRAMS, SHELL_PATHS, type ImageUser, type ObservedImage } from '../../engine';
 
 /** Files whose contents the provider reads from the archive. */
 export const WANTED_FILES: ReadonlySet<string> = new Set(['etc/passwd']);

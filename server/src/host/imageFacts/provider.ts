@@ -7,9 +7,8 @@
  * an ImageObservation the engine merges over its built-in table.
  */
 import type Docker from 'dockerode';
-import { EngineUnreachableError } from '../../docker/errors';
 import { EngineTimeoutError, inspectLocalImage, readLocalImageTree } from '../../docker/images';
-import { parseImageKey, type ImageObservation, type ObservedImage } from '../../engine/observedImage';
+import { parseImageKey, type ImageObservation, type ObservedImage } from '../../engine';
 import { ImageFactsDiskCache, defaultCacheDir } from './cache';
 import { observeImage, WANTED_FILES } from './observe';
 
@@ -148,7 +147,8 @@ export class LocalImageFacts {
     const attempt = import('../../docker/connection').then(({ connectEngine }) => connectEngine({ env, pingTimeoutMs: this.options.pingTimeoutMs ?? 1500 })).then(
       (c) => c.docker,
       (error: unknown) => {
-        this.markDown(error instanceof EngineUnreachableError ? error.message : String(error));
+        // Not instanceof: in the bundles the connection code is a bundle of its own (esbuild.mjs).
+        this.markDown(error instanceof Error ? error.message : String(error));
         return undefined;
       },
     );
