@@ -706,7 +706,7 @@ export const SYSTEM_PACKAGE_MANAGERS: Readonly<Record<string, 'dpkg' | 'apk' | '
 };
 
 /** A cheap test on raw text before reading a RUN for package changes. */
-const PACKAGE_MANAGER_WORD = /\b(?:apt-get|apt|aptitude|apk|yum|dnf|microdnf|tdnf|zypper|pip[0-9.]*)\b/;
+export const PACKAGE_MANAGER_WORD = /\b(?:apt-get|apt|aptitude|apk|yum|dnf|microdnf|tdnf|zypper|pip[0-9.]*)\b/;
 
 const VERBS: Record<string, { install: string[]; remove: string[]; autoRemove?: string[] }> = {
   'apt-get': { install: ['install'], remove: ['remove', 'purge', 'autoremove'], autoRemove: ['autoremove'] },
