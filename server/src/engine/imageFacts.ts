@@ -175,6 +175,40 @@ export function dotnetChiseledImage(version: string | undefined, selfContained: 
   return `${DOTNET_PREFIX}${selfContained ? 'runtime-deps' : 'aspnet'}:${v}-noble-chiseled`;
 }
 
+/**
+ * The chiseled image of one .NET product (`aspnet`, `runtime` or `runtime-deps`): the
+ * converter keeps the product the Dockerfile shipped on and swaps only the tag.
+ * Source: https://github.com/dotnet/dotnet-docker/blob/main/README.runtime-deps.md and
+ * README.aspnet.md / README.runtime.md (tags `<version>-noble-chiseled` from .NET 8 on).
+ */
+export function dotnetChiseledProductImage(product: 'aspnet' | 'runtime' | 'runtime-deps', version: string | undefined): string | undefined {
+  const v = version ?? DOTNET_DEFAULT_VERSION;
+  if (!(Number.parseFloat(v) >= DOTNET_FIRST_NOBLE_CHISELED)) return undefined;
+  return `${DOTNET_PREFIX}${product}:${v}-noble-chiseled`;
+}
+
+/** The .NET product an image reference names (`mcr.microsoft.com/dotnet/aspnet:…` gives `aspnet`), if any. */
+export function dotnetProductOf(ref: ImageRef): 'sdk' | 'aspnet' | 'runtime' | 'runtime-deps' | undefined {
+  if (ref.registry !== 'mcr.microsoft.com') return undefined;
+  const m = /^dotnet\/(?:nightly\/)?(sdk|aspnet|runtime|runtime-deps)$/.exec(ref.path);
+  return m ? (m[1] as 'sdk' | 'aspnet' | 'runtime' | 'runtime-deps') : undefined;
+}
+
+/**
+ * Windows container images, which no Linux distroless image can replace.
+ * Source: https://learn.microsoft.com/virtualization/windowscontainers/manage-containers/container-base-images
+ * (mcr.microsoft.com/windows/servercore, /nanoserver, /server, /windows) and the Windows
+ * tags of the official images (golang `windowsservercore-ltsc2022`, dotnet `10.0-nanoserver-ltsc2025`).
+ * Minimal predicate for the converter; the accuracy work may widen it.
+ */
+export function isWindowsImage(text: string): boolean {
+  const ref = parseImageRef(text);
+  if (ref.registry === 'mcr.microsoft.com' && /^windows(?:\/|$)/.test(ref.path)) return true;
+  // .NET Framework runs only on Windows (https://hub.docker.com/r/microsoft/dotnet-framework).
+  if (ref.registry === 'mcr.microsoft.com' && /^dotnet\/framework(?:\/|$)/.test(ref.path)) return true;
+  return /(?:^|-)(?:nanoserver|windowsservercore|servercore)(?:-|$)/i.test(ref.tag ?? '');
+}
+
 const OS_IMAGES = new Set([
   'debian', 'ubuntu', 'alpine', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'busybox',
   'oraclelinux', 'archlinux', 'opensuse/leap', 'opensuse/tumbleweed',

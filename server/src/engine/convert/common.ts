@@ -258,8 +258,9 @@ function chainCopies(model: DockerfileModel, chain: Stage[]): ChainCopy[] {
 }
 
 export function copyFromFlag(instruction: Instruction): string | undefined {
-  const flag = (instruction as unknown as { getFromFlag?(): { getValue(): string | null } | null }).getFromFlag?.();
-  return flag?.getValue() ?? undefined;
+  // getFromFlag() answers only when --from is the sole flag; `COPY --link --from=build` has two.
+  const flags = (instruction as unknown as { getFlags?(): Array<{ getName(): string; getValue(): string | null }> }).getFlags?.() ?? [];
+  return flags.find((f) => f.getName() === 'from')?.getValue() ?? undefined;
 }
 
 /** Sources and destination of a COPY/ADD (flags skipped), exec or shell form. */

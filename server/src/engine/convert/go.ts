@@ -21,6 +21,12 @@ interface GoBuild {
   output?: string;
   /** The shell text in front of the command on its line (`export`s, `VAR=x` assignments). */
   prefix: string;
+  /** Where `go build` without -o writes the binary (named after the package), when that is known. */
+  defaultOutput?: string;
+  /** Where the binary is at the end of the build, after later `mv`/`cp` commands; undefined when unknown. */
+  final?: string;
+  /** True when a later mv/cp moved or copied the binary. */
+  moved: boolean;
 }
 
 const OUT = '/out/app';
@@ -35,7 +41,7 @@ export const goConverter: LanguageConverter = {
     const copied = !goRun && programWord ? findCopied(context, programWord) : undefined;
     const buildChain: Stage[] = copied ? stageChain(copied.stage) : context.chain;
     const runs = copied ? runSteps(model, buildChain).runs : context.runs;
-    const builds = runs.flatMap((run) => goBuilds(context, run));
+    const builds = runs.flatMap((run) => goBuilds(context, run, runs));
     const cgo = usesCgo(context, buildChain) || builds.some((b) => /\bCGO_ENABLED=["']?1\b/.test(b.prefix));
     if (cgo && buildChain[0].base.libc === 'musl') {
       return { refuse: 'the Go code uses cgo and is built on Alpine (musl), so the binary cannot run on a glibc distroless image: build on golang:<version> (Debian), or build with CGO_ENABLED=0' };
@@ -64,21 +70,36 @@ export const goConverter: LanguageConverter = {
         return { refuse: `no go build or go install runs in ${copied ? `stage "${copied.stage.name ?? copied.stage.index}"` : 'the build'}, so there is no binary to ship` };
       }
       const wanted = copied?.source ?? (programWord && (programWord.includes('/') || programWord.startsWith('.')) ? resolvePath(programWord, context.workdir) : undefined);
-      let chosen = builds.find((b) => b.output !== undefined && wanted !== undefined && b.output === wanted)
-        ?? builds.find((b) => b.output !== undefined && programWord !== undefined && basename(b.output) === basename(programWord));
-      if (!chosen && builds.length === 1 && (!copied || builds[0].output === undefined)) chosen = builds[0];
+      let chosen = builds.find((b) => b.final !== undefined && wanted !== undefined && b.final === wanted)
+        ?? builds.find((b) => b.final !== undefined && programWord !== undefined && basename(b.final) === basename(programWord));
+      const apps = builds.filter((b) => !b.install || b.output !== undefined);
+      if (!chosen && apps.length === 1 && !apps[0].moved && (!copied || apps[0].output === undefined)) chosen = apps[0];
       if (!chosen) {
+        if (builds.some((b) => b.install && packagesOf(b.words).includes('tool')) && apps.length === 0) {
+          return { refuse: `the build runs go install tool, which installs the tools the go.mod tool directives list (Go 1.24), not a program called ${programWord ?? 'tool'}; no go build produces the app: build it with go build -o <path> and start that path` };
+        }
+        const moved = builds.find((b) => b.moved && b.final === undefined);
+        if (moved) return { refuse: 'the go build output is moved or copied by a later command to a path the converter cannot follow: build with go build -o <final path> and start that path' };
         return { refuse: `none of the ${builds.length} go build commands visibly produces ${programWord ?? 'the program'}: give the build an -o path and start that path` };
       }
-      if (chosen.output === undefined) {
+      if (chosen.moved && chosen.final !== undefined) {
+        // A later mv/cp puts the binary where the image starts it: copy it from there, and leave -o alone.
+        artifact = chosen.final;
+      } else if (chosen.output === undefined && copied && chosen.defaultOutput === copied.source) {
+        // The shipped stage already copies the binary from where go build put it.
+        artifact = chosen.defaultOutput;
+      } else if (chosen.output === undefined) {
         if (chosen.install) return { refuse: 'the binary comes from go install without a known name: build it with go build -o <path> and start that path' };
         outputEdit = insertAt(model, chosen.afterVerb, ` -o ${OUT}`);
         chosen.output = OUT;
+        artifact = OUT;
+      } else {
+        artifact = chosen.output;
       }
-      artifact = chosen.output;
       args = copied ? nativeStart(context, programWord ?? artifact) : nativeStart(context, '/app');
     }
-    for (const b of builds) edits.push(...hardenBuild(context, b, cgo));
+    // Tool installs (`go install tool`, patterns) are not the app: their flags stay as written.
+    for (const b of builds) if (!b.install || b.output !== undefined) edits.push(...hardenBuild(context, b, cgo));
     // Inserted at the same point as the flags, after them: `go build -trimpath -ldflags=... -o /out/app`.
     if (outputEdit) edits.push(outputEdit);
 
@@ -103,28 +124,116 @@ function findCopied(context: LanguageContext, program: string) {
   return paths.map((p) => context.copiedFrom(p)).find((c) => c !== undefined);
 }
 
-function goBuilds(context: LanguageContext, run: RunStep): GoBuild[] {
+/**
+ * Patterns that name no single program: `go install tool` installs every tool the go.mod
+ * `tool` directives list (Go 1.24, https://go.dev/doc/go1.24#tools), `all`/`std`/`cmd`
+ * are package sets, and `...` matches many packages.
+ */
+const NOT_ONE_PROGRAM = /^(?:tool|all|std|cmd)$|\.\.\./;
+/** Flags of go build/install that take a value (so the word after them is not a package). */
+const VALUE_FLAGS = new Set(['-o', '-ldflags', '-gcflags', '-asmflags', '-tags', '-mod', '-modfile', '-p', '-pkgdir', '-buildmode', '-compiler', '-gccgoflags', '-installsuffix', '-overlay', '-pgo', '-toolexec', '-C']);
+
+function packagesOf(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 2; i < words.length; i++) {
+    const w = words[i];
+    if (w.startsWith('-')) {
+      if (VALUE_FLAGS.has(w)) i++;
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
+}
+
+/**
+ * Where `go build` without -o writes a single main package: in the current directory,
+ * named after the last element of the import path, or the first file's name
+ * (https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies).
+ */
+function defaultOutputName(context: LanguageContext, packages: string[], workdir: string): string | undefined {
+  if (packages.some((p) => p.includes('$') || NOT_ONE_PROGRAM.test(p))) return undefined;
+  if (packages.length > 0 && packages.every((p) => p.endsWith('.go'))) return basename(packages[0]).replace(/\.go$/, '');
+  if (packages.length > 1) return undefined;
+  const pkg = (packages[0] ?? '.').replace(/\/+$/, '');
+  if (pkg === '.' || pkg === '') {
+    const module = /^\s*module\s+(\S+)/m.exec(context.workspace?.readFile('go.mod') ?? '')?.[1];
+    const name = module ? basename(module.replace(/\/v\d+$/, '')) : basename(workdir);
+    return name && name !== '/' ? name : undefined;
+  }
+  return basename(pkg.replace(/\/v\d+$/, ''));
+}
+
+const KNOWN_DIRS = new Set(['/usr/bin', '/usr/local/bin', '/bin', '/sbin', '/usr/sbin', '/go/bin', '/usr/local/go/bin', '/out', '/dist', '/bin/app']);
+
+/**
+ * Follows the binary at `path` through later `mv`/`cp` commands (the rest of its RUN, then
+ * the later RUNs of the stage chain). `moved` tells whether any did; `final` is undefined
+ * when a move's destination cannot be read (variables, globs, several sources).
+ */
+function follow(path: string, after: Array<{ commands: string[][]; workdir: string }>, dirs: Set<string>): { final?: string; moved: boolean } {
+  let current: string | undefined = path;
+  let moved = false;
+  for (const { commands, workdir } of after) {
+    for (const c of commands) {
+      if (current === undefined) return { moved };
+      if (c[0] !== 'mv' && c[0] !== 'cp' && c[0] !== 'install') continue;
+      const operands = c.slice(1).filter((w) => !w.startsWith('-'));
+      if (operands.length < 2) continue;
+      const dest = operands[operands.length - 1];
+      const sources = operands.slice(0, -1);
+      const hit = sources.some((src) => !/[$*?]/.test(src) && resolvePath(src, workdir) === current)
+        || sources.some((src) => /[$*?]/.test(src) && basename(src).replace(/[*?].*$/, '') !== '' && basename(current ?? '').startsWith(basename(src).replace(/[*?$].*$/, '')));
+      if (!hit) continue;
+      moved = true;
+      if (sources.length !== 1 || /[$*?]/.test(sources[0]) || dest.includes('$')) return { moved };
+      const target = resolvePath(dest, workdir);
+      const isDir = dest.endsWith('/') || dest === '.' || dirs.has(target) || KNOWN_DIRS.has(target);
+      const next: string = isDir ? `${target === '/' ? '' : target}/${basename(current)}` : target;
+      // cp leaves the original in place, but the image starts the copy.
+      current = next;
+    }
+  }
+  return { final: current, moved };
+}
+
+function goBuilds(context: LanguageContext, run: RunStep, runs: RunStep[]): GoBuild[] {
   const { start, text: raw } = rawInstruction(context.model, run.instruction);
   const out: GoBuild[] = [];
+  const later = runs.slice(runs.indexOf(run) + 1).map((r) => ({ commands: r.commands, workdir: r.workdir }));
+  const dirs = new Set<string>(runs.flatMap((r) => r.commands.filter((c) => c[0] === 'mkdir').flatMap((c) => c.slice(1).filter((w) => !w.startsWith('-')).map((w) => resolvePath(w, r.workdir)))));
+  for (const r of runs) dirs.add(r.workdir);
   for (const m of raw.matchAll(/\bgo\s+(build|install)\b/g)) {
     const at = m.index ?? 0;
-    const segment = raw.slice(at, commandEnd(raw, at));
+    const end = commandEnd(raw, at);
+    const segment = raw.slice(at, end);
     const words = simpleCommands(segment)[0] ?? [];
     const install = m[1] === 'install';
+    const packages = packagesOf(words);
     const o = flagValue(words.slice(2), ['-o']);
     let output: string | undefined;
+    let defaultOutput: string | undefined;
     if (o !== undefined && !o.includes('$')) {
       output = resolvePath(o, run.workdir);
       // `-o dir/` names a directory: the binary takes the package's name inside it.
-      if (o.endsWith('/')) output = undefined;
+      if (o.endsWith('/')) {
+        const name = defaultOutputName(context, packages, run.workdir);
+        output = name ? `${output}/${name}` : undefined;
+      }
     } else if (install) {
       const gobin = run.stage.env.get('GOBIN') ?? `${run.stage.env.get('GOPATH') ?? '/go'}/bin`;
-      const pkg = words.slice(2).filter((w) => !w.startsWith('-')).pop();
-      const name = pkg ? basename(pkg.replace(/@.*$/, '').replace(/\/\.\.\.$/, '')) : undefined;
+      const pkg = packages[packages.length - 1];
+      const name = pkg && !NOT_ONE_PROGRAM.test(pkg) && packages.length === 1 ? basename(pkg.replace(/@.*$/, '').replace(/\/v\d+$/, '')) : undefined;
       output = name && name !== '.' && !name.includes('$') ? `${gobin}/${name}` : undefined;
+    } else if (o === undefined) {
+      const name = defaultOutputName(context, packages, run.workdir);
+      defaultOutput = name ? resolvePath(name, run.workdir) : undefined;
     }
+    const rest = { commands: simpleCommands(raw.slice(end)), workdir: run.workdir };
+    const from = output ?? defaultOutput;
+    const followed = from ? follow(from, [rest, ...later], dirs) : { final: undefined, moved: false };
     const prefix = raw.slice(0, at).replace(/\\\r?\n/g, ' ').split(/&&|\|\||[;|\n]/).pop() ?? '';
-    out.push({ run, at: start + at, afterVerb: start + at + m[0].length, segment, words, install, output, prefix });
+    out.push({ run, at: start + at, afterVerb: start + at + m[0].length, segment, words, install, output, prefix, defaultOutput, final: followed.moved ? followed.final : output ?? defaultOutput, moved: followed.moved });
   }
   return out;
 }

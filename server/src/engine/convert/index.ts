@@ -22,6 +22,7 @@ import { dotnetConverter } from './dotnet';
 import { ccConverter } from './cc';
 import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { argumentsContentOf, imageOf, imageRangeOf } from '../instructions';
+import { isWindowsImage } from '../imageFacts';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 
@@ -63,6 +64,10 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   if (target && stage.name !== target) return { ok: false, reason: `there is no stage named "${options.target}" to convert` };
 
   const image = stage.resolvedImage ?? imageOf(stage.from) ?? '';
+  const windows = windowsStage(model, stage);
+  if (windows) {
+    return { ok: false, reason: `the ${windows === stage ? 'shipped stage' : `stage "${windows.name ?? windows.index}"`} runs on ${windows.resolvedImage ?? imageOf(windows.from) ?? ''}, a Windows image, and distroless images are Linux only: a Windows container cannot be converted` };
+  }
   if (stage.base.shellless) {
     const language = languageOfRuntime(stage.base.runtime) ?? 'none';
     return { ok: true, runtimeImage: image, write: () => ({ ok: true, text, changed: false, language, runtimeImage: image, dropped: [] }) };
@@ -83,6 +88,11 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   if ('refuse' in start) return { ok: false, reason: start.refuse };
   if (start.words.length > 0 && isShellScript(start.words[0])) {
     return { ok: false, reason: `the start command runs the shell script ${start.words[0]}, and the runtime image has no shell: do its work in the build stage or in the program, start the program directly, and convert again` };
+  }
+
+  if (start.words.length === 0) {
+    // The base image's own CMD (a shell, a REPL) is not the app: inventing one would ship an image that runs something else.
+    return { ok: false, reason: `the image has no start command (no CMD or ENTRYPOINT in ${chain.length > 1 ? 'the shipped stage or the stages it builds on' : 'the shipped stage'}), and the converter does not invent one: add the CMD or ENTRYPOINT that starts the app and convert again` };
   }
 
   const copiedFrom = copiedFromFinder(model, chain);
@@ -114,6 +124,29 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
       return { ok: true, text: converted, changed: converted !== text, language, runtimeImage: plan.runtimeImage, dropped };
     },
   };
+}
+
+/**
+ * The first stage on a Windows image among the shipped stage's chain and the stages it
+ * copies from: a Windows container has no Linux distroless counterpart.
+ */
+function windowsStage(model: DockerfileModel, shipped: Stage): Stage | undefined {
+  const seen = new Set<Stage>();
+  const visit = (s: Stage): Stage | undefined => {
+    if (seen.has(s)) return undefined;
+    seen.add(s);
+    for (const c of stageChain(s)) {
+      if (isWindowsImage(c.resolvedImage ?? imageOf(c.from) ?? '')) return c;
+      for (const i of c.instructions) {
+        const from = i.getKeyword() === 'COPY' ? copyFromFlag(i)?.toLowerCase() : undefined;
+        const source = from === undefined ? undefined : model.stages.find((x) => x.name === from) ?? (/^\d+$/.test(from) ? model.stages[Number(from)] : undefined);
+        const hit = source && source.index < s.index + 1 ? visit(source) : undefined;
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  };
+  return visit(shipped);
 }
 
 function resolveAgainst(path: string, workdir: string): string {
@@ -216,7 +249,7 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
     header.push(...dropped.map((d) => `#   ${d}`));
   }
   header.push(...(plan.notes ?? []).map((n) => `# ${n}`));
-  const from = `FROM ${plan.runtimeImage}${runtimeName ? ` AS ${runtimeName}` : replaced && stage.from.getBuildStage() ? ` AS ${stage.from.getBuildStage()}` : ''}`;
+  const from = `FROM ${plan.fromImage ?? plan.runtimeImage}${runtimeName ? ` AS ${runtimeName}` : replaced && stage.from.getBuildStage() ? ` AS ${stage.from.getBuildStage()}` : ''}`;
   const runtimeText = [...header, from, ...body].join(eol);
 
   const stageStart = offsetOf(model, stage.from.getRange().start);
@@ -252,7 +285,7 @@ function buildStageNaming(model: DockerfileModel, stage: Stage, buildName: strin
     if (imageRange && imageOf(later.from)?.toLowerCase() === runtimeName) edits.push({ range: imageRange, newText: buildName });
     for (const i of later.instructions) {
       if (i.getKeyword() !== 'COPY') continue;
-      const flag = (i as unknown as { getFromFlag(): { getValue(): string | null; getValueRange(): TextEdit['range'] | null } | null }).getFromFlag();
+      const flag = (i as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null; getValueRange(): TextEdit['range'] | null }> }).getFlags().find((f) => f.getName() === 'from');
       const range = flag?.getValueRange();
       if (flag && range && flag.getValue()?.toLowerCase() === runtimeName) edits.push({ range, newText: buildName });
     }
