@@ -66,7 +66,7 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   const image = stage.resolvedImage ?? imageOf(stage.from) ?? '';
   const windows = windowsStage(model, stage);
   if (windows) {
-    return { ok: false, reason: `the ${windows === stage ? 'shipped stage' : `stage "${windows.name ?? windows.index}"`} runs on ${windows.resolvedImage ?? imageOf(windows.from) ?? ''}, a Windows image, and distroless images are Linux only: a Windows container cannot be converted` };
+    return { ok: false, reason: `the ${windows === stage ? 'shipped stage' : `stage "${windows.name ?? windows.index}"`} runs on the Windows image ${windows.resolvedImage ?? imageOf(windows.from) ?? ''}, and there are no distroless images for Windows containers (Nano Server is already the smallest Windows base)` };
   }
   if (stage.base.shellless) {
     const language = languageOfRuntime(stage.base.runtime) ?? 'none';
@@ -136,7 +136,7 @@ function windowsStage(model: DockerfileModel, shipped: Stage): Stage | undefined
     if (seen.has(s)) return undefined;
     seen.add(s);
     for (const c of stageChain(s)) {
-      if (isWindowsImage(c.resolvedImage ?? imageOf(c.from) ?? '')) return c;
+      if (isWindowsImage(c.base)) return c;
       for (const i of c.instructions) {
         const from = i.getKeyword() === 'COPY' ? copyFromFlag(i)?.toLowerCase() : undefined;
         const source = from === undefined ? undefined : model.stages.find((x) => x.name === from) ?? (/^\d+$/.test(from) ? model.stages[Number(from)] : undefined);
