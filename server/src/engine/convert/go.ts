@@ -98,8 +98,7 @@ export const goConverter: LanguageConverter = {
       }
       args = copied ? nativeStart(context, programWord ?? artifact) : nativeStart(context, '/app');
     }
-    // Tool installs (`go install tool`, patterns) are not the app: their flags stay as written.
-    for (const b of builds) if (!b.install || b.output !== undefined) edits.push(...hardenBuild(context, b, cgo));
+    for (const b of builds) edits.push(...hardenBuild(context, b, cgo));
     // Inserted at the same point as the flags, after them: `go build -trimpath -ldflags=... -o /out/app`.
     if (outputEdit) edits.push(outputEdit);
 
