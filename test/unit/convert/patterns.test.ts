@@ -116,7 +116,7 @@ const CASES: Case[] = [
   {
     "name": "Go: go install tool alone is no binary called tool: refused",
     "dockerfile": "FROM golang:1.24\nWORKDIR /src\nCOPY . .\nRUN go install tool\nCMD [\"tool\"]\n",
-    "refusal": "the build runs go install tool, which installs the tools the go.mod tool directives list (Go 1.24), not a program called tool; no go build produces the app: build it with go build -o <path> and start that path"
+    "refusal": "the binary comes from go install tool, which installs the tools go.mod declares (Go 1.24), not the program: build it with go build -o <path> and start that path"
   },
   {
     "name": "Go: no CMD or ENTRYPOINT: refused rather than inventing a start command",

@@ -6,7 +6,6 @@
 import { connectEngine } from '../../docker/connection';
 import { DockerError, OperationCancelledError } from '../../docker/errors';
 import { formatVerifyReport, verifyConversion, verifyReportJson } from '../../docker/verify';
-import { DEBUG_ENGINE_FAILURE } from './debug';
 import { ExitCode } from './types';
 import type { CliIo } from './types';
 
@@ -21,6 +20,9 @@ export interface VerifyRequest {
   format: 'text' | 'json';
   observeSeconds?: number;
 }
+
+/** Exit code when no engine answers or the engine fails: the same as `distroless debug` (docs/cli.md). */
+const DEBUG_ENGINE_FAILURE = 125;
 
 /** Exit code when the run was cancelled (SIGINT), as shells report it. */
 export const CANCELLED = 130;

@@ -22,9 +22,11 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import { DOTNET_FIRST_NOBLE_CHISELED, dotnetChiseledProductImage, dotnetProductOf } from '../imageFacts';
 import type { Stage } from '../model';
-import { rangeOf } from '../model';
-import { basename, commandEnd, flagValue, insertAt, rawInstruction, resolvePath, runSteps, simpleCommands, stageChain } from './common';
+import { offsetOf, rangeOf } from '../model';
 import { imageOf } from '../instructions';
+import { basename, rawText, values } from '../shell';
+import { resolvePath, stageChainFromBase } from '../stages';
+import { flagValue, insertAt, runSteps } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 
 const OUT = '/out';
@@ -54,8 +56,8 @@ export const dotnetConverter: LanguageConverter = {
     const entryLength = frameworkDependentStart ? 2 : 1;
     const copied = entry ? context.copiedFrom(resolvePath(entry, context.workdir)) : undefined;
     const assembles = copied !== undefined && !context.stage.parent;
-    const buildChain: Stage[] = assembles ? stageChain(copied.stage) : context.chain;
-    const buildRuns = assembles ? runSteps(context.model, buildChain).runs : context.runs;
+    const buildChain: Stage[] = assembles ? stageChainFromBase(copied.stage) : context.chain;
+    const buildRuns = assembles ? runSteps(context.model, copied.stage).runs : context.runs;
     const facts = publishFacts(context, buildRuns);
     const selfContained = !frameworkDependentStart && (facts.selfContained || facts.aot);
 
@@ -92,14 +94,13 @@ export const dotnetConverter: LanguageConverter = {
     const append: string[] = [];
     let outDir: string | undefined;
     for (const run of context.runs) {
-      const { start, text: raw } = rawInstruction(context.model, run.instruction);
-      for (const m of raw.matchAll(/\bdotnet\s+publish\b/g)) {
-        const at = m.index ?? 0;
-        const w = simpleCommands(raw.slice(at, commandEnd(raw, at)))[0] ?? [];
+      for (const command of run.shell) {
+        const w = values(command.words);
+        if (w[0] !== 'dotnet' || w[1] !== 'publish') continue;
         const o = flagValue(w, ['-o', '--output']);
         if (o) outDir = resolvePath(o, run.workdir);
-        else {
-          edits.push(insertAt(context.model, start + at + m[0].length, ` -o ${OUT}`));
+        else if (!command.exec) {
+          edits.push(insertAt(context.model, command.words[1].end, ` -o ${OUT}`));
           outDir = OUT;
         }
       }
@@ -165,7 +166,8 @@ function publishFacts(context: LanguageContext, runs: RunStep[]): PublishFacts {
     // A RID written in the RUN text (also through a shell variable set there: `RID=linux-musl-x64`).
     if (/linux-musl-/.test(run.text) && /\bdotnet\s+(?:publish|build|restore)\b/.test(run.text)) {
       facts.ridSpecific = true;
-      const { start, text: raw } = rawInstruction(context.model, run.instruction);
+      const start = offsetOf(context.model, run.instruction.getRange().start);
+      const raw = rawText(context.model, run.instruction);
       for (const m of raw.matchAll(/linux-musl-/g)) {
         const at = start + (m.index ?? 0);
         facts.muslEdits.push({ range: rangeOf(context.model, at, at + m[0].length), newText: 'linux-' });

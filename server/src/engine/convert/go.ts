@@ -5,29 +5,10 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import { distrolessNativeImage } from '../imageFacts';
 import type { Stage } from '../model';
-import { basename, commandEnd, flagValue, insertAt, nativeStart, rawInstruction, resolvePath, runSteps, simpleCommands, stageChain } from './common';
-import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
-import { argumentsContentOf } from '../instructions';
-
-interface GoBuild {
-  run: RunStep;
-  /** Offset of `go` in the document. */
-  at: number;
-  /** Offset just after `go build`/`go install`. */
-  afterVerb: number;
-  segment: string;
-  words: string[];
-  install: boolean;
-  output?: string;
-  /** The shell text in front of the command on its line (`export`s, `VAR=x` assignments). */
-  prefix: string;
-  /** Where `go build` without -o writes the binary (named after the package), when that is known. */
-  defaultOutput?: string;
-  /** Where the binary is at the end of the build, after later `mv`/`cp` commands; undefined when unknown. */
-  final?: string;
-  /** True when a later mv/cp moved or copied the binary. */
-  moved: boolean;
-}
+import { basename, optionValue, values } from '../shell';
+import { chainCommands, GoBuild, goBuildsFromBase, resolvePath, stageChainFromBase } from '../stages';
+import { insertAt, nativeStart } from './common';
+import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
 const OUT = '/out/app';
 
@@ -39,10 +20,9 @@ export const goConverter: LanguageConverter = {
     const programWord = start[0];
     const goRun = programWord === 'go' && start[1] === 'run';
     const copied = !goRun && programWord ? findCopied(context, programWord) : undefined;
-    const buildChain: Stage[] = copied ? stageChain(copied.stage) : context.chain;
-    const runs = copied ? runSteps(model, buildChain).runs : context.runs;
-    const builds = runs.flatMap((run) => goBuilds(context, run, runs));
-    const cgo = usesCgo(context, buildChain) || builds.some((b) => /\bCGO_ENABLED=["']?1\b/.test(b.prefix));
+    const buildChain: Stage[] = copied ? stageChainFromBase(copied.stage) : context.chain;
+    const builds = goBuildsFromBase(model, buildChain[buildChain.length - 1]);
+    const cgo = usesCgo(context) || builds.some((b) => b.cgo === '1');
     if (cgo && buildChain[0].base.libc === 'musl') {
       return { refuse: 'the Go code uses cgo and is built on Alpine (musl), so the binary cannot run on a glibc distroless image: build on golang:<version> (Debian), or build with CGO_ENABLED=0' };
     }
@@ -70,31 +50,28 @@ export const goConverter: LanguageConverter = {
         return { refuse: `no go build or go install runs in ${copied ? `stage "${copied.stage.name ?? copied.stage.index}"` : 'the build'}, so there is no binary to ship` };
       }
       const wanted = copied?.source ?? (programWord && (programWord.includes('/') || programWord.startsWith('.')) ? resolvePath(programWord, context.workdir) : undefined);
-      let chosen = builds.find((b) => b.final !== undefined && wanted !== undefined && b.final === wanted)
-        ?? builds.find((b) => b.final !== undefined && programWord !== undefined && basename(b.final) === basename(programWord));
-      const apps = builds.filter((b) => !b.install || b.output !== undefined);
-      if (!chosen && apps.length === 1 && !apps[0].moved && (!copied || apps[0].output === undefined)) chosen = apps[0];
+      // A build's binary is wherever later mv/cp put it (GoBuild.paths); without -o, where go build names it by default.
+      const located = new Map<GoBuild, string[]>(builds.map((b) => [b, b.output === undefined ? defaultOutputPaths(context, b, buildChain[buildChain.length - 1]) : b.paths]));
+      const byPath = wanted === undefined ? undefined : builds.find((b) => located.get(b)?.includes(wanted));
+      const byName = programWord === undefined ? undefined : builds.find((b) => located.get(b)?.some((p) => basename(p) === basename(programWord)));
+      let chosen = byPath ?? byName;
+      if (!chosen && builds.length === 1 && (!copied || builds[0].output === undefined)) chosen = builds[0];
       if (!chosen) {
-        if (builds.some((b) => b.install && packagesOf(b.words).includes('tool')) && apps.length === 0) {
-          return { refuse: `the build runs go install tool, which installs the tools the go.mod tool directives list (Go 1.24), not a program called ${programWord ?? 'tool'}; no go build produces the app: build it with go build -o <path> and start that path` };
-        }
-        const moved = builds.find((b) => b.moved && b.final === undefined);
-        if (moved) return { refuse: 'the go build output is moved or copied by a later command to a path the converter cannot follow: build with go build -o <final path> and start that path' };
         return { refuse: `none of the ${builds.length} go build commands visibly produces ${programWord ?? 'the program'}: give the build an -o path and start that path` };
       }
-      if (chosen.moved && chosen.final !== undefined) {
-        // A later mv/cp puts the binary where the image starts it: copy it from there, and leave -o alone.
-        artifact = chosen.final;
-      } else if (chosen.output === undefined && copied && chosen.defaultOutput === copied.source) {
-        // The shipped stage already copies the binary from where go build put it.
-        artifact = chosen.defaultOutput;
+      const defaults = chosen.output === undefined ? located.get(chosen) ?? [] : [];
+      const movedOrCopied = defaults.length > 1 || (defaults.length === 1 && defaults[0] !== resolvePath(defaultOutputName(context, chosen) ?? '', chosen.workdir)) || copied !== undefined;
+      if (chosen.output === undefined && defaults.length > 0 && (byPath === chosen || byName === chosen) && movedOrCopied) {
+        // go build without -o, and the image starts (or copies) the binary from where go build or a later mv/cp put it: leave -o alone.
+        artifact = byPath === chosen && wanted !== undefined ? wanted : defaults.find((p) => basename(p) === basename(programWord ?? '')) ?? defaults[defaults.length - 1];
       } else if (chosen.output === undefined) {
+        if (chosen.tool) return { refuse: 'the binary comes from go install tool, which installs the tools go.mod declares (Go 1.24), not the program: build it with go build -o <path> and start that path' };
         if (chosen.install) return { refuse: 'the binary comes from go install without a known name: build it with go build -o <path> and start that path' };
-        outputEdit = insertAt(model, chosen.afterVerb, ` -o ${OUT}`);
-        chosen.output = OUT;
+        if (chosen.command.exec) return { refuse: 'the go build runs in exec form without -o, so its binary has no known path: give it -o <path> and start that path' };
+        outputEdit = insertAt(model, chosen.command.words[1].end, ` -o ${OUT}`);
         artifact = OUT;
       } else {
-        artifact = chosen.output;
+        artifact = byPath && wanted !== undefined ? wanted : byName ? byName.paths.find((p) => basename(p) === basename(programWord ?? '')) : chosen.paths[chosen.paths.length - 1] ?? chosen.output;
       }
       args = copied ? nativeStart(context, programWord ?? artifact) : nativeStart(context, '/app');
     }
@@ -123,163 +100,98 @@ function findCopied(context: LanguageContext, program: string) {
   return paths.map((p) => context.copiedFrom(p)).find((c) => c !== undefined);
 }
 
-/**
- * Patterns that name no single program: `go install tool` installs every tool the go.mod
- * `tool` directives list (Go 1.24, https://go.dev/doc/go1.24#tools), `all`/`std`/`cmd`
- * are package sets, and `...` matches many packages.
- */
-const NOT_ONE_PROGRAM = /^(?:tool|all|std|cmd)$|\.\.\./;
-/** Flags of go build/install that take a value (so the word after them is not a package). */
-const VALUE_FLAGS = new Set(['-o', '-ldflags', '-gcflags', '-asmflags', '-tags', '-mod', '-modfile', '-p', '-pkgdir', '-buildmode', '-compiler', '-gccgoflags', '-installsuffix', '-overlay', '-pgo', '-toolexec', '-C']);
-
-function packagesOf(words: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 2; i < words.length; i++) {
-    const w = words[i];
-    if (w.startsWith('-')) {
-      if (VALUE_FLAGS.has(w)) i++;
-      continue;
-    }
-    out.push(w);
-  }
-  return out;
-}
-
-/**
- * Where `go build` without -o writes a single main package: in the current directory,
- * named after the last element of the import path, or the first file's name
- * (https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies).
- */
-function defaultOutputName(context: LanguageContext, packages: string[], workdir: string): string | undefined {
-  if (packages.some((p) => p.includes('$') || NOT_ONE_PROGRAM.test(p))) return undefined;
-  if (packages.length > 0 && packages.every((p) => p.endsWith('.go'))) return basename(packages[0]).replace(/\.go$/, '');
-  if (packages.length > 1) return undefined;
-  const pkg = (packages[0] ?? '.').replace(/\/+$/, '');
-  if (pkg === '.' || pkg === '') {
-    const module = /^\s*module\s+(\S+)/m.exec(context.workspace?.readFile('go.mod') ?? '')?.[1];
-    const name = module ? basename(module.replace(/\/v\d+$/, '')) : basename(workdir);
-    return name && name !== '/' ? name : undefined;
-  }
-  return basename(pkg.replace(/\/v\d+$/, ''));
-}
-
-const KNOWN_DIRS = new Set(['/usr/bin', '/usr/local/bin', '/bin', '/sbin', '/usr/sbin', '/go/bin', '/usr/local/go/bin', '/out', '/dist', '/bin/app']);
-
-/**
- * Follows the binary at `path` through later `mv`/`cp` commands (the rest of its RUN, then
- * the later RUNs of the stage chain). `moved` tells whether any did; `final` is undefined
- * when a move's destination cannot be read (variables, globs, several sources).
- */
-function follow(path: string, after: Array<{ commands: string[][]; workdir: string }>, dirs: Set<string>): { final?: string; moved: boolean } {
-  let current: string | undefined = path;
-  let moved = false;
-  for (const { commands, workdir } of after) {
-    for (const c of commands) {
-      if (current === undefined) return { moved };
-      if (c[0] !== 'mv' && c[0] !== 'cp' && c[0] !== 'install') continue;
-      const operands = c.slice(1).filter((w) => !w.startsWith('-'));
-      if (operands.length < 2) continue;
-      const dest = operands[operands.length - 1];
-      const sources = operands.slice(0, -1);
-      const hit = sources.some((src) => !/[$*?]/.test(src) && resolvePath(src, workdir) === current)
-        || sources.some((src) => /[$*?]/.test(src) && basename(src).replace(/[*?].*$/, '') !== '' && basename(current ?? '').startsWith(basename(src).replace(/[*?$].*$/, '')));
-      if (!hit) continue;
-      moved = true;
-      if (sources.length !== 1 || /[$*?]/.test(sources[0]) || dest.includes('$')) return { moved };
-      const target = resolvePath(dest, workdir);
-      const isDir = dest.endsWith('/') || dest === '.' || dirs.has(target) || KNOWN_DIRS.has(target);
-      const next: string = isDir ? `${target === '/' ? '' : target}/${basename(current)}` : target;
-      // cp leaves the original in place, but the image starts the copy.
-      current = next;
-    }
-  }
-  return { final: current, moved };
-}
-
-function goBuilds(context: LanguageContext, run: RunStep, runs: RunStep[]): GoBuild[] {
-  const { start, text: raw } = rawInstruction(context.model, run.instruction);
-  const out: GoBuild[] = [];
-  const later = runs.slice(runs.indexOf(run) + 1).map((r) => ({ commands: r.commands, workdir: r.workdir }));
-  const dirs = new Set<string>(runs.flatMap((r) => r.commands.filter((c) => c[0] === 'mkdir').flatMap((c) => c.slice(1).filter((w) => !w.startsWith('-')).map((w) => resolvePath(w, r.workdir)))));
-  for (const r of runs) dirs.add(r.workdir);
-  for (const m of raw.matchAll(/\bgo\s+(build|install)\b/g)) {
-    const at = m.index ?? 0;
-    const end = commandEnd(raw, at);
-    const segment = raw.slice(at, end);
-    const words = simpleCommands(segment)[0] ?? [];
-    const install = m[1] === 'install';
-    const packages = packagesOf(words);
-    const o = flagValue(words.slice(2), ['-o']);
-    let output: string | undefined;
-    let defaultOutput: string | undefined;
-    if (o !== undefined && !o.includes('$')) {
-      output = resolvePath(o, run.workdir);
-      // `-o dir/` names a directory: the binary takes the package's name inside it.
-      if (o.endsWith('/')) {
-        const name = defaultOutputName(context, packages, run.workdir);
-        output = name ? `${output}/${name}` : undefined;
-      }
-    } else if (install) {
-      const gobin = run.stage.env.get('GOBIN') ?? `${run.stage.env.get('GOPATH') ?? '/go'}/bin`;
-      const pkg = packages[packages.length - 1];
-      const name = pkg && !NOT_ONE_PROGRAM.test(pkg) && packages.length === 1 ? basename(pkg.replace(/@.*$/, '').replace(/\/v\d+$/, '')) : undefined;
-      output = name && name !== '.' && !name.includes('$') ? `${gobin}/${name}` : undefined;
-    } else if (o === undefined) {
-      const name = defaultOutputName(context, packages, run.workdir);
-      defaultOutput = name ? resolvePath(name, run.workdir) : undefined;
-    }
-    const rest = { commands: simpleCommands(raw.slice(end)), workdir: run.workdir };
-    const from = output ?? defaultOutput;
-    const followed = from ? follow(from, [rest, ...later], dirs) : { final: undefined, moved: false };
-    const prefix = raw.slice(0, at).replace(/\\\r?\n/g, ' ').split(/&&|\|\||[;|\n]/).pop() ?? '';
-    out.push({ run, at: start + at, afterVerb: start + at + m[0].length, segment, words, install, output, prefix, defaultOutput, final: followed.moved ? followed.final : output ?? defaultOutput, moved: followed.moved });
-  }
-  return out;
-}
-
 /** CGO_ENABLED=0 (unless the code needs cgo), -trimpath and -ldflags "-s -w" on one go build. */
 function hardenBuild(context: LanguageContext, build: GoBuild, cgo: boolean): TextEdit[] {
   const { model } = context;
+  // Exec form has no place for an assignment, and its words are JSON strings.
+  if (build.command.exec) return [];
   const edits: TextEdit[] = [];
-  const { start, text: raw } = rawInstruction(model, build.run.instruction);
-  const before = raw.slice(0, build.at - start);
-  const cgoOff = /\bCGO_ENABLED=["']?0\b/.test(build.prefix) || /\bexport\s+(?:\S+=\S*\s+)*CGO_ENABLED=["']?0\b/.test(before)
-    || stageCgoOff(build.run.stage);
-  if (!cgo && !cgoOff) edits.push(insertAt(model, build.at, 'CGO_ENABLED=0 '));
-  const flags = build.words.slice(2);
-  if (!flags.includes('-trimpath')) edits.push(insertAt(model, build.afterVerb, ' -trimpath'));
-  const ld = /-ldflags(=|\s+)(["']?)/.exec(build.segment);
+  const [go, verb, ...rest] = build.command.words;
+  if (!cgo && build.cgo !== '0') edits.push(insertAt(model, go.start, 'CGO_ENABLED=0 '));
+  const flags = values(rest);
+  if (!flags.includes('-trimpath')) edits.push(insertAt(model, verb.end, ' -trimpath'));
+  const ld = optionValue(rest, ['-ldflags', '--ldflags']);
   if (!ld) {
-    edits.push(insertAt(model, build.afterVerb, ' -ldflags="-s -w"'));
+    edits.push(insertAt(model, verb.end, ' -ldflags="-s -w"'));
   } else {
-    const value = flagValue(flags, ['-ldflags']) ?? '';
+    const value = ld.value;
     const missing = ['-s', '-w'].filter((f) => !value.split(/\s+/).includes(f));
     if (missing.length > 0 && !value.includes('$')) {
-      const valueStart = build.at + ld.index + ld[0].length;
-      if (ld[2]) {
-        edits.push(insertAt(model, valueStart, `${missing.join(' ')} `));
+      const quote = model.text[ld.writtenStart];
+      if (quote === '"' || quote === "'") {
+        edits.push(insertAt(model, ld.writtenStart + 1, `${missing.join(' ')} `));
       } else {
         // An unquoted single-word value: quote it so the added flags stay in it.
-        const end = valueStart + value.length;
-        edits.push({ range: { start: model.document.positionAt(valueStart), end: model.document.positionAt(end) }, newText: `"${missing.join(' ')} ${value}"` });
+        const end = ld.writtenStart + value.length;
+        edits.push({ range: { start: model.document.positionAt(ld.writtenStart), end: model.document.positionAt(end) }, newText: `"${missing.join(' ')} ${value}"` });
       }
     }
   }
   return edits;
 }
 
-function stageCgoOff(stage: Stage): boolean {
-  for (let s: Stage | undefined = stage; s; s = s.parent) {
-    if (s.env.get('CGO_ENABLED') === '0') return true;
-    if (s.instructions.some((i) => i.getKeyword() === 'ARG' && /\bCGO_ENABLED=["']?0\b/.test(argumentsContentOf(i) ?? ''))) return true;
-  }
-  return false;
-}
-
-/** The code imports "C", or the build turns cgo on explicitly. */
-function usesCgo(context: LanguageContext, chain: Stage[]): boolean {
-  if (chain.some((s) => s.env.get('CGO_ENABLED') === '1')) return true;
+/** The code imports "C" (a build that turns cgo on is read from GoBuild.cgo). */
+function usesCgo(context: LanguageContext): boolean {
   const workspace = context.workspace;
   const files = workspace?.findFiles?.(/\.go$/, 200) ?? [];
   return files.some((f) => /^\s*import\s+(?:\(\s*[^)]*?)?"C"/m.test(workspace?.readFile(f) ?? ''));
+}
+
+/** Flags of go build that take a value (so the word after them is not a package). */
+const VALUE_FLAGS = /^--?(?:o|ldflags|gcflags|asmflags|tags|mod|modfile|p|pkgdir|buildmode|compiler|gccgoflags|installsuffix|overlay|pgo|toolexec|C)$/;
+
+/**
+ * Where `go build` without -o writes a single main package: in its working directory,
+ * named after the last element of the import path, or the first file's name
+ * (https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies).
+ */
+function defaultOutputName(context: LanguageContext, build: GoBuild): string | undefined {
+  const words = values(build.command.words);
+  const packages: string[] = [];
+  for (let i = 2; i < words.length; i++) {
+    if (words[i].startsWith('-')) {
+      if (VALUE_FLAGS.test(words[i])) i++;
+      continue;
+    }
+    packages.push(words[i]);
+  }
+  if (packages.some((p) => p.includes('$') || p.includes('...'))) return undefined;
+  if (packages.length > 0 && packages.every((p) => p.endsWith('.go'))) return basename(packages[0]).replace(/\.go$/, '');
+  if (packages.length > 1) return undefined;
+  const pkg = (packages[0] ?? '.').replace(/\/+$/, '');
+  if (pkg === '.' || pkg === '') {
+    const module = /^\s*module\s+(\S+)/m.exec(context.workspace?.readFile('go.mod') ?? '')?.[1];
+    const name = module ? basename(module.replace(/\/v\d+$/, '')) : basename(build.workdir);
+    return name && name !== '/' && name !== '' ? name : undefined;
+  }
+  return basename(pkg.replace(/\/v\d+$/, ''));
+}
+
+/** Directories that exist on every base image: `mv app /usr/local/bin` moves into them. */
+const BIN_DIRECTORIES = new Set(['/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/usr/sbin', '/bin', '/sbin', '/go/bin']);
+
+/**
+ * The paths of a `go build` without -o: its default output, followed through the
+ * later `mv`/`cp` commands of the chain (as GoBuild.paths does for -o builds).
+ */
+function defaultOutputPaths(context: LanguageContext, build: GoBuild, stage: Stage): string[] {
+  if (build.install || build.command.exec) return [];
+  const name = defaultOutputName(context, build);
+  if (!name) return [];
+  let paths = [resolvePath(name, build.workdir)];
+  const commands = chainCommands(context.model, stage);
+  const at = commands.findIndex((c) => c.command === build.command);
+  for (const placed of commands.slice(at + 1)) {
+    const words = values(placed.command.words);
+    if (words[0] !== 'mv' && words[0] !== 'cp') continue;
+    const operands = words.slice(1).filter((w) => !w.startsWith('-'));
+    if (operands.length !== 2 || operands.some((o) => o.includes('$') || /[*?]/.test(o))) continue;
+    const from = resolvePath(operands[0], placed.workdir);
+    if (!paths.includes(from)) continue;
+    const target = resolvePath(operands[1], placed.workdir);
+    const to = operands[1].endsWith('/') || operands[1] === '.' || BIN_DIRECTORIES.has(target) ? resolvePath(basename(from), target) : target;
+    if (words[0] === 'mv') paths = paths.filter((p) => p !== from);
+    if (!paths.includes(to)) paths.push(to);
+  }
+  return paths;
 }

@@ -5,14 +5,15 @@
  * links point at /usr/local/bin/python, which the runtime does not have.
  */
 import type { TextEdit } from 'vscode-languageserver-types';
-import { DISTROLESS_PYTHON_VERSION, PYTHON_BUILDER_IMAGE, suggestedDistrolessImage } from '../imageFacts';
-import { rangeOf, type Stage } from '../model';
-import { replaceImageEdit } from '../rules/util';
+import { DISTROLESS_PYTHON_VERSION, PYTHON_BUILDER_IMAGE, interpreterWords, suggestedDistrolessImage } from '../imageFacts';
+import { offsetOf, rangeOf, type Stage } from '../model';
+import { rawText } from '../shell';
+import { chainCopies, isInside, replaceImageEdit, resolvePath, stageChainFromBase } from '../stages';
 import { alpineOnlyCommand } from './alpine';
-import { appOwnedByUser, copyFromFlag, copyPaths, flagValue, isInside, rawInstruction, resolvePath, runSteps, splitTag, stageChain, writableDirectories } from './common';
+import { appOwnedByUser, flagValue, runSteps, splitTag, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 
-const PYTHON = /^(?:python[\d.]*|\/usr\/(?:local\/)?bin\/python[\d.]*)$/;
+const PYTHON = interpreterWords('python') as RegExp;
 /** Servers and tools that are runnable as `python -m <module>`. */
 const MODULE_COMMANDS: Record<string, string> = {
   gunicorn: 'gunicorn', uvicorn: 'uvicorn', flask: 'flask', hypercorn: 'hypercorn', celery: 'celery',
@@ -35,14 +36,14 @@ export const pythonConverter: LanguageConverter = {
 
     // Every python stage the shipped chain builds on or copies from moves to the runtime's Python, so compiled wheels match it.
     const builders = copiedStages(context);
-    const pythonStages = [...context.chain, ...builders.flatMap((b) => stageChain(b))].filter((st, i, all) => all.indexOf(st) === i);
-    for (const chain of [context.chain, ...builders.map((b) => stageChain(b))]) {
+    const pythonStages = [...context.chain, ...builders.flatMap((b) => stageChainFromBase(b))].filter((st, i, all) => all.indexOf(st) === i);
+    for (const chain of [context.chain, ...builders.map((b) => stageChainFromBase(b))]) {
       const st = chain[0];
       if (st.base.runtime !== 'python') {
         return { refuse: `the stage "${chain[chain.length - 1].name ?? chain[chain.length - 1].index}" the app copies from builds on ${st.resolvedImage ?? 'an image'} rather than the python image, so its packages may not match the distroless runtime's Python ${DISTROLESS_PYTHON_VERSION}: base it on ${PYTHON_BUILDER_IMAGE} and convert again` };
       }
       if (st.base.libc === 'musl') {
-        const alpine = alpineOnlyCommand(chain === context.chain ? context.runs : runSteps(context.model, chain).runs);
+        const alpine = alpineOnlyCommand(chain === context.chain ? context.runs : runSteps(context.model, chain[chain.length - 1]).runs);
         if (alpine) {
           return { refuse: `the build runs ${alpine} on an Alpine python image, but packages for the distroless runtime must be built on Debian (${PYTHON_BUILDER_IMAGE}), where that command does not exist: replace it with its Debian form (apt-get install, adduser --disabled-password) or drop it, and convert again` };
         }
@@ -71,7 +72,7 @@ export const pythonConverter: LanguageConverter = {
     const versioned = versionedPathEdits(context, pythonStages);
     edits.push(...versioned.edits);
 
-    const chown = appOwnedByUser(context.chain, context.runs) ? '--chown=65532:65532 ' : '';
+    const chown = appOwnedByUser(context.model, context.chain, context.runs) ? '--chown=65532:65532 ' : '';
     const copies: string[] = [];
     const env: string[] = [];
     if (packages) {
@@ -105,13 +106,9 @@ function sameRange(a: TextEdit, b: TextEdit): boolean {
 /** The stages (outside the shipped chain) that a COPY --from of the chain copies from. */
 function copiedStages(context: LanguageContext): Stage[] {
   const out: Stage[] = [];
-  for (const st of context.chain) {
-    for (const i of st.instructions) {
-      const from = i.getKeyword() === 'COPY' ? copyFromFlag(i)?.toLowerCase() : undefined;
-      if (from === undefined) continue;
-      const source = context.model.stages.find((x) => x.name === from) ?? (/^\d+$/.test(from) ? context.model.stages[Number(from)] : undefined);
-      if (source && !context.chain.includes(source) && !out.includes(source)) out.push(source);
-    }
+  for (const copy of chainCopies(context.model, context.stage)) {
+    const source = copy.fromStage;
+    if (source && !context.chain.includes(source) && !out.includes(source)) out.push(source);
   }
   return out;
 }
@@ -129,7 +126,8 @@ function versionedPathEdits(context: LanguageContext, stages: Stage[]): { edits:
   const wanted = DISTROLESS_PYTHON_VERSION.split('.')[1];
   for (const st of stages) {
     for (const i of st.instructions) {
-      const { start, text } = rawInstruction(context.model, i);
+      const start = offsetOf(context.model, i.getRange().start);
+      const text = rawText(context.model, i);
       for (const m of text.matchAll(VERSIONED)) {
         if (m[1] === wanted) continue;
         const at = start + (m.index ?? 0);
@@ -151,23 +149,16 @@ function atRuntimeVersion(path: string): string {
  * site-packages (or venv, or user base) seen through the COPY that brings it over.
  */
 function sitePackagesCopied(context: LanguageContext, builders: Stage[]): string | undefined | { refuse: string } {
-  let workdir = '/';
   let found: string | undefined;
-  for (const st of context.chain) {
-    for (const i of st.instructions) {
-      if (i.getKeyword() === 'WORKDIR') workdir = resolvePath(i.getTextContent().replace(/^\s*WORKDIR\s+/i, '').trim(), workdir);
-      if (i.getKeyword() !== 'COPY') continue;
-      const from = copyFromFlag(i)?.toLowerCase();
-      const builder = builders.find((b) => b.name === from || String(b.index) === from);
-      const paths = copyPaths(i);
-      if (!builder || !paths || paths.sources.length !== 1) continue;
-      const src = atRuntimeVersion(resolvePath(paths.sources[0], '/'));
-      const dest = atRuntimeVersion(resolvePath(paths.dest, workdir));
-      const builderSite = sitePackages(runSteps(context.model, stageChain(builder)).runs, builder);
-      if (typeof builderSite === 'object') return builderSite;
-      if (builderSite && isInside(builderSite, src)) found = builderSite === src ? dest : `${dest}${builderSite.slice(src.length)}`;
-      else if (/\/site-packages$/.test(dest)) found = dest;
-    }
+  for (const copy of chainCopies(context.model, context.stage)) {
+    const builder = copy.fromStage;
+    if (!builder || !builders.includes(builder) || copy.sources.length !== 1 || copy.keyword !== 'COPY') continue;
+    const src = atRuntimeVersion(resolvePath(copy.sources[0], '/'));
+    const dest = atRuntimeVersion(copy.destinationPath);
+    const builderSite = sitePackages(runSteps(context.model, builder).runs, builder);
+    if (typeof builderSite === 'object') return builderSite;
+    if (builderSite && isInside(builderSite, src)) found = builderSite === src ? dest : `${dest}${builderSite.slice(src.length)}`;
+    else if (/\/site-packages$/.test(dest)) found = dest;
   }
   return found;
 }
@@ -256,7 +247,7 @@ function pipTarget(c: string[], run: RunStep, venv: string | undefined): string 
  */
 function homeOfRunUser(run: RunStep): { home: string } | { refuse: string } {
   let user = 'root';
-  for (const st of stageChain(run.stage)) {
+  for (const st of stageChainFromBase(run.stage)) {
     for (const i of st.instructions) {
       if (i === run.instruction) break;
       if (i.getKeyword() === 'USER') user = i.getTextContent().replace(/^\s*USER\s+/i, '').trim().split(':')[0];
