@@ -66,7 +66,7 @@ export const dotnetConverter: LanguageConverter = {
     }
     const builderMusl = buildChain[0].base.libc === 'musl';
     if (builderMusl && facts.aot) {
-      return { refuse: 'the app is compiled ahead of time (PublishAot) on the Alpine SDK, so the native binary needs musl, and native AOT cannot target glibc from there: build on the Debian/Ubuntu SDK and convert again' };
+      return { refuse: 'the app is compiled ahead of time (PublishAot) on Alpine (musl), so the native binary needs musl, and native AOT cannot target glibc from there: build on the Debian/Ubuntu SDK and convert again' };
     }
     if (builderMusl && (facts.ridSpecific || selfContained) && facts.muslEdits.length === 0) {
       return { refuse: 'the app is published on the Alpine SDK for its own runtime identifier (linux-musl-*), so its native parts need musl and cannot run on the glibc chiseled images: publish with -r linux-<arch> or on the Debian/Ubuntu SDK and convert again' };
