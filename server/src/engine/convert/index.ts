@@ -170,10 +170,26 @@ function isDropped(model: DockerfileModel, instruction: Instruction, replaced: b
 }
 
 /** A COPY kept in a replaced stage: a --chown by a name the distroless passwd lacks becomes numeric. */
-function keptCopy(model: DockerfileModel, instruction: Instruction): string {
-  const r = instruction.getRange();
-  const raw = model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end));
+function keptCopy(model: DockerfileModel, instruction: Instruction, edits: TextEdit[]): string {
+  const raw = editedText(model, instruction, edits);
   return raw.replace(/--chown=(\S+)/, (m, owner: string) => (/^(?:\d+|root|nonroot|nobody)(?::(?:\d+|root|nonroot|nobody))?$/.test(owner) ? m : '--chown=65532:65532'));
+}
+
+/**
+ * An instruction's text as the converted build stage has it: the plan's edits that fall
+ * inside it applied (a carried `ENV PYTHONPATH=…/python3.12/…` follows the version move too).
+ */
+function editedText(model: DockerfileModel, instruction: Instruction, edits: TextEdit[]): string {
+  const r = instruction.getRange();
+  const start = offsetOf(model, r.start);
+  const end = offsetOf(model, r.end);
+  const inside = edits
+    .map((e) => ({ from: offsetOf(model, e.range.start), to: offsetOf(model, e.range.end), text: e.newText }))
+    .filter((e) => e.from >= start && e.to <= end)
+    .sort((a, b) => b.from - a.from);
+  let text = model.text.slice(start, end);
+  for (const e of inside) text = text.slice(0, e.from - start) + e.text + text.slice(e.to - start);
+  return text;
 }
 
 function assemble(context: LanguageContext, plan: Plan, runtimeName: string | undefined): { text: string; dropped: string[] } {
@@ -195,8 +211,7 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
       const keep = CARRIED.has(keyword) || (replaced && (keyword === 'COPY' || keyword === 'ADD' || keyword === 'WORKDIR' || keyword === 'MAINTAINER'));
       if (!keep) continue;
       body.push(...commentsAbove(model, instruction));
-      const r = instruction.getRange();
-      body.push(keyword === 'COPY' ? keptCopy(model, instruction) : model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end)).replace(/\r?\n/g, eol));
+      body.push(keyword === 'COPY' ? keptCopy(model, instruction, edits) : editedText(model, instruction, edits).replace(/\r?\n/g, eol));
     }
   }
   const workdir = plan.workdir ?? context.workdir;

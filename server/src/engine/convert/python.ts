@@ -77,7 +77,7 @@ export const pythonConverter: LanguageConverter = {
     const env: string[] = [];
     if (packages) {
       if (!isInside(packages, appDir)) copies.push(`COPY --from=${context.buildName} ${packages} ${packages}`);
-      const existing = context.stage.env.get('PYTHONPATH');
+      const existing = atRuntimeVersion(context.stage.env.get('PYTHONPATH') ?? '') || undefined;
       env.push(`ENV PYTHONPATH=${packages}${existing && !existing.includes(packages) ? `:${existing}` : ''}`);
     }
     copies.push(`COPY --from=${context.buildName} ${chown}${appDir} ${appDir}`);
