@@ -134,6 +134,55 @@ const CASES: Case[] = [
     "name": "Node: BusyBox adduser -D on an Alpine builder that moves to Debian is refused",
     "dockerfile": "FROM node:20-alpine\nRUN adduser -D app\nWORKDIR /app\nCOPY . .\nRUN npm ci\nUSER app\nCMD [\"node\", \"index.js\"]\n",
     "refusal": "the build runs adduser -D app on an Alpine node image, but the distroless runtime needs node_modules built on Debian (node:22), where that command does not exist: replace it with its Debian form (apt-get install, adduser --disabled-password) or drop it, and convert again"
+  },
+  {
+    "name": ".NET: dotnet app.dll shipped on runtime-deps is framework-dependent: aspnet chiseled (the runtime-deps chiseled image has no .NET runtime)",
+    "dockerfile": "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\n\nFROM mcr.microsoft.com/dotnet/runtime-deps:8.0\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT [\"dotnet\", \"Web.dll\"]\n",
+    "language": "dotnet",
+    "runtimeImage": "mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled",
+    "expected": "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT [\"dotnet\", \"Web.dll\"]\n"
+  },
+  {
+    "name": ".NET: an apphost published with -r but without --self-contained, shipped on runtime-deps, is framework-dependent: runtime chiseled for a console project",
+    "dockerfile": "FROM mcr.microsoft.com/dotnet/sdk:9.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish Worker/Worker.csproj -c Release -r linux-x64 -o /app\n\nFROM mcr.microsoft.com/dotnet/runtime-deps:9.0\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT [\"./Worker\"]\n",
+    "files": {
+      "Worker/Worker.csproj": "<Project Sdk=\"Microsoft.NET.Sdk\">\n</Project>\n"
+    },
+    "language": "dotnet",
+    "runtimeImage": "mcr.microsoft.com/dotnet/runtime:9.0-noble-chiseled",
+    "expected": "FROM mcr.microsoft.com/dotnet/sdk:9.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish Worker/Worker.csproj -c Release -r linux-x64 -o /app\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM mcr.microsoft.com/dotnet/runtime:9.0-noble-chiseled\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT [\"./Worker\"]\n"
+  },
+  {
+    "name": ".NET: the same apphost published --self-contained keeps runtime-deps (it carries its runtime)",
+    "dockerfile": "FROM mcr.microsoft.com/dotnet/sdk:9.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish Worker/Worker.csproj -c Release -r linux-x64 --self-contained -o /app\n\nFROM mcr.microsoft.com/dotnet/runtime-deps:9.0\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT [\"./Worker\"]\n",
+    "files": {
+      "Worker/Worker.csproj": "<Project Sdk=\"Microsoft.NET.Sdk\">\n</Project>\n"
+    },
+    "language": "dotnet",
+    "runtimeImage": "mcr.microsoft.com/dotnet/runtime-deps:9.0-noble-chiseled",
+    "expected": "FROM mcr.microsoft.com/dotnet/sdk:9.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish Worker/Worker.csproj -c Release -r linux-x64 --self-contained -o /app\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM mcr.microsoft.com/dotnet/runtime-deps:9.0-noble-chiseled\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT [\"./Worker\"]\n"
+  },
+  {
+    "name": "Windows: a Server Core shipped stage is refused, not moved to a Linux chiseled image",
+    "dockerfile": "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\n\nFROM mcr.microsoft.com/dotnet/aspnet:8.0-windowsservercore-ltsc2022\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT [\"dotnet\", \"Web.dll\"]\n",
+    "refusal": "the shipped stage runs on the Windows image mcr.microsoft.com/dotnet/aspnet:8.0-windowsservercore-ltsc2022, and there are no distroless images for Windows containers (Nano Server is already the smallest Windows base)"
+  },
+  {
+    "name": "Go: -o and mv in the same RUN: -o is kept as written and the binary is copied from where mv put it",
+    "dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o app . && mv app /usr/bin/\nCMD [\"app\"]\n",
+    "language": "go",
+    "runtimeImage": "gcr.io/distroless/static-debian13:nonroot",
+    "expected": "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o app . && mv app /usr/bin/\nCMD [\"app\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/static-debian13:nonroot\nWORKDIR /src\nCOPY --from=build /usr/bin/app /app\nENTRYPOINT [\"/app\"]\n"
+  },
+  {
+    "name": "A file ending in an open heredoc is refused",
+    "dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\nRUN <<EOF\necho hi\n",
+    "refusal": "the file ends inside the heredoc <<EOF opened on line 6: it has no line that is exactly \"EOF\" (no spaces around it) to close it. Add that line"
+  },
+  {
+    "name": "A file ending in a dangling line continuation is refused",
+    "dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\nRUN echo \\\n",
+    "refusal": "the file ends with a line continuation (\\ at the end of line 6), so anything added at the end would become part of that RUN instruction. Remove the \\ or finish the instruction"
   }
 ];
 

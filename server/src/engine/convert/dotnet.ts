@@ -74,8 +74,17 @@ export const dotnetConverter: LanguageConverter = {
 
     const shippedProduct = dotnetProductOf(context.stage.base.ref);
     const version = (shippedProduct && shippedProduct !== 'sdk' ? context.stage.base.runtimeVersion : undefined) ?? buildChain[0].base.runtimeVersion;
-    // Keep what the Dockerfile shipped on (it ran there); choose only when it shipped on the SDK or another image.
-    const product = shippedProduct && shippedProduct !== 'sdk' ? shippedProduct : selfContained ? 'runtime-deps' : facts.web === false ? 'runtime' : 'aspnet';
+    // Before .NET 8 a runtime identifier implied --self-contained.
+    const sdkMajor = Number((buildChain[0].base.runtimeVersion ?? '').split('.')[0]);
+    const carriesRuntime = selfContained || (!frameworkDependentStart && facts.ridSpecific && sdkMajor > 0 && sdkMajor < 8);
+    const withRuntime = facts.web === false ? 'runtime' : 'aspnet';
+    // Keep what the Dockerfile shipped on (it ran there), except runtime-deps under a
+    // framework-dependent app: runtime-deps has no .NET runtime, so `dotnet app.dll` or a
+    // framework-dependent apphost cannot start on its chiseled tag. Choose when it shipped
+    // on the SDK or another image.
+    const product = shippedProduct && shippedProduct !== 'sdk'
+      ? (shippedProduct === 'runtime-deps' && !carriesRuntime ? withRuntime : shippedProduct)
+      : carriesRuntime ? 'runtime-deps' : withRuntime;
     const runtimeImage = dotnetChiseledProductImage(product, version);
     if (!runtimeImage) {
       return { refuse: `.NET ${version} has no chiseled runtime image (they start with .NET ${DOTNET_FIRST_NOBLE_CHISELED}); move the project to a supported .NET first` };
