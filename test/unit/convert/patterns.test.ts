@@ -183,6 +183,13 @@ const CASES: Case[] = [
     "name": "A file ending in a dangling line continuation is refused",
     "dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\nRUN echo \\\n",
     "refusal": "the file ends with a line continuation (\\ at the end of line 6), so anything added at the end would become part of that RUN instruction. Remove the \\ or finish the instruction"
+  },
+  {
+    "name": "Python: an existing PYTHONPATH that already names the packages is kept whole, not narrowed to the packages alone",
+    "dockerfile": "FROM python:3.13\nWORKDIR /app\nENV PYTHONPATH=/app/lib:/usr/local/lib/python3.13/site-packages\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+    "language": "python",
+    "runtimeImage": "gcr.io/distroless/python3-debian13:nonroot",
+    "expected": "FROM python:3.13-slim-trixie AS build\nWORKDIR /app\nENV PYTHONPATH=/app/lib:/usr/local/lib/python3.13/site-packages\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/python3-debian13:nonroot\nENV PYTHONPATH=/app/lib:/usr/local/lib/python3.13/site-packages\nWORKDIR /app\nCOPY --from=build /usr/local/lib/python3.13/site-packages /usr/local/lib/python3.13/site-packages\nCOPY --from=build /app /app\nENV PYTHONPATH=/app/lib:/usr/local/lib/python3.13/site-packages\nCMD [\"app.py\"]\n"
   }
 ];
 

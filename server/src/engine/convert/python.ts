@@ -78,7 +78,9 @@ export const pythonConverter: LanguageConverter = {
     if (packages) {
       if (!isInside(packages, appDir)) copies.push(`COPY --from=${context.buildName} ${packages} ${packages}`);
       const existing = atRuntimeVersion(context.stage.env.get('PYTHONPATH') ?? '') || undefined;
-      env.push(`ENV PYTHONPATH=${packages}${existing && !existing.includes(packages) ? `:${existing}` : ''}`);
+      // Never narrower than what the app had: an existing PYTHONPATH that already names the packages is kept whole.
+      const named = existing?.split(':').some((p) => p.replace(/\/+$/, '') === packages) ?? false;
+      env.push(`ENV PYTHONPATH=${named ? existing : `${packages}${existing ? `:${existing}` : ''}`}`);
     }
     copies.push(`COPY --from=${context.buildName} ${chown}${appDir} ${appDir}`);
     for (const dir of writableDirectories(context.runs, appDir)) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
