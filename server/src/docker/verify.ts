@@ -132,7 +132,8 @@ function checkCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new OperationCancelledError('Verifying the conversion');
 }
 
-function judge(original: ImageReport, converted: ImageReport): string[] {
+/** Why the converted image is not as good as the original, one reason each; empty when verified. */
+export function judge(original: ImageReport, converted: ImageReport): string[] {
   const problems: string[] = [];
   if (!original.built) problems.push(`the original Dockerfile does not build (${original.failedStep ?? 'see its output'}), so there is nothing to compare with`);
   if (!converted.built) {
