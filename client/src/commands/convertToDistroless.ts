@@ -34,7 +34,7 @@ class ConvertedContent implements vscode.TextDocumentContentProvider {
 let provider: ConvertedContent | undefined;
 
 /** Registered on first use, so activation stays cheap for users who never convert. */
-function contentProvider(context: CommandContext): ConvertedContent {
+export function contentProvider(context: CommandContext): ConvertedContent {
   if (!provider) {
     provider = new ConvertedContent();
     context.extension.subscriptions.push(
@@ -50,7 +50,7 @@ interface ConvertOptions {
   confirm?: boolean;
 }
 
-function isDockerfile(document: vscode.TextDocument): boolean {
+export function isDockerfile(document: vscode.TextDocument): boolean {
   return document.languageId === 'dockerfile' || isDockerfileName(path.basename(document.uri.path));
 }
 
@@ -105,7 +105,7 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<void> {
   await applyConversion(document, original, result.text);
 }
 
-async function applyConversion(document: vscode.TextDocument, original: string, converted: string): Promise<void> {
+export async function applyConversion(document: vscode.TextDocument, original: string, converted: string): Promise<void> {
   // A WorkspaceEdit on the real document puts the change on its undo stack.
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(original.length)), converted);
@@ -117,7 +117,7 @@ async function applyConversion(document: vscode.TextDocument, original: string, 
   await vscode.window.showTextDocument(document);
 }
 
-async function closeDiff(proposed: vscode.Uri): Promise<void> {
+export async function closeDiff(proposed: vscode.Uri): Promise<void> {
   for (const group of vscode.window.tabGroups.all) {
     for (const tab of group.tabs) {
       if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposed.toString()) {

@@ -9,10 +9,12 @@ import { refreshContainersCommand } from './refreshContainers';
 import { restartServerCommand } from './restartServer';
 import { retryEngineCommand } from './retryEngine';
 import { convertToDistrolessCommand } from './convertToDistroless';
+import { convertAndVerifyCommand } from './convertAndVerify';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   fixAllCommand,
   convertToDistrolessCommand,
+  convertAndVerifyCommand,
   restartServerCommand,
   attachDebugShellCommand,
   attachDebugShellAsRootCommand,

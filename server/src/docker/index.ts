@@ -59,3 +59,5 @@ export async function createDockerService(opts: ConnectOptions = {}): Promise<Do
     removeOrphanSidecars: () => removeOrphanSidecars(docker),
   };
 }
+export { verifyConversion, formatVerifyReport, verifyReportJson, failedStep, VERIFY_LABEL } from './verify';
+export type { ImageReport, PortReport, VerifyOptions, VerifyReport } from './verify';

@@ -159,6 +159,25 @@ export function dotnetChiseledImage(version: string | undefined, selfContained: 
   return `${DOTNET_PREFIX}${selfContained ? 'runtime-deps' : 'aspnet'}:${v}-noble-chiseled`;
 }
 
+/**
+ * The chiseled image of one .NET product (`aspnet`, `runtime` or `runtime-deps`): the
+ * converter keeps the product the Dockerfile shipped on and swaps only the tag.
+ * Source: https://github.com/dotnet/dotnet-docker/blob/main/README.runtime-deps.md and
+ * README.aspnet.md / README.runtime.md (tags `<version>-noble-chiseled` from .NET 8 on).
+ */
+export function dotnetChiseledProductImage(product: 'aspnet' | 'runtime' | 'runtime-deps', version: string | undefined): string | undefined {
+  const v = version ?? DOTNET_DEFAULT_VERSION;
+  if (!(Number.parseFloat(v) >= DOTNET_FIRST_NOBLE_CHISELED)) return undefined;
+  return `${DOTNET_PREFIX}${product}:${v}-noble-chiseled`;
+}
+
+/** The .NET product an image reference names (`mcr.microsoft.com/dotnet/aspnet:…` gives `aspnet`), if any. */
+export function dotnetProductOf(ref: ImageRef): 'sdk' | 'aspnet' | 'runtime' | 'runtime-deps' | undefined {
+  if (ref.registry !== 'mcr.microsoft.com') return undefined;
+  const m = /^dotnet\/(?:nightly\/)?(sdk|aspnet|runtime|runtime-deps)$/.exec(ref.path);
+  return m ? (m[1] as 'sdk' | 'aspnet' | 'runtime' | 'runtime-deps') : undefined;
+}
+
 export function parseImageRef(text: string): ImageRef {
   let rest = text.trim();
   let digest: string | undefined;

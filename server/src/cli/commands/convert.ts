@@ -12,7 +12,7 @@ import { backupFile, FileWriteError, writeFileAtomic } from '../../host/atomicWr
 import { ExitCode } from './types';
 import type { CliCommand, CliIo } from './types';
 
-const USAGE = `Usage: distroless convert [--write | --check] [--target <stage>] <Dockerfile>
+const USAGE = `Usage: distroless convert [--write | --check | --verify [--format text|json]] [--target <stage>] <Dockerfile>
 
 Converts a Dockerfile whose shipped stage runs on a general-purpose image into a
 multi-stage build that ships only the artifact on a distroless image.
@@ -23,6 +23,13 @@ multi-stage build that ships only the artifact on a distroless image.
                      replaces a file)
   --check            print nothing; exit 1 when a conversion is possible, 0 when not
   --target <stage>   the stage that ships (as docker build --target)
+  --verify           build the original and the converted image on the local Docker
+                     engine, run each for a few seconds and report them side by side
+  --format <f>       the --verify report as text (default) or json
+
+--verify exits 0 when the conversion is verified, 1 when not (a failed build shows
+its failing step), 125 when no engine answers (the conversion is printed, not
+verified), 130 when cancelled; everything it creates is removed.
 
 Exit codes: 0 done (or nothing to convert), 1 a conversion is possible (--check)
 or the file cannot be converted (the reason is printed), 2 usage error.`;
@@ -31,15 +38,23 @@ interface Args {
   file?: string;
   write: boolean;
   check: boolean;
+  verify: boolean;
+  format: 'text' | 'json';
   target?: string;
 }
 
 function parseArgs(argv: string[]): Args | string {
-  const args: Args = { write: false, check: false };
+  const args: Args = { write: false, check: false, verify: false, format: 'text' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--write' || a === '-w') args.write = true;
     else if (a === '--check') args.check = true;
+    else if (a === '--verify') args.verify = true;
+    else if (a === '--format' || a === '-f' || a.startsWith('--format=')) {
+      const value = a.startsWith('--format=') ? a.slice('--format='.length) : argv[++i];
+      if (value !== 'text' && value !== 'json') return '--format takes text or json';
+      args.format = value;
+    }
     else if (a === '--target') {
       const value = argv[++i];
       if (!value) return '--target needs a stage name';
@@ -51,6 +66,8 @@ function parseArgs(argv: string[]): Args | string {
   }
   if (!args.file) return 'give the Dockerfile to convert';
   if (args.write && args.check) return '--write and --check exclude each other';
+  if (args.verify && (args.write || args.check)) return '--verify prints a report; convert with --write after it verifies';
+  if (args.format !== 'text' && !args.verify) return '--format applies to --verify';
   return args;
 }
 
@@ -98,6 +115,18 @@ export const convertCommand: CliCommand = {
       io.stderr.write(`${shown}: cannot convert: ${result.reason}\n`);
       // --check asks "is a conversion possible?": no is the passing answer.
       return args.check ? ExitCode.ok : ExitCode.findings;
+    }
+    if (args.verify) {
+      if (!result.changed) {
+        io.stderr.write(`${shown}: already ships on ${result.runtimeImage}; nothing to convert or verify\n`);
+        return ExitCode.ok;
+      }
+      // Its own bundle (dist/cli/convertVerify.js, beside this one): the Docker client loads only for
+      // --verify. A module name in a variable keeps esbuild from folding it into the convert bundle.
+      const verifyModule = './convertVerify';
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runConvertVerify } = require(verifyModule) as typeof import('./convertVerify');
+      return runConvertVerify({ file, shown, contextDir: path.dirname(file), convertedText: result.text, target: args.target ?? config.target, format: args.format }, io);
     }
     if (args.check) {
       if (result.changed) io.stderr.write(`${shown}: can be converted to ${result.runtimeImage} (run distroless convert --write ${shown})\n`);

@@ -6,7 +6,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { distrolessNativeImage } from '../imageFacts';
 import type { Stage } from '../model';
 import { basename, optionValue, values } from '../shell';
-import { GoBuild, goBuildsFromBase, resolvePath, stageChainFromBase } from '../stages';
+import { chainCommands, GoBuild, goBuildsFromBase, resolvePath, stageChainFromBase } from '../stages';
 import { insertAt, nativeStart } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
@@ -50,15 +50,21 @@ export const goConverter: LanguageConverter = {
         return { refuse: `no go build or go install runs in ${copied ? `stage "${copied.stage.name ?? copied.stage.index}"` : 'the build'}, so there is no binary to ship` };
       }
       const wanted = copied?.source ?? (programWord && (programWord.includes('/') || programWord.startsWith('.')) ? resolvePath(programWord, context.workdir) : undefined);
-      // A build's binary is wherever later mv/cp put it (GoBuild.paths).
-      const byPath = wanted === undefined ? undefined : builds.find((b) => b.paths.includes(wanted));
-      const byName = programWord === undefined ? undefined : builds.find((b) => b.paths.some((p) => basename(p) === basename(programWord)));
+      // A build's binary is wherever later mv/cp put it (GoBuild.paths); without -o, where go build names it by default.
+      const located = new Map<GoBuild, string[]>(builds.map((b) => [b, b.output === undefined ? defaultOutputPaths(context, b, buildChain[buildChain.length - 1]) : b.paths]));
+      const byPath = wanted === undefined ? undefined : builds.find((b) => located.get(b)?.includes(wanted));
+      const byName = programWord === undefined ? undefined : builds.find((b) => located.get(b)?.some((p) => basename(p) === basename(programWord)));
       let chosen = byPath ?? byName;
       if (!chosen && builds.length === 1 && (!copied || builds[0].output === undefined)) chosen = builds[0];
       if (!chosen) {
         return { refuse: `none of the ${builds.length} go build commands visibly produces ${programWord ?? 'the program'}: give the build an -o path and start that path` };
       }
-      if (chosen.output === undefined) {
+      const defaults = chosen.output === undefined ? located.get(chosen) ?? [] : [];
+      const movedOrCopied = defaults.length > 1 || (defaults.length === 1 && defaults[0] !== resolvePath(defaultOutputName(context, chosen) ?? '', chosen.workdir)) || copied !== undefined;
+      if (chosen.output === undefined && defaults.length > 0 && (byPath === chosen || byName === chosen) && movedOrCopied) {
+        // go build without -o, and the image starts (or copies) the binary from where go build or a later mv/cp put it: leave -o alone.
+        artifact = byPath === chosen && wanted !== undefined ? wanted : defaults.find((p) => basename(p) === basename(programWord ?? '')) ?? defaults[defaults.length - 1];
+      } else if (chosen.output === undefined) {
         if (chosen.tool) return { refuse: 'the binary comes from go install tool, which installs the tools go.mod declares (Go 1.24), not the program: build it with go build -o <path> and start that path' };
         if (chosen.install) return { refuse: 'the binary comes from go install without a known name: build it with go build -o <path> and start that path' };
         if (chosen.command.exec) return { refuse: 'the go build runs in exec form without -o, so its binary has no known path: give it -o <path> and start that path' };
@@ -129,4 +135,63 @@ function usesCgo(context: LanguageContext): boolean {
   const workspace = context.workspace;
   const files = workspace?.findFiles?.(/\.go$/, 200) ?? [];
   return files.some((f) => /^\s*import\s+(?:\(\s*[^)]*?)?"C"/m.test(workspace?.readFile(f) ?? ''));
+}
+
+/** Flags of go build that take a value (so the word after them is not a package). */
+const VALUE_FLAGS = /^--?(?:o|ldflags|gcflags|asmflags|tags|mod|modfile|p|pkgdir|buildmode|compiler|gccgoflags|installsuffix|overlay|pgo|toolexec|C)$/;
+
+/**
+ * Where `go build` without -o writes a single main package: in its working directory,
+ * named after the last element of the import path, or the first file's name
+ * (https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies).
+ */
+function defaultOutputName(context: LanguageContext, build: GoBuild): string | undefined {
+  const words = values(build.command.words);
+  const packages: string[] = [];
+  for (let i = 2; i < words.length; i++) {
+    if (words[i].startsWith('-')) {
+      if (VALUE_FLAGS.test(words[i])) i++;
+      continue;
+    }
+    packages.push(words[i]);
+  }
+  if (packages.some((p) => p.includes('$') || p.includes('...'))) return undefined;
+  if (packages.length > 0 && packages.every((p) => p.endsWith('.go'))) return basename(packages[0]).replace(/\.go$/, '');
+  if (packages.length > 1) return undefined;
+  const pkg = (packages[0] ?? '.').replace(/\/+$/, '');
+  if (pkg === '.' || pkg === '') {
+    const module = /^\s*module\s+(\S+)/m.exec(context.workspace?.readFile('go.mod') ?? '')?.[1];
+    const name = module ? basename(module.replace(/\/v\d+$/, '')) : basename(build.workdir);
+    return name && name !== '/' && name !== '' ? name : undefined;
+  }
+  return basename(pkg.replace(/\/v\d+$/, ''));
+}
+
+/** Directories that exist on every base image: `mv app /usr/local/bin` moves into them. */
+const BIN_DIRECTORIES = new Set(['/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/usr/sbin', '/bin', '/sbin', '/go/bin']);
+
+/**
+ * The paths of a `go build` without -o: its default output, followed through the
+ * later `mv`/`cp` commands of the chain (as GoBuild.paths does for -o builds).
+ */
+function defaultOutputPaths(context: LanguageContext, build: GoBuild, stage: Stage): string[] {
+  if (build.install || build.command.exec) return [];
+  const name = defaultOutputName(context, build);
+  if (!name) return [];
+  let paths = [resolvePath(name, build.workdir)];
+  const commands = chainCommands(context.model, stage);
+  const at = commands.findIndex((c) => c.command === build.command);
+  for (const placed of commands.slice(at + 1)) {
+    const words = values(placed.command.words);
+    if (words[0] !== 'mv' && words[0] !== 'cp') continue;
+    const operands = words.slice(1).filter((w) => !w.startsWith('-'));
+    if (operands.length !== 2 || operands.some((o) => o.includes('$') || /[*?]/.test(o))) continue;
+    const from = resolvePath(operands[0], placed.workdir);
+    if (!paths.includes(from)) continue;
+    const target = resolvePath(operands[1], placed.workdir);
+    const to = operands[1].endsWith('/') || operands[1] === '.' || BIN_DIRECTORIES.has(target) ? resolvePath(basename(from), target) : target;
+    if (words[0] === 'mv') paths = paths.filter((p) => p !== from);
+    if (!paths.includes(to)) paths.push(to);
+  }
+  return paths;
 }

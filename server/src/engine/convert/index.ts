@@ -63,7 +63,10 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   if (target && stage.name !== target) return { ok: false, reason: `there is no stage named "${options.target}" to convert` };
 
   const image = stage.resolvedImage ?? imageOf(stage.from) ?? '';
-  if (isWindowsImage(stage.base)) return { ok: false, reason: `the shipped stage runs on the Windows image ${image}, and there are no distroless images for Windows containers (Nano Server is already the smallest Windows base)` };
+  const windows = windowsStage(model, stage);
+  if (windows) {
+    return { ok: false, reason: `the ${windows === stage ? 'shipped stage' : `stage "${windows.name ?? windows.index}"`} runs on the Windows image ${windows.resolvedImage ?? imageOf(windows.from) ?? ''}, and there are no distroless images for Windows containers (Nano Server is already the smallest Windows base)` };
+  }
   if (stage.base.shellless) {
     const language = languageOfRuntime(stage.base.runtime) ?? 'none';
     return { ok: true, runtimeImage: image, write: () => ({ ok: true, text, changed: false, language, runtimeImage: image, dropped: [] }) };
@@ -106,6 +109,10 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   };
   const plan = CONVERTERS[language].plan(context);
   if ('refuse' in plan) return { ok: false, reason: plan.refuse };
+  if (start.words.length === 0) {
+    // The base image's own CMD (a shell, a REPL) is not the app: inventing one would ship an image that runs something else.
+    return { ok: false, reason: `the image has no start command (no CMD or ENTRYPOINT in ${chain.length > 1 ? 'the shipped stage or the stages it builds on' : 'the shipped stage'}), and the converter does not invent one: add the CMD or ENTRYPOINT that starts the app and convert again` };
+  }
 
   return {
     ok: true,
@@ -163,10 +170,26 @@ function isDropped(model: DockerfileModel, instruction: Instruction, replaced: b
 }
 
 /** A COPY kept in a replaced stage: a --chown by a name the distroless passwd lacks becomes numeric. */
-function keptCopy(model: DockerfileModel, instruction: Instruction): string {
-  const r = instruction.getRange();
-  const raw = model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end));
+function keptCopy(model: DockerfileModel, instruction: Instruction, edits: TextEdit[]): string {
+  const raw = editedText(model, instruction, edits);
   return raw.replace(/--chown=(\S+)/, (m, owner: string) => (/^(?:\d+|root|nonroot|nobody)(?::(?:\d+|root|nonroot|nobody))?$/.test(owner) ? m : '--chown=65532:65532'));
+}
+
+/**
+ * An instruction's text as the converted build stage has it: the plan's edits that fall
+ * inside it applied (a carried `ENV PYTHONPATH=…/python3.12/…` follows the version move too).
+ */
+function editedText(model: DockerfileModel, instruction: Instruction, edits: TextEdit[]): string {
+  const r = instruction.getRange();
+  const start = offsetOf(model, r.start);
+  const end = offsetOf(model, r.end);
+  const inside = edits
+    .map((e) => ({ from: offsetOf(model, e.range.start), to: offsetOf(model, e.range.end), text: e.newText }))
+    .filter((e) => e.from >= start && e.to <= end)
+    .sort((a, b) => b.from - a.from);
+  let text = model.text.slice(start, end);
+  for (const e of inside) text = text.slice(0, e.from - start) + e.text + text.slice(e.to - start);
+  return text;
 }
 
 function assemble(context: LanguageContext, plan: Plan, runtimeName: string | undefined): { text: string; dropped: string[] } {
@@ -188,8 +211,7 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
       const keep = CARRIED.has(keyword) || (replaced && (keyword === 'COPY' || keyword === 'ADD' || keyword === 'WORKDIR' || keyword === 'MAINTAINER'));
       if (!keep) continue;
       body.push(...commentsAbove(model, instruction));
-      const r = instruction.getRange();
-      body.push(keyword === 'COPY' ? keptCopy(model, instruction) : model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end)).replace(/\r?\n/g, eol));
+      body.push(keyword === 'COPY' ? keptCopy(model, instruction, edits) : editedText(model, instruction, edits).replace(/\r?\n/g, eol));
     }
   }
   const workdir = plan.workdir ?? context.workdir;
@@ -205,7 +227,7 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
     header.push(...dropped.map((d) => `#   ${d}`));
   }
   header.push(...(plan.notes ?? []).map((n) => `# ${n}`));
-  const from = `FROM ${plan.runtimeImage}${runtimeName ? ` AS ${runtimeName}` : replaced && stage.from.getBuildStage() ? ` AS ${stage.from.getBuildStage()}` : ''}`;
+  const from = `FROM ${plan.fromImage ?? plan.runtimeImage}${runtimeName ? ` AS ${runtimeName}` : replaced && stage.from.getBuildStage() ? ` AS ${stage.from.getBuildStage()}` : ''}`;
   const runtimeText = [...header, from, ...body].join(eol);
 
   const stageStart = offsetOf(model, stage.from.getRange().start);
@@ -246,4 +268,26 @@ function buildStageNaming(model: DockerfileModel, stage: Stage, buildName: strin
     }
   }
   return edits;
+}
+
+/**
+ * The first stage on a Windows image among the shipped stage's chain and the stages it
+ * copies from (transitively): a Windows container has no Linux distroless counterpart.
+ */
+function windowsStage(model: DockerfileModel, shipped: Stage): Stage | undefined {
+  const seen = new Set<Stage>();
+  const visit = (s: Stage): Stage | undefined => {
+    if (seen.has(s)) return undefined;
+    seen.add(s);
+    for (const c of stageChainFromBase(s)) {
+      if (isWindowsImage(c.base)) return c;
+      for (const i of c.instructions) {
+        const from = i.getKeyword() === 'COPY' ? copyAt(model, i)?.fromStage : undefined;
+        const hit = from && from.index < s.index ? visit(from) : undefined;
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  };
+  return visit(shipped);
 }

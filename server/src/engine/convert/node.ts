@@ -6,9 +6,11 @@
  */
 import { distrolessImage, interpreterWords, supportedNodeMajor } from '../imageFacts';
 import { packageScriptRun, plainNodeArguments } from '../packageScripts';
-import { resolvePath } from '../stages';
-import { appOwnedByUser, builderImageEdit, readJson, splitTag, usesApk, writableDirectories } from './common';
-import type { LanguageContext, LanguageConverter, PlanResult } from './types';
+import { basename } from '../shell';
+import { isInside, resolvePath } from '../stages';
+import { alpineOnlyCommand } from './alpine';
+import { appOwnedByUser, builderImageEdit, readJson, splitTag, writableDirectories } from './common';
+import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 
 const NODE = interpreterWords('node') as RegExp;
 const PACKAGE_RUNNERS = /^(?:npm|yarn|pnpm)$/;
@@ -22,8 +24,9 @@ export const nodeConverter: LanguageConverter = {
     }
     const major = supportedNodeMajor(root.base.runtimeVersion);
     const alpine = root.base.libc === 'musl';
-    if (alpine && usesApk(context.runs)) {
-      return { refuse: `the build runs apk on an Alpine node image, but the distroless runtime needs node_modules built on Debian (node:${major}): replace apk add with apt-get install and convert again` };
+    const alpineOnly = alpine ? alpineOnlyCommand(context.runs) : undefined;
+    if (alpineOnly) {
+      return { refuse: `the build runs ${alpineOnly} on an Alpine node image, but the distroless runtime needs node_modules built on Debian (node:${major}), where that command does not exist: replace it with its Debian form (apt-get install, adduser --disabled-password) or drop it, and convert again` };
     }
 
     const script = nodeArguments(context);
@@ -51,12 +54,21 @@ export const nodeConverter: LanguageConverter = {
     const notes: string[] = [];
     const installs = context.runs.flatMap((r) => r.commands).filter((c) => PACKAGE_RUNNERS.test(c[0]) && (c[1] === undefined || /^(?:install|i|ci|add)$/.test(c[1])));
     const production = context.stage.env.get('NODE_ENV') === 'production';
+    const movedModules = movedNodeModules(context.runs, appDir);
+    if (typeof movedModules === 'object') return movedModules;
     const npmInstallsDev = installs.some((c) => c[0] === 'npm' && !c.some((w) => /^--(?:omit=dev|production|only=prod(?:uction)?)$/.test(w)));
-    if (npmInstallsDev && !production) append.push('RUN npm prune --omit=dev');
+    if (npmInstallsDev && !production) {
+      // npm prune works on the app folder's node_modules; moved away, it is not there to prune.
+      if (movedModules) notes.push(`devDependencies ship too, because node_modules was moved to ${movedModules}: install with --omit=dev in the build stage to leave them out.`);
+      else append.push('RUN npm prune --omit=dev');
+    }
     if (installs.some((c) => c[0] !== 'npm') && !production) notes.push(`devDependencies installed by ${installs.find((c) => c[0] !== 'npm')?.[0]} ship too: install with --production in the build stage to leave them out.`);
 
     const chown = appOwnedByUser(context.model, context.chain, context.runs) ? '--chown=65532:65532 ' : '';
     const copies = [`COPY --from=${context.buildName} ${chown}${appDir} ${appDir}`];
+    // Node looks for packages in node_modules of every parent folder up to /node_modules
+    // (https://nodejs.org/api/modules.html#loading-from-node_modules-folders), so a moved folder ships where the build put it.
+    if (movedModules && !isInside(movedModules, appDir)) copies.push(`COPY --from=${context.buildName} ${movedModules} ${movedModules}`);
     for (const dir of writableDirectories(context.runs, appDir)) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
     return {
       runtimeImage: `${distrolessImage(`nodejs${major}`, context.distrolessRegistry)}:nonroot`,
@@ -110,4 +122,31 @@ function nodeArguments(context: LanguageContext): { args: string[] } | { refuse:
   if (!words[0].includes('/') && deps && words[0] in deps) return { args: [`node_modules/.bin/${words[0]}`, ...words.slice(1)] };
   if (/\.(?:c|m)?js$/.test(words[0])) return { args: [resolvePath(words[0], context.workdir), ...words.slice(1)] };
   return { refuse: `the start command runs ${words[0]}, which the Node.js runtime image does not have: start the app with node <script> and convert again` };
+}
+
+/**
+ * Where the build moved the app's node_modules (`mv node_modules /node_modules`,
+ * `mv ./node_modules ../`), or undefined when it stays in the app folder; a refusal when
+ * it moves to a place that cannot be read.
+ */
+function movedNodeModules(runs: RunStep[], appDir: string): string | undefined | { refuse: string } {
+  let current = `${appDir === '/' ? '' : appDir}/node_modules`;
+  let moved: string | undefined;
+  for (const run of runs) {
+    for (const c of run.commands) {
+      if (c[0] !== 'mv' && c[0] !== 'cp') continue;
+      const operands = c.slice(1).filter((w) => !w.startsWith('-'));
+      if (operands.length !== 2) continue;
+      const [src, dest] = operands;
+      if (src.includes('$') || resolvePath(src, run.workdir) !== current) continue;
+      if (dest.includes('$') || /[*?]/.test(dest)) {
+        return { refuse: `the build moves node_modules to ${dest}, a path the converter cannot read: move it to a fixed path and convert again` };
+      }
+      const target = resolvePath(dest, run.workdir);
+      const into = dest.endsWith('/') || dest === '.' || dest === '..' || target === '/' || basename(target) !== 'node_modules';
+      current = into ? `${target === '/' ? '' : target}/node_modules` : target;
+      moved = current;
+    }
+  }
+  return moved === `${appDir === '/' ? '' : appDir}/node_modules` ? undefined : moved;
 }

@@ -4,9 +4,13 @@
  * installed ship as a plain directory on PYTHONPATH, because a venv's interpreter
  * links point at /usr/local/bin/python, which the runtime does not have.
  */
+import type { TextEdit } from 'vscode-languageserver-types';
 import { DISTROLESS_PYTHON_VERSION, PYTHON_BUILDER_IMAGE, interpreterWords, suggestedDistrolessImage } from '../imageFacts';
-import { isInside, resolvePath } from '../stages';
-import { appOwnedByUser, builderImageEdit, flagValue, splitTag, usesApk, writableDirectories } from './common';
+import { offsetOf, rangeOf, type Stage } from '../model';
+import { rawText } from '../shell';
+import { chainCopies, isInside, replaceImageEdit, resolvePath, stageChainFromBase } from '../stages';
+import { alpineOnlyCommand } from './alpine';
+import { appOwnedByUser, flagValue, runSteps, splitTag, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 
 const PYTHON = interpreterWords('python') as RegExp;
@@ -25,38 +29,64 @@ export const pythonConverter: LanguageConverter = {
     if (root.base.runtime !== 'python') {
       return { refuse: `the build installs Python on ${root.resolvedImage ?? 'its base image'} rather than using the python image, and the distroless runtime runs Python ${DISTROLESS_PYTHON_VERSION}: base the build on ${PYTHON_BUILDER_IMAGE} and convert again` };
     }
-    if (root.base.libc === 'musl' && usesApk(context.runs)) {
-      return { refuse: `the build runs apk on an Alpine python image, but packages for the distroless runtime must be built on Debian (${PYTHON_BUILDER_IMAGE}): replace apk add with apt-get install and convert again` };
-    }
     const args = pythonArguments(context.start, context.workdir);
     if ('refuse' in args) return args;
     const appDir = context.workdir !== '/' ? context.workdir : undefined;
     if (!appDir) return { refuse: 'the app has no WORKDIR, so the directory to ship is unknown: set WORKDIR to the app directory and convert again' };
 
-    const site = sitePackages(context);
-    if (typeof site === 'object') return site;
-
-    const edits = [];
-    const tagEdit = builderImageEdit(context.model, context.chain, (text) => {
-      if (text === PYTHON_BUILDER_IMAGE) return undefined;
-      const { name } = splitTag(text);
-      return `${name}:${splitTag(PYTHON_BUILDER_IMAGE).tag}`;
-    });
-    if (!tagEdit && root.resolvedImage !== PYTHON_BUILDER_IMAGE) {
-      return { refuse: `the build stage's python image cannot be changed by one edit, and it must be ${PYTHON_BUILDER_IMAGE} to match the runtime's Python: set it and convert again` };
+    // Every python stage the shipped chain builds on or copies from moves to the runtime's Python, so compiled wheels match it.
+    const builders = copiedStages(context);
+    const pythonStages = [...context.chain, ...builders.flatMap((b) => stageChainFromBase(b))].filter((st, i, all) => all.indexOf(st) === i);
+    for (const chain of [context.chain, ...builders.map((b) => stageChainFromBase(b))]) {
+      const st = chain[0];
+      if (st.base.runtime !== 'python') {
+        return { refuse: `the stage "${chain[chain.length - 1].name ?? chain[chain.length - 1].index}" the app copies from builds on ${st.resolvedImage ?? 'an image'} rather than the python image, so its packages may not match the distroless runtime's Python ${DISTROLESS_PYTHON_VERSION}: base it on ${PYTHON_BUILDER_IMAGE} and convert again` };
+      }
+      if (st.base.libc === 'musl') {
+        const alpine = alpineOnlyCommand(chain === context.chain ? context.runs : runSteps(context.model, chain[chain.length - 1]).runs);
+        if (alpine) {
+          return { refuse: `the build runs ${alpine} on an Alpine python image, but packages for the distroless runtime must be built on Debian (${PYTHON_BUILDER_IMAGE}), where that command does not exist: replace it with its Debian form (apt-get install, adduser --disabled-password) or drop it, and convert again` };
+        }
+      }
     }
-    if (tagEdit) edits.push(tagEdit);
+
+    const site = sitePackages(context.runs, context.stage);
+    if (typeof site === 'object') return site;
+    const copiedSite = site === undefined ? sitePackagesCopied(context, builders) : undefined;
+    if (typeof copiedSite === 'object') return copiedSite;
+    const packages = site ?? copiedSite;
+
+    const edits: TextEdit[] = [];
+    for (const st of pythonStages) {
+      if (st.parent || st.base.runtime !== 'python') continue;
+      const tagEdit = replaceImageEdit(context.model, st, (text) => {
+        if (text === PYTHON_BUILDER_IMAGE) return undefined;
+        const { name } = splitTag(text);
+        return `${name}:${splitTag(PYTHON_BUILDER_IMAGE).tag}`;
+      });
+      if (!tagEdit && st.resolvedImage !== PYTHON_BUILDER_IMAGE) {
+        return { refuse: `the python image of stage "${st.name ?? st.index}" cannot be changed by one edit, and it must be ${PYTHON_BUILDER_IMAGE} to match the runtime's Python: set it and convert again` };
+      }
+      if (tagEdit && !edits.some((e) => sameRange(e, tagEdit))) edits.push(tagEdit);
+    }
+    const versioned = versionedPathEdits(context, pythonStages);
+    edits.push(...versioned.edits);
 
     const chown = appOwnedByUser(context.model, context.chain, context.runs) ? '--chown=65532:65532 ' : '';
     const copies: string[] = [];
     const env: string[] = [];
-    if (site) {
-      if (!isInside(site, appDir)) copies.push(`COPY --from=${context.buildName} ${site} ${site}`);
-      const existing = context.stage.env.get('PYTHONPATH');
-      env.push(`ENV PYTHONPATH=${site}${existing ? `:${existing}` : ''}`);
+    if (packages) {
+      if (!isInside(packages, appDir)) copies.push(`COPY --from=${context.buildName} ${packages} ${packages}`);
+      const existing = atRuntimeVersion(context.stage.env.get('PYTHONPATH') ?? '') || undefined;
+      // Never narrower than what the app had: an existing PYTHONPATH that already names the packages is kept whole.
+      const named = existing?.split(':').some((p) => p.replace(/\/+$/, '') === packages) ?? false;
+      env.push(`ENV PYTHONPATH=${named ? existing : `${packages}${existing ? `:${existing}` : ''}`}`);
     }
     copies.push(`COPY --from=${context.buildName} ${chown}${appDir} ${appDir}`);
     for (const dir of writableDirectories(context.runs, appDir)) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
+    const notes = versioned.from.length > 0
+      ? [`Paths naming python${versioned.from.join(', python')} now name python${DISTROLESS_PYTHON_VERSION}, the Python the build and the runtime share.`]
+      : [];
     return {
       runtimeImage: suggestedDistrolessImage('python', undefined, context.distrolessRegistry),
       replaceShipped: false,
@@ -65,9 +95,75 @@ export const pythonConverter: LanguageConverter = {
       workdir: appDir,
       cmd: args.args,
       edits,
+      notes,
     };
   },
 };
+
+function sameRange(a: TextEdit, b: TextEdit): boolean {
+  return a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character
+    && a.range.end.line === b.range.end.line && a.range.end.character === b.range.end.character;
+}
+
+/** The stages (outside the shipped chain) that a COPY --from of the chain copies from. */
+function copiedStages(context: LanguageContext): Stage[] {
+  const out: Stage[] = [];
+  for (const copy of chainCopies(context.model, context.stage)) {
+    const source = copy.fromStage;
+    if (source && !context.chain.includes(source) && !out.includes(source)) out.push(source);
+  }
+  return out;
+}
+
+const VERSIONED = /python3\.(\d+)/g;
+
+/**
+ * Rewrites `python3.<minor>` in the instructions of the given stages (COPY paths of
+ * site-packages, PYTHONPATH, venv paths) to the runtime's minor: the build moves to
+ * that Python, so the old paths would no longer exist and COPY would fail.
+ */
+function versionedPathEdits(context: LanguageContext, stages: Stage[]): { edits: TextEdit[]; from: string[] } {
+  const edits: TextEdit[] = [];
+  const from: string[] = [];
+  const wanted = DISTROLESS_PYTHON_VERSION.split('.')[1];
+  for (const st of stages) {
+    for (const i of st.instructions) {
+      const start = offsetOf(context.model, i.getRange().start);
+      const text = rawText(context.model, i);
+      for (const m of text.matchAll(VERSIONED)) {
+        if (m[1] === wanted) continue;
+        const at = start + (m.index ?? 0);
+        edits.push({ range: rangeOf(context.model, at, at + m[0].length), newText: `python${DISTROLESS_PYTHON_VERSION}` });
+        if (!from.includes(`3.${m[1]}`)) from.push(`3.${m[1]}`);
+      }
+    }
+  }
+  return { edits, from };
+}
+
+/** A path with its python3.<minor> segments at the runtime's minor (as versionedPathEdits writes them). */
+function atRuntimeVersion(path: string): string {
+  return path.replace(VERSIONED, `python${DISTROLESS_PYTHON_VERSION}`);
+}
+
+/**
+ * Packages installed in a builder stage and copied into the shipped chain: the builder's
+ * site-packages (or venv, or user base) seen through the COPY that brings it over.
+ */
+function sitePackagesCopied(context: LanguageContext, builders: Stage[]): string | undefined | { refuse: string } {
+  let found: string | undefined;
+  for (const copy of chainCopies(context.model, context.stage)) {
+    const builder = copy.fromStage;
+    if (!builder || !builders.includes(builder) || copy.sources.length !== 1 || copy.keyword !== 'COPY') continue;
+    const src = atRuntimeVersion(resolvePath(copy.sources[0], '/'));
+    const dest = atRuntimeVersion(copy.destinationPath);
+    const builderSite = sitePackages(runSteps(context.model, builder).runs, builder);
+    if (typeof builderSite === 'object') return builderSite;
+    if (builderSite && isInside(builderSite, src)) found = builderSite === src ? dest : `${dest}${builderSite.slice(src.length)}`;
+    else if (/\/site-packages$/.test(dest)) found = dest;
+  }
+  return found;
+}
 
 function pythonArguments(words: string[], workdir: string): { args: string[] } | { refuse: string } {
   if (words.length === 0) return { refuse: 'there is no start command (CMD or ENTRYPOINT), so the script to run is unknown' };
@@ -87,21 +183,23 @@ function pythonArguments(words: string[], workdir: string): { args: string[] } |
  * site-packages path; undefined when it installs none; a refusal when they go
  * somewhere that cannot be shipped as a directory.
  */
-function sitePackages(context: LanguageContext): string | undefined | { refuse: string } {
+function sitePackages(runs: RunStep[], stage: Stage): string | undefined | { refuse: string } {
   let venv: string | undefined;
   let site: string | undefined;
-  const env = context.stage.env;
-  for (const run of context.runs) {
+  const env = stage.env;
+  for (const run of runs) {
     for (const c of run.commands) {
       const program = c[0].split('/').pop() ?? c[0];
       if ((PYTHON.test(c[0]) && c[1] === '-m' && (c[2] === 'venv' || c[2] === 'virtualenv')) || program === 'virtualenv') {
         const dir = c.slice(program === 'virtualenv' ? 1 : 3).find((w) => !w.startsWith('-'));
         if (dir) venv = resolvePath(dir, run.workdir);
       } else if (isPipInstall(c)) {
-        site = pipTarget(c, run, venv) ?? site;
+        const target = pipTarget(c, run, venv);
+        if (typeof target === 'object') return target;
+        site = target ?? site;
       } else if (program === 'poetry' && c[1] === 'install') {
-        if (env.get('POETRY_VIRTUALENVS_CREATE') === 'false' || context.runs.some((r) => /virtualenvs\.create\s+false/.test(r.text))) site = `/usr/local/${SITE}`;
-        else if (env.get('POETRY_VIRTUALENVS_IN_PROJECT') === 'true' || context.runs.some((r) => /virtualenvs\.in-project\s+true/.test(r.text))) site = `${run.workdir}/.venv/${SITE}`;
+        if (env.get('POETRY_VIRTUALENVS_CREATE') === 'false' || runs.some((r) => /virtualenvs\.create\s+false/.test(r.text))) site = `/usr/local/${SITE}`;
+        else if (env.get('POETRY_VIRTUALENVS_IN_PROJECT') === 'true' || runs.some((r) => /virtualenvs\.in-project\s+true/.test(r.text))) site = `${run.workdir}/.venv/${SITE}`;
         else return { refuse: 'poetry installs into a virtualenv at a path the Dockerfile does not fix: set POETRY_VIRTUALENVS_CREATE=false (or POETRY_VIRTUALENVS_IN_PROJECT=true) and convert again' };
       } else if (program === 'pipenv' && c[1] === 'install') {
         if (c.includes('--system')) site = `/usr/local/${SITE}`;
@@ -125,13 +223,43 @@ function isPipInstall(c: string[]): boolean {
   return fromFiles || packages.some((p) => !TOOLING.has(p.replace(/[<>=~!].*$/, '').toLowerCase()));
 }
 
-function pipTarget(c: string[], run: RunStep, venv: string | undefined): string {
+function pipTarget(c: string[], run: RunStep, venv: string | undefined): string | { refuse: string } {
   const target = flagValue(c, ['--target', '-t']);
   if (target) return resolvePath(target, run.workdir);
   const prefix = flagValue(c, ['--prefix']);
   if (prefix) return `${resolvePath(prefix, run.workdir)}/${SITE}`;
-  if (c.includes('--user')) return `/root/.local/${SITE}`;
+  if (c.includes('--user')) {
+    // --user installs under the user base, ~/.local for the user the RUN runs as (site.USER_BASE,
+    // https://docs.python.org/3/library/site.html#site.USER_BASE), or $PYTHONUSERBASE.
+    const base = run.stage.env.get('PYTHONUSERBASE');
+    if (base && !base.includes('$')) return `${resolvePath(base, '/')}/${SITE}`;
+    const home = homeOfRunUser(run);
+    if ('refuse' in home) return home;
+    return `${home.home === '/' ? '' : home.home}/.local/${SITE}`;
+  }
   const program = c[0];
   if (venv && (program.startsWith(venv) || (run.stage.env.get('PATH') ?? '').includes(`${venv}/bin`) || run.text.includes(`${venv}/bin/activate`))) return `${venv}/${SITE}`;
   return `/usr/local/${SITE}`;
+}
+
+/**
+ * The home directory of the user a RUN runs as: the last USER before it in its stage
+ * chain (root when none), HOME when the Dockerfile sets it, /home/<name> for a named user
+ * (what useradd -m and adduser create).
+ */
+function homeOfRunUser(run: RunStep): { home: string } | { refuse: string } {
+  let user = 'root';
+  for (const st of stageChainFromBase(run.stage)) {
+    for (const i of st.instructions) {
+      if (i === run.instruction) break;
+      if (i.getKeyword() === 'USER') user = i.getTextContent().replace(/^\s*USER\s+/i, '').trim().split(':')[0];
+    }
+  }
+  const home = run.stage.env.get('HOME');
+  if (home && !home.includes('$')) return { home: resolvePath(home, '/') };
+  if (user === 'root' || user === '0') return { home: '/root' };
+  if (/^\d+$/.test(user) || user.includes('$')) {
+    return { refuse: `pip install --user runs as user ${user}, whose home directory (where the packages go) the Dockerfile does not say: set ENV HOME or PYTHONUSERBASE, or install with --target <dir>, and convert again` };
+  }
+  return { home: `/home/${user}` };
 }

@@ -94,6 +94,11 @@ export interface LanguageContext {
 export interface Plan {
   runtimeImage: string;
   /**
+   * The image as written in the new FROM when it differs from runtimeImage only in how it
+   * is spelled (a registry ARG kept: `${REGISTRY}/dotnet/aspnet:10.0-noble-chiseled`).
+   */
+  fromImage?: string;
+  /**
    * True: the shipped stage only assembles files copied from other stages, so it is
    * replaced by the runtime stage (its COPY lines kept). False: it becomes the build
    * stage and the runtime stage follows it.

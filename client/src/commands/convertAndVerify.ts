@@ -1,0 +1,166 @@
+/**
+ * "Convert and Verify": the conversion of the active Dockerfile, proven on the local
+ * Docker engine before the user applies it. The language server converts (the same
+ * request as Convert to Distroless); the build-run-compare is the Docker room's
+ * verifyConversion (server/src/docker/verify.ts, shared with `distroless convert
+ * --verify`), called here in the extension host on the engine connection the debug
+ * sidecar uses. It does not go through the language server: it runs for minutes, is
+ * cancelled from a progress notification, and needs the engine settings and workspace
+ * trust that only the extension host knows; the language server stays text in, text out.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { OperationCancelledError } from '../../../server/src/docker/errors';
+import { formatVerifyReport, verifyConversion, type VerifyReport } from '../../../server/src/docker/verify';
+import { requestConversion, type ConvertResult } from '../conversion';
+import { applyConversion, closeDiff, contentProvider, CONVERTED_SCHEME, isDockerfile } from './convertToDistroless';
+import type { CommandContext, CommandDefinition } from './types';
+
+export const VERIFY_REPORT_SCHEME = 'distroless-verify-report';
+
+/** Read-only report documents, keyed by URI. */
+class ReportContent implements vscode.TextDocumentContentProvider {
+  private readonly contents = new Map<string, string>();
+  set(uri: vscode.Uri, text: string): void {
+    this.contents.set(uri.toString(), text);
+  }
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+}
+
+let reports: ReportContent | undefined;
+
+function reportProvider(context: CommandContext): ReportContent {
+  if (!reports) {
+    reports = new ReportContent();
+    context.extension.subscriptions.push(
+      vscode.workspace.registerTextDocumentContentProvider(VERIFY_REPORT_SCHEME, reports),
+      { dispose: () => (reports = undefined) },
+    );
+  }
+  return reports;
+}
+
+/** Programmatic callers (tests) may skip the question and get the report. */
+interface VerifyCommandOptions {
+  confirm?: boolean;
+}
+
+async function run(context: CommandContext, ...args: unknown[]): Promise<VerifyReport | undefined> {
+  const given = args[0] instanceof vscode.Uri ? args[0] : undefined;
+  const options = (args[1] && typeof args[1] === 'object' ? args[1] : {}) as VerifyCommandOptions;
+  const document = given ? await vscode.workspace.openTextDocument(given) : vscode.window.activeTextEditor?.document;
+  if (!document || !isDockerfile(document)) {
+    void vscode.window.showWarningMessage('Convert and Verify: open a Dockerfile first.');
+    return undefined;
+  }
+  const name = path.basename(document.uri.path);
+  if (document.uri.scheme !== 'file') {
+    void vscode.window.showWarningMessage(`Convert and Verify builds from the Dockerfile's folder on disk; ${name} is not a file on disk. Use Convert to Distroless instead.`);
+    return undefined;
+  }
+  if (!vscode.workspace.isTrusted) {
+    // Building runs the Dockerfile's RUN steps: an untrusted workspace must not choose what runs.
+    void vscode.window.showWarningMessage('Convert and Verify builds and runs this Dockerfile on your Docker engine; trust the workspace first, or use Convert to Distroless.');
+    return undefined;
+  }
+  const original = document.getText();
+  const version = document.version;
+  let result: ConvertResult;
+  try {
+    result = await requestConversion(context.languageClient, document.uri.toString(), original);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Convert and Verify: the language server did not answer (${error instanceof Error ? error.message : String(error)}).`);
+    return undefined;
+  }
+  if (result.status === 'refused') {
+    void vscode.window.showWarningMessage(`Cannot convert ${name}: ${result.reason}.`);
+    return undefined;
+  }
+  if (result.status === 'unchanged') {
+    void vscode.window.showInformationMessage(`${name} already ships on ${result.runtimeImage}; nothing to convert or verify.`);
+    return undefined;
+  }
+
+  const service = await context.sidecar.connectOrReport();
+  if (!service) {
+    // No engine: say so (connectOrReport did), and still offer the plain conversion.
+    void vscode.window.showWarningMessage(`No Docker engine to verify on: showing the conversion of ${name} without verifying it.`);
+    await vscode.commands.executeCommand('distroless.convertToDistroless', document.uri);
+    return undefined;
+  }
+
+  // The text in the editor is what gets verified, saved or not: it is written beside nothing, in a temporary folder.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-verify-original-'));
+  let report: VerifyReport;
+  try {
+    const originalFile = path.join(scratch, name);
+    fs.writeFileSync(originalFile, original);
+    report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Verifying the conversion of ${name}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        try {
+          return await verifyConversion({
+            docker: service.docker,
+            endpoint: service.endpoint,
+            contextDir: path.dirname(document.uri.fsPath),
+            dockerfile: originalFile,
+            convertedText: result.text,
+            probeImage: context.sidecar.settings().image,
+            signal: abort.signal,
+            onProgress: (message) => {
+              if (/^(?:Building|Running)\b/.test(message) || /: (?:Step \d+\/\d+ :|#\d+ \[)/.test(message)) progress.report({ message });
+            },
+          });
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+  } catch (error) {
+    if (error instanceof OperationCancelledError) {
+      void vscode.window.showInformationMessage('Convert and Verify cancelled; the images and containers it made are removed. The Dockerfile is unchanged.');
+      return undefined;
+    }
+    context.sidecar.reportError(error);
+    return undefined;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const proposed = vscode.Uri.from({ scheme: CONVERTED_SCHEME, path: document.uri.path, query: `v=${version}&verify` });
+  const reportUri = vscode.Uri.from({ scheme: VERIFY_REPORT_SCHEME, path: `/${name} verify report.txt`, query: `v=${version}` });
+  if (options.confirm === false) return report;
+
+  const content = contentProvider(context);
+  content.set(proposed, result.text);
+  reportProvider(context).set(reportUri, `Convert and Verify: ${name} → ${result.runtimeImage}\n\n${formatVerifyReport(report)}`);
+  await vscode.commands.executeCommand('vscode.diff', document.uri, proposed, `${name} ↔ distroless (${result.runtimeImage})`, { preview: true });
+  // The report opens beside the diff, so both are in view when the question comes.
+  const reportDocument = await vscode.workspace.openTextDocument(reportUri);
+  await vscode.window.showTextDocument(reportDocument, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+
+  const question = report.verified
+    ? `Verified on ${service.endpoint.description}: the converted image builds, starts, keeps running and answers like the original, without a shell. Apply the conversion to ${name}?`
+    : `NOT verified: ${report.problems.join('; ')}. The report is beside the diff. Apply the conversion to ${name} anyway?`;
+  const answer = await vscode.window.showInformationMessage(question, { modal: true }, report.verified ? 'Apply' : 'Apply (not verified)');
+  content.delete(proposed);
+  await closeDiff(proposed);
+  if (!answer) return report;
+  if (document.version !== version) {
+    void vscode.window.showWarningMessage('The Dockerfile changed while the conversion was verified; run Convert and Verify again.');
+    return report;
+  }
+  await applyConversion(document, original, result.text);
+  return report;
+}
+
+export const convertAndVerifyCommand: CommandDefinition = {
+  id: 'distroless.convertAndVerify',
+  run,
+};

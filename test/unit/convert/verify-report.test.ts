@@ -1,0 +1,80 @@
+/**
+ * The parts of `convert --verify` that need no engine: the verdict, the failing build
+ * step read from classic and BuildKit output, and the report in both formats. The
+ * engine half is test/docker/convert-verify.test.ts.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { failedStep, formatVerifyReport, judge, verifyReportJson, type ImageReport, type VerifyReport } from '../../../server/src/docker/verify';
+
+const ORIGINAL: ImageReport = {
+  image: 'distroless-verify-abc:original', built: true, sizeBytes: 613_416_960, layers: 5, hasShell: true, shellPath: '/bin/sh',
+  user: '0:0', userSource: 'process', started: true, stayedUp: true, ports: [{ port: 8080, protocol: 'tcp', answering: true }],
+};
+const CONVERTED: ImageReport = {
+  image: 'distroless-verify-abc:converted', built: true, sizeBytes: 6_291_456, layers: 2, hasShell: false,
+  user: '65532:65532', userSource: 'process', started: true, stayedUp: true, ports: [{ port: 8080, protocol: 'tcp', answering: true }],
+};
+
+test('verify verdict: one reason per difference that matters', () => {
+  assert.deepEqual(judge(ORIGINAL, CONVERTED), []);
+  assert.deepEqual(judge(ORIGINAL, { ...CONVERTED, hasShell: true, shellPath: '/busybox/sh' }), ['the converted image still has a shell (/busybox/sh)']);
+  assert.deepEqual(judge(ORIGINAL, { ...CONVERTED, stayedUp: false, exitCode: 1 }), ['the converted container ended within the observation time (exit code 1) while the original stayed up']);
+  // A job that ends with 0 like the original did is fine; ending with an error is not.
+  assert.deepEqual(judge({ ...ORIGINAL, stayedUp: false, exitCode: 0 }, { ...CONVERTED, stayedUp: false, exitCode: 0 }), []);
+  assert.deepEqual(judge({ ...ORIGINAL, stayedUp: false, exitCode: 0 }, { ...CONVERTED, stayedUp: false, exitCode: 2 }), ['the converted container ended within the observation time (exit code 2)']);
+  assert.deepEqual(judge(ORIGINAL, { ...CONVERTED, ports: [{ port: 8080, protocol: 'tcp', answering: false }] }), ['port 8080/tcp answers on the original but not on the converted image']);
+  assert.deepEqual(judge(ORIGINAL, { ...CONVERTED, started: false }), ['the converted image did not start']);
+  assert.deepEqual(judge(ORIGINAL, { image: 'x', built: false, failedStep: 'COPY --from=build /out/app /app', started: false, stayedUp: false, ports: [] }), ['the converted Dockerfile does not build: COPY --from=build /out/app /app']);
+  assert.deepEqual(judge({ image: 'x', built: false, failedStep: 'RUN make', started: false, stayedUp: false, ports: [] }, CONVERTED), ['the original Dockerfile does not build (RUN make), so there is nothing to compare with']);
+});
+
+test('verify: the failing step from classic and BuildKit build output', () => {
+  const classic = 'Step 1/4 : FROM golang:1.22\n ---> abc\nStep 2/4 : RUN go build -o /out/app .\n ---> Running in 123\nmain.go:3:1: syntax error\nThe command \'/bin/sh -c go build -o /out/app .\' returned a non-zero code: 1\n';
+  assert.equal(failedStep(classic), 'RUN go build -o /out/app .');
+  const kit = '#5 [build 2/3] RUN go build -o /out/app .\n#5 0.412 main.go:3:1: syntax error\n#5 ERROR: process "/bin/sh -c go build -o /out/app ." did not complete successfully: exit code: 1\n------\nERROR: failed to solve: process "/bin/sh -c go build -o /out/app ." did not complete successfully: exit code: 1\n';
+  assert.equal(failedStep(kit), 'RUN go build -o /out/app .');
+  const kitCopy = '#7 [stage-1 2/2] COPY --from=build /src/missing /app\n#7 ERROR: failed to calculate checksum of ref: "/src/missing": not found\n';
+  assert.equal(failedStep(kitCopy), '[stage-1 2/2] COPY --from=build /src/missing /app');
+  assert.equal(failedStep('unrelated output\n'), undefined);
+});
+
+test('verify report: text side by side, and the JSON fields the issue names', () => {
+  const report: VerifyReport = { original: ORIGINAL, converted: CONVERTED, verified: true, problems: [], observedSeconds: 5 };
+  assert.equal(formatVerifyReport(report), [
+    '                   original   converted',
+    'built              yes        yes',
+    'image size         585.0 MiB  6.0 MiB',
+    'layers             5          2',
+    'shell              /bin/sh    none',
+    'main process user  0:0        65532:65532',
+    'started            yes        yes',
+    'up after 5 s       yes        yes',
+    'port 8080/tcp      answers    answers',
+    '',
+    'The converted image is 6.0 MiB, 99% smaller than the original.',
+    '',
+    'Verified: the converted image builds, starts, keeps running and answers like the original, without a shell.',
+    '',
+  ].join('\n'));
+  const json = JSON.parse(verifyReportJson(report)) as Record<string, Record<string, unknown>>;
+  for (const side of ['original', 'converted']) {
+    for (const key of ['image', 'sizeBytes', 'hasShell', 'user', 'started', 'ports']) assert.ok(key in json[side], `${side}.${key}`);
+  }
+  assert.equal(json.converted.user, '65532:65532');
+  assert.equal(json.verified as unknown, true);
+
+  const failed: VerifyReport = {
+    original: ORIGINAL,
+    converted: { image: 'c', built: false, failedStep: 'COPY --from=build /src/missing /app', buildOutput: '#7 ERROR: "/src/missing": not found', started: false, stayedUp: false, ports: [] },
+    verified: false, problems: ['the converted Dockerfile does not build: COPY --from=build /src/missing /app'], observedSeconds: 5,
+  };
+  const text = formatVerifyReport(failed);
+  assert.match(text, /^built +yes +NO: COPY --from=build \/src\/missing \/app$/m);
+  assert.match(text, /^NOT verified:\n {2}- the converted Dockerfile does not build: COPY --from=build \/src\/missing \/app$/m);
+  assert.match(text, /^The converted build failed at: COPY --from=build \/src\/missing \/app\n {2}\| #7 ERROR: "\/src\/missing": not found$/m);
+  const failedJson = JSON.parse(verifyReportJson(failed)) as { converted: Record<string, unknown> };
+  assert.equal(failedJson.converted.built, false);
+  assert.equal(failedJson.converted.failedStep, 'COPY --from=build /src/missing /app');
+  assert.equal(failedJson.converted.sizeBytes, null);
+});
