@@ -9,6 +9,7 @@ import { lint, LintOptions } from '../../server/src/engine/lint';
 import { applyEdits } from '../../server/src/engine/edits';
 import { findRule } from '../../server/src/engine/rules/registry';
 import type { WorkspaceFiles } from '../../server/src/engine/types';
+import { HEADLINE_MAX, headlineOf } from '../../server/src/engine/messages';
 
 /** The date the image facts were read; end-of-life answers depend on it. */
 export const FACTS_DATE = new Date('2026-11-22T12:00:00Z');
@@ -55,6 +56,9 @@ export function ruleTable(ruleId: string, cases: RuleCase[]): void {
       own.forEach((d, i) => {
         const e = c.expect[i];
         assert.equal(d.severity, e.severity ?? rule.defaultSeverity, 'severity');
+        const headline = headlineOf(d.message);
+        assert.ok(headline.length <= HEADLINE_MAX, `headline of ${headline.length} characters (at most ${HEADLINE_MAX}): ${JSON.stringify(headline)}`);
+        assert.ok(d.message.length > headline.length, 'the message explains its headline on the lines after it');
         if (e.message) assert.ok(d.message.includes(e.message), `message ${JSON.stringify(d.message)} should contain ${JSON.stringify(e.message)}`);
         const fix = d.fixes.find((f) => f.preferred) ?? d.fixes[0];
         if (e.fixed === undefined) {

@@ -7,6 +7,7 @@ import { buildModel, DockerfileModel } from './model';
 import { RULES } from './rules/registry';
 import { findSuppressions, isSuppressed } from './suppressions';
 import { fixesPending, lazyFixes } from './fixes';
+import { clip, closest, explained } from './messages';
 import type { Diagnosis, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
 
 export interface LintOptions {
@@ -63,22 +64,31 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     for (const s of suppressions) {
       if (s.ids.length === 0) {
         diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: s.range, fixes: [],
-          message: `This suppression names no rule, so it silences nothing. Write the rule id after it, e.g. "# ${s.scope === 'file' ? 'distroless-ignore-file' : 'distroless-ignore'} runs-as-root".` });
+          message: explained('This suppression names no rule, so it silences nothing: add a rule id after it',
+            `Write the rule id after it, e.g. "# ${s.scope === 'file' ? 'distroless-ignore-file' : 'distroless-ignore'} runs-as-root".`) });
       }
       for (const id of s.ids) {
         if (known.has(id.id)) continue;
         diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: id.range, fixes: [],
-          message: `Unknown rule id "${id.id}" in a suppression comment: it silences nothing. Known ids: ${[...known].join(', ')}.` });
+          message: unknownIdMessage(id.id, [...known]) });
       }
       if (s.scope === 'instruction' && !s.lines && s.ids.length > 0) {
         diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: s.range, fixes: [],
-          message: 'This suppression is not directly above an instruction, so it silences nothing. Put it on the line before the instruction, or use distroless-ignore-file.' });
+          message: explained('This suppression is not directly above an instruction: move it to the line before one',
+            'It silences nothing where it is. Put it on the line before the instruction, or use distroless-ignore-file.') });
       }
     }
   }
 
   diagnoses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
   return { model, diagnoses, failures };
+}
+
+function unknownIdMessage(id: string, known: string[]): string {
+  const suggestion = closest(id, known);
+  return explained(
+    suggestion ? `Unknown rule id "${clip(id, 25)}": did you mean "${suggestion}"?` : `Unknown rule id "${clip(id, 40)}" in this suppression: it silences nothing`,
+    `A suppression with an unknown id silences nothing. Known ids: ${known.join(', ')}.`);
 }
 
 function diagnosisOf(finding: Finding, ruleId: string, severity: Severity): Diagnosis {

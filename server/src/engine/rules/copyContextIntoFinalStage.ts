@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import type { Stage } from '../model';
 import type { Finding, Rule } from '../types';
 import { chainRunCommands, copyFromFlag, copyPaths, stageChain, stageReference } from './commands';
@@ -28,8 +29,9 @@ export const copyContextIntoFinalStage: Rule = {
       const args = argumentsOf(instruction);
       findings.push({
         range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
-        message: `${keyword} ${paths.sources.join(' ')} copies the whole build context into the stage that ships: sources, tests, .git and any secret files in the folder end up in the image, ` +
-          `and every edit invalidates this layer. ${artifactAdvice(model, builders)}`,
+        message: explained(`${keyword} ${clip(paths.sources.join(' '), 20)} ships the whole build context: copy only the built artifact`,
+          `${keyword} ${paths.sources.join(' ')} copies the whole build context into the stage that ships: sources, tests, .git and any secret files in the folder end up in the image, ` +
+          `and every edit invalidates this layer. ${artifactAdvice(model, builders)}`),
       });
     }
     return findings;

@@ -1,3 +1,4 @@
+import { explained, shortImage } from '../messages';
 import { distrolessEndOfLife as endOfLife, imageName, parseImageRef } from '../imageFacts';
 import type { Finding, Rule } from '../types';
 import { replaceImageEdit } from './util';
@@ -21,7 +22,8 @@ export const distrolessEndOfLife: Rule = {
       });
       findings.push({
         range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-        message: `${imageName(stage.base.ref)}: ${eol.reason}, so it gets no security fixes. Move to ${eol.replacement}.`,
+        message: explained(`No more security fixes for ${shortImage(imageName(stage.base.ref))}: move to ${shortImage(eol.replacement, 35)}`,
+          `${imageName(stage.base.ref)}: ${eol.reason}, so it gets no security fixes. Move to ${eol.replacement}.`),
         fixes: edit ? [{ title: `Use ${eol.replacement}`, edits: [edit], preferred: true }] : [],
       });
     }

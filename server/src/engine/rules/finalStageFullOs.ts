@@ -1,3 +1,4 @@
+import { explained, shortImage } from '../messages';
 import { planConversion, type ConversionPlan } from '../convert';
 import { lazyFixes } from '../fixes';
 import { suggestedDistrolessImage, Runtime } from '../imageFacts';
@@ -32,11 +33,14 @@ export const finalStageFullOs: Rule = {
     const target = conversion.ok ? conversion.runtimeImage : suggestedDistrolessImage(runtime, version, distrolessRegistry);
     const finding = {
       range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-      message:
+      message: explained(
+        conversion.ok
+          ? `Ships on ${shortImage(image)}, a full OS: convert to a distroless multi-stage build`
+          : `Ships on ${shortImage(image, 25)}, a full OS: ship the artifact on ${shortImage(target, 30)}`,
         `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: ` +
         `more to patch, more for an attacker to use, and a larger image. ` +
         `Ship only the artifact on a distroless image such as ${target} in a multi-stage build.` +
-        (conversion.ok ? '' : ` It cannot be converted automatically: ${conversion.reason}.`),
+        (conversion.ok ? '' : ` It cannot be converted automatically: ${conversion.reason}.`)),
     };
     // The message needs only the converter's decision; writing the converted file is
     // most of the rest of its cost, and only a fix that is asked for needs it.

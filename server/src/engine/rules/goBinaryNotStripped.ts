@@ -1,3 +1,4 @@
+import { explained } from '../messages';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Finding, Rule } from '../types';
 import { goBuilds, rawText, Word } from './commands';
@@ -29,8 +30,9 @@ export const goBinaryNotStripped: Rule = {
         const edit = build.command.exec ? undefined : stripEdit(model, words, ldflags);
         findings.push({
           range,
-          message: `This go build keeps the symbol table and DWARF debug data in the binary (often a quarter of its size), which ships in the image for nothing at run time. ` +
-            `Add -s -w to -ldflags (stack traces keep their function names).`,
+          message: explained('The binary keeps symbols and DWARF data it never uses: add -ldflags="-s -w" to go build',
+            `This go build keeps the symbol table and DWARF debug data in the binary (often a quarter of its size), which ships in the image for nothing at run time. ` +
+            `Add -s -w to -ldflags (stack traces keep their function names).`),
           fixes: edit ? [{ title: 'Strip the binary: -ldflags="-s -w"', edits: [edit], preferred: true }] : [],
         });
       }

@@ -1,3 +1,4 @@
+import { explained } from '../messages';
 import type { Instruction } from 'dockerfile-ast';
 import { DockerfileModel, Stage, copySources, offsetOf, rangeOf } from '../model';
 import type { Finding, Rule } from '../types';
@@ -58,10 +59,13 @@ function goBuildsWithoutCgoOff(model: DockerfileModel, run: Instruction, runtime
     if (/\bCGO_ENABLED=["']?0\b/.test(segment)) continue;
     const explicitOn = /\bCGO_ENABLED=["']?1\b/.test(segment);
     const target = runtime.name ? `stage "${runtime.name}"` : 'the runtime stage';
-    const message =
+    const message = explained(
+      explicitOn
+        ? 'CGO_ENABLED=1 links libc, which the runtime image lacks: build with CGO_ENABLED=0'
+        : 'cgo is on by default here, so the binary needs libc, which the runtime lacks: set CGO_ENABLED=0',
       `This go build's binary is copied into ${target} on ${runtime.resolvedImage ?? 'a static image'}, which has no C library; ` +
       `with cgo ${explicitOn ? 'enabled' : 'left on (the default where a C compiler exists)'} the binary is linked dynamically and fails there with "no such file or directory". ` +
-      (explicitOn ? `Build with CGO_ENABLED=0, or ship on ${distrolessImage('base', registry)} if the code needs cgo.` : 'Build it with CGO_ENABLED=0.');
+      (explicitOn ? `Build with CGO_ENABLED=0, or ship on ${distrolessImage('base', registry)} if the code needs cgo.` : 'Build it with CGO_ENABLED=0.'));
     const matchRange = rangeOf(model, start + at, start + at + match[0].length);
     findings.push({
       range: matchRange,

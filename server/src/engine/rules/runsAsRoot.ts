@@ -1,3 +1,4 @@
+import { explained } from '../messages';
 import { isRootUser } from '../model';
 import type { Fix, Rule } from '../types';
 import { appendToStage, replaceImageEdit, shippedDescription } from './util';
@@ -35,14 +36,16 @@ export const runsAsRoot: Rule = {
     if (stage.user.source === 'instruction' && stage.user.instruction) {
       return [{
         range: stage.user.instruction.getRange(),
-        message: `${shippedDescription(model, stage)} switches to root with "${stage.user.instruction.getTextContent().trim()}" and stays there: ${why} Switch back to a non-root user (65532:65532) after the steps that need root.`,
+        message: explained('Switches to root and stays there: switch back to USER 65532:65532 after these steps',
+          `${shippedDescription(model, stage)} switches to root with "${stage.user.instruction.getTextContent().trim()}" and stays there: ${why} Switch back to a non-root user (65532:65532) after the steps that need root.`),
         fixes,
       }];
     }
     const image = stage.resolvedImage ?? imageOf(stage.from) ?? 'its base image';
     return [{
       range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-      message: `${shippedDescription(model, stage)} runs as root: it sets no USER and ${image} defaults to root; ${why} Use the nonroot tag or add ${NONROOT_USER_LINE}.`,
+      message: explained(`Runs as root (no USER): use the nonroot tag or add ${NONROOT_USER_LINE}`,
+        `${shippedDescription(model, stage)} runs as root: it sets no USER and ${image} defaults to root; ${why} Use the nonroot tag or add ${NONROOT_USER_LINE}.`),
       fixes,
     }];
   },
