@@ -11,6 +11,9 @@ export function createLanguageClient(context: ExtensionContext): LanguageClient 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'dockerfile' }],
+    // Code actions name these commands only when the client runs them itself: Convert shows
+    // its diff first, and the rule documentation opens from the extension in Markdown preview.
+    initializationOptions: { clientCommands: ['distroless.convertToDistroless', 'distroless.showRuleDocumentation'] },
     synchronize: {
       configurationSection: 'distroless',
       // The server re-checks open Dockerfiles when a project configuration file or a

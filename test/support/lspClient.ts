@@ -8,7 +8,7 @@ import {
   createProtocolConnection, ProtocolConnection, StreamMessageReader, StreamMessageWriter,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   PublishDiagnosticsNotification, PublishDiagnosticsParams, ConfigurationRequest, RegistrationRequest,
-  ShutdownRequest, ExitNotification,
+  ShutdownRequest, ExitNotification, ShowDocumentRequest, ShowDocumentParams,
 } from 'vscode-languageserver-protocol/node';
 
 export { REPO_ROOT } from './paths';
@@ -25,7 +25,14 @@ export interface ServerUnderTest {
   close(): Promise<void>;
 }
 
-export async function startServer(settings: Record<string, unknown> = {}): Promise<ServerUnderTest> {
+export interface ServerOptions {
+  /** Sent as initializationOptions (e.g. clientCommands, settings). */
+  initializationOptions?: unknown;
+  /** Answers window/showDocument; without it the client does not offer the request. */
+  showDocument?: (params: ShowDocumentParams) => boolean;
+}
+
+export async function startServer(settings: Record<string, unknown> = {}, options: ServerOptions = {}): Promise<ServerUnderTest> {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -37,12 +44,16 @@ export async function startServer(settings: Record<string, unknown> = {}): Promi
   });
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'distroless' ? settings : null)));
   connection.onRequest(RegistrationRequest.type, () => undefined);
+  const showDocument = options.showDocument;
+  if (showDocument) connection.onRequest(ShowDocumentRequest.type, (params) => ({ success: showDocument(params) }));
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
     workspaceFolders: null,
+    initializationOptions: options.initializationOptions,
     capabilities: {
+      ...(showDocument ? { window: { showDocument: { support: true } } } : {}),
       workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
       textDocument: {
         completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },

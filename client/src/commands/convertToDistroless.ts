@@ -76,7 +76,8 @@ function isDockerfile(document: vscode.TextDocument): boolean {
 
 async function run(context: CommandContext, ...args: unknown[]): Promise<void> {
   // From the explorer or editor title the command gets the file's URI; from the palette, nothing.
-  const given = args[0] instanceof vscode.Uri ? args[0] : undefined;
+  // The language server's code action passes the URI as a string.
+  const given = args[0] instanceof vscode.Uri ? args[0] : typeof args[0] === 'string' ? vscode.Uri.parse(args[0]) : undefined;
   const options = (args[1] && typeof args[1] === 'object' ? args[1] : {}) as ConvertOptions;
   const document = given ? await vscode.workspace.openTextDocument(given) : vscode.window.activeTextEditor?.document;
   if (!document || !isDockerfile(document)) {

@@ -9,6 +9,7 @@ import { refreshContainersCommand } from './refreshContainers';
 import { restartServerCommand } from './restartServer';
 import { retryEngineCommand } from './retryEngine';
 import { convertToDistrolessCommand } from './convertToDistroless';
+import { showRuleDocumentationCommand } from './showRuleDocumentation';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   fixAllCommand,
@@ -20,4 +21,5 @@ export const COMMANDS: readonly CommandDefinition[] = [
   refreshContainersCommand,
   retryEngineCommand,
   debugPodCommand,
+  showRuleDocumentationCommand,
 ];

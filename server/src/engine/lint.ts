@@ -69,7 +69,9 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
       }
       for (const id of s.ids) {
         if (known.has(id.id)) continue;
-        diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: id.range, fixes: [],
+        const suggestion = closest(id.id, [...known]);
+        diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: id.range,
+          fixes: suggestion ? [{ title: `Change to ${suggestion}`, edits: [{ range: id.range, newText: suggestion }], preferred: true }] : [],
           message: unknownIdMessage(id.id, [...known]) });
       }
       if (s.scope === 'instruction' && !s.lines && s.ids.length > 0) {

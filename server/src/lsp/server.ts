@@ -14,6 +14,8 @@ import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from './settings'
 import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
 import { SOURCE } from '../engine/docs';
 import { DocumentChecker } from './documentChecker';
+import { ruleActions, SHOW_RULE_DOCUMENTATION_SERVER } from './ruleActions';
+import { showRuleDocumentation } from './ruleDocumentation';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -21,6 +23,8 @@ const service = DockerfileLanguageServiceFactory.createLanguageService();
 service.setLogger({ log: (message) => connection.console.log(message) });
 
 let pullConfiguration = false;
+/** Commands the client runs itself (VS Code: Convert's diff, the docs in Markdown preview). */
+let clientCommands: ReadonlySet<string> = new Set();
 const settingsCache = new Map<string, Promise<ServerSettings>>();
 
 function settingsFor(uri: string): Promise<ServerSettings> {
@@ -43,6 +47,8 @@ const checker = new DocumentChecker({
 connection.onInitialize((params) => {
   const capabilities = params.capabilities;
   pullConfiguration = capabilities.workspace?.configuration === true;
+  const init = (params.initializationOptions ?? {}) as { clientCommands?: unknown };
+  clientCommands = new Set(Array.isArray(init.clientCommands) ? init.clientCommands.filter((c): c is string => typeof c === 'string') : []);
   service.setCapabilities({
     completion: capabilities.textDocument?.completion,
     hover: capabilities.textDocument?.hover,
@@ -71,7 +77,7 @@ connection.onInitialize((params) => {
         },
       },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-      executeCommandProvider: { commands: Object.values(CommandIds) },
+      executeCommandProvider: { commands: [...Object.values(CommandIds), SHOW_RULE_DOCUMENTATION_SERVER] },
     },
     serverInfo: { name: 'distroless-language-server' },
   };
@@ -185,6 +191,7 @@ connection.onCodeAction(async (params) => {
   const result = await checker.lintNow(document);
   if (wants(CodeActionKind.QuickFix)) {
     actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics));
+    actions.push(...ruleActions(uri, result, params.range, params.context.diagnostics, { clientCommands }));
     // The service rewrites `code` of the diagnostics it is given (parseInt), so it gets
     // copies of the syntax diagnostics only, never ours.
     const syntaxDiagnostics = params.context.diagnostics.filter((d) => d.source !== SOURCE).map((d) => ({ ...d }));
@@ -201,6 +208,10 @@ connection.onCodeAction(async (params) => {
 });
 
 connection.onExecuteCommand(async (params) => {
+  if (params.command === SHOW_RULE_DOCUMENTATION_SERVER) {
+    await showRuleDocumentation(connection, String(params.arguments?.[0] ?? ''));
+    return;
+  }
   const uri = params.arguments?.[0];
   const content = typeof uri === 'string' ? text(uri) : undefined;
   if (typeof uri !== 'string' || content === undefined) return;
