@@ -134,3 +134,18 @@ test('a misspelled rule id in a suppression: "did you mean" with a fix', async (
   assert.deepEqual(actions.map((a) => a.title), ['Change to runs-as-root']);
   assert.equal(editOf(actions[0], uri, text), text.replace('runs-as-rot', 'runs-as-root'));
 });
+
+test('a misspelled rule id in the distroless.rules setting: one "did you mean" warning', async () => {
+  const server = await startServer({ diagnosticsDelay: 0, rules: { 'runs-as-rot': 'off', 'no-such-rule-at-all': 'off' } });
+  servers.push(server);
+  for (const n of [1, 2]) {
+    const uri = `file:///tmp/rule-settings-${n}/Dockerfile`;
+    const pending = server.nextDiagnostics(uri, 1);
+    server.open(uri, 'FROM gcr.io/distroless/static-debian13\nCMD ["/app"]\n');
+    await pending;
+  }
+  assert.deepEqual(server.messages(), [
+    'distroless.rules: no rule is called "runs-as-rot". Did you mean "runs-as-root"?',
+    'distroless.rules: no rule is called "no-such-rule-at-all"; it is ignored.',
+  ]);
+});

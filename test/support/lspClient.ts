@@ -8,7 +8,7 @@ import {
   createProtocolConnection, ProtocolConnection, StreamMessageReader, StreamMessageWriter,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   PublishDiagnosticsNotification, PublishDiagnosticsParams, ConfigurationRequest, RegistrationRequest,
-  ShutdownRequest, ExitNotification, ShowDocumentRequest, ShowDocumentParams,
+  ShutdownRequest, ExitNotification, ShowDocumentRequest, ShowDocumentParams, ShowMessageNotification,
 } from 'vscode-languageserver-protocol/node';
 
 export { REPO_ROOT } from './paths';
@@ -18,6 +18,8 @@ export interface ServerUnderTest {
   connection: ProtocolConnection;
   process: ChildProcess;
   stderr: () => string;
+  /** window/showMessage texts received so far. */
+  messages: () => string[];
   /** Resolves with the next diagnostics published for `uri` (optionally at `version`). */
   nextDiagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): void;
@@ -44,6 +46,8 @@ export async function startServer(settings: Record<string, unknown> = {}, option
   });
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'distroless' ? settings : null)));
   connection.onRequest(RegistrationRequest.type, () => undefined);
+  const messages: string[] = [];
+  connection.onNotification(ShowMessageNotification.type, (params) => messages.push(params.message));
   const showDocument = options.showDocument;
   if (showDocument) connection.onRequest(ShowDocumentRequest.type, (params) => ({ success: showDocument(params) }));
   connection.listen();
@@ -67,6 +71,7 @@ export async function startServer(settings: Record<string, unknown> = {}, option
     connection,
     process: child,
     stderr: () => stderr,
+    messages: () => [...messages],
     nextDiagnostics(uri, version, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; server stderr: ${stderr}`)), timeoutMs);

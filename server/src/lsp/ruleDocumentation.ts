@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import type { Connection } from 'vscode-languageserver/node';
+import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 
 /** docs/rules.md of the package: the bundle runs from dist/, tests from out/server/src/lsp/. */
 export function rulesDocPath(): string | undefined {
@@ -26,7 +26,7 @@ export function ruleHeadingLine(markdown: string, ruleId: string): number {
 export async function showRuleDocumentation(connection: Connection, ruleId: string): Promise<void> {
   const file = rulesDocPath();
   if (!file) {
-    connection.window.showWarningMessage(`The rules documentation is not installed beside the server; see docs/rules.md#${ruleId} in the project.`);
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `The rules documentation is not installed beside the server; see docs/rules.md#${ruleId} in the project.` });
     return;
   }
   const line = ruleHeadingLine(fs.readFileSync(file, 'utf8'), ruleId);
@@ -37,5 +37,5 @@ export async function showRuleDocumentation(connection: Connection, ruleId: stri
   } catch {
     // Clients without window/showDocument: say where the section is.
   }
-  connection.window.showInformationMessage(`${ruleId}: see ${file}, line ${line + 1}.`);
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `${ruleId}: see ${file}, line ${line + 1}.` });
 }

@@ -3,19 +3,20 @@
  * features and syntax checks) and to the distroless engine (rules and fixes).
  */
 import {
-  CodeAction, CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures,
+  CodeAction, CodeActionKind, createConnection, DidChangeConfigurationNotification, MessageType, ProposedFeatures, ShowMessageNotification,
   TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-language-service';
 import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
-import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from './settings';
+import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings, unknownRuleIdWarnings } from './settings';
 import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
 import { SOURCE } from '../engine/docs';
 import { DocumentChecker } from './documentChecker';
 import { ruleActions, SHOW_RULE_DOCUMENTATION_SERVER } from './ruleActions';
 import { showRuleDocumentation } from './ruleDocumentation';
+import { suppressionCompletion } from './suppressionCompletion';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -31,10 +32,23 @@ function settingsFor(uri: string): Promise<ServerSettings> {
   if (!pullConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
   let pending = settingsCache.get(uri);
   if (!pending) {
-    pending = connection.workspace.getConfiguration({ scopeUri: uri, section: 'distroless' }).then(normalizeSettings, () => DEFAULT_SETTINGS);
+    pending = connection.workspace.getConfiguration({ scopeUri: uri, section: 'distroless' }).then((raw: unknown) => {
+      warnOnce(unknownRuleIdWarnings(raw));
+      return normalizeSettings(raw);
+    }, () => DEFAULT_SETTINGS);
     settingsCache.set(uri, pending);
   }
   return pending;
+}
+
+const warned = new Set<string>();
+function warnOnce(messages: string[]): void {
+  for (const message of messages) {
+    if (warned.has(message)) continue;
+    warned.add(message);
+    // A notification: window/showMessageRequest would wait on (and reject without) an answer.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  }
 }
 
 const checker = new DocumentChecker({
@@ -57,7 +71,7 @@ connection.onInitialize((params) => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: ['=', ' ', '$', '-'], resolveProvider: true },
+      completionProvider: { triggerCharacters: ['=', ' ', '$', '-', ','], resolveProvider: true },
       hoverProvider: true,
       signatureHelpProvider: { triggerCharacters: ['-', '[', ',', ' ', '='] },
       documentFormattingProvider: true,
@@ -113,6 +127,8 @@ function text(uri: string): string | undefined {
 connection.onCompletion(async (params) => {
   const content = text(params.textDocument.uri);
   if (content === undefined) return [];
+  const suppression = suppressionCompletion(content, params.position);
+  if (suppression) return suppression;
   const settings = await settingsFor(params.textDocument.uri);
   // The service asks Docker Hub for tags when the cursor is on a FROM image's tag;
   // the server makes no network calls unless the user turned that on.

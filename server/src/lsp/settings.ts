@@ -1,5 +1,8 @@
 /** The `distroless.*` settings the server reads, with their defaults. */
 import type { SeveritySetting } from '../engine/types';
+import { INVALID_SUPPRESSION } from '../engine/lint';
+import { RULES } from '../engine/rules/registry';
+import { closest } from '../engine/messages';
 
 export interface ServerSettings {
   /** Per rule id: off, hint, information, warning or error. */
@@ -44,4 +47,18 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     diagnosticsDelay: typeof value.diagnosticsDelay === 'number' && value.diagnosticsDelay >= 0 ? Math.min(value.diagnosticsDelay, 5000) : DEFAULT_SETTINGS.diagnosticsDelay,
     formatter: { ignoreMultilineInstructions: formatter.ignoreMultilineInstructions === true },
   };
+}
+
+/**
+ * One line per rule id in `distroless.rules` that no rule has, with the closest known
+ * id: VS Code marks the property in settings.json, other editors show nothing at all.
+ */
+export function unknownRuleIdWarnings(raw: unknown): string[] {
+  const rules = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).rules : undefined;
+  if (!rules || typeof rules !== 'object') return [];
+  const known = [...RULES.map((r) => r.id), INVALID_SUPPRESSION];
+  return Object.keys(rules).filter((id) => !known.includes(id)).map((id) => {
+    const suggestion = closest(id, known);
+    return `distroless.rules: no rule is called "${id}"${suggestion ? `. Did you mean "${suggestion}"?` : '; it is ignored.'}`;
+  });
 }
