@@ -6,13 +6,16 @@ import { COMMANDS } from './commands';
 import { registerSidecarFeatures } from './sidecarFeatures';
 import { closeAllSidecarTerminals } from './terminal/sidecarTerminal';
 import type { DistrolessApi } from './api';
+import { createLog } from './log';
+import { registerStatusBar } from './statusBar';
 
 export type { DistrolessApi } from './api';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<DistrolessApi> {
-  client = createLanguageClient(context);
+  const log = createLog(context);
+  client = createLanguageClient(context, log);
   // Creating the view does not contact Docker; that waits until the view is visible or a command runs.
   const sidecar = registerSidecarFeatures(context);
   const commandContext = { extension: context, languageClient: client, sidecar };
@@ -20,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Distro
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => command.run(commandContext, ...args)));
   }
   await client.start();
+  registerStatusBar(context, client);
   return { containersView: sidecar.containers };
 }
 

@@ -9,6 +9,8 @@ import { ENGINE_STATE_CONTEXT_KEY, EngineManager, EngineState } from '../../serv
 import { engineEnv, HOST_SETTING, IMAGE_SETTING, resolveSidecarSettings, SidecarSettings } from './settings/sidecarSettings';
 import { ContainersSource } from './views/containersSource';
 import { ContainersTreeProvider } from './views/containersTreeProvider';
+import { ENGINE_SOURCE_CONTEXT_KEY, engineErrorSummary, engineSource } from './views/engineSource';
+import { log, showError, summarize } from './log';
 
 export interface SidecarFeatures {
   readonly engine: EngineManager;
@@ -32,10 +34,13 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
   const containers = new ContainersTreeProvider(engine, source);
 
   let shownState: EngineState | undefined;
+  const currentSource = () => engineSource(readSidecarSettings().dockerHost, process.env);
   const showState = (state: EngineState) => {
     // 'connecting' keeps the previous key, so the welcome text does not flicker on every retry.
     if (state === 'connecting' || state === shownState) return;
     shownState = state;
+    // The welcome content of an unreachable engine names where its address came from.
+    if (state === 'unreachable') void vscode.commands.executeCommand('setContext', ENGINE_SOURCE_CONTEXT_KEY, currentSource());
     void vscode.commands.executeCommand('setContext', ENGINE_STATE_CONTEXT_KEY, state);
   };
   showState('unknown');
@@ -43,16 +48,16 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
   const reportError = (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof EngineUnreachableError) {
-      void vscode.window.showErrorMessage(message, 'Retry', 'Engine Host Setting').then((choice) => {
+      void showError(engineErrorSummary(err, currentSource()), { raw: message, actions: ['Retry', 'Engine Host Setting'] }).then((choice) => {
         if (choice === 'Retry') void vscode.commands.executeCommand('distroless.retryEngine');
         if (choice === 'Engine Host Setting') void vscode.commands.executeCommand('workbench.action.openSettings', HOST_SETTING);
       });
     } else if (err instanceof ImageUnavailableError) {
-      void vscode.window.showErrorMessage(message, 'Tools Image Setting').then((choice) => {
+      void showError(summarize(message), { raw: message, actions: ['Tools Image Setting'] }).then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', IMAGE_SETTING);
       });
     } else {
-      void vscode.window.showErrorMessage(message);
+      void showError(summarize(message), { raw: message });
     }
   };
 
@@ -84,7 +89,12 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
 
   context.subscriptions.push(
     containers,
-    engine.onDidChangeStatus((status) => showState(status.state)),
+    engine.onDidChangeStatus((status) => {
+      showState(status.state);
+      if (status.state === 'connecting') log.info(`Docker engine: looking for it (${currentSource() === 'default' ? 'the usual sockets' : `address from ${currentSource()}`})`);
+      if (status.state === 'reachable') log.info(`Docker engine: connected to ${status.endpoint ?? 'the engine'}`);
+      if (status.state === 'unreachable') log.warn(`Docker engine: unreachable. ${status.error?.message ?? ''}`);
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(HOST_SETTING)) containers.reconnect();
     }),

@@ -10,6 +10,9 @@ import { restartServerCommand } from './restartServer';
 import { retryEngineCommand } from './retryEngine';
 import { convertToDistrolessCommand } from './convertToDistroless';
 import { showRuleDocumentationCommand } from './showRuleDocumentation';
+import { showLogCommand } from './showLog';
+import { startContainerCommand } from './startContainer';
+import { explainStoppedContainerCommand } from './explainStoppedContainer';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   fixAllCommand,
@@ -22,4 +25,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   retryEngineCommand,
   debugPodCommand,
   showRuleDocumentationCommand,
+  showLogCommand,
+  startContainerCommand,
+  explainStoppedContainerCommand,
 ];

@@ -17,6 +17,7 @@ import { DocumentChecker } from './documentChecker';
 import { ruleActions, SHOW_RULE_DOCUMENTATION_SERVER } from './ruleActions';
 import { showRuleDocumentation } from './ruleDocumentation';
 import { suppressionCompletion } from './suppressionCompletion';
+import { SHIPPED_STAGE_REQUEST, shippedStageOf, type ShippedStage, type ShippedStageParams } from './shippedStage';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -221,6 +222,11 @@ connection.onCodeAction(async (params) => {
     if (edit) actions.push({ title: 'Fix all distroless problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: [edit] } } });
   }
   return actions;
+});
+
+connection.onRequest(SHIPPED_STAGE_REQUEST, async (params: ShippedStageParams): Promise<ShippedStage | null> => {
+  const document = documents.get(params.uri);
+  return document ? shippedStageOf(await checker.lintNow(document)) : null;
 });
 
 connection.onExecuteCommand(async (params) => {
