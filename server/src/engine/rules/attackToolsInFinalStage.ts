@@ -1,6 +1,7 @@
 import { clip, explained } from '../messages';
 import type { Finding, Rule } from '../types';
-import { chainInstructions, packageInstalls, packageName, wordRange } from './commands';
+import { packageInstalls, packageName, wordRange } from '../shell';
+import { chainInstructions } from '../stages';
 import { shippedDescription } from './util';
 
 /** Package names of tools an intruder uses first; debugging gets them from a sidecar instead. */

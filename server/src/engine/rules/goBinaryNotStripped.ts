@@ -1,7 +1,8 @@
 import { explained } from '../messages';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Finding, Rule } from '../types';
-import { goBuilds, rawText, Word } from './commands';
+import { rawText, Word } from '../shell';
+import { goBuildsFromBase } from '../stages';
 import { rangeOf } from '../model';
 
 /**
@@ -17,7 +18,7 @@ export const goBinaryNotStripped: Rule = {
     for (const stage of model.stages) {
       if (!stage.instructions.some((i) => i.getKeyword() === 'RUN' && /\bgo\s+build\b/.test(rawText(model, i)))) continue;
       // Builds of ancestors are reported on their own stage.
-      for (const build of goBuilds(model, stage).filter((b) => b.stage === stage)) {
+      for (const build of goBuildsFromBase(model, stage).filter((b) => b.stage === stage)) {
         const words = build.command.words;
         if (words[1].value !== 'build') continue;
         if (stage.env.get('GOFLAGS')?.includes('-ldflags') || build.command.assignments.some((a) => a.value.startsWith('GOFLAGS='))) continue;

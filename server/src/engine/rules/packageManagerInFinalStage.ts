@@ -1,7 +1,9 @@
 import { explained } from '../messages';
 import type { Instruction } from 'dockerfile-ast';
 import type { Finding, Rule } from '../types';
-import { chainInstructions, packageInstalls, simpleCommands, wordRange } from './commands';
+import type { DockerfileModel } from '../model';
+import { SYSTEM_PACKAGE_MANAGERS, basename, commandsOf, packageInstalls, wordRange } from '../shell';
+import { chainInstructions } from '../stages';
 import { shippedDescription } from './util';
 
 /**
@@ -47,17 +49,17 @@ export const packageManagerInFinalStage: Rule = {
 };
 
 /** True when every command of the RUN is package management (update, install, clean-up). */
-function onlyPackageManagement(model: Parameters<typeof simpleCommands>[0], instruction: Instruction): boolean {
-  const commands = simpleCommands(model, instruction);
+function onlyPackageManagement(model: DockerfileModel, instruction: Instruction): boolean {
+  const commands = commandsOf(model, instruction);
   return commands.length > 0 && commands.every((c) => {
     const program = c.words[0]?.value ?? '';
-    if (/^(?:apt-get|apt|apk|yum|dnf|microdnf|tdnf|zypper|aptitude)$/.test(program)) return true;
+    if (basename(program) in SYSTEM_PACKAGE_MANAGERS) return true;
     return program === 'rm' && c.words.slice(1).every((w) => w.value.startsWith('-') || /^\/var\/(?:lib\/apt\/lists|cache\/(?:apk|yum|dnf))/.test(w.value));
   });
 }
 
 /** The whole lines of an instruction, newline included, so removing it leaves no blank line. */
-function lineRange(model: Parameters<typeof simpleCommands>[0], instruction: Instruction) {
+function lineRange(model: DockerfileModel, instruction: Instruction) {
   const r = instruction.getRange();
   const lastLine = model.document.lineCount - 1;
   return r.end.line < lastLine

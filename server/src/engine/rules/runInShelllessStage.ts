@@ -1,9 +1,10 @@
 import { clip, explained } from '../messages';
 import type { Instruction } from 'dockerfile-ast';
-import { DockerfileModel, Stage, copySources, execFormArguments } from '../model';
+import { DockerfileModel, Stage, execFormArguments } from '../model';
 import type { Finding, Fix, Rule } from '../types';
-import { MISSING_PROGRAMS, basename, chainInstructions, simpleCommands, stageReference } from './commands';
-import { appendToStage } from './util';
+import { basename, commandsOf } from '../shell';
+import { chainInstructions, copySources, stageReference } from '../stages';
+import { MISSING_PROGRAMS, appendToStage } from './util';
 import { argumentsContentOf, imageOf } from '../instructions';
 
 /** Where the fix stages directories in the builder, away from anything the build put there. */
@@ -59,7 +60,7 @@ function planDirectories(model: DockerfileModel, instruction: Instruction): DirP
   // Only `&&` may join the commands; anything else is shell logic the plan would lose.
   if (/\|\||[;|<>$`*?(){}'"\\~]/.test(content.replace(/&&/g, ''))) return undefined;
   const plan: DirPlan = { dirs: [] };
-  for (const c of simpleCommands(model, instruction)) {
+  for (const c of commandsOf(model, instruction)) {
     if (c.assignments.length > 0) return undefined;
     const [program, ...args] = c.words.map((w) => w.value);
     const flags = args.filter((a) => a.startsWith('-'));

@@ -1,9 +1,9 @@
 import { clip, explained } from '../messages';
-import type { Instruction } from 'dockerfile-ast';
 import { DISTROLESS_USERS, ImageUser } from '../imageFacts';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Rule } from '../types';
-import { chainInstructions, copyPaths, rawText, simpleCommands, stageChain } from './commands';
+import { commandsOf, rawText } from '../shell';
+import { CopyInstruction, chainCopies, stageChainToBase } from '../stages';
 import { argumentsContentOf, argumentsOf } from '../instructions';
 
 interface CreatedUser {
@@ -28,10 +28,10 @@ export const userNotResolvable: Rule = {
     const created = createdUsers(model);
     for (const stage of model.stages) {
       const family = stage.base.family;
-      const chain = new Set(stageChain(stage));
+      const chain = new Set(stageChainToBase(stage));
       const users = stage.instructions.filter((i) => i.getKeyword() === 'USER');
       // A copied-in /etc/passwd (the classic scratch pattern) brings its own names.
-      if (users.length === 0 || chainInstructions(stage).some(copiesPasswd)) continue;
+      if (users.length === 0 || chainCopies(model, stage).some(copiesPasswd)) continue;
       for (const instruction of users) {
         const text = (argumentsContentOf(instruction) ?? '').trim();
         if (text.includes('$')) continue;
@@ -68,11 +68,8 @@ export const userNotResolvable: Rule = {
   },
 };
 
-function copiesPasswd(instruction: Instruction): boolean {
-  const keyword = instruction.getKeyword();
-  if (keyword !== 'COPY' && keyword !== 'ADD') return false;
-  const paths = copyPaths(instruction);
-  return paths !== undefined && [...paths.sources, paths.destination].some((p) => /(?:^|\/)etc\/(?:passwd)?\/?$/.test(p) || /\/etc\/passwd$/.test(p));
+function copiesPasswd(paths: CopyInstruction): boolean {
+  return !paths.heredoc && [...paths.sources, paths.destination].some((p) => /(?:^|\/)etc\/(?:passwd)?\/?$/.test(p) || /\/etc\/passwd$/.test(p));
 }
 
 const KNOWN: readonly ImageUser[] = DISTROLESS_USERS;
@@ -104,7 +101,7 @@ function createdUsers(model: DockerfileModel): CreatedUser[] {
   for (const stage of model.stages) {
     for (const instruction of stage.instructions) {
       if (instruction.getKeyword() !== 'RUN' || !/user|group/.test(rawText(model, instruction))) continue;
-      for (const c of simpleCommands(model, instruction)) {
+      for (const c of commandsOf(model, instruction)) {
         const [program, ...args] = c.words.map((w) => w.value);
         const spec = OPTIONS[program];
         if (!spec) continue;
