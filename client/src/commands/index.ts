@@ -13,6 +13,8 @@ import { showRuleDocumentationCommand } from './showRuleDocumentation';
 import { showLogCommand } from './showLog';
 import { startContainerCommand } from './startContainer';
 import { explainStoppedContainerCommand } from './explainStoppedContainer';
+import { openSampleDockerfileCommand } from './openSampleDockerfile';
+import { enableFixOnSaveCommand } from './enableFixOnSave';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   fixAllCommand,
@@ -28,4 +30,6 @@ export const COMMANDS: readonly CommandDefinition[] = [
   showLogCommand,
   startContainerCommand,
   explainStoppedContainerCommand,
+  openSampleDockerfileCommand,
+  enableFixOnSaveCommand,
 ];
