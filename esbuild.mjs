@@ -19,7 +19,8 @@ const common = {
 
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
-  { entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' },
+  // Also the `distroless-language-server` bin (`--stdio`) for other editors: needs its shebang.
+  { entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
   {
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',

@@ -32,10 +32,15 @@ export interface ServerOptions {
   initializationOptions?: unknown;
   /** Answers window/showDocument; without it the client does not offer the request. */
   showDocument?: (params: ShowDocumentParams) => boolean;
+  /** false: the client has no workspace/configuration (settings come from initializationOptions). Default true. */
+  pullConfiguration?: boolean;
+  /** The server command; default node dist/server.js --stdio. */
+  command?: string[];
 }
 
 export async function startServer(settings: Record<string, unknown> = {}, options: ServerOptions = {}): Promise<ServerUnderTest> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const [program, ...args] = options.command ?? [process.execPath, path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'];
+  const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -58,7 +63,7 @@ export async function startServer(settings: Record<string, unknown> = {}, option
     initializationOptions: options.initializationOptions,
     capabilities: {
       ...(showDocument ? { window: { showDocument: { support: true } } } : {}),
-      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+      workspace: { configuration: options.pullConfiguration !== false, didChangeConfiguration: { dynamicRegistration: options.pullConfiguration !== false } },
       textDocument: {
         completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
         hover: { contentFormat: ['markdown', 'plaintext'] },

@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-language-service';
 import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
-import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings, unknownRuleIdWarnings } from './settings';
+import { mergeSettings, normalizeSettings, ServerSettings, settingsFromInitializationOptions, unknownRuleIdWarnings } from './settings';
 import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
 import { SOURCE } from '../engine/docs';
 import { DocumentChecker } from './documentChecker';
@@ -29,14 +29,22 @@ let pullConfiguration = false;
 let clientCommands: ReadonlySet<string> = new Set();
 const settingsCache = new Map<string, Promise<ServerSettings>>();
 
+/**
+ * Settings an editor gives without workspace/configuration: initializationOptions at
+ * start, then the `distroless` section of workspace/didChangeConfiguration. Pulled
+ * settings, where the client has them, win key by key.
+ */
+let pushedSettings: unknown;
+
 function settingsFor(uri: string): Promise<ServerSettings> {
-  if (!pullConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
   let pending = settingsCache.get(uri);
   if (!pending) {
-    pending = connection.workspace.getConfiguration({ scopeUri: uri, section: 'distroless' }).then((raw: unknown) => {
-      warnOnce(unknownRuleIdWarnings(raw));
-      return normalizeSettings(raw);
-    }, () => DEFAULT_SETTINGS);
+    const pulled = pullConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'distroless' }).then((raw: unknown) => raw, () => undefined) : Promise.resolve(undefined);
+    pending = pulled.then((raw) => {
+      const merged = mergeSettings(pushedSettings, raw);
+      warnOnce(unknownRuleIdWarnings(merged));
+      return normalizeSettings(merged);
+    });
     settingsCache.set(uri, pending);
   }
   return pending;
@@ -63,6 +71,7 @@ connection.onInitialize((params) => {
   const capabilities = params.capabilities;
   pullConfiguration = capabilities.workspace?.configuration === true;
   const init = (params.initializationOptions ?? {}) as { clientCommands?: unknown };
+  pushedSettings = settingsFromInitializationOptions(params.initializationOptions);
   clientCommands = new Set(Array.isArray(init.clientCommands) ? init.clientCommands.filter((c): c is string => typeof c === 'string') : []);
   service.setCapabilities({
     completion: capabilities.textDocument?.completion,
@@ -102,7 +111,9 @@ connection.onInitialized(() => {
   if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'distroless' });
 });
 
-connection.onDidChangeConfiguration(() => {
+connection.onDidChangeConfiguration((params) => {
+  const pushed = (params.settings as { distroless?: unknown } | null | undefined)?.distroless;
+  if (pushed && typeof pushed === 'object') pushedSettings = pushed;
   settingsCache.clear();
   checker.forgetResults();
   for (const document of documents.all()) checker.schedule(document, 0);

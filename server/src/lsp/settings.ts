@@ -62,3 +62,23 @@ export function unknownRuleIdWarnings(raw: unknown): string[] {
     return `distroless.rules: no rule is called "${id}"${suggestion ? `. Did you mean "${suggestion}"?` : '; it is ignored.'}`;
   });
 }
+
+/**
+ * The settings inside initializationOptions, for editors without workspace/configuration
+ * (or to give defaults to it): `{ settings: {...} }`, `{ distroless: {...} }`, or the
+ * settings object itself (Helix sends its `config` table as it is).
+ */
+export function settingsFromInitializationOptions(options: unknown): unknown {
+  if (!options || typeof options !== 'object') return undefined;
+  const value = options as Record<string, unknown>;
+  for (const key of ['settings', 'distroless']) {
+    if (value[key] && typeof value[key] === 'object') return value[key];
+  }
+  return value;
+}
+
+/** `over` key by key on top of `base`; either may be missing or not an object. */
+export function mergeSettings(base: unknown, over: unknown): Record<string, unknown> {
+  const object = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  return { ...object(base), ...object(over) };
+}
