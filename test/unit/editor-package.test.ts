@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { containerContextValue } from '../../client/src/views/containerItems';
 import { ENGINE_STATE_CONTEXT_KEY } from '../../server/src/docker/engineManager';
 import { ENGINE_SOURCE_CONTEXT_KEY, type EngineSource } from '../../client/src/views/engineSource';
-import { RESTRICTED_SETTINGS, SIDECAR_SETTINGS } from '../../client/src/settings/sidecarSettings';
+import { SIDECAR_SETTINGS, UNTRUSTED_RESTRICTED_SETTINGS } from '../../client/src/settings/sidecarSettings';
 import { evaluateWhen, WhenContext } from '../support/whenClause';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -219,8 +219,8 @@ describe('settings', () => {
     const trust = pkg.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
     assert.ok(trust.description);
-    assert.deepEqual([...trust.restrictedConfigurations].sort(), [...RESTRICTED_SETTINGS].sort());
-    for (const key of ['distroless.sidecar.image', 'distroless.docker.host']) assert.ok(trust.restrictedConfigurations.includes(key), key);
+    assert.deepEqual([...trust.restrictedConfigurations].sort(), [...UNTRUSTED_RESTRICTED_SETTINGS].sort());
+    for (const key of ['distroless.sidecar.image', 'distroless.sidecar.mode', 'distroless.sidecar.extraCapabilities', 'distroless.docker.host', 'distroless.imageTagCompletion']) assert.ok(trust.restrictedConfigurations.includes(key), key);
     for (const key of trust.restrictedConfigurations) assert.ok(props[key], `${key} is a declared setting`);
   });
 });

@@ -7,6 +7,7 @@ import {
 } from 'vscode-languageserver-types';
 import { ruleDocUrl, SOURCE } from '../engine/docs';
 import type { Diagnosis, Severity } from '../engine/types';
+import { editReachesTail, type OpenTail } from '../engine/tail';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.distroless`;
 
@@ -43,13 +44,15 @@ export function clientDiagnosticFor(d: Diagnosis, clientDiagnostics: Diagnostic[
 }
 
 /** Quick fixes for the diagnoses under `range`, each attached to the diagnostic the client sent. */
-export function quickFixes(uri: string, diagnoses: Diagnosis[], range: Range, clientDiagnostics: Diagnostic[]): CodeAction[] {
+export function quickFixes(uri: string, diagnoses: Diagnosis[], range: Range, clientDiagnostics: Diagnostic[], tail?: OpenTail): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const d of diagnoses) {
     // Range first: reading fixes can compute them (engine/fixes.ts).
     if (!intersects(d.range, range) || d.fixes.length === 0) continue;
     const diagnostic = clientDiagnosticFor(d, clientDiagnostics);
     d.fixes.forEach((fix, index) => {
+      // No offer to append inside an open heredoc or a dangling continuation (engine/tail.ts).
+      if (tail && fix.edits.some((e) => editReachesTail(e, tail))) return;
       actions.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,

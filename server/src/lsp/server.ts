@@ -13,6 +13,7 @@ import { URI } from './uri';
 import { mergeSettings, normalizeSettings, ServerSettings, settingsFromInitializationOptions, unknownRuleIdWarnings } from './settings';
 import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
 import { SOURCE } from '../engine/docs';
+import { openTail } from '../engine/tail';
 import { DocumentChecker } from './documentChecker';
 import { ruleActions, SHOW_RULE_DOCUMENTATION_SERVER } from './ruleActions';
 import { showRuleDocumentation } from './ruleDocumentation';
@@ -216,9 +217,10 @@ connection.onCodeAction(async (params) => {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
+  if (checker.tooLarge(document)) return actions;
   const result = await checker.lintNow(document);
   if (wants(CodeActionKind.QuickFix)) {
-    actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics));
+    actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics, openTail(document.getText())));
     actions.push(...ruleActions(uri, result, params.range, params.context.diagnostics, { clientCommands }));
     // The service rewrites `code` of the diagnostics it is given (parseInt), so it gets
     // copies of the syntax diagnostics only, never ours.

@@ -1,4 +1,4 @@
-import { createDockerService, DockerError, DockerService, SidecarMode, SidecarPlanOptions } from '../../docker';
+import { checkContainerRef, checkImageRef, createDockerService, DockerError, DockerService, SidecarMode, SidecarPlanOptions, statusCodeOf, toDockerError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
 
 /** docker run's convention: 125 when the engine or the sidecar itself failed, not the command. */
@@ -86,6 +86,15 @@ export const debugCommand: CliCommand = {
       io.stderr.write(`distroless debug: ${parsed.error}\n${USAGE}\n`);
       return ExitCode.usage;
     }
+    // Names Docker would never accept are refused before any engine call (exit 125, as docker run does).
+    try {
+      checkContainerRef(parsed.target);
+      const image = parsed.image ?? io.env.DISTROLESS_SIDECAR_IMAGE;
+      if (image !== undefined && image.trim() !== '') checkImageRef(image);
+    } catch (err) {
+      io.stderr.write(`distroless debug: ${(err as Error).message}\n`);
+      return DEBUG_ENGINE_FAILURE;
+    }
     const interactive = Boolean(io.stdin.isTTY);
     if (!interactive && !parsed.printCommand && parsed.command.length === 0) {
       io.stderr.write('distroless debug: stdin is not a terminal, so give the command to run after --, e.g. distroless debug app -- ps\n');
@@ -108,8 +117,9 @@ export const debugCommand: CliCommand = {
       }
       return interactive ? await runInteractive(service, parsed.target, planOptions, io) : await runBatch(service, parsed.target, planOptions, io);
     } catch (err) {
-      if (err instanceof DockerError) {
-        io.stderr.write(`distroless debug: ${err.message}\n`);
+      // Engine answers (HTTP 301/404/409/500) and socket errors are expected failures: one line, exit 125.
+      if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
+        io.stderr.write(`distroless debug: ${toDockerError(err, `debugging ${parsed.target}`).message}\n`);
         return DEBUG_ENGINE_FAILURE;
       }
       throw err;

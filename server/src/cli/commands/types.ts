@@ -8,7 +8,7 @@ export interface CliIo {
 }
 
 /** Exit codes shared by every sub-command, as documented in docs/cli.md. */
-export const ExitCode = { ok: 0, findings: 1, usage: 2 } as const;
+export const ExitCode = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
 export interface CliCommand {
   name: string;

@@ -17,7 +17,7 @@ export function runSteps(model: DockerfileModel, stage: Stage): { runs: RunStep[
   for (const p of placed) {
     if (p.instruction.getKeyword() !== 'RUN') continue;
     const shell = shellOf(model, p.instruction);
-    runs.push({ instruction: p.instruction, stage: p.stage, text: shell.script, commands: shell.commands.map((c) => values(c.words)), shell: shell.commands, workdir: p.workdir });
+    runs.push({ instruction: p.instruction, stage: p.stage, text: shell.script, commands: shell.commands.filter((c) => c.words.length > 0).map((c) => values(c.words)), shell: shell.commands, workdir: p.workdir });
   }
   return { runs, workdir };
 }

@@ -24,6 +24,7 @@ import { dotnetConverter } from './dotnet';
 import { ccConverter } from './cc';
 import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { imageOf, imageRangeOf } from '../instructions';
+import { openTail } from '../tail';
 import { isWindowsImage } from '../imageFacts';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
@@ -54,6 +55,8 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   } catch (error) {
     return { ok: false, reason: `the Dockerfile could not be parsed (${String(error)})` };
   }
+  const tail = openTail(text, model.dockerfile);
+  if (tail) return { ok: false, reason: tail.reason };
   const stage = model.shipped;
   if (!stage) return { ok: false, reason: 'the Dockerfile has no FROM instruction' };
   const target = options.target?.toLowerCase();

@@ -53,7 +53,7 @@ export interface RunStep {
   stage: Stage;
   /** The shell text after RUN and its flags, line continuations joined. */
   text: string;
-  /** The words of each simple command (the programs and their arguments). */
+  /** The words of each simple command that runs a program (assignment-only and bare here-document commands are left out). */
   commands: string[][];
   /** The same commands as the shell model reads them, with document offsets (engine/shell.ts). */
   shell: Command[];

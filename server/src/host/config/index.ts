@@ -143,8 +143,11 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
 export function readConfigFile(file: string): DistrolessConfig {
   let text: string;
   try {
+    // A named pipe or device could block forever: only regular files are read.
+    if (!fs.statSync(file).isFile()) throw new ConfigError(file, 'not a regular file (a folder, pipe or device); only regular files are read. Pass the configuration file itself.');
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(file, `cannot read the configuration file (${code === 'EACCES' ? 'permission denied' : code ?? String(error)}). Check its permissions, or delete it.`);
   }
