@@ -24,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Distro
   }
   await client.start();
   registerStatusBar(context, client);
-  return { containersView: sidecar.containers };
+  return { containersView: sidecar.containers, containersWelcome: () => sidecar.welcomeState() };
 }
 
 export async function deactivate(): Promise<void> {

@@ -21,6 +21,8 @@ export interface SidecarFeatures {
   connectOrReport(): Promise<DockerService | undefined>;
   /** Shows a sidecar or engine error with the action that fixes it. */
   reportError(err: unknown): void;
+  /** The context keys the welcome content depends on, as last set, and the view's message. */
+  welcomeState(): { engineState: string | undefined; engineSource: string | undefined; viewMessage: string | undefined };
 }
 
 export function readSidecarSettings(): SidecarSettings {
@@ -34,13 +36,19 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
   const containers = new ContainersTreeProvider(engine, source);
 
   let shownState: EngineState | undefined;
+  let shownSource: string | undefined;
   const currentSource = () => engineSource(readSidecarSettings().dockerHost, process.env);
   const showState = (state: EngineState) => {
     // 'connecting' keeps the previous key, so the welcome text does not flicker on every retry.
-    if (state === 'connecting' || state === shownState) return;
-    shownState = state;
+    if (state === 'connecting') return;
     // The welcome content of an unreachable engine names where its address came from.
-    if (state === 'unreachable') void vscode.commands.executeCommand('setContext', ENGINE_SOURCE_CONTEXT_KEY, currentSource());
+    const source = state === 'unreachable' ? currentSource() : shownSource;
+    if (source !== shownSource) {
+      shownSource = source;
+      void vscode.commands.executeCommand('setContext', ENGINE_SOURCE_CONTEXT_KEY, source);
+    }
+    if (state === shownState) return;
+    shownState = state;
     void vscode.commands.executeCommand('setContext', ENGINE_STATE_CONTEXT_KEY, state);
   };
   showState('unknown');
@@ -87,6 +95,7 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
       }
     },
     reportError,
+    welcomeState: () => ({ engineState: shownState, engineSource: shownSource, viewMessage: containers.message }),
   };
 
   context.subscriptions.push(

@@ -33,6 +33,11 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
     if (this.view.visible) this.startWatching();
   }
 
+  /** The message shown above the rows; VS Code hides the welcome content while one is set. */
+  get message(): string | undefined {
+    return this.view.message;
+  }
+
   get visible(): boolean {
     return this.view.visible;
   }

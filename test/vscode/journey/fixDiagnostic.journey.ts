@@ -1,12 +1,16 @@
 /**
- * A person opens a Dockerfile, sees our problem in the Problems panel, puts the
- * cursor on it, presses Ctrl+. and picks the fix, and sees the text change.
+ * A person opens a Dockerfile, sees our problem's headline in the Problems panel, puts
+ * the cursor on it, reads the why in the hover, presses Ctrl+. and picks the fix, and
+ * sees the text change.
  */
 import * as assert from 'node:assert/strict';
 import { activeEditor, editorText, Journey, quickOpen, STEP_TIMEOUT_MS, waitForEditorText } from './workbench';
 
 const FILE = 'scratch-shell-form/Dockerfile';
-const MESSAGE = 'CMD /app --serve is in shell form';
+/** The Problems panel shows a message's first line: the headline. */
+const MESSAGE = 'CMD in shell form needs /bin/sh, which this image lacks: use exec form';
+/** The hover shows the lines after it too. */
+const DETAIL = 'CMD /app --serve is in shell form';
 const FIX_TITLE = 'Rewrite as exec form: CMD ["/app", "--serve"]';
 
 export const fixDiagnosticJourney: Journey = {
@@ -24,12 +28,23 @@ export const fixDiagnosticJourney: Journey = {
     await problem.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const row = await problem.innerText();
     assert.match(row, /shell-form-in-shellless-stage/, `the row names the rule: ${row}`);
-    await screenshot('problems-panel');
+    assert.ok(!row.includes(DETAIL), `the row shows the headline only: ${row}`);
+    await screenshot('problems-panel', { readme: 'problems-panel.png' });
 
     // Selecting a problem (as a click or Enter does) moves the editor's cursor to it.
     await problem.click();
     await page.keyboard.press('Enter');
     await activeEditor(page).locator('textarea').waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
+    // editor.action.showHover: the headline, then why, then the rule's link.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover').filter({ hasText: DETAIL });
+    await hover.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const hoverText = await hover.innerText();
+    assert.ok(hoverText.includes(MESSAGE), `the hover starts with the headline: ${hoverText}`);
+    await screenshot('hover', { readme: 'hover.png' });
+    await page.keyboard.press('Escape');
+    await hover.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
     await page.keyboard.press('Control+.');
     const menu = page.locator('.action-widget');
     // The preferred fix comes first and is focused; picking it by keyboard is what
