@@ -41,7 +41,8 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
       // Server restarting: the next change updates the item.
     }
     if (mine !== generation) return;
-    const problems = vscode.languages.getDiagnostics(uri);
+    // As the Problems panel counts them: hints are not listed there.
+    const problems = vscode.languages.getDiagnostics(uri).filter((d) => d.severity !== vscode.DiagnosticSeverity.Hint);
     const errors = problems.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
     const others = problems.length - errors;
     const label = stage ? stageLabel(stage) : 'no stage';

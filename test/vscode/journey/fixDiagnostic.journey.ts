@@ -28,7 +28,8 @@ export const fixDiagnosticJourney: Journey = {
     await problem.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const row = await problem.innerText();
     assert.match(row, /shell-form-in-shellless-stage/, `the row names the rule: ${row}`);
-    assert.ok(!row.includes(DETAIL), `the row shows the headline only: ${row}`);
+    // The headline is the row's first line, whole; the explanation follows on its own line.
+    assert.equal(row.split('\n')[0]?.trim(), MESSAGE, `the row opens with the headline: ${row}`);
     await screenshot('problems-panel', { readme: 'problems-panel.png' });
 
     // Selecting a problem (as a click or Enter does) moves the editor's cursor to it.
