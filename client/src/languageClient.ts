@@ -1,6 +1,7 @@
 /** Starts the bundled language server over IPC for Dockerfiles. */
 import * as path from 'path';
 import { workspace, type ExtensionContext, type OutputChannel } from 'vscode';
+import { CLIENT_CONVERT_COMMAND, CLIENT_SHOW_RULE_DOCUMENTATION_COMMAND } from '../../server/src/protocol';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
 /** `log` is the Distroless output channel: the server's own log (image reads, failures) goes there too. */
@@ -15,7 +16,7 @@ export function createLanguageClient(context: ExtensionContext, log?: OutputChan
     outputChannel: log,
     // Code actions name these commands only when the client runs them itself: Convert shows
     // its diff first, and the rule documentation opens from the extension in Markdown preview.
-    initializationOptions: { clientCommands: ['distroless.convertToDistroless', 'distroless.showRuleDocumentation'] },
+    initializationOptions: { clientCommands: [CLIENT_CONVERT_COMMAND, CLIENT_SHOW_RULE_DOCUMENTATION_COMMAND] },
     synchronize: {
       configurationSection: 'distroless',
       // The server re-checks open Dockerfiles when a project configuration file or a

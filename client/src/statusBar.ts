@@ -5,18 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { SHIPPED_STAGE_REQUEST, type ShippedStage } from '../../server/src/protocol';
 
-/** Mirrors server/src/lsp/shippedStage.ts (the extension reaches the engine only through the server). */
-interface ShippedStage {
-  name?: string;
-  index: number;
-  stages: number;
-  image?: string;
-  shellless: boolean;
-  targeted: boolean;
-}
-
-const SHIPPED_STAGE_REQUEST = 'distroless/shippedStage';
 const UPDATE_DELAY_MS = 300;
 
 export function registerStatusBar(context: vscode.ExtensionContext, client: LanguageClient): vscode.StatusBarItem {

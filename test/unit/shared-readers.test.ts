@@ -32,12 +32,12 @@ ruleTable('musl-binary-on-glibc', [
 ruleTable('go-cgo-enabled-for-static', [
   {
     name: 'go env -w persists for later RUNs; an env prefix turns cgo on for one build; exec form gets no fix',
-    dockerfile: 'FROM golang:1.23 AS build\nRUN go env -w CGO_ENABLED=0\nRUN go build -o /a . && env CGO_ENABLED=1 go build -o /b ./b\nRUN ["go", "build", "-o", "/c", "./c"]\nFROM scratch\nCOPY --from=build /a /a\n',
+    dockerfile: 'FROM golang:1.23 AS build\nRUN go env -w CGO_ENABLED=0\nRUN go build -o /a . && env CGO_ENABLED=1 go build -o /b ./b\nRUN ["go", "build", "-o", "/c", "./c"]\nFROM scratch\nCOPY --from=build /a /a\nENTRYPOINT ["/a"]\n',
     expect: [{ range: '2:42-2:50', message: 'with cgo enabled' }],
   },
   {
     name: 'a build in exec form without CGO_ENABLED is reported without an edit',
-    dockerfile: 'FROM golang:1.23 AS build\nRUN ["go", "build", "-o", "/c", "./c"]\nFROM scratch\nCOPY --from=build /c /c\n',
+    dockerfile: 'FROM golang:1.23 AS build\nRUN ["go", "build", "-o", "/c", "./c"]\nFROM scratch\nCOPY --from=build /c /c\nENTRYPOINT ["/c"]\n',
     expect: [{ range: '1:5-1:18', message: 'left on' }],
   },
 ]);

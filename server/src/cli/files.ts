@@ -6,7 +6,7 @@ import { describeErrno } from '../host/atomicWrite';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'vendor', 'dist', 'out', '.venv', 'venv', '__pycache__', 'target']);
 
-import { isDockerfileName } from '../engine/dockerfileNames';
+import { isDockerfileName } from '../protocol';
 
 export { isDockerfileName };
 

@@ -15,11 +15,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`Usage: distroless <command> [options]\n\nCommands:\n${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}\n\nRun 'distroless <command> --help' for a command's options.\n`);
     return name ? ExitCode.ok : ExitCode.usage;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`distroless: unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}.\n`);
     return ExitCode.usage;
   }
+  const command = entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
     return ExitCode.ok;

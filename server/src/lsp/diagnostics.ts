@@ -5,11 +5,8 @@
 import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, Range, TextEdit,
 } from 'vscode-languageserver-types';
-import { ruleDocUrl, SOURCE } from '../engine/docs';
-import type { Diagnosis, Severity } from '../engine/types';
-import { editReachesTail, type OpenTail } from '../engine/tail';
-
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.distroless`;
+import { editReachesTail, ruleDocUrl, type Diagnosis, type OpenTail, type Severity } from '../engine';
+import { SOURCE } from '../protocol';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -4,16 +4,12 @@
  */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lint, LintResult } from '../engine/lint';
-import { fixAll, FixAllResult } from '../engine/fixAll';
-import type { LintOptions } from '../engine/lint';
+import { fixAll, lint, validateSyntax, type FixAllResult, type LintOptions, type LintResult, type WorkspaceFiles } from '../engine';
 import type { ServerSettings } from './settings';
 import { toDiagnostic } from './diagnostics';
-import { validateSyntax } from '../engine/syntax';
 import { diskWorkspace } from '../host/workspaceFiles';
-import type { WorkspaceFiles } from '../engine/types';
 import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from '../host/config';
-import { SOURCE } from '../engine/docs';
+import { SOURCE } from '../protocol';
 
 /** The code of the diagnostic that reports a broken .distroless configuration file. */
 export const INVALID_CONFIGURATION = 'invalid-configuration';
@@ -106,9 +102,10 @@ export class DocumentChecker {
   /**
    * The configuration file found from the document's folder, overridden by the VS Code
    * settings the user set. VS Code fills defaults (`{}`, `''`) for unset settings, so
-   * those count as unset and leave the file's values in force.
+   * those count as unset and leave the file's values in force. Conversion
+   * (lsp/conversion.ts) reads the same, so its answer matches the diagnostics.
    */
-  private async options(uri: string): Promise<LintOptions> {
+  async options(uri: string): Promise<LintOptions> {
     const settings = await this.host.settingsFor(uri);
     const folder = this.host.workspaceFolderFor(uri);
     const { config } = this.configFor(folder);

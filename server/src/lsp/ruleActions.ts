@@ -5,17 +5,15 @@
  * and, where the shipped stage is a general-purpose image, Convert to Distroless.
  */
 import { CodeAction, CodeActionKind, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
-import type { LintResult } from '../engine/lint';
-import { INVALID_SUPPRESSION } from '../engine/lint';
-import type { Diagnosis } from '../engine/types';
+import { INVALID_SUPPRESSION, type Diagnosis, type LintResult } from '../engine';
 import { clientDiagnosticFor, intersects } from './diagnostics';
 
-/** Client-side command (VS Code) that opens the packaged docs/rules.md at a rule in Markdown preview. */
-export const SHOW_RULE_DOCUMENTATION = 'distroless.showRuleDocumentation';
+import { CLIENT_CONVERT_COMMAND, CLIENT_SHOW_RULE_DOCUMENTATION_COMMAND } from '../protocol';
+
+const SHOW_RULE_DOCUMENTATION = CLIENT_SHOW_RULE_DOCUMENTATION_COMMAND;
 /** The same for other editors: the server asks the client to show docs/rules.md at the rule's heading. */
 export const SHOW_RULE_DOCUMENTATION_SERVER = 'distroless.server.showRuleDocumentation';
-/** Client-side command (VS Code) that shows the conversion as a diff before applying it. */
-export const CONVERT_TO_DISTROLESS = 'distroless.convertToDistroless';
+const CONVERT_TO_DISTROLESS = CLIENT_CONVERT_COMMAND;
 
 /** Rules whose real fix, on a general-purpose image, is the whole-file conversion. */
 const CONVERT_OFFERED_ON = new Set(['package-manager-in-final-stage', 'attack-tools-in-final-stage']);

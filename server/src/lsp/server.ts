@@ -11,14 +11,15 @@ import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-languag
 import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
 import { mergeSettings, normalizeSettings, ServerSettings, settingsFromInitializationOptions, unknownRuleIdWarnings } from './settings';
-import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
-import { SOURCE } from '../engine/docs';
-import { openTail } from '../engine/tail';
+import { minimalEdit, quickFixes } from './diagnostics';
+import { CONVERT_REQUEST, FIX_ALL_KIND, SHIPPED_STAGE_REQUEST, SOURCE, type ConvertParams, type ConvertResult, type ShippedStage, type ShippedStageParams } from '../protocol';
+import { answerConvert } from './conversion';
+import { openTail } from '../engine';
 import { DocumentChecker } from './documentChecker';
 import { ruleActions, SHOW_RULE_DOCUMENTATION_SERVER } from './ruleActions';
 import { showRuleDocumentation } from './ruleDocumentation';
 import { suppressionCompletion } from './suppressionCompletion';
-import { SHIPPED_STAGE_REQUEST, shippedStageOf, type ShippedStage, type ShippedStageParams } from './shippedStage';
+import { shippedStageOf } from './shippedStage';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -241,6 +242,8 @@ connection.onRequest(SHIPPED_STAGE_REQUEST, async (params: ShippedStageParams): 
   const document = documents.get(params.uri);
   return document ? shippedStageOf(await checker.lintNow(document)) : null;
 });
+connection.onRequest(CONVERT_REQUEST, (params: ConvertParams): Promise<ConvertResult> =>
+  answerConvert(params, { text, options: (uri) => checker.options(uri) }));
 
 connection.onExecuteCommand(async (params) => {
   if (params.command === SHOW_RULE_DOCUMENTATION_SERVER) {

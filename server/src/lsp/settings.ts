@@ -1,8 +1,5 @@
 /** The `distroless.*` settings the server reads, with their defaults. */
-import type { SeveritySetting } from '../engine/types';
-import { INVALID_SUPPRESSION } from '../engine/lint';
-import { RULES } from '../engine/rules/registry';
-import { closest } from '../engine/messages';
+import { closest, INVALID_SUPPRESSION, RULES, type SeveritySetting } from '../engine';
 
 export interface ServerSettings {
   /** Per rule id: off, hint, information, warning or error. */

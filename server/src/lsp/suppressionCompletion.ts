@@ -4,9 +4,7 @@
  * each with what it catches.
  */
 import { CompletionItem, CompletionItemKind, MarkupKind, Position } from 'vscode-languageserver-types';
-import { INVALID_SUPPRESSION } from '../engine/lint';
-import { RULES } from '../engine/rules/registry';
-import { ruleDocUrl } from '../engine/docs';
+import { INVALID_SUPPRESSION, RULES, ruleDocUrl } from '../engine';
 
 const KEYWORDS: Array<[string, string]> = [
   ['distroless-ignore', 'Silence the listed rules for the instruction on the next line.'],

@@ -4,7 +4,7 @@
  * whether a conversion is possible (exit 1 when it is, for CI gates).
  */
 import * as path from 'path';
-import { convert } from '../../engine/convert';
+import { convert } from '../../engine';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
 import { assertEditable, DockerfileSource, encodeDockerfile, InputError, readDockerfileSource } from '../files';
@@ -56,7 +56,6 @@ function parseArgs(argv: string[]): Args | string {
 
 export const convertCommand: CliCommand = {
   name: 'convert',
-  summary: 'Convert a Dockerfile to a multi-stage build that ships on a distroless image',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     if (argv.includes('--help') || argv.includes('-h')) {

@@ -74,7 +74,6 @@ function parseArgs(argv: string[]): DebugArgs | { error: string } | 'help' {
 
 export const debugCommand: CliCommand = {
   name: 'debug',
-  summary: 'Open a shell next to a running (distroless) container, as its user, seeing its processes, network and files',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const parsed = parseArgs(argv);

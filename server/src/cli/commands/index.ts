@@ -1,7 +1,36 @@
-/** The CLI's sub-commands, one per file, listed once here. */
+/**
+ * The CLI's sub-commands, one per file, listed once here with the line `distroless
+ * --help` shows. A command's file (and what it needs: the engine, yaml, the Docker
+ * client) is loaded only when that command runs, so `distroless --version` and
+ * `distroless lint` do not pay for the Docker client at start-up.
+ */
 import type { CliCommand } from './types';
-import { lintCommand } from './lint';
-import { convertCommand } from './convert';
-import { debugCommand } from './debug';
 
-export const COMMANDS: readonly CliCommand[] = [lintCommand, convertCommand, debugCommand];
+export interface CliCommandEntry {
+  name: string;
+  /** One line for `distroless --help`. */
+  summary: string;
+  /**
+   * `require`, not `import()`: in the bundle a command is another file (esbuild.mjs),
+   * and Node's import() of a CommonJS file first scans all of it for its exports.
+   */
+  load(): CliCommand;
+}
+
+export const COMMANDS: readonly CliCommandEntry[] = [
+  {
+    name: 'lint',
+    summary: 'Check Dockerfiles against the distroless rules (text, JSON or SARIF; --fix)',
+    load: () => (require('./lint') as typeof import('./lint')).lintCommand,
+  },
+  {
+    name: 'convert',
+    summary: 'Convert a Dockerfile to a multi-stage build that ships on a distroless image',
+    load: () => (require('./convert') as typeof import('./convert')).convertCommand,
+  },
+  {
+    name: 'debug',
+    summary: 'Open a shell next to a running (distroless) container, as its user, seeing its processes, network and files',
+    load: () => (require('./debug') as typeof import('./debug')).debugCommand,
+  },
+];

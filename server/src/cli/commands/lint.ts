@@ -1,9 +1,7 @@
 /** `distroless lint`: the rules over Dockerfiles, as text, JSON or SARIF; `--fix` applies the safe fixes. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { lint, LintOptions } from '../../engine/lint';
-import { fixAll } from '../../engine/fixAll';
-import type { Diagnosis, Severity } from '../../engine/types';
+import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
 import { ConfigCache, ConfigError, DistrolessConfig, lintOptionsFrom, readConfigFile } from '../../host/config';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource } from '../files';
@@ -132,7 +130,6 @@ function check(text: string, display: string, options: LintOptions, fix: boolean
 
 export const lintCommand: CliCommand = {
   name: 'lint',
-  summary: 'Check Dockerfiles against the distroless rules (text, JSON or SARIF; --fix)',
   usage: USAGE,
   async run(argv, io) {
     let args: LintArgs;
@@ -166,9 +163,17 @@ export const lintCommand: CliCommand = {
     }
     const configs = new ConfigCache();
     const overrides = { target: args.target };
+    // Once per folder: the configuration lookup walks up to the repository root, and
+    // the files beside the Dockerfiles are read once for all of them.
+    const optionsByFolder = new Map<string, LintOptions>();
     const optionsFor = (folder: string): LintOptions => {
-      const config = explicitConfig ?? configs.load(folder).config;
-      return { ...lintOptionsFrom(config, overrides), workspace: diskWorkspace(folder) };
+      let options = optionsByFolder.get(folder);
+      if (!options) {
+        const config = explicitConfig ?? configs.load(folder).config;
+        options = { ...lintOptionsFrom(config, overrides), workspace: diskWorkspace(folder) };
+        optionsByFolder.set(folder, options);
+      }
+      return options;
     };
     const configProblem = (error: unknown, display: string): InputProblem => {
       if (!(error instanceof ConfigError)) throw error;

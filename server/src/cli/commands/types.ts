@@ -11,9 +11,8 @@ export interface CliIo {
 export const ExitCode = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
 export interface CliCommand {
+  /** As listed in commands/index.ts, which holds its `--help` line. */
   name: string;
-  /** One line for `distroless --help`. */
-  summary: string;
   usage: string;
   run(argv: string[], io: CliIo): Promise<number>;
 }

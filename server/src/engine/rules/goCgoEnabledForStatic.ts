@@ -3,6 +3,7 @@ import { DockerfileModel, Stage, rangeOf } from '../model';
 import type { Finding, Rule } from '../types';
 import { distrolessImage } from '../imageFacts';
 import { copySources, goBuildsFromBase } from '../stages';
+import { nonRuntimeStage } from './runtimeStage';
 
 /**
  * A `go build` whose binary lands in a static or scratch stage without CGO_ENABLED=0:
@@ -16,7 +17,8 @@ export const goCgoEnabledForStatic: Rule = {
   check({ model, distrolessRegistry }) {
     const builders = new Map<Stage, Stage>();
     for (const stage of model.stages) {
-      if (!stage.base.staticOnly) continue;
+      // An export stage hands files to the host or to another stage, which may have a libc.
+      if (!stage.base.staticOnly || nonRuntimeStage(model, stage)) continue;
       for (const { from } of copySources(model, stage)) if (!builders.has(from)) builders.set(from, stage);
     }
     const findings: Finding[] = [];

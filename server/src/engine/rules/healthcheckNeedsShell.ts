@@ -4,6 +4,7 @@ import type { Finding, Rule } from '../types';
 import { basename } from '../shell';
 import { chainInstructions } from '../stages';
 import { MISSING_PROGRAMS, firstShellSyntax, stageProvidesProgram, toExecForm } from './util';
+import { knownShellless } from './runtimeStage';
 
 /**
  * `HEALTHCHECK CMD <command>` is run as `/bin/sh -c <command>`; on a shell-less image
@@ -15,7 +16,7 @@ export const healthcheckNeedsShell: Rule = {
   summary: 'Shell-form HEALTHCHECK CMD in a stage whose image has no shell.',
   check({ model }) {
     const stage = model.shipped;
-    if (!stage || !stage.shellless) return [];
+    if (!stage || !knownShellless(model, stage)) return [];
     // Only the last HEALTHCHECK (own or inherited) is in effect.
     const healthcheck = chainInstructions(stage).filter((i) => i.getKeyword() === 'HEALTHCHECK').pop();
     if (!healthcheck) return [];

@@ -1,6 +1,7 @@
 import { clip, explained } from '../messages';
 import type { Instruction } from 'dockerfile-ast';
 import { interpreterWords } from '../imageFacts';
+import { knownShellless } from './runtimeStage';
 import { Stage, execFormArguments } from '../model';
 import type { Finding, Fix, Rule, WorkspaceFiles } from '../types';
 import { basename } from '../shell';
@@ -19,7 +20,7 @@ export const missingProgramInShelllessStage: Rule = {
   summary: 'An exec-form CMD, ENTRYPOINT or HEALTHCHECK starts a program the shell-less image does not have.',
   check({ model, workspace }) {
     const stage = model.shipped;
-    if (!stage || !stage.shellless) return [];
+    if (!stage || !knownShellless(model, stage)) return [];
     const findings: Finding[] = [];
     const all = chainInstructions(stage);
     const last = (keyword: string) => all.filter((i) => i.getKeyword() === keyword).pop();

@@ -4,6 +4,8 @@ import type { Finding, Rule } from '../types';
 import type { DockerfileModel } from '../model';
 import { SYSTEM_PACKAGE_MANAGERS, basename, commandsOf, packageInstalls, wordRange } from '../shell';
 import { chainInstructions } from '../stages';
+import { shippedPackages } from './shippedPackages';
+import { knownShellless } from './runtimeStage';
 import { shippedDescription } from './util';
 
 /**
@@ -22,10 +24,13 @@ export const packageManagerInFinalStage: Rule = {
       const installs = packageInstalls(model, instruction);
       if (installs.length === 0) continue;
       const inherited = !stage.instructions.includes(instruction);
-      const names = installs.flatMap((i) => i.packages.map((p) => p.value));
+      const shipped = shippedPackages(model, instruction);
+      // Everything this RUN installs it removes again (apk add --virtual .x … && apk del .x): nothing ships.
+      if (!knownShellless(model, stage) && shipped.length === 0 && installs.some((i) => i.packages.length > 0)) continue;
+      const names = knownShellless(model, stage) ? installs.flatMap((i) => i.packages.map((p) => p.value)) : shipped.map((p) => p.word.value);
       const what = names.length > 0 ? names.join(', ') : 'packages';
       const where = inherited ? `${shippedDescription(model, stage)} is built on the stage that runs this ${installs[0].manager} install, so` : 'This runs in ' + shippedDescription(model, stage) + ', so';
-      if (stage.shellless) {
+      if (knownShellless(model, stage)) {
         // The RUN cannot execute here at all; dropping it is the only edit that lets the build go on.
         const removable = !inherited && onlyPackageManagement(model, instruction);
         findings.push({

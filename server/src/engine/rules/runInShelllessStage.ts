@@ -5,6 +5,7 @@ import type { Finding, Fix, Rule } from '../types';
 import { basename, commandsOf } from '../shell';
 import { chainInstructions, copySources, stageReference } from '../stages';
 import { MISSING_PROGRAMS, appendToStage } from './util';
+import { knownShellless } from './runtimeStage';
 import { argumentsContentOf, imageOf } from '../instructions';
 
 /** Where the fix stages directories in the builder, away from anything the build put there. */
@@ -18,7 +19,7 @@ export const runInShelllessStage: Rule = {
   check({ model }) {
     const findings: Finding[] = [];
     for (const stage of model.stages) {
-      if (!stage.shellless) continue;
+      if (!knownShellless(model, stage)) continue;
       // A SHELL instruction means the Dockerfile brings its own shell (e.g. a copied busybox).
       if (chainInstructions(stage).some((i) => i.getKeyword() === 'SHELL')) continue;
       for (const instruction of stage.instructions) {

@@ -3,6 +3,7 @@ import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Fix, Rule, WorkspaceFiles } from '../types';
 import { commandsOf, packageInstalls, packageName } from '../shell';
 import { CopyInstruction, chainCopies, chainInstructions, copySources, goBuildsFromBase, stageChainToBase, stageReference } from '../stages';
+import { nonRuntimeStage } from './runtimeStage';
 import { appendToStage } from './util';
 import { imageRangeOf } from '../instructions';
 
@@ -24,7 +25,7 @@ export const scratchMissingCaCertificates: Rule = {
   summary: 'A scratch stage that makes TLS connections but copies in no CA bundle.',
   check({ model, workspace }) {
     const stage = model.shipped;
-    if (!stage || stage.base.family !== 'scratch') return [];
+    if (!stage || stage.base.family !== 'scratch' || nonRuntimeStage(model, stage)) return [];
     if (chainCopies(model, stage).some((c) => copiesCaBundle(c))) return [];
     const builders = copySources(model, stage).map((c) => c.from);
     if (builders.length === 0) return [];

@@ -1,5 +1,6 @@
 import { clip, explained } from '../messages';
-import { DISTROLESS_USERS, ImageUser } from '../imageFacts';
+import { DISTROLESS_USERS, ImageUser, isWindowsImage } from '../imageFacts';
+import { nonRuntimeStage } from './runtimeStage';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Rule } from '../types';
 import { commandsOf, rawText } from '../shell';
@@ -28,6 +29,11 @@ export const userNotResolvable: Rule = {
     const created = createdUsers(model);
     for (const stage of model.stages) {
       const family = stage.base.family;
+      // Windows resolves account names (ContainerUser) its own way; a squash stage carries the copied OS's /etc/passwd.
+      if (isWindowsImage(stage.base) || nonRuntimeStage(model, stage) === 'squash') continue;
+      // Only a minimal image's /etc/passwd is known; on a general or unknown image a name made elsewhere may still exist.
+      const passwdKnown = family === 'scratch' || family === 'distroless' || family === 'dotnet-chiseled' || (family === 'chainguard' && stage.base.shell === 'no');
+      let severity: 'warning' | undefined;
       const chain = new Set(stageChainToBase(stage));
       const users = stage.instructions.filter((i) => i.getKeyword() === 'USER');
       // A copied-in /etc/passwd (the classic scratch pattern) brings its own names.
@@ -49,7 +55,11 @@ export const userNotResolvable: Rule = {
         }
         if (!reason) {
           const other = names.map((n) => (madeHere(n) ? undefined : madeElsewhere(n))).find((c) => c !== undefined);
-          if (other) reason = `"${other.name}" is created in stage ${other.stage.name ? `"${other.stage.name}"` : other.stage.index}, and users made there do not exist in this stage`;
+          if (other) {
+            reason = `"${other.name}" is created in stage ${other.stage.name ? `"${other.stage.name}"` : other.stage.index}, and users made there do not exist in this stage` +
+              (passwdKnown ? '' : ` (unless ${stage.resolvedImage ?? 'its image'} has a user of that name already)`);
+            if (!passwdKnown) severity = 'warning';
+          }
         }
         if (!reason) continue;
         const numeric = numericUser(user, group, created);
@@ -57,6 +67,7 @@ export const userNotResolvable: Rule = {
         const range = { start: args[0].getRange().start, end: args[args.length - 1].getRange().end };
         findings.push({
           range,
+          severity,
           message: explained(`USER ${clip(text, 25)} does not resolve in this image: use numeric ids (USER ${numeric ?? '<uid>:<gid>'})`,
             `USER ${text} cannot be resolved: ${reason}. Docker looks the name up when the container starts and fails with "unable to find user". ` +
             (numeric ? `Use the numeric ids: USER ${numeric}.` : 'Use numeric ids (USER <uid>:<gid>); 65532:65532 is distroless nonroot.')),

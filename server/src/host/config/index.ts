@@ -6,11 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDocument } from 'yaml';
-import { INVALID_SUPPRESSION } from '../../engine/lint';
-import { RULES } from '../../engine/rules/registry';
-import type { SeveritySetting } from '../../engine/types';
-import type { LintOptions } from '../../engine/lint';
+import { INVALID_SUPPRESSION, RULES, type LintOptions, type SeveritySetting } from '../../engine';
 
 export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
 
@@ -159,6 +155,9 @@ export function readConfigFile(file: string): DistrolessConfig {
       throw new ConfigError(file, `not valid JSON (${(error as Error).message}). Fix the syntax.`);
     }
   } else {
+    // Loaded here, not at the top: most projects have no YAML configuration, and
+    // yaml is a large part of what `distroless lint` would otherwise load at start-up.
+    const { parseDocument } = require('yaml') as typeof import('yaml');
     const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (document.errors.length > 0) {
       const first = document.errors[0];
