@@ -8,7 +8,7 @@ import { fixAllCommand } from './fixAll';
 import { refreshContainersCommand } from './refreshContainers';
 import { restartServerCommand } from './restartServer';
 import { retryEngineCommand } from './retryEngine';
-import { convertToDistrolessCommand } from './convertToDistroless';
+import { applyConversionCommand, convertToDistrolessCommand, discardConversionCommand } from './convertToDistroless';
 import { showRuleDocumentationCommand } from './showRuleDocumentation';
 import { showLogCommand } from './showLog';
 import { startContainerCommand } from './startContainer';
@@ -19,6 +19,8 @@ import { enableFixOnSaveCommand } from './enableFixOnSave';
 export const COMMANDS: readonly CommandDefinition[] = [
   fixAllCommand,
   convertToDistrolessCommand,
+  applyConversionCommand,
+  discardConversionCommand,
   restartServerCommand,
   attachDebugShellCommand,
   attachDebugShellAsRootCommand,
