@@ -101,6 +101,7 @@ interface Proposal {
 }
 
 const proposals = new Map<string, Proposal>();
+let proposalCount = 0;
 
 /**
  * Shows the conversion in a diff editor whose title bar has Apply and Discard (the
@@ -109,7 +110,9 @@ const proposals = new Map<string, Proposal>();
  */
 async function propose(context: CommandContext, document: vscode.TextDocument, original: string, version: number, result: Extract<ConvertResult, { status: 'converted' }>): Promise<void> {
   const content = contentProvider(context);
-  const proposed = vscode.Uri.from({ scheme: CONVERTED_SCHEME, path: document.uri.path, query: `v=${version}` });
+  // One URI per proposal: a notification left from an earlier proposal of the same
+  // version must not settle this one.
+  const proposed = vscode.Uri.from({ scheme: CONVERTED_SCHEME, path: document.uri.path, query: `v=${version}&n=${++proposalCount}` });
   content.set(proposed, result.text);
   proposals.set(proposed.toString(), { document, original, version, converted: result.text });
   watchProposalTabs(context);
