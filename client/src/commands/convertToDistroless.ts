@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { isDockerfileName } from '../../../server/src/protocol';
 import { requestConversion, type ConvertResult } from '../conversion';
 import type { CommandContext, CommandDefinition } from './types';
-import { log } from '../log';
+import { log, showError, summarize } from '../log';
 import { otherChanges } from '../conversionSummary';
 
 export const CONVERTED_SCHEME = 'distroless-converted';
@@ -73,10 +73,12 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<void> {
   try {
     result = await requestConversion(context.languageClient, document.uri.toString(), original);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Convert to Distroless: the language server did not answer (${error instanceof Error ? error.message : String(error)}).`);
+    const message = error instanceof Error ? error.message : String(error);
+    void showError(`Convert to Distroless: the language server did not answer (${summarize(message)}).`, { raw: error instanceof Error ? error.stack : message });
     return;
   }
   if (result.status === 'refused') {
+    log.info(`Convert ${document.uri.fsPath || document.uri.toString()}: refused, ${result.reason}`);
     void vscode.window.showWarningMessage(`Cannot convert ${path.basename(document.uri.path)}: ${result.reason}.`);
     return;
   }
@@ -200,7 +202,7 @@ async function applyConversion(document: vscode.TextDocument, original: string, 
   edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(original.length)), converted);
   const applied = await vscode.workspace.applyEdit(edit);
   if (!applied) {
-    void vscode.window.showErrorMessage('Convert to Distroless: the editor refused the edit.');
+    void showError('Convert to Distroless: the editor refused the edit.');
     return;
   }
   await vscode.window.showTextDocument(document);
