@@ -1,5 +1,6 @@
 /**
- * A person opens a Dockerfile, sees our problem's headline in the Problems panel, puts
+ * A person opens a Dockerfile, reads in the status bar which stage ships and how many
+ * problems it has, clicks it and sees our problem's headline in the Problems panel, puts
  * the cursor on it, reads the why in the hover, presses Ctrl+. and picks the fix, and
  * sees the text change.
  */
@@ -12,6 +13,12 @@ const MESSAGE = 'CMD in shell form needs /bin/sh, which this image lacks: use ex
 /** The hover shows the lines after it too. */
 const DETAIL = 'CMD /app --serve is in shell form';
 const FIX_TITLE = 'Rewrite as exec form: CMD ["/app", "--serve"]';
+/**
+ * The status bar item's accessible label: the unnamed last stage of two ships; one
+ * error, one warning and one information (the hint is not counted, as in the Problems panel).
+ */
+const STATUS_BEFORE = 'Ships stage 2; 3 problems';
+const STATUS_AFTER = 'Ships stage 2; 2 problems';
 
 export const fixDiagnosticJourney: Journey = {
   name: 'fix-diagnostic',
@@ -22,7 +29,11 @@ export const fixDiagnosticJourney: Journey = {
     await activeEditor(page).locator('.squiggly-error').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await screenshot('dockerfile-open');
 
-    await page.keyboard.press('Control+Shift+M');
+    // The status bar item names the shipped stage and counts the problems; a click opens the Problems panel.
+    const status = page.locator(`.statusbar-item[aria-label="${STATUS_BEFORE}"]`);
+    await status.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.match(await status.innerText(), /stage 2/, 'the status bar names the shipped stage');
+    await status.click();
     const problems = page.locator('.markers-panel');
     const problem = problems.locator('.monaco-list-row').filter({ hasText: MESSAGE }).first();
     await problem.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
@@ -60,6 +71,7 @@ export const fixDiagnosticJourney: Journey = {
     const text = await editorText(page);
     assert.ok(!text.includes('CMD /app --serve'), `the shell-form line is gone: ${text}`);
     await problems.locator('.monaco-list-row').filter({ hasText: MESSAGE }).waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+    await page.locator(`.statusbar-item[aria-label="${STATUS_AFTER}"]`).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await screenshot('fixed');
   },
 };
