@@ -6,7 +6,7 @@ import { COMMANDS } from './commands';
 import { registerSidecarFeatures } from './sidecarFeatures';
 import { closeAllSidecarTerminals } from './terminal/sidecarTerminal';
 import type { DistrolessApi } from './api';
-import { createLog } from './log';
+import { createLog, showError } from './log';
 import { registerStatusBar } from './statusBar';
 
 export type { DistrolessApi } from './api';
@@ -20,11 +20,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<Distro
   const sidecar = registerSidecarFeatures(context);
   const commandContext = { extension: context, languageClient: client, sidecar };
   for (const command of COMMANDS) {
-    context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => command.run(commandContext, ...args)));
+    context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => runReported(command.id, () => command.run(commandContext, ...args))));
   }
   await client.start();
   registerStatusBar(context, client);
   return { containersView: sidecar.containers, containersWelcome: () => sidecar.welcomeState() };
+}
+
+/**
+ * Commands report the failures they expect themselves; anything else is a bug. It gets
+ * one notification line pointing to the log, and the stack goes to the log rather
+ * than VS Code's generic "command failed" popup.
+ */
+async function runReported(id: string, run: () => unknown): Promise<unknown> {
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // The stack goes to the Distroless log; the notification has Show Log.
+    void showError(`Distroless: ${id} failed unexpectedly (a bug, please report it): ${message.split('\n')[0]}`, { raw: error instanceof Error ? error.stack : message });
+    return undefined;
+  }
 }
 
 export async function deactivate(): Promise<void> {

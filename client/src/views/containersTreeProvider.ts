@@ -1,6 +1,6 @@
 /** The Distroless containers view: engine list → tree items, refreshed from engine events while visible. */
 import * as vscode from 'vscode';
-import { EngineUnreachableError } from '../../../server/src/docker';
+import { EngineUnreachableError, toDockerError } from '../../../server/src/docker';
 import { EngineManager, isConnectionFailure } from '../../../server/src/docker/engineManager';
 import { EngineEventsWatcher, watchEngineEvents } from '../../../server/src/docker/engineEvents';
 import { ContainerItemModel } from './containerItems';
@@ -88,12 +88,14 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
       if (isConnectionFailure(err)) this.engine.markUnreachable(new EngineUnreachableError([{ endpoint: 'the engine in use', reason: error.message }]));
       // VS Code hides the welcome content (viewsWelcome: where the address came from, Retry,
       // the setting) whenever a message is set: an unreachable engine gets no message, and
-      // the details go to the log.
+      // what exactly failed goes to the log.
       if (this.engine.engineStatus.state === 'unreachable') {
         this.view.message = undefined;
+        log.warn(`Could not list containers: ${(this.engine.engineStatus.error ?? error).message}`);
       } else {
-        log.error(`Could not list containers: ${error.message}`);
-        this.view.message = `Could not list containers: ${summarize(error.message)}`;
+        const message = toDockerError(err, 'listing containers').message;
+        log.error(`Could not list containers: ${message}`);
+        this.view.message = summarize(message);
       }
       return [];
     }

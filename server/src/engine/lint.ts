@@ -1,14 +1,14 @@
 /**
- * Runs the rule registry over a Dockerfile: severities from settings, suppression
- * comments, and checks on the suppressions themselves. The server, the CLI and the
- * tests all come through here.
+ * Runs the rule registry over a Dockerfile: severities from settings and suppression
+ * comments (the check on the comments themselves is the invalid-suppression rule).
+ * The server, the CLI and the tests all come through here.
  */
 import { buildModel, DockerfileModel } from './model';
 import { RULES } from './rules/registry';
 import { findSuppressions, isSuppressed } from './suppressions';
 import { fixesPending, lazyFixes } from './fixes';
-import { clip, closest, explained } from './messages';
 import type { Diagnosis, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
+export { INVALID_SUPPRESSION } from './rules/invalidSuppression';
 
 export interface LintOptions {
   /** Per-rule severity overrides; 'off' disables a rule. */
@@ -31,7 +31,7 @@ export interface LintResult {
   failures: Array<{ ruleId: string; error: unknown }>;
 }
 
-export const INVALID_SUPPRESSION = 'invalid-suppression';
+const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
 
 export function lint(text: string, options: LintOptions = {}): LintResult {
   const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry });
@@ -39,7 +39,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const suppressions = findSuppressions(model);
   const diagnoses: Diagnosis[] = [];
   const failures: LintResult['failures'] = [];
-  const context = { model, today: options.today ?? new Date(), workspace: options.workspace, distrolessRegistry: options.distrolessRegistry };
+  const context = { model, today: options.today ?? new Date(), workspace: options.workspace, distrolessRegistry: options.distrolessRegistry, ruleIds: RULE_IDS };
   const severityOf = (id: string, fallback: Severity): SeveritySetting => options.severities?.[id] ?? fallback;
 
   for (const rule of rules) {
@@ -58,39 +58,8 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     }
   }
 
-  const suppressionSeverity = severityOf(INVALID_SUPPRESSION, 'warning');
-  if (suppressionSeverity !== 'off') {
-    const known = new Set(RULES.map((r) => r.id));
-    for (const s of suppressions) {
-      if (s.ids.length === 0) {
-        diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: s.range, fixes: [],
-          message: explained('This suppression names no rule, so it silences nothing: add a rule id after it',
-            `Write the rule id after it, e.g. "# ${s.scope === 'file' ? 'distroless-ignore-file' : 'distroless-ignore'} runs-as-root".`) });
-      }
-      for (const id of s.ids) {
-        if (known.has(id.id)) continue;
-        const suggestion = closest(id.id, [...known]);
-        diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: id.range,
-          fixes: suggestion ? [{ title: `Change to ${suggestion}`, edits: [{ range: id.range, newText: suggestion }], preferred: true }] : [],
-          message: unknownIdMessage(id.id, [...known]) });
-      }
-      if (s.scope === 'instruction' && !s.lines && s.ids.length > 0) {
-        diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: s.range, fixes: [],
-          message: explained('This suppression is not directly above an instruction: move it to the line before one',
-            'It silences nothing where it is. Put it on the line before the instruction, or use distroless-ignore-file.') });
-      }
-    }
-  }
-
   diagnoses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
   return { model, diagnoses, failures };
-}
-
-function unknownIdMessage(id: string, known: string[]): string {
-  const suggestion = closest(id, known);
-  return explained(
-    suggestion ? `Unknown rule id "${clip(id, 25)}": did you mean "${suggestion}"?` : `Unknown rule id "${clip(id, 40)}" in this suppression: it silences nothing`,
-    `A suppression with an unknown id silences nothing. Known ids: ${known.join(', ')}.`);
 }
 
 function diagnosisOf(finding: Finding, ruleId: string, severity: Severity): Diagnosis {

@@ -1,5 +1,5 @@
 /** The `distroless.*` settings the server reads, with their defaults. */
-import { closest, INVALID_SUPPRESSION, RULES, type SeveritySetting } from '../engine';
+import { closest, parseSeverity, RULES, type SeveritySetting } from '../engine';
 
 export interface ServerSettings {
   /** Per rule id: off, hint, information, warning or error. */
@@ -24,15 +24,14 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   formatter: { ignoreMultilineInstructions: false },
 };
 
-const SEVERITIES = new Set(['off', 'hint', 'information', 'info', 'warning', 'error']);
-
 /** Accepts whatever the client sent; anything malformed falls back to the default. */
 export function normalizeSettings(raw: unknown): ServerSettings {
   const value = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const rules: Record<string, SeveritySetting> = {};
   if (value.rules && typeof value.rules === 'object') {
     for (const [id, severity] of Object.entries(value.rules as Record<string, unknown>)) {
-      if (typeof severity === 'string' && SEVERITIES.has(severity)) rules[id] = (severity === 'info' ? 'information' : severity) as SeveritySetting;
+      const setting = parseSeverity(severity, { allowOff: true });
+      if (setting) rules[id] = setting;
     }
   }
   const formatter = (value.formatter && typeof value.formatter === 'object' ? value.formatter : {}) as Record<string, unknown>;
@@ -53,7 +52,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
 export function unknownRuleIdWarnings(raw: unknown): string[] {
   const rules = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).rules : undefined;
   if (!rules || typeof rules !== 'object') return [];
-  const known = [...RULES.map((r) => r.id), INVALID_SUPPRESSION];
+  const known = RULES.map((r) => r.id);
   return Object.keys(rules).filter((id) => !known.includes(id)).map((id) => {
     const suggestion = closest(id, known);
     return `distroless.rules: no rule is called "${id}"${suggestion ? `. Did you mean "${suggestion}"?` : '; it is ignored.'}`;

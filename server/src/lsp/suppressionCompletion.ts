@@ -4,7 +4,7 @@
  * each with what it catches.
  */
 import { CompletionItem, CompletionItemKind, MarkupKind, Position } from 'vscode-languageserver-types';
-import { INVALID_SUPPRESSION, RULES, ruleDocUrl } from '../engine';
+import { RULES, ruleDocUrl } from '../engine';
 
 const KEYWORDS: Array<[string, string]> = [
   ['distroless-ignore', 'Silence the listed rules for the instruction on the next line.'],
@@ -29,8 +29,7 @@ export function suppressionCompletion(text: string, position: Position): Complet
   const named = new Set(comment[1].split(/[\s,]+/).filter((w) => w !== ''));
   const partial = comment[2];
   const start = { line: position.line, character: position.character - partial.length };
-  const rules = [...RULES.map((r) => ({ id: r.id, summary: r.summary, severity: r.defaultSeverity })),
-    { id: INVALID_SUPPRESSION, summary: 'A suppression comment that silences nothing (unknown id, no id, not above an instruction).', severity: 'warning' }];
+  const rules = RULES.map((r) => ({ id: r.id, summary: r.summary, severity: r.defaultSeverity }));
   return rules.filter((r) => !named.has(r.id)).map((r, index) => ({
     label: r.id,
     kind: CompletionItemKind.EnumMember,
