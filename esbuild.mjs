@@ -90,7 +90,8 @@ const importMetaUrl = {
 
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
-  { entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js', plugins: [...common.plugins, dockerApart('./cli/docker.js')] },
+  // Also the `distroless-language-server` bin (`--stdio`) for other editors: needs its shebang.
+  { entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, dockerApart('./cli/docker.js')] },
   { entryPoints: ['server/src/docker/connection.ts'], outfile: 'dist/cli/docker.js' },
   {
     entryPoints: ['server/src/cli/main.ts'],

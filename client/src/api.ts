@@ -18,4 +18,10 @@ export interface DistrolessApi {
   readonly containersView: vscode.TreeDataProvider<ContainerItemModel> & {
     readonly onDidChangeTreeData: vscode.Event<void>;
   };
+  /**
+   * What decides the Containers view's welcome content: VS Code shows it only while no
+   * view message is set and its `when` clause (engine state, and where the engine
+   * address came from) holds. VS Code's API cannot read either back, so tests read them here.
+   */
+  containersWelcome(): { engineState: string | undefined; engineSource: string | undefined; viewMessage: string | undefined };
 }

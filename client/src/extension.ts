@@ -6,13 +6,16 @@ import { COMMANDS } from './commands';
 import { registerSidecarFeatures } from './sidecarFeatures';
 import { closeAllSidecarTerminals } from './terminal/sidecarTerminal';
 import type { DistrolessApi } from './api';
+import { createLog, showError } from './log';
+import { registerStatusBar } from './statusBar';
 
 export type { DistrolessApi } from './api';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<DistrolessApi> {
-  client = createLanguageClient(context);
+  const log = createLog(context);
+  client = createLanguageClient(context, log);
   // Creating the view does not contact Docker; that waits until the view is visible or a command runs.
   const sidecar = registerSidecarFeatures(context);
   const commandContext = { extension: context, languageClient: client, sidecar };
@@ -20,7 +23,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Distro
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => runReported(command.id, () => command.run(commandContext, ...args))));
   }
   await client.start();
-  return { containersView: sidecar.containers };
+  registerStatusBar(context, client);
+  return { containersView: sidecar.containers, containersWelcome: () => sidecar.welcomeState() };
 }
 
 /**
@@ -33,8 +37,8 @@ async function runReported(id: string, run: () => unknown): Promise<unknown> {
     return await run();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    client?.outputChannel.appendLine(`[${new Date().toISOString()}] ${id} failed unexpectedly: ${error instanceof Error ? error.stack : message}`);
-    void vscode.window.showErrorMessage(`Distroless: ${id} failed unexpectedly (a bug, please report it): ${message.split('\n')[0]}. Details: Output > Distroless Dockerfiles.`);
+    // The stack goes to the Distroless log; the notification has Show Log.
+    void showError(`Distroless: ${id} failed unexpectedly (a bug, please report it): ${message.split('\n')[0]}`, { raw: error instanceof Error ? error.stack : message });
     return undefined;
   }
 }

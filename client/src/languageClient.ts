@@ -1,9 +1,11 @@
 /** Starts the bundled language server over IPC for Dockerfiles. */
 import * as path from 'path';
-import { workspace, type ExtensionContext } from 'vscode';
+import { workspace, type ExtensionContext, type OutputChannel } from 'vscode';
+import { CLIENT_CONVERT_COMMAND, CLIENT_SHOW_RULE_DOCUMENTATION_COMMAND } from '../../server/src/protocol';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
-export function createLanguageClient(context: ExtensionContext): LanguageClient {
+/** `log` is the Distroless output channel: the server's own log (image reads, failures) goes there too. */
+export function createLanguageClient(context: ExtensionContext, log?: OutputChannel): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -11,6 +13,10 @@ export function createLanguageClient(context: ExtensionContext): LanguageClient 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'dockerfile' }],
+    outputChannel: log,
+    // Code actions name these commands only when the client runs them itself: Convert shows
+    // its diff first, and the rule documentation opens from the extension in Markdown preview.
+    initializationOptions: { clientCommands: [CLIENT_CONVERT_COMMAND, CLIENT_SHOW_RULE_DOCUMENTATION_COMMAND] },
     synchronize: {
       configurationSection: 'distroless',
       // The server re-checks open Dockerfiles when a project configuration file or a

@@ -9,6 +9,8 @@ import { ENGINE_STATE_CONTEXT_KEY, EngineManager, EngineState } from '../../serv
 import { engineEnv, HOST_SETTING, IMAGE_SETTING, resolveSidecarSettings, SidecarSettings } from './settings/sidecarSettings';
 import { ContainersSource } from './views/containersSource';
 import { ContainersTreeProvider } from './views/containersTreeProvider';
+import { ENGINE_SOURCE_CONTEXT_KEY, engineErrorSummary, engineSource } from './views/engineSource';
+import { log, showError, summarize } from './log';
 
 export interface SidecarFeatures {
   readonly engine: EngineManager;
@@ -19,6 +21,8 @@ export interface SidecarFeatures {
   connectOrReport(): Promise<DockerService | undefined>;
   /** Shows a sidecar or engine error with the action that fixes it. */
   reportError(err: unknown): void;
+  /** The context keys the welcome content depends on, as last set, and the view's message. */
+  welcomeState(): { engineState: string | undefined; engineSource: string | undefined; viewMessage: string | undefined };
 }
 
 export function readSidecarSettings(): SidecarSettings {
@@ -32,9 +36,18 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
   const containers = new ContainersTreeProvider(engine, source);
 
   let shownState: EngineState | undefined;
+  let shownSource: string | undefined;
+  const currentSource = () => engineSource(readSidecarSettings().dockerHost, process.env);
   const showState = (state: EngineState) => {
     // 'connecting' keeps the previous key, so the welcome text does not flicker on every retry.
-    if (state === 'connecting' || state === shownState) return;
+    if (state === 'connecting') return;
+    // The welcome content of an unreachable engine names where its address came from.
+    const source = state === 'unreachable' ? currentSource() : shownSource;
+    if (source !== shownSource) {
+      shownSource = source;
+      void vscode.commands.executeCommand('setContext', ENGINE_SOURCE_CONTEXT_KEY, source);
+    }
+    if (state === shownState) return;
     shownState = state;
     void vscode.commands.executeCommand('setContext', ENGINE_STATE_CONTEXT_KEY, state);
   };
@@ -45,16 +58,16 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
     const expected = err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string';
     const message = expected ? toDockerError(err).message : err instanceof Error ? err.message : String(err);
     if (err instanceof EngineUnreachableError) {
-      void vscode.window.showErrorMessage(message, 'Retry', 'Engine Host Setting').then((choice) => {
+      void showError(engineErrorSummary(err, currentSource()), { raw: message, actions: ['Retry', 'Engine Host Setting'] }).then((choice) => {
         if (choice === 'Retry') void vscode.commands.executeCommand('distroless.retryEngine');
         if (choice === 'Engine Host Setting') void vscode.commands.executeCommand('workbench.action.openSettings', HOST_SETTING);
       });
     } else if (err instanceof ImageUnavailableError) {
-      void vscode.window.showErrorMessage(message, 'Tools Image Setting').then((choice) => {
+      void showError(summarize(message), { raw: message, actions: ['Tools Image Setting'] }).then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', IMAGE_SETTING);
       });
     } else {
-      void vscode.window.showErrorMessage(message);
+      void showError(summarize(message), { raw: message });
     }
   };
 
@@ -82,11 +95,17 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
       }
     },
     reportError,
+    welcomeState: () => ({ engineState: shownState, engineSource: shownSource, viewMessage: containers.message }),
   };
 
   context.subscriptions.push(
     containers,
-    engine.onDidChangeStatus((status) => showState(status.state)),
+    engine.onDidChangeStatus((status) => {
+      showState(status.state);
+      if (status.state === 'connecting') log.info(`Docker engine: looking for it (${currentSource() === 'default' ? 'the usual sockets' : `address from ${currentSource()}`})`);
+      if (status.state === 'reachable') log.info(`Docker engine: connected to ${status.endpoint ?? 'the engine'}`);
+      if (status.state === 'unreachable') log.warn(`Docker engine: unreachable. ${status.error?.message ?? ''}`);
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(HOST_SETTING)) containers.reconnect();
     }),

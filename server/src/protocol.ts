@@ -61,3 +61,38 @@ export type ConvertResult =
   | { status: 'unchanged'; runtimeImage: string }
   /** Why the file cannot be converted, as a clause ("the Dockerfile has no FROM instruction"). */
   | { status: 'refused'; reason: string };
+
+/**
+ * `distroless/shippedStage`: which stage of an open Dockerfile ships (the build target,
+ * else the last stage) and on what image; the VS Code status bar shows it.
+ */
+export const SHIPPED_STAGE_REQUEST = 'distroless/shippedStage';
+
+export interface ShippedStageParams {
+  uri: string;
+}
+
+/** The answer; `null` when the document is not open or has no stage. */
+export interface ShippedStage {
+  /** `AS` name, or undefined for an unnamed stage. */
+  name?: string;
+  /** 0-based index among the file's stages. */
+  index: number;
+  /** How many stages the file has. */
+  stages: number;
+  /** The image the stage runs on (through its parent stages and ARG defaults), when known. */
+  image?: string;
+  /** True when the image has no shell (distroless, scratch, chiseled). */
+  shellless: boolean;
+  /** The stage was chosen by the target setting or configuration file, not by being last. */
+  targeted: boolean;
+}
+
+/**
+ * Commands a client runs itself, announced in `initializationOptions.clientCommands`.
+ * Code actions name them only for such a client (VS Code): Convert shows its diff
+ * before anything changes, the rule documentation opens in Markdown preview. Other
+ * editors get the conversion as an edit and the documentation through window/showDocument.
+ */
+export const CLIENT_CONVERT_COMMAND = 'distroless.convertToDistroless';
+export const CLIENT_SHOW_RULE_DOCUMENTATION_COMMAND = 'distroless.showRuleDocumentation';

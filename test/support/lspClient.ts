@@ -8,7 +8,7 @@ import {
   createProtocolConnection, ProtocolConnection, StreamMessageReader, StreamMessageWriter,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   PublishDiagnosticsNotification, PublishDiagnosticsParams, ConfigurationRequest, RegistrationRequest,
-  ShutdownRequest, ExitNotification,
+  ShutdownRequest, ExitNotification, ShowDocumentRequest, ShowDocumentParams, ShowMessageNotification,
 } from 'vscode-languageserver-protocol/node';
 
 export { REPO_ROOT } from './paths';
@@ -18,6 +18,8 @@ export interface ServerUnderTest {
   connection: ProtocolConnection;
   process: ChildProcess;
   stderr: () => string;
+  /** window/showMessage texts received so far. */
+  messages: () => string[];
   /** Resolves with the next diagnostics published for `uri` (optionally at `version`). */
   nextDiagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): void;
@@ -27,13 +29,26 @@ export interface ServerUnderTest {
   published: PublishDiagnosticsParams[];
 }
 
-/**
- * `env` is added to this process's environment. Without a DOCKER_HOST in it the server
- * finds no engine, so findings do not depend on which images this machine has.
- */
-export async function startServer(settings: Record<string, unknown> = {}, options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServerUnderTest> {
+export interface ServerOptions {
+  /** Sent as initializationOptions (e.g. clientCommands, settings). */
+  initializationOptions?: unknown;
+  /** Answers window/showDocument; without it the client does not offer the request. */
+  showDocument?: (params: ShowDocumentParams) => boolean;
+  /** false: the client has no workspace/configuration (settings come from initializationOptions). Default true. */
+  pullConfiguration?: boolean;
+  /** The server command; default node dist/server.js --stdio. */
+  command?: string[];
+  /**
+   * Added to this process's environment. Without a DOCKER_HOST in it the server finds
+   * no engine, so findings do not depend on which images this machine has.
+   */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startServer(settings: Record<string, unknown> = {}, options: ServerOptions = {}): Promise<ServerUnderTest> {
   const env = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/distroless-test/docker.sock', ...options.env };
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const [program, ...args] = options.command ?? [process.execPath, path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'];
+  const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   const published: PublishDiagnosticsParams[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -46,13 +61,19 @@ export async function startServer(settings: Record<string, unknown> = {}, option
   });
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'distroless' ? settings : null)));
   connection.onRequest(RegistrationRequest.type, () => undefined);
+  const messages: string[] = [];
+  connection.onNotification(ShowMessageNotification.type, (params) => messages.push(params.message));
+  const showDocument = options.showDocument;
+  if (showDocument) connection.onRequest(ShowDocumentRequest.type, (params) => ({ success: showDocument(params) }));
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
     workspaceFolders: null,
+    initializationOptions: options.initializationOptions,
     capabilities: {
-      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+      ...(showDocument ? { window: { showDocument: { support: true } } } : {}),
+      workspace: { configuration: options.pullConfiguration !== false, didChangeConfiguration: { dynamicRegistration: options.pullConfiguration !== false } },
       textDocument: {
         completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
         hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -66,6 +87,7 @@ export async function startServer(settings: Record<string, unknown> = {}, option
     process: child,
     stderr: () => stderr,
     published,
+    messages: () => [...messages],
     nextDiagnostics(uri, version, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; server stderr: ${stderr}`)), timeoutMs);

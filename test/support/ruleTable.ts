@@ -5,9 +5,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint, LintOptions } from '../../server/src/engine';
-import { applyEdits } from '../../server/src/engine';
-import { findRule } from '../../server/src/engine';
+import { lint, LintOptions, applyEdits, findRule, HEADLINE_MAX, headlineOf } from '../../server/src/engine';
 import type { WorkspaceFiles } from '../../server/src/engine';
 
 /** The date the image facts were read; end-of-life answers depend on it. */
@@ -57,6 +55,9 @@ export function ruleTable(ruleId: string, cases: RuleCase[]): void {
       own.forEach((d, i) => {
         const e = c.expect[i];
         assert.equal(d.severity, e.severity ?? rule.defaultSeverity, 'severity');
+        const headline = headlineOf(d.message);
+        assert.ok(headline.length <= HEADLINE_MAX, `headline of ${headline.length} characters (at most ${HEADLINE_MAX}): ${JSON.stringify(headline)}`);
+        assert.ok(d.message.length > headline.length, 'the message explains its headline on the lines after it');
         if (e.message) assert.ok(d.message.includes(e.message), `message ${JSON.stringify(d.message)} should contain ${JSON.stringify(e.message)}`);
         const fix = d.fixes.find((f) => f.preferred) ?? d.fixes[0];
         if (e.fixed === undefined) {

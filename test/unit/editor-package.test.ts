@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { containerContextValue } from '../../client/src/views/containerItems';
 import { ENGINE_STATE_CONTEXT_KEY } from '../../server/src/docker/engineManager';
+import { ENGINE_SOURCE_CONTEXT_KEY, type EngineSource } from '../../client/src/views/engineSource';
 import { SIDECAR_SETTINGS, UNTRUSTED_RESTRICTED_SETTINGS } from '../../client/src/settings/sidecarSettings';
 import { evaluateWhen, WhenContext } from '../support/whenClause';
 
@@ -123,12 +124,24 @@ describe('containers view contribution', () => {
     assert.deepEqual(views.map((v) => v.id), ['distroless.containers']);
   });
 
-  it('shows a welcome with Retry only when the engine is unreachable', () => {
+  it('shows a welcome with Retry and Show Log only when the engine is unreachable, naming where the address came from', () => {
     const welcome = contributes.viewsWelcome as Array<{ view: string; contents: string; when: string }>;
-    const shown = (state: string) => welcome.filter((w) => w.view === 'distroless.containers' && evaluateWhen(w.when, { [ENGINE_STATE_CONTEXT_KEY]: state }));
-    const unreachable = shown('unreachable');
-    assert.equal(unreachable.length, 1);
-    assert.match(unreachable[0]!.contents, /\[Retry\]\(command:distroless\.retryEngine\)/);
+    const shown = (state: string, source?: string) => welcome.filter((w) => w.view === 'distroless.containers'
+      && evaluateWhen(w.when, { [ENGINE_STATE_CONTEXT_KEY]: state, ...(source ? { [ENGINE_SOURCE_CONTEXT_KEY]: source } : {}) }));
+    const names: Record<EngineSource, RegExp> = {
+      setting: /address in the \[engine host setting\]/,
+      DOCKER_HOST: /answered at DOCKER_HOST/,
+      context: /current Docker context/,
+      default: /usual sockets/,
+    };
+    for (const [source, name] of Object.entries(names)) {
+      const unreachable = shown('unreachable', source);
+      assert.equal(unreachable.length, 1, source);
+      assert.match(unreachable[0]!.contents, name, source);
+      assert.match(unreachable[0]!.contents, /\[Retry\]\(command:distroless\.retryEngine\)/);
+      assert.match(unreachable[0]!.contents, /\[Show Log\]\(command:distroless\.showLog\)/);
+      assert.match(unreachable[0]!.contents, /command:workbench\.action\.openSettings\?%5B%22distroless\.docker\.host%22%5D/);
+    }
     assert.equal(shown('unknown').length, 0, 'nothing before the first connection attempt');
     assert.ok(shown('reachable').every((w) => !w.contents.includes('retryEngine')));
   });
@@ -144,9 +157,12 @@ describe('context menus', () => {
     }
   });
 
-  it('offers nothing on containers that are not running', () => {
-    for (const state of ['exited', 'created', 'paused', 'restarting', 'dead']) {
-      assert.deepEqual(ours(containerContextValue({ state }, false)), [], state);
+  it('offers Start and why a sidecar needs it running on stopped containers; only the why on paused or restarting ones', () => {
+    for (const state of ['exited', 'created', 'dead']) {
+      assert.deepEqual(ours(containerContextValue({ state }, false)), ['distroless.startContainer', 'distroless.explainStoppedContainer'], state);
+    }
+    for (const state of ['paused', 'restarting']) {
+      assert.deepEqual(ours(containerContextValue({ state }, false)), ['distroless.explainStoppedContainer'], state);
     }
   });
 
@@ -162,7 +178,8 @@ describe('context menus', () => {
 
   it('has an inline Attach button and a Refresh title button in our view', () => {
     const inline = (contributes.menus['view/item/context'] as MenuEntry[]).filter((m) => m.group === 'inline');
-    assert.deepEqual(inline.map((m) => m.command), ['distroless.attachDebugShell']);
+    assert.deepEqual(inline.map((m) => m.command), ['distroless.attachDebugShell', 'distroless.startContainer']);
+    assert.ok(evaluateWhen(inline[1]!.when!, { view: 'distroless.containers', viewItem: containerContextValue({ state: 'exited' }, false) }));
     assert.ok(evaluateWhen(inline[0]!.when!, { view: 'distroless.containers', viewItem: containerContextValue({ state: 'running' }, false) }));
     const title = (contributes.menus['view/title'] as MenuEntry[]).filter((m) => evaluateWhen(m.when!, { view: 'distroless.containers' }));
     assert.deepEqual(title.map((m) => m.command), ['distroless.refreshContainers']);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { KubectlError, kubectlDebugArgs, listPods } from '../../../server/src/kubernetes/kubectl';
 import type { CommandDefinition } from './types';
+import { log, showError, summarize } from '../log';
 
 /** `kubectl debug -it <pod> --image=<tools image> --target=<container>` in a terminal, from kubectl's current context. */
 export const debugPodCommand: CommandDefinition = {
@@ -10,13 +11,14 @@ export const debugPodCommand: CommandDefinition = {
     try {
       pods = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Listing pods (kubectl)' }, () => listPods());
     } catch (err) {
+      // kubectl's stderr can run to pages: its first line in the notification, all of it in the log.
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof KubectlError && err.kind === 'missing') {
-        void vscode.window.showErrorMessage(message, 'Install kubectl').then((choice) => {
+        void showError(summarize(message), { raw: message, actions: ['Install kubectl'] }).then((choice) => {
           if (choice) void vscode.env.openExternal(vscode.Uri.parse('https://kubernetes.io/docs/tasks/tools/'));
         });
       } else {
-        void vscode.window.showErrorMessage(message);
+        void showError(`kubectl: ${summarize(message)}`, { raw: message });
       }
       return undefined;
     }
@@ -36,6 +38,7 @@ export const debugPodCommand: CommandDefinition = {
         ? candidates[0]
         : (await vscode.window.showQuickPick(candidates, { title: `Debug Pod ${pod.pod.name}`, placeHolder: 'Container whose processes the debug container joins (--target)' }));
     if (!container) return undefined;
+    log.info(`kubectl debug: pod ${pod.pod.namespace}/${pod.pod.name}`);
     const args = kubectlDebugArgs({ pod: pod.pod.name, namespace: pod.pod.namespace, container, image: sidecar.settings().image });
     const terminal = vscode.window.createTerminal({
       name: `kubectl debug ${pod.pod.name}`,

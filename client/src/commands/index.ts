@@ -8,13 +8,21 @@ import { fixAllCommand } from './fixAll';
 import { refreshContainersCommand } from './refreshContainers';
 import { restartServerCommand } from './restartServer';
 import { retryEngineCommand } from './retryEngine';
-import { convertToDistrolessCommand } from './convertToDistroless';
 import { convertAndVerifyCommand } from './convertAndVerify';
+import { applyConversionCommand, convertToDistrolessCommand, discardConversionCommand } from './convertToDistroless';
+import { showRuleDocumentationCommand } from './showRuleDocumentation';
+import { showLogCommand } from './showLog';
+import { startContainerCommand } from './startContainer';
+import { explainStoppedContainerCommand } from './explainStoppedContainer';
+import { openSampleDockerfileCommand } from './openSampleDockerfile';
+import { enableFixOnSaveCommand } from './enableFixOnSave';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   fixAllCommand,
   convertToDistrolessCommand,
   convertAndVerifyCommand,
+  applyConversionCommand,
+  discardConversionCommand,
   restartServerCommand,
   attachDebugShellCommand,
   attachDebugShellAsRootCommand,
@@ -22,4 +30,10 @@ export const COMMANDS: readonly CommandDefinition[] = [
   refreshContainersCommand,
   retryEngineCommand,
   debugPodCommand,
+  showRuleDocumentationCommand,
+  showLogCommand,
+  startContainerCommand,
+  explainStoppedContainerCommand,
+  openSampleDockerfileCommand,
+  enableFixOnSaveCommand,
 ];

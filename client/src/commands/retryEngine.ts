@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
 import type { CommandDefinition } from './types';
+import { showError, summarize } from '../log';
 
 /** The welcome view's Retry link: resolve the engine again (DOCKER_HOST, context, sockets may have changed). */
 export const retryEngineCommand: CommandDefinition = {
@@ -10,7 +10,8 @@ export const retryEngineCommand: CommandDefinition = {
       await sidecar.engine.get();
     } catch (err) {
       // The view shows the details; a palette user gets them here.
-      if (!sidecar.containers.visible) void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+      const message = err instanceof Error ? err.message : String(err);
+      if (!sidecar.containers.visible) void showError(summarize(message), { raw: message });
     }
   },
 };

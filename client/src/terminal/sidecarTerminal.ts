@@ -4,6 +4,7 @@ import { DockerService, OperationCancelledError, SidecarMode, TargetNotRunningEr
 import type { SidecarFeatures } from '../sidecarFeatures';
 import { targetFromArgOrPick } from '../views/pickContainer';
 import { SidecarBridge } from './sidecarBridge';
+import { log, showError } from '../log';
 
 const RETRY_AS_ROOT = 'Retry as root (SYS_PTRACE)';
 
@@ -45,6 +46,7 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
         }),
       startingText: `Starting a debug sidecar for ${target.name}…`,
       onSession: (session) => {
+        log.info(`Sidecar ${session.containerId.slice(0, 12)} (${settings.image}, user ${session.plan.user}) attached to ${target.name}`);
         const denied = session.fileAccess.error;
         if (denied && effectiveMode !== 'root') {
           void vscode.window.showWarningMessage(denied.message, RETRY_AS_ROOT).then((choice) => {
@@ -55,8 +57,9 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
       onStartError: (err) => features.reportError(err),
       onDone: () => openBridges.delete(bridge),
       onEnd: (end) => {
+        log.info(`Sidecar for ${target.name} ended: ${end.message}`);
         if (end.reason === 'target-stopped') void vscode.window.showInformationMessage(end.message);
-        else if (end.reason === 'error') void vscode.window.showErrorMessage(end.message);
+        else if (end.reason === 'error') void showError(end.message);
       },
     });
     openBridges.add(bridge);
@@ -76,6 +79,7 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
 /** False when the user cancelled the pull. */
 async function pullWithProgress(svc: DockerService, image: string): Promise<boolean> {
   if (await svc.imagePresent(image)) return true;
+  log.info(`Pulling the debug tools image ${image}`);
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Pulling the debug tools image ${image}`, cancellable: true },
@@ -98,9 +102,13 @@ async function pullWithProgress(svc: DockerService, image: string): Promise<bool
         }
       },
     );
+    log.info(`Pulled ${image}`);
     return true;
   } catch (err) {
-    if (err instanceof OperationCancelledError) return false;
+    if (err instanceof OperationCancelledError) {
+      log.info(`Pull of ${image} cancelled`);
+      return false;
+    }
     throw err;
   }
 }

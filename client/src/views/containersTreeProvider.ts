@@ -5,6 +5,7 @@ import { EngineManager, isConnectionFailure } from '../../../server/src/docker/e
 import { EngineEventsWatcher, watchEngineEvents } from '../../../server/src/docker/engineEvents';
 import { ContainerItemModel } from './containerItems';
 import { ContainersSource } from './containersSource';
+import { log, summarize } from '../log';
 
 export const CONTAINERS_VIEW_ID = 'distroless.containers';
 /** Events often come in bursts (create, start; die, destroy): one refresh per burst. */
@@ -30,6 +31,11 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
       this.view.onDidChangeVisibility((e) => (e.visible ? this.startWatching() : this.stopWatching())),
     );
     if (this.view.visible) this.startWatching();
+  }
+
+  /** The message shown above the rows; VS Code hides the welcome content while one is set. */
+  get message(): string | undefined {
+    return this.view.message;
   }
 
   get visible(): boolean {
@@ -67,6 +73,11 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
 
   async getChildren(element?: ContainerItemModel): Promise<ContainerItemModel[]> {
     if (element) return [];
+    // Listing and probing for shells takes seconds on a busy engine: the view shows progress.
+    return vscode.window.withProgress({ location: { viewId: CONTAINERS_VIEW_ID } }, () => this.list());
+  }
+
+  private async list(): Promise<ContainerItemModel[]> {
     try {
       const svc = await this.engine.get();
       const items = await this.source.items(svc);
@@ -75,8 +86,17 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       if (isConnectionFailure(err)) this.engine.markUnreachable(new EngineUnreachableError([{ endpoint: 'the engine in use', reason: error.message }]));
-      // The welcome content (viewsWelcome) says what to do; the message says what exactly failed.
-      this.view.message = this.engine.engineStatus.state === 'unreachable' ? (this.engine.engineStatus.error ?? error).message : toDockerError(err, 'listing containers').message;
+      // VS Code hides the welcome content (viewsWelcome: where the address came from, Retry,
+      // the setting) whenever a message is set: an unreachable engine gets no message, and
+      // what exactly failed goes to the log.
+      if (this.engine.engineStatus.state === 'unreachable') {
+        this.view.message = undefined;
+        log.warn(`Could not list containers: ${(this.engine.engineStatus.error ?? error).message}`);
+      } else {
+        const message = toDockerError(err, 'listing containers').message;
+        log.error(`Could not list containers: ${message}`);
+        this.view.message = summarize(message);
+      }
       return [];
     }
   }

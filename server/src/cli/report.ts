@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Range } from 'vscode-languageserver-types';
-import { PROJECT_URL, RULES, ruleDocUrl, type Diagnosis, type Severity } from '../engine';
+import { PROJECT_URL, RULES, ruleDocUrl, type Diagnosis, type Severity, headlineOf } from '../engine';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -46,12 +46,13 @@ export function render(format: Format, report: Report): string {
 
 // ---- text ----
 
+/** One line per problem: its headline. `--format json` and SARIF carry the whole message. */
 function renderText(report: Report): string {
   const lines: string[] = [];
   for (const file of report.files) {
     if (file.fixed.length > 0) lines.push(`${file.display}: fixed ${plural(file.fixed.length, 'problem')} (${[...new Set(file.fixed)].join(', ')})`);
     for (const d of file.diagnoses) {
-      lines.push(`${file.display}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.ruleId} ${d.message}`);
+      lines.push(`${file.display}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.ruleId} ${headlineOf(d.message)}`);
     }
   }
   return lines.map((l) => `${l}\n`).join('');

@@ -200,7 +200,8 @@ export async function openSidecar(docker: Docker, opts: OpenSidecarOptions): Pro
 
   let container: Docker.Container;
   try {
-    container = await docker.createContainer({
+    container = await createNamed(docker, target.name, (name) => ({
+      name,
       Image: plan.image,
       Cmd: plan.command,
       User: plan.user,
@@ -219,7 +220,7 @@ export async function openSidecar(docker: Docker, opts: OpenSidecarOptions): Pro
         CapDrop: plan.capDrop,
         Privileged: plan.privileged,
       },
-    });
+    }));
   } catch (err) {
     throw await startFailure(docker, target, err, 'create');
   }
@@ -245,6 +246,30 @@ export async function openSidecar(docker: Docker, opts: OpenSidecarOptions): Pro
   }
 
   return new Session(docker, container, target, plan, stream, removedWait, removeQuietly, toArgv(imageInfo.Config?.Entrypoint), opts).ready();
+}
+
+/**
+ * Sidecars are named `<target>-debug-<n>` (the smallest n free), so `docker ps` and the
+ * containers view show whose they are; a name taken in between (another sidecar started
+ * at the same moment) moves on to the next n.
+ */
+async function createNamed(docker: Docker, targetName: string, options: (name: string) => Docker.ContainerCreateOptions): Promise<Docker.Container> {
+  const prefix = `${targetName}-debug-`;
+  const taken = new Set(
+    (await docker.listContainers({ all: true, filters: { name: [prefix] } }).catch(() => []))
+      .flatMap((c) => c.Names ?? []).map((n) => n.replace(/^\//, '')),
+  );
+  let n = 1;
+  for (let attempt = 0; ; attempt++) {
+    while (taken.has(`${prefix}${n}`)) n++;
+    const name = `${prefix}${n}`;
+    try {
+      return await docker.createContainer(options(name));
+    } catch (err) {
+      if (statusCodeOf(err) !== 409 || attempt >= 4) throw err;
+      taken.add(name);
+    }
+  }
 }
 
 function toArgv(value: string | string[] | undefined): string[] {

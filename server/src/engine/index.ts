@@ -4,7 +4,7 @@
  */
 
 // Linting, fixing, converting.
-export { lint } from './lint';
+export { lint, INVALID_SUPPRESSION } from './lint';
 export type { LintOptions, LintResult } from './lint';
 export { fixAll, selectFixes, parses } from './fixAll';
 export type { FixAllResult } from './fixAll';
@@ -19,6 +19,7 @@ export type { OpenTail } from './tail';
 export { RULES, findRule } from './rules/registry';
 export { SEVERITIES, SEVERITY_SETTINGS, parseSeverity, atOrAbove } from './severity';
 export { ruleDocUrl, PROJECT_URL } from './docs';
+export { closest, headlineOf, HEADLINE_MAX } from './messages';
 export type { Diagnosis, Fix, Finding, Rule, RuleContext, Severity, SeveritySetting, WorkspaceFiles } from './types';
 
 // The model of a Dockerfile and its readers (shell commands, stages, image facts).

@@ -9,6 +9,7 @@ import { findSuppressions, isSuppressed } from './suppressions';
 import { fixesPending, lazyFixes } from './fixes';
 import { noteUnknownFacts, type ObservedImages } from './observedImage';
 import type { Diagnosis, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
+export { INVALID_SUPPRESSION } from './rules/invalidSuppression';
 
 export interface LintOptions {
   /** Per-rule severity overrides; 'off' disables a rule. */

@@ -30,9 +30,14 @@ function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
-function intersects(a: Range, b: Range): boolean {
+export function intersects(a: Range, b: Range): boolean {
   const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+/** The diagnostic the client sent for a diagnosis, so actions attach to it; a fresh one when it sent none. */
+export function clientDiagnosticFor(d: Diagnosis, clientDiagnostics: Diagnostic[]): Diagnostic {
+  return clientDiagnostics.find((c) => c.source === SOURCE && c.code === d.ruleId && sameRange(c.range, d.range)) ?? toDiagnostic(d);
 }
 
 /** Quick fixes for the diagnoses under `range`, each attached to the diagnostic the client sent. */
@@ -41,7 +46,7 @@ export function quickFixes(uri: string, diagnoses: Diagnosis[], range: Range, cl
   for (const d of diagnoses) {
     // Range first: reading fixes can compute them (engine/fixes.ts).
     if (!intersects(d.range, range) || d.fixes.length === 0) continue;
-    const diagnostic = clientDiagnostics.find((c) => c.source === SOURCE && c.code === d.ruleId && sameRange(c.range, d.range)) ?? toDiagnostic(d);
+    const diagnostic = clientDiagnosticFor(d, clientDiagnostics);
     d.fixes.forEach((fix, index) => {
       // No offer to append inside an open heredoc or a dangling continuation (engine/tail.ts).
       if (tail && fix.edits.some((e) => editReachesTail(e, tail))) return;

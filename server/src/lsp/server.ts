@@ -3,21 +3,25 @@
  * features and syntax checks) and to the distroless engine (rules and fixes).
  */
 import {
-  CodeAction, CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures,
+  CodeAction, CodeActionKind, createConnection, DidChangeConfigurationNotification, MessageType, ProposedFeatures, ShowMessageNotification,
   TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-language-service';
 import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
-import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from './settings';
+import { mergeSettings, normalizeSettings, ServerSettings, settingsFromInitializationOptions, unknownRuleIdWarnings } from './settings';
 import { minimalEdit, quickFixes } from './diagnostics';
-import { CONVERT_REQUEST, FIX_ALL_KIND, SOURCE, type ConvertParams, type ConvertResult } from '../protocol';
+import { CONVERT_REQUEST, FIX_ALL_KIND, SHIPPED_STAGE_REQUEST, SOURCE, type ConvertParams, type ConvertResult, type ShippedStage, type ShippedStageParams } from '../protocol';
 import { answerConvert } from './conversion';
 import { openTail } from '../engine';
-import { DocumentChecker, MAX_CHECKED_BYTES } from './documentChecker';
 import { LocalImageFacts } from '../host/imageFacts';
 import { imageHover, mergeHovers } from './imageHover';
+import { DocumentChecker, MAX_CHECKED_BYTES } from './documentChecker';
+import { ruleActions, SHOW_RULE_DOCUMENTATION_SERVER } from './ruleActions';
+import { showRuleDocumentation } from './ruleDocumentation';
+import { suppressionCompletion } from './suppressionCompletion';
+import { shippedStageOf } from './shippedStage';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -25,13 +29,26 @@ const service = DockerfileLanguageServiceFactory.createLanguageService();
 service.setLogger({ log: (message) => connection.console.log(message) });
 
 let pullConfiguration = false;
+/** Commands the client runs itself (VS Code: Convert's diff, the docs in Markdown preview). */
+let clientCommands: ReadonlySet<string> = new Set();
 const settingsCache = new Map<string, Promise<ServerSettings>>();
 
+/**
+ * Settings an editor gives without workspace/configuration: initializationOptions at
+ * start, then the `distroless` section of workspace/didChangeConfiguration. Pulled
+ * settings, where the client has them, win key by key.
+ */
+let pushedSettings: unknown;
+
 function settingsFor(uri: string): Promise<ServerSettings> {
-  if (!pullConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
   let pending = settingsCache.get(uri);
   if (!pending) {
-    pending = connection.workspace.getConfiguration({ scopeUri: uri, section: 'distroless' }).then(normalizeSettings, () => DEFAULT_SETTINGS);
+    const pulled = pullConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'distroless' }).then((raw: unknown) => raw, () => undefined) : Promise.resolve(undefined);
+    pending = pulled.then((raw) => {
+      const merged = mergeSettings(pushedSettings, raw);
+      warnOnce(unknownRuleIdWarnings(merged));
+      return normalizeSettings(merged);
+    });
     settingsCache.set(uri, pending);
   }
   return pending;
@@ -47,6 +64,16 @@ function imagesFor(settings: ServerSettings): LocalImageFacts | undefined {
   return localImages.facts;
 }
 
+const warned = new Set<string>();
+function warnOnce(messages: string[]): void {
+  for (const message of messages) {
+    if (warned.has(message)) continue;
+    warned.add(message);
+    // A notification: window/showMessageRequest would wait on (and reject without) an answer.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  }
+}
+
 const checker = new DocumentChecker({
   settingsFor,
   images: imagesFor,
@@ -58,6 +85,9 @@ const checker = new DocumentChecker({
 connection.onInitialize((params) => {
   const capabilities = params.capabilities;
   pullConfiguration = capabilities.workspace?.configuration === true;
+  const init = (params.initializationOptions ?? {}) as { clientCommands?: unknown };
+  pushedSettings = settingsFromInitializationOptions(params.initializationOptions);
+  clientCommands = new Set(Array.isArray(init.clientCommands) ? init.clientCommands.filter((c): c is string => typeof c === 'string') : []);
   service.setCapabilities({
     completion: capabilities.textDocument?.completion,
     hover: capabilities.textDocument?.hover,
@@ -66,7 +96,7 @@ connection.onInitialize((params) => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: ['=', ' ', '$', '-'], resolveProvider: true },
+      completionProvider: { triggerCharacters: ['=', ' ', '$', '-', ','], resolveProvider: true },
       hoverProvider: true,
       signatureHelpProvider: { triggerCharacters: ['-', '[', ',', ' ', '='] },
       documentFormattingProvider: true,
@@ -86,7 +116,7 @@ connection.onInitialize((params) => {
         },
       },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-      executeCommandProvider: { commands: Object.values(CommandIds) },
+      executeCommandProvider: { commands: [...Object.values(CommandIds), SHOW_RULE_DOCUMENTATION_SERVER] },
     },
     serverInfo: { name: 'distroless-language-server' },
   };
@@ -96,7 +126,9 @@ connection.onInitialized(() => {
   if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'distroless' });
 });
 
-connection.onDidChangeConfiguration(() => {
+connection.onDidChangeConfiguration((params) => {
+  const pushed = (params.settings as { distroless?: unknown } | null | undefined)?.distroless;
+  if (pushed && typeof pushed === 'object') pushedSettings = pushed;
   settingsCache.clear();
   checker.forgetResults();
   for (const document of documents.all()) checker.schedule(document, 0);
@@ -122,6 +154,8 @@ function text(uri: string): string | undefined {
 connection.onCompletion(async (params) => {
   const content = text(params.textDocument.uri);
   if (content === undefined) return [];
+  const suppression = suppressionCompletion(content, params.position);
+  if (suppression) return suppression;
   const settings = await settingsFor(params.textDocument.uri);
   // The service asks Docker Hub for tags when the cursor is on a FROM image's tag;
   // the server makes no network calls unless the user turned that on.
@@ -217,6 +251,7 @@ connection.onCodeAction(async (params) => {
   const result = await checker.lintNow(document);
   if (wants(CodeActionKind.QuickFix)) {
     actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics, openTail(document.getText())));
+    actions.push(...ruleActions(uri, result, params.range, params.context.diagnostics, { clientCommands }));
     // The service rewrites `code` of the diagnostics it is given (parseInt), so it gets
     // copies of the syntax diagnostics only, never ours.
     const syntaxDiagnostics = params.context.diagnostics.filter((d) => d.source !== SOURCE).map((d) => ({ ...d }));
@@ -232,10 +267,18 @@ connection.onCodeAction(async (params) => {
   return actions;
 });
 
+connection.onRequest(SHIPPED_STAGE_REQUEST, async (params: ShippedStageParams): Promise<ShippedStage | null> => {
+  const document = documents.get(params.uri);
+  return document ? shippedStageOf(await checker.lintNow(document)) : null;
+});
 connection.onRequest(CONVERT_REQUEST, (params: ConvertParams): Promise<ConvertResult> =>
   answerConvert(params, { text, options: (uri) => checker.options(uri) }));
 
 connection.onExecuteCommand(async (params) => {
+  if (params.command === SHOW_RULE_DOCUMENTATION_SERVER) {
+    await showRuleDocumentation(connection, String(params.arguments?.[0] ?? ''));
+    return;
+  }
   const uri = params.arguments?.[0];
   const content = typeof uri === 'string' ? text(uri) : undefined;
   if (typeof uri !== 'string' || content === undefined) return;

@@ -1,5 +1,5 @@
 /** The `distroless.*` settings the server reads, with their defaults. */
-import { parseSeverity, type SeveritySetting } from '../engine';
+import { closest, parseSeverity, RULES, type SeveritySetting } from '../engine';
 
 export interface ServerSettings {
   /** Per rule id: off, hint, information, warning or error. */
@@ -51,4 +51,38 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     inspectLocalImages: value.inspectLocalImages !== false,
     dockerHost: value.docker && typeof value.docker === 'object' && typeof (value.docker as Record<string, unknown>).host === 'string' ? ((value.docker as Record<string, unknown>).host as string).trim() : '',
   };
+}
+
+/**
+ * One line per rule id in `distroless.rules` that no rule has, with the closest known
+ * id: VS Code marks the property in settings.json, other editors show nothing at all.
+ */
+export function unknownRuleIdWarnings(raw: unknown): string[] {
+  const rules = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).rules : undefined;
+  if (!rules || typeof rules !== 'object') return [];
+  const known = RULES.map((r) => r.id);
+  return Object.keys(rules).filter((id) => !known.includes(id)).map((id) => {
+    const suggestion = closest(id, known);
+    return `distroless.rules: no rule is called "${id}"${suggestion ? `. Did you mean "${suggestion}"?` : '; it is ignored.'}`;
+  });
+}
+
+/**
+ * The settings inside initializationOptions, for editors without workspace/configuration
+ * (or to give defaults to it): `{ settings: {...} }`, `{ distroless: {...} }`, or the
+ * settings object itself (Helix sends its `config` table as it is).
+ */
+export function settingsFromInitializationOptions(options: unknown): unknown {
+  if (!options || typeof options !== 'object') return undefined;
+  const value = options as Record<string, unknown>;
+  for (const key of ['settings', 'distroless']) {
+    if (value[key] && typeof value[key] === 'object') return value[key];
+  }
+  return value;
+}
+
+/** `over` key by key on top of `base`; either may be missing or not an object. */
+export function mergeSettings(base: unknown, over: unknown): Record<string, unknown> {
+  const object = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  return { ...object(base), ...object(over) };
 }

@@ -24,7 +24,8 @@ test('npx --yes ./distroless-vscode-<version>.tgz lint <dir> runs the packed CLI
   const packed = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, env, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const commands = fs.readdirSync(path.join(root, 'server', 'src', 'cli', 'commands')).filter((f) => f !== 'index.ts' && f !== 'types.ts').map((f) => `dist/cli/${f.replace(/\.ts$/, '.js')}`);
   // dist/cli/docker.js: the Docker client lint loads when it reads base images (esbuild.mjs).
-  assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/')).sort(), ['dist/cli.js', 'dist/cli/docker.js', ...commands].sort(), 'the tarball ships the CLI bundles only: the dispatcher, one per sub-command and the Docker client');
+  assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/') || p.startsWith('docs/')).sort(), ['dist/cli.js', 'dist/cli/docker.js', ...commands, 'dist/server.js', 'docs/rules.md'].sort(),
+    'the tarball ships the CLI bundles (the dispatcher, one per sub-command and the Docker client), the language server bundle and the rules documentation');
   const project = path.join(work, 'project');
   fs.mkdirSync(path.join(project, 'svc'), { recursive: true });
   fs.writeFileSync(path.join(project, 'svc', 'Dockerfile'), 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app\n');

@@ -2,9 +2,14 @@ import { ruleTable } from '../../support/ruleTable';
 
 ruleTable('invalid-suppression', [
   {
-    name: 'an unknown id is reported on the id',
+    name: 'an unknown id is reported on the id, with the closest known id as a quick fix (a guess: never in fix-all)',
     dockerfile: 'FROM debian:13\n# distroless-ignore runs-as-rot\nUSER root\n',
-    expect: [{ range: '1:20-1:31', message: 'Unknown rule id "runs-as-rot"' }],
+    expect: [{ range: '1:20-1:31', message: 'Unknown rule id "runs-as-rot": did you mean "runs-as-root"?', fixed: 'FROM debian:13\n# distroless-ignore runs-as-root\nUSER root\n', fixAll: false }],
+  },
+  {
+    name: 'an unknown id like no known one',
+    dockerfile: 'FROM debian:13\n# distroless-ignore zzzzzzzz\nUSER root\n',
+    expect: [{ range: '1:20-1:28', message: 'Unknown rule id "zzzzzzzz" in this suppression: it silences nothing' }],
   },
   {
     name: 'a suppression that names no rule',

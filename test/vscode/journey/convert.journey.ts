@@ -1,8 +1,8 @@
 /**
- * A person runs "Convert to Distroless" from the command palette, reads the
- * proposed Dockerfile in a diff beside the modal question, declines (nothing
- * changes), runs it again and applies it. The modal is answered here because the
- * extension host cannot answer it (the suite covers the { confirm: false } path).
+ * A person runs "Convert to Distroless" from the command palette, reads the proposed
+ * Dockerfile in a diff (nothing modal covers it: Apply and Discard sit in the diff's
+ * title bar, and a notification says what else changes), discards it (nothing
+ * changes), runs it again and applies it from the title bar.
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from '../browser/playwright';
@@ -27,24 +27,28 @@ export const convertJourney: Journey = {
     await waitForEditorText(page, 'FROM golang:1.23');
 
     await runConvert(page);
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.filter({ hasText: QUESTION }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const proposed = page.locator('.monaco-diff-editor .editor.modified .view-lines');
     await proposed.filter({ hasText: RUNTIME }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    await screenshot('diff-and-question');
+    const apply = page.locator('.editor-actions .action-label[aria-label="Apply Conversion"]');
+    const discard = page.locator('.editor-actions .action-label[aria-label="Discard Conversion"]');
+    await apply.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await discard.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const notification = page.locator('.notification-toast').filter({ hasText: QUESTION });
+    await notification.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no modal dialog covers the diff');
+    await screenshot('diff-with-apply-discard', { readme: 'convert.png' });
 
-    await dialog.locator('.monaco-button').filter({ hasText: 'Cancel' }).click();
-    await dialog.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+    await discard.click();
     await page.locator('.monaco-diff-editor').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
     await waitForEditorText(page, 'FROM golang:1.23');
     const declined = await editorText(page);
-    assert.ok(!declined.includes(RUNTIME) && !declined.includes('AS build'), `declining leaves the Dockerfile as it was:\n${declined}`);
-    await screenshot('declined');
+    assert.ok(!declined.includes(RUNTIME) && !declined.includes('AS build'), `discarding leaves the Dockerfile as it was:\n${declined}`);
+    await screenshot('discarded');
 
     await runConvert(page);
-    await dialog.filter({ hasText: QUESTION }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    await dialog.locator('.monaco-button').filter({ hasText: 'Apply' }).click();
-    await dialog.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+    await proposed.filter({ hasText: RUNTIME }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await apply.click();
+    await page.locator('.monaco-diff-editor').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
     await waitForEditorText(page, `FROM ${RUNTIME}`);
     const applied = await editorText(page);
     assert.match(applied, /FROM golang:1\.23 AS build/, `the build stage is named:\n${applied}`);

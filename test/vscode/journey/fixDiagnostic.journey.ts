@@ -1,13 +1,24 @@
 /**
- * A person opens a Dockerfile, sees our problem in the Problems panel, puts the
- * cursor on it, presses Ctrl+. and picks the fix, and sees the text change.
+ * A person opens a Dockerfile, reads in the status bar which stage ships and how many
+ * problems it has, clicks it and sees our problem's headline in the Problems panel, puts
+ * the cursor on it, reads the why in the hover, presses Ctrl+. and picks the fix, and
+ * sees the text change.
  */
 import * as assert from 'node:assert/strict';
 import { activeEditor, editorText, Journey, quickOpen, STEP_TIMEOUT_MS, waitForEditorText } from './workbench';
 
 const FILE = 'scratch-shell-form/Dockerfile';
-const MESSAGE = 'CMD /app --serve is in shell form';
+/** The Problems panel shows a message's first line: the headline. */
+const MESSAGE = 'CMD in shell form needs /bin/sh, which this image lacks: use exec form';
+/** The hover shows the lines after it too. */
+const DETAIL = 'CMD /app --serve is in shell form';
 const FIX_TITLE = 'Rewrite as exec form: CMD ["/app", "--serve"]';
+/**
+ * The status bar item's accessible label: the unnamed last stage of two ships; one
+ * error, one warning and one information (the hint is not counted, as in the Problems panel).
+ */
+const STATUS_BEFORE = 'Ships stage 2; 3 problems';
+const STATUS_AFTER = 'Ships stage 2; 2 problems';
 
 export const fixDiagnosticJourney: Journey = {
   name: 'fix-diagnostic',
@@ -18,18 +29,34 @@ export const fixDiagnosticJourney: Journey = {
     await activeEditor(page).locator('.squiggly-error').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await screenshot('dockerfile-open');
 
-    await page.keyboard.press('Control+Shift+M');
+    // The status bar item names the shipped stage and counts the problems; a click opens the Problems panel.
+    const status = page.locator(`.statusbar-item[aria-label="${STATUS_BEFORE}"]`);
+    await status.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.match(await status.innerText(), /stage 2/, 'the status bar names the shipped stage');
+    await status.click();
     const problems = page.locator('.markers-panel');
     const problem = problems.locator('.monaco-list-row').filter({ hasText: MESSAGE }).first();
     await problem.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const row = await problem.innerText();
     assert.match(row, /shell-form-in-shellless-stage/, `the row names the rule: ${row}`);
-    await screenshot('problems-panel');
+    // The headline is the row's first line, whole; the explanation follows on its own line.
+    assert.equal(row.split('\n')[0]?.trim(), MESSAGE, `the row opens with the headline: ${row}`);
+    await screenshot('problems-panel', { readme: 'problems-panel.png' });
 
     // Selecting a problem (as a click or Enter does) moves the editor's cursor to it.
     await problem.click();
     await page.keyboard.press('Enter');
     await activeEditor(page).locator('textarea').waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
+    // editor.action.showHover: the headline, then why, then the rule's link.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover').filter({ hasText: DETAIL });
+    await hover.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const hoverText = await hover.innerText();
+    assert.ok(hoverText.includes(MESSAGE), `the hover starts with the headline: ${hoverText}`);
+    await screenshot('hover', { readme: 'hover.png' });
+    await page.keyboard.press('Escape');
+    await hover.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
     await page.keyboard.press('Control+.');
     const menu = page.locator('.action-widget');
     // The preferred fix comes first and is focused; picking it by keyboard is what
@@ -44,6 +71,7 @@ export const fixDiagnosticJourney: Journey = {
     const text = await editorText(page);
     assert.ok(!text.includes('CMD /app --serve'), `the shell-form line is gone: ${text}`);
     await problems.locator('.monaco-list-row').filter({ hasText: MESSAGE }).waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+    await page.locator(`.statusbar-item[aria-label="${STATUS_AFTER}"]`).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await screenshot('fixed');
   },
 };

@@ -26,11 +26,39 @@ COPY --from=build /usr/local/bin/hello /app
 ENTRYPOINT ["/app"]
 `;
 
-// The interactive path (diff editor, then a modal "Apply") is covered by the
-// convert journey: a modal message cannot be answered from the extension host,
-// so a test here would leave it open over the rest of the suite.
+/** The diff tab showing a proposed conversion, once it is open. */
+async function proposalTab(): Promise<vscode.Tab> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'distroless-converted');
+    if (tab) return tab;
+    if (Date.now() > deadline) throw new Error('no diff of a proposed conversion opened');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('Convert to Distroless', () => {
   afterEach(closeAllEditors);
+
+  it('shows the conversion in a diff with Apply and Discard (no modal): Discard leaves the file, Apply converts it', async () => {
+    const uri = fixtureCopy(FIXTURE);
+    const editor = await openDockerfile(uri);
+    await waitForRule(uri, 'final-stage-full-os');
+
+    await vscode.commands.executeCommand('distroless.convertToDistroless', uri);
+    const shown = await proposalTab();
+    assert.equal((shown.input as vscode.TabInputTextDiff).original.toString(), uri.toString());
+    const proposed = await vscode.workspace.openTextDocument((shown.input as vscode.TabInputTextDiff).modified);
+    assert.equal(proposed.getText(), CONVERTED, 'the right side is the conversion');
+    await vscode.commands.executeCommand('distroless.discardConversion');
+    assert.equal(editor.document.getText(), fixtureText(FIXTURE), 'Discard changes nothing');
+    assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'distroless-converted'), false, 'the diff closed');
+
+    await vscode.commands.executeCommand('distroless.convertToDistroless', uri);
+    await proposalTab();
+    await vscode.commands.executeCommand('distroless.applyConversion');
+    assert.equal(editor.document.getText(), CONVERTED);
+  });
 
   it('with { confirm: false } rewrites the Dockerfile to a distroless runtime stage, as one undoable edit', async () => {
     const uri = fixtureCopy(FIXTURE);

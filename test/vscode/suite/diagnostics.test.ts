@@ -20,7 +20,8 @@ describe('diagnostics', () => {
       [shellForm.range.start.line, shellForm.range.start.character, shellForm.range.end.line, shellForm.range.end.character],
       [5, 4, 5, 16],
     );
-    assert.match(shellForm.message, /^CMD \/app --serve is in shell form/);
+    assert.equal(shellForm.message.split('\n')[0], 'CMD in shell form needs /bin/sh, which this image lacks: use exec form');
+    assert.match(shellForm.message.split('\n')[1] ?? '', /^CMD \/app --serve is in shell form/);
     for (const d of ours) {
       const code = d.code;
       assert.ok(typeof code === 'object' && code !== null, `${ruleOf(d)} carries a documentation target`);

@@ -29,12 +29,12 @@ describe('quick fixes', () => {
     await waitForRule(uri, 'shell-form-in-shellless-stage', false);
   });
 
-  it('add a non-root USER at the end of the shipped stage', async () => {
+  it('add a non-root USER before the shipped stage\'s CMD', async () => {
     const uri = fixtureCopy('go-single-stage/Dockerfile');
     const editor = await openDockerfile(uri);
     const root = diagnosticOf(await waitForRule(uri, 'runs-as-root'), 'runs-as-root');
-    await applyAction(await fixFor(uri, root, 'Add USER 65532:65532 at the end of the stage'));
-    assert.equal(editor.document.getText(), `${fixtureText('go-single-stage/Dockerfile')}USER 65532:65532\n`);
+    await applyAction(await fixFor(uri, root, 'Add USER 65532:65532'));
+    assert.equal(editor.document.getText(), fixtureText('go-single-stage/Dockerfile').replace('CMD ["hello"]', 'USER 65532:65532\nCMD ["hello"]'));
     await waitForRule(uri, 'runs-as-root', false);
   });
 

@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import type { Finding, Rule } from '../types';
 import { wordRange } from '../shell';
 import { chainInstructions } from '../stages';
@@ -33,8 +34,9 @@ export const attackToolsInFinalStage: Rule = {
       const names = [...new Set(tools.map((t) => t.name))];
       findings.push({
         range: wordRange(model, tools[0].word),
-        message: `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} installed in ${shippedDescription(model, stage)}: after a code-execution bug they are the first tools an attacker uses ` +
-          `to download payloads, open shells or move sideways. Ship without them. ${SIDECAR_HINT}`,
+        message: explained(`${clip(names.join(', '), 30)} ${names.length === 1 ? 'ships' : 'ship'} in the image: leave ${names.length === 1 ? 'it' : 'them'} out, debug with a sidecar instead`,
+          `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} installed in ${shippedDescription(model, stage)}: after a code-execution bug they are the first tools an attacker uses ` +
+          `to download payloads, open shells or move sideways. Ship without them. ${SIDECAR_HINT}`),
       });
     }
     return findings;

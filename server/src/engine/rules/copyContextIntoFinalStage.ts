@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import type { Stage } from '../model';
 import type { Finding, Rule } from '../types';
 import type { DockerfileModel } from '../model';
@@ -36,16 +37,20 @@ export const copyContextIntoFinalStage: Rule = {
         if (dockerignore !== undefined) continue;
         findings.push({
           range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
-          message: `${keyword} ${paths.sources.join(' ')} copies the whole build context into the stage that ships${workspace ? ', and there is no .dockerignore beside the Dockerfile' : ''}: ` +
+          message: explained(workspace
+            ? `${keyword} ${clip(paths.sources.join(' '), 20)} ships the whole context and no .dockerignore: add one without .git, .env`
+            : `${keyword} ${clip(paths.sources.join(' '), 20)} ships the whole build context: keep .git and secrets out with .dockerignore`,
+          `${keyword} ${paths.sources.join(' ')} copies the whole build context into the stage that ships${workspace ? ', and there is no .dockerignore beside the Dockerfile' : ''}: ` +
             `.git, tests, local environment files and any secrets in the folder end up in the image. For a ${language} app the source is what runs, so keep the copy but ` +
-            `add a .dockerignore that leaves out .git, tests, .env and other secrets, or copy the named paths the app needs (e.g. COPY ${namedPathsExample(language)} ./).`,
+            `add a .dockerignore that leaves out .git, tests, .env and other secrets, or copy the named paths the app needs (e.g. COPY ${namedPathsExample(language)} ./).`),
         });
         continue;
       }
       findings.push({
         range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
-        message: `${keyword} ${paths.sources.join(' ')} copies the whole build context into the stage that ships: sources, tests, .git and any secret files in the folder end up in the image, ` +
-          `and every edit invalidates this layer. ${artifactAdvice(model, builders)}`,
+        message: explained(`${keyword} ${clip(paths.sources.join(' '), 20)} ships the whole build context: copy only the built artifact`,
+          `${keyword} ${paths.sources.join(' ')} copies the whole build context into the stage that ships: sources, tests, .git and any secret files in the folder end up in the image, ` +
+          `and every edit invalidates this layer. ${artifactAdvice(model, builders)}`),
       });
     }
     return findings;

@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import { imageName, parseImageRef } from '../imageFacts';
 import type { Fix, Rule } from '../types';
 import { SIDECAR_HINT } from './attackToolsInFinalStage';
@@ -29,8 +30,9 @@ export const debugImageShipped: Rule = {
     const inherited = stage.parent ? ` (inherited from stage "${stage.parent.name ?? stage.parent.index}")` : '';
     return [{
       range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-      message: `${shippedDescription(model, stage)} ships the debug image ${imageName(stage.base.ref)}:${tag}${inherited}, which adds a busybox shell: ` +
-        `anyone who gets code execution in the container gets a shell and tools too. Ship ${plain !== undefined ? `:${plain}` : 'the variant without debug'}. ${SIDECAR_HINT}`,
+      message: explained(`The debug image :${clip(tag, 20)} ships a busybox shell: use ${plain !== undefined ? `:${clip(plain, 20)}` : 'the variant without debug'}`,
+        `${shippedDescription(model, stage)} ships the debug image ${imageName(stage.base.ref)}:${tag}${inherited}, which adds a busybox shell: ` +
+        `anyone who gets code execution in the container gets a shell and tools too. Ship ${plain !== undefined ? `:${plain}` : 'the variant without debug'}. ${SIDECAR_HINT}`),
       fixes,
     }];
   },

@@ -1,3 +1,4 @@
+import { explained, shortImage } from '../messages';
 import { classifyImage, distrolessEndOfLife as endOfLife, imageName, parseImageRef } from '../imageFacts';
 import type { Finding, Rule } from '../types';
 import { replaceImageEdit } from './util';
@@ -21,7 +22,8 @@ export const distrolessEndOfLife: Rule = {
       });
       findings.push({
         range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-        message: `${imageName(stage.base.ref)}: ${eol.reason}, so it gets no security fixes. Move to ${eol.replacement}.`,
+        message: explained(`No more security fixes for ${shortImage(imageName(stage.base.ref))}: move to ${shortImage(eol.replacement, 35)}`,
+          `${imageName(stage.base.ref)}: ${eol.reason}, so it gets no security fixes. Move to ${eol.replacement}.`),
         // A newer Debian keeps static/base/cc programs running; a different Node, Java or Python
         // may not run what was built for the old one, so that move is the user's pick.
         fixes: edit ? [{ title: `Use ${eol.replacement}`, edits: [edit], preferred: true, fixAll: classifyImage(eol.replacement, distrolessRegistry).runtimeVersion === stage.base.runtimeVersion }] : [],

@@ -1,3 +1,4 @@
+import { explained, shortImage } from '../messages';
 import { CURRENT_DISTRO, imageName, parseImageRef } from '../imageFacts';
 import type { Finding, Rule } from '../types';
 import { replaceImageEdit } from './util';
@@ -26,8 +27,9 @@ export const distrolessUnpinnedRelease: Rule = {
       });
       findings.push({
         range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-        message: `${name} has no -debianNN suffix, so it floats to whatever Debian release distroless builds next: a rebuild can silently change the C library and every shared library under the program. ` +
-          `Pin the release: ${pinned}.`,
+        message: explained(`The image name has no Debian release, so rebuilds can change libc: pin ${shortImage(pinned, 40)}`,
+          `${name} has no -debianNN suffix, so it floats to whatever Debian release distroless builds next: a rebuild can silently change the C library and every shared library under the program. ` +
+          `Pin the release: ${pinned}.`),
         fixes: edit ? [{ title: `Pin the release: ${pinned}`, edits: [edit], preferred: true }] : [],
       });
     }

@@ -1,3 +1,4 @@
+import { explained, shortImage } from '../messages';
 import { planConversion, type ConversionPlan } from '../convert';
 import { lazyFixes } from '../fixes';
 import { imageName, suggestedDistrolessImage, Runtime } from '../imageFacts';
@@ -36,18 +37,19 @@ export const finalStageFullOs: Rule = {
       return [{
         range: imageRangeOf(stage.from) ?? stage.from.getRange(),
         severity: 'information',
-        message: `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: more to patch and more for an attacker to use. ` +
-          `No distroless image carries what ${imageName(stage.base.ref)} runs, so there is nothing to convert to; ship its smallest variant that has what the app needs and keep build tools in a build stage.`,
+        message: explained(`Ships on ${shortImage(image, 30)}, a full OS with no distroless equivalent: use its smallest variant`,
+          `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: more to patch and more for an attacker to use. ` +
+          `No distroless image carries what ${imageName(stage.base.ref)} runs, so there is nothing to convert to; ship its smallest variant that has what the app needs and keep build tools in a build stage.`),
         fixes: [],
       }];
     }
     const target = suggestedDistrolessImage(runtime, version, distrolessRegistry);
     const finding = {
       range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-      message:
+      message: explained(`Ships on ${shortImage(image, 25)}, a full OS: ship the artifact on ${shortImage(target, 30)}`,
         `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: ` +
         `more to patch, more for an attacker to use, and a larger image. ` +
-        `Ship only the artifact on a distroless image such as ${target} in a multi-stage build.`,
+        `Ship only the artifact on a distroless image such as ${target} in a multi-stage build.`),
     };
     // The message does not need the converter: the conversion is planned and written
     // only when the fix is asked for (a code action, --fix listing, a JSON report), never

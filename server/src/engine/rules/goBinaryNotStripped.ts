@@ -1,3 +1,4 @@
+import { explained } from '../messages';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Finding, Rule } from '../types';
 import { rawText, Word } from '../shell';
@@ -33,8 +34,9 @@ export const goBinaryNotStripped: Rule = {
         const edit = build.command.exec ? undefined : stripEdit(model, words, ldflags, missing);
         findings.push({
           range,
-          message: `This go build keeps the symbol table and DWARF debug data in the binary (often a quarter of its size), which ships in the image for nothing at run time. ` +
-            `Add -s -w to -ldflags (stack traces keep their function names).`,
+          message: explained('The binary keeps symbols and DWARF data it never uses: add -ldflags="-s -w" to go build',
+            `This go build keeps the symbol table and DWARF debug data in the binary (often a quarter of its size), which ships in the image for nothing at run time. ` +
+            `Add -s -w to -ldflags (stack traces keep their function names).`),
           fixes: edit ? [{ title: missing.length === 2 ? 'Strip the binary: -ldflags="-s -w"' : `Strip the binary: add ${missing[0]} to -ldflags`, edits: [edit], preferred: true }] : [],
         });
       }

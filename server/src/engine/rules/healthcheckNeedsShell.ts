@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import { execFormArguments, healthcheckCommandText, offsetOf, rangeOf } from '../model';
 import type { Finding, Rule } from '../types';
 import { basename } from '../shell';
@@ -31,17 +32,17 @@ export const healthcheckNeedsShell: Rule = {
     const base = `HEALTHCHECK CMD ${flatCommand} is in shell form, which Docker runs with /bin/sh -c; this image has no shell, so every probe fails and the container is reported unhealthy (and restarted by orchestrators).`;
     const syntax = firstShellSyntax(flatCommand);
     if (syntax) {
-      return [{ range, message: `${base} It uses ${syntax}, which only a shell understands: give the program a health sub-command or endpoint check of its own and call it in exec form.` }];
+      return [{ range, message: explained(`HEALTHCHECK uses ${syntax}, which needs a shell this image lacks: add a health command`, `${base} It uses ${syntax}, which only a shell understands: give the program a health sub-command or endpoint check of its own and call it in exec form.`) }];
     }
     const words = flatCommand.split(/\s+/);
     const program = basename(words[0]);
     if (MISSING_PROGRAMS.has(program) && !stageProvidesProgram(model, stage, words[0])) {
-      return [{ range, message: `${base} Exec form alone does not help: ${program} is not in this image either. Copy a static ${program} binary from a build stage, or give the app a health sub-command and use HEALTHCHECK CMD ["/app", "health"].` }];
+      return [{ range, message: explained(`HEALTHCHECK runs ${clip(program, 20)}, which this image lacks: give the app a health command`, `${base} Exec form alone does not help: ${program} is not in this image either. Copy a static ${program} binary from a build stage, or give the app a health sub-command and use HEALTHCHECK CMD ["/app", "health"].`) }];
     }
     const exec = toExecForm(words);
     const finding: Finding = {
       range,
-      message: `${base} Use exec form: HEALTHCHECK CMD ${exec}.`,
+      message: explained('Shell-form HEALTHCHECK needs /bin/sh, which this image lacks: use exec form', `${base} Use exec form: HEALTHCHECK CMD ${exec}.`),
       fixes: [{ title: `Rewrite as exec form: HEALTHCHECK CMD ${exec}`, edits: [{ range, newText: exec }], preferred: true }],
     };
     return [finding];

@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import type { Instruction } from 'dockerfile-ast';
 import { interpreterWords } from '../imageFacts';
 import { knownShellless } from './runtimeStage';
@@ -42,12 +43,19 @@ export const missingProgramInShelllessStage: Rule = {
       const base = `${keyword} starts ${args[0]}, which ${stage.resolvedImage ?? 'this image'} does not have${interpreter}: it has no shell, package manager, npm or network tools, so ${keyword === 'HEALTHCHECK' ? 'every probe fails and the container is reported unhealthy' : 'the container fails to start'}.`;
       findings.push(startScriptFinding(stage, keyword, args, range, base, workspace) ?? {
         range,
-        message: `${base} ${advice(program, keyword)}`,
+        message: explained(`${keyword} starts ${clip(program, 20)}, which this image lacks: ${shortAdvice(program)}`, `${base} ${advice(program, keyword)}`),
       });
     }
     return findings;
   },
 };
+
+function shortAdvice(program: string): string {
+  if (program === 'curl' || program === 'wget') return 'give the app a health command';
+  if (['npm', 'npx', 'yarn', 'pnpm'].includes(program)) return 'start the program with node directly';
+  if (['pip', 'pip3', 'pipenv', 'poetry'].includes(program)) return 'install in a build stage, start the script';
+  return 'run the program itself in exec form';
+}
 
 function advice(program: string, keyword: string): string {
   if (program === 'curl' || program === 'wget') {
@@ -69,17 +77,18 @@ function startScriptFinding(
 ): Finding | undefined {
   const run = packageScriptRun(args);
   if (run?.name !== 'start' || keyword === 'HEALTHCHECK') return undefined;
+  const program = basename(args[0]);
   const node = interpreterWords('node');
   const imageEntrypoint = stage.base.entrypoint;
   if (stage.base.runtime !== 'node' || !node || !imageEntrypoint || imageEntrypoint.length === 0) return undefined;
   const packageJson = workspace?.readFile('package.json');
   if (packageJson === undefined) {
-    return { range, message: `${base} Run the start script's file with node directly (CMD ["server.js"]); package.json was not found beside the Dockerfile, so the file could not be read from its start script.` };
+    return { range, message: explained(`${keyword} runs ${program} start, which this image lacks: run the script with node directly`, `${base} Run the start script's file with node directly (CMD ["server.js"]); package.json was not found beside the Dockerfile, so the file could not be read from its start script.`) };
   }
   const script = packageScript(packageJson, 'start');
   const nodeArgs = script === undefined ? undefined : plainNodeArguments(script);
   if (!script || !nodeArgs) {
-    return { range, message: `${base} The start script in package.json is ${script === undefined ? 'missing' : `"${script}"`}, not a plain "node <file>": run that file with node directly in exec form.` };
+    return { range, message: explained(`${keyword} runs ${program} start, which this image lacks: run the script with node directly`, `${base} The start script in package.json is ${script === undefined ? 'missing' : `"${script}"`}, not a plain "node <file>": run that file with node directly in exec form.`) };
   }
   const rest = [...nodeArgs, ...run.extra];
   // CMD on the image's node ENTRYPOINT takes only node's arguments; an ENTRYPOINT (or a CMD
@@ -88,7 +97,7 @@ function startScriptFinding(
   const exec = toExecForm(replacement);
   return {
     range,
-    message: `${base} package.json's start script is "${script.trim()}": run it directly with ${keyword} ${exec}.`,
+    message: explained(`${keyword} runs ${program} start, which this image lacks: use ${keyword} ${clip(exec, 40)}`, `${base} package.json's start script is "${script.trim()}": run it directly with ${keyword} ${exec}.`),
     fixes: [{ title: `Run the start script directly: ${keyword} ${exec}`, edits: [{ range, newText: exec }], preferred: true } satisfies Fix],
   };
 }

@@ -1,3 +1,4 @@
+import { explained } from '../messages';
 import { C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE } from '../imageFacts';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Rule } from '../types';
@@ -25,11 +26,12 @@ export const muslBinaryOnGlibc: Rule = {
         const args = argumentsOf(instruction);
         findings.push({
           range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
-          message: `This copies a ${kind} built on ${from.resolvedImage ?? 'an Alpine stage'} (musl) into ${stage.resolvedImage ?? 'a glibc distroless image'} (glibc). ` +
+          message: explained(`This ${kind} links musl (Alpine) but runs on glibc, so it cannot start: build it statically`,
+            `This copies a ${kind} built on ${from.resolvedImage ?? 'an Alpine stage'} (musl) into ${stage.resolvedImage ?? 'a glibc distroless image'} (glibc). ` +
             'Linked dynamically against musl, it needs /lib/ld-musl-*.so.1, which is not there: the container fails with "no such file or directory". ' +
             (kind === 'Go binary'
               ? 'Either build it statically with CGO_ENABLED=0 (then gcr.io/distroless/static-debian13 is enough), or build on a glibc image such as golang:<version>-bookworm.'
-              : 'Either link it statically (-static, or a musl target for Rust) and ship on static-debian13, or build on a glibc (Debian-based) image.'),
+              : 'Either link it statically (-static, or a musl target for Rust) and ship on static-debian13, or build on a glibc (Debian-based) image.')),
         });
       }
     }

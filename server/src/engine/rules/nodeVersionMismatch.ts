@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import { imageName, parseImageRef } from '../imageFacts';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Fix, Rule } from '../types';
@@ -37,8 +38,9 @@ export const nodeVersionMismatch: Rule = {
         const args = argumentsOf(instruction);
         findings.push({
           range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
-          message: `node_modules installed on Node ${built.runtimeVersion} (${from.resolvedImage ?? 'the build stage'}) are copied into ${stage.resolvedImage ?? 'the runtime image'}, which runs Node ${target.runtimeVersion}: ` +
-            `native addons are compiled for one Node major and fail to load on another. Build on node:${target.runtimeVersion}.`,
+          message: explained(`node_modules built on Node ${clip(built.runtimeVersion, 8)} run on Node ${clip(target.runtimeVersion, 8)}: build on node:${clip(target.runtimeVersion, 8)}`,
+            `node_modules installed on Node ${built.runtimeVersion} (${from.resolvedImage ?? 'the build stage'}) are copied into ${stage.resolvedImage ?? 'the runtime image'}, which runs Node ${target.runtimeVersion}: ` +
+            `native addons are compiled for one Node major and fail to load on another. Build on node:${target.runtimeVersion}.`),
           fixes,
         });
       }

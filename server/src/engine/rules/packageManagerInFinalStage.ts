@@ -1,3 +1,4 @@
+import { explained } from '../messages';
 import type { Instruction } from 'dockerfile-ast';
 import type { Finding, Rule } from '../types';
 import type { DockerfileModel } from '../model';
@@ -34,16 +35,18 @@ export const packageManagerInFinalStage: Rule = {
         const removable = !inherited && onlyPackageManagement(model, instruction);
         findings.push({
           range: wordRange(model, installs[0].managerWord),
-          message: `${where} it needs a shell and ${installs[0].manager}, which this image does not have: the build fails. ` +
-            `Install ${what} in a build stage and COPY --from only the files the program needs.`,
+          message: explained(`${installs[0].manager} cannot run in this shell-less image: install in a build stage and COPY the files`,
+            `${where} it needs a shell and ${installs[0].manager}, which this image does not have: the build fails. ` +
+            `Install ${what} in a build stage and COPY --from only the files the program needs.`),
           fixes: removable ? [{ title: `Remove this ${installs[0].manager} install from the shell-less stage`, edits: [{ range: lineRange(model, instruction), newText: '' }] }] : [],
         });
         continue;
       }
       findings.push({
         range: wordRange(model, installs[0].managerWord),
-        message: `${where} ${installs[0].manager}, its package database and ${what} ship in the image: more to patch and more for an attacker to use at run time. ` +
-          'Install build-time packages in a build stage and ship only the artifact on a distroless image; if the program needs a shared library, pick the distroless image that has it (base, cc).',
+        message: explained(`${installs[0].manager} and its packages ship in the image: install in a build stage, ship distroless`,
+          `${where} ${installs[0].manager}, its package database and ${what} ship in the image: more to patch and more for an attacker to use at run time. ` +
+          'Install build-time packages in a build stage and ship only the artifact on a distroless image; if the program needs a shared library, pick the distroless image that has it (base, cc).'),
       });
     }
     return findings;

@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import { DISTROLESS_PYTHON_VERSION, PYTHON_BUILDER_IMAGE, imageName, parseImageRef } from '../imageFacts';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Fix, Rule } from '../types';
@@ -40,9 +41,10 @@ export const pythonAbiMismatch: Rule = {
         const args = argumentsOf(instruction);
         findings.push({
           range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
-          message: `These packages were installed with Python ${built.runtimeVersion} (${from.resolvedImage ?? 'the build stage'}) but ${stage.resolvedImage ?? 'the runtime image'} runs Python ${target.runtimeVersion}: ` +
+          message: explained(`Packages built on Python ${clip(built.runtimeVersion, 8)} run on Python ${clip(target.runtimeVersion, 8)}: build on the same version`,
+            `These packages were installed with Python ${built.runtimeVersion} (${from.resolvedImage ?? 'the build stage'}) but ${stage.resolvedImage ?? 'the runtime image'} runs Python ${target.runtimeVersion}: ` +
             `compiled modules are built for one minor version (and a venv points at its interpreter), so imports fail at start. ` +
-            (target.runtimeVersion === DISTROLESS_PYTHON_VERSION ? `Build on ${PYTHON_BUILDER_IMAGE}${namesVersion ? ` and copy from its python${target.runtimeVersion} directory` : ''}.` : `Build on python:${target.runtimeVersion}-slim, or move the runtime to the current python3-debian13.`),
+            (target.runtimeVersion === DISTROLESS_PYTHON_VERSION ? `Build on ${PYTHON_BUILDER_IMAGE}${namesVersion ? ` and copy from its python${target.runtimeVersion} directory` : ''}.` : `Build on python:${target.runtimeVersion}-slim, or move the runtime to the current python3-debian13.`)),
           fixes,
         });
       }

@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import type { Instruction } from 'dockerfile-ast';
 import { DockerfileModel, Stage, execFormArguments } from '../model';
 import type { Finding, Fix, Rule } from '../types';
@@ -30,10 +31,11 @@ export const runInShelllessStage: Rule = {
         const fix = moveToBuilder(model, stage, instruction);
         findings.push({
           range: instruction.getRange(),
-          message: `RUN needs ${exec ? exec[0] : '/bin/sh'}, and ${image} has no shell or coreutils: the build fails at this step with "no such file or directory". ` +
+          message: explained(`RUN needs ${clip(exec ? exec[0] : '/bin/sh', 20)}, which this image lacks: do it in a build stage and COPY`,
+            `RUN needs ${exec ? exec[0] : '/bin/sh'}, and ${image} has no shell or coreutils: the build fails at this step with "no such file or directory". ` +
             (fix
               ? 'It only prepares directories: create them in the build stage and COPY them in with the owner set.'
-              : 'Do this work in a build stage and COPY --from the result (COPY --chown sets ownership).'),
+              : 'Do this work in a build stage and COPY --from the result (COPY --chown sets ownership).')),
           fixes: fix ? [fix] : [],
         });
       }

@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { isWindowsImage, type ImageUser } from '../imageFacts';
@@ -32,8 +33,9 @@ export const runsAsRoot: Rule = {
       return [{
         range,
         severity: 'information',
-        message: `${where} starts as root and ${drop.tool} (${drop.where === 'base image' ? 'documented for the base image' : `in ${drop.where}`}) steps down to another user for the main process. ` +
-          'That is a supported pattern; a USER instruction would stop the step-down from working. Make sure the step-down covers every process it starts.',
+        message: explained(`Starts as root and ${clip(drop.tool, 20)} steps down to another user: keep it covering every process`,
+          `${where} starts as root and ${drop.tool} (${drop.where === 'base image' ? 'documented for the base image' : `in ${drop.where}`}) steps down to another user for the main process. ` +
+          'That is a supported pattern; a USER instruction would stop the step-down from working. Make sure the step-down covers every process it starts.'),
         fixes: [],
       }];
     }
@@ -44,19 +46,22 @@ export const runsAsRoot: Rule = {
       ? ` It EXPOSEs port ${ports.join(', ')}: as a non-root user, binding below 1024 works on Docker 20.10 and later (unprivileged ports start at 0 there) but fails on Kubernetes by default; move the app to a port of 1024 or more, or grant NET_BIND_SERVICE.`
       : '';
     const suggestion = fixes.length > 0 ? ` ${fixes[0].title.replace(/ \(.*\)$/, '')}${stage.base.appUser ? ` (the image's own non-root user)` : ''}, after checking that the app does not write where only root may.` : '';
+    // The headline names the first fix (the nonroot tag, the image's own user, or USER 65532:65532).
+    const todo = fixes.length > 0 ? clip(fixes[0].title.replace(/ \(.*\)$/, '').replace(/^Use the /, 'use the ').replace(/^Add /, 'add '), 45) : 'add a non-root USER';
     let finding: Finding;
     if (stage.user.source === 'instruction' && stage.user.instruction) {
       finding = {
         range,
-        message: `${where} switches to root with "${stage.user.instruction.getTextContent().trim()}" and stays there: ${WHY}` +
-          ` If root was needed only for build steps, switch back to a non-root user after them.${suggestion}${portNote}`,
+        message: explained(`Switches to root and stays there: switch back after the root steps (${todo})`,
+          `${where} switches to root with "${stage.user.instruction.getTextContent().trim()}" and stays there: ${WHY}` +
+          ` If root was needed only for build steps, switch back to a non-root user after them.${suggestion}${portNote}`),
         fixes,
       };
     } else {
       const image = stage.resolvedImage ?? imageOf(stage.from) ?? 'its base image';
       finding = {
         range,
-        message: `${where} runs as root: it sets no USER and ${image} defaults to root; ${WHY}${suggestion}${portNote}`,
+        message: explained(`Runs as root (no USER, the image's default): ${todo}`, `${where} runs as root: it sets no USER and ${image} defaults to root; ${WHY}${suggestion}${portNote}`),
         fixes,
       };
     }

@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import { interpreterWords } from '../imageFacts';
 import { execFormArguments } from '../model';
 import type { Finding, Rule } from '../types';
@@ -36,14 +37,14 @@ export const runtimeEntrypointDuplicated: Rule = {
       if (!rest) {
         findings.push({
           range,
-          message: `${message} Give CMD only the interpreter's arguments${stage.base.runtime === 'java' ? ' (the jar path), or set ENTRYPOINT to the full java command to pass JVM options' : ''}.`,
+          message: explained(`CMD repeats the interpreter the image's ENTRYPOINT runs: give CMD only its arguments`, `${message} Give CMD only the interpreter's arguments${stage.base.runtime === 'java' ? ' (the jar path), or set ENTRYPOINT to the full java command to pass JVM options' : ''}.`),
         });
         continue;
       }
       const exec = toExecForm(rest);
       findings.push({
         range,
-        message: `${message} Drop the interpreter: CMD ${exec}.`,
+        message: explained(`CMD repeats the interpreter the image's ENTRYPOINT runs: use CMD ${clip(exec, 30)}`, `${message} Drop the interpreter: CMD ${exec}.`),
         fixes: [{ title: `Drop the interpreter: CMD ${exec}`, edits: [{ range, newText: exec }], preferred: true }],
       });
     }

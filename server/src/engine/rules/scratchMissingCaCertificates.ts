@@ -1,3 +1,4 @@
+import { explained } from '../messages';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Fix, Rule, WorkspaceFiles } from '../types';
 import { commandsOf, packageInstalls, packageName } from '../shell';
@@ -43,8 +44,9 @@ export const scratchMissingCaCertificates: Rule = {
       : [];
     return [{
       range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-      message: `scratch has no CA certificates, and ${reason}: every HTTPS call fails at run time with "certificate signed by unknown authority". ` +
-        `Copy the bundle from the build stage (COPY --from=<builder> ${CA_PATH} /etc/ssl/certs/), or ship on gcr.io/distroless/static-debian13, which has it.`,
+      message: explained('scratch has no CA certificates, so HTTPS calls fail: copy the bundle from the build stage',
+        `scratch has no CA certificates, and ${reason}: every HTTPS call fails at run time with "certificate signed by unknown authority". ` +
+        `Copy the bundle from the build stage (COPY --from=<builder> ${CA_PATH} /etc/ssl/certs/), or ship on gcr.io/distroless/static-debian13, which has it.`),
       fixes,
     } satisfies Finding];
   },

@@ -1,3 +1,4 @@
+import { explained, shortImage } from '../messages';
 import { distrolessImage, distrolessNativeImage } from '../imageFacts';
 import type { Rule } from '../types';
 import { replaceImageEdit, shippedDescription } from './util';
@@ -22,8 +23,9 @@ export const scratchPreferStatic: Rule = {
     const edit = replaceImageEdit(model, stage, (text) => (text.trim().toLowerCase() === 'scratch' ? replacement : undefined));
     return [{
       range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-      message: `${shippedDescription(model, stage)} is scratch, which has no CA certificates, no time zone data, no /etc/passwd (user names do not resolve) and no /tmp: ` +
-        `TLS, time zones and temp files fail at run time. ${staticNonroot} has all of them for about 2 MiB, still without a shell, and runs as nonroot.`,
+      message: explained(`scratch lacks CA certificates, tzdata, passwd and /tmp: use ${shortImage(staticNonroot, 40)}`,
+        `${shippedDescription(model, stage)} is scratch, which has no CA certificates, no time zone data, no /etc/passwd (user names do not resolve) and no /tmp: ` +
+        `TLS, time zones and temp files fail at run time. ${staticNonroot} has all of them for about 2 MiB, still without a shell, and runs as nonroot.`),
       fixes: edit ? [{ title: `Use ${replacement}`, edits: [edit], preferred: true }] : [],
     }];
   },

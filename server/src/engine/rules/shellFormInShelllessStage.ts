@@ -1,3 +1,4 @@
+import { explained } from '../messages';
 import { execFormArguments } from '../model';
 import type { Finding, Rule } from '../types';
 import { knownShellless } from './runtimeStage';
@@ -25,7 +26,7 @@ export const shellFormInShelllessStage: Rule = {
       if (syntax) {
         findings.push({
           range,
-          message: `${base} It uses ${syntax}, which only a shell understands: move that logic into the program (or a script run by an interpreter the image has) and use exec form.`,
+          message: explained(`${keyword} uses ${syntax}, which needs a shell this image lacks: move that into the program`, `${base} It uses ${syntax}, which only a shell understands: move that logic into the program (or a script run by an interpreter the image has) and use exec form.`),
         });
         continue;
       }
@@ -33,7 +34,7 @@ export const shellFormInShelllessStage: Rule = {
       const exec = toExecForm(words);
       findings.push({
         range,
-        message: `${base} Use exec form: ${keyword} ${exec}.`,
+        message: explained(`${keyword} in shell form needs /bin/sh, which this image lacks: use exec form`, `${base} Use exec form: ${keyword} ${exec}.`),
         fixes: [{ title: `Rewrite as exec form: ${keyword} ${exec}`, edits: [{ range, newText: exec }], preferred: true }],
       });
     }

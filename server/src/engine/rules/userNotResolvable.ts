@@ -1,3 +1,4 @@
+import { clip, explained } from '../messages';
 import { DISTROLESS_USERS, ImageUser, isWindowsImage } from '../imageFacts';
 import { nonRuntimeStage } from './runtimeStage';
 import type { DockerfileModel, Stage } from '../model';
@@ -67,8 +68,9 @@ export const userNotResolvable: Rule = {
         findings.push({
           range,
           severity,
-          message: `USER ${text} cannot be resolved: ${reason}. Docker looks the name up when the container starts and fails with "unable to find user". ` +
-            (numeric ? `Use the numeric ids: USER ${numeric}.` : 'Use numeric ids (USER <uid>:<gid>); 65532:65532 is distroless nonroot.'),
+          message: explained(`USER ${clip(text, 25)} does not resolve in this image: use numeric ids (USER ${numeric ?? '<uid>:<gid>'})`,
+            `USER ${text} cannot be resolved: ${reason}. Docker looks the name up when the container starts and fails with "unable to find user". ` +
+            (numeric ? `Use the numeric ids: USER ${numeric}.` : 'Use numeric ids (USER <uid>:<gid>); 65532:65532 is distroless nonroot.')),
           fixes: numeric ? [{ title: `Use USER ${numeric}`, edits: [{ range, newText: numeric }], preferred: true }] : [],
         });
       }

@@ -1,0 +1,16 @@
+/** Answers `distroless/shippedStage` (protocol.ts) from a lint result. */
+import type { LintResult } from '../engine';
+import type { ShippedStage } from '../protocol';
+
+export function shippedStageOf(result: LintResult): ShippedStage | null {
+  const stage = result.model.shipped;
+  if (!stage) return null;
+  return {
+    name: stage.name,
+    index: stage.index,
+    stages: result.model.stages.length,
+    image: stage.resolvedImage,
+    shellless: stage.shellless,
+    targeted: result.model.target !== undefined && result.model.target !== '' && stage.name === result.model.target.toLowerCase(),
+  };
+}
