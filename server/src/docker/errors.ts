@@ -10,7 +10,9 @@ export type DockerErrorCode =
   | 'image-unavailable'
   | 'file-access-denied'
   | 'sidecar-failed'
-  | 'cancelled';
+  | 'cancelled'
+  | 'port-unavailable'
+  | 'path-not-found';
 
 export class DockerError extends Error {
   constructor(

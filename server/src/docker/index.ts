@@ -7,6 +7,7 @@ import { connectEngine, ConnectOptions, EngineEndpoint } from './connection';
 import { ContainerSummary, inspectTarget, listContainers, TargetInfo } from './containers';
 import { dockerRunCommand } from './dockerRunCommand';
 import { planSidecar, SidecarPlan, SidecarPlanOptions } from './plan';
+import { openPortForward, PortForward, PortForwardOptions } from './portForward';
 import { ensureImage, imagePresent, openSidecar, OpenSidecarOptions, PullProgress, removeOrphanSidecars, SidecarSession } from './sidecar';
 
 export * from './errors';
@@ -18,6 +19,8 @@ export { DEFAULT_TOOLS_IMAGE, DEFAULT_COMMAND, planSidecar } from './plan';
 export type { SidecarMode, SidecarPlan, SidecarPlanOptions } from './plan';
 export { dockerRunCommand, shellQuote } from './dockerRunCommand';
 export type { DockerRunOptions } from './dockerRunCommand';
+export { FORWARD_PORT_LABEL, parsePortSpec, PortUnavailableError } from './portForward';
+export type { PortForward, PortForwardEnd, PortForwardEndReason, PortForwardEvent, PortForwardOptions, PortSpec } from './portForward';
 export type { Disposable, FileAccess, OpenSidecarOptions, OutputStream, PullProgress, SidecarEnd, SidecarEndReason, SidecarSession } from './sidecar';
 
 export interface DockerService {
@@ -38,6 +41,8 @@ export interface DockerService {
   ensureImage(image: string, onProgress?: (p: PullProgress) => void, signal?: AbortSignal): Promise<void>;
   /** Throws TargetNotFoundError, TargetNotRunningError, ImageUnavailableError, SidecarFailedError. */
   openSidecar(opts: OpenSidecarOptions): Promise<SidecarSession>;
+  /** Forwards a local port into the target's network namespace; throws PortUnavailableError, TargetNotFoundError, TargetNotRunningError, ImageUnavailableError, SidecarFailedError. */
+  openPortForward(opts: PortForwardOptions): Promise<PortForward>;
   /** Removes sidecars left by crashed owners or whose target stopped; returns their IDs. */
   removeOrphanSidecars(): Promise<string[]>;
 }
@@ -56,5 +61,6 @@ export async function createDockerService(opts: ConnectOptions = {}): Promise<Do
     ensureImage: (image, onProgress, signal) => ensureImage(docker, image, onProgress, signal),
     openSidecar: (o) => openSidecar(docker, o),
     removeOrphanSidecars: () => removeOrphanSidecars(docker),
+    openPortForward: (o) => openPortForward(docker, o),
   };
 }

@@ -3,5 +3,6 @@ import type { CliCommand } from './types';
 import { lintCommand } from './lint';
 import { convertCommand } from './convert';
 import { debugCommand } from './debug';
+import { portForwardCommand } from './portForward';
 
-export const COMMANDS: readonly CliCommand[] = [lintCommand, convertCommand, debugCommand];
+export const COMMANDS: readonly CliCommand[] = [lintCommand, convertCommand, debugCommand, portForwardCommand];
