@@ -4,5 +4,6 @@ import { lintCommand } from './lint';
 import { convertCommand } from './convert';
 import { debugCommand } from './debug';
 import { portForwardCommand } from './portForward';
+import { lsCommand } from './ls';
 
-export const COMMANDS: readonly CliCommand[] = [lintCommand, convertCommand, debugCommand, portForwardCommand];
+export const COMMANDS: readonly CliCommand[] = [lintCommand, convertCommand, debugCommand, portForwardCommand, lsCommand];
