@@ -9,11 +9,15 @@ import { ENGINE_STATE_CONTEXT_KEY, EngineManager, EngineState } from '../../serv
 import { engineEnv, HOST_SETTING, IMAGE_SETTING, resolveSidecarSettings, SidecarSettings } from './settings/sidecarSettings';
 import { ContainersSource } from './views/containersSource';
 import { ContainersTreeProvider } from './views/containersTreeProvider';
+import { SessionRegistry } from './sessions/sessionRegistry';
+import { registerContainerFileSystem } from './files/containerFileSystem';
 
 export interface SidecarFeatures {
   readonly engine: EngineManager;
   readonly containers: ContainersTreeProvider;
   readonly source: ContainersSource;
+  /** Debug shells and port forwards open in this window, listed under their targets. */
+  readonly sessions: SessionRegistry;
   settings(): SidecarSettings;
   /** The engine, or undefined after telling the user why there is none. */
   connectOrReport(): Promise<DockerService | undefined>;
@@ -29,7 +33,9 @@ export function readSidecarSettings(): SidecarSettings {
 export function registerSidecarFeatures(context: vscode.ExtensionContext): SidecarFeatures {
   const engine = new EngineManager(() => createDockerService({ env: engineEnv(process.env, readSidecarSettings().dockerHost) }));
   const source = new ContainersSource();
-  const containers = new ContainersTreeProvider(engine, source);
+  const sessions = new SessionRegistry();
+  const containers = new ContainersTreeProvider(engine, source, sessions);
+  registerContainerFileSystem(context, () => engine.get());
 
   let shownState: EngineState | undefined;
   const showState = (state: EngineState) => {
@@ -61,6 +67,7 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
     engine,
     containers,
     source,
+    sessions,
     settings() {
       const settings = readSidecarSettings();
       if (!warnedIgnored && settings.ignoredUntrusted.length > 0) {
@@ -84,6 +91,8 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
 
   context.subscriptions.push(
     containers,
+    // Port forwards and shells end with the window (their sidecars also go when this process's attach closes).
+    new vscode.Disposable(() => void sessions.stopAll()),
     engine.onDidChangeStatus((status) => showState(status.state)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(HOST_SETTING)) containers.reconnect();

@@ -9,6 +9,10 @@ import { refreshContainersCommand } from './refreshContainers';
 import { restartServerCommand } from './restartServer';
 import { retryEngineCommand } from './retryEngine';
 import { convertToDistrolessCommand } from './convertToDistroless';
+import { forwardPortCommand } from './forwardPort';
+import { openForwardedPortCommand } from './openForwardedPort';
+import { stopSessionCommand } from './stopSession';
+import { showSessionCommand } from './showSession';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   fixAllCommand,
@@ -20,4 +24,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   refreshContainersCommand,
   retryEngineCommand,
   debugPodCommand,
+  forwardPortCommand,
+  openForwardedPortCommand,
+  stopSessionCommand,
+  showSessionCommand,
 ];

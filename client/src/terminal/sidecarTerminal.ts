@@ -33,6 +33,8 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
     if (!target.running) throw new TargetNotRunningError(target.name, target.state);
     if (!(await pullWithProgress(svc, settings.image))) return undefined;
 
+    let registration: { dispose(): void } | undefined;
+    let terminal: vscode.Terminal | undefined;
     const bridge = new SidecarBridge({
       start: (dims) =>
         svc.openSidecar({
@@ -45,6 +47,22 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
         }),
       startingText: `Starting a debug sidecar for ${target.name}…`,
       onSession: (session) => {
+        // Listed under the target in the Containers view while it runs.
+        registration = features.sessions.add({
+          kind: 'shell',
+          id: features.sessions.nextId('shell'),
+          targetId: target.id,
+          targetName: target.name,
+          sidecarId: session.containerId,
+          startedAt: new Date(),
+          user: effectiveMode === 'root' ? 'as root (SYS_PTRACE)' : `as ${session.plan.user}`,
+          show: () => terminal?.show(),
+          stop: async () => {
+            await session.close();
+            terminal?.dispose();
+          },
+        });
+        void session.ended.then(() => registration?.dispose());
         const denied = session.fileAccess.error;
         if (denied && effectiveMode !== 'root') {
           void vscode.window.showWarningMessage(denied.message, RETRY_AS_ROOT).then((choice) => {
@@ -53,14 +71,17 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
         }
       },
       onStartError: (err) => features.reportError(err),
-      onDone: () => openBridges.delete(bridge),
+      onDone: () => {
+        openBridges.delete(bridge);
+        registration?.dispose();
+      },
       onEnd: (end) => {
         if (end.reason === 'target-stopped') void vscode.window.showInformationMessage(end.message);
         else if (end.reason === 'error') void vscode.window.showErrorMessage(end.message);
       },
     });
     openBridges.add(bridge);
-    const terminal = vscode.window.createTerminal({
+    terminal = vscode.window.createTerminal({
       name: `Debug: ${target.name}${effectiveMode === 'root' ? ' (root)' : ''}`,
       pty: bridge,
       iconPath: new vscode.ThemeIcon('debug-console'),
@@ -74,7 +95,7 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
 }
 
 /** False when the user cancelled the pull. */
-async function pullWithProgress(svc: DockerService, image: string): Promise<boolean> {
+export async function pullWithProgress(svc: DockerService, image: string): Promise<boolean> {
   if (await svc.imagePresent(image)) return true;
   try {
     await vscode.window.withProgress(
