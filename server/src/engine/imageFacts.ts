@@ -1,17 +1,35 @@
 /**
- * Facts about base images: the one table the rules and the converter read.
- * Source: ../shared/spec/distroless-images.md (read from GoogleContainerTools/distroless
- * on 2026-11-22). Nothing else in the engine may hard-code an image name.
+ * Facts about base images: the one classifier the rules and the converter read.
+ * The facts themselves, each with the publisher's documentation it rests on, are in
+ * imageFacts.data.ts. Nothing else in the engine may hard-code an image name.
+ *
+ * Facts are three-valued: known yes, known no, or unknown. An image the table does
+ * not know is unknown (neither harmless nor suspect): error-severity findings rest
+ * only on known facts. Facts read from a local image on the Docker engine override
+ * the table (`withLocalFacts`).
  */
+import {
+  CHAINGUARD_IMAGES, CHAINGUARD_REGISTRY, DISTROLESS_NAMES, DISTROLESS_PYTHON_BY_DISTRO, DOCKER_HUB_MIRRORS,
+  DOTNET_APP, DOTNET_DISTROLESS_TAG, DOTNET_FIRST_APP_USER, DOTNET_PREFIX, DOTNET_PRODUCTS, END_OF_LIFE,
+  NOBODY, NONROOT, OFFICIAL_IMAGES, OTHER_GENERAL_IMAGES, REDHAT_UBI_PREFIXES, ROOT, SOURCES, WINDOWS_IMAGES,
+  WINDOWS_TAG, WINDOWS_USERS, type DistrolessName, type GeneralImage, type GeneralKind,
+} from './imageFacts.data';
 
-export type ImageFamily = 'distroless' | 'chainguard' | 'dotnet-chiseled' | 'scratch' | 'general' | 'unknown';
+export { ROOT, NONROOT, NOBODY, DOTNET_APP, C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE, GO_STRIP_IMPLIES_DWARF_SINCE } from './imageFacts.data';
+export type { GeneralKind } from './imageFacts.data';
+
+export type ImageFamily = 'distroless' | 'chainguard' | 'dotnet-chiseled' | 'scratch' | 'general' | 'windows' | 'unknown';
 export type Libc = 'glibc' | 'musl' | 'none' | 'unknown';
 export type Runtime = 'go' | 'node' | 'python' | 'java' | 'rust' | 'dotnet' | 'c' | 'none';
+/** A three-valued fact: known yes, known no, or not known. */
+export type Tri = 'yes' | 'no' | 'unknown';
+export type ImageOs = 'linux' | 'windows' | 'unknown';
 
 export interface ImageUser {
   name: string;
-  uid: number;
-  gid: number;
+  /** Undefined where ids mean nothing (Windows) or are not known. */
+  uid?: number;
+  gid?: number;
 }
 
 export interface ImageRef {
@@ -35,15 +53,30 @@ export interface DistrolessInfo {
   archSuffix?: string;
 }
 
+/** Where each fact comes from: a table row and its publisher's documentation, or a local image. */
+export interface FactSources {
+  shell: string;
+  user: string;
+}
+
 export interface ImageInfo {
   ref: ImageRef;
   family: ImageFamily;
-  /** True when the image has no /bin/sh (non-debug distroless, scratch, Chainguard without -dev, chiseled). */
+  os: ImageOs;
+  /** Whether the image has /bin/sh. */
+  shell: Tri;
+  /** True only when the image is known to have no /bin/sh (`shell === 'no'`). */
   shellless: boolean;
   /** True for images that only add a shell for debugging (distroless debug, Chainguard -dev). */
   debug: boolean;
-  /** Undefined when the image's default user is not known. */
+  /** The user the image runs as; undefined when not known. */
   defaultUser?: ImageUser;
+  /** A non-root user the image creates for the application (`node`, .NET's `app`). */
+  appUser?: ImageUser;
+  /** The image's own ENTRYPOINT starts as root and steps down to this user. */
+  dropsPrivilegesTo?: string;
+  /** What kind of general-purpose image (OS, toolchain, service), when known. */
+  kind?: GeneralKind;
   /** The image's ENTRYPOINT, when the rules need it (the interpreter of language images). */
   entrypoint?: string[];
   runtime: Runtime;
@@ -55,12 +88,9 @@ export interface ImageInfo {
   staticOnly: boolean;
   /** True when the image is known to carry /etc/ssl/certs/ca-certificates.crt. */
   caBundle?: boolean;
+  sources: FactSources;
 }
 
-export const ROOT: ImageUser = { name: 'root', uid: 0, gid: 0 };
-export const NONROOT: ImageUser = { name: 'nonroot', uid: 65532, gid: 65532 };
-export const NOBODY: ImageUser = { name: 'nobody', uid: 65534, gid: 65534 };
-export const DOTNET_APP: ImageUser = { name: 'app', uid: 1654, gid: 1654 };
 /** Names that resolve in every distroless image's /etc/passwd. */
 export const DISTROLESS_USERS: readonly ImageUser[] = [ROOT, NONROOT, NOBODY];
 
@@ -80,52 +110,6 @@ export function distrolessPrefix(registry?: string): string {
 export function distrolessImage(name: string, registry?: string): string {
   return `${distrolessPrefix(registry)}${name}-${CURRENT_DISTRO}`;
 }
-
-interface DistrolessName {
-  name: string;
-  /** Which Debian releases the name is (or was) published for. */
-  distros: string[];
-  entrypoint: string[];
-  runtime: Runtime;
-  runtimeVersion?: string;
-  libc: Libc;
-  /** Which end-of-life row of the support table applies. */
-  support: 'base' | 'java' | 'nodejs' | 'python';
-  /** Set when the name is no longer published at all: its supported successor. */
-  successor?: string;
-}
-
-const DISTROLESS_NAMES: readonly DistrolessName[] = [
-  { name: 'static', distros: ['debian11', 'debian12', 'debian13'], entrypoint: [], runtime: 'none', libc: 'none', support: 'base' },
-  { name: 'base-nossl', distros: ['debian11', 'debian12', 'debian13'], entrypoint: [], runtime: 'none', libc: 'glibc', support: 'base' },
-  { name: 'base', distros: ['debian11', 'debian12', 'debian13'], entrypoint: [], runtime: 'none', libc: 'glibc', support: 'base' },
-  { name: 'cc', distros: ['debian11', 'debian12', 'debian13'], entrypoint: [], runtime: 'c', libc: 'glibc', support: 'base' },
-  { name: 'java-base', distros: ['debian12', 'debian13'], entrypoint: [], runtime: 'java', libc: 'glibc', support: 'java' },
-  { name: 'java11', distros: ['debian11', 'debian12'], entrypoint: ['/usr/bin/java', '-jar'], runtime: 'java', runtimeVersion: '11', libc: 'glibc', support: 'java', successor: 'java17' },
-  { name: 'java17', distros: ['debian11', 'debian12', 'debian13'], entrypoint: ['/usr/bin/java', '-jar'], runtime: 'java', runtimeVersion: '17', libc: 'glibc', support: 'java' },
-  { name: 'java21', distros: ['debian12', 'debian13'], entrypoint: ['/usr/bin/java', '-jar'], runtime: 'java', runtimeVersion: '21', libc: 'glibc', support: 'java' },
-  { name: 'java25', distros: ['debian13'], entrypoint: ['/usr/bin/java', '-jar'], runtime: 'java', runtimeVersion: '25', libc: 'glibc', support: 'java' },
-  { name: 'nodejs18', distros: ['debian11', 'debian12'], entrypoint: ['/nodejs/bin/node'], runtime: 'node', runtimeVersion: '18', libc: 'glibc', support: 'nodejs', successor: 'nodejs22' },
-  { name: 'nodejs20', distros: ['debian11', 'debian12'], entrypoint: ['/nodejs/bin/node'], runtime: 'node', runtimeVersion: '20', libc: 'glibc', support: 'nodejs', successor: 'nodejs22' },
-  { name: 'nodejs22', distros: ['debian12', 'debian13'], entrypoint: ['/nodejs/bin/node'], runtime: 'node', runtimeVersion: '22', libc: 'glibc', support: 'nodejs' },
-  { name: 'nodejs24', distros: ['debian12', 'debian13'], entrypoint: ['/nodejs/bin/node'], runtime: 'node', runtimeVersion: '24', libc: 'glibc', support: 'nodejs' },
-  { name: 'nodejs26', distros: ['debian13'], entrypoint: ['/nodejs/bin/node'], runtime: 'node', runtimeVersion: '26', libc: 'glibc', support: 'nodejs' },
-  { name: 'python3', distros: ['debian11', 'debian12', 'debian13'], entrypoint: ['/usr/bin/python3.13'], runtime: 'python', runtimeVersion: '3.13', libc: 'glibc', support: 'python' },
-];
-
-/** Python minor version shipped by python3-<distro>. */
-const DISTROLESS_PYTHON_BY_DISTRO: Record<string, string> = { debian11: '3.9', debian12: '3.11', debian13: '3.13' };
-
-/**
- * End of life per support row and Debian release, as ISO dates (last day supported).
- * Debian 13's end is "Debian 14 release + N": not yet known, so absent (supported).
- */
-const END_OF_LIFE: Record<DistrolessName['support'], Record<string, string>> = {
-  base: { debian11: '2024-06-30', debian12: '2026-09-30' },
-  java: { debian11: '2024-06-30', debian12: '2026-01-31' },
-  nodejs: { debian11: '2024-06-30', debian12: '2026-01-31' },
-  python: { debian11: '2024-06-30', debian12: '2026-04-30' },
-};
 
 /** Node majors with a published distroless image today. */
 export const SUPPORTED_NODE_MAJORS = ['22', '24', '26'] as const;
@@ -175,39 +159,10 @@ export function dotnetChiseledImage(version: string | undefined, selfContained: 
   return `${DOTNET_PREFIX}${selfContained ? 'runtime-deps' : 'aspnet'}:${v}-noble-chiseled`;
 }
 
-const OS_IMAGES = new Set([
-  'debian', 'ubuntu', 'alpine', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'busybox',
-  'oraclelinux', 'archlinux', 'opensuse/leap', 'opensuse/tumbleweed',
-]);
-const TOOLCHAIN_IMAGES: Record<string, Runtime> = {
-  golang: 'go', node: 'node', python: 'python', openjdk: 'java', 'eclipse-temurin': 'java',
-  amazoncorretto: 'java', maven: 'java', gradle: 'java', rust: 'rust', gcc: 'c', 'ibm-semeru-runtimes': 'java',
-  'sapmachine': 'java', 'bellsoft/liberica-openjdk-debian': 'java', 'bellsoft/liberica-openjdk-alpine': 'java',
-};
-
-/**
- * Toolchain images that install ca-certificates (golang and rust build on buildpack-deps
- * or add the package on Alpine), so a build stage on them can hand the bundle to scratch.
- */
-const CA_BUNDLE_TOOLCHAINS = new Set(['golang', 'rust']);
-
-const CHAINGUARD_PREFIX = 'cgr.dev/chainguard/';
-/** Chainguard images that are OS bases with a shell even without -dev. */
-const CHAINGUARD_WITH_SHELL = new Set(['wolfi-base', 'chainguard-base', 'busybox', 'bash', 'git']);
-
-/**
- * Go releases from 1.20 on turn cgo off when no C compiler is installed, so a plain
- * `go build` on an image without gcc (golang:alpine) already yields a static binary.
- */
-export const GO_CGO_OFF_WITHOUT_CC_SINCE = '1.20';
-/** Packages that bring a C compiler into a build stage. */
-export const C_COMPILER_PACKAGES = new Set(['gcc', 'g++', 'clang', 'build-base', 'build-essential', 'musl-dev', 'alpine-sdk', 'gcc-c++']);
-
 /** The Python minor of the distroless python3 image for a Debian release. */
 export function distrolessPythonVersion(distro: string | undefined): string | undefined {
   return DISTROLESS_PYTHON_BY_DISTRO[distro ?? CURRENT_DISTRO];
 }
-const DOTNET_PREFIX = 'mcr.microsoft.com/dotnet/';
 
 export function parseImageRef(text: string): ImageRef {
   let rest = text.trim();
@@ -257,6 +212,8 @@ function findDistrolessName(name: string): DistrolessName | undefined {
   return DISTROLESS_NAMES.find((n) => n.name === name);
 }
 
+const NOT_IN_TABLE = 'not in the image facts table';
+
 /**
  * Classifies an image reference (already resolved through ARGs). Never throws.
  * Images under `registry` (a mirror of gcr.io/distroless) count as distroless too.
@@ -265,79 +222,191 @@ export function classifyImage(text: string, registry?: string): ImageInfo {
   const ref = parseImageRef(text);
   const name = imageName(ref);
   const tag = ref.tag ?? '';
-  const unknown: ImageInfo = { ref, family: 'unknown', shellless: false, debug: false, runtime: 'none', libc: 'unknown', staticOnly: false };
+  const unknown: ImageInfo = {
+    ref, family: 'unknown', os: 'unknown', shell: 'unknown', shellless: false, debug: false, runtime: 'none', libc: 'unknown', staticOnly: false,
+    sources: { shell: NOT_IN_TABLE, user: NOT_IN_TABLE },
+  };
 
   if (name === 'scratch') {
-    return { ref, family: 'scratch', shellless: true, debug: false, defaultUser: ROOT, runtime: 'none', libc: 'none', staticOnly: true };
+    return {
+      ref, family: 'scratch', os: 'linux', shell: 'no', shellless: true, debug: false, defaultUser: ROOT, runtime: 'none', libc: 'none', staticOnly: true,
+      sources: { shell: SOURCES.scratch, user: SOURCES.scratch },
+    };
   }
+
+  const windows = windowsFacts(ref, name, tag);
+  if (windows) return windows;
 
   const distrolessAt = [DISTROLESS_REGISTRY_PREFIX, distrolessPrefix(registry)].find((prefix) => name.startsWith(prefix));
   if (distrolessAt) {
     const full = name.slice(distrolessAt.length);
     const m = /^(.+?)(?:-(debian\d+))?$/.exec(full);
     const base = m ? findDistrolessName(m[1]) : undefined;
-    if (!m || !base) return { ...unknown, family: 'distroless', shellless: true, libc: 'glibc' };
-    const distro = m[2];
     const { variant, archSuffix } = parseDistrolessTag(ref.tag);
     const debug = variant === 'debug' || variant === 'debug-nonroot';
+    const defaultUser = variant === 'nonroot' || variant === 'debug-nonroot' ? NONROOT : variant === 'other' ? undefined : ROOT;
+    const sources = { shell: SOURCES.distroless, user: defaultUser ? SOURCES.distroless : NOT_IN_TABLE };
+    if (!m || !base) {
+      // A distroless name the table does not know: no shell unless a debug tag adds busybox.
+      return { ...unknown, family: 'distroless', os: 'linux', shell: debug ? 'yes' : 'no', shellless: !debug, debug, defaultUser, libc: 'glibc', sources };
+    }
+    const distro = m[2];
     const runtimeVersion = base.runtime === 'python' ? DISTROLESS_PYTHON_BY_DISTRO[distro ?? CURRENT_DISTRO] : base.runtimeVersion;
     return {
       ref,
       family: 'distroless',
+      os: 'linux',
+      shell: debug ? 'yes' : 'no',
       shellless: !debug,
       debug,
-      defaultUser: variant === 'nonroot' || variant === 'debug-nonroot' ? NONROOT : variant === 'other' ? undefined : ROOT,
+      defaultUser,
       entrypoint: base.runtime === 'python' ? [`/usr/bin/python${runtimeVersion}`] : base.entrypoint,
       runtime: base.runtime,
       runtimeVersion,
       libc: base.libc,
       distroless: { name: base.name, distro, variant, archSuffix },
       staticOnly: base.name === 'static',
+      sources,
     };
   }
 
-  if (name.startsWith(CHAINGUARD_PREFIX)) {
-    const debug = /-dev$/.test(tag) || tag === 'latest-dev';
-    const cgName = name.slice(CHAINGUARD_PREFIX.length);
-    if (CHAINGUARD_WITH_SHELL.has(cgName)) {
-      return { ref, family: 'chainguard', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: 'glibc', staticOnly: false };
+  if (ref.registry === CHAINGUARD_REGISTRY) {
+    // cgr.dev/<organization>/<name>: the public `chainguard` organization and private ones carry the same images.
+    const cgName = ref.path.split('/').pop() ?? '';
+    const dev = /(?:^|-)dev$/.test(tag);
+    const known = CHAINGUARD_IMAGES[cgName];
+    if (!known) {
+      // An image not checked against Chainguard's documentation: -dev tags are documented to add a shell
+      // to any image; otherwise neither shell nor user is claimed.
+      return dev
+        ? { ...unknown, family: 'chainguard', os: 'linux', shell: 'yes', debug: true, libc: 'glibc', sources: { shell: SOURCES.chainguardVariants, user: NOT_IN_TABLE } }
+        : { ...unknown, family: 'chainguard', os: 'linux', libc: 'glibc' };
     }
-    const runtime: Runtime = /^node/.test(cgName) ? 'node' : /^python/.test(cgName) ? 'python' : /^(jre|jdk)/.test(cgName) ? 'java' : 'none';
-    return { ref, family: 'chainguard', shellless: !debug, debug, defaultUser: NONROOT, runtime, libc: 'glibc', staticOnly: cgName === 'static' };
+    const shell = known.shell || dev;
+    return {
+      ref, family: 'chainguard', os: 'linux', shell: shell ? 'yes' : 'no', shellless: !shell, debug: dev && !known.shell,
+      defaultUser: known.defaultUser, runtime: known.runtime ?? 'none', libc: known.libc, staticOnly: cgName === 'static',
+      sources: { shell: dev && !known.shell ? SOURCES.chainguardVariants : known.source, user: known.defaultUser ? known.source : NOT_IN_TABLE },
+    };
   }
 
   if (name.startsWith(DOTNET_PREFIX)) {
-    const product = name.slice(DOTNET_PREFIX.length);
-    if (/(^|-)chiseled(-extra)?$/.test(tag) || /-chiseled(-extra|-composite)?$/.test(tag)) {
-      return { ref, family: 'dotnet-chiseled', shellless: true, debug: false, defaultUser: DOTNET_APP, runtime: 'dotnet', libc: 'glibc', staticOnly: false };
-    }
-    if (['sdk', 'aspnet', 'runtime', 'runtime-deps'].includes(product)) {
-      return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'dotnet', runtimeVersion: runtimeVersionFromTag('dotnet', tag), libc: /alpine/.test(tag) ? 'musl' : 'glibc', staticOnly: false };
-    }
-    return unknown;
-  }
-
-  if (name.startsWith('registry.access.redhat.com/ubi') || name.startsWith('redhat/ubi')) {
-    return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: 'glibc', staticOnly: false };
-  }
-
-  // Official images on Docker Hub, or their mirrors, are matched by path only.
-  const officialPath = ref.registry === undefined || ref.registry === 'mirror.gcr.io' || ref.registry === 'public.ecr.aws' ? ref.path.replace(/^(?:docker\/)?library\//, '') : undefined;
-  if (officialPath !== undefined) {
-    const musl = officialPath === 'alpine' || /alpine/.test(tag);
-    if (OS_IMAGES.has(officialPath)) {
-      return { ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime: 'none', libc: musl ? 'musl' : 'glibc', staticOnly: false, caBundle: officialPath === 'alpine' };
-    }
-    const runtime = TOOLCHAIN_IMAGES[officialPath];
-    if (runtime) {
+    const product = name.slice(DOTNET_PREFIX.length).replace(/^nightly\//, '');
+    if (!DOTNET_PRODUCTS.includes(product)) return unknown;
+    const version = runtimeVersionFromTag('dotnet', tag);
+    const major = version === undefined ? undefined : Number.parseInt(version, 10);
+    const hasAppUser = major !== undefined && major >= DOTNET_FIRST_APP_USER;
+    const libc: Libc = /alpine/.test(tag) ? 'musl' : 'glibc';
+    if (DOTNET_DISTROLESS_TAG.test(tag)) {
       return {
-        ref, family: 'general', shellless: false, debug: false, defaultUser: ROOT, runtime,
-        runtimeVersion: runtimeVersionFromTag(runtime, tag, officialPath), libc: musl ? 'musl' : 'glibc', staticOnly: false,
-        caBundle: CA_BUNDLE_TOOLCHAINS.has(officialPath) || undefined,
+        ref, family: 'dotnet-chiseled', os: 'linux', shell: 'no', shellless: true, debug: false,
+        defaultUser: hasAppUser ? DOTNET_APP : undefined, appUser: hasAppUser ? DOTNET_APP : undefined,
+        runtime: 'dotnet', runtimeVersion: version, libc, staticOnly: false,
+        sources: { shell: SOURCES.dotnetDistroless, user: hasAppUser ? `${SOURCES.dotnetDistroless}; ${SOURCES.dotnetAppUser}` : NOT_IN_TABLE },
       };
     }
+    return {
+      ref, family: 'general', os: 'linux', kind: product === 'sdk' ? 'toolchain' : 'service', shell: 'yes', shellless: false, debug: false,
+      defaultUser: ROOT, appUser: hasAppUser ? DOTNET_APP : undefined, runtime: 'dotnet', runtimeVersion: version, libc, staticOnly: false,
+      sources: { shell: SOURCES.dotnetImages, user: hasAppUser ? `${SOURCES.dotnetImages}; ${SOURCES.dotnetAppUser}` : SOURCES.dotnetImages },
+    };
   }
+
+  if (REDHAT_UBI_PREFIXES.some((prefix) => name.startsWith(prefix))) {
+    const runtime: Runtime = /(?:^|\/)(?:python-\d+)/.test(ref.path) ? 'python' : /(?:^|\/)(?:openjdk-\d+)/.test(ref.path) ? 'java' : /(?:^|\/)nodejs-\d+/.test(ref.path) ? 'node' : 'none';
+    return generalFacts(ref, { kind: 'os', runtime, source: SOURCES.redhatUbi }, tag, name);
+  }
+
+  const other = OTHER_GENERAL_IMAGES[name];
+  if (other) return generalFacts(ref, other, tag, name);
+
+  // Official images on Docker Hub, or their mirrors, are matched by path only.
+  const officialPath = ref.registry === undefined || DOCKER_HUB_MIRRORS.includes(ref.registry) ? ref.path.replace(/^(?:docker\/)?library\//, '') : undefined;
+  const official = officialPath !== undefined ? OFFICIAL_IMAGES[officialPath] : undefined;
+  if (official && officialPath !== undefined) return generalFacts(ref, official, tag, officialPath);
   return unknown;
+}
+
+function generalFacts(ref: ImageRef, facts: GeneralImage, tag: string, path: string): ImageInfo {
+  const runtime = facts.runtime ?? 'none';
+  const musl = path === 'alpine' || /alpine/.test(tag);
+  return {
+    ref, family: 'general', os: 'linux', kind: facts.kind, shell: 'yes', shellless: false, debug: false,
+    defaultUser: facts.defaultUser ?? ROOT, appUser: facts.appUser, dropsPrivilegesTo: facts.dropsPrivilegesTo,
+    runtime, runtimeVersion: runtime === 'none' ? undefined : runtimeVersionFromTag(runtime, tag, path),
+    libc: musl ? 'musl' : 'glibc', staticOnly: false, caBundle: facts.caBundle || (musl && path === 'alpine') || undefined,
+    sources: { shell: facts.source, user: facts.source },
+  };
+}
+
+function windowsFacts(ref: ImageRef, name: string, tag: string): ImageInfo | undefined {
+  const baseUser = WINDOWS_IMAGES[name];
+  const tagged = WINDOWS_TAG.exec(tag);
+  if (!baseUser && !tagged) return undefined;
+  const user = baseUser ?? (tagged?.[1] === 'nanoserver' ? WINDOWS_USERS.containerUser : tagged?.[1].includes('servercore') ? WINDOWS_USERS.containerAdministrator : undefined);
+  return {
+    ref, family: 'windows', os: 'windows', shell: 'yes', shellless: false, debug: false,
+    defaultUser: user, runtime: name.startsWith(DOTNET_PREFIX) ? 'dotnet' : 'none', libc: 'none', staticOnly: false,
+    sources: { shell: `${SOURCES.windows} (cmd.exe)`, user: user ? SOURCES.windows : NOT_IN_TABLE },
+  };
+}
+
+/** True for Windows container images: numeric users, Linux paths and distroless targets do not apply. */
+export function isWindowsImage(info: Pick<ImageInfo, 'os'>): boolean {
+  return info.os === 'windows';
+}
+
+/** Whether the image's default user is root: known yes, known no, or unknown. */
+export function runsAsRootByDefault(info: ImageInfo): Tri {
+  if (!info.defaultUser) return 'unknown';
+  if (info.defaultUser.uid === undefined) return info.os === 'windows' ? 'no' : 'unknown';
+  return info.defaultUser.uid === 0 ? 'yes' : 'no';
+}
+
+/**
+ * What the local Docker engine says about an image (from `docker image inspect`
+ * and a look for /bin/sh), for `withLocalFacts`.
+ */
+export interface LocalImageFacts {
+  /** The image id, `sha256:…`. */
+  id: string;
+  /** Whether /bin/sh exists in the image's file system; undefined when not looked at. */
+  hasShell?: boolean;
+  /** Config.User as the image declares it ('' means root). */
+  user?: string;
+  /** Config.Entrypoint. */
+  entrypoint?: string[] | null;
+  /** The image's Os (`linux`, `windows`). */
+  os?: string;
+}
+
+/** The table's facts with what a local image says laid over them; each overridden fact names the image as its source. */
+export function withLocalFacts(info: ImageInfo, local: LocalImageFacts): ImageInfo {
+  const source = `local image ${local.id}`;
+  const next: ImageInfo = { ...info, sources: { ...info.sources } };
+  if (local.os === 'windows' || local.os === 'linux') next.os = local.os;
+  if (next.os === 'windows' && next.family !== 'windows') next.family = 'windows';
+  if (local.hasShell !== undefined) {
+    next.shell = local.hasShell ? 'yes' : 'no';
+    next.shellless = !local.hasShell;
+    next.sources.shell = source;
+  }
+  if (local.user !== undefined) {
+    next.defaultUser = userFromConfig(local.user, info);
+    next.sources.user = source;
+  }
+  if (local.entrypoint !== undefined) next.entrypoint = local.entrypoint ?? [];
+  return next;
+}
+
+function userFromConfig(config: string, info: ImageInfo): ImageUser {
+  const [user, group] = config.split(':');
+  if (user === '' || user === 'root' || user === '0') return ROOT;
+  const uid = /^\d+$/.test(user) ? Number(user) : undefined;
+  const gid = group !== undefined && /^\d+$/.test(group) ? Number(group) : undefined;
+  const known = [NONROOT, NOBODY, DOTNET_APP, info.appUser, info.defaultUser].find((u) => u !== undefined && (u.name === user || (uid !== undefined && u.uid === uid)));
+  if (known) return { name: known.name, uid: known.uid, gid: gid ?? known.gid };
+  return { name: user, uid, gid };
 }
 
 function runtimeVersionFromTag(runtime: Runtime, tag: string, path = ''): string | undefined {

@@ -54,6 +54,8 @@ export interface DockerfileModel {
   shipped?: Stage;
   /** The build target the model was built for, as given (the converter keeps it building). */
   target?: string;
+  /** The Dockerfile's escape character (`# escape=` directive; `\\` by default). */
+  escape: string;
 }
 
 export interface ModelOptions {
@@ -176,7 +178,7 @@ export function buildModel(text: string, options: ModelOptions = {}): Dockerfile
 
   const target = options.target?.toLowerCase();
   const shipped = (target ? stages.find((s) => s.name === target) : undefined) ?? stages[stages.length - 1];
-  return { text, document, dockerfile, globalArgs, stages, shipped, target: options.target };
+  return { text, document, dockerfile, globalArgs, stages, shipped, target: options.target, escape: dockerfile.getEscapeCharacter() };
 }
 
 function collectArg(arg: Arg, into: Map<string, string | undefined>): void {

@@ -24,7 +24,8 @@ const REFUSALS: Array<{ name: string; dockerfile: string; reason: string }> = [
   { name: 'Alpine packages in a Node build', dockerfile: 'FROM node:18-alpine\nWORKDIR /app\nRUN apk add --no-cache python3 make g++\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n', reason: 'apk' },
   { name: 'npm start without package.json', dockerfile: 'FROM node:22\nWORKDIR /app\nCOPY . .\nCMD ["npm", "start"]\n', reason: 'there is none' },
   { name: 'Python installed from OS packages', dockerfile: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y python3\nWORKDIR /app\nCOPY . .\nCMD ["python3", "app.py"]\n', reason: 'base the build on python:3.13-slim-trixie' },
-  { name: 'an unknown image', dockerfile: 'FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n', reason: 'not an image the converter knows' },
+  { name: 'an unknown image', dockerfile: 'FROM myorg/web:1.0\nCOPY site /usr/share/nginx/html\n', reason: 'not an image the converter knows' },
+  { name: 'a Windows image', dockerfile: 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY app.exe /app.exe\nCMD ["app.exe"]\n', reason: 'there are no distroless images for Windows containers' },
   { name: '.NET before chiseled images existed', dockerfile: 'FROM mcr.microsoft.com/dotnet/sdk:5.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /out\nFROM mcr.microsoft.com/dotnet/aspnet:5.0\nCOPY --from=build /out /app\nENTRYPOINT ["dotnet", "/app/App.dll"]\n', reason: 'no chiseled runtime image' },
   { name: 'no stage of that name', dockerfile: 'FROM golang:1.22\nRUN go build -o /app\nCMD ["/app"]\n', reason: 'no stage named' },
 ];

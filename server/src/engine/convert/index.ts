@@ -22,6 +22,7 @@ import { dotnetConverter } from './dotnet';
 import { ccConverter } from './cc';
 import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { argumentsContentOf, imageOf, imageRangeOf } from '../instructions';
+import { isWindowsImage } from '../imageFacts';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 
@@ -63,6 +64,7 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   if (target && stage.name !== target) return { ok: false, reason: `there is no stage named "${options.target}" to convert` };
 
   const image = stage.resolvedImage ?? imageOf(stage.from) ?? '';
+  if (isWindowsImage(stage.base)) return { ok: false, reason: `the shipped stage runs on the Windows image ${image}, and there are no distroless images for Windows containers (Nano Server is already the smallest Windows base)` };
   if (stage.base.shellless) {
     const language = languageOfRuntime(stage.base.runtime) ?? 'none';
     return { ok: true, runtimeImage: image, write: () => ({ ok: true, text, changed: false, language, runtimeImage: image, dropped: [] }) };

@@ -1,0 +1,795 @@
+/**
+ * The shell model: what a RUN (or a shell-form CMD, ENTRYPOINT, HEALTHCHECK) runs,
+ * read once and shared by every rule and the converter.
+ *
+ * It reads the instruction the way Docker and a POSIX shell do, in that order:
+ * Dockerfile line continuations (and the comment lines Docker drops inside them)
+ * first; then the flags (`--mount=…`); then either exec form (a JSON array) or shell
+ * text with quotes, escapes, `$(…)`, backticks, operators (`&&`, `||`, `;`, `|`, `&`,
+ * newlines), redirects and here-documents. A RUN that is only a here-document
+ * (`RUN <<EOF`), a shell fed a here-document (`bash <<EOF`) and `sh -c '…'` are read
+ * as the scripts they run. Every word keeps the document offsets it was written at,
+ * so findings and fixes point at it.
+ *
+ * It is a reader, not a shell: no expansion is done (`$VAR` and `$(…)` stay in the
+ * words as written), and `case`/`for` headers are skipped rather than interpreted.
+ */
+import type { Instruction } from 'dockerfile-ast';
+import type { Range } from 'vscode-languageserver-types';
+import { DockerfileModel, offsetOf, rangeOf } from './model';
+
+export interface Word {
+  /** Quotes removed and escapes resolved; `$VAR`, `${…}`, `$(…)` and backticks kept as written. */
+  value: string;
+  /** Offsets of the word as written (quotes included) in the document (or the text given to the parser). */
+  start: number;
+  end: number;
+  /** True when any part of the word was quoted (`"$x"` is then not an assignment or a reserved word). */
+  quoted: boolean;
+  /** Offset of each character of `value`, and one past the last; lets `sh -c '…'` be read in place. */
+  readonly at: readonly number[];
+}
+
+export interface Redirect {
+  /** `>`, `>>`, `<`, `<<`, `<<-`, `<<<`, `>&`, `<&`, `&>`, `&>>`, `>|`, `<>`. */
+  op: string;
+  /** The file descriptor written before the operator (`2>`), if any. */
+  fd?: string;
+  target?: Word;
+}
+
+export interface Heredoc {
+  delimiter: string;
+  /** `<<-`: leading tabs are stripped from the body's lines. */
+  stripTabs: boolean;
+  /** A quoted delimiter (`<<'EOF'`): the body is not expanded. */
+  literal: boolean;
+  body: string;
+  /** Document offsets of the body (the lines between the operator's line and the delimiter line). */
+  start: number;
+  end: number;
+  at: number[];
+}
+
+/** What comes after a command: it decides whether the next one runs (`&&`, `||`) or reads its output (`|`). */
+export type Connector = '&&' | '||' | ';' | ';;' | '|' | '|&' | '&' | '\n' | '(' | ')';
+
+export interface Command {
+  /** The program and its arguments: assignments, `sudo`/`exec` wrappers and reserved words (`if`, `then`, `!`…) excluded. */
+  words: Word[];
+  /** `NAME=value` words written in front of the program (`CGO_ENABLED=0 go build`). */
+  assignments: Word[];
+  redirects: Redirect[];
+  heredocs: Heredoc[];
+  /** The operator after the command; undefined at the end of the script. */
+  next?: Connector;
+  /** 0 for the instruction itself; 1 and more inside `sh -c '…'` or a here-document script. */
+  depth: number;
+  /** Written in exec form (a JSON array): no shell runs it. */
+  exec: boolean;
+}
+
+export interface InstructionFlag {
+  /** Without the dashes: `mount`, `network`, `security`, `interval`… */
+  name: string;
+  value?: string;
+  start: number;
+  end: number;
+}
+
+export interface ShellInstruction {
+  keyword: string;
+  flags: InstructionFlag[];
+  /** Exec form (a JSON array) rather than shell form. */
+  exec: boolean;
+  /** Every simple command, in the order written; a nested script's commands follow the command that runs it. */
+  commands: Command[];
+}
+
+/** A piece of text and the document offset of each character (and one past the last). */
+interface Source {
+  text: string;
+  at: number[];
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
+/** Words that open or close compound commands; the program comes after them. */
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'esac', 'time']);
+/** Compound-command headers that run no program of their own. */
+const HEADERS = new Set(['for', 'select', 'case', 'function']);
+
+export function basename(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+/** True when `program` (a path or a name) is a POSIX-style shell. */
+export function isShell(program: string): boolean {
+  return SHELLS.has(basename(program));
+}
+
+/**
+ * Reads an instruction's text as written (from its keyword to its end, here-document
+ * bodies included). `base` is the document offset of the text; `escape` the
+ * Dockerfile's escape character (`# escape=`).
+ */
+export function parseShellInstruction(raw: string, base = 0, escape = '\\'): ShellInstruction {
+  const src = joinContinuations(raw, base, escape);
+  const text = src.text;
+  let i = 0;
+  const skipBlanks = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  };
+  skipBlanks();
+  const keywordStart = i;
+  while (i < text.length && /\S/.test(text[i])) i++;
+  const keyword = text.slice(keywordStart, i).toUpperCase();
+  const flags: InstructionFlag[] = [];
+  for (;;) {
+    skipBlanks();
+    if (!text.startsWith('--', i)) break;
+    const start = i;
+    while (i < text.length && !/\s/.test(text[i])) i++;
+    const written = text.slice(start + 2, i);
+    const eq = written.indexOf('=');
+    flags.push({
+      name: eq >= 0 ? written.slice(0, eq) : written,
+      value: eq >= 0 ? unquote(written.slice(eq + 1)) : undefined,
+      start: src.at[start],
+      end: src.at[i - 1] + 1,
+    });
+  }
+  if (keyword === 'HEALTHCHECK') {
+    if (!/^CMD\b/i.test(text.slice(i))) return { keyword, flags, exec: false, commands: [] };
+    i += 3;
+    skipBlanks();
+  }
+  const rest: Source = { text: text.slice(i), at: src.at.slice(i) };
+  const exec = readJsonArray(rest);
+  if (exec) {
+    const command: Command = { words: exec, assignments: [], redirects: [], heredocs: [], depth: 0, exec: true };
+    return { keyword, flags, exec: true, commands: [command, ...nestedScripts(command, 0)] };
+  }
+  return { keyword, flags, exec: false, commands: parseScript(rest, 0, true) };
+}
+
+/** Reads shell text (no Dockerfile keyword) into simple commands; offsets start at `base`. */
+export function parseShell(text: string, base = 0): Command[] {
+  const at: number[] = [];
+  for (let k = 0; k <= text.length; k++) at.push(base + k);
+  return parseScript({ text, at }, 0, false);
+}
+
+/**
+ * Docker joins `\`-newline continuations (and drops the comment and empty lines inside
+ * them) before the shell sees the text. That happens on the instruction's first line
+ * only: here-document bodies after it reach the shell as written.
+ */
+function joinContinuations(raw: string, base: number, escape: string): Source {
+  let text = '';
+  const at: number[] = [];
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i];
+    if (c === escape) {
+      let j = i + 1;
+      while (j < raw.length && (raw[j] === ' ' || raw[j] === '\t')) j++;
+      if (raw[j] === '\r') j++;
+      if (j >= raw.length || raw[j] === '\n') {
+        i = j + 1;
+        // Comment lines and empty lines inside a continuation are not part of the instruction.
+        for (;;) {
+          const m = /^[ \t]*(?:#[^\n]*)?\r?\n/.exec(raw.slice(i, i + 4096));
+          if (!m || i + m[0].length > raw.length) break;
+          i += m[0].length;
+        }
+        continue;
+      }
+    }
+    if (c === '\n') {
+      for (let k = i; k < raw.length; k++) {
+        text += raw[k];
+        at.push(base + k);
+      }
+      i = raw.length;
+      break;
+    }
+    text += c;
+    at.push(base + i);
+    i++;
+  }
+  at.push(at.length > 0 ? at[at.length - 1] + 1 : base + raw.length);
+  return { text, at };
+}
+
+function unquote(value: string): string {
+  return value.replace(/"([^"]*)"|'([^']*)'/g, (_m, d: string | undefined, s: string | undefined) => d ?? s ?? '');
+}
+
+/** Exec form: a JSON array of strings, alone on the instruction; undefined otherwise (Docker then runs it as shell form). */
+function readJsonArray(src: Source): Word[] | undefined {
+  const text = src.text;
+  let i = 0;
+  const blanks = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
+  blanks();
+  if (text[i] !== '[') return undefined;
+  i++;
+  const words: Word[] = [];
+  blanks();
+  if (text[i] === ']') {
+    i++;
+  } else {
+    for (;;) {
+      blanks();
+      if (text[i] !== '"') return undefined;
+      const start = i++;
+      let value = '';
+      const at: number[] = [];
+      while (i < text.length && text[i] !== '"') {
+        if (text[i] === '\\') {
+          const e = text[i + 1];
+          const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+          if (e in simple) {
+            value += simple[e];
+            at.push(src.at[i]);
+            i += 2;
+          } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+            value += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+            at.push(src.at[i]);
+            i += 6;
+          } else {
+            return undefined;
+          }
+        } else {
+          value += text[i];
+          at.push(src.at[i]);
+          i++;
+        }
+      }
+      if (i >= text.length) return undefined;
+      i++;
+      at.push(src.at[i - 1]);
+      words.push({ value, start: src.at[start], end: src.at[i - 1] + 1, quoted: true, at });
+      blanks();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === ']') {
+        i++;
+        break;
+      }
+      return undefined;
+    }
+  }
+  blanks();
+  return i >= text.length ? words : undefined;
+}
+
+type Token =
+  | { kind: 'word'; word: Word }
+  | { kind: 'op'; op: Connector }
+  | { kind: 'redirect'; redirect: Redirect; heredoc?: Heredoc };
+
+const OPERATORS: Connector[] = ['&&', '||', ';;', '|&', ';', '&', '|', '(', ')', '\n'];
+const REDIRECT = /^(\d*)(&>>|&>|<<<|<<-|<<|<>|<&|>&|>>|>\||<|>)/;
+
+function parseScript(src: Source, depth: number, dockerfile: boolean): Command[] {
+  const tokens = tokenize(src);
+  const out: Command[] = [];
+  let current: Command = emptyCommand(depth);
+  let casePattern = false;
+  const finish = (next: Connector | undefined) => {
+    const command = current;
+    current = emptyCommand(depth);
+    command.next = next;
+    const first = command.words[0];
+    if (first && !first.quoted && HEADERS.has(first.value)) {
+      if (first.value === 'case') casePattern = true;
+      return;
+    }
+    if (casePattern && next === ')') {
+      casePattern = false;
+      return;
+    }
+    while (command.words.length > 0 && !command.words[0].quoted && RESERVED.has(command.words[0].value)) command.words.shift();
+    while (command.words.length > 0 && isAssignment(command.words[0])) command.assignments.push(command.words.shift() as Word);
+    stripWrappers(command.words);
+    if (command.words.length === 0 && command.assignments.length === 0 && command.heredocs.length === 0) return;
+    out.push(command);
+    out.push(...nestedScripts(command, depth));
+    // `RUN <<EOF`: Docker runs a here-document that stands alone as the script.
+    if (dockerfile && depth === 0 && command.words.length === 0) {
+      for (const heredoc of command.heredocs) out.push(...heredocScript(heredoc, depth + 1));
+    }
+  };
+  for (const token of tokens) {
+    if (token.kind === 'word') {
+      current.words.push(token.word);
+    } else if (token.kind === 'redirect') {
+      current.redirects.push(token.redirect);
+      if (token.heredoc) current.heredocs.push(token.heredoc);
+    } else {
+      if (token.op === ';;') casePattern = true;
+      finish(token.op);
+    }
+  }
+  finish(undefined);
+  // The last command has no connector after it; a trailing newline or `;` is not one either.
+  return out;
+}
+
+function emptyCommand(depth: number): Command {
+  return { words: [], assignments: [], redirects: [], heredocs: [], depth, exec: false };
+}
+
+function isAssignment(word: Word): boolean {
+  // `"A=b"` is a program name, not an assignment: the name must be written unquoted.
+  return /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(word.value) && word.at[0] === word.start;
+}
+
+/** `sudo [-E|-H|-u user …]` and `exec` do not change which program runs. */
+function stripWrappers(words: Word[]): void {
+  for (;;) {
+    const first = words[0]?.value;
+    if (first === 'exec') {
+      words.shift();
+    } else if (first === 'sudo') {
+      words.shift();
+      while (words.length > 0 && words[0].value.startsWith('-')) {
+        const flag = words.shift() as Word;
+        if (/^-[ugCDhpRrT]$/.test(flag.value) && words.length > 0) words.shift();
+      }
+    } else {
+      return;
+    }
+  }
+}
+
+/** `sh -c 'script'` and `bash <<EOF`: the script a shell is given, read as commands one level deeper. */
+function nestedScripts(command: Command, depth: number): Command[] {
+  const [program, ...args] = command.words;
+  if (!program || !isShell(program.value)) return [];
+  let k = 0;
+  while (k < args.length && /^[-+][A-Za-z]+$/.test(args[k].value) && !/^-[A-Za-z]*c[A-Za-z]*$/.test(args[k].value)) k++;
+  if (k < args.length && /^-[A-Za-z]*c[A-Za-z]*$/.test(args[k].value)) {
+    const script = args[k + 1];
+    if (!script) return [];
+    return parseScript({ text: script.value, at: [...script.at] }, depth + 1, false);
+  }
+  if (k < args.length) return [];
+  return command.heredocs.flatMap((h) => heredocScript(h, depth + 1));
+}
+
+/** A here-document run as a script: by a shell, unless its `#!` line names another interpreter. */
+function heredocScript(heredoc: Heredoc, depth: number): Command[] {
+  const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(heredoc.body);
+  if (shebang) {
+    const interpreter = basename(shebang[1]) === 'env' && shebang[2] ? shebang[2] : shebang[1];
+    if (!isShell(interpreter)) return [];
+  }
+  return parseScript({ text: heredoc.body, at: [...heredoc.at] }, depth, false);
+}
+
+function tokenize(src: Source): Token[] {
+  const { text, at } = src;
+  const tokens: Token[] = [];
+  const pending: Heredoc[] = [];
+  let i = 0;
+  const n = text.length;
+  const wordAt = (): Word | undefined => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+    return readWord();
+  };
+  const readWord = (): Word | undefined => {
+    const start = i;
+    let value = '';
+    const valueAt: number[] = [];
+    let quoted = false;
+    const take = (from: number, to: number) => {
+      for (let k = from; k < to; k++) {
+        value += text[k];
+        valueAt.push(at[k]);
+      }
+    };
+    while (i < n) {
+      const c = text[i];
+      if (c === ' ' || c === '\t' || c === '\n' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '<' || c === '>') {
+        // `$(`, `${`, `<(` are handled below; a lone metacharacter ends the word.
+        break;
+      }
+      if (c === '\r' && text[i + 1] === '\n') break;
+      if (c === '\\') {
+        if (text[i + 1] === '\n') {
+          i += 2;
+          continue;
+        }
+        if (text[i + 1] === '\r' && text[i + 2] === '\n') {
+          i += 3;
+          continue;
+        }
+        if (i + 1 < n) take(i + 1, i + 2);
+        i += 2;
+        quoted = true;
+        continue;
+      }
+      if (c === "'") {
+        const close = text.indexOf("'", i + 1);
+        const end = close < 0 ? n : close;
+        take(i + 1, end);
+        i = end + 1;
+        quoted = true;
+        continue;
+      }
+      if (c === '"') {
+        i++;
+        while (i < n && text[i] !== '"') {
+          if (text[i] === '\\' && /["\\$`\n]/.test(text[i + 1] ?? '')) {
+            if (text[i + 1] !== '\n') take(i + 1, i + 2);
+            i += 2;
+          } else if (text[i] === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
+            const end = skipBalanced(text, i + 1);
+            take(i, end);
+            i = end;
+          } else if (text[i] === '`') {
+            const end = skipBackticks(text, i);
+            take(i, end);
+            i = end;
+          } else {
+            take(i, i + 1);
+            i++;
+          }
+        }
+        i++;
+        quoted = true;
+        continue;
+      }
+      if (c === '$' && text[i + 1] === "'") {
+        let k = i + 2;
+        while (k < n && text[k] !== "'") k += text[k] === '\\' ? 2 : 1;
+        take(i + 2, Math.min(k, n));
+        i = k + 1;
+        quoted = true;
+        continue;
+      }
+      if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
+        const end = skipBalanced(text, i + 1);
+        take(i, end);
+        i = end;
+        continue;
+      }
+      if (c === '`') {
+        const end = skipBackticks(text, i);
+        take(i, end);
+        i = end;
+        continue;
+      }
+      take(i, i + 1);
+      i++;
+    }
+    if (i === start) return undefined;
+    const end = Math.min(i, n);
+    valueAt.push(end > start ? at[end - 1] + 1 : at[start]);
+    return { value, start: at[start], end: at[end - 1] + 1, quoted, at: valueAt };
+  };
+  const readHeredocBodies = () => {
+    // The bodies start on the line after the operator's line, one after the other.
+    for (const heredoc of pending.splice(0)) {
+      let body = '';
+      const bodyAt: number[] = [];
+      let lineStart = i;
+      let found = false;
+      while (lineStart < n) {
+        let lineEnd = text.indexOf('\n', lineStart);
+        if (lineEnd < 0) lineEnd = n;
+        let line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+        let lead = 0;
+        if (heredoc.stripTabs) while (line[lead] === '\t') lead++;
+        line = line.slice(lead);
+        if (line === heredoc.delimiter) {
+          found = true;
+          i = lineEnd;
+          break;
+        }
+        for (let k = lineStart + lead; k < Math.min(lineEnd + 1, n); k++) {
+          body += text[k];
+          bodyAt.push(at[k]);
+        }
+        lineStart = lineEnd + 1;
+      }
+      if (!found) i = n;
+      bodyAt.push(bodyAt.length > 0 ? bodyAt[bodyAt.length - 1] + 1 : at[Math.min(i, n)]);
+      heredoc.body = body;
+      heredoc.at = bodyAt;
+      heredoc.start = bodyAt[0];
+      heredoc.end = bodyAt[bodyAt.length - 1];
+    }
+  };
+  while (i < n) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
+      i += text[i + 1] === '\n' ? 2 : 3;
+      continue;
+    }
+    if (c === '#') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '\n') {
+      tokens.push({ kind: 'op', op: '\n' });
+      i++;
+      if (pending.length > 0) readHeredocBodies();
+      continue;
+    }
+    const redirect = REDIRECT.exec(text.slice(i, i + 12));
+    if (redirect) {
+      const op = redirect[2];
+      i += redirect[0].length;
+      const target = wordAt();
+      const r: Redirect = { op, fd: redirect[1] || undefined, target };
+      if ((op === '<<' || op === '<<-') && target) {
+        const heredoc: Heredoc = {
+          delimiter: target.value, stripTabs: op === '<<-', literal: target.quoted, body: '', start: 0, end: 0, at: [],
+        };
+        pending.push(heredoc);
+        tokens.push({ kind: 'redirect', redirect: r, heredoc });
+      } else {
+        tokens.push({ kind: 'redirect', redirect: r });
+      }
+      continue;
+    }
+    const op = OPERATORS.find((o) => text.startsWith(o, i));
+    if (op) {
+      tokens.push({ kind: 'op', op });
+      i += op.length;
+      continue;
+    }
+    const word = readWord();
+    if (word) {
+      // `2>file`: digits directly before a redirect are its file descriptor, read above; here a word ended at `<`/`>`.
+      tokens.push({ kind: 'word', word });
+    } else {
+      i++;
+    }
+  }
+  return tokens;
+}
+
+/** From an opening `(` or `{` to just after its match, skipping quoted text. */
+function skipBalanced(text: string, open: number): number {
+  const close = text[open] === '(' ? ')' : '}';
+  const opener = text[open];
+  let depth = 0;
+  let i = open;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\') {
+      i += 2;
+      continue;
+    }
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      i = end < 0 ? text.length : end + 1;
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+      continue;
+    }
+    if (c === opener) depth++;
+    else if (c === close) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+    i++;
+  }
+  return text.length;
+}
+
+function skipBackticks(text: string, open: number): number {
+  let i = open + 1;
+  while (i < text.length && text[i] !== '`') i += text[i] === '\\' ? 2 : 1;
+  return Math.min(i + 1, text.length);
+}
+
+// ---------------------------------------------------------------------------
+// Reading instructions of a model (cached: several rules read the same RUNs).
+
+const shellCache = new WeakMap<Instruction, ShellInstruction>();
+const rawCache = new WeakMap<Instruction, string>();
+
+/** The instruction as written in the document (keyword to end, here-documents included); cheap pre-checks test this. */
+export function rawText(model: DockerfileModel, instruction: Instruction): string {
+  let cached = rawCache.get(instruction);
+  if (cached === undefined) {
+    const r = instruction.getRange();
+    cached = model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end));
+    rawCache.set(instruction, cached);
+  }
+  return cached;
+}
+
+/** The shell model of a RUN, CMD, ENTRYPOINT or HEALTHCHECK instruction of `model`. */
+export function shellOf(model: DockerfileModel, instruction: Instruction): ShellInstruction {
+  let cached = shellCache.get(instruction);
+  if (!cached) {
+    const start = offsetOf(model, instruction.getRange().start);
+    cached = parseShellInstruction(rawText(model, instruction), start, model.escape);
+    shellCache.set(instruction, cached);
+  }
+  return cached;
+}
+
+/** The simple commands of an instruction (see shellOf). */
+export function commandsOf(model: DockerfileModel, instruction: Instruction): Command[] {
+  return shellOf(model, instruction).commands;
+}
+
+export function wordRange(model: DockerfileModel, word: { start: number; end: number }): Range {
+  return rangeOf(model, word.start, word.end);
+}
+
+/** The words' values. */
+export function values(words: readonly Word[]): string[] {
+  return words.map((w) => w.value);
+}
+
+// ---------------------------------------------------------------------------
+// Package installs and removals.
+
+/** The operating-system package managers, by the package database they share. */
+export const SYSTEM_PACKAGE_MANAGERS: Readonly<Record<string, 'dpkg' | 'apk' | 'rpm'>> = {
+  'apt-get': 'dpkg', apt: 'dpkg', aptitude: 'dpkg', dpkg: 'dpkg',
+  apk: 'apk',
+  yum: 'rpm', dnf: 'rpm', microdnf: 'rpm', tdnf: 'rpm', zypper: 'rpm', rpm: 'rpm',
+};
+
+/** A cheap test on raw text before reading a RUN for package changes. */
+export const PACKAGE_MANAGER_WORD = /\b(?:apt-get|apt|aptitude|apk|yum|dnf|microdnf|tdnf|zypper|pip[0-9.]*)\b/;
+
+const VERBS: Record<string, { install: string[]; remove: string[]; autoRemove?: string[] }> = {
+  'apt-get': { install: ['install'], remove: ['remove', 'purge', 'autoremove'], autoRemove: ['autoremove'] },
+  apt: { install: ['install'], remove: ['remove', 'purge', 'autoremove'], autoRemove: ['autoremove'] },
+  aptitude: { install: ['install'], remove: ['remove', 'purge'] },
+  apk: { install: ['add'], remove: ['del'] },
+  yum: { install: ['install'], remove: ['remove', 'erase', 'autoremove'], autoRemove: ['autoremove'] },
+  dnf: { install: ['install'], remove: ['remove', 'erase', 'autoremove'], autoRemove: ['autoremove'] },
+  microdnf: { install: ['install'], remove: ['remove'] },
+  tdnf: { install: ['install'], remove: ['remove', 'erase', 'autoremove'], autoRemove: ['autoremove'] },
+  zypper: { install: ['install', 'in'], remove: ['remove', 'rm'] },
+  pip: { install: ['install'], remove: ['uninstall'] },
+};
+
+/** Options of the package managers that take a separate value (`apk add --virtual .deps`, `pip install -r req.txt`). */
+const OPTIONS_WITH_VALUE = new Set([
+  '-o', '-t', '-c', '--target-release', '--virtual', '--repository', '-X', '--root', '-p', '--arch',
+  '--enablerepo', '--disablerepo', '--setopt', '--installroot', '--releasever', '-x', '--exclude',
+  '-r', '--requirement', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links',
+  '--target', '--prefix', '-e', '--editable', '--cache-dir', '--trusted-host',
+]);
+
+export interface PackageChange {
+  /** `apt-get`, `apk`, `dnf`, … and `pip` (also for `pip3`, `python -m pip`). */
+  manager: string;
+  action: 'install' | 'remove';
+  /** The manager word (`pip` of `python -m pip`). */
+  managerWord: Word;
+  verb: Word;
+  /** Package words as written (version pins included); `$VARIABLES` and paths are left out. */
+  packages: Word[];
+  /** `apk add --virtual NAME` / `-t NAME`: the group the packages join; `apk del NAME` removes them all. */
+  group?: string;
+  /** `--auto-remove` or `autoremove`: dependencies nobody asked for go too. */
+  autoRemove: boolean;
+  command: Command;
+}
+
+/** The manager a command runs and the index of its first argument, or undefined. */
+function managerOf(words: Word[]): { manager: string; word: Word; args: number } | undefined {
+  const first = words[0];
+  if (!first) return undefined;
+  const name = basename(first.value);
+  if (/^pip[0-9.]*$/.test(name)) return { manager: 'pip', word: first, args: 1 };
+  if (/^python[0-9.]*$/.test(name) && words[1]?.value === '-m' && /^pip[0-9.]*$/.test(words[2]?.value ?? '')) {
+    return { manager: 'pip', word: words[2], args: 3 };
+  }
+  return VERBS[name] ? { manager: name, word: first, args: 1 } : undefined;
+}
+
+/** The package installs and removals of a list of commands, in order. */
+export function packageChanges(commands: readonly Command[]): PackageChange[] {
+  const out: PackageChange[] = [];
+  for (const command of commands) {
+    const found = managerOf(command.words);
+    if (!found) continue;
+    const words = command.words;
+    const verbs = VERBS[found.manager];
+    let i = found.args;
+    let group: string | undefined;
+    let autoRemove = false;
+    const option = (k: number): number => {
+      const v = words[k].value;
+      if (v === '--auto-remove' || v === '--autoremove') autoRemove = true;
+      const virtual = /^--virtual=(.+)$/.exec(v);
+      if (virtual) group = virtual[1];
+      if (OPTIONS_WITH_VALUE.has(v)) {
+        if (found.manager === 'apk' && (v === '--virtual' || v === '-t')) group = words[k + 1]?.value;
+        return k + 2;
+      }
+      return k + 1;
+    };
+    while (i < words.length && words[i].value.startsWith('-')) i = option(i);
+    const verb = words[i];
+    if (!verb) continue;
+    const action = verbs.install.includes(verb.value) ? 'install' : verbs.remove.includes(verb.value) ? 'remove' : undefined;
+    if (!action) continue;
+    if (verbs.autoRemove?.includes(verb.value)) autoRemove = true;
+    const packages: Word[] = [];
+    for (let j = i + 1; j < words.length;) {
+      const v = words[j].value;
+      if (v.startsWith('-')) {
+        j = option(j);
+        continue;
+      }
+      j++;
+      if (v.includes('$') || v === '\\' || v === '' || /^(?:\.{1,2}(?:\/|$)|\/|~)/.test(v) || v.includes('://')) continue;
+      packages.push(words[j - 1]);
+    }
+    out.push({ manager: found.manager, action, managerWord: found.word, verb, packages, group, autoRemove, command });
+  }
+  return out;
+}
+
+/** A package word without version pins or extras (`curl=7.88`, `bash~5`, `requests[socks]>=2`). */
+export function packageName(word: { value: string }): string {
+  return word.value.replace(/[=<>~![;@].*$/, '').toLowerCase();
+}
+
+export interface InstalledPackage {
+  change: PackageChange;
+  word: Word;
+  name: string;
+  /** A later removal in the same commands that takes the package away again, if any. */
+  removedBy?: PackageChange;
+}
+
+function database(manager: string): string {
+  return SYSTEM_PACKAGE_MANAGERS[manager] ?? manager;
+}
+
+/**
+ * Every package the commands install, with the removal (later in the same commands)
+ * that takes it away again: `apk add --virtual .deps gcc && … && apk del .deps`,
+ * `apt-get install curl && … && apt-get purge --auto-remove curl`, `pip uninstall`.
+ * What is installed and not removed is what ships.
+ */
+export function installedPackages(commands: readonly Command[]): InstalledPackage[] {
+  const out: InstalledPackage[] = [];
+  for (const change of packageChanges(commands)) {
+    if (change.action === 'install') {
+      for (const word of change.packages) out.push({ change, word, name: packageName(word) });
+      continue;
+    }
+    const removed = new Set(change.packages.map(packageName));
+    for (const p of out) {
+      if (p.removedBy || database(p.change.manager) !== database(change.manager)) continue;
+      const group = p.change.group?.toLowerCase();
+      if (removed.has(p.name) || (group !== undefined && removed.has(group))) p.removedBy = change;
+    }
+  }
+  return out;
+}
+
+/** The package installs of an instruction (removals are in packageChanges). */
+export function packageInstalls(model: DockerfileModel, instruction: Instruction): PackageChange[] {
+  if (instruction.getKeyword() !== 'RUN' || !PACKAGE_MANAGER_WORD.test(rawText(model, instruction))) return [];
+  return packageChanges(commandsOf(model, instruction)).filter((c) => c.action === 'install');
+}

@@ -1,0 +1,425 @@
+/**
+ * The stage model: how stages build on each other, what COPY/ADD bring into them and
+ * from where, the WORKDIR every instruction runs in, and where build outputs (Go
+ * binaries) end up. One reader shared by every rule and the converter.
+ *
+ * Stage chains are named for their order: `stageChainFromBase` lists the root stage
+ * first (build order), `stageChainToBase` the stage itself first.
+ */
+import type { Instruction } from 'dockerfile-ast';
+import { DockerfileModel, Stage, execFormArguments, stageByReference, substituteVariables } from './model';
+import { argumentsContentOf, argumentsOf } from './instructions';
+import { Command, Word, basename, commandsOf, rawText, values } from './shell';
+
+/** The stage and the stages it is built FROM, root first: the order Docker builds them. */
+export function stageChainFromBase(stage: Stage): Stage[] {
+  return stageChainToBase(stage).reverse();
+}
+
+/** The stage and the stages it is built FROM, the stage itself first. */
+export function stageChainToBase(stage: Stage): Stage[] {
+  const out: Stage[] = [];
+  for (let s: Stage | undefined = stage; s; s = s.parent) out.push(s);
+  return out;
+}
+
+const chainInstructionsCache = new WeakMap<Stage, Instruction[]>();
+
+/** Every instruction the stage inherits or has, in build order (FROMs excluded). */
+export function chainInstructions(stage: Stage): Instruction[] {
+  let cached = chainInstructionsCache.get(stage);
+  if (!cached) {
+    cached = stageChainFromBase(stage).flatMap((s) => s.instructions);
+    chainInstructionsCache.set(stage, cached);
+  }
+  return cached;
+}
+
+/** What `COPY --from=` should say to name a stage. */
+export function stageReference(stage: Stage): string {
+  return stage.name ?? String(stage.index);
+}
+
+// ---------------------------------------------------------------------------
+// Paths.
+
+/** `path` made absolute against `workdir`, normalised (no `.`/`..`, no trailing slash). */
+export function resolvePath(path: string, workdir: string): string {
+  const joined = path.startsWith('/') ? path : `${workdir.replace(/\/$/, '')}/${path}`;
+  const parts: string[] = [];
+  for (const part of joined.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** True when `path` is `dir` or below it (both absolute, normalised). */
+export function isInside(path: string, dir: string): boolean {
+  return dir === '/' || path === dir || path.startsWith(`${dir}/`);
+}
+
+function variablesOf(model: DockerfileModel, stage: Stage): Map<string, string | undefined> {
+  return new Map<string, string | undefined>([...model.globalArgs, ...stage.env]);
+}
+
+export interface PlacedInstruction {
+  instruction: Instruction;
+  /** The stage the instruction is written in (an ancestor of the stage asked about, or that stage). */
+  stage: Stage;
+  /** The WORKDIR it runs in: absolute, variables substituted where known; `/` when never set. */
+  workdir: string;
+}
+
+const placedCache = new WeakMap<Stage, { placed: PlacedInstruction[]; workdir: string }>();
+
+/** Every instruction of the chain in build order, with the WORKDIR it runs in; and the WORKDIR at the end. */
+export function placedInstructions(model: DockerfileModel, stage: Stage): { placed: PlacedInstruction[]; workdir: string } {
+  let cached = placedCache.get(stage);
+  if (!cached) {
+    const parent = stage.parent ? placedInstructions(model, stage.parent) : { placed: [], workdir: '/' };
+    let workdir = parent.workdir;
+    const placed = [...parent.placed];
+    let vars: Map<string, string | undefined> | undefined;
+    for (const instruction of stage.instructions) {
+      if (instruction.getKeyword() === 'WORKDIR') {
+        const raw = (argumentsContentOf(instruction) ?? '').trim();
+        vars ??= variablesOf(model, stage);
+        workdir = resolvePath(substituteVariables(raw, vars) ?? raw, workdir);
+      }
+      placed.push({ instruction, stage, workdir });
+    }
+    cached = { placed, workdir };
+    placedCache.set(stage, cached);
+  }
+  return cached;
+}
+
+// ---------------------------------------------------------------------------
+// COPY and ADD.
+
+export interface CopyFlags {
+  /** `--from=`: a stage name or index, an image, or a named build context. */
+  from?: string;
+  link: boolean;
+  chown?: string;
+  chmod?: string;
+  parents: boolean;
+  exclude: string[];
+  /** ADD only. */
+  checksum?: string;
+  keepGitDir?: boolean;
+}
+
+export interface CopyInstruction {
+  instruction: Instruction;
+  keyword: 'COPY' | 'ADD';
+  /** The stage the instruction is written in. */
+  stage: Stage;
+  flags: CopyFlags;
+  /** The stage `--from` names, when it names one; undefined for the build context and images. */
+  fromStage?: Stage;
+  /** `--from` names neither a stage nor nothing: an image or a named build context. */
+  fromImage?: string;
+  /** As written, flags excluded; empty for the here-document form. */
+  sources: string[];
+  destination: string;
+  /** `COPY <<EOF /dest`: the sources are here-documents in the Dockerfile. */
+  heredoc: boolean;
+  /** The destination made absolute against the WORKDIR. */
+  destinationPath: string;
+  /** The destination is a directory (trailing `/`, `.`, or several sources). */
+  destinationIsDirectory: boolean;
+  workdir: string;
+}
+
+const copyCache = new WeakMap<Instruction, CopyInstruction | null>();
+
+function flagsOf(instruction: Instruction): CopyFlags {
+  const flags: CopyFlags = { link: false, parents: false, exclude: [] };
+  const getFlags = (instruction as unknown as { getFlags?(): Array<{ getName(): string; getValue(): string | null }> }).getFlags;
+  for (const flag of getFlags?.call(instruction) ?? []) {
+    const value = flag.getValue() ?? undefined;
+    const on = value === undefined || value === 'true';
+    switch (flag.getName().toLowerCase()) {
+      case 'from': flags.from = value; break;
+      case 'link': flags.link = on; break;
+      case 'chown': flags.chown = value; break;
+      case 'chmod': flags.chmod = value; break;
+      case 'parents': flags.parents = on; break;
+      case 'exclude': if (value !== undefined) flags.exclude.push(value); break;
+      case 'checksum': flags.checksum = value; break;
+      case 'keep-git-dir': flags.keepGitDir = on; break;
+    }
+  }
+  return flags;
+}
+
+/** The COPY or ADD at `placed`, read whole; undefined for other instructions. */
+export function copyOf(model: DockerfileModel, placed: PlacedInstruction): CopyInstruction | undefined {
+  const { instruction, stage, workdir } = placed;
+  const keyword = instruction.getKeyword();
+  if (keyword !== 'COPY' && keyword !== 'ADD') return undefined;
+  let cached = copyCache.get(instruction);
+  if (cached === undefined) {
+    cached = readCopy(model, instruction, keyword, stage, workdir) ?? null;
+    copyCache.set(instruction, cached);
+  }
+  return cached ?? undefined;
+}
+
+function readCopy(model: DockerfileModel, instruction: Instruction, keyword: 'COPY' | 'ADD', stage: Stage, workdir: string): CopyInstruction | undefined {
+  const flags = flagsOf(instruction);
+  const exec = execFormArguments(instruction);
+  let words = exec ?? argumentsOf(instruction).map((a) => a.getValue());
+  if (!exec) words = words.filter((w) => !w.startsWith('--'));
+  const heredoc = words.some((w) => w.startsWith('<<'));
+  if (heredoc) {
+    // `COPY <<EOF /dest` (and `<<A <<B /dir/`): the last word on the first line is the destination.
+    const firstLine = rawText(model, instruction).split('\n')[0];
+    const lineWords = firstLine.trim().split(/\s+/).filter((w) => !w.startsWith('--'));
+    words = lineWords.slice(1);
+  }
+  if (words.length < 2) return undefined;
+  const destination = words[words.length - 1];
+  const sources = heredoc ? [] : words.slice(0, -1);
+  const fromStage = flags.from !== undefined && keyword === 'COPY' ? stageByReference(model, flags.from) : undefined;
+  // A stage is only visible to the stages after it; a later stage of that name does not count.
+  const visibleFrom = fromStage && fromStage.index < stage.index ? fromStage : undefined;
+  return {
+    instruction,
+    keyword,
+    stage,
+    flags,
+    fromStage: visibleFrom,
+    fromImage: flags.from !== undefined && !visibleFrom ? flags.from : undefined,
+    sources,
+    destination,
+    heredoc,
+    destinationPath: resolvePath(destination, workdir),
+    destinationIsDirectory: /\/$/.test(destination) || destination === '.' || words.length > 2,
+    workdir,
+  };
+}
+
+/** The COPY and ADD instructions of the stage and its ancestors, in build order. */
+export function chainCopies(model: DockerfileModel, stage: Stage): CopyInstruction[] {
+  const out: CopyInstruction[] = [];
+  for (const placed of placedInstructions(model, stage).placed) {
+    const copy = copyOf(model, placed);
+    if (copy) out.push(copy);
+  }
+  return out;
+}
+
+/** The COPY and ADD instructions written in the stage itself. */
+export function stageCopies(model: DockerfileModel, stage: Stage): CopyInstruction[] {
+  return chainCopies(model, stage).filter((c) => c.stage === stage);
+}
+
+export interface PathOrigin {
+  copy: CopyInstruction;
+  /** The stage the file was copied from; undefined when it came from the build context or an image. */
+  fromStage?: Stage;
+  /** The path in the source: absolute in `fromStage` (or the image), relative to the context otherwise. */
+  source: string;
+}
+
+/**
+ * Where the file at `path` (absolute) in the stage came from: the last COPY or ADD of
+ * the chain whose destination covers it. A file source lands at `dest/<name>` when
+ * the destination is a directory, or at `dest`; a directory's contents land below it
+ * (a source named like a file, `server.js`, is taken for a file). Glob sources name no
+ * single file and are skipped. The last COPY wins, as it does in the image.
+ */
+export function originOf(model: DockerfileModel, stage: Stage, path: string): PathOrigin | undefined {
+  let found: PathOrigin | undefined;
+  for (const copy of chainCopies(model, stage)) {
+    const dest = copy.destinationPath;
+    const fromContext = copy.fromStage === undefined && copy.fromImage === undefined;
+    const resolveSource = (source: string) => (fromContext ? source.replace(/^\.?\/+/, '') : resolvePath(source, '/'));
+    for (const source of copy.sources) {
+      if (/[*?[]/.test(source) || /^https?:\/\//.test(source)) continue;
+      const src = resolveSource(source);
+      const fileDest = copy.destinationIsDirectory ? resolvePath(basename(src), dest) : dest;
+      if (path === fileDest) found = { copy, fromStage: copy.fromStage, source: src };
+      else if (path !== dest && isInside(path, dest) && !looksLikeFile(source)) {
+        const below = path.slice(dest === '/' ? 1 : dest.length + 1);
+        found = { copy, fromStage: copy.fromStage, source: fromContext ? joinRelative(src, below) : resolvePath(below, src) };
+      }
+    }
+  }
+  return found;
+}
+
+/** `server.js`, `app.jar`: a source named like a file is not a directory whose contents land below the destination. */
+function looksLikeFile(source: string): boolean {
+  return !source.endsWith('/') && /[^/.]\.[A-Za-z0-9]{1,8}$/.test(source);
+}
+
+function joinRelative(dir: string, below: string): string {
+  return dir === '' || dir === '.' ? below : `${dir.replace(/\/$/, '')}/${below}`;
+}
+
+// ---------------------------------------------------------------------------
+// Commands with their place.
+
+export interface PlacedCommand {
+  command: Command;
+  instruction: Instruction;
+  stage: Stage;
+  workdir: string;
+}
+
+/** Every simple command the RUNs of the chain run, in build order, with where it runs. */
+export function chainCommands(model: DockerfileModel, stage: Stage): PlacedCommand[] {
+  const out: PlacedCommand[] = [];
+  for (const placed of placedInstructions(model, stage).placed) {
+    if (placed.instruction.getKeyword() !== 'RUN') continue;
+    for (const command of commandsOf(model, placed.instruction)) out.push({ ...placed, command });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Go build outputs.
+
+export interface GoBuild {
+  instruction: Instruction;
+  /** The stage the RUN is written in. */
+  stage: Stage;
+  command: Command;
+  /** `go install` rather than `go build`. */
+  install: boolean;
+  /** `go install tool` (Go 1.24): installs the tools go.mod declares, not a binary named "tool". */
+  tool: boolean;
+  /** CGO_ENABLED in effect: inline, `export`ed earlier in the RUN, `go env -w`, ENV or ARG; undefined when unset. */
+  cgo?: '0' | '1';
+  /** The `-o` value's word, when given. */
+  outputWord?: Word;
+  /** Where the binary is written (absolute); undefined when its name is not known (`-o dir/`, `./...`, a variable). */
+  output?: string;
+  /** Where the binary is at the end of the chain: the output followed through later `mv` and `cp`. */
+  paths: string[];
+  workdir: string;
+}
+
+const goBuildsCache = new WeakMap<Stage, GoBuild[]>();
+
+/** Every `go build` / `go install` in the stage and the stages it is built on, in build order. */
+export function goBuildsFromBase(model: DockerfileModel, stage: Stage): GoBuild[] {
+  let cached = goBuildsCache.get(stage);
+  if (!cached) {
+    cached = findGoBuilds(model, stage);
+    goBuildsCache.set(stage, cached);
+  }
+  return cached;
+}
+
+const CGO = /\bCGO_ENABLED(?:=|\s+)["']?([01])\b/;
+
+function findGoBuilds(model: DockerfileModel, stage: Stage): GoBuild[] {
+  const out: GoBuild[] = [];
+  let persistent: '0' | '1' | undefined;
+  for (const placed of placedInstructions(model, stage).placed) {
+    const { instruction } = placed;
+    const keyword = instruction.getKeyword();
+    if (keyword === 'ENV' || keyword === 'ARG') {
+      const m = CGO.exec(rawText(model, instruction));
+      if (m) persistent = m[1] as '0' | '1';
+      continue;
+    }
+    if (keyword !== 'RUN' || !/\bgo\b|\bmv\b|\bcp\b/.test(rawText(model, instruction))) continue;
+    let exported: '0' | '1' | undefined;
+    for (const command of commandsOf(model, instruction)) {
+      let words = command.words;
+      let assignments = command.assignments;
+      // `env CGO_ENABLED=0 go build`
+      if (words[0]?.value === 'env') {
+        let k = 1;
+        while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k].value)) k++;
+        assignments = [...assignments, ...words.slice(1, k)];
+        words = words.slice(k);
+      }
+      const w = values(words);
+      if (w[0] === 'export') {
+        for (const v of w.slice(1)) {
+          const m = /^CGO_ENABLED=([01])$/.exec(v);
+          if (m) exported = m[1] as '0' | '1';
+        }
+        continue;
+      }
+      if (w[0] === 'go' && w[1] === 'env' && w[2] === '-w') {
+        for (const v of w.slice(3)) {
+          const m = /^CGO_ENABLED=([01])$/.exec(v);
+          if (m) persistent = m[1] as '0' | '1';
+        }
+        continue;
+      }
+      if ((w[0] === 'mv' || w[0] === 'cp') && out.length > 0) {
+        followMove(out, w, placed.workdir);
+        continue;
+      }
+      if (w[0] !== 'go' || (w[1] !== 'build' && w[1] !== 'install')) continue;
+      const inline = assignments.map((a) => /^CGO_ENABLED=["']?([01])/.exec(a.value)?.[1]).find((v) => v !== undefined) as '0' | '1' | undefined;
+      const build = readGoBuild(placed, { ...command, words, assignments }, inline ?? exported ?? persistent);
+      out.push(build);
+    }
+  }
+  return out;
+}
+
+function readGoBuild(placed: PlacedInstruction, command: Command, cgo: '0' | '1' | undefined): GoBuild {
+  const { instruction, stage, workdir } = placed;
+  const words = command.words;
+  const install = words[1].value === 'install';
+  let outputWord: Word | undefined;
+  let outputValue: string | undefined;
+  const positional: string[] = [];
+  for (let i = 2; i < words.length; i++) {
+    const v = words[i].value;
+    if (v === '-o' && words[i + 1]) {
+      outputWord = words[i + 1];
+      outputValue = outputWord.value;
+      i++;
+    } else if (v.startsWith('-o=')) {
+      outputWord = words[i];
+      outputValue = v.slice(3);
+    } else if (/^--?(?:ldflags|gcflags|asmflags|tags|mod|modfile|p|pkgdir|buildmode|compiler|installsuffix|overlay|pgo|toolexec|C)$/.test(v)) {
+      i++;
+    } else if (!v.startsWith('-')) {
+      positional.push(v);
+    }
+  }
+  const tool = install && positional.length === 1 && positional[0] === 'tool';
+  let output: string | undefined;
+  if (outputValue !== undefined) {
+    // `-o dir/` names a directory: the binary takes the package's name inside it.
+    output = outputValue.includes('$') || outputValue.endsWith('/') ? undefined : resolvePath(outputValue, workdir);
+  } else if (install && !tool) {
+    const gobin = stage.env.get('GOBIN') ?? `${stage.env.get('GOPATH') ?? '/go'}/bin`;
+    const pkg = positional[positional.length - 1];
+    const name = pkg && !pkg.includes('...') ? basename(pkg.replace(/@.*$/, '')) : undefined;
+    output = name && name !== '.' && name !== '..' && !name.includes('$') ? `${gobin}/${name}` : undefined;
+  }
+  return { instruction, stage, command, install, tool, cgo, outputWord, output, paths: output ? [output] : [], workdir };
+}
+
+/** Directories that exist on every base image: `mv app /usr/local/bin` moves into them. */
+const BIN_DIRECTORIES = new Set(['/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/usr/sbin', '/bin', '/sbin', '/go/bin']);
+
+/** `mv a b` / `cp a b` of a built binary: it is now (also) at b. */
+function followMove(builds: GoBuild[], words: string[], workdir: string): void {
+  const operands = words.slice(1).filter((w) => !w.startsWith('-'));
+  if (operands.length !== 2 || operands.some((o) => o.includes('$') || /[*?]/.test(o))) return;
+  const from = resolvePath(operands[0], workdir);
+  const target = resolvePath(operands[1], workdir);
+  const toDirectory = operands[1].endsWith('/') || operands[1] === '.' || BIN_DIRECTORIES.has(target);
+  const to = toDirectory ? resolvePath(basename(from), target) : target;
+  for (const build of builds) {
+    if (!build.paths.includes(from)) continue;
+    if (words[0] === 'mv') build.paths = build.paths.filter((p) => p !== from);
+    if (!build.paths.includes(to)) build.paths.push(to);
+  }
+}
