@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
+  knownImageUser,
   customSupport,
   effectiveIdentity,
   IdentityError,
@@ -78,7 +79,7 @@ describe('what the ephemeral container gets (--profile and the --custom spec)', 
         custom: { securityContext: { runAsUser: 65532, runAsGroup: 65532, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } } },
         notes: [
           'Debug container runs as 65532:65532 (uid from the image (documented non-root), gid from the image (documented non-root)).',
-          'The pod does not set runAsUser; gcr.io/distroless/nodejs22-debian12:nonroot is documented to run as nonroot, so the debug container uses 65532:65532.',
+          'The pod does not set runAsUser; gcr.io/distroless/nodejs22-debian12:nonroot is documented to run as 65532:65532 (distroless :nonroot images run as nonroot (65532)), so the debug container uses that.',
         ],
       },
     ],
@@ -139,11 +140,18 @@ describe('what the ephemeral container gets (--profile and the --custom spec)', 
     ['gcr.io/distroless/static-debian12', false],
     ['gcr.io/distroless/static-debian12:latest', false],
     ['cgr.dev/chainguard/static:latest', true],
+    ['cgr.dev/chainguard/static', true],
+    ['cgr.dev/my-org/node:22@sha256:' + 'a'.repeat(64), true],
     ['cgr.dev/chainguard/python:latest-dev', false],
+    ['cgr.dev/chainguard/redis:latest', false],
+    ['mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled', true],
+    ['mcr.microsoft.com/dotnet/runtime:6.0-jammy-chiseled', false],
+    ['mcr.microsoft.com/dotnet/aspnet:8.0', false],
     ['nginx:1.27', false],
     ['registry.example.com/nonroot:1', false],
   ];
   for (const [image, known] of images) it(`knownNonrootImage(${image}) = ${known}`, () => assert.equal(knownNonrootImage(image), known));
+  it('.NET chiseled is app 1654', () => assert.deepEqual([knownImageUser('mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled')?.uid, knownImageUser('mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled')?.gid], [1654, 1654]));
 });
 
 describe('kubectl version and --custom', () => {

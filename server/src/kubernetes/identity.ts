@@ -73,18 +73,48 @@ export const CUSTOM_MIN_MINOR = 30;
 export const CUSTOM_DEFAULT_MINOR = 31;
 /** `--profile=restricted` appeared in kubectl 1.27; older minors are refused by the --custom check anyway. */
 
+export interface ImageUserFact {
+  uid: number;
+  gid: number;
+  /** The publisher's documentation the fact rests on. */
+  source: string;
+}
+
+const CHAINGUARD_NONROOT = new Set(['static', 'glibc-dynamic', 'python', 'node', 'jre', 'nginx']);
+
 /**
- * Images documented to run as a non-root user (65532, "nonroot") by default:
- * distroless `:nonroot`/`:debug-nonroot` tags (GoogleContainerTools/distroless
- * README, "Non-root images") and Chainguard images (cgr.dev/chainguard/*, which
- * run as 65532 unless a `-dev` variant: Chainguard's "Images overview").
+ * The default user of images whose publishers document it as non-root; the
+ * same facts as the language server's image table (server/src/engine/imageFacts.data.ts),
+ * kept here because the extension reaches the engine only through the language server:
+ * - distroless `:nonroot`/`:debug-nonroot` tags: 65532 (GoogleContainerTools/distroless README, "Non-root images");
+ * - Chainguard runtime images static, glibc-dynamic, python, node, jre, nginx (not `-dev`): 65532
+ *   (https://edu.chainguard.dev/chainguard/migration/porting-apps-to-chainguard/); other Chainguard images: not known;
+ * - .NET 8+ distroless/chiseled images: app, 1654 (https://github.com/dotnet/dotnet-docker/blob/main/documentation/distroless.md).
+ * Anything else: undefined (not known), never a guess.
  */
+export function knownImageUser(image: string): ImageUserFact | undefined {
+  const ref = image.trim().toLowerCase().replace(/@sha256:[0-9a-f]+$/, '');
+  const m = /^(.*?)(?::([^/:]+))?$/.exec(ref)!;
+  const name = m[1]!;
+  const tag = m[2] ?? 'latest';
+  if (/^gcr\.io\/distroless\//.test(name) && /^(debug-)?nonroot(-[a-z0-9]+)?$/.test(tag)) {
+    return { uid: 65532, gid: 65532, source: 'distroless :nonroot images run as nonroot (65532)' };
+  }
+  const cg = /^cgr\.dev\/[^/]+\/([^/]+)$/.exec(name);
+  if (cg && CHAINGUARD_NONROOT.has(cg[1]!) && !/(^|-)dev$/.test(tag)) {
+    return { uid: 65532, gid: 65532, source: `Chainguard ${cg[1]} runs as nonroot (65532)` };
+  }
+  const dotnet = /^mcr\.microsoft\.com\/dotnet\/(?:nightly\/)?(runtime|aspnet|runtime-deps)$/.exec(name);
+  const major = /^(\d+)\./.exec(tag);
+  if (dotnet && major && Number(major[1]) >= 8 && /(chiseled|distroless)/.test(tag)) {
+    return { uid: 1654, gid: 1654, source: '.NET 8+ chiseled/distroless images run as app (1654)' };
+  }
+  return undefined;
+}
+
+/** Kept for callers that only ask "non-root by default?". */
 export function knownNonrootImage(image: string): boolean {
-  const ref = image.trim().toLowerCase();
-  const tag = /:([^/@:]+)(@|$)/.exec(ref)?.[1] ?? '';
-  if (/^gcr\.io\/distroless\//.test(ref) && /(^|-)nonroot$/.test(tag)) return true;
-  if (/^cgr\.dev\/chainguard\//.test(ref) && !/-dev$/.test(tag) && !/(^|-)dev$/.test(tag)) return true;
-  return false;
+  return knownImageUser(image) !== undefined;
 }
 
 function num(v: unknown): number | undefined {
@@ -157,14 +187,15 @@ export function planDebugIdentity(id: EffectiveIdentity, override?: string): Deb
       gidFrom = 'user';
     }
   }
-  if (uid === undefined && knownNonrootImage(id.image)) {
-    uid = 65532;
+  const imageUser = uid === undefined ? knownImageUser(id.image) : undefined;
+  if (uid === undefined && imageUser) {
+    uid = imageUser.uid;
     uidFrom = 'image';
     if (gid === undefined) {
-      gid = 65532;
+      gid = imageUser.gid;
       gidFrom = 'image';
     }
-    notes.push(`The pod does not set runAsUser; ${id.image} is documented to run as nonroot, so the debug container uses 65532:65532.`);
+    notes.push(`The pod does not set runAsUser; ${id.image} is documented to run as ${imageUser.uid}:${imageUser.gid} (${imageUser.source}), so the debug container uses that.`);
   }
   if (uid === undefined) {
     if (id.runAsNonRoot) {
