@@ -6,6 +6,7 @@ import { COMMANDS } from './commands';
 import { registerSidecarFeatures } from './sidecarFeatures';
 import { closeAllSidecarTerminals } from './terminal/sidecarTerminal';
 import type { DistrolessApi } from './api';
+import { maybeOfferContainerToolsAttach } from './containerTools/offer';
 
 export type { DistrolessApi } from './api';
 
@@ -19,6 +20,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Distro
   for (const command of COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => command.run(commandContext, ...args)));
   }
+  // Not awaited: a notification must not hold up activation.
+  void maybeOfferContainerToolsAttach(context, sidecar.settings().image).catch(() => undefined);
   await client.start();
   return { containersView: sidecar.containers };
 }

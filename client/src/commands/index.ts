@@ -13,6 +13,7 @@ import { forwardPortCommand } from './forwardPort';
 import { openForwardedPortCommand } from './openForwardedPort';
 import { stopSessionCommand } from './stopSession';
 import { showSessionCommand } from './showSession';
+import { useSidecarForContainerToolsCommand } from './useSidecarForContainerTools';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   fixAllCommand,
@@ -28,4 +29,5 @@ export const COMMANDS: readonly CommandDefinition[] = [
   openForwardedPortCommand,
   stopSessionCommand,
   showSessionCommand,
+  useSidecarForContainerToolsCommand,
 ];

@@ -1,0 +1,52 @@
+/**
+ * Offers, once, to point Container Tools' Attach Shell at our sidecar for
+ * containers without a shell (containers.commands.attach), with "Never Ask
+ * Again"; refreshes the template's paths after an update of this extension if
+ * the template is ours; never touches a value the user set.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { ATTACH_SETTING, AttachSettingValue, attachTemplate, CONTAINER_TOOLS_EXTENSION, offerState } from './attachTemplate';
+
+const ASKED_KEY = 'distroless.containerToolsAttach.asked';
+
+export function desiredTemplate(context: vscode.ExtensionContext, image: string): string {
+  return attachTemplate({ execPath: process.execPath, cliPath: path.join(context.extensionPath, 'dist', 'cli.js'), image });
+}
+
+function current(): AttachSettingValue {
+  // Only what the user set globally counts: the default is Container Tools' own.
+  return vscode.workspace.getConfiguration().inspect<AttachSettingValue>(ATTACH_SETTING)?.globalValue;
+}
+
+/** Writes the template to the user settings; returns the value written. */
+export async function applyAttachTemplate(context: vscode.ExtensionContext, image: string): Promise<string> {
+  const value = desiredTemplate(context, image);
+  await vscode.workspace.getConfiguration().update(ATTACH_SETTING, value, vscode.ConfigurationTarget.Global);
+  return value;
+}
+
+export async function maybeOfferContainerToolsAttach(context: vscode.ExtensionContext, image: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  if (!vscode.extensions.getExtension(CONTAINER_TOOLS_EXTENSION)) return;
+  const state = offerState(current(), desiredTemplate(context, image));
+  if (state === 'ours-stale') {
+    await applyAttachTemplate(context, image);
+    return;
+  }
+  if (state !== 'offer' || context.globalState.get(ASKED_KEY)) return;
+  await context.globalState.update(ASKED_KEY, true);
+  const USE = 'Use Debug Sidecar';
+  const NEVER = 'Never Ask Again';
+  const choice = await vscode.window.showInformationMessage(
+    "Container Tools' Attach Shell fails on containers without a shell (distroless). Let it open the distroless debug sidecar for those (containers with a shell keep docker exec)?",
+    USE,
+    'Not Now',
+    NEVER,
+  );
+  if (choice === USE) {
+    await applyAttachTemplate(context, image);
+    void vscode.window.showInformationMessage(`Set ${ATTACH_SETTING} in your user settings; remove it there to undo.`);
+  }
+  // "Not Now" and dismissing count as asked: the command Distroless: Use Debug Sidecar for Container Tools' Attach Shell stays.
+}
