@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Starts and stops Podman's Docker-compatible API for the tests (recipe: shared/recipes/podman.md).
+#   bash .ci/podman.sh start   # installs podman if missing, serves unix://$SOCKET, waits for /_ping
+#   bash .ci/podman.sh stop    # stops only the service that `start` launched (by its recorded PID)
+#   bash .ci/podman.sh host    # prints the DOCKER_HOST value the tests use (DISTROLESS_PODMAN_HOST)
+# Containers start on these machines only when no default ulimits are applied,
+# so the service runs with its own containers.conf (CONTAINERS_CONF).
+set -euo pipefail
+
+DIR="${DISTROLESS_PODMAN_DIR:-/tmp/distroless-ci-podman}"
+SOCKET="$DIR/podman.sock"
+PID_FILE="$DIR/podman.pid"
+LOG_FILE="$DIR/podman.log"
+CONF="$DIR/containers.conf"
+WAIT_SECONDS="${DISTROLESS_PODMAN_WAIT:-60}"
+
+answers() {
+  curl -fsS --max-time 5 --unix-socket "$SOCKET" http://d/_ping >/dev/null 2>&1
+}
+
+start() {
+  mkdir -p "$DIR"
+  if answers; then
+    return 0
+  fi
+  if [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+    echo "podman.sh: podman service $(cat "$PID_FILE") from an earlier start is running but does not answer; see $LOG_FILE" >&2
+    exit 1
+  fi
+  if ! command -v podman >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "podman.sh: podman is not installed and installing it needs root" >&2
+      exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends podman curl >/dev/null
+  fi
+  printf '[containers]\ndefault_ulimits = []\n' >"$CONF"
+  rm -f "$SOCKET"
+  CONTAINERS_CONF="$CONF" setsid podman system service --time=0 "unix://$SOCKET" >"$LOG_FILE" 2>&1 </dev/null &
+  echo $! >"$PID_FILE"
+  local waited=0
+  until answers; do
+    if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+      echo "podman.sh: podman service exited during start-up; last lines of $LOG_FILE:" >&2
+      tail -n 20 "$LOG_FILE" >&2 || true
+      rm -f "$PID_FILE"
+      exit 1
+    fi
+    if [ "$waited" -ge "$WAIT_SECONDS" ]; then
+      echo "podman.sh: podman service did not answer within ${WAIT_SECONDS}s; see $LOG_FILE" >&2
+      exit 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+stop() {
+  [ -f "$PID_FILE" ] || return 0
+  local pid
+  pid="$(cat "$PID_FILE")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 30); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL "$pid"
+    fi
+  fi
+  rm -f "$PID_FILE" "$SOCKET"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  host) echo "unix://$SOCKET" ;;
+  *) echo "usage: $0 start|stop|host" >&2; exit 2 ;;
+esac
