@@ -31,8 +31,8 @@ function fakeForward(localPort: number, remotePort: number, active = 0): PortFor
   return { localAddress: '127.0.0.1', localPort, remoteHost: '127.0.0.1', remotePort, activeConnections: active } as PortForward;
 }
 
-function shell(id: string, startedAt: number): ShellSession {
-  return { kind: 'shell', id, targetId: ID, targetName: 'web', sidecarId: 'b'.repeat(64), startedAt: new Date(startedAt), user: 'as 65532:65532', show: () => undefined, stop: async () => undefined };
+function shell(id: string, startedAt: number, attached = true): ShellSession {
+  return { kind: 'shell', id, targetId: ID, targetName: 'web', sidecarId: 'b'.repeat(64), startedAt: new Date(startedAt), user: 'as 65532:65532', attached, show: () => undefined, detach: () => undefined, stop: async () => undefined };
 }
 
 function forward(id: string, local: number, remote: number): ForwardSession {
@@ -43,7 +43,7 @@ describe('rows under a container', () => {
   it('Files first, then shells by start time, then forwards by local port', () => {
     const registry = new SessionRegistry();
     registry.add(forward('f1', 18081, 9000));
-    registry.add(shell('s2', 2000));
+    registry.add(shell('s2', 2000, false));
     registry.add(forward('f2', 18080, 8080));
     registry.add(shell('s1', 1000));
     registry.add({ ...shell('other', 0), targetId: 'other' });
@@ -53,7 +53,7 @@ describe('rows under a container', () => {
       [
         ['Files', 'read-only', CHILD_CONTEXT.filesRoot],
         ['Debug shell as 65532:65532', 'terminal open', CHILD_CONTEXT.shell],
-        ['Debug shell as 65532:65532', 'terminal open', CHILD_CONTEXT.shell],
+        ['Debug shell as 65532:65532', 'running, no terminal', CHILD_CONTEXT.shellDetached],
         ['Port 8080 → 127.0.0.1:18080', 'forwarding · 2 connections', CHILD_CONTEXT.forward],
         ['Port 9000 → 127.0.0.1:18081', 'forwarding · 2 connections', CHILD_CONTEXT.forward],
       ],
@@ -109,8 +109,13 @@ describe('menus on the rows under a container', () => {
     assert.deepEqual(menu(node.contextValue), ['distroless.openForwardedPort', 'distroless.stopSession']);
     assert.deepEqual(inline(node.contextValue), ['distroless.openForwardedPort', 'distroless.stopSession']);
   });
-  it('a debug shell: Show Terminal and Stop', () => {
+  it('a debug shell with its terminal: Show Terminal, Detach and Stop', () => {
     const node = sessionNode(shell('s', 0));
+    assert.deepEqual(menu(node.contextValue), ['distroless.showSession', 'distroless.detachSession', 'distroless.stopSession']);
+    assert.deepEqual(inline(node.contextValue), ['distroless.stopSession']);
+  });
+  it('a detached debug shell: Show Terminal (reconnects) and Stop', () => {
+    const node = sessionNode(shell('s', 0, false));
     assert.deepEqual(menu(node.contextValue), ['distroless.showSession', 'distroless.stopSession']);
     assert.deepEqual(inline(node.contextValue), ['distroless.stopSession']);
   });
@@ -122,7 +127,7 @@ describe('menus on the rows under a container', () => {
   });
   it('session commands are hidden from the palette (they need a row)', () => {
     const hidden = (pkg.contributes.menus.commandPalette as Array<{ command: string; when: string }>).filter((m) => m.when === 'false').map((m) => m.command);
-    for (const id of ['distroless.openForwardedPort', 'distroless.stopSession', 'distroless.showSession']) assert.ok(hidden.includes(id), id);
+    for (const id of ['distroless.openForwardedPort', 'distroless.stopSession', 'distroless.showSession', 'distroless.detachSession']) assert.ok(hidden.includes(id), id);
     assert.ok(!hidden.includes('distroless.forwardPort'), 'Forward Port… stays in the palette with a quick pick');
   });
   it('the files scheme activates the extension', () => {

@@ -13,6 +13,7 @@ import { forwardPortCommand } from './forwardPort';
 import { openForwardedPortCommand } from './openForwardedPort';
 import { stopSessionCommand } from './stopSession';
 import { showSessionCommand } from './showSession';
+import { detachSessionCommand } from './detachSession';
 import { useSidecarForContainerToolsCommand } from './useSidecarForContainerTools';
 
 export const COMMANDS: readonly CommandDefinition[] = [
@@ -29,5 +30,6 @@ export const COMMANDS: readonly CommandDefinition[] = [
   openForwardedPortCommand,
   stopSessionCommand,
   showSessionCommand,
+  detachSessionCommand,
   useSidecarForContainerToolsCommand,
 ];

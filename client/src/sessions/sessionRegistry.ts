@@ -21,8 +21,12 @@ export interface ShellSession extends SessionBase {
   kind: 'shell';
   /** "as 65532:65532" or "as root (SYS_PTRACE)". */
   user: string;
-  /** Brings its terminal forward. */
+  /** False while the sidecar runs without a terminal (detached from the view). */
+  attached: boolean;
+  /** Brings its terminal forward, or opens a new one on the same sidecar when detached. */
   show(): void;
+  /** Closes the terminal but keeps the sidecar running (listed, with Reconnect and Stop). */
+  detach(): void;
 }
 
 export interface ForwardSession extends SessionBase {

@@ -1,9 +1,10 @@
 /** Opens a VS Code terminal inside a debug sidecar next to a running container. */
 import * as vscode from 'vscode';
-import { DockerService, OperationCancelledError, SidecarMode, TargetNotRunningError } from '../../../server/src/docker';
+import { DockerService, OperationCancelledError, SidecarMode, SidecarSession, TargetNotRunningError } from '../../../server/src/docker';
 import type { SidecarFeatures } from '../sidecarFeatures';
 import { targetFromArgOrPick } from '../views/pickContainer';
-import { SidecarBridge } from './sidecarBridge';
+import { SidecarBridge, TerminalDimensions } from './sidecarBridge';
+import type { ShellSession } from '../sessions/sessionRegistry';
 
 const RETRY_AS_ROOT = 'Retry as root (SYS_PTRACE)';
 
@@ -33,10 +34,46 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
     if (!target.running) throw new TargetNotRunningError(target.name, target.state);
     if (!(await pullWithProgress(svc, settings.image))) return undefined;
 
-    let registration: { dispose(): void } | undefined;
-    let terminal: vscode.Terminal | undefined;
-    const bridge = new SidecarBridge({
-      start: (dims) =>
+    const name = `Debug: ${target.name}${effectiveMode === 'root' ? ' (root)' : ''}`;
+    let entry: (ShellSession & { terminal?: vscode.Terminal; bridge?: SidecarBridge }) | undefined;
+
+    // One terminal over a bridge; a reconnect opens another over the same session.
+    const open = (start: (dims: TerminalDimensions | undefined) => Promise<SidecarSession>, startingText: string, onFirstSession?: (s: SidecarSession) => void): { terminal: vscode.Terminal; bridge: SidecarBridge } => {
+      const bridge: SidecarBridge = new SidecarBridge({
+        start,
+        startingText,
+        onSession: (session) => onFirstSession?.(session),
+        onStartError: (err) => features.reportError(err),
+        onDone: () => {
+          openBridges.delete(bridge);
+          if (!entry || entry.bridge !== bridge) return;
+          if (bridge.isDetached) {
+            // Detached: the sidecar keeps running, listed as such, until Reconnect or Stop.
+            entry.attached = false;
+            features.sessions.changed();
+          } else {
+            features.sessions.remove(entry.id);
+          }
+        },
+        onEnd: (end) => {
+          if (end.reason === 'target-stopped') void vscode.window.showInformationMessage(end.message);
+          else if (end.reason === 'error') void vscode.window.showErrorMessage(end.message);
+        },
+      });
+      openBridges.add(bridge);
+      const terminal = vscode.window.createTerminal({ name, pty: bridge, iconPath: new vscode.ThemeIcon('debug-console') });
+      if (entry) {
+        entry.terminal = terminal;
+        entry.bridge = bridge;
+        entry.attached = true;
+        features.sessions.changed();
+      }
+      terminal.show();
+      return { terminal, bridge };
+    };
+
+    const first = open(
+      (dims) =>
         svc.openSidecar({
           target: target.id,
           image: settings.image,
@@ -45,10 +82,10 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
           cols: dims?.columns,
           rows: dims?.rows,
         }),
-      startingText: `Starting a debug sidecar for ${target.name}…`,
-      onSession: (session) => {
+      `Starting a debug sidecar for ${target.name}…`,
+      (session) => {
         // Listed under the target in the Containers view while it runs.
-        registration = features.sessions.add({
+        const shell: ShellSession & { terminal?: vscode.Terminal; bridge?: SidecarBridge } = {
           kind: 'shell',
           id: features.sessions.nextId('shell'),
           targetId: target.id,
@@ -56,13 +93,29 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
           sidecarId: session.containerId,
           startedAt: new Date(),
           user: effectiveMode === 'root' ? 'as root (SYS_PTRACE)' : `as ${session.plan.user}`,
-          show: () => terminal?.show(),
+          attached: true,
+          show: () => {
+            if (shell.attached) shell.terminal?.show();
+            else open(async () => session, `Reconnected to the debug sidecar for ${target.name}; output while detached follows (press Enter for a prompt).`);
+          },
+          detach: () => {
+            // The terminal goes, the sidecar stays.
+            if (shell.bridge?.detach()) shell.terminal?.dispose();
+          },
           stop: async () => {
             await session.close();
-            terminal?.dispose();
+            shell.terminal?.dispose();
           },
+        };
+        // onSession runs after open() returned, so `first` is set.
+        shell.terminal = first.terminal;
+        shell.bridge = first.bridge;
+        entry = shell;
+        features.sessions.add(shell);
+        void session.ended.then((end) => {
+          features.sessions.remove(shell.id);
+          if (!shell.attached && end.reason === 'target-stopped') void vscode.window.showInformationMessage(end.message);
         });
-        void session.ended.then(() => registration?.dispose());
         const denied = session.fileAccess.error;
         if (denied && effectiveMode !== 'root') {
           void vscode.window.showWarningMessage(denied.message, RETRY_AS_ROOT).then((choice) => {
@@ -70,23 +123,8 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
           });
         }
       },
-      onStartError: (err) => features.reportError(err),
-      onDone: () => {
-        openBridges.delete(bridge);
-        registration?.dispose();
-      },
-      onEnd: (end) => {
-        if (end.reason === 'target-stopped') void vscode.window.showInformationMessage(end.message);
-        else if (end.reason === 'error') void vscode.window.showErrorMessage(end.message);
-      },
-    });
-    openBridges.add(bridge);
-    terminal = vscode.window.createTerminal({
-      name: `Debug: ${target.name}${effectiveMode === 'root' ? ' (root)' : ''}`,
-      pty: bridge,
-      iconPath: new vscode.ThemeIcon('debug-console'),
-    });
-    terminal.show();
+    );
+    const terminal = first.terminal;
     return terminal;
   } catch (err) {
     features.reportError(err);

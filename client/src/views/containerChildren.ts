@@ -16,6 +16,7 @@ export const CHILD_CONTEXT = {
   file: 'distroless.files.file',
   other: 'distroless.files.other',
   shell: 'distroless.session.shell',
+  shellDetached: 'distroless.session.shell-detached',
   forward: 'distroless.session.forward',
 } as const;
 
@@ -126,9 +127,11 @@ export function sessionNode(session: DebugSession): ChildNodeModel {
   return {
     ...common,
     label: `Debug shell ${session.user}`,
-    description: 'terminal open',
-    tooltip: `A debug sidecar (${session.sidecarId?.slice(0, 12) ?? 'starting'}) next to ${session.targetName}, ${session.user}; ${since}. Show Terminal brings its terminal forward; Stop removes the sidecar and closes the terminal.`,
-    contextValue: CHILD_CONTEXT.shell,
+    description: session.attached ? 'terminal open' : 'running, no terminal',
+    tooltip: `A debug sidecar (${session.sidecarId?.slice(0, 12) ?? 'starting'}) next to ${session.targetName}, ${session.user}; ${since}. ${
+      session.attached ? 'Show Terminal brings its terminal forward; Detach closes the terminal and keeps the sidecar.' : 'Its terminal was detached: Show Terminal reconnects (output since then is kept).'
+    } Stop removes the sidecar.`,
+    contextValue: session.attached ? CHILD_CONTEXT.shell : CHILD_CONTEXT.shellDetached,
     iconId: 'terminal',
   };
 }

@@ -150,6 +150,6 @@ function childTreeItem(node: ChildNodeModel): vscode.TreeItem {
     item.resourceUri = uri;
     item.command = { command: 'vscode.open', title: 'Open', arguments: [uri, { preview: true }] };
   }
-  if (node.contextValue === CHILD_CONTEXT.shell) item.command = { command: 'distroless.showSession', title: 'Show', arguments: [node] };
+  if (node.contextValue === CHILD_CONTEXT.shell || node.contextValue === CHILD_CONTEXT.shellDetached) item.command = { command: 'distroless.showSession', title: 'Show', arguments: [node] };
   return item;
 }
