@@ -1,9 +1,33 @@
 // Bundles the extension client, the language server and the CLI into dist/.
 // One bundle per entry point so the .vsix ships no node_modules.
 import * as esbuild from 'esbuild';
+import * as fs from 'fs';
+import * as path from 'path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+
+/**
+ * dockerode loads its BuildKit support (a gRPC session server and protobuf decoding of
+ * build output) at start-up: @grpc/grpc-js, proto-loader and protobufjs, about 400 KB
+ * minified, a third of each bundle that holds the Docker client. We never build images,
+ * and in a bundle that code cannot work anyway: it reads .proto files next to its own
+ * source, which are not in dist/. Each is replaced by a module that says so if called.
+ */
+const withoutBuildKit = {
+  name: 'dockerode-without-buildkit',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) =>
+      /[\\/]dockerode[\\/]lib$/.test(args.resolveDir) ? { path: args.path, namespace: 'dockerode-without-buildkit' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'dockerode-without-buildkit' }, (args) => ({
+      loader: 'js',
+      contents: args.path === './session'
+        // withSession(docker, auth, handler): dockerode passes the error to buildImage's callback.
+        ? "module.exports = function withSession(docker, auth, handler) { handler(new Error('BuildKit builds (version 2) are not included in this bundle'), null, function () {}); };"
+        : "module.exports = { followProgress: function () { throw new Error('docker.followProgress (BuildKit decoding) is not included in this bundle: use docker.modem.followProgress'); } };",
+    }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -15,6 +39,38 @@ const common = {
   logLevel: 'warning',
   // ssh2's optional native helpers are loaded in try/catch; leave them out of the bundle.
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  plugins: [withoutBuildKit],
+};
+
+/**
+ * The CLI is a small dispatcher (dist/cli.js) plus one bundle per sub-command
+ * (dist/cli/<name>.js, from server/src/cli/commands/<name>.ts). The dispatcher's
+ * `import('./<name>')` of a command becomes `require('./cli/<name>.js')`, so
+ * `distroless --version` loads no command, `lint` loads the engine but not the Docker
+ * client, and `debug` the Docker client but not the engine.
+ */
+const CLI_COMMANDS_DIR = 'server/src/cli/commands';
+const CLI_COMMAND_TABLE = path.resolve(CLI_COMMANDS_DIR, 'index.ts');
+const cliCommands = fs.readdirSync(CLI_COMMANDS_DIR)
+  .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'types.ts')
+  .map((f) => f.slice(0, -'.ts'.length));
+
+const commandsApart = {
+  name: 'cli-commands-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/[A-Za-z0-9_-]+$/ }, (args) => {
+      if (args.importer !== CLI_COMMAND_TABLE) return undefined;
+      const name = args.path.slice(2);
+      return cliCommands.includes(name) ? { path: `./cli/${name}.js`, external: true } : undefined;
+    });
+  },
+};
+
+// Dependencies bundled from their ESM build (tinyglobby's fdir) read import.meta.url,
+// which a CommonJS bundle lacks; give them the bundle's own URL.
+const importMetaUrl = {
+  banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__import_meta_url' },
 };
 
 const entries = [
@@ -23,11 +79,10 @@ const entries = [
   {
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',
-    // Dependencies bundled from their ESM build (tinyglobby's fdir) read import.meta.url,
-    // which a CommonJS bundle lacks; give them this file's URL.
-    banner: { js: "#!/usr/bin/env node\nconst __import_meta_url = require('url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': '__import_meta_url' },
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [...common.plugins, commandsApart],
   },
+  ...cliCommands.map((name) => ({ entryPoints: [`${CLI_COMMANDS_DIR}/${name}.ts`], outfile: `dist/cli/${name}.js`, ...importMetaUrl })),
 ];
 
 if (watch) {

@@ -4,7 +4,7 @@
  * view's welcome content depends on.
  */
 import * as vscode from 'vscode';
-import { createDockerService, DockerService, EngineUnreachableError, ImageUnavailableError } from '../../server/src/docker';
+import { createDockerService, DockerError, DockerService, EngineUnreachableError, ImageUnavailableError, statusCodeOf, toDockerError } from '../../server/src/docker';
 import { ENGINE_STATE_CONTEXT_KEY, EngineManager, EngineState } from '../../server/src/docker/engineManager';
 import { engineEnv, HOST_SETTING, IMAGE_SETTING, resolveSidecarSettings, SidecarSettings } from './settings/sidecarSettings';
 import { ContainersSource } from './views/containersSource';
@@ -47,7 +47,9 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
   showState('unknown');
 
   const reportError = (err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
+    // Raw engine and socket errors (HTTP 404/409/500, ECONNREFUSED) become a message that says what to do.
+    const expected = err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string';
+    const message = expected ? toDockerError(err).message : err instanceof Error ? err.message : String(err);
     if (err instanceof EngineUnreachableError) {
       void vscode.window.showErrorMessage(message, 'Retry', 'Engine Host Setting').then((choice) => {
         if (choice === 'Retry') void vscode.commands.executeCommand('distroless.retryEngine');

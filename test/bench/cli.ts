@@ -1,14 +1,16 @@
 /**
- * The whole corpus linted by one CLI process (the bundled dist/cli.js, as CI runs it),
+ * The whole corpus linted by one CLI process, and `distroless --version` (the bundled
+ * dist/cli.js, as CI and npx run it; `npm run bench` builds the production bundles),
  * next to `node -e 0` on the same machine: the ratio is what the CLI adds to Node's
- * own start-up, so it compares across machines. Median of several runs each.
+ * own start-up, so it compares across machines. Median of several runs each. Also
+ * prints the size of each production bundle.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { repoRoot } from '../support/paths';
 
-const RUNS = 5;
+const RUNS = 7;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,23 +36,31 @@ export async function benchCli(): Promise<void> {
   // Corpus names are `<repo>__<path>`, not Dockerfile names, so a glob selects them all.
   const args = [cli, 'lint', '--format', 'json', path.join(corpus, '*')];
   const cliTimes: number[] = [];
+  const versionTimes: number[] = [];
   const nodeTimes: number[] = [];
   let report: { files: unknown[]; errors: unknown[]; summary: Record<string, number> } | undefined;
+  // Alternated, so that a busy moment of the machine weighs on all three alike.
   for (let i = 0; i < RUNS; i++) {
     const run = timeRun(args, root);
     if (run.status === null || run.status > 2) throw new Error(`the CLI failed on the corpus (exit ${run.status})`);
     cliTimes.push(run.ms);
     report = JSON.parse(run.stdout);
+    versionTimes.push(timeRun([cli, '--version'], root).ms);
     nodeTimes.push(timeRun(['-e', '0'], root).ms);
   }
   const cliMs = median(cliTimes);
+  const versionMs = median(versionTimes);
   const nodeMs = median(nodeTimes);
   const counted = report ? `${report.files.length} linted, ${report.errors.length} refused as not Dockerfiles; ${Object.entries(report.summary).map(([k, v]) => `${v} ${k}`).join(', ')}` : '';
+  const kb = (file: string) => `${(fs.statSync(path.join(root, 'dist', file)).size / 1024).toFixed(0)} KB`;
+  const commandBundles = fs.readdirSync(path.join(root, 'dist', 'cli')).filter((f) => f.endsWith('.js')).map((f) => `cli/${f} ${kb(`cli/${f}`)}`);
   process.stdout.write(
     `cli: distroless lint over the corpus (${files} files: ${counted})\n` +
     `cli: one process, median of ${RUNS}: ${cliMs.toFixed(0)} ms (${(cliMs / files).toFixed(2)} ms per file)\n` +
+    `cli: distroless --version, median of ${RUNS}: ${versionMs.toFixed(0)} ms\n` +
     `cli: node -e 0, median of ${RUNS}: ${nodeMs.toFixed(0)} ms\n` +
-    `cli: ratio to node -e 0: ${(cliMs / nodeMs).toFixed(1)}x\n`,
+    `cli: ratio to node -e 0: lint ${(cliMs / nodeMs).toFixed(1)}x, --version ${(versionMs / nodeMs).toFixed(2)}x\n` +
+    `bundles: client.js ${kb('client.js')}, server.js ${kb('server.js')}, cli.js ${kb('cli.js')}, ${commandBundles.join(', ')}\n`,
   );
 }
 

@@ -5,11 +5,13 @@
 import { benchSidecar } from './sidecar';
 import { benchLint } from './lint';
 import { benchCli } from './cli';
+import { benchResponsiveness } from './responsiveness';
 
 const BENCHMARKS: Array<[string, () => Promise<void>]> = [
   ['diagnostics: lint + syntax checks vs dockerfile-utils validate alone', benchLint],
   ['CLI: the whole corpus in one process vs node -e 0', benchCli],
   ['debug sidecar: request to first shell byte vs bare docker run', benchSidecar],
+  ['language server: hover latency while a large document is checked vs idle', benchResponsiveness],
 ];
 
 async function main(): Promise<void> {

@@ -13,9 +13,39 @@ export function corpusDir(): string {
   return found;
 }
 
-export function corpusFiles(): Array<{ name: string; text: string }> {
+export interface CorpusFile {
+  name: string;
+  text: string;
+  /** The folder the Dockerfile sits in with the files beside it (realworld only). */
+  folder?: string;
+}
+
+/** Both corpora: the flat dockerfiles/ and realworld/ (Dockerfiles at their repository paths, files beside them). */
+export function corpusFiles(): CorpusFile[] {
   const dir = corpusDir();
-  return fs.readdirSync(dir).sort().map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), 'utf8') }));
+  const flat = fs.readdirSync(dir).sort().map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), 'utf8') }));
+  return [...flat, ...realworldFiles()];
+}
+
+function isDockerfileName(name: string): boolean {
+  return /^(?:Dockerfile|Containerfile)(?:[.-].*)?$|\.(?:Dockerfile|dockerfile|Containerfile)$/.test(name);
+}
+
+export function realworldFiles(): CorpusFile[] {
+  const root = path.join(path.dirname(corpusDir()), 'realworld');
+  if (!fs.existsSync(root)) return [];
+  const out: CorpusFile[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && isDockerfileName(entry.name)) {
+        out.push({ name: `realworld/${path.relative(root, full).split(path.sep).join('/')}`, text: fs.readFileSync(full, 'utf8'), folder: dir });
+      }
+    }
+  };
+  walk(root);
+  return out;
 }
 
 export { repoRoot } from './paths';

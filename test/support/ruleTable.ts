@@ -21,6 +21,8 @@ export interface ExpectedDiagnostic {
   message?: string;
   /** Exact text after the first (preferred) fix; undefined means no fix is offered. */
   fixed?: string;
+  /** Whether that fix is applied by fix-all (and fix-on-save); checked when given. */
+  fixAll?: boolean;
 }
 
 export interface RuleCase {
@@ -62,6 +64,7 @@ export function ruleTable(ruleId: string, cases: RuleCase[]): void {
           return;
         }
         assert.ok(fix, 'a fix is offered');
+        if (e.fixAll !== undefined) assert.equal(fix.fixAll !== false, e.fixAll, `fix "${fix.title}" is ${e.fixAll ? '' : 'not '}in fix-all`);
         const fixed = applyEdits(c.dockerfile, fix.edits);
         assert.equal(fixed, e.fixed, 'text after the fix');
         const again = lint(fixed, options).diagnoses.filter((x) => x.ruleId === ruleId && formatRange(x.range) === formatRange(d.range) && x.fixes.length > 0);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { containerContextValue } from '../../client/src/views/containerItems';
 import { ENGINE_STATE_CONTEXT_KEY } from '../../server/src/docker/engineManager';
-import { RESTRICTED_SETTINGS, SIDECAR_SETTINGS } from '../../client/src/settings/sidecarSettings';
+import { SIDECAR_SETTINGS, UNTRUSTED_RESTRICTED_SETTINGS } from '../../client/src/settings/sidecarSettings';
 import { evaluateWhen, WhenContext } from '../support/whenClause';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -203,8 +203,8 @@ describe('settings', () => {
     const trust = pkg.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
     assert.ok(trust.description);
-    assert.deepEqual([...trust.restrictedConfigurations].sort(), [...RESTRICTED_SETTINGS].sort());
-    for (const key of ['distroless.sidecar.image', 'distroless.docker.host']) assert.ok(trust.restrictedConfigurations.includes(key), key);
+    assert.deepEqual([...trust.restrictedConfigurations].sort(), [...UNTRUSTED_RESTRICTED_SETTINGS].sort());
+    for (const key of ['distroless.sidecar.image', 'distroless.sidecar.mode', 'distroless.sidecar.extraCapabilities', 'distroless.docker.host', 'distroless.imageTagCompletion']) assert.ok(trust.restrictedConfigurations.includes(key), key);
     for (const key of trust.restrictedConfigurations) assert.ok(props[key], `${key} is a declared setting`);
   });
 });

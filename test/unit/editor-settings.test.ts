@@ -48,13 +48,19 @@ describe('sidecar settings', () => {
     assert.deepEqual(s, { image: 'evil/tools:latest', mode: 'root', extraCapabilities: ['SYS_ADMIN'], dockerHost: 'tcp://attacker:2375', ignoredUntrusted: [] });
   });
 
-  it('ignores the untrusted workspace\'s image, capabilities and engine, but not its mode', () => {
+  it('ignores the untrusted workspace\'s image, mode (root-ptrace), capabilities and engine', () => {
     const s = resolveSidecarSettings(workspaceChoices, false);
     assert.equal(s.image, 'mytools:1');
     assert.equal(s.dockerHost, undefined);
     assert.deepEqual(s.extraCapabilities, []);
+    assert.equal(s.mode, 'match');
+    assert.deepEqual(s.ignoredUntrusted.sort(), [EXTRA_CAPS_SETTING, HOST_SETTING, IMAGE_SETTING, MODE_SETTING].sort());
+  });
+
+  it('keeps the user\'s own root-ptrace mode in an untrusted workspace', () => {
+    const s = resolveSidecarSettings(inspector({ [MODE_SETTING]: { defaultValue: 'match-user', globalValue: 'root-ptrace', workspaceValue: 'match-user' } }), false);
     assert.equal(s.mode, 'root');
-    assert.deepEqual(s.ignoredUntrusted.sort(), [EXTRA_CAPS_SETTING, HOST_SETTING, IMAGE_SETTING].sort());
+    assert.deepEqual(s.ignoredUntrusted, [MODE_SETTING]);
   });
 
   it('falls back to the defaults on missing or ill-typed values', () => {

@@ -80,11 +80,11 @@ const SAMPLES: Record<string, string> = {
   'distroless-end-of-life': 'FROM gcr.io/distroless/static-debian12:nonroot\n',
   'distroless-unpinned-release': 'FROM gcr.io/distroless/static:nonroot\n',
   'debug-image-shipped': 'FROM gcr.io/distroless/static-debian13:debug-nonroot\n',
-  'go-cgo-enabled-for-static': 'FROM golang:1.23 AS b\nRUN go build -o /app\nFROM scratch\nCOPY --from=b /app /app\n',
+  'go-cgo-enabled-for-static': 'FROM golang:1.23 AS b\nRUN go build -o /app\nFROM scratch\nCOPY --from=b /app /app\nENTRYPOINT ["/app"]\n',
   'go-binary-not-stripped': 'FROM golang:1.23\nRUN go build -o /app\n',
   'musl-binary-on-glibc': 'FROM golang:1.19-alpine AS b\nRUN go build -o /app\nFROM gcr.io/distroless/base-debian13\nCOPY --from=b /app /app\n',
   'python-abi-mismatch': 'FROM python:3.11 AS b\nRUN pip install --target=/d x\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=b /d /d\n',
   'node-version-mismatch': 'FROM node:20 AS b\nRUN npm ci\nFROM gcr.io/distroless/nodejs22-debian13\nCOPY --from=b /node_modules /node_modules\n',
-  'scratch-missing-ca-certificates': 'FROM alpine:3 AS b\nRUN apk add ca-certificates\nFROM scratch\nCOPY --from=b /app /app\n',
+  'scratch-missing-ca-certificates': 'FROM alpine:3 AS b\nRUN apk add ca-certificates\nFROM scratch\nCOPY --from=b /app /app\nENTRYPOINT ["/app"]\n',
   'scratch-prefer-static': 'FROM scratch\n',
 };

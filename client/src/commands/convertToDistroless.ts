@@ -1,16 +1,13 @@
 /**
  * "Convert to Distroless": shows the conversion of the active Dockerfile in a diff
- * editor and applies it only when the user accepts. The engine runs in-process
- * (it is pure), with the files beside the Dockerfile read from disk when the
- * document is saved there.
+ * editor and applies it only when the user accepts. The language server converts
+ * (conversion.ts), with the configuration its diagnostics use; this file is the UI.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { convert } from '../../../server/src/engine/convert';
-import { diskWorkspace } from '../../../server/src/host/workspaceFiles';
-import { findConfigFile, readConfigFile } from '../../../server/src/host/config';
+import { isDockerfileName } from '../../../server/src/protocol';
+import { requestConversion, type ConvertResult } from '../conversion';
 import type { CommandContext, CommandDefinition } from './types';
-import { isDockerfileName } from '../../../server/src/engine/dockerfileNames';
 
 export const CONVERTED_SCHEME = 'distroless-converted';
 
@@ -48,23 +45,6 @@ function contentProvider(context: CommandContext): ConvertedContent {
   return provider;
 }
 
-/**
- * The stage that ships (the user's setting, else the project's configuration file) and
- * the project's distroless mirror (configuration file only), as the language server reads them.
- */
-function conversionOptions(document: vscode.TextDocument): { target?: string; distrolessRegistry?: string } {
-  const setting = vscode.workspace.getConfiguration('distroless', document.uri).get<string>('target') || undefined;
-  if (document.uri.scheme !== 'file') return { target: setting };
-  const file = findConfigFile(path.dirname(document.uri.fsPath));
-  try {
-    const config = file ? readConfigFile(file) : {};
-    return { target: setting ?? config.target, distrolessRegistry: config.registry };
-  } catch {
-    // A broken configuration file is reported on the Dockerfile by the language server.
-    return { target: setting };
-  }
-}
-
 /** Programmatic callers (tests, other extensions) may skip the confirmation. */
 interface ConvertOptions {
   confirm?: boolean;
@@ -83,15 +63,20 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<void> {
     void vscode.window.showWarningMessage('Convert to Distroless: open a Dockerfile first.');
     return;
   }
-  const workspace = document.uri.scheme === 'file' ? diskWorkspace(path.dirname(document.uri.fsPath)) : undefined;
   const original = document.getText();
   const version = document.version;
-  const result = convert(original, { workspace, ...conversionOptions(document) });
-  if (!result.ok) {
+  let result: ConvertResult;
+  try {
+    result = await requestConversion(context.languageClient, document.uri.toString(), original);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Convert to Distroless: the language server did not answer (${error instanceof Error ? error.message : String(error)}).`);
+    return;
+  }
+  if (result.status === 'refused') {
     void vscode.window.showWarningMessage(`Cannot convert ${path.basename(document.uri.path)}: ${result.reason}.`);
     return;
   }
-  if (!result.changed) {
+  if (result.status === 'unchanged') {
     void vscode.window.showInformationMessage(`${path.basename(document.uri.path)} already ships on ${result.runtimeImage}; nothing to convert.`);
     return;
   }

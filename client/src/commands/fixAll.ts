@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { FIX_ALL_KIND as FIX_ALL_KIND_VALUE } from '../../../server/src/protocol';
 import type { CommandDefinition } from './types';
 
 /** The same edit as the `source.fixAll.distroless` code action, for the command palette. */
-export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('distroless');
+export const FIX_ALL_KIND = vscode.CodeActionKind.Empty.append(FIX_ALL_KIND_VALUE);
 
 export const fixAllCommand: CommandDefinition = {
   id: 'distroless.fixAll',

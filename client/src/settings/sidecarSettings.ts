@@ -14,11 +14,17 @@ export const SIDECAR_SETTINGS = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING
 
 /**
  * Settings a folder someone else wrote must not choose while untrusted: which
- * image runs next to your containers, with what extra capabilities, and which
- * engine (machine) we talk to. Also declared in package.json
- * `capabilities.untrustedWorkspaces.restrictedConfigurations`.
+ * image runs next to your containers, as which user (root with SYS_PTRACE is a
+ * privilege), with what extra capabilities, and which engine (machine) we talk to.
+ * Also declared in package.json `capabilities.untrustedWorkspaces.restrictedConfigurations`.
  */
-export const RESTRICTED_SETTINGS: readonly string[] = [IMAGE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING];
+export const RESTRICTED_SETTINGS: readonly string[] = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING];
+
+/** Turns on network calls from the language server (Docker Hub tag lookups); VS Code withholds its workspace value while untrusted. */
+export const IMAGE_TAG_COMPLETION_SETTING = 'distroless.imageTagCompletion';
+
+/** Every setting an untrusted workspace cannot set (package.json restrictedConfigurations). */
+export const UNTRUSTED_RESTRICTED_SETTINGS: readonly string[] = [...RESTRICTED_SETTINGS, IMAGE_TAG_COMPLETION_SETTING];
 
 export type ModeSetting = 'match-user' | 'root-ptrace';
 

@@ -2,10 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
+import { describeErrno } from '../host/atomicWrite';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'vendor', 'dist', 'out', '.venv', 'venv', '__pycache__', 'target']);
 
-import { isDockerfileName } from '../engine/dockerfileNames';
+import { isDockerfileName } from '../protocol';
 
 export { isDockerfileName };
 
@@ -24,7 +25,10 @@ export function collectDockerfiles(inputs: string[], cwd: string): string[] {
     let stat: fs.Stats | undefined;
     try {
       stat = fs.statSync(full);
-    } catch {
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw new InputError(`${input}: the path is a loop of symbolic links, so there is no file at its end. Fix the links, or pass the Dockerfile itself.`);
+      if (code === 'EACCES') throw new InputError(`${input}: cannot look at it (permission denied). Check the permissions of the path's folders.`);
       stat = undefined;
     }
     if (!stat) {
@@ -86,23 +90,122 @@ function walk(dir: string): string[] {
   return found;
 }
 
-/** Reads a Dockerfile as text, refusing what is clearly not one. */
-export function readDockerfile(file: string, display: string): string {
-  let buffer: Buffer;
-  try {
-    buffer = fs.readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code ?? String(error);
-    throw new InputError(`${display}: cannot read the file (${why}). Check the path and its permissions.`);
-  }
-  return checkDockerfileText(buffer, display);
+/** A Dockerfile's text and what is needed to write it back with every other byte as it was. */
+export interface DockerfileSource {
+  /** The text without a byte-order mark. */
+  text: string;
+  /** The file started with a UTF-8 byte-order mark. */
+  bom: boolean;
+  /** Set when the bytes are not valid UTF-8: the first line (1-based) with a byte that is not. */
+  invalidUtf8Line?: number;
 }
 
+/** What a path is, in words, when it is not a regular file. */
+function kindOf(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+function readError(display: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return new InputError(`${display}: the path is a loop of symbolic links, so there is no file at its end. Fix the links, or pass the Dockerfile itself.`);
+  const { cause, advice } = describeErrno(code, 'read');
+  return new InputError(`${display}: cannot read the file (${cause}). ${advice}`);
+}
+
+/**
+ * Reads a Dockerfile, refusing what is clearly not one. Only regular files are read:
+ * a named pipe or a device could block forever, so it is refused before it is opened
+ * for reading (and opened without blocking, in case it was swapped in between).
+ */
+export function readDockerfileSource(file: string, display: string): DockerfileSource {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (error) {
+    throw readError(display, error);
+  }
+  if (!stat.isFile()) throw new InputError(`${display}: this is ${kindOf(stat)}, not a file; only regular files are read. Pass a Dockerfile's path.`);
+  let buffer: Buffer;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const opened = fs.fstatSync(fd);
+    if (!opened.isFile()) throw new InputError(`${display}: this is ${kindOf(opened)}, not a file; only regular files are read. Pass a Dockerfile's path.`);
+    buffer = fs.readFileSync(fd);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw readError(display, error);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+  return decodeDockerfile(buffer, display);
+}
+
+/** Reads a Dockerfile as text (see readDockerfileSource). */
+export function readDockerfile(file: string, display: string): string {
+  return readDockerfileSource(file, display).text;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Refuses binary and empty input, the two ways a wrong path shows up as "no findings". */
-export function checkDockerfileText(buffer: Buffer, display: string): string {
+export function decodeDockerfile(buffer: Buffer, display: string): DockerfileSource {
   if (buffer.includes(0)) throw new InputError(`${display}: this is a binary file, not a Dockerfile. Pass a Dockerfile's path.`);
-  const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
+  const bom = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+  const body = bom ? buffer.subarray(3) : buffer;
+  let text: string;
+  let invalidUtf8Line: number | undefined;
+  try {
+    text = strictUtf8.decode(body);
+  } catch {
+    text = body.toString('utf8');
+    invalidUtf8Line = firstInvalidUtf8Line(body);
+  }
   if (text.trim() === '') throw new InputError(`${display}: the file is empty. A Dockerfile needs at least a FROM instruction; pass the right file.`);
-  return text;
+  return { text, bom, invalidUtf8Line };
+}
+
+/** Refuses binary and empty input; the text without a byte-order mark. */
+export function checkDockerfileText(buffer: Buffer, display: string): string {
+  return decodeDockerfile(buffer, display).text;
+}
+
+function firstInvalidUtf8Line(body: Buffer): number {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= body.length; i++) {
+    if (i === body.length || body[i] === 0x0a) {
+      try {
+        strictUtf8.decode(body.subarray(start, i));
+      } catch {
+        return line;
+      }
+      line++;
+      start = i + 1;
+    }
+  }
+  return line;
+}
+
+/**
+ * Throws unless the file can be rewritten with every byte outside the edits kept:
+ * text decoded from bytes that are not UTF-8 would come back changed (U+FFFD).
+ */
+export function assertEditable(source: DockerfileSource, display: string, what: string): void {
+  if (source.invalidUtf8Line === undefined) return;
+  throw new InputError(
+    `${display}: not ${what}: the file is not valid UTF-8 (line ${source.invalidUtf8Line}), and writing it back would change bytes no edit touches. ` +
+      'Convert it to UTF-8 first (e.g. iconv -f latin1 -t utf-8), then run again.',
+  );
+}
+
+/** The bytes to write back: the byte-order mark kept, the text as UTF-8. */
+export function encodeDockerfile(source: DockerfileSource, text: string): Buffer {
+  const body = Buffer.from(text, 'utf8');
+  return source.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
 }

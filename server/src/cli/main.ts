@@ -1,6 +1,7 @@
 /** `distroless <command>`: dispatch to the sub-command table. */
 import { COMMANDS } from './commands';
 import { CliIo, ExitCode } from './commands/types';
+import { reportInternalError } from './internalError';
 import { version } from '../../../package.json';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -14,11 +15,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`Usage: distroless <command> [options]\n\nCommands:\n${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}\n\nRun 'distroless <command> --help' for a command's options.\n`);
     return name ? ExitCode.ok : ExitCode.usage;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`distroless: unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}.\n`);
     return ExitCode.usage;
   }
+  const command = entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
     return ExitCode.ok;
@@ -27,12 +29,26 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env })
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+  // A stream or socket error nobody listened for must end in the same one line, not a stack trace.
+  process.on('uncaughtException', (error) => {
+    process.exitCode = reportInternalError(error, io);
+    process.exit();
+  });
+  process.on('unhandledRejection', (error) => {
+    process.exitCode = reportInternalError(error, io);
+    process.exit();
+  });
+  // A closed pipe (distroless lint . | head) is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+    throw error;
+  });
+  main(process.argv.slice(2), io)
     .then((code) => {
       process.exitCode = code;
     })
     .catch((error: unknown) => {
-      process.stderr.write(`distroless: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exitCode = ExitCode.usage;
+      process.exitCode = reportInternalError(error, io);
     });
 }

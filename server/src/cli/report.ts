@@ -6,10 +6,7 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Range } from 'vscode-languageserver-types';
-import { INVALID_SUPPRESSION } from '../engine/lint';
-import { RULES } from '../engine/rules/registry';
-import { PROJECT_URL, ruleDocUrl } from '../engine/docs';
-import type { Diagnosis, Severity } from '../engine/types';
+import { INVALID_SUPPRESSION, PROJECT_URL, RULES, ruleDocUrl, type Diagnosis, type Severity } from '../engine';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import Docker from 'dockerode';
 import { statusCodeOf, TargetNotFoundError } from './errors';
+import { checkContainerRef } from './references';
 
 /** Label every sidecar carries; its value is the target's full container ID. */
 export const SIDECAR_LABEL = 'io.distroless.sidecar.target';
@@ -68,9 +69,11 @@ export async function listContainers(docker: Docker, opts: { all?: boolean } = {
 const SHELL_PATHS = ['/bin/sh', '/usr/bin/sh', '/bin/bash', '/bin/ash', '/busybox/sh'];
 
 export async function inspectTarget(docker: Docker, idOrName: string): Promise<TargetInfo> {
+  // Checked before any call: an unchecked name would reach the request path (../x, "a b").
+  const ref = checkContainerRef(idOrName);
   let info: Docker.ContainerInspectInfo;
   try {
-    info = await docker.getContainer(idOrName).inspect();
+    info = await docker.getContainer(encodeURIComponent(ref)).inspect();
   } catch (err) {
     if (statusCodeOf(err) === 404) throw new TargetNotFoundError(idOrName);
     throw err;

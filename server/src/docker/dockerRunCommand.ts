@@ -1,5 +1,6 @@
 import { SIDECAR_OWNER_LABEL } from './containers';
 import { SidecarPlan } from './plan';
+import { checkNotOption } from './references';
 
 /** POSIX shell quoting: bare when safe, otherwise single quotes with ' written as '\''. */
 export function shellQuote(arg: string): string {
@@ -18,8 +19,14 @@ export interface DockerRunOptions {
  * while the label keeps the full ID, exactly as the engine call does.
  */
 export function dockerRunCommand(plan: SidecarPlan, opts: DockerRunOptions = {}): string {
-  const ref = plan.targetName || plan.targetId;
-  const args = ['docker', ...(opts.engineArgs ?? []), 'run', '--rm'];
+  const ref = checkNotOption('container', plan.targetName || plan.targetId);
+  // Values that a shell would read as options (`--image=--privileged`) never make it into a line the user may paste.
+  const engineArgs = opts.engineArgs ?? [];
+  engineArgs.forEach((arg, i) => (i % 2 === 1 ? checkNotOption('engine option value', arg) : undefined));
+  checkNotOption('user', plan.user);
+  checkNotOption('image', plan.image);
+  for (const cap of [...plan.capAdd, ...plan.capDrop]) checkNotOption('capability', cap);
+  const args = ['docker', ...engineArgs, 'run', '--rm'];
   if (plan.tty && plan.stdin) args.push('-it');
   else if (plan.tty) args.push('-t');
   else if (plan.stdin) args.push('-i');

@@ -10,6 +10,7 @@ export type DockerErrorCode =
   | 'image-unavailable'
   | 'file-access-denied'
   | 'sidecar-failed'
+  | 'invalid-reference'
   | 'cancelled'
   | 'port-unavailable'
   | 'path-not-found';
@@ -100,6 +101,18 @@ export class SidecarFailedError extends DockerError {
   }
 }
 
+/** A container or image name (or another value bound for a command line) that Docker would never accept; caught before any engine call. */
+export class InvalidReferenceError extends DockerError {
+  constructor(
+    readonly what: string,
+    readonly value: string,
+    readonly why: string,
+  ) {
+    super('invalid-reference', `${JSON.stringify(value)} is not a valid ${what} ${what === 'container' || what === 'image' ? 'name or ID' : 'value'}: ${why}. ${what === 'container' ? 'Use the name or ID that `docker ps` shows.' : what === 'image' ? 'Pass an image reference such as busybox:latest.' : 'Check the value.'}`);
+    this.name = 'InvalidReferenceError';
+  }
+}
+
 /** The user cancelled a slow step (a tools image pull); not a failure worth a notification. */
 export class OperationCancelledError extends DockerError {
   constructor(readonly what: string) {
@@ -119,4 +132,48 @@ export function engineMessage(err: unknown): string {
   const json = (err as { json?: { message?: unknown } } | null)?.json;
   if (json && typeof json.message === 'string') return json.message;
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Any failure from the engine or the socket, as a DockerError whose message says what
+ * happened and what to do; a DockerError passes through. Used at the edges (CLI,
+ * editor) so that no raw dockerode error or stack trace reaches the user.
+ */
+export function toDockerError(err: unknown, doing = 'talking to the Docker engine'): DockerError {
+  if (err instanceof DockerError) return err;
+  const status = statusCodeOf(err);
+  const detail = engineMessage(err).replace(/^\(HTTP code \d+\)\s*/, '').trim();
+  const said = detail ? ` (the engine said: ${detail})` : '';
+  switch (status) {
+    case 301:
+      return new SidecarFailedError(`The engine redirected the request while ${doing} (HTTP 301): a name with characters Docker does not allow. Use the container's name or ID as \`docker ps\` shows it.`, { cause: err });
+    case 400:
+      return new SidecarFailedError(`The engine refused the request while ${doing} (HTTP 400)${said}. Check the names and options given.`, { cause: err });
+    case 401:
+    case 403:
+      return new SidecarFailedError(`The engine denied the request while ${doing} (HTTP ${status})${said}. Check your access to this engine (docker login, or its authorization plugin).`, { cause: err });
+    case 404:
+      return new SidecarFailedError(`The engine has no such object while ${doing} (HTTP 404)${said}. Check the name with \`docker ps -a\` or \`docker images\`.`, { cause: err });
+    case 409:
+      return new SidecarFailedError(`The engine reported a conflict while ${doing} (HTTP 409)${said}. The container may be paused, restarting or being removed: check \`docker ps -a\` and try again.`, { cause: err });
+    case 500:
+    case 502:
+    case 503:
+      return new SidecarFailedError(`The engine failed while ${doing} (HTTP ${status})${said}. Check the engine's log (journalctl -u docker, or Docker Desktop's troubleshoot page) and try again.`, { cause: err });
+  }
+  if (status !== undefined) return new SidecarFailedError(`The engine answered HTTP ${status} while ${doing}${said}.`, { cause: err });
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+    case 'ENOENT':
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+      return new DockerError('engine-unreachable', `Lost the connection to the Docker engine while ${doing} (${code}). Check that the engine is running (docker info) and try again.`, { cause: err });
+    case 'EACCES':
+    case 'EPERM':
+      return new DockerError('engine-unreachable', `Permission denied on the Docker engine's socket while ${doing}. Add your user to the docker group (then log in again), or use a rootless engine.`, { cause: err });
+  }
+  return new SidecarFailedError(`Failed while ${doing}: ${detail || String(err)}.`, { cause: err });
 }

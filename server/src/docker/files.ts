@@ -13,6 +13,7 @@ import { Readable } from 'stream';
 import type { IncomingMessage } from 'http';
 import Docker from 'dockerode';
 import { DockerError, engineMessage, statusCodeOf, TargetNotFoundError } from './errors';
+import { checkContainerRef } from './references';
 
 export type ContainerFileType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'char-device' | 'block-device' | 'fifo' | 'socket' | 'other';
 
@@ -102,6 +103,7 @@ async function notFoundOr(docker: Docker, err: unknown, container: string, fileP
 
 /** What the engine knows about one path (HEAD /containers/{id}/archive). Throws PathNotFoundError, TargetNotFoundError. */
 export async function statContainerPath(docker: Docker, container: string, filePath: string): Promise<ContainerPathStat> {
+  container = checkContainerRef(container);
   const p = normalizeContainerPath(filePath);
   let res: IncomingMessage;
   try {
@@ -123,6 +125,7 @@ export async function statContainerPath(docker: Docker, container: string, fileP
  * DockerError when the path is not a directory.
  */
 export async function listContainerDirectory(docker: Docker, container: string, dirPath: string, signal?: AbortSignal): Promise<ContainerFileEntry[]> {
+  container = checkContainerRef(container);
   const p = normalizeContainerPath(dirPath);
   // "<dir>/." archives the directory's contents as "./name", following a symlinked directory.
   const notADirectory = () => new DockerError('sidecar-failed', `${p} in "${container}" is not a directory.`);
@@ -154,6 +157,7 @@ export async function listContainerDirectory(docker: Docker, container: string, 
 
 /** One entry as `ls -l` would describe the path itself (not followed), from its tar header. */
 export async function describeContainerPath(docker: Docker, container: string, filePath: string): Promise<ContainerFileEntry> {
+  container = checkContainerRef(container);
   const p = normalizeContainerPath(filePath);
   const stream = await openArchive(docker, container, p, p);
   let first: ContainerFileEntry | undefined;
@@ -177,6 +181,7 @@ export interface ContainerFileStream {
  * a special file.
  */
 export async function readContainerFileStream(docker: Docker, container: string, filePath: string, signal?: AbortSignal): Promise<ContainerFileStream> {
+  container = checkContainerRef(container);
   let p = normalizeContainerPath(filePath);
   const stat = await statContainerPath(docker, container, p);
   if (stat.type === 'symlink' && stat.linkTarget) p = normalizeContainerPath(stat.linkTarget);

@@ -19,6 +19,7 @@ export type { ContainerSummary, TargetIdentity, TargetInfo } from './containers'
 export { DEFAULT_TOOLS_IMAGE, DEFAULT_COMMAND, planSidecar } from './plan';
 export type { SidecarMode, SidecarPlan, SidecarPlanOptions } from './plan';
 export { dockerRunCommand, shellQuote } from './dockerRunCommand';
+export { checkContainerRef, checkImageRef, checkNotOption } from './references';
 export type { DockerRunOptions } from './dockerRunCommand';
 export { modeString, normalizeContainerPath, PathNotFoundError } from './files';
 export type { ContainerFileEntry, ContainerFileStream, ContainerFileType, ContainerPathStat } from './files';

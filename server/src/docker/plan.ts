@@ -1,3 +1,5 @@
+import { InvalidReferenceError } from './errors';
+import { checkImageRef } from './references';
 import { SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_LABEL, TargetInfo } from './containers';
 
 /** Default tools image: small, has a shell, ps, wget and ls. */
@@ -60,7 +62,7 @@ export function planSidecar(target: TargetInfo, opts: SidecarPlanOptions = {}): 
   const explicitUser = opts.user?.trim();
   if (explicitUser !== undefined && explicitUser !== '' && !/^\d+(:\d+)?$/.test(explicitUser)) {
     // Names would be resolved in the tools image's /etc/passwd, not the target's.
-    throw new Error(`sidecar user must be numeric uid or uid:gid, got "${explicitUser}"`);
+    throw new InvalidReferenceError('user', explicitUser, 'the sidecar user must be numeric (uid or uid:gid): names would be looked up in the tools image, not the target');
   }
   const user = explicitUser
     ? explicitUser.includes(':') ? explicitUser : `${explicitUser}:${explicitUser}`
@@ -69,7 +71,7 @@ export function planSidecar(target: TargetInfo, opts: SidecarPlanOptions = {}): 
   // denies /proc/1/root even to root. A privileged target holds every capability.
   const extra = (opts.extraCapAdd ?? []).map((c) => c.trim()).filter((c) => c !== '');
   const badCap = extra.find((c) => !/^(CAP_)?[A-Za-z_]+$/.test(c));
-  if (badCap !== undefined) throw new Error(`not a capability name: "${badCap}" (expected e.g. NET_ADMIN)`);
+  if (badCap !== undefined) throw new InvalidReferenceError('capability', badCap, 'not a capability name (expected e.g. NET_ADMIN)');
   const capAdd = unique([
     ...(target.privileged ? ['ALL'] : target.capAdd),
     ...(mode === 'root' ? ['SYS_PTRACE'] : []),
@@ -91,7 +93,7 @@ export function planSidecar(target: TargetInfo, opts: SidecarPlanOptions = {}): 
   return {
     targetId: target.id,
     targetName: target.name,
-    image: opts.image?.trim() || DEFAULT_TOOLS_IMAGE,
+    image: opts.image?.trim() ? checkImageRef(opts.image) : DEFAULT_TOOLS_IMAGE,
     command: [...(opts.command?.length ? opts.command : DEFAULT_COMMAND)],
     mode,
     user,

@@ -14,6 +14,7 @@ import Docker from 'dockerode';
 import { inspectTarget, SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_LABEL, TargetInfo } from './containers';
 import { DockerError, engineMessage, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
 import { DEFAULT_TOOLS_IMAGE } from './plan';
+import { checkImageRef } from './references';
 import { demux, ensureImage, ownerTag, PullProgress, removeOrphanSidecars } from './sidecar';
 
 /** Label marking a sidecar as a port forward; its value is the target port. */
@@ -107,7 +108,7 @@ export async function openPortForward(docker: Docker, opts: PortForwardOptions):
   const localAddress = opts.localAddress ?? '127.0.0.1';
   const server = await listen(localAddress, localPort, opts.remotePort);
   try {
-    const image = opts.image?.trim() || DEFAULT_TOOLS_IMAGE;
+    const image = opts.image?.trim() ? checkImageRef(opts.image) : DEFAULT_TOOLS_IMAGE;
     const [, imageInfo] = await Promise.all([
       removeOrphanSidecars(docker).catch(() => []),
       ensureImage(docker, image, opts.onPullProgress).then(() => docker.getImage(image).inspect()),

@@ -7,6 +7,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { applyEdits, rangesOverlap } from './edits';
 import { lint, LintOptions } from './lint';
 import { parseDockerfile } from './model';
+import { editReachesTail, openTail, OpenTail } from './tail';
 import type { Diagnosis } from './types';
 
 export interface FixAllResult {
@@ -15,39 +16,53 @@ export interface FixAllResult {
   applied: string[];
   /** What remains after fixing. */
   remaining: Diagnosis[];
+  /** Set when fixes at the end of the file were held back because the file does not end cleanly (engine/tail.ts): why. */
+  heldBack?: string;
 }
 
 const MAX_ROUNDS = 10;
 
 /** The non-overlapping set of first-preferred fixes from one lint. */
-export function selectFixes(diagnoses: Diagnosis[]): { edits: TextEdit[]; ruleIds: string[] } {
+export function selectFixes(diagnoses: Diagnosis[], tail?: OpenTail): { edits: TextEdit[]; ruleIds: string[]; heldBack: boolean } {
   const edits: TextEdit[] = [];
   const ruleIds: string[] = [];
+  let heldBack = false;
   for (const d of diagnoses) {
     const candidates = d.fixes.filter((f) => f.fixAll !== false);
     const fix = candidates.find((f) => f.preferred) ?? candidates[0];
     if (!fix || fix.edits.length === 0) continue;
+    // Text added to a file that ends inside a heredoc or a continuation would land inside it.
+    if (tail && fix.edits.some((e) => editReachesTail(e, tail))) {
+      heldBack = true;
+      continue;
+    }
     if (fix.edits.some((e) => edits.some((taken) => rangesOverlap(e.range, taken.range)))) continue;
     edits.push(...fix.edits);
     ruleIds.push(d.ruleId);
   }
-  return { edits, ruleIds };
+  return { edits, ruleIds, heldBack };
 }
 
 export function fixAll(text: string, options: LintOptions = {}): FixAllResult {
   let current = text;
   const applied: string[] = [];
+  let heldBack: string | undefined;
+  const result = (remaining: Diagnosis[]): FixAllResult => ({ text: current, applied, remaining, ...(heldBack ? { heldBack } : {}) });
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { diagnoses } = lint(current, options);
-    const { edits, ruleIds } = selectFixes(diagnoses);
-    if (edits.length === 0) return { text: current, applied, remaining: diagnoses };
+    // Earlier rounds may have moved it (lines added above), so it is found again each round.
+    const tail = openTail(current);
+    const selected = selectFixes(diagnoses, tail);
+    if (selected.heldBack && tail) heldBack = tail.reason;
+    const { edits, ruleIds } = selected;
+    if (edits.length === 0) return result(diagnoses);
     const next = applyEdits(current, edits);
     // A fix that leaves an unparseable file is dropped rather than handed to the user.
-    if (next === current || !parses(next)) return { text: current, applied, remaining: diagnoses };
+    if (next === current || !parses(next)) return result(diagnoses);
     current = next;
     applied.push(...ruleIds);
   }
-  return { text: current, applied, remaining: lint(current, options).diagnoses };
+  return result(lint(current, options).diagnoses);
 }
 
 /** The parser is tolerant; a Dockerfile that lost its FROM is what "broken" means here. */

@@ -159,11 +159,6 @@ export function dotnetChiseledImage(version: string | undefined, selfContained: 
   return `${DOTNET_PREFIX}${selfContained ? 'runtime-deps' : 'aspnet'}:${v}-noble-chiseled`;
 }
 
-/** The Python minor of the distroless python3 image for a Debian release. */
-export function distrolessPythonVersion(distro: string | undefined): string | undefined {
-  return DISTROLESS_PYTHON_BY_DISTRO[distro ?? CURRENT_DISTRO];
-}
-
 export function parseImageRef(text: string): ImageRef {
   let rest = text.trim();
   let digest: string | undefined;
@@ -483,7 +478,7 @@ export function interpreterWords(runtime: Runtime): RegExp | undefined {
     case 'python':
       return /^(?:python3?(?:\.\d+)?|\/usr\/(?:local\/)?bin\/python3?(?:\.\d+)?)$/;
     case 'java':
-      return /^(?:java|\/usr\/bin\/java|\/opt\/java\/openjdk\/bin\/java)$/;
+      return /^(?:java|\/usr\/bin\/java|\/opt\/java\/openjdk\/bin\/java|\/usr\/lib\/jvm\/[^/]+\/bin\/java)$/;
     default:
       return undefined;
   }

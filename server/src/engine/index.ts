@@ -2,8 +2,14 @@
 export { lint, INVALID_SUPPRESSION } from './lint';
 export type { LintOptions, LintResult } from './lint';
 export { fixAll, selectFixes, parses } from './fixAll';
+export type { FixAllResult } from './fixAll';
+export { validateSyntax } from './syntax';
+export { convert } from './convert';
+export type { ConvertResult, ConvertOptions } from './convert';
 export { applyEdits } from './edits';
 export { buildModel } from './model';
 export { RULES, findRule } from './rules/registry';
-export { ruleDocUrl, SOURCE, PROJECT_URL } from './docs';
+export { ruleDocUrl, PROJECT_URL } from './docs';
 export type { Diagnosis, Fix, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
+export { openTail, editReachesTail } from './tail';
+export type { OpenTail } from './tail';

@@ -53,7 +53,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     }
     for (const finding of findings) {
       if (isSuppressed(suppressions, rule.id, finding.range)) continue;
-      diagnoses.push(diagnosisOf(finding, rule.id, severity));
+      diagnoses.push(diagnosisOf(finding, rule.id, options.severities?.[rule.id] === undefined ? finding.severity ?? severity : severity));
     }
   }
 
@@ -83,7 +83,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 
 function diagnosisOf(finding: Finding, ruleId: string, severity: Severity): Diagnosis {
   const message = sentence(finding.message);
-  if (!fixesPending(finding)) return { ...finding, message, ruleId, severity, fixes: finding.fixes ?? [] };
+  if (!fixesPending(finding)) return { range: finding.range, message, ruleId, severity, fixes: finding.fixes ?? [] };
   // A spread would read, and so compute, the fixes: pass them on still pending.
   return lazyFixes({ range: finding.range, message, ruleId, severity }, () => finding.fixes ?? []);
 }

@@ -193,27 +193,6 @@ export function isRootUser(user: ResolvedUser): boolean {
   return user.uid === ROOT.uid;
 }
 
-/** The stage an instruction's `--from=` names, by name or index. */
-export function stageByReference(model: DockerfileModel, reference: string): Stage | undefined {
-  const ref = reference.toLowerCase();
-  if (/^\d+$/.test(ref)) return model.stages[Number(ref)];
-  return model.stages.find((s) => s.name === ref);
-}
-
-/** Stages whose files are copied into `stage` with COPY --from. */
-export function copySources(model: DockerfileModel, stage: Stage): Array<{ instruction: Instruction; from: Stage }> {
-  const out: Array<{ instruction: Instruction; from: Stage }> = [];
-  for (const instruction of stage.instructions) {
-    if (instruction.getKeyword() !== 'COPY') continue;
-    const flag = (instruction as unknown as { getFromFlag(): { getValue(): string | null } | null }).getFromFlag();
-    const value = flag?.getValue();
-    if (!value) continue;
-    const from = stageByReference(model, value);
-    if (from) out.push({ instruction, from });
-  }
-  return out;
-}
-
 /** Exec-form arguments of a CMD/ENTRYPOINT/RUN/HEALTHCHECK, or undefined when it is in shell form. */
 const execCache = new WeakMap<Instruction, string[] | null>();
 

@@ -82,6 +82,8 @@ export interface ShellInstruction {
   flags: InstructionFlag[];
   /** Exec form (a JSON array) rather than shell form. */
   exec: boolean;
+  /** The text after the keyword and flags (HEALTHCHECK: after CMD), continuations joined. */
+  script: string;
   /** Every simple command, in the order written; a nested script's commands follow the command that runs it. */
   commands: Command[];
 }
@@ -140,7 +142,7 @@ export function parseShellInstruction(raw: string, base = 0, escape = '\\'): She
     });
   }
   if (keyword === 'HEALTHCHECK') {
-    if (!/^CMD\b/i.test(text.slice(i))) return { keyword, flags, exec: false, commands: [] };
+    if (!/^CMD\b/i.test(text.slice(i))) return { keyword, flags, exec: false, script: '', commands: [] };
     i += 3;
     skipBlanks();
   }
@@ -148,9 +150,9 @@ export function parseShellInstruction(raw: string, base = 0, escape = '\\'): She
   const exec = readJsonArray(rest);
   if (exec) {
     const command: Command = { words: exec, assignments: [], redirects: [], heredocs: [], depth: 0, exec: true };
-    return { keyword, flags, exec: true, commands: [command, ...nestedScripts(command, 0)] };
+    return { keyword, flags, exec: true, script: rest.text, commands: [command, ...nestedScripts(command, 0)] };
   }
-  return { keyword, flags, exec: false, commands: parseScript(rest, 0, true) };
+  return { keyword, flags, exec: false, script: rest.text, commands: parseScript(rest, 0, true) };
 }
 
 /** Reads shell text (no Dockerfile keyword) into simple commands; offsets start at `base`. */
@@ -158,6 +160,11 @@ export function parseShell(text: string, base = 0): Command[] {
   const at: number[] = [];
   for (let k = 0; k <= text.length; k++) at.push(base + k);
   return parseScript({ text, at }, 0, false);
+}
+
+/** An instruction's text with its continuations joined, as Docker reads it (for display and cheap tests). */
+export function joinedText(raw: string, escape = '\\'): string {
+  return joinContinuations(raw, 0, escape).text;
 }
 
 /**
@@ -642,6 +649,52 @@ export function values(words: readonly Word[]): string[] {
   return words.map((w) => w.value);
 }
 
+/**
+ * The value of an option among words: `-o x`, `-o=x`, `--output x`, `--output=x`.
+ * `writtenStart` is the document offset where the value is written, an opening quote included.
+ */
+export function optionValue(words: readonly Word[], names: readonly string[]): { value: string; word: Word; writtenStart: number } | undefined {
+  for (let i = 0; i < words.length; i++) {
+    for (const name of names) {
+      const w = words[i];
+      if (w.value === name && i + 1 < words.length) return { value: words[i + 1].value, word: words[i + 1], writtenStart: words[i + 1].start };
+      if (w.value.startsWith(`${name}=`)) {
+        // The option's name is written plainly, so the value starts right after `name=`.
+        return { value: w.value.slice(name.length + 1), word: w, writtenStart: w.at[name.length] + 1 };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Shell syntax that exec form cannot carry, first match wins; the names are what messages say. */
+const SHELL_SYNTAX: ReadonlyArray<[RegExp, string, 'quoting'?]> = [
+  [/&&/, '&&'], [/\|\|/, '||'], [/\|/, '|'], [/;/, ';'], [/[<>]/, 'a redirect'],
+  [/\$/, 'a variable ($)'], [/`/, 'command substitution (`)'], [/[*?[\]]/, 'a glob'],
+  [/[()]/, 'a subshell'], [/[{}]/, 'braces'], [/['"]/, 'quotes', 'quoting'], [/\\/, 'a backslash escape', 'quoting'],
+  [/(^|\s)~/, '~'], [/(^|\s)#/, 'a comment'], [/(^|\s)&(\s|$)/, 'a background job (&)'],
+  [/^\s*[A-Za-z_][A-Za-z0-9_]*=/, 'a variable assignment'],
+];
+
+/**
+ * The first piece of shell syntax in a shell-form command, or undefined when the
+ * command is plain words that exec form can carry unchanged. With `quotesAllowed`,
+ * quotes and backslash escapes pass: the caller reads the words with parseShell,
+ * which resolves them, so exec form can carry the result.
+ */
+export function firstShellSyntax(command: string, options: { quotesAllowed?: boolean } = {}): string | undefined {
+  for (const [pattern, name, kind] of SHELL_SYNTAX) {
+    if (kind === 'quoting' && options.quotesAllowed) continue;
+    if (pattern.test(options.quotesAllowed ? withoutQuotedText(command) : command)) return name;
+  }
+  return undefined;
+}
+
+/** Single-quoted text carries no shell syntax; double-quoted text still expands `$` and backticks. */
+function withoutQuotedText(command: string): string {
+  return command.replace(/'[^']*'/g, 'q').replace(/"((?:[^"\\]|\\.)*)"/g, (_m, inner: string) => (/[$`]/.test(inner) ? inner : 'q'));
+}
+
 // ---------------------------------------------------------------------------
 // Package installs and removals.
 
@@ -788,8 +841,8 @@ export function installedPackages(commands: readonly Command[]): InstalledPackag
   return out;
 }
 
-/** The package installs of an instruction (removals are in packageChanges). */
+/** The operating-system package installs of a RUN (pip and removals are in packageChanges). */
 export function packageInstalls(model: DockerfileModel, instruction: Instruction): PackageChange[] {
   if (instruction.getKeyword() !== 'RUN' || !PACKAGE_MANAGER_WORD.test(rawText(model, instruction))) return [];
-  return packageChanges(commandsOf(model, instruction)).filter((c) => c.action === 'install');
+  return packageChanges(commandsOf(model, instruction)).filter((c) => c.action === 'install' && c.manager in SYSTEM_PACKAGE_MANAGERS);
 }

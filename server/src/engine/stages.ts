@@ -7,8 +7,9 @@
  * first (build order), `stageChainToBase` the stage itself first.
  */
 import type { Instruction } from 'dockerfile-ast';
-import { DockerfileModel, Stage, execFormArguments, stageByReference, substituteVariables } from './model';
-import { argumentsContentOf, argumentsOf } from './instructions';
+import type { Range, TextEdit } from 'vscode-languageserver-types';
+import { DockerfileModel, Stage, execFormArguments, offsetOf, substituteVariables } from './model';
+import { argumentsContentOf, argumentsOf, imageRangeOf } from './instructions';
 import { Command, Word, basename, commandsOf, rawText, values } from './shell';
 
 /** The stage and the stages it is built FROM, root first: the order Docker builds them. */
@@ -33,6 +34,13 @@ export function chainInstructions(stage: Stage): Instruction[] {
     chainInstructionsCache.set(stage, cached);
   }
   return cached;
+}
+
+/** The stage an instruction's `--from=` names, by name or index. */
+export function stageByReference(model: DockerfileModel, reference: string): Stage | undefined {
+  const ref = reference.toLowerCase();
+  if (/^\d+$/.test(ref)) return model.stages[Number(ref)];
+  return model.stages.find((s) => s.name === ref);
 }
 
 /** What `COPY --from=` should say to name a stage. */
@@ -102,6 +110,8 @@ export function placedInstructions(model: DockerfileModel, stage: Stage): { plac
 export interface CopyFlags {
   /** `--from=`: a stage name or index, an image, or a named build context. */
   from?: string;
+  /** Where the `--from` value is written. */
+  fromRange?: Range;
   link: boolean;
   chown?: string;
   chmod?: string;
@@ -138,12 +148,13 @@ const copyCache = new WeakMap<Instruction, CopyInstruction | null>();
 
 function flagsOf(instruction: Instruction): CopyFlags {
   const flags: CopyFlags = { link: false, parents: false, exclude: [] };
-  const getFlags = (instruction as unknown as { getFlags?(): Array<{ getName(): string; getValue(): string | null }> }).getFlags;
+  // dockerfile-ast's getFromFlag() returns null as soon as a COPY has a second flag: read them all.
+  const getFlags = (instruction as unknown as { getFlags?(): Array<{ getName(): string; getValue(): string | null; getValueRange(): Range | null }> }).getFlags;
   for (const flag of getFlags?.call(instruction) ?? []) {
     const value = flag.getValue() ?? undefined;
     const on = value === undefined || value === 'true';
     switch (flag.getName().toLowerCase()) {
-      case 'from': flags.from = value; break;
+      case 'from': flags.from = value; flags.fromRange = flag.getValueRange() ?? undefined; break;
       case 'link': flags.link = on; break;
       case 'chown': flags.chown = value; break;
       case 'chmod': flags.chmod = value; break;
@@ -218,6 +229,29 @@ export function stageCopies(model: DockerfileModel, stage: Stage): CopyInstructi
   return chainCopies(model, stage).filter((c) => c.stage === stage);
 }
 
+/** The COPY --from's of the stage itself that name an earlier stage, with that stage. */
+export function copySources(model: DockerfileModel, stage: Stage): Array<{ instruction: Instruction; from: Stage; copy: CopyInstruction }> {
+  const out: Array<{ instruction: Instruction; from: Stage; copy: CopyInstruction }> = [];
+  for (const copy of stageCopies(model, stage)) if (copy.fromStage) out.push({ instruction: copy.instruction, from: copy.fromStage, copy });
+  return out;
+}
+
+const placedByInstruction = new WeakMap<DockerfileModel, Map<Instruction, PlacedInstruction>>();
+
+/** The COPY or ADD `instruction` of the model, read whole; undefined for other instructions. */
+export function copyAt(model: DockerfileModel, instruction: Instruction): CopyInstruction | undefined {
+  let index = placedByInstruction.get(model);
+  if (!index) {
+    index = new Map();
+    for (const stage of model.stages) {
+      for (const placed of placedInstructions(model, stage).placed) if (placed.stage === stage) index.set(placed.instruction, placed);
+    }
+    placedByInstruction.set(model, index);
+  }
+  const placed = index.get(instruction);
+  return placed ? copyOf(model, placed) : undefined;
+}
+
 export interface PathOrigin {
   copy: CopyInstruction;
   /** The stage the file was copied from; undefined when it came from the build context or an image. */
@@ -233,9 +267,10 @@ export interface PathOrigin {
  * (a source named like a file, `server.js`, is taken for a file). Glob sources name no
  * single file and are skipped. The last COPY wins, as it does in the image.
  */
-export function originOf(model: DockerfileModel, stage: Stage, path: string): PathOrigin | undefined {
+export function originOf(model: DockerfileModel, stage: Stage, path: string, options: { fromStagesOnly?: boolean } = {}): PathOrigin | undefined {
   let found: PathOrigin | undefined;
   for (const copy of chainCopies(model, stage)) {
+    if (options.fromStagesOnly && !copy.fromStage) continue;
     const dest = copy.destinationPath;
     const fromContext = copy.fromStage === undefined && copy.fromImage === undefined;
     const resolveSource = (source: string) => (fromContext ? source.replace(/^\.?\/+/, '') : resolvePath(source, '/'));
@@ -422,4 +457,48 @@ function followMove(builds: GoBuild[], words: string[], workdir: string): void {
     if (words[0] === 'mv') build.paths = build.paths.filter((p) => p !== from);
     if (!build.paths.includes(to)) build.paths.push(to);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Where a stage's image is written.
+
+export interface ImageTextLocation {
+  /** The literal image reference text at `range` (no variables). */
+  text: string;
+  range: Range;
+  /** True when the literal sits in a global ARG default rather than in FROM itself. */
+  viaArg: boolean;
+}
+
+/**
+ * Where the image of `stage` is written literally: in FROM itself, or in the
+ * default of the global ARG that FROM consists of (`FROM ${BASE}`). Undefined when
+ * the reference mixes variables and text, where no single edit is safe.
+ */
+export function imageTextLocation(model: DockerfileModel, stage: Stage): ImageTextLocation | undefined {
+  if (stage.parent) return undefined;
+  const range = imageRangeOf(stage.from);
+  if (!range) return undefined;
+  const written = model.text.slice(offsetOf(model, range.start), offsetOf(model, range.end));
+  if (!written.includes('$')) return { text: written, range, viaArg: false };
+  const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(written);
+  if (!m) return undefined;
+  const name = m[1] ?? m[2];
+  const args = model.dockerfile.getInitialARGs().filter((a) => a.getProperty()?.getName() === name);
+  const arg = args[args.length - 1];
+  const valueRange = arg?.getProperty()?.getValueRange();
+  const value = arg?.getProperty()?.getValue();
+  if (!valueRange || !value) return undefined;
+  const literal = model.text.slice(offsetOf(model, valueRange.start), offsetOf(model, valueRange.end));
+  if (literal !== value || literal.includes('$')) return undefined;
+  return { text: literal, range: valueRange, viaArg: true };
+}
+
+/** Rewrites the image reference of `stage`, or undefined when it cannot be done with one safe edit. */
+export function replaceImageEdit(model: DockerfileModel, stage: Stage, rewrite: (text: string) => string | undefined): TextEdit | undefined {
+  const location = imageTextLocation(model, stage);
+  if (!location) return undefined;
+  const next = rewrite(location.text);
+  if (next === undefined || next === location.text) return undefined;
+  return { range: location.range, newText: next };
 }

@@ -31,6 +31,12 @@ export interface Finding {
   range: Range;
   message: string;
   fixes?: Fix[];
+  /**
+   * A severity for this finding below the rule's default, where what it rests on is
+   * weaker (a fact the product does not know, a case that is information only).
+   * A severity the user configured for the rule still wins.
+   */
+  severity?: Severity;
 }
 
 export interface RuleContext {

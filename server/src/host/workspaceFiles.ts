@@ -5,13 +5,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { WorkspaceFiles } from '../engine/types';
+import type { WorkspaceFiles } from '../engine';
 
 const MAX_FILE_BYTES = 1024 * 1024;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'vendor', 'target', 'dist', 'build', '.venv', 'venv', '__pycache__']);
 
 export function diskWorkspace(folder: string): WorkspaceFiles {
   const cache = new Map<string, string | undefined>();
+  // Several rules ask for the same files (Go sources, project files): walk once per question.
+  const listings = new Map<string, string[]>();
   return {
     readFile(relativePath) {
       const full = path.resolve(folder, relativePath);
@@ -28,6 +30,9 @@ export function diskWorkspace(folder: string): WorkspaceFiles {
       return text;
     },
     findFiles(pattern, limit) {
+      const key = `${pattern.source}/${pattern.flags}:${limit}`;
+      const known = listings.get(key);
+      if (known) return [...known];
       const found: string[] = [];
       const walk = (dir: string, depth: number) => {
         if (found.length >= limit || depth > 6) return;
@@ -48,7 +53,8 @@ export function diskWorkspace(folder: string): WorkspaceFiles {
         }
       };
       walk(folder, 0);
-      return found;
+      listings.set(key, found);
+      return [...found];
     },
   };
 }

@@ -5,10 +5,8 @@
 import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, Range, TextEdit,
 } from 'vscode-languageserver-types';
-import { ruleDocUrl, SOURCE } from '../engine/docs';
-import type { Diagnosis, Severity } from '../engine/types';
-
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.distroless`;
+import { editReachesTail, ruleDocUrl, type Diagnosis, type OpenTail, type Severity } from '../engine';
+import { SOURCE } from '../protocol';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -38,13 +36,15 @@ function intersects(a: Range, b: Range): boolean {
 }
 
 /** Quick fixes for the diagnoses under `range`, each attached to the diagnostic the client sent. */
-export function quickFixes(uri: string, diagnoses: Diagnosis[], range: Range, clientDiagnostics: Diagnostic[]): CodeAction[] {
+export function quickFixes(uri: string, diagnoses: Diagnosis[], range: Range, clientDiagnostics: Diagnostic[], tail?: OpenTail): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const d of diagnoses) {
     // Range first: reading fixes can compute them (engine/fixes.ts).
     if (!intersects(d.range, range) || d.fixes.length === 0) continue;
     const diagnostic = clientDiagnostics.find((c) => c.source === SOURCE && c.code === d.ruleId && sameRange(c.range, d.range)) ?? toDiagnostic(d);
     d.fixes.forEach((fix, index) => {
+      // No offer to append inside an open heredoc or a dangling continuation (engine/tail.ts).
+      if (tail && fix.edits.some((e) => editReachesTail(e, tail))) return;
       actions.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,

@@ -4,19 +4,31 @@
  */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lint, LintResult } from '../engine/lint';
-import { fixAll, FixAllResult } from '../engine/fixAll';
-import type { LintOptions } from '../engine/lint';
+import { fixAll, lint, validateSyntax, type FixAllResult, type LintOptions, type LintResult, type WorkspaceFiles } from '../engine';
 import type { ServerSettings } from './settings';
 import { toDiagnostic } from './diagnostics';
-import { validateSyntax } from '../engine/syntax';
 import { diskWorkspace } from '../host/workspaceFiles';
-import type { WorkspaceFiles } from '../engine/types';
 import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from '../host/config';
-import { SOURCE } from '../engine/docs';
+import { SOURCE } from '../protocol';
 
 /** The code of the diagnostic that reports a broken .distroless configuration file. */
 export const INVALID_CONFIGURATION = 'invalid-configuration';
+
+/**
+ * Documents above this size are not checked in the editor: linting and syntax checks
+ * run on the server's only thread and grow faster than the size (1 MB: about 9 s,
+ * 5 MB: minutes), holding every other request (a hover on another file) meanwhile.
+ * 256 KB takes about a second; the largest of 330 real Dockerfiles in the test corpus
+ * is 12 KB. The CLI checks any size.
+ */
+export const MAX_CHECKED_BYTES = 256 * 1024;
+
+function sizeInWords(chars: number): string {
+  return chars >= 1024 * 1024 ? `${(chars / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(chars / 1024)} KB`;
+}
+
+/** Lets requests that arrived meanwhile (hover, completion, a newer version) run first. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface CheckerHost {
   settingsFor(uri: string): Promise<ServerSettings>;
@@ -62,9 +74,16 @@ export class DocumentChecker {
   }
 
   forget(uri: string): void {
+    this.latest.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     this.cache.delete(uri);
+  }
+
+  /** True for documents too large to check in the editor (MAX_CHECKED_BYTES). */
+  tooLarge(document: TextDocument): boolean {
+    // UTF-16 length is a lower bound of the UTF-8 size and needs no encoding pass.
+    return document.getText().length > MAX_CHECKED_BYTES;
   }
 
   async lintNow(document: TextDocument): Promise<LintResult> {
@@ -76,15 +95,17 @@ export class DocumentChecker {
   }
 
   async fixAllNow(document: TextDocument): Promise<FixAllResult> {
+    if (this.tooLarge(document)) return { text: document.getText(), applied: [], remaining: [] };
     return fixAll(document.getText(), await this.options(document.uri));
   }
 
   /**
    * The configuration file found from the document's folder, overridden by the VS Code
    * settings the user set. VS Code fills defaults (`{}`, `''`) for unset settings, so
-   * those count as unset and leave the file's values in force.
+   * those count as unset and leave the file's values in force. Conversion
+   * (lsp/conversion.ts) reads the same, so its answer matches the diagnostics.
    */
-  private async options(uri: string): Promise<LintOptions> {
+  async options(uri: string): Promise<LintOptions> {
     const settings = await this.host.settingsFor(uri);
     const folder = this.host.workspaceFolderFor(uri);
     const { config } = this.configFor(folder);
@@ -114,11 +135,29 @@ export class DocumentChecker {
     }
   }
 
+  /** The newest version scheduled per document: work on an older one stops at its next step. */
+  private readonly latest = new Map<string, number>();
+
   private async check(document: TextDocument): Promise<void> {
     const version = document.version;
+    this.latest.set(document.uri, version);
+    const stale = () => this.latest.get(document.uri) !== version;
     try {
       const settings = await this.host.settingsFor(document.uri);
+      if (this.tooLarge(document)) {
+        this.host.publish(document.uri, version, [{
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Information,
+          source: SOURCE,
+          message: `This file is ${sizeInWords(document.getText().length)}, so it is not checked in the editor (the limit is ${sizeInWords(MAX_CHECKED_BYTES)}; real Dockerfiles are rarely above 20 KB). Check it with the command line: distroless lint <file>.`,
+        }]);
+        return;
+      }
+      await yieldToEventLoop();
+      if (stale()) return;
       const result = await this.lintNow(document);
+      await yieldToEventLoop();
+      if (stale()) return;
       for (const failure of result.failures) this.host.log(`rule ${failure.ruleId} failed on ${document.uri}: ${String(failure.error)}`);
       const diagnostics = result.diagnoses.map(toDiagnostic);
       if (settings.syntaxChecks) diagnostics.unshift(...validateSyntax(result.model.text, result.model.dockerfile));

@@ -11,8 +11,10 @@ import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-languag
 import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
 import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from './settings';
-import { FIX_ALL_KIND, minimalEdit, quickFixes } from './diagnostics';
-import { SOURCE } from '../engine/docs';
+import { minimalEdit, quickFixes } from './diagnostics';
+import { CONVERT_REQUEST, FIX_ALL_KIND, SOURCE, type ConvertParams, type ConvertResult } from '../protocol';
+import { answerConvert } from './conversion';
+import { openTail } from '../engine';
 import { DocumentChecker } from './documentChecker';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -182,9 +184,10 @@ connection.onCodeAction(async (params) => {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
+  if (checker.tooLarge(document)) return actions;
   const result = await checker.lintNow(document);
   if (wants(CodeActionKind.QuickFix)) {
-    actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics));
+    actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics, openTail(document.getText())));
     // The service rewrites `code` of the diagnostics it is given (parseInt), so it gets
     // copies of the syntax diagnostics only, never ours.
     const syntaxDiagnostics = params.context.diagnostics.filter((d) => d.source !== SOURCE).map((d) => ({ ...d }));
@@ -199,6 +202,9 @@ connection.onCodeAction(async (params) => {
   }
   return actions;
 });
+
+connection.onRequest(CONVERT_REQUEST, (params: ConvertParams): Promise<ConvertResult> =>
+  answerConvert(params, { text, options: (uri) => checker.options(uri) }));
 
 connection.onExecuteCommand(async (params) => {
   const uri = params.arguments?.[0];

@@ -1,5 +1,5 @@
 /** The `distroless.*` settings the server reads, with their defaults. */
-import type { SeveritySetting } from '../engine/types';
+import type { SeveritySetting } from '../engine';
 
 export interface ServerSettings {
   /** Per rule id: off, hint, information, warning or error. */

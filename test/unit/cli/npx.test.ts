@@ -22,7 +22,8 @@ test('npx --yes ./distroless-vscode-<version>.tgz lint <dir> runs the packed CLI
   // A private cache: the test must not reuse an earlier install of the same name.
   const env = { ...process.env, npm_config_cache: path.join(work, 'cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
   const packed = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, env, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/')), ['dist/cli.js'], 'the tarball ships the CLI bundle only');
+  const commands = fs.readdirSync(path.join(root, 'server', 'src', 'cli', 'commands')).filter((f) => f !== 'index.ts' && f !== 'types.ts').map((f) => `dist/cli/${f.replace(/\.ts$/, '.js')}`);
+  assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/')).sort(), ['dist/cli.js', ...commands].sort(), 'the tarball ships the CLI bundles only: the dispatcher and one per sub-command');
   const project = path.join(work, 'project');
   fs.mkdirSync(path.join(project, 'svc'), { recursive: true });
   fs.writeFileSync(path.join(project, 'svc', 'Dockerfile'), 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app\n');

@@ -19,7 +19,7 @@ const REFUSALS: Array<{ name: string; dockerfile: string; reason: string }> = [
   { name: 'no artifact: java without -jar', dockerfile: 'FROM eclipse-temurin:21\nCOPY . /app\nCMD ["java", "-cp", "/app", "Main"]\n', reason: 'java -jar' },
   { name: 'shell-script entrypoint', dockerfile: 'FROM node:22\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["./docker-entrypoint.sh"]\n', reason: 'shell script ./docker-entrypoint.sh' },
   { name: 'shell syntax in CMD', dockerfile: 'FROM python:3.13\nWORKDIR /app\nCOPY . .\nCMD python app.py --port $PORT\n', reason: 'uses a variable' },
-  { name: 'shell syntax inside sh -c', dockerfile: 'FROM python:3.13\nWORKDIR /app\nCMD ["sh", "-c", "python migrate.py && python app.py"]\n', reason: 'command chaining' },
+  { name: 'shell syntax inside sh -c', dockerfile: 'FROM python:3.13\nWORKDIR /app\nCMD ["sh", "-c", "python migrate.py && python app.py"]\n', reason: 'uses &&' },
   { name: 'base from an ARG without default', dockerfile: 'ARG IMAGE\nFROM ${IMAGE}\nCMD ["/app"]\n', reason: 'build argument without a default' },
   { name: 'Alpine packages in a Node build', dockerfile: 'FROM node:18-alpine\nWORKDIR /app\nRUN apk add --no-cache python3 make g++\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n', reason: 'apk' },
   { name: 'npm start without package.json', dockerfile: 'FROM node:22\nWORKDIR /app\nCOPY . .\nCMD ["npm", "start"]\n', reason: 'there is none' },

@@ -26,4 +26,24 @@ ruleTable('attack-tools-in-final-stage', [
     dockerfile: 'FROM debian:13 AS fetch\nRUN apt-get install -y curl\nFROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=fetch /x /x\n',
     expect: [],
   },
+  {
+    name: 'a tool installed in a virtual group and removed with it in the same RUN does not ship',
+    dockerfile: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .fetch curl && curl -fsSLo /app https://example.com/app && apk del .fetch\n',
+    expect: [],
+  },
+  {
+    name: 'apt-get purge --auto-remove of the tool in the same RUN',
+    dockerfile: 'FROM debian:13\nRUN apt-get update && apt-get install -y curl ca-certificates && curl -o /x https://example.com/x && apt-get purge -y --auto-remove curl\n',
+    expect: [],
+  },
+  {
+    name: 'only what is not removed is reported',
+    dockerfile: 'FROM debian:13\nRUN apt-get install -y curl wget && apt-get purge -y curl\n',
+    expect: [{ range: '1:28-1:32', message: 'Wget is installed' }],
+  },
+  {
+    name: 'a removal in a later RUN does not shrink the earlier layer: still reported',
+    dockerfile: 'FROM debian:13\nRUN apt-get install -y curl\nRUN apt-get purge -y curl\n',
+    expect: [{ range: '1:23-1:27', message: 'Curl is installed' }],
+  },
 ]);

@@ -37,6 +37,36 @@ ruleTable('go-binary-not-stripped', [
     expect: [],
   },
   {
+    name: 'Go 1.22 and later: -s implies -w, so -ldflags=-s is stripped',
+    dockerfile: 'FROM golang:1.23\nRUN go build -ldflags=-s -o /app .\n',
+    expect: [],
+  },
+  {
+    name: '--ldflags=--s is the same flag',
+    dockerfile: 'FROM golang:1.22-alpine\nRUN go build --ldflags=--s -o /app .\n',
+    expect: [],
+  },
+  {
+    name: 'a tag without a version floats to the newest Go: -s is enough',
+    dockerfile: 'FROM golang:alpine\nRUN go build -ldflags="-s -X main.v=1" -o /app .\n',
+    expect: [],
+  },
+  {
+    name: 'before Go 1.22 -s alone keeps DWARF: only -w is added',
+    dockerfile: 'FROM golang:1.21\nRUN go build -ldflags="-s -X main.v=1" -o /app .\n',
+    expect: [{ range: '1:4-1:12', fixed: 'FROM golang:1.21\nRUN go build -ldflags="-w -s -X main.v=1" -o /app .\n' }],
+  },
+  {
+    name: '-w with -extldflags: only -s is added, never a second -w',
+    dockerfile: "FROM golang:1.23\nRUN go build -ldflags \"-w -extldflags '-static'\" -o /app .\n",
+    expect: [{ range: '1:4-1:12', fixed: "FROM golang:1.23\nRUN go build -ldflags \"-s -w -extldflags '-static'\" -o /app .\n" }],
+  },
+  {
+    name: 'a -s inside -extldflags is the external linker\'s, not Go\'s',
+    dockerfile: "FROM golang:1.23\nRUN go build -ldflags=\"-extldflags '-static -s'\" -o /app .\n",
+    expect: [{ range: '1:4-1:12', fixed: "FROM golang:1.23\nRUN go build -ldflags=\"-s -w -extldflags '-static -s'\" -o /app .\n" }],
+  },
+  {
     name: 'go test and go vet are not builds',
     dockerfile: 'FROM golang:1.23\nRUN go vet ./... && go test ./...\n',
     expect: [],

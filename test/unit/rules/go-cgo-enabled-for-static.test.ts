@@ -20,8 +20,13 @@ ruleTable('go-cgo-enabled-for-static', [
   },
   {
     name: 'scratch counts as static',
-    dockerfile: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n',
-    expect: [{ range: '1:4-1:12', fixed: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n' }],
+    dockerfile: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n',
+    expect: [{ range: '1:4-1:12', fixed: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n' }],
+  },
+  {
+    name: 'an export stage on scratch hands the binary on (to the host or a stage with a libc): not a static runtime',
+    dockerfile: 'FROM golang:1.23-alpine AS build\nRUN apk add gcc musl-dev\nRUN go build -o /out/tool .\nFROM scratch AS binary\nCOPY --from=build /out/tool /tool\nFROM alpine:3.20\nCOPY --from=binary /tool /usr/bin/tool\n',
+    expect: [],
   },
   {
     name: 'inline, exported, ENV and ARG settings are all honoured',

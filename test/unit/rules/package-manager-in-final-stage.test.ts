@@ -52,4 +52,14 @@ ruleTable('package-manager-in-final-stage', [
     options: { target: 'dev' },
     expect: [{ range: '1:4-1:11' }],
   },
+  {
+    name: 'build dependencies installed and removed in the same RUN do not ship',
+    dockerfile: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .gosu-deps dpkg gnupg && gpg --verify x && apk del --no-network .gosu-deps\n',
+    expect: [],
+  },
+  {
+    name: 'only the packages left behind are listed',
+    dockerfile: 'FROM debian:13\nRUN apt-get install -y ca-certificates wget && wget https://example.com/x && apt-get purge -y --auto-remove wget\n',
+    expect: [{ range: '1:4-1:11', message: 'apt-get, its package database and ca-certificates ship' }],
+  },
 ]);

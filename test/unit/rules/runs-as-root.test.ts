@@ -4,7 +4,7 @@ ruleTable('runs-as-root', [
   {
     name: 'distroless latest tag switches to nonroot',
     dockerfile: 'FROM gcr.io/distroless/static-debian13\nCOPY app /app\nENTRYPOINT ["/app"]\n',
-    expect: [{ range: '0:5-0:38', message: 'runs as root', fixed: 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nENTRYPOINT ["/app"]\n' }],
+    expect: [{ range: '0:5-0:38', message: 'runs as root', fixed: 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nENTRYPOINT ["/app"]\n', fixAll: false }],
   },
   {
     name: 'debug tag switches to debug-nonroot, keeping the architecture',
@@ -17,19 +17,100 @@ ruleTable('runs-as-root', [
     expect: [{ range: '1:5-1:12', fixed: 'ARG BASE=gcr.io/distroless/static-debian13:nonroot\nFROM ${BASE}\nENTRYPOINT ["/app"]\n' }],
   },
   {
-    name: 'general-purpose image gets USER at the end of the stage',
+    name: 'general-purpose image gets USER before CMD, as a quick fix only',
     dockerfile: 'FROM debian:13\nRUN apt-get update\nCMD ["/app"]\n',
-    expect: [{ range: '0:5-0:14', fixed: 'FROM debian:13\nRUN apt-get update\nCMD ["/app"]\nUSER 65532:65532\n' }],
+    expect: [{ range: '0:5-0:14', message: 'Add USER 65532:65532, after checking', fixed: 'FROM debian:13\nRUN apt-get update\nUSER 65532:65532\nCMD ["/app"]\n', fixAll: false }],
   },
   {
-    name: 'scratch defaults to root',
-    dockerfile: 'FROM scratch\nCOPY app /app',
-    expect: [{ range: '0:5-0:12', fixed: 'FROM scratch\nCOPY app /app\nUSER 65532:65532' }],
+    name: 'a RUN after CMD keeps USER at the end, so the RUN still has root',
+    dockerfile: 'FROM debian:13\nCMD ["/app"]\nRUN apt-get update\n',
+    expect: [{ range: '0:5-0:14', fixed: 'FROM debian:13\nCMD ["/app"]\nRUN apt-get update\nUSER 65532:65532\n', fixAll: false }],
   },
   {
-    name: 'an explicit USER root as the last USER is flagged on that line',
+    name: "the image's own non-root user is offered first (node)",
+    dockerfile: 'FROM node:22\nCOPY . /app\nCMD ["node", "/app/server.js"]\n',
+    expect: [{ range: '0:5-0:12', message: "Add USER node (the image's own non-root user)", fixed: 'FROM node:22\nCOPY . /app\nUSER node\nCMD ["node", "/app/server.js"]\n', fixAll: false }],
+  },
+  {
+    name: "the image's own non-root user is offered first (.NET app)",
+    dockerfile: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY out /app\nENTRYPOINT ["dotnet", "/app/app.dll"]\n',
+    expect: [{ range: '0:5-0:40', message: 'Add USER app', fixed: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY out /app\nUSER app\nENTRYPOINT ["dotnet", "/app/app.dll"]\n', fixAll: false }],
+  },
+  {
+    name: 'a runtime scratch image defaults to root',
+    dockerfile: 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]',
+    expect: [{ range: '0:5-0:12', fixed: 'FROM scratch\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]', fixAll: false }],
+  },
+  {
+    name: 'an explicit USER root the author wrote: flagged on that line, the fix is a quick fix only',
     dockerfile: 'FROM gcr.io/distroless/static-debian13:nonroot\nUSER 0:0\nENTRYPOINT ["/app"]\n',
-    expect: [{ range: '1:0-1:8', message: 'switches to root', fixed: 'FROM gcr.io/distroless/static-debian13:nonroot\nUSER 0:0\nENTRYPOINT ["/app"]\nUSER 65532:65532\n' }],
+    expect: [{ range: '1:0-1:8', message: 'switches to root', fixed: 'FROM gcr.io/distroless/static-debian13:nonroot\nUSER 0:0\nUSER 65532:65532\nENTRYPOINT ["/app"]\n', fixAll: false }],
+  },
+  {
+    name: 'USER root before CMD: the fix goes after it, still before nothing that needs root',
+    dockerfile: 'FROM debian:13\nUSER root\nRUN apt-get update\nCMD ["/app"]\n',
+    expect: [{ range: '1:0-1:9', message: 'switches to root', fixed: 'FROM debian:13\nUSER root\nRUN apt-get update\nUSER 65532:65532\nCMD ["/app"]\n', fixAll: false }],
+  },
+  {
+    name: 'an entrypoint script beside the Dockerfile that steps down with gosu: information, no fix',
+    dockerfile: 'FROM debian:13\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["postgres"]\n',
+    files: { 'docker-entrypoint.sh': '#!/bin/sh\nset -e\nif [ "$(id -u)" = 0 ]; then exec gosu postgres "$0" "$@"; fi\nexec "$@"\n' },
+    expect: [{ range: '0:5-0:14', severity: 'information', message: 'gosu (in docker-entrypoint.sh) steps down' }],
+  },
+  {
+    name: 'su-exec in ENTRYPOINT itself: information, no fix',
+    dockerfile: 'FROM alpine:3.20\nENTRYPOINT ["su-exec", "app", "/app"]\n',
+    expect: [{ range: '0:5-0:16', severity: 'information', message: 'su-exec (in ENTRYPOINT)' }],
+  },
+  {
+    name: 'setpriv, chroot --userspec and supervisord are step-downs too',
+    dockerfile: 'FROM debian:13\nCMD setpriv --reuid=1000 --regid=1000 --init-groups /app\n',
+    expect: [{ range: '0:5-0:14', severity: 'information', message: 'setpriv' }],
+  },
+  {
+    name: 'chroot --userspec',
+    dockerfile: 'FROM debian:13\nCMD ["chroot", "--userspec=1000:1000", "/", "/app"]\n',
+    expect: [{ range: '0:5-0:14', severity: 'information', message: 'chroot --userspec' }],
+  },
+  {
+    name: 'supervisord',
+    dockerfile: 'FROM debian:13\nCMD ["/usr/bin/supervisord", "-c", "/etc/supervisord.conf"]\n',
+    expect: [{ range: '0:5-0:14', severity: 'information', message: 'supervisord' }],
+  },
+  {
+    name: "an official image whose own entrypoint steps down (postgres): information",
+    dockerfile: 'FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n',
+    expect: [{ range: '0:5-0:16', severity: 'information', message: 'documented for the base image' }],
+  },
+  {
+    name: 'the same image with its entrypoint replaced is a plain root process again',
+    dockerfile: 'FROM postgres:16\nENTRYPOINT ["/my-app"]\n',
+    expect: [{ range: '0:5-0:16', fixed: 'FROM postgres:16\nUSER 65532:65532\nENTRYPOINT ["/my-app"]\n', fixAll: false }],
+  },
+  {
+    name: 'ports below 1024: the Kubernetes caveat is said, the fix stays a quick fix',
+    dockerfile: 'FROM nginx:1.27\nCOPY site /usr/share/nginx/html\nEXPOSE 80\n',
+    expect: [{ range: '0:5-0:15', message: 'fails on Kubernetes by default', fixed: 'FROM nginx:1.27\nCOPY site /usr/share/nginx/html\nEXPOSE 80\nUSER 65532:65532\n', fixAll: false }],
+  },
+  {
+    name: 'Windows images: no numeric USER, no finding',
+    dockerfile: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY app.exe C:/app/\nCMD ["C:/app/app.exe"]\n',
+    expect: [],
+  },
+  {
+    name: 'an export stage (scratch, files only, for docker build --output) is not a runtime',
+    dockerfile: 'FROM golang:1.23 AS build\nRUN go build -o /out/app\nFROM scratch AS binaries\nCOPY --from=build /out/app /app\n',
+    expect: [],
+  },
+  {
+    name: 'a squash stage (a whole OS root copied onto scratch) is not flagged as a scratch runtime',
+    dockerfile: 'FROM debian:13 AS rootfs\nRUN apt-get update\nFROM scratch\nCOPY --from=rootfs / /\nCMD ["bash"]\n',
+    expect: [],
+  },
+  {
+    name: 'an image the table does not know: its user is unknown, so quiet',
+    dockerfile: 'FROM myorg/base:1.0\nCMD ["/app"]\n',
+    expect: [],
   },
   {
     name: 'nonroot tag is fine',
@@ -63,8 +144,8 @@ ruleTable('runs-as-root', [
   },
   {
     name: 'a digest-pinned distroless latest gets USER, not a tag change',
-    dockerfile: 'FROM gcr.io/distroless/static-debian13@sha256:abc\n',
-    expect: [{ range: '0:5-0:49', fixed: 'FROM gcr.io/distroless/static-debian13@sha256:abc\nUSER 65532:65532\n' }],
+    dockerfile: 'FROM gcr.io/distroless/static-debian13@sha256:abc\nENTRYPOINT ["/app"]\n',
+    expect: [{ range: '0:5-0:49', fixed: 'FROM gcr.io/distroless/static-debian13@sha256:abc\nUSER 65532:65532\nENTRYPOINT ["/app"]\n' }],
   },
   {
     name: 'the --target stage ships',

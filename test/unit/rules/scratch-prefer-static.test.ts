@@ -2,9 +2,14 @@ import { ruleTable } from '../../support/ruleTable';
 
 ruleTable('scratch-prefer-static', [
   {
-    name: 'a scratch runtime is pointed at distroless static',
-    dockerfile: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n',
-    expect: [{ range: '2:5-2:12', severity: 'information', message: 'no CA certificates', fixed: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=build /app /app\n' }],
+    name: 'a scratch runtime is pointed at distroless static, keeping its (root) user',
+    dockerfile: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n',
+    expect: [{ range: '2:5-2:12', severity: 'information', message: 'no CA certificates', fixed: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM gcr.io/distroless/static-debian13\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n', fixAll: true }],
+  },
+  {
+    name: 'with its own USER the stage gets the nonroot variant (the USER wins either way)',
+    dockerfile: 'FROM scratch\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n',
+    expect: [{ range: '0:5-0:12', severity: 'information', fixed: 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n', fixAll: true }],
   },
   {
     name: 'scratch for a build stage that does not ship',
@@ -13,7 +18,22 @@ ruleTable('scratch-prefer-static', [
   },
   {
     name: 'a stage built on scratch is reported without a fix',
-    dockerfile: 'FROM scratch AS base\nFROM base\n',
+    dockerfile: 'FROM scratch AS base\nFROM base\nENTRYPOINT ["/app"]\n',
     expect: [{ range: '1:5-1:9' }],
+  },
+  {
+    name: 'an export stage (files only, for docker build --output) is not a runtime: no finding, FROM scratch stays',
+    dockerfile: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /out/app .\nFROM scratch AS binaries\nCOPY --from=build /out/app /app\n',
+    expect: [],
+  },
+  {
+    name: 'a stage built on an export stage is an export stage too',
+    dockerfile: 'FROM scratch AS binaries-unix\nCOPY --link --from=build /usr/bin/tool /tool\nFROM binaries-unix AS binaries-linux\n',
+    expect: [],
+  },
+  {
+    name: 'a squash stage (a whole root file system copied in) is that OS, not scratch',
+    dockerfile: 'FROM debian:13 AS rootfs\nRUN apt-get update\nFROM scratch\nCOPY --from=rootfs / /\nCMD ["bash"]\n',
+    expect: [],
   },
 ]);

@@ -27,14 +27,24 @@ ruleTable('user-not-resolvable', [
     expect: [{ range: '3:5-3:8', message: 'only know root, nonroot and nobody', fixed: 'FROM alpine:3.20 AS build\nRUN addgroup -g 10001 app && adduser -D -u 10001 -G app app\nFROM gcr.io/distroless/static-debian13\nUSER 10001:10001\n' }],
   },
   {
-    name: 'a user made in another stage does not exist on a general image either',
+    name: 'a user made in another stage: on a general image whose users are not all known, a warning',
     dockerfile: 'FROM debian:13 AS build\nRUN useradd -u 1001 builder\nFROM debian:13\nUSER builder\n',
-    expect: [{ range: '3:5-3:12', message: 'created in stage "build"' }],
+    expect: [{ range: '3:5-3:12', severity: 'warning', message: 'unless debian:13 has a user of that name already' }],
+  },
+  {
+    name: 'a user made in another stage on a minimal image whose /etc/passwd is known: an error',
+    dockerfile: 'FROM debian:13 AS build\nRUN useradd -u 1001 -U builder\nFROM mcr.microsoft.com/dotnet/runtime-deps:8.0-noble-chiseled\nUSER builder\n',
+    expect: [{ range: '3:5-3:12', severity: 'error', message: 'created in stage "build", and users made there do not exist in this stage.' }],
+  },
+  {
+    name: 'Windows account names are not looked up in /etc/passwd',
+    dockerfile: 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerAdministrator\nRUN mkdir C:\\app\nUSER ContainerUser\n',
+    expect: [],
   },
   {
     name: 'useradd with a numeric group gives the fix',
     dockerfile: 'FROM debian:13 AS build\nRUN useradd --uid 1001 --gid 1001 builder\nFROM debian:13\nUSER builder\n',
-    expect: [{ range: '3:5-3:12', fixed: 'FROM debian:13 AS build\nRUN useradd --uid 1001 --gid 1001 builder\nFROM debian:13\nUSER 1001:1001\n' }],
+    expect: [{ range: '3:5-3:12', severity: 'warning', fixed: 'FROM debian:13 AS build\nRUN useradd --uid 1001 --gid 1001 builder\nFROM debian:13\nUSER 1001:1001\n' }],
   },
   {
     name: 'a user made in the same stage, or one it builds on, resolves',

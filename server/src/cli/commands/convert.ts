@@ -1,14 +1,14 @@
 /**
  * `distroless convert <Dockerfile>`: prints the converted Dockerfile, or replaces
- * it with --write (the original kept as <file>.bak), or with --check only says
+ * it with --write (the original kept as <file>.bak, or the first free .bak.N), or with --check only says
  * whether a conversion is possible (exit 1 when it is, for CI gates).
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { convert } from '../../engine/convert';
+import { convert } from '../../engine';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
-import { InputError, readDockerfile } from '../files';
+import { assertEditable, DockerfileSource, encodeDockerfile, InputError, readDockerfileSource } from '../files';
+import { backupFile, FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
 import { ExitCode } from './types';
 import type { CliCommand, CliIo } from './types';
 
@@ -19,6 +19,8 @@ multi-stage build that ships only the artifact on a distroless image.
 
   (default)          print the converted Dockerfile to stdout
   --write            replace the file, keeping the original as <Dockerfile>.bak
+                     (or .bak.1, .bak.2, ... when that exists: a backup never
+                     replaces a file)
   --check            print nothing; exit 1 when a conversion is possible, 0 when not
   --target <stage>   the stage that ships (as docker build --target)
 
@@ -54,7 +56,6 @@ function parseArgs(argv: string[]): Args | string {
 
 export const convertCommand: CliCommand = {
   name: 'convert',
-  summary: 'Convert a Dockerfile to a multi-stage build that ships on a distroless image',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     if (argv.includes('--help') || argv.includes('-h')) {
@@ -67,9 +68,10 @@ export const convertCommand: CliCommand = {
       return ExitCode.usage;
     }
     const file = path.resolve(io.cwd, args.file ?? '');
-    let text: string;
+    let source: DockerfileSource;
     try {
-      text = readDockerfile(file, args.file ?? file);
+      source = readDockerfileSource(file, args.file ?? file);
+      if (args.write) assertEditable(source, args.file ?? file, 'converted');
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       io.stderr.write(`distroless convert: ${error.message}\n`);
@@ -85,7 +87,7 @@ export const convertCommand: CliCommand = {
       io.stderr.write(`distroless convert: ${error.message}\n`);
       return ExitCode.usage;
     }
-    const result = convert(text, {
+    const result = convert(source.text, {
       workspace: diskWorkspace(path.dirname(file)),
       target: args.target ?? config.target,
       distrolessRegistry: config.registry,
@@ -108,9 +110,17 @@ export const convertCommand: CliCommand = {
       io.stderr.write(`${shown}: already ships on ${result.runtimeImage}; nothing to convert\n`);
       return ExitCode.ok;
     }
-    fs.copyFileSync(file, `${file}.bak`);
-    fs.writeFileSync(file, result.text);
-    io.stderr.write(`${shown}: converted to a ${result.language} build on ${result.runtimeImage} (original kept as ${shown}.bak)\n`);
+    let backup: string;
+    try {
+      // The backup first: if it cannot be made, the original is not touched either.
+      backup = backupFile(file, shown);
+      writeFileAtomic(file, encodeDockerfile(source, result.text), shown);
+    } catch (error) {
+      if (!(error instanceof FileWriteError)) throw error;
+      io.stderr.write(`distroless convert: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    io.stderr.write(`${shown}: converted to a ${result.language} build on ${result.runtimeImage} (original kept as ${path.relative(io.cwd, backup) || backup})\n`);
     for (const d of result.dropped) io.stderr.write(`  not carried over: ${d}\n`);
     return ExitCode.ok;
   },

@@ -1,6 +1,6 @@
-import { createDockerService, DockerError, DockerService, SidecarMode, SidecarPlanOptions } from '../../docker';
+import { checkContainerRef, checkImageRef, createDockerService, DockerError, DockerService, SidecarMode, SidecarPlanOptions, statusCodeOf, toDockerError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
-import { POD_USAGE, runPodDebug } from './debugPod';
+import { POD_USAGE, runPodDebug } from '../podDebug';
 
 /** docker run's convention: 125 when the engine or the sidecar itself failed, not the command. */
 export const DEBUG_ENGINE_FAILURE = 125;
@@ -79,10 +79,9 @@ function parseArgs(argv: string[]): DebugArgs | { error: string } | 'help' {
 
 export const debugCommand: CliCommand = {
   name: 'debug',
-  summary: 'Open a shell next to a running (distroless) container, as its user, seeing its processes, network and files',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    // Kubernetes pods go through kubectl debug (debugPod.ts).
+    // Kubernetes pods go through kubectl debug (../podDebug.ts).
     const beforeCommand = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
     if (beforeCommand.some((a) => a.startsWith('pod/'))) return runPodDebug(argv, io);
     const parsed = parseArgs(argv);
@@ -93,6 +92,15 @@ export const debugCommand: CliCommand = {
     if ('error' in parsed) {
       io.stderr.write(`distroless debug: ${parsed.error}\n${USAGE}\n`);
       return ExitCode.usage;
+    }
+    // Names Docker would never accept are refused before any engine call (exit 125, as docker run does).
+    try {
+      checkContainerRef(parsed.target);
+      const image = parsed.image ?? io.env.DISTROLESS_SIDECAR_IMAGE;
+      if (image !== undefined && image.trim() !== '') checkImageRef(image);
+    } catch (err) {
+      io.stderr.write(`distroless debug: ${(err as Error).message}\n`);
+      return DEBUG_ENGINE_FAILURE;
     }
     const interactive = Boolean(io.stdin.isTTY);
     if (!interactive && !parsed.printCommand && parsed.command.length === 0) {
@@ -116,8 +124,9 @@ export const debugCommand: CliCommand = {
       }
       return interactive ? await runInteractive(service, parsed.target, planOptions, io) : await runBatch(service, parsed.target, planOptions, io);
     } catch (err) {
-      if (err instanceof DockerError) {
-        io.stderr.write(`distroless debug: ${err.message}\n`);
+      // Engine answers (HTTP 301/404/409/500) and socket errors are expected failures: one line, exit 125.
+      if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
+        io.stderr.write(`distroless debug: ${toDockerError(err, `debugging ${parsed.target}`).message}\n`);
         return DEBUG_ENGINE_FAILURE;
       }
       throw err;

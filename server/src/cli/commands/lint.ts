@@ -1,12 +1,11 @@
 /** `distroless lint`: the rules over Dockerfiles, as text, JSON or SARIF; `--fix` applies the safe fixes. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { lint, LintOptions } from '../../engine/lint';
-import { fixAll } from '../../engine/fixAll';
-import type { Diagnosis, Severity } from '../../engine/types';
+import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
 import { ConfigCache, ConfigError, DistrolessConfig, lintOptionsFrom, readConfigFile } from '../../host/config';
 import { diskWorkspace } from '../../host/workspaceFiles';
-import { checkDockerfileText, collectDockerfiles, InputError, readDockerfile } from '../files';
+import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource } from '../files';
+import { FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
 import { atOrAbove, Format, FORMATS, InputProblem, render, Report } from '../report';
 import { version } from '../../../../package.json';
 import { CliCommand, CliIo, ExitCode } from './types';
@@ -120,18 +119,17 @@ function readStdin(io: CliIo): Promise<Buffer> {
 }
 
 /** Lints (or fixes) one Dockerfile's text; throws InputError when it is no Dockerfile. */
-function check(text: string, display: string, options: LintOptions, fix: boolean): { diagnoses: Diagnosis[]; fixed: string[]; text: string } {
+function check(text: string, display: string, options: LintOptions, fix: boolean): { diagnoses: Diagnosis[]; fixed: string[]; text: string; heldBack?: string } {
   const result = lint(text, options);
   // A file without FROM is not something docker builds: most likely the wrong path.
   if (result.model.stages.length === 0) throw new InputError(`${display}: no FROM instruction, so this is not a Dockerfile docker can build. Pass a Dockerfile's path.`);
   if (!fix) return { diagnoses: result.diagnoses, fixed: [], text };
   const fixed = fixAll(text, options);
-  return { diagnoses: fixed.remaining, fixed: fixed.applied, text: fixed.text };
+  return { diagnoses: fixed.remaining, fixed: fixed.applied, text: fixed.text, heldBack: fixed.heldBack };
 }
 
 export const lintCommand: CliCommand = {
   name: 'lint',
-  summary: 'Check Dockerfiles against the distroless rules (text, JSON or SARIF; --fix)',
   usage: USAGE,
   async run(argv, io) {
     let args: LintArgs;
@@ -165,9 +163,17 @@ export const lintCommand: CliCommand = {
     }
     const configs = new ConfigCache();
     const overrides = { target: args.target };
+    // Once per folder: the configuration lookup walks up to the repository root, and
+    // the files beside the Dockerfiles are read once for all of them.
+    const optionsByFolder = new Map<string, LintOptions>();
     const optionsFor = (folder: string): LintOptions => {
-      const config = explicitConfig ?? configs.load(folder).config;
-      return { ...lintOptionsFrom(config, overrides), workspace: diskWorkspace(folder) };
+      let options = optionsByFolder.get(folder);
+      if (!options) {
+        const config = explicitConfig ?? configs.load(folder).config;
+        options = { ...lintOptionsFrom(config, overrides), workspace: diskWorkspace(folder) };
+        optionsByFolder.set(folder, options);
+      }
+      return options;
     };
     const configProblem = (error: unknown, display: string): InputProblem => {
       if (!(error instanceof ConfigError)) throw error;
@@ -179,18 +185,24 @@ export const lintCommand: CliCommand = {
     if (args.stdin) {
       const file = args.stdinFilename ? path.resolve(io.cwd, args.stdinFilename) : undefined;
       const display = file ? relative(file) : '<stdin>';
-      let fixedText: string | undefined;
+      let fixedText: Buffer | undefined;
+      let raw: Buffer | undefined;
       try {
-        const text = checkDockerfileText(await readStdin(io), display);
-        const result = check(text, display, optionsFor(file ? path.dirname(file) : io.cwd), args.fix);
+        raw = await readStdin(io);
+        const source = decodeDockerfile(raw, display);
+        if (args.fix) assertEditable(source, display, 'fixed');
+        const result = check(source.text, display, optionsFor(file ? path.dirname(file) : io.cwd), args.fix);
+        if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
-        fixedText = result.text;
+        fixedText = encodeDockerfile(source, result.text);
       } catch (error) {
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));
       }
       if (args.fix) {
         // stdout is the fixed Dockerfile (for editors and pipes); the report goes aside.
-        if (fixedText !== undefined) io.stdout.write(fixedText);
+        // Input that could not be fixed goes back unchanged: a filter must never empty an editor's buffer.
+        const out = fixedText ?? raw;
+        if (out !== undefined) io.stdout.write(out);
         io.stderr.write(render(args.format, report));
       } else {
         io.stdout.write(render(args.format, report));
@@ -209,15 +221,19 @@ export const lintCommand: CliCommand = {
     for (const file of files) {
       const display = relative(file);
       try {
-        const text = readDockerfile(file, display);
+        const source = readDockerfileSource(file, display);
+        const text = source.text;
+        if (args.fix) assertEditable(source, display, 'fixed');
         const result = check(text, display, optionsFor(path.dirname(file)), args.fix);
         if (result.text !== text) {
           try {
-            fs.writeFileSync(file, result.text);
+            writeFileAtomic(file, encodeDockerfile(source, result.text), display);
           } catch (error) {
-            throw new InputError(`${display}: cannot write the fixed file (${(error as NodeJS.ErrnoException).code ?? String(error)}). Check its permissions.`);
+            if (!(error instanceof FileWriteError)) throw error;
+            throw new InputError(error.message);
           }
         }
+        if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
       } catch (error) {
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));

@@ -1,4 +1,4 @@
-import { ContainerFileEntry, createDockerService, DockerError, modeString, PathNotFoundError } from '../../docker';
+import { ContainerFileEntry, createDockerService, DockerError, statusCodeOf, toDockerError, modeString, PathNotFoundError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
 
 /** As `distroless debug`: 125 when the engine or the container failed. */
@@ -63,7 +63,6 @@ export function formatListing(entries: readonly ContainerFileEntry[], numeric: b
 
 export const lsCommand: CliCommand = {
   name: 'ls',
-  summary: 'List files inside a container (shell-less or stopped too) with owner, mode, size and link targets',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const parsed = parseArgs(argv);
@@ -85,8 +84,9 @@ export const lsCommand: CliCommand = {
         io.stderr.write(`distroless ls: ${err.message}\n`);
         return LS_NOT_FOUND;
       }
-      if (err instanceof DockerError) {
-        io.stderr.write(`distroless ls: ${err.message}\n`);
+      // Engine answers and socket errors are expected failures: one line, never a stack trace.
+      if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
+        io.stderr.write(`distroless ls: ${toDockerError(err, `listing files of ${parsed.target}`).message}\n`);
         return LS_ENGINE_FAILURE;
       }
       throw err;

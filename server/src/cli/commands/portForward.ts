@@ -1,4 +1,4 @@
-import { createDockerService, DockerError, parsePortSpec, PortForward, PortSpec } from '../../docker';
+import { createDockerService, DockerError, statusCodeOf, toDockerError, parsePortSpec, PortForward, PortSpec } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
 
 /** As `distroless debug`: 125 when the engine, the target or the local port made the forward impossible. */
@@ -68,7 +68,6 @@ function parseArgs(argv: string[]): Args | { error: string } {
 
 export const portForwardCommand: CliCommand = {
   name: 'port-forward',
-  summary: "Forward a local port to a port inside a running container's network namespace (its own localhost included)",
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const parsed = parseArgs(argv);
@@ -121,8 +120,9 @@ export const portForwardCommand: CliCommand = {
       return first.reason === 'closed' ? ExitCode.ok : PORT_FORWARD_ENDED;
     } catch (err) {
       await stopAll();
-      if (err instanceof DockerError) {
-        io.stderr.write(`distroless port-forward: ${err.message}\n`);
+      // Engine answers and socket errors are expected failures: one line, never a stack trace.
+      if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
+        io.stderr.write(`distroless port-forward: ${toDockerError(err, `forwarding to ${parsed.target}`).message}\n`);
         return PORT_FORWARD_FAILURE;
       }
       throw err;

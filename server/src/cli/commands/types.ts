@@ -8,12 +8,11 @@ export interface CliIo {
 }
 
 /** Exit codes shared by every sub-command, as documented in docs/cli.md. */
-export const ExitCode = { ok: 0, findings: 1, usage: 2 } as const;
+export const ExitCode = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
 export interface CliCommand {
+  /** As listed in commands/index.ts, which holds its `--help` line. */
   name: string;
-  /** One line for `distroless --help`. */
-  summary: string;
   usage: string;
   run(argv: string[], io: CliIo): Promise<number>;
 }

@@ -3,7 +3,8 @@
  * libstdc++), or static-debian13 when the build links with -static.
  */
 import { distrolessNativeImage } from '../imageFacts';
-import { isInside, nativeStart, resolvePath, runSteps, stageChain } from './common';
+import { isInside, resolvePath, stageChainFromBase } from '../stages';
+import { nativeStart, runSteps } from './common';
 import type { LanguageConverter, PlanResult } from './types';
 
 export const ccConverter: LanguageConverter = {
@@ -19,8 +20,8 @@ export const ccConverter: LanguageConverter = {
       return { refuse: `the start command runs ${path}, a program from the image's OS packages rather than one the build compiled: converting it would need the package's files and libraries; ship a binary your build produces` };
     }
     const copied = context.copiedFrom(path);
-    const chain = copied ? stageChain(copied.stage) : context.chain;
-    const runs = copied ? runSteps(context.model, chain).runs : context.runs;
+    const chain = copied ? stageChainFromBase(copied.stage) : context.chain;
+    const runs = copied ? runSteps(context.model, copied.stage).runs : context.runs;
     const isStatic = runs.some((r) => r.commands.some((c) => c.some((w) => w === '-static' || /^LDFLAGS=.*-static/.test(w)))) || /-static\b/.test(chain.map((s) => s.env.get('LDFLAGS') ?? '').join(' '));
     if (!isStatic && chain[0].base.libc === 'musl') {
       return { refuse: 'the binary is built on Alpine against musl and is not linked statically, so it cannot run on a glibc distroless image: link it with -static or build on a Debian image' };

@@ -4,7 +4,9 @@
  */
 import type { TextEdit } from 'vscode-languageserver-types';
 import { dotnetChiseledImage, DOTNET_FIRST_NOBLE_CHISELED } from '../imageFacts';
-import { basename, commandEnd, flagValue, insertAt, rawInstruction, resolvePath, simpleCommands } from './common';
+import { basename, values } from '../shell';
+import { resolvePath } from '../stages';
+import { flagValue, insertAt } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
 const OUT = '/out';
@@ -33,14 +35,13 @@ export const dotnetConverter: LanguageConverter = {
     const append: string[] = [];
     let outDir: string | undefined;
     for (const run of context.runs) {
-      const { start, text: raw } = rawInstruction(context.model, run.instruction);
-      for (const m of raw.matchAll(/\bdotnet\s+publish\b/g)) {
-        const at = m.index ?? 0;
-        const w = simpleCommands(raw.slice(at, commandEnd(raw, at)))[0] ?? [];
+      for (const command of run.shell) {
+        const w = values(command.words);
+        if (w[0] !== 'dotnet' || w[1] !== 'publish') continue;
         const o = flagValue(w, ['-o', '--output']);
         if (o) outDir = resolvePath(o, run.workdir);
-        else {
-          edits.push(insertAt(context.model, start + at + m[0].length, ` -o ${OUT}`));
+        else if (!command.exec) {
+          edits.push(insertAt(context.model, command.words[1].end, ` -o ${OUT}`));
           outDir = OUT;
         }
       }

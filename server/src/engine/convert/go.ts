@@ -5,23 +5,10 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import { distrolessNativeImage } from '../imageFacts';
 import type { Stage } from '../model';
-import { basename, commandEnd, flagValue, insertAt, nativeStart, rawInstruction, resolvePath, runSteps, simpleCommands, stageChain } from './common';
-import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
-import { argumentsContentOf } from '../instructions';
-
-interface GoBuild {
-  run: RunStep;
-  /** Offset of `go` in the document. */
-  at: number;
-  /** Offset just after `go build`/`go install`. */
-  afterVerb: number;
-  segment: string;
-  words: string[];
-  install: boolean;
-  output?: string;
-  /** The shell text in front of the command on its line (`export`s, `VAR=x` assignments). */
-  prefix: string;
-}
+import { basename, optionValue, values } from '../shell';
+import { GoBuild, goBuildsFromBase, resolvePath, stageChainFromBase } from '../stages';
+import { insertAt, nativeStart } from './common';
+import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
 const OUT = '/out/app';
 
@@ -33,10 +20,9 @@ export const goConverter: LanguageConverter = {
     const programWord = start[0];
     const goRun = programWord === 'go' && start[1] === 'run';
     const copied = !goRun && programWord ? findCopied(context, programWord) : undefined;
-    const buildChain: Stage[] = copied ? stageChain(copied.stage) : context.chain;
-    const runs = copied ? runSteps(model, buildChain).runs : context.runs;
-    const builds = runs.flatMap((run) => goBuilds(context, run));
-    const cgo = usesCgo(context, buildChain) || builds.some((b) => /\bCGO_ENABLED=["']?1\b/.test(b.prefix));
+    const buildChain: Stage[] = copied ? stageChainFromBase(copied.stage) : context.chain;
+    const builds = goBuildsFromBase(model, buildChain[buildChain.length - 1]);
+    const cgo = usesCgo(context) || builds.some((b) => b.cgo === '1');
     if (cgo && buildChain[0].base.libc === 'musl') {
       return { refuse: 'the Go code uses cgo and is built on Alpine (musl), so the binary cannot run on a glibc distroless image: build on golang:<version> (Debian), or build with CGO_ENABLED=0' };
     }
@@ -64,18 +50,23 @@ export const goConverter: LanguageConverter = {
         return { refuse: `no go build or go install runs in ${copied ? `stage "${copied.stage.name ?? copied.stage.index}"` : 'the build'}, so there is no binary to ship` };
       }
       const wanted = copied?.source ?? (programWord && (programWord.includes('/') || programWord.startsWith('.')) ? resolvePath(programWord, context.workdir) : undefined);
-      let chosen = builds.find((b) => b.output !== undefined && wanted !== undefined && b.output === wanted)
-        ?? builds.find((b) => b.output !== undefined && programWord !== undefined && basename(b.output) === basename(programWord));
+      // A build's binary is wherever later mv/cp put it (GoBuild.paths).
+      const byPath = wanted === undefined ? undefined : builds.find((b) => b.paths.includes(wanted));
+      const byName = programWord === undefined ? undefined : builds.find((b) => b.paths.some((p) => basename(p) === basename(programWord)));
+      let chosen = byPath ?? byName;
       if (!chosen && builds.length === 1 && (!copied || builds[0].output === undefined)) chosen = builds[0];
       if (!chosen) {
         return { refuse: `none of the ${builds.length} go build commands visibly produces ${programWord ?? 'the program'}: give the build an -o path and start that path` };
       }
       if (chosen.output === undefined) {
+        if (chosen.tool) return { refuse: 'the binary comes from go install tool, which installs the tools go.mod declares (Go 1.24), not the program: build it with go build -o <path> and start that path' };
         if (chosen.install) return { refuse: 'the binary comes from go install without a known name: build it with go build -o <path> and start that path' };
-        outputEdit = insertAt(model, chosen.afterVerb, ` -o ${OUT}`);
-        chosen.output = OUT;
+        if (chosen.command.exec) return { refuse: 'the go build runs in exec form without -o, so its binary has no known path: give it -o <path> and start that path' };
+        outputEdit = insertAt(model, chosen.command.words[1].end, ` -o ${OUT}`);
+        artifact = OUT;
+      } else {
+        artifact = byPath && wanted !== undefined ? wanted : byName ? byName.paths.find((p) => basename(p) === basename(programWord ?? '')) : chosen.paths[chosen.paths.length - 1] ?? chosen.output;
       }
-      artifact = chosen.output;
       args = copied ? nativeStart(context, programWord ?? artifact) : nativeStart(context, '/app');
     }
     for (const b of builds) edits.push(...hardenBuild(context, b, cgo));
@@ -103,74 +94,38 @@ function findCopied(context: LanguageContext, program: string) {
   return paths.map((p) => context.copiedFrom(p)).find((c) => c !== undefined);
 }
 
-function goBuilds(context: LanguageContext, run: RunStep): GoBuild[] {
-  const { start, text: raw } = rawInstruction(context.model, run.instruction);
-  const out: GoBuild[] = [];
-  for (const m of raw.matchAll(/\bgo\s+(build|install)\b/g)) {
-    const at = m.index ?? 0;
-    const segment = raw.slice(at, commandEnd(raw, at));
-    const words = simpleCommands(segment)[0] ?? [];
-    const install = m[1] === 'install';
-    const o = flagValue(words.slice(2), ['-o']);
-    let output: string | undefined;
-    if (o !== undefined && !o.includes('$')) {
-      output = resolvePath(o, run.workdir);
-      // `-o dir/` names a directory: the binary takes the package's name inside it.
-      if (o.endsWith('/')) output = undefined;
-    } else if (install) {
-      const gobin = run.stage.env.get('GOBIN') ?? `${run.stage.env.get('GOPATH') ?? '/go'}/bin`;
-      const pkg = words.slice(2).filter((w) => !w.startsWith('-')).pop();
-      const name = pkg ? basename(pkg.replace(/@.*$/, '').replace(/\/\.\.\.$/, '')) : undefined;
-      output = name && name !== '.' && !name.includes('$') ? `${gobin}/${name}` : undefined;
-    }
-    const prefix = raw.slice(0, at).replace(/\\\r?\n/g, ' ').split(/&&|\|\||[;|\n]/).pop() ?? '';
-    out.push({ run, at: start + at, afterVerb: start + at + m[0].length, segment, words, install, output, prefix });
-  }
-  return out;
-}
-
 /** CGO_ENABLED=0 (unless the code needs cgo), -trimpath and -ldflags "-s -w" on one go build. */
 function hardenBuild(context: LanguageContext, build: GoBuild, cgo: boolean): TextEdit[] {
   const { model } = context;
+  // Exec form has no place for an assignment, and its words are JSON strings.
+  if (build.command.exec) return [];
   const edits: TextEdit[] = [];
-  const { start, text: raw } = rawInstruction(model, build.run.instruction);
-  const before = raw.slice(0, build.at - start);
-  const cgoOff = /\bCGO_ENABLED=["']?0\b/.test(build.prefix) || /\bexport\s+(?:\S+=\S*\s+)*CGO_ENABLED=["']?0\b/.test(before)
-    || stageCgoOff(build.run.stage);
-  if (!cgo && !cgoOff) edits.push(insertAt(model, build.at, 'CGO_ENABLED=0 '));
-  const flags = build.words.slice(2);
-  if (!flags.includes('-trimpath')) edits.push(insertAt(model, build.afterVerb, ' -trimpath'));
-  const ld = /-ldflags(=|\s+)(["']?)/.exec(build.segment);
+  const [go, verb, ...rest] = build.command.words;
+  if (!cgo && build.cgo !== '0') edits.push(insertAt(model, go.start, 'CGO_ENABLED=0 '));
+  const flags = values(rest);
+  if (!flags.includes('-trimpath')) edits.push(insertAt(model, verb.end, ' -trimpath'));
+  const ld = optionValue(rest, ['-ldflags', '--ldflags']);
   if (!ld) {
-    edits.push(insertAt(model, build.afterVerb, ' -ldflags="-s -w"'));
+    edits.push(insertAt(model, verb.end, ' -ldflags="-s -w"'));
   } else {
-    const value = flagValue(flags, ['-ldflags']) ?? '';
+    const value = ld.value;
     const missing = ['-s', '-w'].filter((f) => !value.split(/\s+/).includes(f));
     if (missing.length > 0 && !value.includes('$')) {
-      const valueStart = build.at + ld.index + ld[0].length;
-      if (ld[2]) {
-        edits.push(insertAt(model, valueStart, `${missing.join(' ')} `));
+      const quote = model.text[ld.writtenStart];
+      if (quote === '"' || quote === "'") {
+        edits.push(insertAt(model, ld.writtenStart + 1, `${missing.join(' ')} `));
       } else {
         // An unquoted single-word value: quote it so the added flags stay in it.
-        const end = valueStart + value.length;
-        edits.push({ range: { start: model.document.positionAt(valueStart), end: model.document.positionAt(end) }, newText: `"${missing.join(' ')} ${value}"` });
+        const end = ld.writtenStart + value.length;
+        edits.push({ range: { start: model.document.positionAt(ld.writtenStart), end: model.document.positionAt(end) }, newText: `"${missing.join(' ')} ${value}"` });
       }
     }
   }
   return edits;
 }
 
-function stageCgoOff(stage: Stage): boolean {
-  for (let s: Stage | undefined = stage; s; s = s.parent) {
-    if (s.env.get('CGO_ENABLED') === '0') return true;
-    if (s.instructions.some((i) => i.getKeyword() === 'ARG' && /\bCGO_ENABLED=["']?0\b/.test(argumentsContentOf(i) ?? ''))) return true;
-  }
-  return false;
-}
-
-/** The code imports "C", or the build turns cgo on explicitly. */
-function usesCgo(context: LanguageContext, chain: Stage[]): boolean {
-  if (chain.some((s) => s.env.get('CGO_ENABLED') === '1')) return true;
+/** The code imports "C" (a build that turns cgo on is read from GoBuild.cgo). */
+function usesCgo(context: LanguageContext): boolean {
   const workspace = context.workspace;
   const files = workspace?.findFiles?.(/\.go$/, 200) ?? [];
   return files.some((f) => /^\s*import\s+(?:\(\s*[^)]*?)?"C"/m.test(workspace?.readFile(f) ?? ''));

@@ -11,7 +11,9 @@ import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { applyEdits } from '../edits';
 import { buildModel, DockerfileModel, Stage, offsetOf, rangeOf } from '../model';
-import { copiedFromFinder, copyFromFlag, copyPaths, foldContinuations, isShellScript, runSteps, stageChain, startCommand, execLine } from './common';
+import { SYSTEM_PACKAGE_MANAGERS, basename, commandsOf, joinedText, packageChanges, rawText } from '../shell';
+import { copyAt, resolvePath, stageChainFromBase } from '../stages';
+import { copiedFromFinder, isShellScript, runSteps, startCommand, execLine } from './common';
 import { detectLanguage, languageOfRuntime } from './detect';
 import { goConverter } from './go';
 import { nodeConverter } from './node';
@@ -21,7 +23,8 @@ import { rustConverter } from './rust';
 import { dotnetConverter } from './dotnet';
 import { ccConverter } from './cc';
 import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
-import { argumentsContentOf, imageOf, imageRangeOf } from '../instructions';
+import { imageOf, imageRangeOf } from '../instructions';
+import { openTail } from '../tail';
 import { isWindowsImage } from '../imageFacts';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
@@ -30,12 +33,6 @@ const CONVERTERS: Record<Language, LanguageConverter> = {
   go: goConverter, node: nodeConverter, python: pythonConverter, java: javaConverter,
   rust: rustConverter, dotnet: dotnetConverter, c: ccConverter,
 };
-
-const LANGUAGE_NAMES: Record<Language, string> = { go: 'Go', node: 'Node.js', python: 'Python', java: 'Java', rust: 'Rust', dotnet: '.NET', c: 'C/C++' };
-
-export function languageName(language: Language | 'none'): string {
-  return language === 'none' ? 'unknown' : LANGUAGE_NAMES[language];
-}
 
 /** Directories where a bare program name in CMD is usually installed. */
 const PATH_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/go/bin', '/usr/local/cargo/bin'];
@@ -58,6 +55,8 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   } catch (error) {
     return { ok: false, reason: `the Dockerfile could not be parsed (${String(error)})` };
   }
+  const tail = openTail(text, model.dockerfile);
+  if (tail) return { ok: false, reason: tail.reason };
   const stage = model.shipped;
   if (!stage) return { ok: false, reason: 'the Dockerfile has no FROM instruction' };
   const target = options.target?.toLowerCase();
@@ -79,9 +78,9 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
     return { ok: false, reason: `the shipped stage runs on ${image}, and ${why}` };
   }
 
-  const chain = stageChain(stage);
-  const { runs, workdir } = runSteps(model, chain);
-  const start = startCommand(chain);
+  const chain = stageChainFromBase(stage);
+  const { runs, workdir } = runSteps(model, stage);
+  const start = startCommand(model, chain);
   if ('refuse' in start) return { ok: false, reason: start.refuse };
   if (start.words.length > 0 && isShellScript(start.words[0])) {
     return { ok: false, reason: `the start command runs the shell script ${start.words[0]}, and the runtime image has no shell: do its work in the build stage or in the program, start the program directly, and convert again` };
@@ -89,9 +88,9 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
 
   const copiedFrom = copiedFromFinder(model, chain);
   const program = start.words[0];
-  const programPaths = program === undefined ? [] : program.includes('/') || program.startsWith('.') ? [resolveAgainst(program, workdir)] : PATH_DIRS.map((d) => `${d}/${program}`);
+  const programPaths = program === undefined ? [] : program.includes('/') || program.startsWith('.') ? [resolvePath(program, workdir)] : PATH_DIRS.map((d) => `${d}/${program}`);
   const copied = programPaths.map((p) => copiedFrom(p)).find((c) => c !== undefined);
-  const artifactRuns = copied ? runSteps(model, stageChain(copied.stage)).runs : [];
+  const artifactRuns = copied ? runSteps(model, copied.stage).runs : [];
 
   const language = detectLanguage({ start: start.words, artifactStage: copied?.stage, chain, runs, artifactRuns, workspace: options.workspace });
   if (!language) {
@@ -118,17 +117,6 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   };
 }
 
-function resolveAgainst(path: string, workdir: string): string {
-  const joined = path.startsWith('/') ? path : `${workdir.replace(/\/$/, '')}/${path}`;
-  const parts: string[] = [];
-  for (const p of joined.split('/')) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') parts.pop();
-    else parts.push(p);
-  }
-  return `/${parts.join('/')}`;
-}
-
 function uniqueName(model: DockerfileModel, wanted: string): string {
   let name = wanted;
   for (let n = 2; model.stages.some((s) => s.name === name); n++) name = `${wanted}-${n}`;
@@ -136,14 +124,11 @@ function uniqueName(model: DockerfileModel, wanted: string): string {
 }
 
 const CARRIED = new Set(['ARG', 'ENV', 'LABEL', 'EXPOSE', 'VOLUME', 'STOPSIGNAL']);
-const PACKAGE_INSTALL = /^(?:apt-get|apt|aptitude)$|^(?:apk)$|^(?:yum|dnf|microdnf|zypper)$/;
 const USER_MANAGEMENT = /^(?:useradd|adduser|groupadd|addgroup|usermod)$/;
 
 /** One line for the comment: continuation lines folded, long lines shortened. */
 function oneLine(model: DockerfileModel, instruction: Instruction): string {
-  const r = instruction.getRange();
-  const raw = model.text.slice(offsetOf(model, r.start), offsetOf(model, r.end));
-  const line = foldContinuations(raw).replace(/\s+/g, ' ').trim();
+  const line = joinedText(rawText(model, instruction), model.escape).replace(/\s+/g, ' ').trim();
   return line.length > 110 ? `${line.slice(0, 107)}...` : line;
 }
 
@@ -159,19 +144,21 @@ function commentsAbove(model: DockerfileModel, instruction: Instruction): string
   return out;
 }
 
-function droppedReason(model: DockerfileModel, instruction: Instruction, replaced: boolean): boolean {
+/** Instructions of the shipped stage the runtime stage leaves out (listed in its header comment). */
+function isDropped(model: DockerfileModel, instruction: Instruction, replaced: boolean): boolean {
   const keyword = instruction.getKeyword();
   if (['USER', 'HEALTHCHECK', 'SHELL', 'ONBUILD'].includes(keyword)) return true;
   if (keyword === 'RUN') {
     if (replaced) return true;
-    const words = foldContinuations(argumentsContentOf(instruction) ?? '').split(/\s+/);
-    return words.some((w) => PACKAGE_INSTALL.test(w)) && words.some((w) => /^(?:install|add)$/.test(w)) || words.some((w) => USER_MANAGEMENT.test(w));
+    const commands = commandsOf(model, instruction);
+    // OS packages and users: the runtime image has neither a package manager nor useradd.
+    return packageChanges(commands).some((c) => c.action === 'install' && c.manager in SYSTEM_PACKAGE_MANAGERS)
+      || commands.some((c) => USER_MANAGEMENT.test(basename(c.words[0]?.value ?? '')));
   }
-  if ((keyword === 'COPY' || keyword === 'ADD') && replaced && !copyFromFlag(instruction)) {
-    const paths = copyPaths(instruction);
-    return paths !== undefined && paths.sources.some((s) => s === '.' || s === './');
+  if ((keyword === 'COPY' || keyword === 'ADD') && replaced) {
+    const paths = copyAt(model, instruction);
+    return paths !== undefined && paths.flags.from === undefined && paths.sources.some((s) => s === '.' || s === './');
   }
-  void model;
   return false;
 }
 
@@ -194,7 +181,7 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
   for (const s of sources) {
     for (const instruction of s.instructions) {
       const keyword = instruction.getKeyword();
-      if (droppedReason(model, instruction, replaced)) {
+      if (isDropped(model, instruction, replaced)) {
         dropped.push(oneLine(model, instruction));
         continue;
       }
@@ -253,10 +240,9 @@ function buildStageNaming(model: DockerfileModel, stage: Stage, buildName: strin
     const imageRange = imageRangeOf(later.from);
     if (imageRange && imageOf(later.from)?.toLowerCase() === runtimeName) edits.push({ range: imageRange, newText: buildName });
     for (const i of later.instructions) {
-      if (i.getKeyword() !== 'COPY') continue;
-      const flag = (i as unknown as { getFromFlag(): { getValue(): string | null; getValueRange(): TextEdit['range'] | null } | null }).getFromFlag();
-      const range = flag?.getValueRange();
-      if (flag && range && flag.getValue()?.toLowerCase() === runtimeName) edits.push({ range, newText: buildName });
+      const copy = i.getKeyword() === 'COPY' ? copyAt(model, i) : undefined;
+      const range = copy?.flags.fromRange;
+      if (range && copy?.flags.from?.toLowerCase() === runtimeName) edits.push({ range, newText: buildName });
     }
   }
   return edits;

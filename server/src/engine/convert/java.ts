@@ -2,11 +2,11 @@
  * Java: ships the runnable jar on java<N>-debian13, whose ENTRYPOINT is
  * `java -jar`; CMD is the jar path and JVM options move to JAVA_TOOL_OPTIONS.
  */
-import { suggestedDistrolessImage } from '../imageFacts';
-import { resolvePath } from './common';
+import { interpreterWords, suggestedDistrolessImage } from '../imageFacts';
+import { resolvePath } from '../stages';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
-const JAVA = /^(?:java|\/usr\/bin\/java|\/opt\/java\/openjdk\/bin\/java|\/usr\/lib\/jvm\/[^/]+\/bin\/java)$/;
+const JAVA = interpreterWords('java') as RegExp;
 
 export const javaConverter: LanguageConverter = {
   language: 'java',

@@ -4,11 +4,13 @@
  * prunes devDependencies; the app directory ships on nodejs<M>-debian13, whose
  * ENTRYPOINT is node, so CMD holds the script.
  */
-import { distrolessImage, supportedNodeMajor } from '../imageFacts';
-import { appOwnedByUser, builderImageEdit, readJson, resolvePath, simpleCommands, splitTag, usesApk, writableDirectories } from './common';
+import { distrolessImage, interpreterWords, supportedNodeMajor } from '../imageFacts';
+import { packageScriptRun, plainNodeArguments } from '../packageScripts';
+import { resolvePath } from '../stages';
+import { appOwnedByUser, builderImageEdit, readJson, splitTag, usesApk, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
-const NODE = /^(?:node|nodejs|\/usr\/(?:local\/)?bin\/node)$/;
+const NODE = interpreterWords('node') as RegExp;
 const PACKAGE_RUNNERS = /^(?:npm|yarn|pnpm)$/;
 
 export const nodeConverter: LanguageConverter = {
@@ -53,7 +55,7 @@ export const nodeConverter: LanguageConverter = {
     if (npmInstallsDev && !production) append.push('RUN npm prune --omit=dev');
     if (installs.some((c) => c[0] !== 'npm') && !production) notes.push(`devDependencies installed by ${installs.find((c) => c[0] !== 'npm')?.[0]} ship too: install with --production in the build stage to leave them out.`);
 
-    const chown = appOwnedByUser(context.chain, context.runs) ? '--chown=65532:65532 ' : '';
+    const chown = appOwnedByUser(context.model, context.chain, context.runs) ? '--chown=65532:65532 ' : '';
     const copies = [`COPY --from=${context.buildName} ${chown}${appDir} ${appDir}`];
     for (const dir of writableDirectories(context.runs, appDir)) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
     return {
@@ -88,19 +90,19 @@ function nodeArguments(context: LanguageContext): { args: string[] } | { refuse:
     return { args: words.slice(1) };
   }
   if (PACKAGE_RUNNERS.test(words[0])) {
-    const name = words[1] === 'run' || words[1] === 'run-script' ? words[2] : words[1];
-    const extra = words.slice(words[1] === 'run' || words[1] === 'run-script' ? 3 : 2).filter((w) => w !== '--');
+    const run = packageScriptRun(words);
+    const name = run?.name;
     const pkg = readJson(context, 'package.json');
     const scripts = pkg?.scripts as Record<string, unknown> | undefined;
     const script = name ? scripts?.[name] : undefined;
-    if (typeof script !== 'string') {
+    if (!run || typeof script !== 'string') {
       return { refuse: `the start command is "${words.join(' ')}", and the runtime image has no ${words[0]}; the "${name ?? 'start'}" script of a package.json beside the Dockerfile would say which file node runs, but ${pkg ? 'it has no such script' : 'there is none'}: start the app with node <script> and convert again` };
     }
-    const command = simpleCommands(script);
-    if (command.length !== 1 || !NODE.test(command[0][0]) || /[&|;<>$`]/.test(script)) {
+    const args = plainNodeArguments(script);
+    if (!args) {
       return { refuse: `the "${name}" script of package.json is "${script}", not a plain node <file> command, so it needs ${words[0]} or a shell: start the app with node <script> and convert again` };
     }
-    return { args: [...command[0].slice(1), ...extra] };
+    return { args: [...args, ...run.extra] };
   }
   // Tools installed as dependencies are node scripts under node_modules/.bin, which node can run directly.
   const pkg = readJson(context, 'package.json');

@@ -4,11 +4,12 @@
  * installed ship as a plain directory on PYTHONPATH, because a venv's interpreter
  * links point at /usr/local/bin/python, which the runtime does not have.
  */
-import { DISTROLESS_PYTHON_VERSION, PYTHON_BUILDER_IMAGE, suggestedDistrolessImage } from '../imageFacts';
-import { appOwnedByUser, builderImageEdit, flagValue, isInside, resolvePath, splitTag, usesApk, writableDirectories } from './common';
+import { DISTROLESS_PYTHON_VERSION, PYTHON_BUILDER_IMAGE, interpreterWords, suggestedDistrolessImage } from '../imageFacts';
+import { isInside, resolvePath } from '../stages';
+import { appOwnedByUser, builderImageEdit, flagValue, splitTag, usesApk, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 
-const PYTHON = /^(?:python[\d.]*|\/usr\/(?:local\/)?bin\/python[\d.]*)$/;
+const PYTHON = interpreterWords('python') as RegExp;
 /** Servers and tools that are runnable as `python -m <module>`. */
 const MODULE_COMMANDS: Record<string, string> = {
   gunicorn: 'gunicorn', uvicorn: 'uvicorn', flask: 'flask', hypercorn: 'hypercorn', celery: 'celery',
@@ -46,7 +47,7 @@ export const pythonConverter: LanguageConverter = {
     }
     if (tagEdit) edits.push(tagEdit);
 
-    const chown = appOwnedByUser(context.chain, context.runs) ? '--chown=65532:65532 ' : '';
+    const chown = appOwnedByUser(context.model, context.chain, context.runs) ? '--chown=65532:65532 ' : '';
     const copies: string[] = [];
     const env: string[] = [];
     if (site) {

@@ -4,7 +4,9 @@
  */
 import type { TextEdit } from 'vscode-languageserver-types';
 import { distrolessNativeImage } from '../imageFacts';
-import { basename, commandEnd, flagValue, insertAt, nativeStart, rawInstruction, resolvePath, runSteps, simpleCommands, stageChain } from './common';
+import { basename, values } from '../shell';
+import { resolvePath, stageChainFromBase } from '../stages';
+import { flagValue, insertAt, nativeStart, runSteps } from './common';
 import type { LanguageConverter, PlanResult } from './types';
 
 export const rustConverter: LanguageConverter = {
@@ -13,24 +15,27 @@ export const rustConverter: LanguageConverter = {
     const program = context.start[0];
     const programPath = program && (program.includes('/') || program.startsWith('.')) ? resolvePath(program, context.workdir) : undefined;
     const copied = program ? (programPath ? [programPath] : ['/usr/local/bin', '/usr/bin', '/usr/local/cargo/bin'].map((d) => `${d}/${program}`)).map((p) => context.copiedFrom(p)).find((c) => c) : undefined;
-    const chain = copied ? stageChain(copied.stage) : context.chain;
-    const runs = copied ? runSteps(context.model, chain).runs : context.runs;
+    const chain = copied ? stageChainFromBase(copied.stage) : context.chain;
+    const runs = copied ? runSteps(context.model, copied.stage).runs : context.runs;
     const edits: TextEdit[] = [];
     const candidates: Array<{ path: string; musl: boolean }> = [];
     const packageName = /\[package\][^[]*?\bname\s*=\s*"([^"]+)"/.exec(context.workspace?.readFile('Cargo.toml') ?? '')?.[1];
     const binName = /\[\[bin\]\][^[]*?\bname\s*=\s*"([^"]+)"/.exec(context.workspace?.readFile('Cargo.toml') ?? '')?.[1];
     for (const run of runs) {
-      const { start, text: raw } = rawInstruction(context.model, run.instruction);
-      for (const m of raw.matchAll(/\bcargo\s+(build|install)\b/g)) {
-        const at = m.index ?? 0;
-        const words = simpleCommands(raw.slice(at, commandEnd(raw, at)))[0] ?? [];
+      for (const command of run.shell) {
+        const words = values(command.words);
+        if (words[0] !== 'cargo' || (words[1] !== 'build' && words[1] !== 'install')) continue;
         const target = flagValue(words, ['--target']);
         const musl = target?.includes('musl') === true || chain[0].base.libc === 'musl';
         const name = flagValue(words, ['--bin']) ?? (program ? basename(program) : binName ?? packageName);
         if (!name) continue;
-        if (m[1] === 'build') {
+        if (words[1] === 'build') {
           const release = words.includes('--release') || flagValue(words, ['--profile']) === 'release';
-          if (!release) edits.push(insertAt(context.model, start + at + m[0].length, ' --release'));
+          if (!release) {
+            // Exec form's words are JSON strings: no flag can be inserted there, and a debug build is not the artifact.
+            if (command.exec) continue;
+            edits.push(insertAt(context.model, command.words[1].end, ' --release'));
+          }
           const targetDir = run.stage.env.get('CARGO_TARGET_DIR') ?? `${run.workdir.replace(/\/$/, '')}/target`;
           candidates.push({ path: `${resolvePath(targetDir, run.workdir)}/${target ? `${target}/` : ''}release/${name}`, musl });
         } else {

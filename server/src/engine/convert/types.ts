@@ -3,6 +3,7 @@ import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Stage } from '../model';
 import type { WorkspaceFiles } from '../types';
+import type { Command } from '../shell';
 
 export type Language = 'go' | 'node' | 'python' | 'java' | 'rust' | 'dotnet' | 'c';
 
@@ -50,9 +51,12 @@ export interface ConvertOptions {
 export interface RunStep {
   instruction: Instruction;
   stage: Stage;
-  /** The instruction's text with line continuations folded. */
+  /** The shell text after RUN and its flags, line continuations joined. */
   text: string;
+  /** The words of each simple command that runs a program (assignment-only and bare here-document commands are left out). */
   commands: string[][];
+  /** The same commands as the shell model reads them, with document offsets (engine/shell.ts). */
+  shell: Command[];
   workdir: string;
 }
 

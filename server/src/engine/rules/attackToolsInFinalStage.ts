@@ -1,5 +1,7 @@
 import type { Finding, Rule } from '../types';
-import { chainInstructions, packageInstalls, packageName, wordRange } from './commands';
+import { wordRange } from '../shell';
+import { chainInstructions } from '../stages';
+import { shippedPackages } from './shippedPackages';
 import { shippedDescription } from './util';
 
 /** Package names of tools an intruder uses first; debugging gets them from a sidecar instead. */
@@ -25,11 +27,12 @@ export const attackToolsInFinalStage: Rule = {
     if (!stage) return [];
     const findings: Finding[] = [];
     for (const instruction of chainInstructions(stage)) {
-      const tools = packageInstalls(model, instruction).flatMap((i) => i.packages).filter((p) => ATTACK_TOOLS.has(packageName(p)));
+      // A tool removed again in the same RUN (apk del .deps, apt-get purge curl) does not ship.
+      const tools = shippedPackages(model, instruction).filter((p) => ATTACK_TOOLS.has(p.name));
       if (tools.length === 0) continue;
-      const names = [...new Set(tools.map((t) => packageName(t)))];
+      const names = [...new Set(tools.map((t) => t.name))];
       findings.push({
-        range: wordRange(model, tools[0]),
+        range: wordRange(model, tools[0].word),
         message: `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} installed in ${shippedDescription(model, stage)}: after a code-execution bug they are the first tools an attacker uses ` +
           `to download payloads, open shells or move sideways. Ship without them. ${SIDECAR_HINT}`,
       });

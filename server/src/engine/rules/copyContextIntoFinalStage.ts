@@ -1,7 +1,7 @@
 import type { Stage } from '../model';
 import type { Finding, Rule } from '../types';
-import { chainRunCommands, copyFromFlag, copyPaths, stageChain, stageReference } from './commands';
 import type { DockerfileModel } from '../model';
+import { copyAt, goBuildsFromBase, stageChainToBase, stageReference } from '../stages';
 import { argumentsOf } from '../instructions';
 
 /**
@@ -15,16 +15,16 @@ export const copyContextIntoFinalStage: Rule = {
   check({ model }) {
     const stage = model.shipped;
     if (!stage || model.stages.length < 2) return [];
-    const chain = new Set(stageChain(stage));
+    const chain = new Set(stageChainToBase(stage));
     // A build whose other stages are only ancestors of the shipped one separates nothing.
     const builders = model.stages.filter((s) => !chain.has(s) && s.index < stage.index);
     if (builders.length === 0) return [];
     const findings: Finding[] = [];
     for (const instruction of stage.instructions) {
       const keyword = instruction.getKeyword();
-      if ((keyword !== 'COPY' && keyword !== 'ADD') || copyFromFlag(instruction) !== undefined) continue;
-      const paths = copyPaths(instruction);
-      if (!paths || !paths.sources.some((s) => /^\.\/?$/.test(s))) continue;
+      if (keyword !== 'COPY' && keyword !== 'ADD') continue;
+      const paths = copyAt(model, instruction);
+      if (!paths || paths.flags.from !== undefined || !paths.sources.some((s) => /^\.\/?$/.test(s))) continue;
       const args = argumentsOf(instruction);
       findings.push({
         range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
@@ -44,14 +44,7 @@ function artifactAdvice(model: DockerfileModel, builders: Stage[]): string {
   return `Copy only the built artifact from the build stage (COPY --from=${ref} <path> <dest>) and the files the program reads at run time.`;
 }
 
-/** Paths a build stage writes its result to (`go build -o`, `cargo build` targets, `npm run build` dist). */
+/** Where the stage's builds put their results (`go build -o`, followed through mv/cp), absolute. */
 function buildOutputs(model: DockerfileModel, stage: Stage): string[] {
-  const out: string[] = [];
-  for (const words of chainRunCommands(model, stage)) {
-    if (words[0] === 'go' && words[1] === 'build') {
-      const o = words.indexOf('-o');
-      if (o > 0 && words[o + 1] && !words[o + 1].includes('$')) out.push(words[o + 1]);
-    }
-  }
-  return out;
+  return goBuildsFromBase(model, stage).filter((b) => !b.install).flatMap((b) => b.paths);
 }

@@ -1,7 +1,8 @@
 import { planConversion, type ConversionPlan } from '../convert';
 import { lazyFixes } from '../fixes';
 import { suggestedDistrolessImage, Runtime } from '../imageFacts';
-import { copySources, type DockerfileModel } from '../model';
+import type { DockerfileModel } from '../model';
+import { copySources } from '../stages';
 import type { Fix, Rule, WorkspaceFiles } from '../types';
 import { shippedDescription } from './util';
 import { imageOf, imageRangeOf } from '../instructions';

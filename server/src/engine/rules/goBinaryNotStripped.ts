@@ -1,7 +1,9 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Finding, Rule } from '../types';
-import { goBuilds, rawText, Word } from './commands';
+import { rawText, Word } from '../shell';
+import { goBuildsFromBase } from '../stages';
 import { rangeOf } from '../model';
+import { GO_STRIP_IMPLIES_DWARF_SINCE } from '../imageFacts';
 
 /**
  * `go build` keeps the symbol table and DWARF data unless told `-ldflags="-s -w"`:
@@ -16,7 +18,7 @@ export const goBinaryNotStripped: Rule = {
     for (const stage of model.stages) {
       if (!stage.instructions.some((i) => i.getKeyword() === 'RUN' && /\bgo\s+build\b/.test(rawText(model, i)))) continue;
       // Builds of ancestors are reported on their own stage.
-      for (const build of goBuilds(model, stage).filter((b) => b.stage === stage)) {
+      for (const build of goBuildsFromBase(model, stage).filter((b) => b.stage === stage)) {
         const words = build.command.words;
         if (words[1].value !== 'build') continue;
         if (stage.env.get('GOFLAGS')?.includes('-ldflags') || build.command.assignments.some((a) => a.value.startsWith('GOFLAGS='))) continue;
@@ -24,14 +26,16 @@ export const goBinaryNotStripped: Rule = {
         const gcflags = flagValue(words, '-gcflags');
         if (gcflags && (gcflags.value.includes('$') || /-N\b|-l\b/.test(gcflags.value))) continue;
         const ldflags = flagValue(words, '-ldflags');
-        if (ldflags && (ldflags.value.includes('$') || (/(^|\s)-s(\s|$)/.test(ldflags.value) && /(^|\s)-w(\s|$)/.test(ldflags.value)))) continue;
+        if (ldflags?.value.includes('$')) continue;
+        const missing = missingStripFlags(ldflags?.value ?? '', goVersion(stage));
+        if (missing.length === 0) continue;
         const range = rangeOf(model, words[0].start, words[1].end);
-        const edit = build.command.exec ? undefined : stripEdit(model, words, ldflags);
+        const edit = build.command.exec ? undefined : stripEdit(model, words, ldflags, missing);
         findings.push({
           range,
           message: `This go build keeps the symbol table and DWARF debug data in the binary (often a quarter of its size), which ships in the image for nothing at run time. ` +
             `Add -s -w to -ldflags (stack traces keep their function names).`,
-          fixes: edit ? [{ title: 'Strip the binary: -ldflags="-s -w"', edits: [edit], preferred: true }] : [],
+          fixes: edit ? [{ title: missing.length === 2 ? 'Strip the binary: -ldflags="-s -w"' : `Strip the binary: add ${missing[0]} to -ldflags`, edits: [edit], preferred: true }] : [],
         });
       }
     }
@@ -57,18 +61,58 @@ function flagValue(words: Word[], flag: string): FlagValue | undefined {
   return undefined;
 }
 
-function stripEdit(model: Parameters<typeof rangeOf>[0], words: Word[], ldflags: FlagValue | undefined): TextEdit | undefined {
+/**
+ * The linker flags still needed to strip the binary. -s drops the symbol table, -w the
+ * DWARF data; since Go 1.22 -s implies -w, so -s alone is enough unless the Go version
+ * is known to be older. The value of -extldflags belongs to the external linker.
+ */
+export function missingStripFlags(value: string, version: string | undefined): string[] {
+  const tokens = value.match(/'[^']*'|"[^"]*"|\S+/g) ?? [];
+  let s = false;
+  let w = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (/^--?extldflags$/.test(t)) {
+      i++;
+      continue;
+    }
+    if (/^--?s(?:=(?:true|1))?$/.test(t)) s = true;
+    if (/^--?w(?:=(?:true|1))?$/.test(t)) w = true;
+  }
+  const sImpliesW = version === undefined || compareVersions(version, GO_STRIP_IMPLIES_DWARF_SINCE) >= 0;
+  if (s && (w || sImpliesW)) return [];
+  if (s) return ['-w'];
+  return w ? ['-s'] : ['-s', '-w'];
+}
+
+/** The Go version of the stage's toolchain image; undefined when the tag names none (it floats to the newest). */
+function goVersion(stage: { base: { runtime: string; runtimeVersion?: string } }): string | undefined {
+  return stage.base.runtime === 'go' ? stage.base.runtimeVersion : undefined;
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function stripEdit(model: Parameters<typeof rangeOf>[0], words: Word[], ldflags: FlagValue | undefined, missing: string[]): TextEdit | undefined {
+  const add = missing.join(' ');
   if (!ldflags) {
     const at = rangeOf(model, words[1].end, words[1].end).start;
-    return { range: { start: at, end: at }, newText: ' -ldflags="-s -w"' };
+    return { range: { start: at, end: at }, newText: ` -ldflags="${add}"` };
   }
   const raw = model.text.slice(ldflags.word.start, ldflags.word.end);
   const valueRaw = raw.slice(ldflags.valueOffset);
   const start = ldflags.word.start + ldflags.valueOffset;
   if (/^["']/.test(valueRaw)) {
     const at = rangeOf(model, start + 1, start + 1).start;
-    return { range: { start: at, end: at }, newText: ldflags.value === '' ? '-s -w' : '-s -w ' };
+    return { range: { start: at, end: at }, newText: ldflags.value === '' ? add : `${add} ` };
   }
   if (/["'\\]/.test(valueRaw)) return undefined;
-  return { range: rangeOf(model, start, ldflags.word.end), newText: `"-s -w ${valueRaw}"` };
+  return { range: rangeOf(model, start, ldflags.word.end), newText: `"${add} ${valueRaw}"` };
 }

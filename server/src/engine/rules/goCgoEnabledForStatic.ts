@@ -1,8 +1,8 @@
-import type { Instruction } from 'dockerfile-ast';
-import { DockerfileModel, Stage, copySources, offsetOf, rangeOf } from '../model';
+import { DockerfileModel, Stage, rangeOf } from '../model';
 import type { Finding, Rule } from '../types';
 import { distrolessImage } from '../imageFacts';
-import { argumentsContentOf } from '../instructions';
+import { copySources, goBuildsFromBase } from '../stages';
+import { nonRuntimeStage } from './runtimeStage';
 
 /**
  * A `go build` whose binary lands in a static or scratch stage without CGO_ENABLED=0:
@@ -16,57 +16,36 @@ export const goCgoEnabledForStatic: Rule = {
   check({ model, distrolessRegistry }) {
     const builders = new Map<Stage, Stage>();
     for (const stage of model.stages) {
-      if (!stage.base.staticOnly) continue;
+      // An export stage hands files to the host or to another stage, which may have a libc.
+      if (!stage.base.staticOnly || nonRuntimeStage(model, stage)) continue;
       for (const { from } of copySources(model, stage)) if (!builders.has(from)) builders.set(from, stage);
     }
     const findings: Finding[] = [];
     for (const [builder, runtime] of builders) {
-      if (stageSetsCgoOff(builder)) continue;
-      for (const instruction of builder.instructions) {
-        if (instruction.getKeyword() !== 'RUN') continue;
-        findings.push(...goBuildsWithoutCgoOff(model, instruction, runtime, distrolessRegistry));
-      }
+      findings.push(...goBuildsWithoutCgoOff(model, builder, runtime, distrolessRegistry));
     }
     return findings;
   },
 };
 
-/** ENV or ARG CGO_ENABLED=0 in the stage or the stages it builds on. */
-function stageSetsCgoOff(stage: Stage): boolean {
-  if (stage.env.get('CGO_ENABLED') === '0') return true;
-  for (let s: Stage | undefined = stage; s; s = s.parent) {
-    for (const i of s.instructions) {
-      if (i.getKeyword() === 'ARG' && /\bCGO_ENABLED=["']?0\b/.test(argumentsContentOf(i) ?? '')) return true;
-    }
-  }
-  return false;
-}
-
-const GO_BUILD = /\bgo\s+(?:build|install)\b/g;
-
-function goBuildsWithoutCgoOff(model: DockerfileModel, run: Instruction, runtime: Stage, registry?: string): Finding[] {
-  const range = run.getRange();
-  const start = offsetOf(model, range.start);
-  const text = model.text.slice(start, offsetOf(model, range.end));
+/** The stage's own go builds that run with cgo on or unset (inline, export, go env -w, ENV and ARG all count). */
+function goBuildsWithoutCgoOff(model: DockerfileModel, builder: Stage, runtime: Stage, registry?: string): Finding[] {
   const findings: Finding[] = [];
-  for (const match of text.matchAll(GO_BUILD)) {
-    const at = match.index ?? 0;
-    const before = text.slice(0, at);
-    if (/\bexport\s+(?:[A-Za-z_]\w*=\S*\s+)*CGO_ENABLED=["']?0\b/.test(before)) continue;
-    // The assignment words directly in front of this command (`A=1 CGO_ENABLED=0 go build`).
-    const segment = before.replace(/\\\r?\n/g, ' ').split(/&&|\|\||[;|\n]/).pop() ?? '';
-    if (/\bCGO_ENABLED=["']?0\b/.test(segment)) continue;
-    const explicitOn = /\bCGO_ENABLED=["']?1\b/.test(segment);
+  for (const build of goBuildsFromBase(model, builder)) {
+    if (build.stage !== builder || build.cgo === '0') continue;
+    const explicitOn = build.cgo === '1';
     const target = runtime.name ? `stage "${runtime.name}"` : 'the runtime stage';
     const message =
       `This go build's binary is copied into ${target} on ${runtime.resolvedImage ?? 'a static image'}, which has no C library; ` +
       `with cgo ${explicitOn ? 'enabled' : 'left on (the default where a C compiler exists)'} the binary is linked dynamically and fails there with "no such file or directory". ` +
       (explicitOn ? `Build with CGO_ENABLED=0, or ship on ${distrolessImage('base', registry)} if the code needs cgo.` : 'Build it with CGO_ENABLED=0.');
-    const matchRange = rangeOf(model, start + at, start + at + match[0].length);
+    const [go, verb] = build.command.words;
+    const matchRange = rangeOf(model, go.start, verb.end);
     findings.push({
       range: matchRange,
       message,
-      fixes: explicitOn ? [] : [{ title: 'Prefix the build with CGO_ENABLED=0', edits: [{ range: { start: matchRange.start, end: matchRange.start }, newText: 'CGO_ENABLED=0 ' }], preferred: true }],
+      // Exec form has no place for an assignment.
+      fixes: explicitOn || build.command.exec ? [] : [{ title: 'Prefix the build with CGO_ENABLED=0', edits: [{ range: { start: matchRange.start, end: matchRange.start }, newText: 'CGO_ENABLED=0 ' }], preferred: true }],
     });
   }
   return findings;

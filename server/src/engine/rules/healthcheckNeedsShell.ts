@@ -1,7 +1,9 @@
 import { execFormArguments, healthcheckCommandText, offsetOf, rangeOf } from '../model';
 import type { Finding, Rule } from '../types';
-import { MISSING_PROGRAMS, basename, chainInstructions, stageProvidesProgram } from './commands';
-import { firstShellSyntax, toExecForm } from './util';
+import { basename } from '../shell';
+import { chainInstructions } from '../stages';
+import { MISSING_PROGRAMS, firstShellSyntax, stageProvidesProgram, toExecForm } from './util';
+import { knownShellless } from './runtimeStage';
 
 /**
  * `HEALTHCHECK CMD <command>` is run as `/bin/sh -c <command>`; on a shell-less image
@@ -13,7 +15,7 @@ export const healthcheckNeedsShell: Rule = {
   summary: 'Shell-form HEALTHCHECK CMD in a stage whose image has no shell.',
   check({ model }) {
     const stage = model.shipped;
-    if (!stage || !stage.shellless) return [];
+    if (!stage || !knownShellless(model, stage)) return [];
     // Only the last HEALTHCHECK (own or inherited) is in effect.
     const healthcheck = chainInstructions(stage).filter((i) => i.getKeyword() === 'HEALTHCHECK').pop();
     if (!healthcheck) return [];
@@ -33,7 +35,7 @@ export const healthcheckNeedsShell: Rule = {
     }
     const words = flatCommand.split(/\s+/);
     const program = basename(words[0]);
-    if (MISSING_PROGRAMS.has(program) && !stageProvidesProgram(stage, words[0])) {
+    if (MISSING_PROGRAMS.has(program) && !stageProvidesProgram(model, stage, words[0])) {
       return [{ range, message: `${base} Exec form alone does not help: ${program} is not in this image either. Copy a static ${program} binary from a build stage, or give the app a health sub-command and use HEALTHCHECK CMD ["/app", "health"].` }];
     }
     const exec = toExecForm(words);

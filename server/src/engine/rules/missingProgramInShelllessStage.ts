@@ -1,9 +1,12 @@
 import type { Instruction } from 'dockerfile-ast';
 import { interpreterWords } from '../imageFacts';
+import { knownShellless } from './runtimeStage';
 import { Stage, execFormArguments } from '../model';
 import type { Finding, Fix, Rule, WorkspaceFiles } from '../types';
-import { MISSING_PROGRAMS, basename, chainInstructions, stageProvidesProgram } from './commands';
-import { argumentsRange, firstShellSyntax, toExecForm } from './util';
+import { basename } from '../shell';
+import { chainInstructions } from '../stages';
+import { packageScript, packageScriptRun, plainNodeArguments } from '../packageScripts';
+import { MISSING_PROGRAMS, argumentsRange, stageProvidesProgram, toExecForm } from './util';
 
 /**
  * Exec-form commands that start a program the shell-less image does not have
@@ -16,7 +19,7 @@ export const missingProgramInShelllessStage: Rule = {
   summary: 'An exec-form CMD, ENTRYPOINT or HEALTHCHECK starts a program the shell-less image does not have.',
   check({ model, workspace }) {
     const stage = model.shipped;
-    if (!stage || !stage.shellless) return [];
+    if (!stage || !knownShellless(model, stage)) return [];
     const findings: Finding[] = [];
     const all = chainInstructions(stage);
     const last = (keyword: string) => all.filter((i) => i.getKeyword() === keyword).pop();
@@ -31,7 +34,7 @@ export const missingProgramInShelllessStage: Rule = {
       const args = execFormArguments(instruction);
       if (!args || args.length === 0) continue;
       const program = basename(args[0]);
-      if (!MISSING_PROGRAMS.has(program) || stageProvidesProgram(stage, args[0])) continue;
+      if (!MISSING_PROGRAMS.has(program) || stageProvidesProgram(model, stage, args[0])) continue;
       const range = argumentsRange(instruction);
       if (!range) continue;
       const interpreter = keyword === 'CMD' && !stage.entrypointOverridden && stage.base.entrypoint && stage.base.entrypoint.length > 0
@@ -64,10 +67,8 @@ function startScriptFinding(
   stage: Stage, keyword: string, args: string[],
   range: Finding['range'], base: string, workspace: WorkspaceFiles | undefined,
 ): Finding | undefined {
-  const program = basename(args[0]);
-  const isStart = (program === 'npm' && ((args.length === 2 && args[1] === 'start') || (args.length === 3 && args[1] === 'run' && args[2] === 'start')))
-    || (program === 'yarn' && args.length === 2 && args[1] === 'start');
-  if (!isStart || keyword === 'HEALTHCHECK') return undefined;
+  const run = packageScriptRun(args);
+  if (run?.name !== 'start' || keyword === 'HEALTHCHECK') return undefined;
   const node = interpreterWords('node');
   const imageEntrypoint = stage.base.entrypoint;
   if (stage.base.runtime !== 'node' || !node || !imageEntrypoint || imageEntrypoint.length === 0) return undefined;
@@ -75,12 +76,12 @@ function startScriptFinding(
   if (packageJson === undefined) {
     return { range, message: `${base} Run the start script's file with node directly (CMD ["server.js"]); package.json was not found beside the Dockerfile, so the file could not be read from its start script.` };
   }
-  const script = startScript(packageJson);
-  const words = script?.trim().split(/\s+/);
-  if (!script || firstShellSyntax(script) || !words || words.length < 2 || !node.test(words[0]) || words[1].startsWith('-')) {
+  const script = packageScript(packageJson, 'start');
+  const nodeArgs = script === undefined ? undefined : plainNodeArguments(script);
+  if (!script || !nodeArgs) {
     return { range, message: `${base} The start script in package.json is ${script === undefined ? 'missing' : `"${script}"`}, not a plain "node <file>": run that file with node directly in exec form.` };
   }
-  const rest = words.slice(1);
+  const rest = [...nodeArgs, ...run.extra];
   // CMD on the image's node ENTRYPOINT takes only node's arguments; an ENTRYPOINT (or a CMD
   // under an ENTRYPOINT the Dockerfile set) must name node itself.
   const replacement = keyword === 'CMD' && !stage.entrypointOverridden ? rest : [...imageEntrypoint, ...rest];
@@ -92,13 +93,3 @@ function startScriptFinding(
   };
 }
 
-function startScript(packageJson: string): string | undefined {
-  try {
-    const value: unknown = JSON.parse(packageJson);
-    const scripts = (value as { scripts?: Record<string, unknown> } | null)?.scripts;
-    const start = scripts?.start;
-    return typeof start === 'string' ? start : undefined;
-  } catch {
-    return undefined;
-  }
-}

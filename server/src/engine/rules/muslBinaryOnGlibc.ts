@@ -1,7 +1,8 @@
 import { C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE } from '../imageFacts';
-import { DockerfileModel, Stage, copySources } from '../model';
+import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Rule } from '../types';
-import { chainInstructions, goBuilds, packageInstalls, packageName, simpleCommands, stageChain } from './commands';
+import { commandsOf, packageInstalls, packageName } from '../shell';
+import { chainInstructions, copySources, goBuildsFromBase, stageChainToBase } from '../stages';
 import { argumentsOf } from '../instructions';
 
 /**
@@ -39,15 +40,15 @@ export const muslBinaryOnGlibc: Rule = {
 /** What dynamic musl binary the stage builds, if any. */
 function dynamicMuslBuild(model: DockerfileModel, stage: Stage): string | undefined {
   const hasCompiler = chainInstructions(stage).some((i) => packageInstalls(model, i).some((p) => p.packages.some((w) => C_COMPILER_PACKAGES.has(packageName(w)))));
-  const goVersion = stageChain(stage).map((s) => s.base.runtimeVersion).find((v) => v !== undefined);
+  const goVersion = stageChainToBase(stage).map((s) => s.base.runtimeVersion).find((v) => v !== undefined);
   // Since Go 1.20 cgo is off by default where no C compiler is installed (golang:alpine ships none).
   const cgoDefaultOn = hasCompiler || (goVersion !== undefined && compareVersions(goVersion, GO_CGO_OFF_WITHOUT_CC_SINCE) < 0);
-  for (const build of goBuilds(model, stage)) {
+  for (const build of goBuildsFromBase(model, stage)) {
     if (build.cgo === '1' || (build.cgo === undefined && cgoDefaultOn && stage.base.runtime === 'go')) return 'Go binary';
   }
   for (const instruction of chainInstructions(stage)) {
     if (instruction.getKeyword() !== 'RUN') continue;
-    for (const c of simpleCommands(model, instruction)) {
+    for (const c of commandsOf(model, instruction)) {
       const words = c.words.map((w) => w.value);
       const program = words[0] ?? '';
       // Rust's musl targets link statically unless crt-static is turned off.

@@ -1,9 +1,10 @@
 import { imageName, parseImageRef } from '../imageFacts';
-import { DockerfileModel, Stage, copySources } from '../model';
+import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Fix, Rule } from '../types';
-import { copyPaths, simpleCommands, stageChain } from './commands';
+import { commandsOf, values } from '../shell';
+import { copySources, placedInstructions, stageChainFromBase } from '../stages';
 import { replaceImageEdit } from './util';
-import { argumentsContentOf, argumentsOf } from '../instructions';
+import { argumentsOf } from '../instructions';
 
 /**
  * node_modules built by npm on Node N carry native addons compiled for N's ABI;
@@ -18,12 +19,11 @@ export const nodeVersionMismatch: Rule = {
     for (const stage of model.stages) {
       const target = stage.base;
       if (target.family !== 'distroless' || target.runtime !== 'node' || !target.runtimeVersion) continue;
-      for (const { instruction, from } of copySources(model, stage)) {
+      for (const { instruction, from, copy: paths } of copySources(model, stage)) {
         const built = from.base;
         if (built.runtime !== 'node' || !built.runtimeVersion || built.runtimeVersion === target.runtimeVersion) continue;
-        const paths = copyPaths(instruction);
-        if (!paths || !paths.sources.some((s) => /node_modules/.test(s) || copiesInstallDir(model, from, s))) continue;
-        const root = stageChain(from).pop() as Stage;
+        if (!paths.sources.some((s) => /node_modules/.test(s) || copiesInstallDir(model, from, s))) continue;
+        const root = stageChainFromBase(from)[0];
         const fixes: Fix[] = [];
         const edit = root.base.ref.digest ? undefined : replaceImageEdit(model, root, (text) => {
           const ref = parseImageRef(text);
@@ -48,21 +48,13 @@ export const nodeVersionMismatch: Rule = {
 
 /** True when `source` is the directory the stage ran its npm/yarn install in. */
 function copiesInstallDir(model: DockerfileModel, stage: Stage, source: string): boolean {
-  let workdir = '/';
   let installedIn: string | undefined;
-  for (const s of stageChain(stage).reverse()) {
-    for (const instruction of s.instructions) {
-      const keyword = instruction.getKeyword();
-      if (keyword === 'WORKDIR') {
-        const dir = (argumentsContentOf(instruction) ?? '').trim();
-        workdir = dir.startsWith('/') ? dir : `${workdir.replace(/\/+$/, '')}/${dir}`;
-      } else if (keyword === 'RUN') {
-        for (const c of simpleCommands(model, instruction)) {
-          const [program, verb] = c.words.map((w) => w.value);
-          if ((program === 'npm' && (verb === 'ci' || verb === 'install' || verb === 'i')) || (program === 'yarn' && (verb === undefined || verb === 'install')) || (program === 'pnpm' && verb === 'install')) {
-            installedIn = workdir;
-          }
-        }
+  for (const { instruction, workdir } of placedInstructions(model, stage).placed) {
+    if (instruction.getKeyword() !== 'RUN') continue;
+    for (const c of commandsOf(model, instruction)) {
+      const [program, verb] = values(c.words);
+      if ((program === 'npm' && (verb === 'ci' || verb === 'install' || verb === 'i')) || (program === 'yarn' && (verb === undefined || verb === 'install')) || (program === 'pnpm' && verb === 'install')) {
+        installedIn = workdir;
       }
     }
   }

@@ -1,6 +1,10 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { Finding, Rule } from '../types';
-import { chainInstructions, packageInstalls, simpleCommands, wordRange } from './commands';
+import type { DockerfileModel } from '../model';
+import { SYSTEM_PACKAGE_MANAGERS, basename, commandsOf, packageInstalls, wordRange } from '../shell';
+import { chainInstructions } from '../stages';
+import { shippedPackages } from './shippedPackages';
+import { knownShellless } from './runtimeStage';
 import { shippedDescription } from './util';
 
 /**
@@ -19,10 +23,13 @@ export const packageManagerInFinalStage: Rule = {
       const installs = packageInstalls(model, instruction);
       if (installs.length === 0) continue;
       const inherited = !stage.instructions.includes(instruction);
-      const names = installs.flatMap((i) => i.packages.map((p) => p.value));
+      const shipped = shippedPackages(model, instruction);
+      // Everything this RUN installs it removes again (apk add --virtual .x … && apk del .x): nothing ships.
+      if (!knownShellless(model, stage) && shipped.length === 0 && installs.some((i) => i.packages.length > 0)) continue;
+      const names = knownShellless(model, stage) ? installs.flatMap((i) => i.packages.map((p) => p.value)) : shipped.map((p) => p.word.value);
       const what = names.length > 0 ? names.join(', ') : 'packages';
       const where = inherited ? `${shippedDescription(model, stage)} is built on the stage that runs this ${installs[0].manager} install, so` : 'This runs in ' + shippedDescription(model, stage) + ', so';
-      if (stage.shellless) {
+      if (knownShellless(model, stage)) {
         // The RUN cannot execute here at all; dropping it is the only edit that lets the build go on.
         const removable = !inherited && onlyPackageManagement(model, instruction);
         findings.push({
@@ -44,17 +51,17 @@ export const packageManagerInFinalStage: Rule = {
 };
 
 /** True when every command of the RUN is package management (update, install, clean-up). */
-function onlyPackageManagement(model: Parameters<typeof simpleCommands>[0], instruction: Instruction): boolean {
-  const commands = simpleCommands(model, instruction);
+function onlyPackageManagement(model: DockerfileModel, instruction: Instruction): boolean {
+  const commands = commandsOf(model, instruction);
   return commands.length > 0 && commands.every((c) => {
     const program = c.words[0]?.value ?? '';
-    if (/^(?:apt-get|apt|apk|yum|dnf|microdnf|tdnf|zypper|aptitude)$/.test(program)) return true;
+    if (basename(program) in SYSTEM_PACKAGE_MANAGERS) return true;
     return program === 'rm' && c.words.slice(1).every((w) => w.value.startsWith('-') || /^\/var\/(?:lib\/apt\/lists|cache\/(?:apk|yum|dnf))/.test(w.value));
   });
 }
 
 /** The whole lines of an instruction, newline included, so removing it leaves no blank line. */
-function lineRange(model: Parameters<typeof simpleCommands>[0], instruction: Instruction) {
+function lineRange(model: DockerfileModel, instruction: Instruction) {
   const r = instruction.getRange();
   const lastLine = model.document.lineCount - 1;
   return r.end.line < lastLine

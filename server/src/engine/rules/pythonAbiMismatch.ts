@@ -1,7 +1,8 @@
 import { DISTROLESS_PYTHON_VERSION, PYTHON_BUILDER_IMAGE, imageName, parseImageRef } from '../imageFacts';
-import { DockerfileModel, Stage, copySources } from '../model';
+import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Fix, Rule } from '../types';
-import { chainRunCommands, copyPaths, stageChain } from './commands';
+import { values } from '../shell';
+import { chainCommands, copySources, stageChainFromBase } from '../stages';
 import { replaceImageEdit } from './util';
 import { argumentsOf } from '../instructions';
 
@@ -21,12 +22,11 @@ export const pythonAbiMismatch: Rule = {
     for (const stage of model.stages) {
       const target = stage.base;
       if (target.family !== 'distroless' || target.runtime !== 'python' || !target.runtimeVersion) continue;
-      for (const { instruction, from } of copySources(model, stage)) {
+      for (const { instruction, from, copy: paths } of copySources(model, stage)) {
         const built = from.base;
         if (built.runtime !== 'python' || !built.runtimeVersion || built.runtimeVersion === target.runtimeVersion) continue;
-        const paths = copyPaths(instruction);
-        if (!paths || !paths.sources.some((s) => PACKAGES_PATH.test(s) || installTargets(model, from).some((t) => s.replace(/\/+$/, '') === t))) continue;
-        const root = stageChain(from).pop() as Stage;
+        if (!paths.sources.some((s) => PACKAGES_PATH.test(s) || installTargets(model, from).some((t) => s.replace(/\/+$/, '') === t))) continue;
+        const root = stageChainFromBase(from)[0];
         const fixes: Fix[] = [];
         // A source path naming the old version (lib/python3.11/...) would not exist after the change.
         const namesVersion = paths.sources.some((s) => /python\d+\.\d+/.test(s));
@@ -51,7 +51,8 @@ export const pythonAbiMismatch: Rule = {
 /** Directories `pip install --target/--prefix` or `python -m venv` write to in the stage. */
 function installTargets(model: DockerfileModel, stage: Stage): string[] {
   const out: string[] = [];
-  for (const words of chainRunCommands(model, stage)) {
+  for (const { command } of chainCommands(model, stage)) {
+    const words = values(command.words);
     words.forEach((w, i) => {
       const m = /^(?:--target|--prefix|--root)=(.+)$/.exec(w);
       if (m) out.push(m[1]);

@@ -1,8 +1,10 @@
 import type { Instruction } from 'dockerfile-ast';
-import { DockerfileModel, Stage, copySources, execFormArguments } from '../model';
+import { DockerfileModel, Stage, execFormArguments } from '../model';
 import type { Finding, Fix, Rule } from '../types';
-import { MISSING_PROGRAMS, basename, chainInstructions, simpleCommands, stageReference } from './commands';
-import { appendToStage } from './util';
+import { basename, commandsOf } from '../shell';
+import { chainInstructions, copySources, stageReference } from '../stages';
+import { MISSING_PROGRAMS, appendToStage } from './util';
+import { knownShellless } from './runtimeStage';
 import { argumentsContentOf, imageOf } from '../instructions';
 
 /** Where the fix stages directories in the builder, away from anything the build put there. */
@@ -16,7 +18,7 @@ export const runInShelllessStage: Rule = {
   check({ model }) {
     const findings: Finding[] = [];
     for (const stage of model.stages) {
-      if (!stage.shellless) continue;
+      if (!knownShellless(model, stage)) continue;
       // A SHELL instruction means the Dockerfile brings its own shell (e.g. a copied busybox).
       if (chainInstructions(stage).some((i) => i.getKeyword() === 'SHELL')) continue;
       for (const instruction of stage.instructions) {
@@ -57,7 +59,7 @@ function planDirectories(model: DockerfileModel, instruction: Instruction): DirP
   // Only `&&` may join the commands; anything else is shell logic the plan would lose.
   if (/\|\||[;|<>$`*?(){}'"\\~]/.test(content.replace(/&&/g, ''))) return undefined;
   const plan: DirPlan = { dirs: [] };
-  for (const c of simpleCommands(model, instruction)) {
+  for (const c of commandsOf(model, instruction)) {
     if (c.assignments.length > 0) return undefined;
     const [program, ...args] = c.words.map((w) => w.value);
     const flags = args.filter((a) => a.startsWith('-'));

@@ -1,49 +1,104 @@
-import { isRootUser } from '../model';
-import type { Fix, Rule } from '../types';
+import type { Instruction } from 'dockerfile-ast';
+import type { TextEdit } from 'vscode-languageserver-types';
+import { isWindowsImage, type ImageUser } from '../imageFacts';
+import { isRootUser, type DockerfileModel, type Stage } from '../model';
+import type { Finding, Fix, Rule } from '../types';
 import { appendToStage, replaceImageEdit, shippedDescription } from './util';
 import { imageOf, imageRangeOf } from '../instructions';
+import { nonRuntimeStage, privilegeDrop, privilegedPorts } from './runtimeStage';
 
-const NONROOT_USER_LINE = 'USER 65532:65532';
+const NONROOT_USER = '65532:65532';
+const WHY = 'a process running as root turns any code-execution bug into root in the container and eases escapes to the host.';
 
-/** The shipped stage's effective user is root. */
+/**
+ * The shipped stage's effective user is root. Quiet where it is not known (an image
+ * the table does not know, a USER from an unset ARG), on Windows (no uids), and on
+ * stages that are not runtimes. Every fix changes the user the program runs as, which
+ * can stop it starting (files it writes, ports it binds), so none is in fix-all: the
+ * user picks it as a quick fix.
+ */
 export const runsAsRoot: Rule = {
   id: 'runs-as-root',
   defaultSeverity: 'warning',
   summary: "The shipped stage's effective user is root.",
-  check({ model }) {
+  check({ model, workspace }) {
     const stage = model.shipped;
-    if (!stage || !isRootUser(stage.user)) return [];
-    const why = 'a process running as root turns any code-execution bug into root in the container and eases escapes to the host.';
-    const fixes: Fix[] = [];
-    const d = stage.base.distroless;
-    if (stage.user.source === 'base' && d && !stage.parent && (d.variant === 'latest' || d.variant === 'debug') && !stage.base.ref.digest) {
-      const tag = d.variant === 'debug' ? 'debug-nonroot' : 'nonroot';
-      const edit = replaceImageEdit(model, stage, (text) => {
-        const at = text.indexOf('@');
-        if (at >= 0) return undefined;
-        const slash = text.lastIndexOf('/');
-        const colon = text.lastIndexOf(':');
-        const name = colon > slash ? text.slice(0, colon) : text;
-        const arch = d.archSuffix ? `-${d.archSuffix}` : '';
-        return `${name}:${tag}${arch}`;
-      });
-      if (edit) fixes.push({ title: `Use the :${tag} tag (uid 65532)`, edits: [edit], preferred: true });
-    }
-    if (fixes.length === 0) {
-      fixes.push({ title: `Add ${NONROOT_USER_LINE} at the end of the stage`, edits: [appendToStage(model, stage, NONROOT_USER_LINE)], preferred: true });
-    }
-    if (stage.user.source === 'instruction' && stage.user.instruction) {
+    if (!stage || !isRootUser(stage.user) || isWindowsImage(stage.base) || nonRuntimeStage(model, stage)) return [];
+    const where = shippedDescription(model, stage);
+    const range = stage.user.source === 'instruction' && stage.user.instruction ? stage.user.instruction.getRange() : imageRangeOf(stage.from) ?? stage.from.getRange();
+
+    const drop = privilegeDrop(model, stage, workspace);
+    if (drop) {
       return [{
-        range: stage.user.instruction.getRange(),
-        message: `${shippedDescription(model, stage)} switches to root with "${stage.user.instruction.getTextContent().trim()}" and stays there: ${why} Switch back to a non-root user (65532:65532) after the steps that need root.`,
-        fixes,
+        range,
+        severity: 'information',
+        message: `${where} starts as root and ${drop.tool} (${drop.where === 'base image' ? 'documented for the base image' : `in ${drop.where}`}) steps down to another user for the main process. ` +
+          'That is a supported pattern; a USER instruction would stop the step-down from working. Make sure the step-down covers every process it starts.',
+        fixes: [],
       }];
     }
-    const image = stage.resolvedImage ?? imageOf(stage.from) ?? 'its base image';
-    return [{
-      range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-      message: `${shippedDescription(model, stage)} runs as root: it sets no USER and ${image} defaults to root; ${why} Use the nonroot tag or add ${NONROOT_USER_LINE}.`,
-      fixes,
-    }];
+
+    const fixes = userFixes(model, stage);
+    const ports = privilegedPorts(stage);
+    const portNote = ports.length > 0
+      ? ` It EXPOSEs port ${ports.join(', ')}: as a non-root user, binding below 1024 works on Docker 20.10 and later (unprivileged ports start at 0 there) but fails on Kubernetes by default; move the app to a port of 1024 or more, or grant NET_BIND_SERVICE.`
+      : '';
+    const suggestion = fixes.length > 0 ? ` ${fixes[0].title.replace(/ \(.*\)$/, '')}${stage.base.appUser ? ` (the image's own non-root user)` : ''}, after checking that the app does not write where only root may.` : '';
+    let finding: Finding;
+    if (stage.user.source === 'instruction' && stage.user.instruction) {
+      finding = {
+        range,
+        message: `${where} switches to root with "${stage.user.instruction.getTextContent().trim()}" and stays there: ${WHY}` +
+          ` If root was needed only for build steps, switch back to a non-root user after them.${suggestion}${portNote}`,
+        fixes,
+      };
+    } else {
+      const image = stage.resolvedImage ?? imageOf(stage.from) ?? 'its base image';
+      finding = {
+        range,
+        message: `${where} runs as root: it sets no USER and ${image} defaults to root; ${WHY}${suggestion}${portNote}`,
+        fixes,
+      };
+    }
+    return [finding];
   },
 };
+
+/** One fix per way to leave root, the image's own means first; all quick fixes only. */
+function userFixes(model: DockerfileModel, stage: Stage): Fix[] {
+  const fixes: Fix[] = [];
+  const d = stage.base.distroless;
+  if (stage.user.source === 'base' && d && !stage.parent && (d.variant === 'latest' || d.variant === 'debug') && !stage.base.ref.digest) {
+    const tag = d.variant === 'debug' ? 'debug-nonroot' : 'nonroot';
+    const edit = replaceImageEdit(model, stage, (text) => {
+      if (text.includes('@')) return undefined;
+      const slash = text.lastIndexOf('/');
+      const colon = text.lastIndexOf(':');
+      const name = colon > slash ? text.slice(0, colon) : text;
+      const arch = d.archSuffix ? `-${d.archSuffix}` : '';
+      return `${name}:${tag}${arch}`;
+    });
+    // The tag is the image's own non-root variant: offered instead of a USER line, never with one.
+    if (edit) return [{ title: `Use the :${tag} tag (uid 65532)`, edits: [edit], preferred: true, fixAll: false }];
+  }
+  const own: ImageUser | undefined = stage.base.appUser;
+  if (own) fixes.push({ title: `Add USER ${own.name} (uid ${own.uid})`, edits: [userEdit(model, stage, `USER ${own.name}`)], preferred: true, fixAll: false });
+  fixes.push({ title: `Add USER ${NONROOT_USER}`, edits: [userEdit(model, stage, `USER ${NONROOT_USER}`)], preferred: !own, fixAll: false });
+  return fixes;
+}
+
+/**
+ * USER goes before the stage's CMD/ENTRYPOINT (where readers look for it) unless a RUN
+ * follows them, which must still run as root; otherwise at the end of the stage.
+ */
+function userEdit(model: DockerfileModel, stage: Stage, line: string): TextEdit {
+  const starts = stage.instructions.filter((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT');
+  const first: Instruction | undefined = starts[0];
+  const lastRoot = stage.user.source === 'instruction' ? stage.user.instruction : undefined;
+  if (first && !stage.instructions.slice(stage.instructions.indexOf(first)).some((i) => i.getKeyword() === 'RUN' || i === lastRoot)) {
+    const at = { line: first.getRange().start.line, character: 0 };
+    const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
+    return { range: { start: at, end: at }, newText: `${line}${eol}` };
+  }
+  return appendToStage(model, stage, line);
+}

@@ -1,6 +1,8 @@
-import { DockerfileModel, Stage, copySources } from '../model';
+import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Fix, Rule, WorkspaceFiles } from '../types';
-import { chainInstructions, copyPaths, goBuilds, packageInstalls, packageName, simpleCommands, stageChain, stageReference } from './commands';
+import { commandsOf, packageInstalls, packageName } from '../shell';
+import { CopyInstruction, chainCopies, chainInstructions, copySources, goBuildsFromBase, stageChainToBase, stageReference } from '../stages';
+import { nonRuntimeStage } from './runtimeStage';
 import { appendToStage } from './util';
 import { imageRangeOf } from '../instructions';
 
@@ -22,8 +24,8 @@ export const scratchMissingCaCertificates: Rule = {
   summary: 'A scratch stage that makes TLS connections but copies in no CA bundle.',
   check({ model, workspace }) {
     const stage = model.shipped;
-    if (!stage || stage.base.family !== 'scratch') return [];
-    if (chainInstructions(stage).some((i) => copiesCaBundle(i))) return [];
+    if (!stage || stage.base.family !== 'scratch' || nonRuntimeStage(model, stage)) return [];
+    if (chainCopies(model, stage).some((c) => copiesCaBundle(c))) return [];
     const builders = copySources(model, stage).map((c) => c.from);
     if (builders.length === 0) return [];
     const installer = builders.find((b) => installsCaCertificates(model, b));
@@ -34,7 +36,7 @@ export const scratchMissingCaCertificates: Rule = {
         ? `the ${language.language === 'go' ? 'Go' : 'Rust'} code beside this Dockerfile makes HTTP(S) requests`
         : undefined;
     if (!reason) return [];
-    const source = installer ?? builders.find((b) => stageChain(b).some((s) => s.base.caBundle));
+    const source = installer ?? builders.find((b) => stageChainToBase(b).some((s) => s.base.caBundle));
     const fixes: Fix[] = source
       ? [{ title: `Copy the CA bundle from stage "${stageReference(source)}"`, preferred: true,
         edits: [appendToStage(model, stage, `COPY --from=${stageReference(source)} ${CA_PATH} /etc/ssl/certs/`)] }]
@@ -48,22 +50,19 @@ export const scratchMissingCaCertificates: Rule = {
   },
 };
 
-function copiesCaBundle(instruction: ReturnType<typeof chainInstructions>[number]): boolean {
-  const keyword = instruction.getKeyword();
-  if (keyword !== 'COPY' && keyword !== 'ADD') return false;
-  const paths = copyPaths(instruction);
-  return paths !== undefined && [...paths.sources, paths.destination].some((p) => /ca-certificates|ca-bundle|\/etc\/ssl|\/etc\/pki|cacert/.test(p));
+function copiesCaBundle(paths: CopyInstruction): boolean {
+  return !paths.heredoc && [...paths.sources, paths.destination].some((p) => /ca-certificates|ca-bundle|\/etc\/ssl|\/etc\/pki|cacert/.test(p));
 }
 
 function installsCaCertificates(model: DockerfileModel, stage: Stage): boolean {
   return chainInstructions(stage).some((i) =>
     packageInstalls(model, i).some((p) => p.packages.some((w) => packageName(w) === 'ca-certificates'))
-    || (i.getKeyword() === 'RUN' && simpleCommands(model, i).some((c) => c.words[0]?.value === 'update-ca-certificates')));
+    || (i.getKeyword() === 'RUN' && commandsOf(model, i).some((c) => c.words[0]?.value === 'update-ca-certificates')));
 }
 
 function detectLanguage(model: DockerfileModel, stage: Stage): { language: 'go' | 'rust' } | undefined {
-  if (stage.base.runtime === 'go' || goBuilds(model, stage).length > 0) return { language: 'go' };
-  const cargo = chainInstructions(stage).some((i) => i.getKeyword() === 'RUN' && simpleCommands(model, i).some((c) => c.words[0]?.value === 'cargo'));
+  if (stage.base.runtime === 'go' || goBuildsFromBase(model, stage).length > 0) return { language: 'go' };
+  const cargo = chainInstructions(stage).some((i) => i.getKeyword() === 'RUN' && commandsOf(model, i).some((c) => c.words[0]?.value === 'cargo'));
   if (stage.base.runtime === 'rust' || cargo) return { language: 'rust' };
   return undefined;
 }

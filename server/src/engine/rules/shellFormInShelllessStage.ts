@@ -1,5 +1,6 @@
 import { execFormArguments } from '../model';
 import type { Finding, Rule } from '../types';
+import { knownShellless } from './runtimeStage';
 import { argumentsRange, firstShellSyntax, toExecForm } from './util';
 import { argumentsContentOf, argumentsOf } from '../instructions';
 
@@ -10,7 +11,7 @@ export const shellFormInShelllessStage: Rule = {
   summary: 'Shell-form CMD or ENTRYPOINT in a stage whose image has no shell.',
   check({ model }) {
     const stage = model.shipped;
-    if (!stage || !stage.shellless) return [];
+    if (!stage || !knownShellless(model, stage)) return [];
     const findings: Finding[] = [];
     for (const instruction of stage.instructions) {
       const keyword = instruction.getKeyword();

@@ -1,8 +1,9 @@
-import type { Instruction } from 'dockerfile-ast';
-import { DISTROLESS_USERS, ImageUser } from '../imageFacts';
+import { DISTROLESS_USERS, ImageUser, isWindowsImage } from '../imageFacts';
+import { nonRuntimeStage } from './runtimeStage';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Rule } from '../types';
-import { chainInstructions, copyPaths, rawText, simpleCommands, stageChain } from './commands';
+import { commandsOf, rawText } from '../shell';
+import { CopyInstruction, chainCopies, stageChainToBase } from '../stages';
 import { argumentsContentOf, argumentsOf } from '../instructions';
 
 interface CreatedUser {
@@ -27,10 +28,15 @@ export const userNotResolvable: Rule = {
     const created = createdUsers(model);
     for (const stage of model.stages) {
       const family = stage.base.family;
-      const chain = new Set(stageChain(stage));
+      // Windows resolves account names (ContainerUser) its own way; a squash stage carries the copied OS's /etc/passwd.
+      if (isWindowsImage(stage.base) || nonRuntimeStage(model, stage) === 'squash') continue;
+      // Only a minimal image's /etc/passwd is known; on a general or unknown image a name made elsewhere may still exist.
+      const passwdKnown = family === 'scratch' || family === 'distroless' || family === 'dotnet-chiseled' || (family === 'chainguard' && stage.base.shell === 'no');
+      let severity: 'warning' | undefined;
+      const chain = new Set(stageChainToBase(stage));
       const users = stage.instructions.filter((i) => i.getKeyword() === 'USER');
       // A copied-in /etc/passwd (the classic scratch pattern) brings its own names.
-      if (users.length === 0 || chainInstructions(stage).some(copiesPasswd)) continue;
+      if (users.length === 0 || chainCopies(model, stage).some(copiesPasswd)) continue;
       for (const instruction of users) {
         const text = (argumentsContentOf(instruction) ?? '').trim();
         if (text.includes('$')) continue;
@@ -48,7 +54,11 @@ export const userNotResolvable: Rule = {
         }
         if (!reason) {
           const other = names.map((n) => (madeHere(n) ? undefined : madeElsewhere(n))).find((c) => c !== undefined);
-          if (other) reason = `"${other.name}" is created in stage ${other.stage.name ? `"${other.stage.name}"` : other.stage.index}, and users made there do not exist in this stage`;
+          if (other) {
+            reason = `"${other.name}" is created in stage ${other.stage.name ? `"${other.stage.name}"` : other.stage.index}, and users made there do not exist in this stage` +
+              (passwdKnown ? '' : ` (unless ${stage.resolvedImage ?? 'its image'} has a user of that name already)`);
+            if (!passwdKnown) severity = 'warning';
+          }
         }
         if (!reason) continue;
         const numeric = numericUser(user, group, created);
@@ -56,6 +66,7 @@ export const userNotResolvable: Rule = {
         const range = { start: args[0].getRange().start, end: args[args.length - 1].getRange().end };
         findings.push({
           range,
+          severity,
           message: `USER ${text} cannot be resolved: ${reason}. Docker looks the name up when the container starts and fails with "unable to find user". ` +
             (numeric ? `Use the numeric ids: USER ${numeric}.` : 'Use numeric ids (USER <uid>:<gid>); 65532:65532 is distroless nonroot.'),
           fixes: numeric ? [{ title: `Use USER ${numeric}`, edits: [{ range, newText: numeric }], preferred: true }] : [],
@@ -66,11 +77,8 @@ export const userNotResolvable: Rule = {
   },
 };
 
-function copiesPasswd(instruction: Instruction): boolean {
-  const keyword = instruction.getKeyword();
-  if (keyword !== 'COPY' && keyword !== 'ADD') return false;
-  const paths = copyPaths(instruction);
-  return paths !== undefined && [...paths.sources, paths.destination].some((p) => /(?:^|\/)etc\/(?:passwd)?\/?$/.test(p) || /\/etc\/passwd$/.test(p));
+function copiesPasswd(paths: CopyInstruction): boolean {
+  return !paths.heredoc && [...paths.sources, paths.destination].some((p) => /(?:^|\/)etc\/(?:passwd)?\/?$/.test(p) || /\/etc\/passwd$/.test(p));
 }
 
 const KNOWN: readonly ImageUser[] = DISTROLESS_USERS;
@@ -102,7 +110,7 @@ function createdUsers(model: DockerfileModel): CreatedUser[] {
   for (const stage of model.stages) {
     for (const instruction of stage.instructions) {
       if (instruction.getKeyword() !== 'RUN' || !/user|group/.test(rawText(model, instruction))) continue;
-      for (const c of simpleCommands(model, instruction)) {
+      for (const c of commandsOf(model, instruction)) {
         const [program, ...args] = c.words.map((w) => w.value);
         const spec = OPTIONS[program];
         if (!spec) continue;

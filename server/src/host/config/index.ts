@@ -6,11 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDocument } from 'yaml';
-import { INVALID_SUPPRESSION } from '../../engine/lint';
-import { RULES } from '../../engine/rules/registry';
-import type { SeveritySetting } from '../../engine/types';
-import type { LintOptions } from '../../engine/lint';
+import { INVALID_SUPPRESSION, RULES, type LintOptions, type SeveritySetting } from '../../engine';
 
 export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
 
@@ -143,8 +139,11 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
 export function readConfigFile(file: string): DistrolessConfig {
   let text: string;
   try {
+    // A named pipe or device could block forever: only regular files are read.
+    if (!fs.statSync(file).isFile()) throw new ConfigError(file, 'not a regular file (a folder, pipe or device); only regular files are read. Pass the configuration file itself.');
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(file, `cannot read the configuration file (${code === 'EACCES' ? 'permission denied' : code ?? String(error)}). Check its permissions, or delete it.`);
   }
@@ -156,6 +155,9 @@ export function readConfigFile(file: string): DistrolessConfig {
       throw new ConfigError(file, `not valid JSON (${(error as Error).message}). Fix the syntax.`);
     }
   } else {
+    // Loaded here, not at the top: most projects have no YAML configuration, and
+    // yaml is a large part of what `distroless lint` would otherwise load at start-up.
+    const { parseDocument } = require('yaml') as typeof import('yaml');
     const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (document.errors.length > 0) {
       const first = document.errors[0];

@@ -4,11 +4,11 @@
  * work; we choose its arguments and say where the identity came from.
  */
 import { spawn } from 'child_process';
-import { KubectlError } from '../../kubernetes/kubectl';
-import { IdentityError } from '../../kubernetes/identity';
-import { prepareDebugPod } from '../../kubernetes/debugPod';
-import { DEFAULT_TOOLS_IMAGE, shellQuote } from '../../docker';
-import { CliIo, ExitCode } from './types';
+import { KubectlError } from '../kubernetes/kubectl';
+import { IdentityError } from '../kubernetes/identity';
+import { prepareDebugPod } from '../kubernetes/debugPod';
+import { DEFAULT_TOOLS_IMAGE, shellQuote } from '../docker';
+import { CliIo, ExitCode } from './commands/types';
 
 /** As for containers: 125 when we (or kubectl before starting) failed, not the command. */
 export const POD_DEBUG_FAILURE = 125;

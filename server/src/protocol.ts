@@ -1,0 +1,63 @@
+/**
+ * What the editor extension and the language server agree on, declared once and
+ * imported by both: the diagnostic source, the fix-all code action kind, which file
+ * names are Dockerfiles, and the custom requests with their params and results.
+ *
+ * The extension (client/) may import nothing else from server/src
+ * (test/unit/boundaries.test.ts), so this file imports nothing at all: whatever it
+ * pulls in would land in the extension's bundle and start-up.
+ *
+ * Other editors can use the same requests; docs/editors.md names them.
+ */
+
+/** `source` of every diagnostic the distroless rules publish (syntax checks keep dockerfile-utils' own). */
+export const SOURCE = 'distroless';
+
+/**
+ * The code action kind of "fix all distroless problems": under `source.fixAll`, so
+ * `editor.codeActionsOnSave: { "source.fixAll": "explicit" }` runs it.
+ */
+export const FIX_ALL_KIND = 'source.fixAll.distroless';
+
+/** The file names the extension associates with the dockerfile language (package.json `languages`). */
+export function isDockerfileName(name: string): boolean {
+  return /^(Dockerfile|Containerfile)$/i.test(name) || /\.dockerfile$/i.test(name) || /^(Dockerfile|Containerfile)\.[^/]+$/i.test(name);
+}
+
+/**
+ * `distroless/convert`: the whole-file conversion of a Dockerfile to a multi-stage
+ * build that ships on a distroless image, planned by the language server with the
+ * same configuration its diagnostics use (the project's configuration file, the
+ * `distroless.target` setting over the file's target, the registry mirror, the files
+ * beside the Dockerfile). The server only answers; the client decides whether and how
+ * to apply the text.
+ */
+export const CONVERT_REQUEST = 'distroless/convert';
+
+export interface ConvertParams {
+  /** The Dockerfile: its folder locates the configuration file and the files beside it. */
+  textDocument: { uri: string };
+  /**
+   * The text to convert. When absent the server converts its synchronized copy of
+   * the document (which must then be open). A client that will replace a precise
+   * version sends that version's text, so the answer is about exactly what it holds.
+   */
+  text?: string;
+}
+
+export type ConvertResult =
+  | {
+      status: 'converted';
+      /** The converted Dockerfile, to replace the whole document. */
+      text: string;
+      /** The app's language as the converter detected it: go, node, python, java, rust, dotnet or c. */
+      language: string;
+      /** The image the shipped stage runs on after conversion. */
+      runtimeImage: string;
+      /** Instructions that do not reach the runtime image (also listed in a comment in `text`). */
+      dropped: string[];
+    }
+  /** The shipped stage already runs on a shell-less image: there is nothing to convert. */
+  | { status: 'unchanged'; runtimeImage: string }
+  /** Why the file cannot be converted, as a clause ("the Dockerfile has no FROM instruction"). */
+  | { status: 'refused'; reason: string };
