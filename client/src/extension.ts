@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { COMMANDS } from './commands';
-import { registerSidecarFeatures } from './sidecarFeatures';
+import { readSidecarSettings, registerSidecarFeatures } from './sidecarFeatures';
 import { closeAllSidecarTerminals } from './terminal/sidecarTerminal';
 import type { DistrolessApi } from './api';
-import { maybeOfferContainerToolsAttach } from './containerTools/offer';
+import { refreshContainerToolsTemplate } from './containerTools/offer';
 
 export type { DistrolessApi } from './api';
 
@@ -20,8 +20,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Distro
   for (const command of COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => command.run(commandContext, ...args)));
   }
-  // Not awaited: a notification must not hold up activation.
-  void maybeOfferContainerToolsAttach(context, sidecar.settings().image).catch(() => undefined);
+  // Not awaited, and silent: only refreshes our own Container Tools template's paths after an update.
+  void refreshContainerToolsTemplate(context, readSidecarSettings().image).catch(() => undefined);
   await client.start();
   return { containersView: sidecar.containers };
 }

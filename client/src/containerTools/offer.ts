@@ -26,15 +26,21 @@ export async function applyAttachTemplate(context: vscode.ExtensionContext, imag
   return value;
 }
 
+/** At activation: our own template keeps pointing at this version's CLI after an update. Silent; touches nothing else. */
+export async function refreshContainerToolsTemplate(context: vscode.ExtensionContext, image: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  if (offerState(current(), desiredTemplate(context, image)) === 'ours-stale') await applyAttachTemplate(context, image);
+}
+
+/**
+ * After a debug shell opened (the moment the user shows they debug shell-less
+ * containers): offer once, if Container Tools is installed and its setting is
+ * still its default.
+ */
 export async function maybeOfferContainerToolsAttach(context: vscode.ExtensionContext, image: string): Promise<void> {
   if (process.platform === 'win32') return;
   if (!vscode.extensions.getExtension(CONTAINER_TOOLS_EXTENSION)) return;
-  const state = offerState(current(), desiredTemplate(context, image));
-  if (state === 'ours-stale') {
-    await applyAttachTemplate(context, image);
-    return;
-  }
-  if (state !== 'offer' || context.globalState.get(ASKED_KEY)) return;
+  if (offerState(current(), desiredTemplate(context, image)) !== 'offer' || context.globalState.get(ASKED_KEY)) return;
   await context.globalState.update(ASKED_KEY, true);
   const USE = 'Use Debug Sidecar';
   const NEVER = 'Never Ask Again';
