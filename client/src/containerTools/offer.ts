@@ -8,7 +8,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ATTACH_SETTING, AttachSettingValue, attachTemplate, CONTAINER_TOOLS_EXTENSION, offerState } from './attachTemplate';
 
-const ASKED_KEY = 'distroless.containerToolsAttach.asked';
+const NEVER_KEY = 'distroless.containerToolsAttach.never';
+/** Asked in this window already: "Not Now" means not again until the next window. */
+let askedThisSession = false;
 
 export function desiredTemplate(context: vscode.ExtensionContext, image: string): string {
   return attachTemplate({ execPath: process.execPath, cliPath: path.join(context.extensionPath, 'dist', 'cli.js'), image });
@@ -40,8 +42,9 @@ export async function refreshContainerToolsTemplate(context: vscode.ExtensionCon
 export async function maybeOfferContainerToolsAttach(context: vscode.ExtensionContext, image: string): Promise<void> {
   if (process.platform === 'win32') return;
   if (!vscode.extensions.getExtension(CONTAINER_TOOLS_EXTENSION)) return;
-  if (offerState(current(), desiredTemplate(context, image)) !== 'offer' || context.globalState.get(ASKED_KEY)) return;
-  await context.globalState.update(ASKED_KEY, true);
+  if (askedThisSession || context.globalState.get(NEVER_KEY)) return;
+  if (offerState(current(), desiredTemplate(context, image)) !== 'offer') return;
+  askedThisSession = true;
   const USE = 'Use Debug Sidecar';
   const NEVER = 'Never Ask Again';
   const choice = await vscode.window.showInformationMessage(
@@ -53,6 +56,8 @@ export async function maybeOfferContainerToolsAttach(context: vscode.ExtensionCo
   if (choice === USE) {
     await applyAttachTemplate(context, image);
     void vscode.window.showInformationMessage(`Set ${ATTACH_SETTING} in your user settings; remove it there to undo.`);
+  } else if (choice === NEVER) {
+    await context.globalState.update(NEVER_KEY, true);
   }
-  // "Not Now" and dismissing count as asked: the command Distroless: Use Debug Sidecar for Container Tools' Attach Shell stays.
+  // "Not Now" or dismissed: asked again in a later window. The command stays either way.
 }
