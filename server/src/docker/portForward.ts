@@ -335,10 +335,14 @@ class Forward implements PortForward {
       if (done) return;
       done = true;
       this.sockets.delete(socket);
-      if (/can't connect|connection refused|No route|timed out/i.test(stderr) && sent === 0) {
+      if (sent === 0 && stderr.trim()) {
         // The client sees a reset, as it would from a closed port.
         socket.resetAndDestroy();
-        if (!this.endedWith) this.emit({ kind: 'connection-failed', message: `Nothing accepted the connection on ${this.remoteHost}:${this.remotePort} inside ${this.target.name}: ${stderr.trim().split('\n').pop()}` });
+        const why = stderr.trim().split('\n').pop();
+        const message = /can't connect|connection refused|No route|timed out/i.test(stderr)
+          ? `Nothing accepted the connection on ${this.remoteHost}:${this.remotePort} inside ${this.target.name}: ${why}`
+          : `The forwarding sidecar could not connect to ${this.remoteHost}:${this.remotePort} inside ${this.target.name} (does the tools image have nc? busybox does): ${why}`;
+        if (!this.endedWith) this.emit({ kind: 'connection-failed', message });
       } else {
         socket.end();
         this.emit({ kind: 'connection-closed' });
