@@ -8,9 +8,13 @@
 import { describe, it, before, after, TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import type Docker from 'dockerode';
+import { REPO_ROOT } from '../support/paths';
 import { createDockerService, DockerService, SIDECAR_LABEL } from '../../server/src/docker';
 import { binaryData, ensureFilesImage, FILES_IMAGE, SECRET_TEXT } from './filesFixture';
-import { ensureToolsImage, INDEX_TEXT, removeTestContainersNamed, startTarget, waitFor } from './fixtures';
+import { ensureToolsImage, INDEX_TEXT, startTarget, waitFor } from './fixtures';
 
 const PREFIX = 'distroless-podman-test';
 const LABEL = 'io.distroless.test.podman';
@@ -40,6 +44,14 @@ function httpGet(port: number): Promise<string> {
   });
 }
 
+/** By label, then by name in code: Podman's compatible API does not take the `^/prefix` name filter the Docker helper uses. */
+async function removeOurs(docker: Docker): Promise<void> {
+  const ours = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
+  for (const c of ours.filter((c) => c.Names?.some((n) => n.replace(/^\//, '').startsWith(PREFIX)))) {
+    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  }
+}
+
 async function sidecarsOf(svc: DockerService, targetId: string) {
   return svc.docker.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${targetId}`] } });
 }
@@ -48,13 +60,13 @@ describe('on Podman (Docker-compatible API)', { concurrency: false }, () => {
   before(async () => {
     const engine = await findPodman();
     if (engine instanceof Error) return;
-    await removeTestContainersNamed(engine.docker, PREFIX, LABEL);
+    await removeOurs(engine.docker);
     await ensureToolsImage(engine.docker);
     await ensureFilesImage(engine.docker);
   });
   after(async () => {
     const engine = await findPodman();
-    if (!(engine instanceof Error)) await removeTestContainersNamed(engine.docker, PREFIX, LABEL);
+    if (!(engine instanceof Error)) await removeOurs(engine.docker);
   });
 
   it('the endpoint is Podman', async (t) => {
@@ -102,6 +114,23 @@ describe('on Podman (Docker-compatible API)', { concurrency: false }, () => {
     const end = await again.ended;
     assert.equal(end.reason, 'target-stopped');
     assert.deepEqual(await sidecarsOf(engine, targetId), []);
+  });
+
+  it('a killed port-forward CLI leaves no sidecar behind on Podman either', async (t) => {
+    const engine = await podmanOrSkip(t);
+    if (!engine) return;
+    const target = await startTarget(engine.docker, { name: `${PREFIX}-kill`, image: FILES_IMAGE, label: LABEL, cmd: ['httpd', '-f', '-p', '127.0.0.1:8080', '-h', '/www'] });
+    const targetId = (await target.inspect()).Id;
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'port-forward', `${PREFIX}-kill`, ':8080'], { env: { ...process.env, DOCKER_HOST: HOST }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const port = Number(await waitFor('Forwarding line', async () => /^Forwarding 127\.0\.0\.1:(\d+)/m.exec(stdout)?.[1], 30000));
+    assert.equal(await httpGet(port), INDEX_TEXT + '\n');
+    assert.equal((await sidecarsOf(engine, targetId)).length, 1);
+    child.kill('SIGKILL');
+    await exited;
+    await waitFor('the sidecar gone after its owner was killed', async () => ((await sidecarsOf(engine, targetId)).length === 0 ? true : undefined), 15000);
   });
 
   it('files: list and read a 0600 file of uid 65532, binary byte for byte, also when stopped', async (t) => {

@@ -206,6 +206,20 @@ describe('distroless port-forward (the built CLI as a process)', { concurrency: 
     assert.deepEqual(left, []);
   });
 
+  it('a killed CLI (SIGKILL, no cleanup code runs) leaves no sidecar behind: the engine closes its stdin and it exits', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startTarget(engine.docker, { name: `${PREFIX}-cli-kill`, label: LABEL, cmd: ['httpd', '-f', '-p', '127.0.0.1:8080', '-h', '/www'] });
+    const targetId = (await target.inspect()).Id;
+    const { child, out, exited } = startCli([`${PREFIX}-cli-kill`, ':8080']);
+    await waitFor('Forwarding line', async () => /^Forwarding /m.exec(out.stdout)?.[0], 30000);
+    assert.equal((await engine.docker.listContainers({ filters: { label: [`${SIDECAR_LABEL}=${targetId}`] } })).length, 1);
+    child.kill('SIGKILL');
+    await exited;
+    await waitFor('the sidecar gone after its owner was killed', async () =>
+      (await engine.docker.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${targetId}`] } })).length === 0 ? true : undefined, 15000);
+  });
+
   it('exits 1 with a message when the target stops', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
