@@ -92,4 +92,57 @@ describe('rows under a container: Files and sessions (real Docker engine)', () =
     const left = await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${target.id}`] } });
     assert.deepEqual(left.map((c) => c.Id), [], 'the forward sidecar is gone');
   });
+
+  it('a debug shell is listed under its target; Detach keeps its sidecar, Show Terminal reconnects, Stop removes it', async function () {
+    const engine = docker ?? (await engineOrSkip(this));
+    const view = (await extensionApi()).containersView;
+    const name = `${PREFIX}-shell`;
+    const target = await startTarget(engine, { name, image: FILES_IMAGE, label: VSCODE_TEST_LABEL });
+    const label = `${SIDECAR_LABEL}=${target.id}`;
+    const sessionRow = async (): Promise<ChildNodeModel | undefined> => {
+      const row = { containerId: target.id, containerName: name, label: name } as ContainerItemModel;
+      return (((await view.getChildren(row)) ?? []) as ChildNodeModel[]).find((c) => c.kind === 'session');
+    };
+    const waitRow = async (accept: (r: ChildNodeModel | undefined) => boolean, what: string): Promise<ChildNodeModel | undefined> => {
+      const deadline = Date.now() + EVENT_TIMEOUT_MS;
+      for (;;) {
+        const r = await sessionRow();
+        if (accept(r)) return r;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last row: ${r ? `${r.label} (${r.description})` : 'none'}`);
+        await new Promise((res) => setTimeout(res, 200));
+      }
+    };
+    const opened = nextEvent(vscode.window.onDidOpenTerminal, (t) => t.name === `Debug: ${name}`, EVENT_TIMEOUT_MS, 'the debug terminal');
+    await vscode.commands.executeCommand('distroless.attachDebugShell', target.id);
+    const terminal = await opened;
+    try {
+      const row = await waitRow((r) => r?.description === 'terminal open', 'the shell row');
+      assert.equal(row!.label, 'Debug shell as 65532:65532');
+      assert.equal((await view.getTreeItem(row!)).contextValue, 'distroless.session.shell');
+
+      const closed = nextEvent(vscode.window.onDidCloseTerminal, (t) => t === terminal, EVENT_TIMEOUT_MS, 'the terminal to close on Detach');
+      assert.equal(await vscode.commands.executeCommand('distroless.detachSession', row), true);
+      await closed;
+      const detached = await waitRow((r) => r?.description === 'running, no terminal', 'the detached row');
+      assert.equal((await view.getTreeItem(detached!)).contextValue, 'distroless.session.shell-detached');
+      const running = await engine.listContainers({ filters: { label: [label] } });
+      assert.equal(running.length, 1, 'the sidecar keeps running without a terminal');
+
+      const reopened = nextEvent(vscode.window.onDidOpenTerminal, (t) => t.name === `Debug: ${name}`, EVENT_TIMEOUT_MS, 'a new terminal on Show Terminal');
+      await vscode.commands.executeCommand('distroless.showSession', detached);
+      const second = await reopened;
+      await waitRow((r) => r?.description === 'terminal open', 'the row attached again');
+      assert.deepEqual((await engine.listContainers({ filters: { label: [label] } })).map((c) => c.Id), running.map((c) => c.Id), 'the same sidecar');
+
+      const secondClosed = nextEvent(vscode.window.onDidCloseTerminal, (t) => t === second, EVENT_TIMEOUT_MS, 'the terminal to close on Stop');
+      assert.equal(await vscode.commands.executeCommand('distroless.stopSession', await sessionRow()), true);
+      await secondClosed;
+      await waitRow((r) => r === undefined, 'the row gone');
+      const deadline = Date.now() + EVENT_TIMEOUT_MS;
+      while ((await engine.listContainers({ all: true, filters: { label: [label] } })).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(await engine.listContainers({ all: true, filters: { label: [label] } }), [], 'Stop removed the sidecar');
+    } finally {
+      terminal.dispose();
+    }
+  });
 });
