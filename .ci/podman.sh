@@ -57,10 +57,26 @@ start() {
   done
 }
 
+# Containers the tests made (their label, or a sidecar's) outlive the service as
+# conmon processes, so a run that died mid-test would leave them running: removed
+# through the API before the service stops. Nothing else on the engine is touched.
+remove_test_containers() {
+  answers || return 0
+  local label id
+  for label in io.distroless.test.podman io.distroless.sidecar.target; do
+    for id in $(curl -fsS --max-time 10 --unix-socket "$SOCKET" -G "http://d/containers/json" \
+        --data-urlencode all=true --data-urlencode "filters={\"label\":[\"$label\"]}" 2>/dev/null |
+        grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4); do
+      curl -fsS --max-time 30 --unix-socket "$SOCKET" -X DELETE "http://d/containers/$id?force=true" >/dev/null 2>&1 || true
+    done
+  done
+}
+
 stop() {
   [ -f "$PID_FILE" ] || return 0
   local pid
   pid="$(cat "$PID_FILE")"
+  kill -0 "$pid" 2>/dev/null && remove_test_containers
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"
     for _ in $(seq 1 30); do
