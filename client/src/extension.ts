@@ -18,12 +18,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<Distro
   const sidecar = registerSidecarFeatures(context);
   const commandContext = { extension: context, languageClient: client, sidecar };
   for (const command of COMMANDS) {
-    context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => command.run(commandContext, ...args)));
+    context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => runReported(command.id, () => command.run(commandContext, ...args))));
   }
   // Not awaited, and silent: only refreshes our own Container Tools template's paths after an update.
   void refreshContainerToolsTemplate(context, readSidecarSettings().image).catch(() => undefined);
   await client.start();
   return { containersView: sidecar.containers };
+}
+
+/**
+ * Commands report the failures they expect themselves; anything else is a bug. It gets
+ * one notification line pointing to the log, and the stack goes to the log rather
+ * than VS Code's generic "command failed" popup.
+ */
+async function runReported(id: string, run: () => unknown): Promise<unknown> {
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    client?.outputChannel.appendLine(`[${new Date().toISOString()}] ${id} failed unexpectedly: ${error instanceof Error ? error.stack : message}`);
+    void vscode.window.showErrorMessage(`Distroless: ${id} failed unexpectedly (a bug, please report it): ${message.split('\n')[0]}. Details: Output > Distroless Dockerfiles.`);
+    return undefined;
+  }
 }
 
 export async function deactivate(): Promise<void> {

@@ -5,8 +5,8 @@
  * of N runs. The target is a ratio of at most 1.2.
  */
 import { validate } from 'dockerfile-utils';
-import { validateSyntax } from '../../server/src/engine/syntax';
-import { lint } from '../../server/src/engine/lint';
+import { validateSyntax } from '../../server/src/engine';
+import { lint } from '../../server/src/engine';
 import { corpusFiles } from '../support/corpus';
 
 const RUNS = 15;

@@ -102,4 +102,27 @@ describe('distroless debug', { concurrency: false }, () => {
     assert.equal(await debugCommand.run([`${PREFIX}-does-not-exist`, '--', 'true'], missing.io), DEBUG_ENGINE_FAILURE);
     assert.equal(missing.text.stderr, `distroless debug: No container named or with ID "${PREFIX}-does-not-exist" exists on this engine. List containers with \`docker ps\`.\n`);
   });
+
+  it('a paused target: exit 125 and one line saying to unpause it', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const container = await startTarget(engine.docker, { name: `${PREFIX}-paused` });
+    await container.pause();
+    const { io, text } = fakeIo();
+    const code = await debugCommand.run([`${PREFIX}-paused`, '--', 'ls'], io);
+    await container.unpause();
+    assert.equal(code, DEBUG_ENGINE_FAILURE);
+    assert.equal(
+      text.stderr,
+      `distroless debug: Container "${PREFIX}-paused" is not running (state: paused). A debug sidecar joins a running container's processes and network; unpause it first (docker unpause ${PREFIX}-paused).\n`,
+    );
+  });
+
+  it('names Docker never allows are refused before the engine is asked: exit 125, one line', async () => {
+    for (const name of ['a;b', 'x y', '../x', `${PREFIX}/../x`]) {
+      const { io, text } = fakeIo();
+      assert.equal(await debugCommand.run([name, '--', 'ls'], io), DEBUG_ENGINE_FAILURE, name);
+      assert.match(text.stderr, /^distroless debug: ".*" is not a valid container name or ID: [^\n]*\n$/, name);
+    }
+  });
 });

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint, LintOptions } from '../../server/src/engine/lint';
-import { applyEdits } from '../../server/src/engine/edits';
-import { findRule } from '../../server/src/engine/rules/registry';
-import type { WorkspaceFiles } from '../../server/src/engine/types';
+import { lint, LintOptions } from '../../server/src/engine';
+import { applyEdits } from '../../server/src/engine';
+import { findRule } from '../../server/src/engine';
+import type { WorkspaceFiles } from '../../server/src/engine';
 
 /** The date the image facts were read; end-of-life answers depend on it. */
 export const FACTS_DATE = new Date('2026-11-22T12:00:00Z');

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint } from '../../server/src/engine/lint';
-import { fixAll } from '../../server/src/engine/fixAll';
+import { lint } from '../../server/src/engine';
+import { fixAll } from '../../server/src/engine';
 import { FACTS_DATE } from '../support/ruleTable';
 
 const SEED = `FROM golang:1.23 AS build

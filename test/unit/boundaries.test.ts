@@ -29,6 +29,8 @@ test('the real graph is read: known edges are there, lazy requires included', ()
   assert.ok(has('client/src/commands/fixAll.ts', 'server/src/protocol.ts'));
   assert.ok(has('server/src/lsp/server.ts', 'server/src/lsp/documentChecker.ts'));
   assert.ok(has('server/src/cli/commands/lint.ts', 'server/src/engine/index.ts'));
+  assert.ok(has('server/src/cli/commands/index.ts', 'server/src/cli/commands/debug.ts'), 'a require() inside a function');
+  assert.ok(has('server/src/engine/index.ts', 'server/src/engine/lint.ts'), 'an export ... from');
   assert.ok(hasPackage('client/src/extension.ts', 'vscode'));
   assert.ok(hasPackage('server/src/docker/connection.ts', 'dockerode'));
 });

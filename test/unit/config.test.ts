@@ -8,9 +8,9 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { ConfigCache, ConfigError, findConfigFile, lintOptionsFrom, readConfigFile, validateConfig } from '../../server/src/host/config';
 import { DocumentChecker, INVALID_CONFIGURATION } from '../../server/src/lsp/documentChecker';
 import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from '../../server/src/lsp/settings';
-import { classifyImage } from '../../server/src/engine/imageFacts';
-import { convert } from '../../server/src/engine/convert';
-import { lint } from '../../server/src/engine/lint';
+import { classifyImage } from '../../server/src/engine';
+import { convert } from '../../server/src/engine';
+import { lint } from '../../server/src/engine';
 import { makeProject, runCli } from '../support/cli';
 
 const SHELL_FORM = 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app --serve\n';
@@ -48,7 +48,7 @@ test('validation names the key and says what to do', () => {
   const cases: Array<[unknown, RegExp]> = [
     [['a'], /must be a mapping/],
     [{ rule: {} }, /unknown key "rule"\. Did you mean "rules"\?/],
-    [{ rules: { 'runs-as-root': 'fatal' } }, /rules\.runs-as-root: "fatal" is not a severity\. Use one of off, hint, information, warning, error/],
+    [{ rules: { 'runs-as-root': 'fatal' } }, /rules\.runs-as-root: "fatal" is not a severity\. Use one of error, warning, information, hint, off/],
     [{ rules: { 'no-such-rule': 'off' } }, /rules\.no-such-rule: unknown rule id "no-such-rule"\. Known ids: /],
     [{ ignore: 'runs-as-root' }, /ignore must be a list of rule ids/],
     [{ ignore: ['runs-as-rooot'] }, /Did you mean "runs-as-root"/],

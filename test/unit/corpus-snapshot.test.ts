@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { lint } from '../../server/src/engine/lint';
+import { lint } from '../../server/src/engine';
 import { corpusFiles, repoRoot } from '../support/corpus';
 import { FACTS_DATE } from '../support/ruleTable';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';

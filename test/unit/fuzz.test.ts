@@ -9,10 +9,10 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { fixAll, parses } from '../../server/src/engine/fixAll';
-import { lint } from '../../server/src/engine/lint';
-import { convert } from '../../server/src/engine/convert';
-import { openTail } from '../../server/src/engine/tail';
+import { fixAll, parses } from '../../server/src/engine';
+import { lint } from '../../server/src/engine';
+import { convert } from '../../server/src/engine';
+import { openTail } from '../../server/src/engine';
 import { decodeDockerfile, encodeDockerfile } from '../../server/src/cli/files';
 import { corpusFiles } from '../support/corpus';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { minimalEdit } from '../../server/src/lsp/diagnostics';
-import { applyEdits } from '../../server/src/engine/edits';
+import { applyEdits } from '../../server/src/engine';
 
 const pairs: Array<[string, string]> = [
   ['a\nb\nc\n', 'a\nB\nc\n'],

@@ -9,8 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Writable } from 'stream';
-import { openTail } from '../../server/src/engine/tail';
-import { fixAll } from '../../server/src/engine/fixAll';
+import { openTail } from '../../server/src/engine';
+import { fixAll } from '../../server/src/engine';
 import { checkContainerRef, checkImageRef, dockerRunCommand, InvalidReferenceError, toDockerError } from '../../server/src/docker';
 import { backupFile, writeFileAtomic } from '../../server/src/host/atomicWrite';
 import { reportInternalError } from '../../server/src/cli/internalError';
@@ -44,18 +44,19 @@ describe('openTail', () => {
     });
   }
 
-  it('fix-all holds back the append inside an open tail, says why, and is stable', () => {
-    const text = 'FROM debian:12\nRUN <<EOF\napt-get update\n';
+  it('fix-all holds back a fix of the unfinished last instruction, says why, and is stable', () => {
+    const text = 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nCMD /app --serve \\\n';
     const once = fixAll(text);
     assert.equal(once.text, text);
-    assert.match(once.heldBack ?? '', /heredoc <<EOF opened on line 2/);
+    assert.match(once.heldBack ?? '', /line continuation \(\\ at the end of line 3\)/);
     assert.deepEqual(once.applied, []);
   });
 
   it('fix-all still fixes what lies before an open tail', () => {
-    const text = 'FROM gcr.io/distroless/static-debian13\nCOPY app /app\nRUN <<EOF\nx\n';
+    const text = 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app --serve\nRUN <<EOF\nx\n';
     const once = fixAll(text);
-    assert.equal(once.text, 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nRUN <<EOF\nx\n');
+    assert.equal(once.text, 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD ["/app", "--serve"]\nRUN <<EOF\nx\n');
+    assert.equal(once.heldBack, undefined);
     assert.equal(fixAll(once.text).text, once.text);
   });
 });

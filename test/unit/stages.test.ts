@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { buildModel } from '../../server/src/engine/model';
+import { buildModel } from '../../server/src/engine';
 import {
   CopyInstruction, chainCopies, goBuildsFromBase, originOf, placedInstructions, resolvePath, stageChainFromBase, stageChainToBase,
-} from '../../server/src/engine/stages';
+} from '../../server/src/engine';
 
 test('stage chains: the order is in the name', () => {
   const model = buildModel('FROM golang:1.23 AS base\nFROM base AS build\nFROM build AS test\nFROM alpine\n');

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint, INVALID_SUPPRESSION } from '../../server/src/engine/lint';
-import { RULES } from '../../server/src/engine/rules/registry';
+import { lint, RULES } from '../../server/src/engine';
 import { FACTS_DATE, formatRange } from '../support/ruleTable';
+
+const INVALID_SUPPRESSION = 'invalid-suppression';
 
 const ROOT = 'FROM debian:13\nRUN apt-get install -y curl\n';
 
@@ -66,6 +67,7 @@ test('invalid-suppression can be turned off, and rules re-rated', () => {
 });
 
 const SAMPLES: Record<string, string> = {
+  'invalid-suppression': 'FROM debian:13\n# distroless-ignore nope\nUSER root\n',
   'final-stage-full-os': 'FROM debian:13\n',
   'package-manager-in-final-stage': ROOT,
   'attack-tools-in-final-stage': ROOT,

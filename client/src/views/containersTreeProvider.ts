@@ -1,6 +1,6 @@
 /** The Distroless containers view: engine list → tree items, refreshed from engine events while visible. */
 import * as vscode from 'vscode';
-import { EngineUnreachableError } from '../../../server/src/docker';
+import { EngineUnreachableError, toDockerError } from '../../../server/src/docker';
 import { EngineManager, isConnectionFailure } from '../../../server/src/docker/engineManager';
 import { EngineEventsWatcher, watchEngineEvents } from '../../../server/src/docker/engineEvents';
 import { ContainerItemModel } from './containerItems';
@@ -101,7 +101,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
       const error = err instanceof Error ? err : new Error(String(err));
       if (isConnectionFailure(err)) this.engine.markUnreachable(new EngineUnreachableError([{ endpoint: 'the engine in use', reason: error.message }]));
       // The welcome content (viewsWelcome) says what to do; the message says what exactly failed.
-      this.view.message = this.engine.engineStatus.state === 'unreachable' ? (this.engine.engineStatus.error ?? error).message : `Could not list containers: ${error.message}`;
+      this.view.message = this.engine.engineStatus.state === 'unreachable' ? (this.engine.engineStatus.error ?? error).message : toDockerError(err, 'listing containers').message;
       return [];
     }
   }

@@ -78,7 +78,13 @@ function expandGlob(pattern: string, cwd: string): string[] {
 
 function walk(dir: string): string[] {
   const found: string[] = [];
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (error) {
+    const { cause, advice } = describeErrno((error as NodeJS.ErrnoException).code, 'read');
+    throw new InputError(`${dir}: cannot list the folder (${cause}). ${advice}`);
+  }
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {

@@ -30,15 +30,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 if (require.main === module) {
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
-  // A stream or socket error nobody listened for must end in the same one line, not a stack trace.
-  process.on('uncaughtException', (error) => {
+  // A stream or socket error nobody listened for must end in the same one line, not a
+  // stack trace, and must not leave the terminal in the raw mode an interactive debug set.
+  const fatal = (error: unknown) => {
+    if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
     process.exitCode = reportInternalError(error, io);
     process.exit();
-  });
-  process.on('unhandledRejection', (error) => {
-    process.exitCode = reportInternalError(error, io);
-    process.exit();
-  });
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   // A closed pipe (distroless lint . | head) is the reader's choice, not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Range } from 'vscode-languageserver-types';
-import { INVALID_SUPPRESSION, PROJECT_URL, RULES, ruleDocUrl, type Diagnosis, type Severity } from '../engine';
+import { PROJECT_URL, RULES, ruleDocUrl, type Diagnosis, type Severity } from '../engine';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -32,8 +32,6 @@ export interface Report {
   files: FileReport[];
   errors: InputProblem[];
 }
-
-const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 
 export function render(format: Format, report: Report): string {
   switch (format) {
@@ -116,10 +114,7 @@ interface RuleDescriptor {
  * descriptors of the rules its results name, not of every rule.
  */
 function ruleDescriptors(reported: Set<string>): RuleDescriptor[] {
-  return [
-    ...RULES.map((r) => ({ id: r.id, summary: r.summary, defaultSeverity: r.defaultSeverity })),
-    { id: INVALID_SUPPRESSION, summary: 'A distroless-ignore comment that silences nothing: no rule id, an unknown id, or not above an instruction.', defaultSeverity: 'warning' as Severity },
-  ].filter((r) => reported.has(r.id));
+  return RULES.map((r) => ({ id: r.id, summary: r.summary, defaultSeverity: r.defaultSeverity })).filter((r) => reported.has(r.id));
 }
 
 function pascalCase(id: string): string {
@@ -197,7 +192,3 @@ function renderSarif(report: Report) {
   };
 }
 
-/** The most severe finding, for the exit code. */
-export function atOrAbove(severity: Severity, threshold: Severity): boolean {
-  return SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(threshold);
-}

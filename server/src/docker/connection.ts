@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { EngineAttempt, EngineUnreachableError } from './errors';
 
 /** Where an endpoint came from; decides how we describe it and how `docker run` reaches it. */
@@ -257,7 +257,10 @@ export async function connectEngine(opts: ConnectOptions = {}): Promise<Connecti
       attempts.push({ endpoint: endpoint.description, reason: 'no such socket' });
       continue;
     }
-    const docker = new Docker(endpoint.options);
+    // Loaded on the first connection, not with this module: the extension activates
+    // (and the CLI starts) without running dockerode's and ssh2's start-up code.
+    const DockerClient = require('dockerode') as typeof import('dockerode');
+    const docker = new DockerClient(endpoint.options);
     const failure = await ping(docker, timeoutMs);
     if (failure === undefined) return { docker, endpoint };
     attempts.push({ endpoint: endpoint.description, reason: failure });

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { statusCodeOf, TargetNotFoundError } from './errors';
 import { checkContainerRef } from './references';
 

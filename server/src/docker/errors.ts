@@ -59,7 +59,12 @@ export class TargetNotRunningError extends DockerError {
   ) {
     super(
       'target-not-running',
-      `Container "${target}" is not running (state: ${state}). A debug sidecar joins a running container's processes and network; start it first (docker start ${target}).`,
+      `Container "${target}" is not running (state: ${state}). A debug sidecar joins a running container's processes and network; ` +
+        (state === 'paused'
+          ? `unpause it first (docker unpause ${target}).`
+          : state === 'restarting'
+            ? `it is restarting: wait until \`docker ps\` shows it up, or read why it keeps stopping (docker logs ${target}).`
+            : `start it first (docker start ${target}).`),
     );
     this.name = 'TargetNotRunningError';
   }

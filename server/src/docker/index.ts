@@ -2,7 +2,7 @@
  * The debug sidecar engine: everything that talks to Docker (or Podman's
  * Docker-compatible API). No vscode imports: the extension and the CLI share it.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { connectEngine, ConnectOptions, EngineEndpoint } from './connection';
 import { ContainerSummary, inspectTarget, listContainers, TargetInfo } from './containers';
 import { dockerRunCommand } from './dockerRunCommand';

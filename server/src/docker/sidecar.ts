@@ -1,6 +1,6 @@
 import * as os from 'os';
 import { Duplex, Readable } from 'stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { inspectTarget, SIDECAR_LABEL, SIDECAR_OWNER_LABEL, TargetInfo } from './containers';
 import { engineMessage, FileAccessDeniedError, ImageUnavailableError, OperationCancelledError, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
 import { planSidecar, SidecarPlan, SidecarPlanOptions } from './plan';

@@ -1,7 +1,7 @@
 /**
- * Runs the rule registry over a Dockerfile: severities from settings, suppression
- * comments, and checks on the suppressions themselves. The server, the CLI and the
- * tests all come through here.
+ * Runs the rule registry over a Dockerfile: severities from settings and suppression
+ * comments (the check on the comments themselves is the invalid-suppression rule).
+ * The server, the CLI and the tests all come through here.
  */
 import { buildModel, DockerfileModel } from './model';
 import { RULES } from './rules/registry';
@@ -30,7 +30,7 @@ export interface LintResult {
   failures: Array<{ ruleId: string; error: unknown }>;
 }
 
-export const INVALID_SUPPRESSION = 'invalid-suppression';
+const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
 
 export function lint(text: string, options: LintOptions = {}): LintResult {
   const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry });
@@ -38,7 +38,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const suppressions = findSuppressions(model);
   const diagnoses: Diagnosis[] = [];
   const failures: LintResult['failures'] = [];
-  const context = { model, today: options.today ?? new Date(), workspace: options.workspace, distrolessRegistry: options.distrolessRegistry };
+  const context = { model, today: options.today ?? new Date(), workspace: options.workspace, distrolessRegistry: options.distrolessRegistry, ruleIds: RULE_IDS };
   const severityOf = (id: string, fallback: Severity): SeveritySetting => options.severities?.[id] ?? fallback;
 
   for (const rule of rules) {
@@ -54,26 +54,6 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     for (const finding of findings) {
       if (isSuppressed(suppressions, rule.id, finding.range)) continue;
       diagnoses.push(diagnosisOf(finding, rule.id, options.severities?.[rule.id] === undefined ? finding.severity ?? severity : severity));
-    }
-  }
-
-  const suppressionSeverity = severityOf(INVALID_SUPPRESSION, 'warning');
-  if (suppressionSeverity !== 'off') {
-    const known = new Set(RULES.map((r) => r.id));
-    for (const s of suppressions) {
-      if (s.ids.length === 0) {
-        diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: s.range, fixes: [],
-          message: `This suppression names no rule, so it silences nothing. Write the rule id after it, e.g. "# ${s.scope === 'file' ? 'distroless-ignore-file' : 'distroless-ignore'} runs-as-root".` });
-      }
-      for (const id of s.ids) {
-        if (known.has(id.id)) continue;
-        diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: id.range, fixes: [],
-          message: `Unknown rule id "${id.id}" in a suppression comment: it silences nothing. Known ids: ${[...known].join(', ')}.` });
-      }
-      if (s.scope === 'instruction' && !s.lines && s.ids.length > 0) {
-        diagnoses.push({ ruleId: INVALID_SUPPRESSION, severity: suppressionSeverity, range: s.range, fixes: [],
-          message: 'This suppression is not directly above an instruction, so it silences nothing. Put it on the line before the instruction, or use distroless-ignore-file.' });
-      }
     }
   }
 

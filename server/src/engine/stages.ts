@@ -37,7 +37,7 @@ export function chainInstructions(stage: Stage): Instruction[] {
 }
 
 /** The stage an instruction's `--from=` names, by name or index. */
-export function stageByReference(model: DockerfileModel, reference: string): Stage | undefined {
+function stageByReference(model: DockerfileModel, reference: string): Stage | undefined {
   const ref = reference.toLowerCase();
   if (/^\d+$/.test(ref)) return model.stages[Number(ref)];
   return model.stages.find((s) => s.name === ref);
@@ -168,7 +168,7 @@ function flagsOf(instruction: Instruction): CopyFlags {
 }
 
 /** The COPY or ADD at `placed`, read whole; undefined for other instructions. */
-export function copyOf(model: DockerfileModel, placed: PlacedInstruction): CopyInstruction | undefined {
+function copyOf(model: DockerfileModel, placed: PlacedInstruction): CopyInstruction | undefined {
   const { instruction, stage, workdir } = placed;
   const keyword = instruction.getKeyword();
   if (keyword !== 'COPY' && keyword !== 'ADD') return undefined;
@@ -225,7 +225,7 @@ export function chainCopies(model: DockerfileModel, stage: Stage): CopyInstructi
 }
 
 /** The COPY and ADD instructions written in the stage itself. */
-export function stageCopies(model: DockerfileModel, stage: Stage): CopyInstruction[] {
+function stageCopies(model: DockerfileModel, stage: Stage): CopyInstruction[] {
   return chainCopies(model, stage).filter((c) => c.stage === stage);
 }
 
@@ -475,7 +475,7 @@ export interface ImageTextLocation {
  * default of the global ARG that FROM consists of (`FROM ${BASE}`). Undefined when
  * the reference mixes variables and text, where no single edit is safe.
  */
-export function imageTextLocation(model: DockerfileModel, stage: Stage): ImageTextLocation | undefined {
+function imageTextLocation(model: DockerfileModel, stage: Stage): ImageTextLocation | undefined {
   if (stage.parent) return undefined;
   const range = imageRangeOf(stage.from);
   if (!range) return undefined;

@@ -10,13 +10,28 @@ export interface SuppressionComment {
   scope: 'instruction' | 'file';
   ids: Array<{ id: string; range: Range }>;
   range: Range;
-  /** For instruction scope: the lines of the instruction it covers (inclusive). */
+  /**
+   * For instruction scope: the lines it covers (inclusive), from the comment itself
+   * through the comments stacked below it to the end of the instruction.
+   */
   lines?: { start: number; end: number };
 }
 
 const PATTERN = /^(\s*#\s*)(distroless-ignore(?:-file)?)\b(.*)$/;
 
+const cache = new WeakMap<DockerfileModel, SuppressionComment[]>();
+
+/** The suppression comments of the model (read once: lint and the invalid-suppression rule both ask). */
 export function findSuppressions(model: DockerfileModel): SuppressionComment[] {
+  let cached = cache.get(model);
+  if (!cached) {
+    cached = readSuppressions(model);
+    cache.set(model, cached);
+  }
+  return cached;
+}
+
+function readSuppressions(model: DockerfileModel): SuppressionComment[] {
   // Most files have none: skip splitting the text into lines for them.
   if (!model.text.includes('distroless-ignore')) return [];
   const lines = model.text.split(/\r?\n/);
@@ -46,7 +61,8 @@ export function findSuppressions(model: DockerfileModel): SuppressionComment[] {
       let next = lineNumber + 1;
       while (next < lines.length && /^\s*#/.test(lines[next])) next++;
       const target = instructions.find((i) => i.getRange().start.line === next);
-      if (target) comment.lines = { start: target.getRange().start.line, end: target.getRange().end.line };
+      // The stacked comments are covered too: an invalid-suppression finding sits on one of them.
+      if (target) comment.lines = { start: lineNumber, end: target.getRange().end.line };
     }
     out.push(comment);
   });

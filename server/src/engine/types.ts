@@ -46,6 +46,8 @@ export interface RuleContext {
   workspace?: WorkspaceFiles;
   /** Mirror of gcr.io/distroless/ that suggestions and fixes should name (configuration `registry`). */
   distrolessRegistry?: string;
+  /** The ids of every registered rule (whichever rules this run checks). */
+  ruleIds: readonly string[];
 }
 
 export interface Rule {

@@ -26,6 +26,8 @@ export function describeErrno(code: string | undefined, action: 'read' | 'write'
   switch (code) {
     case 'ENOSPC':
       return { cause: 'the disk is full', advice: 'Free some space on that disk and run again.' };
+    case 'ECHOWN':
+      return { cause: 'the file belongs to another user, and the rewritten file would belong to you', advice: 'Run as the file\'s owner (or root), or take ownership of it first.' };
     case 'EDQUOT':
       return { cause: 'your disk quota is used up', advice: 'Free some space or raise the quota, and run again.' };
     case 'EACCES':
@@ -100,7 +102,15 @@ function writeNewFile(tmp: string, data: Buffer, mode: number, owner?: { uid: nu
     if (owner && process.platform !== 'win32') {
       const uid = process.getuid?.();
       const gid = process.getgid?.();
-      if (owner.uid !== uid || owner.gid !== gid) fs.fchownSync(fd, owner.uid, owner.gid);
+      if (owner.uid !== uid || owner.gid !== gid) {
+        try {
+          fs.fchownSync(fd, owner.uid, owner.gid);
+        } catch (error) {
+          // The renamed file would belong to us instead of the original's owner.
+          if ((error as NodeJS.ErrnoException).code === 'EPERM') throw Object.assign(new Error('cannot keep the owner'), { code: 'ECHOWN' });
+          throw error;
+        }
+      }
     }
     fs.fsyncSync(fd);
   } finally {

@@ -223,5 +223,10 @@ function isInFromImageTag(content: string, position: { line: number; character: 
   return dockerfile.getFROMs().some((from) => inside(from.getImageTagRange()) || (inside(from.getImageRange()) && (from.getImage() ?? '').includes(':')));
 }
 
+// A bug must cost one answer, never the server: the details go to the log
+// (Output > Distroless Dockerfiles), and the user keeps diagnostics for other files.
+process.on('uncaughtException', (error) => connection.console.error(`unexpected error (a bug, please report it): ${error.stack ?? String(error)}`));
+process.on('unhandledRejection', (error) => connection.console.error(`unexpected error (a bug, please report it): ${error instanceof Error ? error.stack : String(error)}`));
+
 documents.listen(connection);
 connection.listen();

@@ -1,5 +1,5 @@
 /** The `distroless.*` settings the server reads, with their defaults. */
-import type { SeveritySetting } from '../engine';
+import { parseSeverity, type SeveritySetting } from '../engine';
 
 export interface ServerSettings {
   /** Per rule id: off, hint, information, warning or error. */
@@ -24,15 +24,14 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   formatter: { ignoreMultilineInstructions: false },
 };
 
-const SEVERITIES = new Set(['off', 'hint', 'information', 'info', 'warning', 'error']);
-
 /** Accepts whatever the client sent; anything malformed falls back to the default. */
 export function normalizeSettings(raw: unknown): ServerSettings {
   const value = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const rules: Record<string, SeveritySetting> = {};
   if (value.rules && typeof value.rules === 'object') {
     for (const [id, severity] of Object.entries(value.rules as Record<string, unknown>)) {
-      if (typeof severity === 'string' && SEVERITIES.has(severity)) rules[id] = (severity === 'info' ? 'information' : severity) as SeveritySetting;
+      const setting = parseSeverity(severity, { allowOff: true });
+      if (setting) rules[id] = setting;
     }
   }
   const formatter = (value.formatter && typeof value.formatter === 'object' ? value.formatter : {}) as Record<string, unknown>;

@@ -5,10 +5,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PassThrough } from 'stream';
-import { convert } from '../../../server/src/engine/convert';
-import { applyEdits } from '../../../server/src/engine/edits';
-import { fixAll } from '../../../server/src/engine/fixAll';
-import { lint } from '../../../server/src/engine/lint';
+import { convert } from '../../../server/src/engine';
+import { applyEdits } from '../../../server/src/engine';
+import { fixAll } from '../../../server/src/engine';
+import { lint } from '../../../server/src/engine';
 import { convertCommand } from '../../../server/src/cli/commands/convert';
 import type { CliIo } from '../../../server/src/cli/commands/types';
 import { FACTS_DATE } from '../../support/ruleTable';
@@ -71,12 +71,26 @@ test('final-stage-full-os offers the conversion as a whole-document fix, out of 
   assert.ok(!fixAll(SINGLE, { today: FACTS_DATE }).text.includes('distroless'));
 });
 
-test('final-stage-full-os says why when the conversion is refused, and offers no fix', () => {
+test('final-stage-full-os offers no fix when the conversion is refused; convert says why', () => {
   const text = 'FROM node:22\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["./docker-entrypoint.sh"]\n';
   const d = lint(text, { today: FACTS_DATE }).diagnoses.find((x) => x.ruleId === 'final-stage-full-os');
   assert.ok(d);
-  assert.ok(d.message.includes('cannot be converted automatically: the start command runs the shell script'));
+  assert.ok(d.message.includes('such as gcr.io/distroless/nodejs22-debian13:nonroot'), d.message);
   assert.equal(d.fixes.length, 0);
+  const refused = convert(text);
+  assert.ok(!refused.ok && refused.reason.includes('the start command runs the shell script'));
+});
+
+test('final-stage-full-os does not run the converter until its fix is read', () => {
+  // The conversion is planned inside the fixes' getter: while it is pending, the converter has not run.
+  const text = 'FROM golang:1.23\nWORKDIR /src\nRUN go build -o /app .\nCMD ["/app"]\n';
+  const { diagnoses } = lint(text, { today: FACTS_DATE });
+  const d = diagnoses.find((x) => x.ruleId === 'final-stage-full-os');
+  assert.ok(d);
+  const descriptor = Object.getOwnPropertyDescriptor(d, 'fixes');
+  assert.equal(typeof descriptor?.get, 'function', 'the fixes are still to be computed after lint');
+  assert.equal(d.fixes.length, 1, 'reading them plans and writes the conversion');
+  assert.equal(typeof Object.getOwnPropertyDescriptor(d, 'fixes')?.get, 'undefined', 'and keeps the result');
 });
 
 test('final-stage-full-os converts the --target stage and names the runtime after it', () => {

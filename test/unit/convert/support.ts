@@ -1,9 +1,9 @@
 /** Checks every converted file must pass: idempotent, lint-clean, and no new syntax errors. */
 import * as assert from 'node:assert/strict';
 import { validate } from 'dockerfile-utils';
-import { convert } from '../../../server/src/engine/convert';
-import { lint } from '../../../server/src/engine/lint';
-import type { WorkspaceFiles } from '../../../server/src/engine/types';
+import { convert } from '../../../server/src/engine';
+import { lint } from '../../../server/src/engine';
+import type { WorkspaceFiles } from '../../../server/src/engine';
 
 export interface CleanOptions {
   workspace?: WorkspaceFiles;

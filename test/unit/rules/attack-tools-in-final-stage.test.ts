@@ -46,4 +46,9 @@ ruleTable('attack-tools-in-final-stage', [
     dockerfile: 'FROM debian:13\nRUN apt-get install -y curl\nRUN apt-get purge -y curl\n',
     expect: [{ range: '1:23-1:27', message: 'Curl is installed' }],
   },
+  {
+    name: "the Official Images idiom: apt-mark auto '.*', then apt-get purge --auto-remove, removes what the RUN installed",
+    dockerfile: 'FROM debian:13\nRUN set -eux; savedAptMark="$(apt-mark showmanual)"; apt-get update; apt-get install -y --no-install-recommends ca-certificates wget; wget -O /usr/local/bin/gosu https://example.com/gosu; apt-mark auto \'.*\' > /dev/null; [ -z "$savedAptMark" ] || apt-mark manual $savedAptMark > /dev/null; apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false\n',
+    expect: [],
+  },
 ]);

@@ -7,9 +7,27 @@ ruleTable('copy-context-into-final-stage', [
     expect: [{ range: '5:5-5:8', message: 'COPY --from=build /out/app /out/app' }],
   },
   {
-    name: 'ADD ./ with another destination',
-    dockerfile: 'FROM node:22 AS build\nRUN npm ci\nFROM gcr.io/distroless/nodejs22-debian13:nonroot\nADD ./ /app\n',
+    name: 'ADD ./ of a compiled app with no output known',
+    dockerfile: 'FROM rust:1.82 AS build\nRUN cargo build --release\nFROM gcr.io/distroless/cc-debian13:nonroot\nADD ./ /app\n',
     expect: [{ range: '3:4-3:11', message: 'COPY --from=build <path>' }],
+  },
+  {
+    name: 'an interpreted app (Node) with no .dockerignore: advice that can be followed',
+    dockerfile: 'FROM node:22 AS build\nRUN npm ci\nFROM gcr.io/distroless/nodejs22-debian13:nonroot\nCOPY --from=build /node_modules /app/node_modules\nCOPY . /app\nCMD ["/app/server.js"]\n',
+    files: { 'package.json': '{}' },
+    expect: [{ range: '4:5-4:11', message: 'there is no .dockerignore beside the Dockerfile: .git, tests, local environment files and any secrets in the folder end up in the image. For a Node.js app the source is what runs, so keep the copy but add a .dockerignore that leaves out .git, tests, .env and other secrets, or copy the named paths the app needs (e.g. COPY package.json package-lock.json src/ ./).' }],
+  },
+  {
+    name: 'an interpreted app (Python) with a .dockerignore beside the Dockerfile: the author chose what the context holds',
+    dockerfile: 'FROM python:3.13-slim AS build\nRUN pip install --target=/deps flask\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /deps /deps\nCOPY . /app\nCMD ["/app/main.py"]\n',
+    files: { '.dockerignore': '.git\ntests/\n.env\n' },
+    expect: [],
+  },
+  {
+    name: 'a Ruby app on the ruby image without a .dockerignore',
+    dockerfile: 'FROM ruby:3.3 AS gems\nRUN bundle install\nFROM ruby:3.3-slim\nCOPY --from=gems /usr/local/bundle /usr/local/bundle\nCOPY . .\n',
+    files: { 'Gemfile': 'source "https://rubygems.org"\n' },
+    expect: [{ range: '4:5-4:8', message: 'For a Ruby app the source is what runs' }],
   },
   {
     name: 'a single-stage build has nothing to copy from',

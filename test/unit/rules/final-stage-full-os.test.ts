@@ -42,4 +42,29 @@ ruleTable('final-stage-full-os', [
     dockerfile: 'ARG BASE\nFROM $BASE\n',
     expect: [],
   },
+  {
+    name: 'a Docker Official Image the table knows is a full OS (ruby): no distroless runtime to name, so information',
+    dockerfile: 'FROM ruby:3.3\nCOPY . /app\nCMD ["ruby", "/app/main.rb"]\n',
+    expect: [{ range: '0:5-0:13', severity: 'information', message: 'No distroless image carries what ruby runs' }],
+  },
+  {
+    name: 'a service image (nginx) serving files',
+    dockerfile: 'FROM nginx:1.27-alpine\nCOPY site /usr/share/nginx/html\n',
+    expect: [{ range: '0:5-0:22', severity: 'information', message: 'nginx' }],
+  },
+  {
+    name: 'an image the table does not know is not claimed to be a full OS',
+    dockerfile: 'FROM myorg/runtime:2\nCOPY app /app\n',
+    expect: [],
+  },
+  {
+    name: 'Windows images: there is no distroless Windows image',
+    dockerfile: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY app.exe C:/app/\nCMD ["C:/app/app.exe"]\n',
+    expect: [],
+  },
+  {
+    name: '.NET distroless on Azure Linux with an architecture suffix is already minimal',
+    dockerfile: 'FROM mcr.microsoft.com/dotnet/runtime-deps:9.0-azurelinux3.0-distroless-amd64\nCOPY app /app\nENTRYPOINT ["/app/app"]\n',
+    expect: [],
+  },
 ]);

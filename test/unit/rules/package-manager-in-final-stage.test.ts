@@ -62,4 +62,9 @@ ruleTable('package-manager-in-final-stage', [
     dockerfile: 'FROM debian:13\nRUN apt-get install -y ca-certificates wget && wget https://example.com/x && apt-get purge -y --auto-remove wget\n',
     expect: [{ range: '1:4-1:11', message: 'apt-get, its package database and ca-certificates ship' }],
   },
+  {
+    name: "the Official Images idiom (apt-mark auto '.*' then purge --auto-remove) leaves nothing it installed",
+    dockerfile: 'FROM debian:13\nRUN savedAptMark="$(apt-mark showmanual)"; apt-get update; apt-get install -y gnupg dirmngr; gpg --verify x; apt-mark auto \'.*\' > /dev/null; apt-mark manual $savedAptMark; apt-get purge -y --auto-remove\n',
+    expect: [],
+  },
 ]);

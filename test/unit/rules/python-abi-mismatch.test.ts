@@ -4,7 +4,7 @@ ruleTable('python-abi-mismatch', [
   {
     name: 'pip --target on 3.11 copied into python3-debian13 (3.13)',
     dockerfile: 'FROM python:3.11-slim AS build\nRUN pip install --target=/deps -r requirements.txt\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /deps /deps\n',
-    expect: [{ range: '3:18-3:29', message: 'Python 3.11', fixed: 'FROM python:3.13-slim-trixie AS build\nRUN pip install --target=/deps -r requirements.txt\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /deps /deps\n' }],
+    expect: [{ range: '3:18-3:29', message: 'Python 3.11', fixed: 'FROM python:3.13-slim-trixie AS build\nRUN pip install --target=/deps -r requirements.txt\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /deps /deps\n', fixAll: false }],
   },
   {
     name: 'a venv from an Alpine builder, through a stage built on it',
@@ -35,5 +35,25 @@ ruleTable('python-abi-mismatch', [
     name: 'a digest-pinned builder is reported without a fix',
     dockerfile: 'FROM python:3.11@sha256:abcd AS build\nRUN pip install --target=/deps flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /deps /deps\n',
     expect: [{ range: '3:18-3:29' }],
+  },
+  {
+    name: 'pip --target=/app/deps copied as part of its parent /app',
+    dockerfile: 'FROM python:3.11-slim AS build\nWORKDIR /app\nCOPY . .\nRUN pip install --target=/app/deps -r requirements.txt\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /app /app\nENV PYTHONPATH=/app/deps\nCMD ["main.py"]\n',
+    expect: [{ range: '5:18-5:27', message: 'Python 3.11', fixed: 'FROM python:3.13-slim-trixie AS build\nWORKDIR /app\nCOPY . .\nRUN pip install --target=/app/deps -r requirements.txt\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /app /app\nENV PYTHONPATH=/app/deps\nCMD ["main.py"]\n', fixAll: false }],
+  },
+  {
+    name: 'a relative --target resolves under the WORKDIR, and COPY with extra flags is read',
+    dockerfile: 'FROM python:3.12-slim AS build\nWORKDIR /app\nRUN pip install --target deps flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --link --chown=65532:65532 --from=build /app/ /app/\n',
+    expect: [{ range: '4:45-4:56', message: 'Python 3.12', fixed: 'FROM python:3.13-slim-trixie AS build\nWORKDIR /app\nRUN pip install --target deps flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --link --chown=65532:65532 --from=build /app/ /app/\n', fixAll: false }],
+  },
+  {
+    name: 'a global pip install copied with /usr/local',
+    dockerfile: 'FROM python:3.11-slim AS build\nRUN pip install flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /usr/local /usr/local\n',
+    expect: [{ range: '3:18-3:39', message: 'Python 3.11', fixed: 'FROM python:3.13-slim-trixie AS build\nRUN pip install flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /usr/local /usr/local\n', fixAll: false }],
+  },
+  {
+    name: 'a sibling directory of the packages is not the packages',
+    dockerfile: 'FROM python:3.11-slim AS build\nWORKDIR /app\nRUN pip install --target=/app/deps flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /app/src /app/src\n',
+    expect: [],
   },
 ]);

@@ -71,7 +71,8 @@ export const convertCommand: CliCommand = {
     let source: DockerfileSource;
     try {
       source = readDockerfileSource(file, args.file ?? file);
-      if (args.write) assertEditable(source, args.file ?? file, 'converted');
+      // Printed or written, text decoded from bytes that are not UTF-8 would come out changed.
+      if (!args.check) assertEditable(source, args.file ?? file, 'converted');
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       io.stderr.write(`distroless convert: ${error.message}\n`);

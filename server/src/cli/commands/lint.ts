@@ -6,7 +6,8 @@ import { ConfigCache, ConfigError, DistrolessConfig, lintOptionsFrom, readConfig
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource } from '../files';
 import { FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
-import { atOrAbove, Format, FORMATS, InputProblem, render, Report } from '../report';
+import { Format, FORMATS, InputProblem, render, Report } from '../report';
+import { SEVERITIES, atOrAbove, parseSeverity } from '../../engine';
 import { version } from '../../../../package.json';
 import { CliCommand, CliIo, ExitCode } from './types';
 
@@ -36,8 +37,6 @@ Options:
 Exit codes: 0 nothing at or above --severity, 1 findings at or above it,
 2 bad usage, unreadable input or an invalid configuration file.
 Documentation: docs/cli.md.`;
-
-const SEVERITY_LEVELS: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 
 interface LintArgs {
   format: Format;
@@ -76,10 +75,10 @@ function parseArgs(argv: string[]): LintArgs {
         break;
       }
       case '--severity': {
-        const level = value(`a level (${SEVERITY_LEVELS.join(', ')})`);
-        const normalized = level === 'info' ? 'information' : level;
-        if (!(SEVERITY_LEVELS as readonly string[]).includes(normalized)) throw new UsageError(`unknown severity "${level}". Use one of ${SEVERITY_LEVELS.join(', ')}.`);
-        args.severity = normalized as Severity;
+        const level = value(`a level (${SEVERITIES.join(', ')})`);
+        const severity = parseSeverity(level);
+        if (!severity) throw new UsageError(`unknown severity "${level}". Use one of ${SEVERITIES.join(', ')}.`);
+        args.severity = severity;
         break;
       }
       case '--target':
@@ -223,7 +222,12 @@ export const lintCommand: CliCommand = {
       try {
         const source = readDockerfileSource(file, display);
         const text = source.text;
-        if (args.fix) assertEditable(source, display, 'fixed');
+        if (args.fix && source.invalidUtf8Line !== undefined) {
+          // Reported as it is, and not touched: the error says why and how to fix it.
+          const result = check(text, display, optionsFor(path.dirname(file)), false);
+          report.files.push({ file, display, diagnoses: result.diagnoses, fixed: [] });
+          assertEditable(source, display, 'fixed');
+        }
         const result = check(text, display, optionsFor(path.dirname(file)), args.fix);
         if (result.text !== text) {
           try {

@@ -3,6 +3,8 @@ import type { Finding, Rule } from '../types';
 import type { DockerfileModel } from '../model';
 import { copyAt, goBuildsFromBase, stageChainToBase, stageReference } from '../stages';
 import { argumentsOf } from '../instructions';
+import { imageName } from '../imageFacts';
+import type { WorkspaceFiles } from '../types';
 
 /**
  * `COPY . .` into the stage that ships, in a build that has a build stage: the
@@ -12,9 +14,11 @@ export const copyContextIntoFinalStage: Rule = {
   id: 'copy-context-into-final-stage',
   defaultSeverity: 'warning',
   summary: 'The whole build context is copied into the shipped stage of a multi-stage build.',
-  check({ model }) {
+  check({ model, workspace }) {
     const stage = model.shipped;
     if (!stage || model.stages.length < 2) return [];
+    const language = interpretedLanguage(stage);
+    const dockerignore = readDockerignore(workspace);
     const chain = new Set(stageChainToBase(stage));
     // A build whose other stages are only ancestors of the shipped one separates nothing.
     const builders = model.stages.filter((s) => !chain.has(s) && s.index < stage.index);
@@ -26,6 +30,18 @@ export const copyContextIntoFinalStage: Rule = {
       const paths = copyAt(model, instruction);
       if (!paths || paths.flags.from !== undefined || !paths.sources.some((s) => /^\.\/?$/.test(s))) continue;
       const args = argumentsOf(instruction);
+      if (language) {
+        // The source is what runs: "copy the artifact" cannot be followed. With a .dockerignore
+        // beside the Dockerfile the author has chosen what the context holds.
+        if (dockerignore !== undefined) continue;
+        findings.push({
+          range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
+          message: `${keyword} ${paths.sources.join(' ')} copies the whole build context into the stage that ships${workspace ? ', and there is no .dockerignore beside the Dockerfile' : ''}: ` +
+            `.git, tests, local environment files and any secrets in the folder end up in the image. For a ${language} app the source is what runs, so keep the copy but ` +
+            `add a .dockerignore that leaves out .git, tests, .env and other secrets, or copy the named paths the app needs (e.g. COPY ${namedPathsExample(language)} ./).`,
+        });
+        continue;
+      }
       findings.push({
         range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },
         message: `${keyword} ${paths.sources.join(' ')} copies the whole build context into the stage that ships: sources, tests, .git and any secret files in the folder end up in the image, ` +
@@ -35,6 +51,34 @@ export const copyContextIntoFinalStage: Rule = {
     return findings;
   },
 };
+
+/** The interpreted language of the shipped stage, where the source is the program. */
+function interpretedLanguage(stage: Stage): string | undefined {
+  if (stage.base.runtime === 'node') return 'Node.js';
+  if (stage.base.runtime === 'python') return 'Python';
+  const name = imageName(stage.base.ref);
+  if (name === 'ruby') return 'Ruby';
+  if (name === 'php') return 'PHP';
+  if (name === 'perl') return 'Perl';
+  return undefined;
+}
+
+function namedPathsExample(language: string): string {
+  switch (language) {
+    case 'Node.js': return 'package.json package-lock.json src/';
+    case 'Python': return 'requirements.txt app/';
+    case 'Ruby': return 'Gemfile Gemfile.lock app/ config/';
+    default: return 'src/';
+  }
+}
+
+function readDockerignore(workspace: WorkspaceFiles | undefined): string | undefined {
+  try {
+    return workspace?.readFile('.dockerignore');
+  } catch {
+    return undefined;
+  }
+}
 
 function artifactAdvice(model: DockerfileModel, builders: Stage[]): string {
   const builder = builders[builders.length - 1];

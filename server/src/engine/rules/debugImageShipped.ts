@@ -2,7 +2,9 @@ import { imageName, parseImageRef } from '../imageFacts';
 import type { Fix, Rule } from '../types';
 import { SIDECAR_HINT } from './attackToolsInFinalStage';
 import { replaceImageEdit, shippedDescription } from './util';
-import { imageRangeOf } from '../instructions';
+import { argumentsContentOf, imageRangeOf } from '../instructions';
+import { execFormArguments, type Stage } from '../model';
+import { chainInstructions } from '../stages';
 
 /** A debug variant (busybox shell) shipped: the one thing distroless takes away is back. */
 export const debugImageShipped: Rule = {
@@ -21,7 +23,8 @@ export const debugImageShipped: Rule = {
         if (ref.digest || ref.tag !== tag || imageName(ref) !== imageName(stage.base.ref)) return undefined;
         return `${text.slice(0, text.length - tag.length)}${plain}`;
       });
-      if (edit) fixes.push({ title: `Use the :${plain} tag (no shell)`, edits: [edit], preferred: true });
+      // Without the debug shell, anything in the stage that still runs one would stop the build or the start.
+      if (edit) fixes.push({ title: `Use the :${plain} tag (no shell)`, edits: [edit], preferred: true, fixAll: !usesShell(stage) });
     }
     const inherited = stage.parent ? ` (inherited from stage "${stage.parent.name ?? stage.parent.index}")` : '';
     return [{
@@ -32,6 +35,18 @@ export const debugImageShipped: Rule = {
     }];
   },
 };
+
+/** RUN, SHELL, a shell-form start command or health check, or an exec form that names a shell or busybox. */
+function usesShell(stage: Stage): boolean {
+  return chainInstructions(stage).some((i) => {
+    const keyword = i.getKeyword();
+    if (keyword === 'RUN' || keyword === 'SHELL') return true;
+    if (keyword !== 'CMD' && keyword !== 'ENTRYPOINT' && keyword !== 'HEALTHCHECK') return false;
+    if (keyword === 'HEALTHCHECK' && /^\s*NONE\b/i.test(argumentsContentOf(i) ?? '')) return false;
+    const exec = execFormArguments(i);
+    return !exec || exec.some((w) => /(?:^|\/)(?:busybox|sh|bash|ash)$/.test(w));
+  });
+}
 
 function withoutDebug(family: string, tag: string): string | undefined {
   if (family === 'distroless') {

@@ -1,4 +1,4 @@
-import { distrolessEndOfLife as endOfLife, imageName, parseImageRef } from '../imageFacts';
+import { classifyImage, distrolessEndOfLife as endOfLife, imageName, parseImageRef } from '../imageFacts';
 import type { Finding, Rule } from '../types';
 import { replaceImageEdit } from './util';
 import { imageRangeOf } from '../instructions';
@@ -22,7 +22,9 @@ export const distrolessEndOfLife: Rule = {
       findings.push({
         range: imageRangeOf(stage.from) ?? stage.from.getRange(),
         message: `${imageName(stage.base.ref)}: ${eol.reason}, so it gets no security fixes. Move to ${eol.replacement}.`,
-        fixes: edit ? [{ title: `Use ${eol.replacement}`, edits: [edit], preferred: true }] : [],
+        // A newer Debian keeps static/base/cc programs running; a different Node, Java or Python
+        // may not run what was built for the old one, so that move is the user's pick.
+        fixes: edit ? [{ title: `Use ${eol.replacement}`, edits: [edit], preferred: true, fixAll: classifyImage(eol.replacement, distrolessRegistry).runtimeVersion === stage.base.runtimeVersion }] : [],
       });
     }
     return findings;

@@ -1,6 +1,6 @@
 import { planConversion, type ConversionPlan } from '../convert';
 import { lazyFixes } from '../fixes';
-import { suggestedDistrolessImage, Runtime } from '../imageFacts';
+import { imageName, suggestedDistrolessImage, Runtime } from '../imageFacts';
 import type { DockerfileModel } from '../model';
 import { copySources } from '../stages';
 import type { Fix, Rule, WorkspaceFiles } from '../types';
@@ -10,7 +10,7 @@ import { imageOf, imageRangeOf } from '../instructions';
 /**
  * The shipped stage runs on a general-purpose OS or toolchain image. The fix is the
  * whole-file conversion (conversion.md), offered by the converter when it can decide
- * the language and the artifact.
+ * the language and the artifact; it is planned only when the fix is read.
  */
 export const finalStageFullOs: Rule = {
   id: 'final-stage-full-os',
@@ -29,19 +29,31 @@ export const finalStageFullOs: Rule = {
       }
     }
     const image = stage.resolvedImage ?? imageOf(stage.from) ?? 'this image';
-    const conversion = plan(model, workspace, distrolessRegistry);
-    const target = conversion.ok ? conversion.runtimeImage : suggestedDistrolessImage(runtime, version, distrolessRegistry);
+    // A service (nginx, postgres) or a language with no distroless runtime (ruby, php): the
+    // finding is true, but there is no distroless image to name, so it is information.
+    // Decided from the image facts alone: the message never waits for the converter.
+    if (runtime === 'none' && (stage.base.kind === 'service' || stage.base.kind === 'toolchain')) {
+      return [{
+        range: imageRangeOf(stage.from) ?? stage.from.getRange(),
+        severity: 'information',
+        message: `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: more to patch and more for an attacker to use. ` +
+          `No distroless image carries what ${imageName(stage.base.ref)} runs, so there is nothing to convert to; ship its smallest variant that has what the app needs and keep build tools in a build stage.`,
+        fixes: [],
+      }];
+    }
+    const target = suggestedDistrolessImage(runtime, version, distrolessRegistry);
     const finding = {
       range: imageRangeOf(stage.from) ?? stage.from.getRange(),
       message:
         `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: ` +
         `more to patch, more for an attacker to use, and a larger image. ` +
-        `Ship only the artifact on a distroless image such as ${target} in a multi-stage build.` +
-        (conversion.ok ? '' : ` It cannot be converted automatically: ${conversion.reason}.`),
+        `Ship only the artifact on a distroless image such as ${target} in a multi-stage build.`,
     };
-    // The message needs only the converter's decision; writing the converted file is
-    // most of the rest of its cost, and only a fix that is asked for needs it.
-    return [lazyFixes(finding, () => (conversion.ok ? conversionFix(model, conversion) : []))];
+    // The message does not need the converter: the conversion is planned and written
+    // only when the fix is asked for (a code action, --fix listing, a JSON report), never
+    // on a keystroke. When the converter refuses, there is no fix; `distroless convert`
+    // and the Convert to Distroless command say why.
+    return [lazyFixes(finding, () => conversionFix(model, workspace, distrolessRegistry))];
   },
 };
 
@@ -54,7 +66,9 @@ function plan(model: DockerfileModel, workspace: WorkspaceFiles | undefined, dis
   }
 }
 
-function conversionFix(model: DockerfileModel, planned: Extract<ConversionPlan, { ok: true }>): Fix[] {
+function conversionFix(model: DockerfileModel, workspace: WorkspaceFiles | undefined, distrolessRegistry: string | undefined): Fix[] {
+  const planned = plan(model, workspace, distrolessRegistry);
+  if (!planned.ok) return [];
   let conversion: ReturnType<typeof planned.write>;
   try {
     conversion = planned.write();

@@ -32,7 +32,8 @@ export const nodeVersionMismatch: Rule = {
           const tag = ref.tag.replace(/^\d+(?:\.\d+)*/, target.runtimeVersion as string);
           return `${text.slice(0, text.length - ref.tag.length)}${tag}`;
         });
-        if (edit) fixes.push({ title: `Build on node:${target.runtimeVersion}`, edits: [edit], preferred: true });
+        // Dependencies may not install on another Node major (engines, prebuilt binaries): the user picks this one.
+        if (edit) fixes.push({ title: `Build on node:${target.runtimeVersion}`, edits: [edit], preferred: true, fixAll: false });
         const args = argumentsOf(instruction);
         findings.push({
           range: { start: args[0].getRange().start, end: args[args.length - 1].getRange().end },

@@ -25,14 +25,17 @@ export const pythonAbiMismatch: Rule = {
       for (const { instruction, from, copy: paths } of copySources(model, stage)) {
         const built = from.base;
         if (built.runtime !== 'python' || !built.runtimeVersion || built.runtimeVersion === target.runtimeVersion) continue;
-        if (!paths.sources.some((s) => PACKAGES_PATH.test(s) || installTargets(model, from).some((t) => s.replace(/\/+$/, '') === t))) continue;
+        // Packages count when the COPY names them or a directory that holds them (`--target=/app/deps`, COPY /app).
+        const targets = [...installTargets(model, from), ...(pipInstallsGlobally(model, from) ? [`/usr/local/lib/python${built.runtimeVersion}/site-packages`] : [])];
+        if (!paths.sources.some((s) => PACKAGES_PATH.test(s) || targets.some((t) => covers(s, t)))) continue;
         const root = stageChainFromBase(from)[0];
         const fixes: Fix[] = [];
         // A source path naming the old version (lib/python3.11/...) would not exist after the change.
         const namesVersion = paths.sources.some((s) => /python\d+\.\d+/.test(s));
         if (target.runtimeVersion === DISTROLESS_PYTHON_VERSION && !root.base.ref.digest && !namesVersion) {
           const edit = replaceImageEdit(model, root, (text) => (parseImageRef(text).digest || imageName(parseImageRef(text)) !== imageName(root.base.ref) ? undefined : PYTHON_BUILDER_IMAGE));
-          if (edit) fixes.push({ title: `Build on ${PYTHON_BUILDER_IMAGE}`, edits: [edit], preferred: true });
+          // Another Python for the builder may lack wheels for some requirements: the user picks this one.
+          if (edit) fixes.push({ title: `Build on ${PYTHON_BUILDER_IMAGE}`, edits: [edit], preferred: true, fixAll: false });
         }
         const args = argumentsOf(instruction);
         findings.push({
@@ -48,9 +51,33 @@ export const pythonAbiMismatch: Rule = {
   },
 };
 
-/** Directories `pip install --target/--prefix` or `python -m venv` write to in the stage. */
+function normalisePath(p: string): string {
+  return p.replace(/\/\.$/, '').replace(/\/+$/, '');
+}
+
+/** True when copying `source` copies `target` (the same directory, or one of its parents). */
+function covers(source: string, target: string): boolean {
+  const s = normalisePath(source);
+  const t = normalisePath(target);
+  return s === t || t.startsWith(`${s}/`);
+}
+
+/** A plain `pip install` (no --target/--prefix/--user, outside a venv) writes to the interpreter's site-packages. */
+function pipInstallsGlobally(model: DockerfileModel, stage: Stage): boolean {
+  for (const { command } of chainCommands(model, stage)) {
+    const words = values(command.words);
+    const pip = words.findIndex((w) => /^(?:.*\/)?pip[0-9.]*$/.test(w));
+    if (pip < 0 || words[pip + 1] !== 'install' || /\/(?:venv|\.venv|virtualenv)\//.test(words[pip])) continue;
+    if (words.some((w) => /^(?:--target|-t|--prefix|--root|--user)(?:=|$)/.test(w))) continue;
+    return true;
+  }
+  return false;
+}
+
+/** Directories `pip install --target/--prefix` or `python -m venv` write to in the stage (relative ones under its WORKDIR). */
 function installTargets(model: DockerfileModel, stage: Stage): string[] {
   const out: string[] = [];
+  const workdir = lastWorkdir(stage);
   for (const { command } of chainCommands(model, stage)) {
     const words = values(command.words);
     words.forEach((w, i) => {
@@ -62,5 +89,18 @@ function installTargets(model: DockerfileModel, stage: Stage): string[] {
     if (venv > 0 && words[venv - 1] === '-m' && words[venv + 1]) out.push(words[venv + 1]);
     if (words[0] === 'virtualenv' && words[1]) out.push(words[words.length - 1]);
   }
-  return out.map((p) => p.replace(/\/+$/, ''));
+  return out.map((p) => (p.startsWith('/') || !workdir ? p : `${workdir}/${p.replace(/^\.\//, '')}`)).map(normalisePath);
+}
+
+function lastWorkdir(stage: Stage): string | undefined {
+  let dir: string | undefined;
+  for (const s of stageChainFromBase(stage)) {
+    for (const i of s.instructions) {
+      if (i.getKeyword() !== 'WORKDIR') continue;
+      const value = (argumentsOf(i)[0]?.getValue() ?? '').trim();
+      if (value.includes('$')) return undefined;
+      dir = value.startsWith('/') ? value : `${dir ?? ''}/${value}`;
+    }
+  }
+  return dir === undefined ? undefined : normalisePath(dir);
 }

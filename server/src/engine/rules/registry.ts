@@ -21,6 +21,7 @@ import { pythonAbiMismatch } from './pythonAbiMismatch';
 import { nodeVersionMismatch } from './nodeVersionMismatch';
 import { scratchMissingCaCertificates } from './scratchMissingCaCertificates';
 import { scratchPreferStatic } from './scratchPreferStatic';
+import { invalidSuppression } from './invalidSuppression';
 
 export const RULES: readonly Rule[] = [
   finalStageFullOs,
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = [
   nodeVersionMismatch,
   scratchMissingCaCertificates,
   scratchPreferStatic,
+  invalidSuppression,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { INVALID_SUPPRESSION, RULES, type LintOptions, type SeveritySetting } from '../../engine';
+import { RULES, SEVERITY_SETTINGS, parseSeverity, type LintOptions, type SeveritySetting } from '../../engine';
 
 export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
 
@@ -34,11 +34,10 @@ export class ConfigError extends Error {
   }
 }
 
-const SEVERITIES: readonly string[] = ['off', 'hint', 'information', 'warning', 'error'];
 const KEYS = ['rules', 'ignore', 'registry', 'target'] as const;
 
 function knownRuleIds(): string[] {
-  return [...RULES.map((r) => r.id), INVALID_SUPPRESSION];
+  return RULES.map((r) => r.id);
 }
 
 /** Closest known id by edit distance, for "did you mean". */
@@ -99,11 +98,11 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
     config.rules = {};
     for (const [id, severity] of Object.entries(value.rules as Record<string, unknown>)) {
       if (!known.includes(id)) throw new ConfigError(file, unknownRule(id, `rules.${id}`));
-      const normalized = severity === 'info' ? 'information' : severity;
-      if (typeof normalized !== 'string' || !SEVERITIES.includes(normalized)) {
-        throw new ConfigError(file, `rules.${id}: ${JSON.stringify(severity)} is not a severity. Use one of ${SEVERITIES.join(', ')}.`);
+      const setting = parseSeverity(severity, { allowOff: true });
+      if (!setting) {
+        throw new ConfigError(file, `rules.${id}: ${JSON.stringify(severity)} is not a severity. Use one of ${SEVERITY_SETTINGS.join(', ')}.`);
       }
-      config.rules[id] = normalized as SeveritySetting;
+      config.rules[id] = setting;
     }
   }
   if (value.ignore !== undefined) {
