@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
-# Starts and stops Podman's Docker-compatible API for test/docker/image-facts-podman.test.ts.
-#   bash .ci/podman.sh start   # no-op when the socket already answers
-#   bash .ci/podman.sh stop    # stops only the `podman system service` that `start` launched
-# The socket is the tests' default (DISTROLESS_PODMAN_HOST overrides it in the test);
-# Podman keeps its own storage, so this never touches the Docker engine's images.
-# The PID file is the only link between start and stop, as in docker-engine.sh.
+# Starts and stops Podman's Docker-compatible API for the tests (recipe: shared/recipes/podman.md).
+#   bash .ci/podman.sh start   # installs podman if missing, serves unix://$SOCKET, waits for /_ping
+#   bash .ci/podman.sh stop    # stops only the service that `start` launched (by its recorded PID)
+#   bash .ci/podman.sh host    # prints the DOCKER_HOST value the tests use (DISTROLESS_PODMAN_HOST)
+# Containers start on these machines only when no default ulimits are applied,
+# so the service runs with its own containers.conf (CONTAINERS_CONF).
 set -euo pipefail
 
 DIR="${DISTROLESS_PODMAN_DIR:-/tmp/distroless-ci-podman}"
 SOCKET="$DIR/podman.sock"
 PID_FILE="$DIR/podman.pid"
 LOG_FILE="$DIR/podman.log"
-WAIT_SECONDS="${DISTROLESS_PODMAN_WAIT:-30}"
+CONF="$DIR/containers.conf"
+WAIT_SECONDS="${DISTROLESS_PODMAN_WAIT:-60}"
 
-api_answers() {
-  [ -S "$SOCKET" ] && timeout 5 curl -fsS --unix-socket "$SOCKET" http://d/_ping >/dev/null 2>&1
+answers() {
+  curl -fsS --max-time 5 --unix-socket "$SOCKET" http://d/_ping >/dev/null 2>&1
 }
 
 start() {
-  if api_answers; then
+  mkdir -p "$DIR"
+  if answers; then
     return 0
   fi
-  if ! command -v podman >/dev/null 2>&1; then
+  if [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+    echo "podman.sh: podman service $(cat "$PID_FILE") from an earlier start is running but does not answer; see $LOG_FILE" >&2
+    exit 1
+  fi
+  if ! command -v podman >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
     if [ "$(id -u)" != 0 ]; then
       echo "podman.sh: podman is not installed and installing it needs root" >&2
       exit 1
@@ -30,25 +36,20 @@ start() {
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends podman curl >/dev/null
   fi
-  mkdir -p "$DIR"
-  if [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-    echo "podman.sh: podman service $(cat "$PID_FILE") from an earlier start is running but does not answer; see $LOG_FILE" >&2
-    exit 1
-  fi
+  printf '[containers]\ndefault_ulimits = []\n' >"$CONF"
   rm -f "$SOCKET"
-  # --time=0: the service stays up until stopped (its default exits after 5 s idle).
-  setsid podman system service --time=0 "unix://$SOCKET" >"$LOG_FILE" 2>&1 </dev/null &
+  CONTAINERS_CONF="$CONF" setsid podman system service --time=0 "unix://$SOCKET" >"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
   local waited=0
-  until api_answers; do
+  until answers; do
     if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-      echo "podman.sh: podman system service exited during start-up; last lines of $LOG_FILE:" >&2
+      echo "podman.sh: podman service exited during start-up; last lines of $LOG_FILE:" >&2
       tail -n 20 "$LOG_FILE" >&2 || true
       rm -f "$PID_FILE"
       exit 1
     fi
     if [ "$waited" -ge "$WAIT_SECONDS" ]; then
-      echo "podman.sh: Podman's API did not answer within ${WAIT_SECONDS}s; see $LOG_FILE" >&2
+      echo "podman.sh: podman service did not answer within ${WAIT_SECONDS}s; see $LOG_FILE" >&2
       exit 1
     fi
     sleep 1
@@ -56,13 +57,29 @@ start() {
   done
 }
 
+# Containers the tests made (their label, or a sidecar's) outlive the service as
+# conmon processes, so a run that died mid-test would leave them running: removed
+# through the API before the service stops. Nothing else on the engine is touched.
+remove_test_containers() {
+  answers || return 0
+  local label id
+  for label in io.distroless.test.podman io.distroless.sidecar.target; do
+    for id in $(curl -fsS --max-time 10 --unix-socket "$SOCKET" -G "http://d/containers/json" \
+        --data-urlencode all=true --data-urlencode "filters={\"label\":[\"$label\"]}" 2>/dev/null |
+        grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4); do
+      curl -fsS --max-time 30 --unix-socket "$SOCKET" -X DELETE "http://d/containers/$id?force=true" >/dev/null 2>&1 || true
+    done
+  done
+}
+
 stop() {
   [ -f "$PID_FILE" ] || return 0
   local pid
   pid="$(cat "$PID_FILE")"
+  kill -0 "$pid" 2>/dev/null && remove_test_containers
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"
-    for _ in $(seq 1 15); do
+    for _ in $(seq 1 30); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 1
     done
@@ -76,5 +93,6 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  host) echo "unix://$SOCKET" ;;
+  *) echo "usage: $0 start|stop|host" >&2; exit 2 ;;
 esac

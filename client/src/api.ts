@@ -6,16 +6,17 @@
  * to other extensions too.
  */
 import type * as vscode from 'vscode';
-import type { ContainerItemModel } from './views/containerItems';
+import type { ContainersViewNode } from './views/containersTreeProvider';
 
 export interface DistrolessApi {
   /**
    * The data provider behind the Containers view (`distroless.containers`):
    * `getChildren()` lists the rows the view shows, `getTreeItem()` gives each row's
    * label, description and context value, and `onDidChangeTreeData` fires when
-   * the view is about to re-read them.
+   * the view is about to re-read them. `getChildren(container)` gives the rows
+   * under a container: its Files node and its open debug sessions.
    */
-  readonly containersView: vscode.TreeDataProvider<ContainerItemModel> & {
+  readonly containersView: vscode.TreeDataProvider<ContainersViewNode> & {
     readonly onDidChangeTreeData: vscode.Event<void>;
   };
   /**

@@ -3,11 +3,12 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { COMMANDS } from './commands';
-import { registerSidecarFeatures } from './sidecarFeatures';
+import { readSidecarSettings, registerSidecarFeatures } from './sidecarFeatures';
 import { closeAllSidecarTerminals } from './terminal/sidecarTerminal';
 import type { DistrolessApi } from './api';
 import { createLog, showError } from './log';
 import { registerStatusBar } from './statusBar';
+import { refreshContainerToolsTemplate } from './containerTools/offer';
 
 export type { DistrolessApi } from './api';
 
@@ -22,6 +23,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Distro
   for (const command of COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => runReported(command.id, () => command.run(commandContext, ...args))));
   }
+  // Not awaited, and silent: only refreshes our own Container Tools template's paths after an update.
+  void refreshContainerToolsTemplate(context, readSidecarSettings().image).catch(() => undefined);
   await client.start();
   registerStatusBar(context, client);
   return { containersView: sidecar.containers, containersWelcome: () => sidecar.welcomeState() };

@@ -11,11 +11,15 @@ import { ContainersSource } from './views/containersSource';
 import { ContainersTreeProvider } from './views/containersTreeProvider';
 import { ENGINE_SOURCE_CONTEXT_KEY, engineErrorSummary, engineSource } from './views/engineSource';
 import { log, showError, summarize } from './log';
+import { SessionRegistry } from './sessions/sessionRegistry';
+import { registerContainerFileSystem } from './files/containerFileSystem';
 
 export interface SidecarFeatures {
   readonly engine: EngineManager;
   readonly containers: ContainersTreeProvider;
   readonly source: ContainersSource;
+  /** Debug shells and port forwards open in this window, listed under their targets. */
+  readonly sessions: SessionRegistry;
   settings(): SidecarSettings;
   /** The engine, or undefined after telling the user why there is none. */
   connectOrReport(): Promise<DockerService | undefined>;
@@ -33,7 +37,9 @@ export function readSidecarSettings(): SidecarSettings {
 export function registerSidecarFeatures(context: vscode.ExtensionContext): SidecarFeatures {
   const engine = new EngineManager(() => createDockerService({ env: engineEnv(process.env, readSidecarSettings().dockerHost) }));
   const source = new ContainersSource();
-  const containers = new ContainersTreeProvider(engine, source);
+  const sessions = new SessionRegistry();
+  const containers = new ContainersTreeProvider(engine, source, sessions);
+  registerContainerFileSystem(context, () => engine.get());
 
   let shownState: EngineState | undefined;
   let shownSource: string | undefined;
@@ -76,6 +82,7 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
     engine,
     containers,
     source,
+    sessions,
     settings() {
       const settings = readSidecarSettings();
       if (!warnedIgnored && settings.ignoredUntrusted.length > 0) {
@@ -100,6 +107,8 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
 
   context.subscriptions.push(
     containers,
+    // Port forwards and shells end with the window (their sidecars also go when this process's attach closes).
+    new vscode.Disposable(() => void sessions.stopAll()),
     engine.onDidChangeStatus((status) => {
       showState(status.state);
       if (status.state === 'connecting') log.info(`Docker engine: looking for it (${currentSource() === 'default' ? 'the usual sockets' : `address from ${currentSource()}`})`);

@@ -27,10 +27,10 @@ async function imageExists(docker: Docker, ref: string): Promise<boolean> {
 
 /** `tar -C dir -c .` (root-owned) streamed into POST /images/create?fromSrc=-, the API behind `docker import`. */
 async function importDir(docker: Docker, dir: string, ref: string, changes: string[]): Promise<void> {
-  const [repo, tag] = ref.split(/:(?=[^:/]+$)/);
+  // The tag goes inside `repo` (the API allows it): Podman's compatible API ignores a separate `tag`.
   const tar = spawn('tar', ['--owner=0', '--group=0', '--numeric-owner', '-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const tarDone = new Promise<void>((resolve, reject) => tar.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar exited ${code}`)))));
-  const stream = (await docker.importImage(tar.stdout, { repo, tag, changes } as object)) as NodeJS.ReadableStream;
+  const stream = (await docker.importImage(tar.stdout, { repo: ref, changes } as object)) as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
   await tarDone;
   if (!(await imageExists(docker, ref))) throw new Error(`import of ${ref} reported success but the image is missing`);

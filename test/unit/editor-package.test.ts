@@ -153,7 +153,7 @@ describe('context menus', () => {
   it('offers the three sidecar commands on running containers of our view, shell or not', () => {
     for (const hasShell of [false, true, undefined]) {
       const viewItem = containerContextValue({ state: 'running' }, hasShell);
-      assert.deepEqual(ours(viewItem), ['distroless.attachDebugShell', 'distroless.attachDebugShellAsRoot', 'distroless.copyDebugCommand'], viewItem);
+      assert.deepEqual(ours(viewItem), ['distroless.attachDebugShell', 'distroless.attachDebugShellAsRoot', 'distroless.copyDebugCommand', 'distroless.forwardPort'], viewItem);
     }
   });
 
@@ -177,7 +177,8 @@ describe('context menus', () => {
   });
 
   it('has an inline Attach button and a Refresh title button in our view', () => {
-    const inline = (contributes.menus['view/item/context'] as MenuEntry[]).filter((m) => m.group === 'inline');
+    // Session rows under a container have their own inline buttons (test/unit/editor-children.test.ts).
+    const inline = (contributes.menus['view/item/context'] as MenuEntry[]).filter((m) => m.group === 'inline' && !m.when?.includes('session'));
     assert.deepEqual(inline.map((m) => m.command), ['distroless.attachDebugShell', 'distroless.startContainer']);
     assert.ok(evaluateWhen(inline[1]!.when!, { view: 'distroless.containers', viewItem: containerContextValue({ state: 'exited' }, false) }));
     assert.ok(evaluateWhen(inline[0]!.when!, { view: 'distroless.containers', viewItem: containerContextValue({ state: 'running' }, false) }));

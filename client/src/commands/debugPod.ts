@@ -1,9 +1,14 @@
 import * as vscode from 'vscode';
 import { KubectlError, kubectlDebugArgs, listPods } from '../../../server/src/kubernetes/kubectl';
+import { IdentityError } from '../../../server/src/kubernetes/identity';
+import { prepareDebugPod } from '../../../server/src/kubernetes/debugPod';
 import type { CommandDefinition } from './types';
 import { log, showError, summarize } from '../log';
 
-/** `kubectl debug -it <pod> --image=<tools image> --target=<container>` in a terminal, from kubectl's current context. */
+/**
+ * `kubectl debug -it <pod> --image=<tools image> --target=<container> --profile=… --custom=…` in a terminal,
+ * from kubectl's current context, with the target container's identity (server/src/kubernetes/identity.ts).
+ */
 export const debugPodCommand: CommandDefinition = {
   id: 'distroless.debugPod',
   async run({ sidecar }) {
@@ -39,14 +44,34 @@ export const debugPodCommand: CommandDefinition = {
         : (await vscode.window.showQuickPick(candidates, { title: `Debug Pod ${pod.pod.name}`, placeHolder: 'Container whose processes the debug container joins (--target)' }));
     if (!container) return undefined;
     log.info(`kubectl debug: pod ${pod.pod.namespace}/${pod.pod.name}`);
-    const args = kubectlDebugArgs({ pod: pod.pod.name, namespace: pod.pod.namespace, container, image: sidecar.settings().image });
-    const terminal = vscode.window.createTerminal({
-      name: `kubectl debug ${pod.pod.name}`,
-      shellPath: 'kubectl',
-      shellArgs: args,
-      iconPath: new vscode.ThemeIcon('debug-console'),
+    const image = sidecar.settings().image;
+    const plainArgs = kubectlDebugArgs({ pod: pod.pod.name, namespace: pod.pod.namespace, container, image });
+    const PLAIN = 'Run Plain kubectl debug';
+    let prepared;
+    try {
+      // The target's uid/gid/capabilities from its securityContext, passed with --custom and a fitting --profile.
+      prepared = await prepareDebugPod({ pod: pod.pod.name, namespace: pod.pod.namespace, container, image, tty: true, stdin: true });
+    } catch (err) {
+      if (!(err instanceof IdentityError || err instanceof KubectlError)) throw err;
+      const choice = await vscode.window.showErrorMessage(err.message, PLAIN);
+      if (choice !== PLAIN) return undefined;
+      openKubectlTerminal(`kubectl debug ${pod.pod.name}`, plainArgs, {});
+      return plainArgs;
+    }
+    const ready = prepared;
+    const terminal = openKubectlTerminal(`kubectl debug ${pod.pod.name} (${ready.plan.identity.uid ?? 'image user'})`, ready.args, ready.env);
+    const closed = vscode.window.onDidCloseTerminal((t) => {
+      if (t !== terminal) return;
+      closed.dispose();
+      ready.cleanup();
     });
-    terminal.show();
-    return args;
+    void vscode.window.showInformationMessage(`${ready.plan.notes.join(' ')} Profile: ${ready.plan.profile}.`);
+    return ready.args;
   },
 };
+
+function openKubectlTerminal(name: string, args: string[], env: Record<string, string>): vscode.Terminal {
+  const terminal = vscode.window.createTerminal({ name, shellPath: 'kubectl', shellArgs: args, env, iconPath: new vscode.ThemeIcon('debug-console') });
+  terminal.show();
+  return terminal;
+}

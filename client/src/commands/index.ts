@@ -16,6 +16,12 @@ import { startContainerCommand } from './startContainer';
 import { explainStoppedContainerCommand } from './explainStoppedContainer';
 import { openSampleDockerfileCommand } from './openSampleDockerfile';
 import { enableFixOnSaveCommand } from './enableFixOnSave';
+import { forwardPortCommand } from './forwardPort';
+import { openForwardedPortCommand } from './openForwardedPort';
+import { stopSessionCommand } from './stopSession';
+import { showSessionCommand } from './showSession';
+import { detachSessionCommand } from './detachSession';
+import { useSidecarForContainerToolsCommand } from './useSidecarForContainerTools';
 
 export const COMMANDS: readonly CommandDefinition[] = [
   fixAllCommand,
@@ -36,4 +42,10 @@ export const COMMANDS: readonly CommandDefinition[] = [
   explainStoppedContainerCommand,
   openSampleDockerfileCommand,
   enableFixOnSaveCommand,
+  forwardPortCommand,
+  openForwardedPortCommand,
+  stopSessionCommand,
+  showSessionCommand,
+  detachSessionCommand,
+  useSidecarForContainerToolsCommand,
 ];

@@ -53,8 +53,13 @@ export class SidecarBridge {
   /** Ended with a message the user should read: the next key press closes the terminal. */
   private waitingForKey = false;
   private closedFired = false;
+  private detached = false;
 
   constructor(private readonly options: SidecarBridgeOptions) {}
+
+  get isDetached(): boolean {
+    return this.detached;
+  }
 
   get currentSession(): SidecarSession | undefined {
     return this.session;
@@ -74,13 +79,27 @@ export class SidecarBridge {
     );
   }
 
-  /** The user closed the terminal: stop and remove the sidecar. Resolves once it is gone. */
+  /**
+   * Lets go of the session without stopping it: the next close() (the terminal
+   * being disposed) leaves the sidecar running, and its output is held by the
+   * session until another bridge attaches (reconnect from the Containers view).
+   * False when there is no running session to keep.
+   */
+  detach(): boolean {
+    if (!this.session || this.userClosed || this.closedFired) return false;
+    this.detached = true;
+    this.dataSubscription?.dispose();
+    this.dataSubscription = undefined;
+    return true;
+  }
+
+  /** The user closed the terminal: stop and remove the sidecar (unless detached). Resolves once it is gone. */
   async close(): Promise<void> {
     this.userClosed = true;
     this.options.onDone?.();
     const session = this.session ?? (await this.starting);
     this.dataSubscription?.dispose();
-    if (session) await session.close();
+    if (session && !this.detached) await session.close();
     this.writeEmitter.dispose();
     this.closeEmitter.dispose();
   }
@@ -117,6 +136,7 @@ export class SidecarBridge {
   }
 
   private onEnded(end: SidecarEnd): void {
+    if (this.detached) return;
     this.dataSubscription?.dispose();
     const rest = this.decoder.end();
     if (rest) this.writeEmitter.fire(rest);

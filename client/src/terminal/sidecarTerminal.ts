@@ -1,9 +1,10 @@
 /** Opens a VS Code terminal inside a debug sidecar next to a running container. */
 import * as vscode from 'vscode';
-import { DockerService, OperationCancelledError, SidecarMode, TargetNotRunningError } from '../../../server/src/docker';
+import { DockerService, OperationCancelledError, SidecarMode, SidecarSession, TargetNotRunningError } from '../../../server/src/docker';
 import type { SidecarFeatures } from '../sidecarFeatures';
 import { targetFromArgOrPick } from '../views/pickContainer';
-import { SidecarBridge } from './sidecarBridge';
+import { SidecarBridge, TerminalDimensions } from './sidecarBridge';
+import type { ShellSession } from '../sessions/sessionRegistry';
 import { log, showError } from '../log';
 
 const RETRY_AS_ROOT = 'Retry as root (SYS_PTRACE)';
@@ -34,8 +35,47 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
     if (!target.running) throw new TargetNotRunningError(target.name, target.state);
     if (!(await pullWithProgress(svc, settings.image))) return undefined;
 
-    const bridge = new SidecarBridge({
-      start: (dims) =>
+    const name = `Debug: ${target.name}${effectiveMode === 'root' ? ' (root)' : ''}`;
+    let entry: (ShellSession & { terminal?: vscode.Terminal; bridge?: SidecarBridge }) | undefined;
+
+    // One terminal over a bridge; a reconnect opens another over the same session.
+    const open = (start: (dims: TerminalDimensions | undefined) => Promise<SidecarSession>, startingText: string, onFirstSession?: (s: SidecarSession) => void): { terminal: vscode.Terminal; bridge: SidecarBridge } => {
+      const bridge: SidecarBridge = new SidecarBridge({
+        start,
+        startingText,
+        onSession: (session) => onFirstSession?.(session),
+        onStartError: (err) => features.reportError(err),
+        onDone: () => {
+          openBridges.delete(bridge);
+          if (!entry || entry.bridge !== bridge) return;
+          if (bridge.isDetached) {
+            // Detached: the sidecar keeps running, listed as such, until Reconnect or Stop.
+            entry.attached = false;
+            features.sessions.changed();
+          } else {
+            features.sessions.remove(entry.id);
+          }
+        },
+        onEnd: (end) => {
+          log.info(`Sidecar for ${target.name} ended: ${end.message}`);
+          if (end.reason === 'target-stopped') void vscode.window.showInformationMessage(end.message);
+          else if (end.reason === 'error') void showError(end.message);
+        },
+      });
+      openBridges.add(bridge);
+      const terminal = vscode.window.createTerminal({ name, pty: bridge, iconPath: new vscode.ThemeIcon('debug-console') });
+      if (entry) {
+        entry.terminal = terminal;
+        entry.bridge = bridge;
+        entry.attached = true;
+        features.sessions.changed();
+      }
+      terminal.show();
+      return { terminal, bridge };
+    };
+
+    const first = open(
+      (dims) =>
         svc.openSidecar({
           target: target.id,
           image: settings.image,
@@ -44,9 +84,41 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
           cols: dims?.columns,
           rows: dims?.rows,
         }),
-      startingText: `Starting a debug sidecar for ${target.name}…`,
-      onSession: (session) => {
+      `Starting a debug sidecar for ${target.name}…`,
+      (session) => {
         log.info(`Sidecar ${session.containerId.slice(0, 12)} (${settings.image}, user ${session.plan.user}) attached to ${target.name}`);
+        // Listed under the target in the Containers view while it runs.
+        const shell: ShellSession & { terminal?: vscode.Terminal; bridge?: SidecarBridge } = {
+          kind: 'shell',
+          id: features.sessions.nextId('shell'),
+          targetId: target.id,
+          targetName: target.name,
+          sidecarId: session.containerId,
+          startedAt: new Date(),
+          user: effectiveMode === 'root' ? 'as root (SYS_PTRACE)' : `as ${session.plan.user}`,
+          attached: true,
+          show: () => {
+            if (shell.attached) shell.terminal?.show();
+            else open(async () => session, `Reconnected to the debug sidecar for ${target.name}; output while detached follows (press Enter for a prompt).`);
+          },
+          detach: () => {
+            // The terminal goes, the sidecar stays.
+            if (shell.bridge?.detach()) shell.terminal?.dispose();
+          },
+          stop: async () => {
+            await session.close();
+            shell.terminal?.dispose();
+          },
+        };
+        // onSession runs after open() returned, so `first` is set.
+        shell.terminal = first.terminal;
+        shell.bridge = first.bridge;
+        entry = shell;
+        features.sessions.add(shell);
+        void session.ended.then((end) => {
+          features.sessions.remove(shell.id);
+          if (!shell.attached && end.reason === 'target-stopped') void vscode.window.showInformationMessage(end.message);
+        });
         const denied = session.fileAccess.error;
         if (denied && effectiveMode !== 'root') {
           void vscode.window.showWarningMessage(denied.message, RETRY_AS_ROOT).then((choice) => {
@@ -54,21 +126,8 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
           });
         }
       },
-      onStartError: (err) => features.reportError(err),
-      onDone: () => openBridges.delete(bridge),
-      onEnd: (end) => {
-        log.info(`Sidecar for ${target.name} ended: ${end.message}`);
-        if (end.reason === 'target-stopped') void vscode.window.showInformationMessage(end.message);
-        else if (end.reason === 'error') void showError(end.message);
-      },
-    });
-    openBridges.add(bridge);
-    const terminal = vscode.window.createTerminal({
-      name: `Debug: ${target.name}${effectiveMode === 'root' ? ' (root)' : ''}`,
-      pty: bridge,
-      iconPath: new vscode.ThemeIcon('debug-console'),
-    });
-    terminal.show();
+    );
+    const terminal = first.terminal;
     return terminal;
   } catch (err) {
     features.reportError(err);
@@ -77,7 +136,7 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
 }
 
 /** False when the user cancelled the pull. */
-async function pullWithProgress(svc: DockerService, image: string): Promise<boolean> {
+export async function pullWithProgress(svc: DockerService, image: string): Promise<boolean> {
   if (await svc.imagePresent(image)) return true;
   log.info(`Pulling the debug tools image ${image}`);
   try {

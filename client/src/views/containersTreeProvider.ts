@@ -6,15 +6,24 @@ import { EngineEventsWatcher, watchEngineEvents } from '../../../server/src/dock
 import { ContainerItemModel } from './containerItems';
 import { ContainersSource } from './containersSource';
 import { log, summarize } from '../log';
+import { CHILD_CONTEXT, ChildNodeModel, containerChildren, fileNodes } from './containerChildren';
+import type { SessionRegistry } from '../sessions/sessionRegistry';
+
+/** A container row, or a row under it (Files tree, debug sessions). */
+export type ContainersViewNode = ContainerItemModel | ChildNodeModel;
+
+function isChild(node: ContainersViewNode): node is ChildNodeModel {
+  return 'kind' in node;
+}
 
 export const CONTAINERS_VIEW_ID = 'distroless.containers';
 /** Events often come in bursts (create, start; die, destroy): one refresh per burst. */
 const REFRESH_DEBOUNCE_MS = 150;
 
-export class ContainersTreeProvider implements vscode.TreeDataProvider<ContainerItemModel>, vscode.Disposable {
+export class ContainersTreeProvider implements vscode.TreeDataProvider<ContainersViewNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly view: vscode.TreeView<ContainerItemModel>;
+  private readonly view: vscode.TreeView<ContainersViewNode>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private watcher: EngineEventsWatcher | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -22,9 +31,12 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
   constructor(
     private readonly engine: EngineManager,
     readonly source: ContainersSource,
+    private readonly sessions: SessionRegistry,
   ) {
     this.view = vscode.window.createTreeView(CONTAINERS_VIEW_ID, { treeDataProvider: this });
+    const sessionsChanged = sessions.onDidChange(() => this.refresh());
     this.subscriptions.push(
+      new vscode.Disposable(() => sessionsChanged.dispose()),
       this.view,
       this.changed,
       // Connect only while someone looks: activation must not touch Docker.
@@ -61,8 +73,11 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
     this.refresh();
   }
 
-  getTreeItem(item: ContainerItemModel): vscode.TreeItem {
-    const treeItem = new vscode.TreeItem(item.label, vscode.TreeItemCollapsibleState.None);
+  getTreeItem(node: ContainersViewNode): vscode.TreeItem {
+    if (isChild(node)) return childTreeItem(node);
+    const item = node;
+    // Collapsed: every container has a Files node, and its sessions once there are some.
+    const treeItem = new vscode.TreeItem(item.label, vscode.TreeItemCollapsibleState.Collapsed);
     treeItem.id = item.id;
     treeItem.description = item.description;
     treeItem.tooltip = new vscode.MarkdownString(item.tooltip);
@@ -71,8 +86,20 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
     return treeItem;
   }
 
-  async getChildren(element?: ContainerItemModel): Promise<ContainerItemModel[]> {
-    if (element) return [];
+  async getChildren(element?: ContainersViewNode): Promise<ContainersViewNode[]> {
+    if (element && !isChild(element)) return containerChildren(element.containerId, element.containerName, this.sessions.forTarget(element.containerId));
+    if (element) {
+      if (!element.collapsible || element.path === undefined) return [];
+      const svc = await this.engine.get();
+      try {
+        return fileNodes(element.containerId, element.containerName, element.path, await svc.listDirectory(element.containerId, element.path));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log.error(`Could not list ${element.path} in ${element.containerName}: ${message}`);
+        void vscode.window.showErrorMessage(summarize(message));
+        return [];
+      }
+    }
     // Listing and probing for shells takes seconds on a busy engine: the view shows progress.
     return vscode.window.withProgress({ location: { viewId: CONTAINERS_VIEW_ID } }, () => this.list());
   }
@@ -131,4 +158,20 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.subscriptions) d.dispose();
   }
+}
+
+function childTreeItem(node: ChildNodeModel): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, node.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.description = node.description;
+  item.tooltip = node.tooltip;
+  item.contextValue = node.contextValue;
+  item.iconPath = new vscode.ThemeIcon(node.iconId);
+  if (node.uri) {
+    const uri = vscode.Uri.parse(node.uri);
+    item.resourceUri = uri;
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [uri, { preview: true }] };
+  }
+  if (node.contextValue === CHILD_CONTEXT.shell || node.contextValue === CHILD_CONTEXT.shellDetached) item.command = { command: 'distroless.showSession', title: 'Show', arguments: [node] };
+  return item;
 }

@@ -11,7 +11,9 @@ export type DockerErrorCode =
   | 'file-access-denied'
   | 'sidecar-failed'
   | 'invalid-reference'
-  | 'cancelled';
+  | 'cancelled'
+  | 'port-unavailable'
+  | 'path-not-found';
 
 export class DockerError extends Error {
   constructor(

@@ -7,6 +7,8 @@ import { connectEngine, ConnectOptions, EngineEndpoint } from './connection';
 import { ContainerSummary, inspectTarget, listContainers, TargetInfo } from './containers';
 import { dockerRunCommand } from './dockerRunCommand';
 import { planSidecar, SidecarPlan, SidecarPlanOptions } from './plan';
+import { ContainerFileEntry, ContainerFileStream, ContainerPathStat, describeContainerPath, listContainerDirectory, readContainerFileStream, statContainerPath } from './files';
+import { openPortForward, PortForward, PortForwardOptions } from './portForward';
 import { ensureImage, imagePresent, openSidecar, OpenSidecarOptions, PullProgress, removeOrphanSidecars, SidecarSession } from './sidecar';
 
 export * from './errors';
@@ -19,6 +21,10 @@ export type { SidecarMode, SidecarPlan, SidecarPlanOptions } from './plan';
 export { dockerRunCommand, shellQuote } from './dockerRunCommand';
 export { checkContainerRef, checkImageRef, checkNotOption } from './references';
 export type { DockerRunOptions } from './dockerRunCommand';
+export { modeString, normalizeContainerPath, PathNotFoundError } from './files';
+export type { ContainerFileEntry, ContainerFileStream, ContainerFileType, ContainerPathStat } from './files';
+export { FORWARD_PORT_LABEL, parsePortSpec, PortUnavailableError } from './portForward';
+export type { PortForward, PortForwardEnd, PortForwardEndReason, PortForwardEvent, PortForwardOptions, PortSpec } from './portForward';
 export type { Disposable, FileAccess, OpenSidecarOptions, OutputStream, PullProgress, SidecarEnd, SidecarEndReason, SidecarSession } from './sidecar';
 
 export interface DockerService {
@@ -39,6 +45,16 @@ export interface DockerService {
   ensureImage(image: string, onProgress?: (p: PullProgress) => void, signal?: AbortSignal): Promise<void>;
   /** Throws TargetNotFoundError, TargetNotRunningError, ImageUnavailableError, SidecarFailedError. */
   openSidecar(opts: OpenSidecarOptions): Promise<SidecarSession>;
+  /** Forwards a local port into the target's network namespace; throws PortUnavailableError, TargetNotFoundError, TargetNotRunningError, ImageUnavailableError, SidecarFailedError. */
+  openPortForward(opts: PortForwardOptions): Promise<PortForward>;
+  /** One path in a container (HEAD archive); throws PathNotFoundError, TargetNotFoundError. Works on stopped containers. */
+  statPath(container: string, filePath: string): Promise<ContainerPathStat>;
+  /** A directory's entries from the archive API's tar headers (owner, mode, size, link target). */
+  listDirectory(container: string, dirPath: string, signal?: AbortSignal): Promise<ContainerFileEntry[]>;
+  /** The path itself as `ls -ld` sees it (not followed). */
+  describePath(container: string, filePath: string): Promise<ContainerFileEntry>;
+  /** A regular file's bytes, streamed (symlinks followed). Read-only: nothing here writes to a container. */
+  readFile(container: string, filePath: string, signal?: AbortSignal): Promise<ContainerFileStream>;
   /** Removes sidecars left by crashed owners or whose target stopped; returns their IDs. */
   removeOrphanSidecars(): Promise<string[]>;
 }
@@ -57,6 +73,11 @@ export async function createDockerService(opts: ConnectOptions = {}): Promise<Do
     ensureImage: (image, onProgress, signal) => ensureImage(docker, image, onProgress, signal),
     openSidecar: (o) => openSidecar(docker, o),
     removeOrphanSidecars: () => removeOrphanSidecars(docker),
+    openPortForward: (o) => openPortForward(docker, o),
+    statPath: (c, p) => statContainerPath(docker, c, p),
+    listDirectory: (c, p, signal) => listContainerDirectory(docker, c, p, signal),
+    describePath: (c, p) => describeContainerPath(docker, c, p),
+    readFile: (c, p, signal) => readContainerFileStream(docker, c, p, signal),
   };
 }
 export { verifyConversion, formatVerifyReport, verifyReportJson, failedStep, VERIFY_LABEL } from './verify';

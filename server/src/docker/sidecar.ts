@@ -481,7 +481,7 @@ class Session implements SidecarSession {
 }
 
 /** Splits Docker's multiplexed stdout/stderr frames (8-byte header: stream, 0, 0, 0, big-endian length). */
-function demux(stream: Readable, onChunk: (chunk: Buffer, which: OutputStream) => void): void {
+export function demux(stream: Readable, onChunk: (chunk: Buffer, which: OutputStream) => void): void {
   let buffered: Buffer = Buffer.alloc(0);
   stream.on('data', (data: Buffer) => {
     buffered = buffered.length ? Buffer.concat([buffered, data]) : data;

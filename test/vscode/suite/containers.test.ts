@@ -29,7 +29,8 @@ function waitForRows(view: ContainersView, accept: (rows: ContainerItemModel[]) 
       else resolve(rows ?? last);
     };
     const read = async (): Promise<void> => {
-      const rows = (await view.getChildren()) ?? [];
+      // Top-level rows are containers; their children (Files, sessions) come from getChildren(row).
+      const rows = ((await view.getChildren()) ?? []) as ContainerItemModel[];
       last = rows;
       if (accept(rows)) finish(undefined, rows);
     };
@@ -63,7 +64,7 @@ describe('containers view (real Docker engine)', () => {
     const announced = nextEvent(view.onDidChangeTreeData, () => true, EVENT_TIMEOUT_MS, 'Refresh to announce a change of the containers view');
     await vscode.commands.executeCommand('distroless.refreshContainers');
     await announced;
-    const rows = (await view.getChildren()) ?? [];
+    const rows = ((await view.getChildren()) ?? []) as ContainerItemModel[];
     const row = rows.find((r) => r.label === name);
     assert.ok(row, `${name} among the rows: ${rows.map((r) => r.label).join(', ')}`);
     assert.equal(row.containerId, target.id);

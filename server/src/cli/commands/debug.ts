@@ -1,5 +1,6 @@
 import { checkContainerRef, checkImageRef, createDockerService, DockerError, DockerService, SidecarMode, SidecarPlanOptions, statusCodeOf, toDockerError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
+import { POD_USAGE, runPodDebug } from '../podDebug';
 
 /** docker run's convention: 125 when the engine or the sidecar itself failed, not the command. */
 export const DEBUG_ENGINE_FAILURE = 125;
@@ -21,7 +22,11 @@ options:
   -h, --help           show this help
 
 exit status: the command's own; 2 for usage errors; 125 when the engine or the
-sidecar failed (no engine, container not running, tools image unavailable).`;
+sidecar failed (no engine, container not running, tools image unavailable).
+
+Kubernetes pods:
+
+${POD_USAGE}`;
 
 interface DebugArgs {
   target: string;
@@ -76,6 +81,9 @@ export const debugCommand: CliCommand = {
   name: 'debug',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
+    // Kubernetes pods go through kubectl debug (../podDebug.ts).
+    const beforeCommand = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+    if (beforeCommand.some((a) => a.startsWith('pod/'))) return runPodDebug(argv, io);
     const parsed = parseArgs(argv);
     if (parsed === 'help') {
       io.stdout.write(USAGE + '\n');

@@ -33,4 +33,14 @@ export const COMMANDS: readonly CliCommandEntry[] = [
     summary: 'Open a shell next to a running (distroless) container, as its user, seeing its processes, network and files',
     load: () => (require('./debug') as typeof import('./debug')).debugCommand,
   },
+  {
+    name: 'port-forward',
+    summary: "Forward a local port to a port inside a running container's network namespace (its own localhost included)",
+    load: () => (require('./portForward') as typeof import('./portForward')).portForwardCommand,
+  },
+  {
+    name: 'ls',
+    summary: 'List files inside a container (shell-less or stopped too) with owner, mode, size and link targets',
+    load: () => (require('./ls') as typeof import('./ls')).lsCommand,
+  },
 ];

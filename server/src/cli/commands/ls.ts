@@ -1,0 +1,95 @@
+import { ContainerFileEntry, createDockerService, DockerError, statusCodeOf, toDockerError, modeString, PathNotFoundError } from '../../docker';
+import { CliCommand, CliIo, ExitCode } from './types';
+
+/** As `distroless debug`: 125 when the engine or the container failed. */
+export const LS_ENGINE_FAILURE = 125;
+export const LS_NOT_FOUND = 1;
+
+const USAGE = `usage: distroless ls [options] <container> [path]
+
+Lists a directory (default /) inside a container, running or stopped, with
+mode, owner, group, size, modification time and link targets, like ls -l.
+Reads through the engine's archive API (what docker cp uses): nothing runs in
+or next to the container, so it works without a shell, and nothing is written.
+A path ending in / follows a symlink to a directory; without it a symlink is
+shown itself.
+
+options:
+  -n, --numeric   numeric uid and gid instead of names
+  --json          one JSON array of entries (name, type, mode, uid, gid, user,
+                  group, size, mtime, linkTarget)
+  -h, --help      show this help
+
+exit status: 0 listed; 1 no such path; 2 usage error; 125 when the engine or
+the container failed (no engine, no such container).`;
+
+interface Args {
+  target: string;
+  path: string;
+  numeric: boolean;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args | { error: string } {
+  const positional: string[] = [];
+  let numeric = false;
+  let json = false;
+  for (const a of argv) {
+    if (a === '-n' || a === '--numeric') numeric = true;
+    else if (a === '--json') json = true;
+    else if (a.startsWith('-') && a !== '-') return { error: `unknown option ${a}` };
+    else positional.push(a);
+  }
+  if (positional.length === 0) return { error: 'missing <container>' };
+  if (positional.length > 2) return { error: `one path at a time (got ${positional.length - 1})` };
+  return { target: positional[0]!, path: positional[1] ?? '/', numeric, json };
+}
+
+export function formatListing(entries: readonly ContainerFileEntry[], numeric: boolean): string {
+  const rows = entries.map((e) => [
+    modeString(e.type, e.mode),
+    numeric || !e.user ? String(e.uid) : e.user,
+    numeric || !e.group ? String(e.gid) : e.group,
+    String(e.size),
+    e.mtime.toISOString().slice(0, 16).replace('T', ' '),
+    e.name + (e.linkTarget !== undefined ? ` -> ${e.linkTarget}` : ''),
+  ]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) => [r[0]!, r[1]!.padEnd(widths[1]!), r[2]!.padEnd(widths[2]!), r[3]!.padStart(widths[3]!), r[4]!, r[5]!].join('  '))
+    .map((l) => l + '\n')
+    .join('');
+}
+
+export const lsCommand: CliCommand = {
+  name: 'ls',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const parsed = parseArgs(argv);
+    if ('error' in parsed) {
+      io.stderr.write(`distroless ls: ${parsed.error}\n`);
+      return ExitCode.usage;
+    }
+    try {
+      const service = await createDockerService({ env: io.env, homedir: io.env.HOME || undefined });
+      const stat = await service.statPath(parsed.target, parsed.path);
+      const followLink = stat.type === 'symlink' && /\/\.?$/.test(parsed.path);
+      const entries =
+        stat.type === 'directory' || followLink ? await service.listDirectory(parsed.target, parsed.path) : [await service.describePath(parsed.target, parsed.path)];
+      if (parsed.json) io.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+      else io.stdout.write(formatListing(entries, parsed.numeric));
+      return ExitCode.ok;
+    } catch (err) {
+      if (err instanceof PathNotFoundError) {
+        io.stderr.write(`distroless ls: ${err.message}\n`);
+        return LS_NOT_FOUND;
+      }
+      // Engine answers and socket errors are expected failures: one line, never a stack trace.
+      if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
+        io.stderr.write(`distroless ls: ${toDockerError(err, `listing files of ${parsed.target}`).message}\n`);
+        return LS_ENGINE_FAILURE;
+      }
+      throw err;
+    }
+  },
+};
