@@ -112,7 +112,7 @@ test('converts with the configuration file: its target and registry mirror, as t
   lsp.open(uri, DOCKERFILE);
   const fullOs = (await diagnosed).diagnostics.find((d) => d.code === 'final-stage-full-os');
   // The headline, then the explanation naming the mirror's image.
-  assert.match(fullOs?.message ?? '', /^Ships on golang:1\.23, a full OS: convert to a distroless multi-stage build\nThe shipped stage "api" runs on golang:1\.23.* such as mirror\.example\.com\/distroless\/static-debian13:nonroot in a multi-stage build\.$/);
+  assert.match(fullOs?.message ?? '', /^Ships on golang:1\.23, a full OS: ship the artifact on static-debian13:nonroot\nThe shipped stage "api" runs on golang:1\.23.* such as mirror\.example\.com\/distroless\/static-debian13:nonroot in a multi-stage build\.$/);
 
   const answer = await lsp.connection.sendRequest(CONVERT, { textDocument: { uri }, text: DOCKERFILE });
   assert.deepEqual(answer, {
