@@ -94,7 +94,7 @@ describe('container files through the archive API (real engine)', { concurrency:
     const when = (n: string) => entries.find((e) => e.name === n)!.mtime.toISOString().slice(0, 16).replace('T', ' ');
     const size = String(binaryData().length);
     const w = size.length;
-    const run = await runCli(['ls', '--numeric', name, '/home/nonroot'], { cwd: os.tmpdir() });
+    const run = await runCli(['ls', '--numeric', name, '/home/nonroot'], { cwd: os.tmpdir(), env: process.env });
     assert.equal(run.stderr, '');
     assert.equal(run.code, 0);
     assert.equal(
@@ -107,11 +107,11 @@ describe('container files through the archive API (real engine)', { concurrency:
         '',
       ].join('\n'),
     );
-    const one = await runCli(['ls', '--numeric', name, '/home/nonroot/latest'], { cwd: os.tmpdir() });
+    const one = await runCli(['ls', '--numeric', name, '/home/nonroot/latest'], { cwd: os.tmpdir(), env: process.env });
     assert.match(one.stdout, /^lrwxrwxrwx  65532  65532  0  \S+ \S+  latest -> data\.bin\n$/);
-    const missing = await runCli(['ls', name, '/nope'], { cwd: os.tmpdir() });
+    const missing = await runCli(['ls', name, '/nope'], { cwd: os.tmpdir(), env: process.env });
     assert.deepEqual([missing.code, missing.stderr], [1, `distroless ls: No such file or directory in container "${name}": /nope\n`]);
-    const noContainer = await runCli(['ls', `${PREFIX}-absent`], { cwd: os.tmpdir() });
+    const noContainer = await runCli(['ls', `${PREFIX}-absent`], { cwd: os.tmpdir(), env: process.env });
     assert.equal(noContainer.code, 125);
     assert.match(noContainer.stderr, /^distroless ls: No container named or with ID "distroless-files-test-absent" exists on this engine\./);
   });

@@ -65,6 +65,8 @@ test('the server defaults are the defaults of the VS Code settings', () => {
     syntaxChecks: props['distroless.syntaxChecks'].default,
     diagnosticsDelay: props['distroless.diagnosticsDelay'].default,
     formatter: { ignoreMultilineInstructions: props['distroless.formatter.ignoreMultilineInstructions'].default },
+    inspectLocalImages: props['distroless.inspectLocalImages'].default,
+    dockerHost: props['distroless.docker.host'].default,
   };
   assert.deepEqual(fromPackage, { ...DEFAULT_SETTINGS });
   assert.deepEqual(normalizeSettings(undefined), DEFAULT_SETTINGS, 'an editor that sends nothing gets them');

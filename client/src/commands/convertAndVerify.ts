@@ -17,6 +17,7 @@ import { formatVerifyReport, verifyConversion, type VerifyReport } from '../../.
 import { requestConversion, type ConvertResult } from '../conversion';
 import { applyConversion, closeDiff, contentProvider, CONVERTED_SCHEME, isDockerfile } from './convertToDistroless';
 import type { CommandContext, CommandDefinition } from './types';
+import { showError } from '../log';
 
 export const VERIFY_REPORT_SCHEME = 'distroless-verify-report';
 
@@ -73,7 +74,7 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<VerifyR
   try {
     result = await requestConversion(context.languageClient, document.uri.toString(), original);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Convert and Verify: the language server did not answer (${error instanceof Error ? error.message : String(error)}).`);
+    void showError(`Convert and Verify: the language server did not answer (${error instanceof Error ? error.message : String(error)}).`);
     return undefined;
   }
   if (result.status === 'refused') {

@@ -53,7 +53,7 @@ export const debugPodCommand: CommandDefinition = {
       prepared = await prepareDebugPod({ pod: pod.pod.name, namespace: pod.pod.namespace, container, image, tty: true, stdin: true });
     } catch (err) {
       if (!(err instanceof IdentityError || err instanceof KubectlError)) throw err;
-      const choice = await vscode.window.showErrorMessage(err.message, PLAIN);
+      const choice = await showError(err.message, { actions: [PLAIN] });
       if (choice !== PLAIN) return undefined;
       openKubectlTerminal(`kubectl debug ${pod.pod.name}`, plainArgs, {});
       return plainArgs;

@@ -5,7 +5,7 @@ import { EngineManager, isConnectionFailure } from '../../../server/src/docker/e
 import { EngineEventsWatcher, watchEngineEvents } from '../../../server/src/docker/engineEvents';
 import { ContainerItemModel } from './containerItems';
 import { ContainersSource } from './containersSource';
-import { log, summarize } from '../log';
+import { log, showError, summarize } from '../log';
 import { CHILD_CONTEXT, ChildNodeModel, containerChildren, fileNodes } from './containerChildren';
 import type { SessionRegistry } from '../sessions/sessionRegistry';
 
@@ -96,7 +96,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         log.error(`Could not list ${element.path} in ${element.containerName}: ${message}`);
-        void vscode.window.showErrorMessage(summarize(message));
+        void showError(summarize(message), { raw: message });
         return [];
       }
     }
