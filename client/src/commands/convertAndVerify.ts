@@ -14,36 +14,11 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { OperationCancelledError } from '../../../server/src/docker/errors';
 import { formatVerifyReport, verifyConversion, type VerifyReport } from '../../../server/src/docker/verify';
-import { requestConversion, type ConvertResult } from '../conversion';
-import { applyConversion, closeDiff, contentProvider, CONVERTED_SCHEME, isDockerfile } from './convertToDistroless';
+import { applyConversion, closeDiff, contentProvider, conversionOf, CONVERTED_SCHEME, targetDockerfile } from './convertToDistroless';
 import type { CommandContext, CommandDefinition } from './types';
-import { showError } from '../log';
+import { readonlyDocuments } from '../readonlyDocuments';
 
 export const VERIFY_REPORT_SCHEME = 'distroless-verify-report';
-
-/** Read-only report documents, keyed by URI. */
-class ReportContent implements vscode.TextDocumentContentProvider {
-  private readonly contents = new Map<string, string>();
-  set(uri: vscode.Uri, text: string): void {
-    this.contents.set(uri.toString(), text);
-  }
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? '';
-  }
-}
-
-let reports: ReportContent | undefined;
-
-function reportProvider(context: CommandContext): ReportContent {
-  if (!reports) {
-    reports = new ReportContent();
-    context.extension.subscriptions.push(
-      vscode.workspace.registerTextDocumentContentProvider(VERIFY_REPORT_SCHEME, reports),
-      { dispose: () => (reports = undefined) },
-    );
-  }
-  return reports;
-}
 
 /** Programmatic callers (tests) may skip the question and get the report. */
 interface VerifyCommandOptions {
@@ -51,13 +26,9 @@ interface VerifyCommandOptions {
 }
 
 async function run(context: CommandContext, ...args: unknown[]): Promise<VerifyReport | undefined> {
-  const given = args[0] instanceof vscode.Uri ? args[0] : undefined;
   const options = (args[1] && typeof args[1] === 'object' ? args[1] : {}) as VerifyCommandOptions;
-  const document = given ? await vscode.workspace.openTextDocument(given) : vscode.window.activeTextEditor?.document;
-  if (!document || !isDockerfile(document)) {
-    void vscode.window.showWarningMessage('Convert and Verify: open a Dockerfile first.');
-    return undefined;
-  }
+  const document = await targetDockerfile('Convert and Verify', args[0]);
+  if (!document) return undefined;
   const name = path.basename(document.uri.path);
   if (document.uri.scheme !== 'file') {
     void vscode.window.showWarningMessage(`Convert and Verify builds from the Dockerfile's folder on disk; ${name} is not a file on disk. Use Convert to Distroless instead.`);
@@ -70,21 +41,8 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<VerifyR
   }
   const original = document.getText();
   const version = document.version;
-  let result: ConvertResult;
-  try {
-    result = await requestConversion(context.languageClient, document.uri.toString(), original);
-  } catch (error) {
-    void showError(`Convert and Verify: the language server did not answer (${error instanceof Error ? error.message : String(error)}).`);
-    return undefined;
-  }
-  if (result.status === 'refused') {
-    void vscode.window.showWarningMessage(`Cannot convert ${name}: ${result.reason}.`);
-    return undefined;
-  }
-  if (result.status === 'unchanged') {
-    void vscode.window.showInformationMessage(`${name} already ships on ${result.runtimeImage}; nothing to convert or verify.`);
-    return undefined;
-  }
+  const result = await conversionOf(context, 'Convert and Verify', document, original);
+  if (!result) return undefined;
 
   const service = await context.sidecar.connectOrReport();
   if (!service) {
@@ -140,7 +98,7 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<VerifyR
 
   const content = contentProvider(context);
   content.set(proposed, result.text);
-  reportProvider(context).set(reportUri, `Convert and Verify: ${name} → ${result.runtimeImage}\n\n${formatVerifyReport(report)}`);
+  readonlyDocuments(context.extension, VERIFY_REPORT_SCHEME).set(reportUri, `Convert and Verify: ${name} → ${result.runtimeImage}\n\n${formatVerifyReport(report)}`);
   await vscode.commands.executeCommand('vscode.diff', document.uri, proposed, `${name} ↔ distroless (${result.runtimeImage})`, { preview: true });
   // The report opens beside the diff, so both are in view when the question comes.
   const reportDocument = await vscode.workspace.openTextDocument(reportUri);

@@ -11,41 +11,12 @@ import { requestConversion, type ConvertResult } from '../conversion';
 import type { CommandContext, CommandDefinition } from './types';
 import { log, showError, summarize } from '../log';
 import { otherChanges } from '../conversionSummary';
+import { readonlyDocuments, registeredReadonlyDocuments, type ReadonlyDocuments } from '../readonlyDocuments';
 
 export const CONVERTED_SCHEME = 'distroless-converted';
 
-/** Read-only documents holding proposed conversions, keyed by URI. */
-class ConvertedContent implements vscode.TextDocumentContentProvider {
-  private readonly contents = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  set(uri: vscode.Uri, text: string): void {
-    this.contents.set(uri.toString(), text);
-    this.changed.fire(uri);
-  }
-
-  delete(uri: vscode.Uri): void {
-    this.contents.delete(uri.toString());
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? '';
-  }
-}
-
-let provider: ConvertedContent | undefined;
-
-/** Registered on first use, so activation stays cheap for users who never convert. */
-export function contentProvider(context: CommandContext): ConvertedContent {
-  if (!provider) {
-    provider = new ConvertedContent();
-    context.extension.subscriptions.push(
-      vscode.workspace.registerTextDocumentContentProvider(CONVERTED_SCHEME, provider),
-      { dispose: () => (provider = undefined) },
-    );
-  }
-  return provider;
+export function contentProvider(context: CommandContext): ReadonlyDocuments {
+  return readonlyDocuments(context.extension, CONVERTED_SCHEME);
 }
 
 /** Programmatic callers (tests, other extensions) may skip the confirmation. */
@@ -57,36 +28,58 @@ export function isDockerfile(document: vscode.TextDocument): boolean {
   return document.languageId === 'dockerfile' || isDockerfileName(path.basename(document.uri.path));
 }
 
-async function run(context: CommandContext, ...args: unknown[]): Promise<void> {
-  // From the explorer or editor title the command gets the file's URI; from the palette, nothing.
-  // The language server's code action passes the URI as a string.
-  const given = args[0] instanceof vscode.Uri ? args[0] : typeof args[0] === 'string' ? vscode.Uri.parse(args[0]) : undefined;
-  const options = (args[1] && typeof args[1] === 'object' ? args[1] : {}) as ConvertOptions;
-  const document = given ? await vscode.workspace.openTextDocument(given) : vscode.window.activeTextEditor?.document;
+/**
+ * The Dockerfile a conversion command acts on: the URI it was given (from the explorer
+ * or editor title a Uri; from the language server's code action a string), else the
+ * active editor's. Undefined after telling the user to open one.
+ */
+export async function targetDockerfile(title: string, given: unknown): Promise<vscode.TextDocument | undefined> {
+  const uri = given instanceof vscode.Uri ? given : typeof given === 'string' ? vscode.Uri.parse(given) : undefined;
+  const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
   if (!document || !isDockerfile(document)) {
-    void vscode.window.showWarningMessage('Convert to Distroless: open a Dockerfile first.');
-    return;
+    void vscode.window.showWarningMessage(`${title}: open a Dockerfile first.`);
+    return undefined;
   }
-  const original = document.getText();
-  const version = document.version;
+  return document;
+}
+
+/**
+ * The language server's conversion of `original` (the document's text now), or
+ * undefined after telling the user why there is none: the server did not answer, it
+ * refused (with its reason), or the file already ships on a distroless image.
+ */
+export async function conversionOf(context: CommandContext, title: string, document: vscode.TextDocument, original: string): Promise<ConvertedResult | undefined> {
+  const name = path.basename(document.uri.path);
   let result: ConvertResult;
   try {
     result = await requestConversion(context.languageClient, document.uri.toString(), original);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    void showError(`Convert to Distroless: the language server did not answer (${summarize(message)}).`, { raw: error instanceof Error ? error.stack : message });
-    return;
+    void showError(`${title}: the language server did not answer (${summarize(message)}).`, { raw: error instanceof Error ? error.stack : message });
+    return undefined;
   }
   if (result.status === 'refused') {
-    log.info(`Convert ${document.uri.fsPath || document.uri.toString()}: refused, ${result.reason}`);
-    void vscode.window.showWarningMessage(`Cannot convert ${path.basename(document.uri.path)}: ${result.reason}.`);
-    return;
+    log.info(`${title} ${document.uri.fsPath || document.uri.toString()}: refused, ${result.reason}`);
+    void vscode.window.showWarningMessage(`Cannot convert ${name}: ${result.reason}.`);
+    return undefined;
   }
   if (result.status === 'unchanged') {
-    void vscode.window.showInformationMessage(`${path.basename(document.uri.path)} already ships on ${result.runtimeImage}; nothing to convert.`);
-    return;
+    void vscode.window.showInformationMessage(`${name} already ships on ${result.runtimeImage}; nothing to convert.`);
+    return undefined;
   }
+  return result;
+}
 
+export type ConvertedResult = Extract<ConvertResult, { status: 'converted' }>;
+
+async function run(context: CommandContext, ...args: unknown[]): Promise<void> {
+  const options = (args[1] && typeof args[1] === 'object' ? args[1] : {}) as ConvertOptions;
+  const document = await targetDockerfile('Convert to Distroless', args[0]);
+  if (!document) return;
+  const original = document.getText();
+  const version = document.version;
+  const result = await conversionOf(context, 'Convert to Distroless', document, original);
+  if (!result) return;
   if (options.confirm === false) {
     await applyConversion(document, original, result.text);
     return;
@@ -110,7 +103,7 @@ let proposalCount = 0;
  * diff stays scrollable: nothing modal covers it), and a notification that says in one
  * line what changes besides the runtime image, with the same two buttons.
  */
-async function propose(context: CommandContext, document: vscode.TextDocument, original: string, version: number, result: Extract<ConvertResult, { status: 'converted' }>): Promise<void> {
+async function propose(context: CommandContext, document: vscode.TextDocument, original: string, version: number, result: ConvertedResult): Promise<void> {
   const content = contentProvider(context);
   // One URI per proposal: a notification left from an earlier proposal of the same
   // version must not settle this one.
@@ -140,7 +133,7 @@ async function settle(proposed: vscode.Uri, action: 'apply' | 'discard' | undefi
   const proposal = proposals.get(proposed.toString());
   if (!proposal) return;
   proposals.delete(proposed.toString());
-  provider?.delete(proposed);
+  registeredReadonlyDocuments(CONVERTED_SCHEME)?.delete(proposed);
   await closeDiff(proposed);
   if (action !== 'apply') {
     if (action === 'discard') log.info(`Convert ${proposal.document.uri.fsPath}: discarded`);
@@ -165,7 +158,7 @@ function watchProposalTabs(context: CommandContext): void {
       if (tab.input instanceof vscode.TabInputTextDiff && proposals.has(tab.input.modified.toString())) {
         const uri = tab.input.modified;
         proposals.delete(uri.toString());
-        provider?.delete(uri);
+        registeredReadonlyDocuments(CONVERTED_SCHEME)?.delete(uri);
       }
     }
   }), { dispose: () => (watchingTabs = false) });
