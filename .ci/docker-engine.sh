@@ -5,6 +5,8 @@
 # The PID file is the only link between start and stop, so an engine somebody
 # else runs is never touched.
 set -euo pipefail
+# shellcheck source=service.sh
+source "$(dirname "$0")/service.sh"
 
 PID_FILE="${DISTROLESS_DOCKERD_PID_FILE:-/tmp/distroless-ci-dockerd.pid}"
 LOG_FILE="${DISTROLESS_DOCKERD_LOG:-/tmp/distroless-ci-dockerd.log}"
@@ -38,38 +40,11 @@ start() {
   # job control cannot take it down before `stop` runs.
   setsid dockerd >"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
-  local waited=0
-  until engine_answers; do
-    if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-      echo "docker-engine.sh: dockerd exited during start-up; last lines of $LOG_FILE:" >&2
-      tail -n 20 "$LOG_FILE" >&2 || true
-      rm -f "$PID_FILE"
-      exit 1
-    fi
-    if [ "$waited" -ge "$WAIT_SECONDS" ]; then
-      echo "docker-engine.sh: dockerd did not answer within ${WAIT_SECONDS}s; see $LOG_FILE" >&2
-      exit 1
-    fi
-    sleep 1
-    waited=$((waited + 1))
-  done
+  wait_until_answers "docker-engine.sh: dockerd" "$PID_FILE" "$LOG_FILE" "$WAIT_SECONDS" engine_answers
 }
 
 stop() {
-  [ -f "$PID_FILE" ] || return 0
-  local pid
-  pid="$(cat "$PID_FILE")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 30); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -KILL "$pid"
-    fi
-  fi
-  rm -f "$PID_FILE"
+  stop_by_pid_file "$PID_FILE"
 }
 
 case "${1:-}" in

@@ -6,6 +6,8 @@
 # Containers start on these machines only when no default ulimits are applied,
 # so the service runs with its own containers.conf (CONTAINERS_CONF).
 set -euo pipefail
+# shellcheck source=service.sh
+source "$(dirname "$0")/service.sh"
 
 DIR="${DISTROLESS_PODMAN_DIR:-/tmp/distroless-ci-podman}"
 SOCKET="$DIR/podman.sock"
@@ -40,21 +42,7 @@ start() {
   rm -f "$SOCKET"
   CONTAINERS_CONF="$CONF" setsid podman system service --time=0 "unix://$SOCKET" >"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
-  local waited=0
-  until answers; do
-    if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-      echo "podman.sh: podman service exited during start-up; last lines of $LOG_FILE:" >&2
-      tail -n 20 "$LOG_FILE" >&2 || true
-      rm -f "$PID_FILE"
-      exit 1
-    fi
-    if [ "$waited" -ge "$WAIT_SECONDS" ]; then
-      echo "podman.sh: podman service did not answer within ${WAIT_SECONDS}s; see $LOG_FILE" >&2
-      exit 1
-    fi
-    sleep 1
-    waited=$((waited + 1))
-  done
+  wait_until_answers "podman.sh: podman service" "$PID_FILE" "$LOG_FILE" "$WAIT_SECONDS" answers
 }
 
 # Containers the tests made (their label, or a sidecar's) outlive the service as
@@ -74,20 +62,9 @@ remove_test_containers() {
 
 stop() {
   [ -f "$PID_FILE" ] || return 0
-  local pid
-  pid="$(cat "$PID_FILE")"
-  kill -0 "$pid" 2>/dev/null && remove_test_containers
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 30); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -KILL "$pid"
-    fi
-  fi
-  rm -f "$PID_FILE" "$SOCKET"
+  kill -0 "$(cat "$PID_FILE")" 2>/dev/null && remove_test_containers
+  stop_by_pid_file "$PID_FILE"
+  rm -f "$SOCKET"
 }
 
 case "${1:-}" in
