@@ -1,10 +1,11 @@
 /** The terminal bridge (the Pseudoterminal behind "Attach Debug Shell") driven against real sidecars. */
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DockerService, SidecarEnd, SIDECAR_LABEL, TargetNotRunningError } from '../../server/src/docker';
 import { PRESS_ANY_KEY, SidecarBridge } from '../../client/src/terminal/sidecarBridge';
-import { engineOrSkip, findEngine } from './engine';
-import { EDITOR_TEST_LABEL, ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, TOOLS_IMAGE, waitFor } from './fixtures';
+import { cleanEngineAroundSuite } from './suiteEngine';
+import { engineOrSkip } from './engine';
+import { EDITOR_TEST_LABEL, ensureShelllessImage, ensureToolsImage, startTarget, TOOLS_IMAGE, waitFor } from './fixtures';
 
 const PREFIX = 'distroless-editor-bridge';
 
@@ -35,20 +36,7 @@ function openBridge(svc: DockerService, target: string, dims = { columns: 100, r
 }
 
 describe('sidecar terminal bridge against a real engine', { concurrency: false }, () => {
-  let svc: DockerService | undefined;
-
-  before(async () => {
-    const engine = await findEngine();
-    if (engine instanceof Error) return;
-    svc = engine;
-    await removeTestContainersNamed(svc.docker, PREFIX, EDITOR_TEST_LABEL);
-    await ensureToolsImage(svc.docker);
-    await ensureShelllessImage(svc.docker);
-  });
-
-  after(async () => {
-    if (svc) await removeTestContainersNamed(svc.docker, PREFIX, EDITOR_TEST_LABEL);
-  });
+  cleanEngineAroundSuite(PREFIX, EDITOR_TEST_LABEL, [ensureToolsImage, ensureShelllessImage]);
 
   it('carries typing in and output out, follows resizes, and closing the terminal removes the sidecar', async (t) => {
     const engine = await engineOrSkip(t);

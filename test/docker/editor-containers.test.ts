@@ -1,32 +1,19 @@
 /** The containers view's model and event stream against a real engine. */
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { DockerService, OperationCancelledError } from '../../server/src/docker';
+import { OperationCancelledError } from '../../server/src/docker';
 import { ContainerEvent, watchEngineEvents } from '../../server/src/docker/engineEvents';
 import { ContainersSource } from '../../client/src/views/containersSource';
 import { containerRefFromArg } from '../../client/src/views/commandTarget';
-import { engineOrSkip, findEngine } from './engine';
-import { EDITOR_TEST_LABEL, ensureShellImage, ensureShelllessImage, ensureToolsImage, removeContainer, removeTestContainersNamed, SHELL_IMAGE, SHELLLESS_IMAGE, startTarget, TOOLS_IMAGE, waitFor } from './fixtures';
+import { cleanEngineAroundSuite } from './suiteEngine';
+import { engineOrSkip } from './engine';
+import { EDITOR_TEST_LABEL, ensureShellImage, ensureShelllessImage, ensureToolsImage, removeContainer, SHELL_IMAGE, SHELLLESS_IMAGE, startTarget, TOOLS_IMAGE, waitFor } from './fixtures';
 
 const PREFIX = 'distroless-editor-test';
 
 describe('containers view against a real engine', { concurrency: false }, () => {
-  let svc: DockerService | undefined;
-
-  before(async () => {
-    const engine = await findEngine();
-    if (engine instanceof Error) return;
-    svc = engine;
-    await removeTestContainersNamed(svc.docker, PREFIX, EDITOR_TEST_LABEL);
-    await ensureToolsImage(svc.docker);
-    await ensureShelllessImage(svc.docker);
-    await ensureShellImage(svc.docker);
-  });
-
-  after(async () => {
-    if (svc) await removeTestContainersNamed(svc.docker, PREFIX, EDITOR_TEST_LABEL);
-  });
+  cleanEngineAroundSuite(PREFIX, EDITOR_TEST_LABEL, [ensureToolsImage, ensureShelllessImage, ensureShellImage]);
 
   it('lists containers by name with state, image, icon and a mark for shell-less ones; hides sidecars', async (t) => {
     const engine = await engineOrSkip(t);

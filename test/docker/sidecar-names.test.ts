@@ -1,27 +1,17 @@
 /** Sidecars are named `<target>-debug-<n>`, the smallest n free, so `docker ps` shows whose they are. */
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DockerService, SidecarSession } from '../../server/src/docker';
-import { engineOrSkip, findEngine } from './engine';
-import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, waitFor } from './fixtures';
+import type { SidecarSession } from '../../server/src/docker';
+import { cleanEngineAroundSuite } from './suiteEngine';
+import { engineOrSkip } from './engine';
+import { ensureShelllessImage, ensureToolsImage, startTarget, waitFor } from './fixtures';
 
 /** Own label and prefix: other worktrees' runs remove the shared test label's containers. */
 const LABEL = 'io.distroless.test.ux-names';
 const TARGET = 'distroless-ux-names-target';
 
 describe('sidecar names', { concurrency: false }, () => {
-  let svc: DockerService | undefined;
-  before(async () => {
-    const engine = await findEngine();
-    if (engine instanceof Error) return;
-    svc = engine;
-    await removeTestContainersNamed(svc.docker, TARGET, LABEL);
-    await ensureToolsImage(svc.docker);
-    await ensureShelllessImage(svc.docker);
-  });
-  after(async () => {
-    if (svc) await removeTestContainersNamed(svc.docker, TARGET, LABEL);
-  });
+  cleanEngineAroundSuite(TARGET, LABEL, [ensureToolsImage, ensureShelllessImage]);
 
   it('two sidecars on one target are <target>-debug-1 and -2; a closed one frees its number', async (t) => {
     const engine = await engineOrSkip(t);
