@@ -38,7 +38,7 @@ export interface ObservedImage {
 }
 
 /** Why no local image could be read; each says something different to the user. */
-export type AbsenceReason = 'not-found' | 'no-engine' | 'off' | 'error';
+export type AbsenceReason = 'not-found' | 'no-engine' | 'off' | 'error' | 'invalid-reference';
 
 export type ImageObservation =
   | { state: 'observed'; image: ObservedImage }
@@ -234,6 +234,8 @@ export function absenceWords(observation?: ImageObservation): string {
       return 'reading local images is turned off';
     case 'error':
       return `the local image could not be read${observation.detail ? ` (${observation.detail})` : ''}`;
+    case 'invalid-reference':
+      return `not a valid reference${observation.detail ? ` (${observation.detail})` : ''}`;
   }
 }
 

@@ -108,7 +108,7 @@ export class LocalImageFacts {
       let pending = this.inflight.get(key);
       if (!pending) {
         if (!this.due(key)) return;
-        pending = this.lookUp(key).finally(() => this.inflight.delete(key));
+        pending = this.lookUp(key).catch((error: unknown) => this.failed(key, error)).finally(() => this.inflight.delete(key));
         this.inflight.set(key, pending);
       }
       if (await pending) changed.push(key);
@@ -172,6 +172,9 @@ export class LocalImageFacts {
       this.stats.inspects++;
       config = await inspectLocalImage(docker, reference, this.options.inspectTimeoutMs ?? 3000);
     } catch (error) {
+      // Not instanceof: the Docker code may sit in another bundle (esbuild.mjs).
+      const invalid = error as { code?: unknown; why?: unknown };
+      if (invalid.code === 'invalid-reference') return this.set(key, { state: 'absent', reason: 'invalid-reference', detail: typeof invalid.why === 'string' ? invalid.why : undefined });
       return this.engineFailed(key, reference, error);
     }
     if (!config) return this.set(key, { state: 'absent', reason: 'not-found' });
@@ -194,6 +197,13 @@ export class LocalImageFacts {
       }
       return this.engineFailed(key, reference, error);
     }
+  }
+
+  /** Whatever went wrong where nothing else caught it: the table stands, one log line, never a rejection. */
+  private failed(key: string, error: unknown): boolean {
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.log?.(`Local image facts: looking up ${parseImageKey(key).reference} failed: ${message}`);
+    return this.set(key, { state: 'absent', reason: 'error', detail: message });
   }
 
   private fromDisk(id: string): ObservedImage | undefined {
