@@ -9,8 +9,10 @@
  */
 import { test, before, after, type TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, createSign } from 'node:crypto';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -33,6 +35,8 @@ const BUSYBOX = '/bin/busybox';
 let work: string;
 let unavailable: string | undefined;
 const pushed: Record<string, { manifest: string; config: string; layer: string }> = {};
+/** Every name imported on the engine, removed again by after() should a push fail half-way. */
+const imported = new Set<string>();
 
 async function registryAnswers(): Promise<boolean> {
   try {
@@ -48,18 +52,24 @@ function sha256(data: Buffer | string): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
 
-/** `docker import` a rootfs, push it, and drop every local copy: the registry alone has it. */
-function importAndPush(name: string, files: (root: string) => void, changes: string[]): void {
+const run = promisify(execFile);
+
+/**
+ * `docker import` a rootfs, push it, and drop every local copy: the registry alone has
+ * it. Asynchronous: a token service in this process must answer the engine meanwhile.
+ */
+async function importAndPush(name: string, files: (root: string) => void, changes: string[]): Promise<void> {
   const root = fs.mkdtempSync(path.join(work, 'rootfs-'));
   files(root);
   const tarball = `${root}.tar`;
   execFileSync('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', root, '-cf', tarball, '.']);
-  execFileSync('docker', ['import', ...changes.flatMap((c) => ['--change', c]), tarball, name], { stdio: 'pipe' });
-  const push = execFileSync('docker', ['push', name], { stdio: 'pipe' }).toString();
+  imported.add(name);
+  await run('docker', ['import', ...changes.flatMap((c) => ['--change', c]), tarball, name]);
+  const push = (await run('docker', ['push', name])).stdout;
   const manifest = /digest: (sha256:[a-f0-9]{64})/.exec(push)?.[1];
   assert.ok(manifest, push);
-  const config = execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', name]).toString().trim();
-  execFileSync('docker', ['rmi', name], { stdio: 'pipe' });
+  const config = (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', name])).stdout.trim();
+  await run('docker', ['rmi', name]);
   pushed[name] = { manifest, config, layer: '' };
 }
 
@@ -124,8 +134,8 @@ before(async () => {
     fs.copyFileSync(BUSYBOX, path.join(root, to));
     fs.chmodSync(path.join(root, to), 0o755);
   };
-  importAndPush(STATIC, (root) => executable(root, 'server'), ['USER 65532:65532', 'ENTRYPOINT ["/server"]']);
-  importAndPush(ROOT, (root) => {
+  await importAndPush(STATIC, (root) => executable(root, 'server'), ['USER 65532:65532', 'ENTRYPOINT ["/server"]']);
+  await importAndPush(ROOT, (root) => {
     executable(root, 'bin/busybox');
     fs.symlinkSync('busybox', path.join(root, 'bin', 'sh'));
   }, ['ENV PATH=/bin', 'ENV NODE_VERSION=22.11.0', 'ENTRYPOINT ["/usr/local/bin/node"]']);
@@ -134,7 +144,7 @@ before(async () => {
 
 after(() => {
   // The registry's storage goes with `registry.sh stop`; nothing of ours is left on the engine.
-  for (const name of [STATIC, ROOT]) spawnSync('docker', ['rmi', '--force', name], { stdio: 'ignore' });
+  for (const name of imported) spawnSync('docker', ['rmi', '--force', name], { stdio: 'ignore' });
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -146,8 +156,8 @@ function registryOrSkip(t: TestContext): boolean {
 }
 
 /** Our requests the registry logged since `offset` (bytes into its log): `GET /v2/...` paths. */
-function requestsSince(offset: number): string[] {
-  const text = fs.readFileSync(LOG).subarray(offset).toString();
+function requestsSince(offset: number, log = LOG): string[] {
+  const text = fs.readFileSync(log).subarray(offset).toString();
   const out: string[] = [];
   for (const line of text.split('\n')) {
     const m = /"(GET|HEAD) (\/v2\/[^ ]*) HTTP\/[0-9.]+" (\d+) .*"([^"]*)"$/.exec(line);
@@ -157,6 +167,7 @@ function requestsSince(offset: number): string[] {
 }
 
 const logSize = () => fs.statSync(LOG).size;
+const requestsIn = (log: string) => requestsSince(0, log);
 
 interface JsonReport {
   files: Array<{ diagnostics: Array<{ ruleId: string; line: number }> }>;
@@ -290,5 +301,135 @@ test('the language server publishes again with the registry\'s facts; hover name
     ].join('\n'));
   } finally {
     await server.close();
+  }
+});
+
+/*
+ * Token authentication as Docker Hub, gcr.io and cgr.dev do it: a second registry,
+ * started here from the same docker-registry binary with `auth: token`, answers 401
+ * with a Bearer challenge whose realm is a token service in this process. Tokens are
+ * JWTs signed with a key made by openssl for this run (the registry trusts its
+ * certificate), granting whatever scope is asked, to anyone: anonymous, as our client is.
+ */
+interface TokenRegistry {
+  host: string;
+  tokenRequests: Array<{ userAgent: string; scope: string[]; authorization: boolean }>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function opensslOrSkip(t: TestContext): boolean {
+  if (!spawnSync('openssl', ['version']).error) return true;
+  if (process.env.CI === 'true') throw new Error('CI=true but openssl (Debian\'s openssl) is missing: it makes the token registry\'s key');
+  t.skip('openssl is missing: it makes the token registry\'s key');
+  return false;
+}
+
+async function startTokenRegistry(dir: string, grant: boolean): Promise<TokenRegistry> {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=distroless-test-token'], { stdio: 'pipe' });
+  const key = fs.readFileSync(path.join(dir, 'key.pem'));
+  const der = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8').replace(/-----[^-]+-----|\s/g, '');
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const tokenRequests: TokenRegistry['tokenRequests'] = [];
+  const tokens = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://token');
+    const scope = url.searchParams.getAll('scope');
+    tokenRequests.push({ userAgent: String(req.headers['user-agent']), scope, authorization: req.headers.authorization !== undefined });
+    if (!grant) {
+      res.statusCode = 403;
+      res.end('{"details":"no anonymous access"}');
+      return;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const access = scope.map((s) => {
+      const [type, name, actions] = s.split(':');
+      return { type, name, actions: actions.split(',') };
+    });
+    const body = `${b64({ typ: 'JWT', alg: 'RS256', x5c: [der] })}.${b64({ iss: 'distroless-test-issuer', sub: '', aud: 'distroless-test', exp: now + 300, nbf: now - 10, iat: now, jti: `${now}-${tokenRequests.length}`, access })}`;
+    const signature = createSign('sha256').update(body).sign(key).toString('base64url');
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ token: `${body}.${signature}`, expires_in: 300 }));
+  });
+  await new Promise<void>((resolve) => tokens.listen(0, '127.0.0.1', resolve));
+  const tokenPort = (tokens.address() as net.AddressInfo).port;
+  const host = `127.0.0.1:${await freePort()}`;
+  fs.writeFileSync(path.join(dir, 'config.yml'), [
+    'version: 0.1',
+    'log: { level: info }',
+    `storage: { filesystem: { rootdirectory: ${path.join(dir, 'storage')} } }`,
+    `http: { addr: "${host}" }`,
+    `auth: { token: { realm: "http://127.0.0.1:${tokenPort}/token", service: distroless-test, issuer: distroless-test-issuer, rootcertbundle: ${path.join(dir, 'cert.pem')} } }`,
+    '',
+  ].join('\n'));
+  const log = fs.openSync(path.join(dir, 'registry.log'), 'w');
+  const child: ChildProcess = spawn('/usr/bin/docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  const close = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await new Promise((resolve) => tokens.close(resolve));
+  };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const status = await fetch(`http://${host}/v2/`).then((r) => r.status, () => 0);
+    if (status === 401) break;
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await close();
+      throw new Error(`the token registry did not start: ${fs.readFileSync(path.join(dir, 'registry.log'), 'utf8').slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { host, tokenRequests, close };
+}
+
+test('a registry that wants a Bearer token: an anonymous one is fetched from the realm of its challenge', async (t) => {
+  if (!registryOrSkip(t) || !opensslOrSkip(t)) return;
+  const dir = fs.mkdtempSync(path.join(work, 'token-'));
+  const registry = await startTokenRegistry(dir, true);
+  const name = `${registry.host}/${REPO}/token:test`;
+  try {
+    // The engine pushes through the same token flow (it asks for push,pull).
+    await importAndPush(name, () => undefined, ['USER 0', 'ENTRYPOINT ["/server"]']);
+    registry.tokenRequests.length = 0;
+    const env = { ...process.env, DISTROLESS_CACHE_DIR: fs.mkdtempSync(path.join(work, 'cache-')) };
+    const project = makeProject({ Dockerfile: `FROM ${name}\nCMD ["/x"]\n` });
+    assert.deepEqual((await lintJson(project, env, ['--registry-lookups'])).findings, [['runs-as-root', 1]]);
+    // One token for the manifest and the config: anonymous (no Authorization), pull only.
+    assert.deepEqual(registry.tokenRequests, [{ userAgent: USER_AGENT, scope: [`repository:${REPO}/token:pull`], authorization: false }]);
+    assert.deepEqual(requestsIn(path.join(dir, 'registry.log')), [
+      `GET /v2/${REPO}/token/manifests/test 401`,
+      `GET /v2/${REPO}/token/manifests/test 200`,
+      `GET /v2/${REPO}/token/blobs/${pushed[name].config} 200`,
+    ]);
+  } finally {
+    await registry.close();
+  }
+});
+
+test('a token service that refuses: the table, without an error', async (t) => {
+  if (!registryOrSkip(t) || !opensslOrSkip(t)) return;
+  const dir = fs.mkdtempSync(path.join(work, 'token-'));
+  const registry = await startTokenRegistry(dir, false);
+  try {
+    const env = { ...process.env, DISTROLESS_CACHE_DIR: fs.mkdtempSync(path.join(work, 'cache-')) };
+    const project = makeProject({ Dockerfile: `FROM ${registry.host}/${REPO}/token:test\nCMD ["/x"]\n` });
+    const result = await lintJson(project, env, ['--registry-lookups']);
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.stderr, '');
+    assert.equal(registry.tokenRequests.length, 1);
+    assert.deepEqual(requestsIn(path.join(dir, 'registry.log')), [`GET /v2/${REPO}/token/manifests/test 401`]);
+  } finally {
+    await registry.close();
   }
 });
