@@ -4,7 +4,9 @@
  * Docker context, the usual Docker and Podman sockets). Nothing here ever throws at
  * its caller or blocks it: an engine that is missing is remembered as missing for a
  * while (no retry on every keystroke), a slow one is timed out, and every answer is
- * an ImageObservation the engine merges over its built-in table.
+ * an ImageObservation the engine merges over its built-in table. When the user turns
+ * registry lookups on, an image the engine does not have is looked up in its registry
+ * (manifest and config only, registry.ts), under the same rules.
  */
 import type Docker from 'dockerode';
 import { EngineTimeoutError, inspectLocalImage, readLocalImageTree } from '../../docker/images';
