@@ -13,6 +13,10 @@ import type { DockerService } from '../../server/src/docker';
 import { engineOrSkip, findEngine } from './engine';
 import { makeProject, runCli } from '../support/cli';
 import { startServer } from '../support/lspClient';
+import { repoRoot } from '../support/paths';
+import { connectEngine } from '../../server/src/docker/connection';
+import { inspectLocalImage, isRefusedRedirect } from '../../server/src/docker/images';
+import { LocalImageFacts } from '../../server/src/host/imageFacts';
 
 /** Unique per run, so parallel runs and other suites never touch these images. */
 const PREFIX = `distroless-image-facts-${process.pid}-${Date.now().toString(36)}`;
@@ -215,4 +219,69 @@ test('facts:check prints where the table and the local images disagree', async (
     '',
   ].join('\n'));
   assert.equal(run.status, 1, run.stderr);
+});
+
+/*
+ * `FROM cgr.dev/${EMPTY}/x` resolves to `cgr.dev//x`: the engine answers the inspect of
+ * that unclean path with a 301, which docker-modem used to follow as a URL off the
+ * socket (an uncaught "getaddrinfo ENOTFOUND images" that killed the CLI).
+ */
+const INVALID_REFERENCES = ['cgr.dev//x:latest', 'cgr.dev/x/', 'gcr.io/Distroless/static', 'gcr.io/distroless/st$atic'];
+
+test('an invalid reference is never sent to the engine: lint completes with a report, hover says why', async (t) => {
+  if (!(await engineOrSkip(t))) return;
+  const env = { ...process.env, DISTROLESS_CACHE_DIR: fs.mkdtempSync(path.join(work, 'cache-')) };
+  // The built CLI, as the corpus run uses it: a crash there is an exit 3 with no report.
+  const cli = path.join(repoRoot(), 'dist', 'cli.js');
+  const project = makeProject({
+    Dockerfile: 'ARG EMPTY=\nFROM cgr.dev/${EMPTY}/x\nUSER 1\n',
+    'b/Dockerfile': 'FROM cgr.dev//x:latest\nUSER 1\n',
+    'c/Dockerfile': 'FROM gcr.io/Distroless/static\nUSER 1\n',
+  });
+  const run = spawnSync(process.execPath, [cli, 'lint', '--format', 'json', '.'], { cwd: project, env, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(run.stderr, '');
+  assert.equal(run.status, 0, run.stdout);
+  const report = JSON.parse(run.stdout) as JsonReport & { files: Array<{ file: string }> };
+  assert.equal(report.files.length, 3);
+
+  const facts = new LocalImageFacts({ env, cacheDir: null });
+  await facts.load(INVALID_REFERENCES);
+  assert.deepEqual(INVALID_REFERENCES.map((r) => facts.peek(r)), [
+    { state: 'absent', reason: 'invalid-reference', detail: 'it has an empty path component (//, or a / at the start or end): a variable in it may be empty' },
+    { state: 'absent', reason: 'invalid-reference', detail: 'it has an empty path component (//, or a / at the start or end): a variable in it may be empty' },
+    { state: 'absent', reason: 'invalid-reference', detail: 'the repository name must be lowercase ("Distroless")' },
+    { state: 'absent', reason: 'invalid-reference', detail: '"st$atic" is not a valid repository name component (lowercase letters, digits, and . _ __ - between them)' },
+  ]);
+
+  const server = await startServer({ diagnosticsDelay: 0 }, { env: { DOCKER_HOST: process.env.DOCKER_HOST ?? '', DISTROLESS_CACHE_DIR: fs.mkdtempSync(path.join(work, 'cache-')) } });
+  try {
+    const uri = 'file:///tmp/image-facts-invalid/Dockerfile';
+    const first = server.nextDiagnostics(uri, 1);
+    server.open(uri, 'ARG EMPTY=\nFROM cgr.dev/${EMPTY}/x\nCMD ["/x"]\n');
+    await first;
+    // The lookup runs after the first publish; hover asks again until it has the answer.
+    let markdown = '';
+    const deadline = Date.now() + 30_000;
+    while (!/not a valid reference/.test(markdown) && Date.now() < deadline) {
+      const hover = (await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 8 } }))!;
+      markdown = (hover.contents as MarkupContent).value;
+      if (!/not a valid reference/.test(markdown)) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(markdown, /- shell: unknown: not a valid reference \(it has an empty path component/);
+    assert.equal(server.stderr().includes('ENOTFOUND'), false, server.stderr());
+  } finally {
+    await server.close();
+  }
+});
+
+test('an engine redirect is an error of the request, never a request off the socket', async (t) => {
+  if (!(await engineOrSkip(t))) return;
+  const { docker } = await connectEngine({ pingTimeoutMs: 5000 });
+  // Straight to dockerode, past the reference check: the engine's 301 for an unclean path.
+  const failure = await docker.getImage('cgr.dev//x:latest').inspect().then(() => undefined, (error: unknown) => error);
+  assert.ok(isRefusedRedirect(failure), `expected a refused redirect, got ${String(failure)}`);
+  // Through inspectLocalImage the same reference never reaches the engine.
+  await assert.rejects(inspectLocalImage(docker, 'cgr.dev//x:latest'), { code: 'invalid-reference' });
+  // A valid reference of no image is still "not found".
+  assert.equal(await inspectLocalImage(docker, MISSING), undefined);
 });

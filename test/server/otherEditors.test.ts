@@ -67,6 +67,7 @@ test('the server defaults are the defaults of the VS Code settings', () => {
     formatter: { ignoreMultilineInstructions: props['distroless.formatter.ignoreMultilineInstructions'].default },
     inspectLocalImages: props['distroless.inspectLocalImages'].default,
     dockerHost: props['distroless.docker.host'].default,
+    registryLookups: props['distroless.imageFacts.registryLookups'].default,
   };
   assert.deepEqual(fromPackage, { ...DEFAULT_SETTINGS });
   assert.deepEqual(normalizeSettings(undefined), DEFAULT_SETTINGS, 'an editor that sends nothing gets them');

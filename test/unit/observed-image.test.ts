@@ -5,7 +5,7 @@ import { lint } from '../../server/src/engine/lint';
 import type { Rule } from '../../server/src/engine/types';
 import { buildModel } from '../../server/src/engine/model';
 import { compareWithTable } from '../../server/src/host/imageFacts/compare';
-import { baseImageReferences, describeImage, type ImageObservation, type ObservedImage, type ObservedImages } from '../../server/src/engine/observedImage';
+import { baseImageReferences, describeImage, type ImageObservation, type ObservedImage, type ObservedImages, type RegistryImage } from '../../server/src/engine/observedImage';
 
 const TODAY = new Date('2026-11-22T12:00:00Z');
 const ID = `sha256:3f2a${'0'.repeat(60)}`;
@@ -110,4 +110,55 @@ test('a finding that rests on an unknown image fact says so; on a known one it d
   assert.equal(message(undefined), 'Probe. (This rests on an unknown fact: which user myorg/app:1 runs as is not known: not read from a local image yet.)');
   assert.equal(message({ 'myorg/app:1': STATIC_NONROOT }), 'Probe.');
   assert.equal(message(undefined, 'FROM gcr.io/distroless/static-debian13\n'), 'Probe.', 'the table knows it');
+});
+
+const CONFIG_ID = `sha256:9c1e${'0'.repeat(60)}`;
+const MANIFEST = `sha256:77ab${'0'.repeat(60)}`;
+
+function registry(over: Partial<RegistryImage>): ImageObservation {
+  return { state: 'registry', image: { id: CONFIG_ID, registry: 'cgr.dev', manifestDigest: MANIFEST, user: '', env: [], workingDir: '', os: 'linux', architecture: 'amd64', labels: {}, ...over } };
+}
+
+const registryCases: Array<{ name: string; text: string; images: ObservedImages; expected: Array<[string, number]> }> = [
+  // No USER in the config: root. Its shell is not in the config: nothing said about the shell form.
+  { name: 'registry config without USER: root, shell not claimed', text: 'FROM myorg/app:1\nCMD /app --serve\n', images: { 'myorg/app:1': registry({}) }, expected: [['runs-as-root', 0]] },
+  { name: 'registry config with a uid: not root', text: 'FROM myorg/app:1\nCMD /app --serve\n', images: { 'myorg/app:1': registry({ user: '65532:65532' }) }, expected: [] },
+  // A name without the image's /etc/passwd: which uid is not known, so nothing claimed.
+  { name: 'registry config with a name the table does not know: user unknown', text: 'FROM myorg/app:1\nCMD ["/app"]\n', images: { 'myorg/app:1': registry({ user: 'app' }) }, expected: [] },
+  // The table knows distroless has no shell; the registry cannot say otherwise.
+  { name: 'the table\'s shell stands over a registry config', text: 'FROM gcr.io/distroless/static-debian13\nCMD /app\n', images: { 'gcr.io/distroless/static-debian13': registry({ user: '65532' }) }, expected: [['shell-form-in-shellless-stage', 1]] },
+  { name: 'a name the table gives a uid for keeps the table\'s uid', text: 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD ["/app"]\n', images: { 'gcr.io/distroless/static-debian13:nonroot': registry({ user: 'nonroot' }) }, expected: [] },
+  { name: 'the registry overrides the table\'s user', text: 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD ["/app"]\n', images: { 'gcr.io/distroless/static-debian13:nonroot': registry({ user: '0' }) }, expected: [['runs-as-root', 0]] },
+];
+
+for (const c of registryCases) {
+  test(c.name, () => {
+    const result = lint(c.text, { today: TODAY, images: c.images });
+    const relevant = result.diagnoses.filter((d) => d.ruleId === 'shell-form-in-shellless-stage' || d.ruleId === 'runs-as-root');
+    assert.deepEqual(relevant.map((d) => [d.ruleId, d.range.start.line]), c.expected);
+  });
+}
+
+test('hover on an image read from the registry: what the config says, the rest from the table or unknown', () => {
+  const known = buildModel('FROM gcr.io/distroless/static-debian13:nonroot\n', { images: { 'gcr.io/distroless/static-debian13:nonroot': registry({ user: '65532', entrypoint: ['/server'] }) } }).stages[0].base;
+  assert.equal(describeImage(known), [
+    '**gcr.io/distroless/static-debian13:nonroot**',
+    'Not read from a local image. Image config sha256:9c1e00000000 read from the registry cgr.dev (manifest sha256:77ab00000000, linux/amd64); its files were not read.',
+    '',
+    '- no shell: from the built-in table (source: https://github.com/GoogleContainerTools/distroless)',
+    '- runs as 65532: from the registry\'s image config (sha256:9c1e00000000)',
+    '- entrypoint ["/server"]: from the registry\'s image config (sha256:9c1e00000000)',
+    '- no libc: from the built-in table',
+  ].join('\n'));
+  const unknown = buildModel('FROM myorg/app:1\n', { images: { 'myorg/app:1': registry({ user: 'app', env: ['PYTHON_VERSION=3.13.1'] }) } }).stages[0].base;
+  assert.equal(describeImage(unknown), [
+    '**myorg/app:1**',
+    'Not read from a local image. Image config sha256:9c1e00000000 read from the registry cgr.dev (manifest sha256:77ab00000000, linux/amd64); its files were not read.',
+    '',
+    '- shell: unknown: only the image config was read from the registry, not its files',
+    '- default user: unknown: only the image config was read from the registry, not its files',
+    '- no entrypoint: from the registry\'s image config (sha256:9c1e00000000)',
+    '- runtime python 3.13: from the registry\'s image config (sha256:9c1e00000000)',
+    '- libc: unknown: only the image config was read from the registry, not its files',
+  ].join('\n'));
 });

@@ -26,8 +26,11 @@ export const IMAGE_TAG_COMPLETION_SETTING = 'distroless.imageTagCompletion';
 /** Lets the language server read base images from the local engine (server/src/host/imageFacts); VS Code withholds its workspace value while untrusted. */
 export const INSPECT_LOCAL_IMAGES_SETTING = 'distroless.inspectLocalImages';
 
+/** Turns on registry requests for image facts (server/src/host/imageFacts/registry.ts); VS Code withholds its workspace value while untrusted. */
+export const REGISTRY_LOOKUPS_SETTING = 'distroless.imageFacts.registryLookups';
+
 /** Every setting an untrusted workspace cannot set (package.json restrictedConfigurations). */
-export const UNTRUSTED_RESTRICTED_SETTINGS: readonly string[] = [...RESTRICTED_SETTINGS, IMAGE_TAG_COMPLETION_SETTING, INSPECT_LOCAL_IMAGES_SETTING];
+export const UNTRUSTED_RESTRICTED_SETTINGS: readonly string[] = [...RESTRICTED_SETTINGS, IMAGE_TAG_COMPLETION_SETTING, INSPECT_LOCAL_IMAGES_SETTING, REGISTRY_LOOKUPS_SETTING];
 
 export type ModeSetting = 'match-user' | 'root-ptrace';
 

@@ -2,9 +2,21 @@
 import { baseImageReferences, buildModel, type LintOptions } from '../engine';
 import { LocalImageFacts } from '../host/imageFacts';
 
-/** A reader for one CLI run: each reference is inspected once per run, each image read once per machine. */
-export function cliImageFacts(env: NodeJS.ProcessEnv): LocalImageFacts {
-  return new LocalImageFacts({ env, refreshAfterMs: Number.POSITIVE_INFINITY, retryAfterMs: Number.POSITIVE_INFINITY });
+/**
+ * A reader for one CLI run: each reference is inspected once per run (the registry
+ * asked once too), each image read once per machine; undefined when both sources are
+ * off. Like a missing engine, a failed registry lookup is silent: the table stands.
+ */
+export function cliImageFacts(env: NodeJS.ProcessEnv, sources: { localEngine: boolean; registryLookups: boolean }): LocalImageFacts | undefined {
+  if (!sources.localEngine && !sources.registryLookups) return undefined;
+  return new LocalImageFacts({
+    env,
+    refreshAfterMs: Number.POSITIVE_INFINITY,
+    retryAfterMs: Number.POSITIVE_INFINITY,
+    registryRefreshAfterMs: Number.POSITIVE_INFINITY,
+    localEngine: sources.localEngine,
+    registryLookups: sources.registryLookups,
+  });
 }
 
 /** `options` plus what the local engine knows about the images the Dockerfile builds from. */

@@ -260,12 +260,26 @@ export async function connectEngine(opts: ConnectOptions = {}): Promise<Connecti
     // Loaded on the first connection, not with this module: the extension activates
     // (and the CLI starts) without running dockerode's and ssh2's start-up code.
     const DockerClient = require('dockerode') as typeof import('dockerode');
+    refuseRedirects();
     const docker = new DockerClient(endpoint.options);
     const failure = await ping(docker, timeoutMs);
     if (failure === undefined) return { docker, endpoint };
     attempts.push({ endpoint: endpoint.description, reason: failure });
   }
   throw new EngineUnreachableError(attempts);
+}
+
+/**
+ * docker-modem follows an HTTP redirect from the engine by opening a new request to
+ * the Location as a URL: over a Unix socket that is a DNS lookup of a host named after
+ * the path ("getaddrinfo ENOTFOUND images"), raised on a request nobody listens to,
+ * which kills the process. The engine API never redirects a request we mean to make
+ * (Go's mux redirects only unclean paths such as `/images/cgr.dev//x/json`), so no
+ * redirect is followed: with a maximum of 0, the redirect becomes an error of the
+ * original request, which its caller handles. Same module as dockerode's modem loads.
+ */
+function refuseRedirects(): void {
+  (require('docker-modem/lib/http') as { maxRedirects: number }).maxRedirects = 0;
 }
 
 async function ping(docker: Docker, timeoutMs: number): Promise<string | undefined> {

@@ -5,6 +5,8 @@
  */
 import type Docker from 'dockerode';
 import { readImageArchive, ImageTree } from './imageArchive';
+import { InvalidReferenceError } from './errors';
+import { parseImageReference } from './references';
 
 export class EngineTimeoutError extends Error {}
 
@@ -42,12 +44,24 @@ async function withTimeout<T>(what: string, timeoutMs: number, run: (signal: Abo
   }
 }
 
+/** docker-modem's error for a redirect beyond its maxRedirects (set to 0 in connection.ts). */
+export function isRefusedRedirect(error: unknown): boolean {
+  return error instanceof Error && /^Max redirects exceeded/.test(error.message);
+}
+
 function stringArray(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
 }
 
-/** The image's config, or undefined when the engine has no image by that reference. */
+/**
+ * The image's config, or undefined when the engine has no image by that reference.
+ * Throws InvalidReferenceError (code `invalid-reference`) for a reference Docker
+ * would refuse, before asking the engine: the engine answers a path that is not
+ * clean (`cgr.dev//x`) with a redirect, not a 400.
+ */
 export async function inspectLocalImage(docker: Docker, reference: string, timeoutMs = 3000): Promise<LocalImageConfig | undefined> {
+  const parsed = parseImageReference(reference);
+  if ('problem' in parsed) throw new InvalidReferenceError('image', reference, parsed.problem);
   let info: Docker.ImageInspectInfo;
   try {
     info = await withTimeout(`inspect ${reference}`, timeoutMs, (abortSignal) =>
@@ -56,6 +70,10 @@ export async function inspectLocalImage(docker: Docker, reference: string, timeo
     const status = (error as { statusCode?: number }).statusCode;
     // 404: no such image; 400: a reference the engine rejects (an unresolved variable's leftovers).
     if (status === 404 || status === 400) return undefined;
+    // The engine never redirects a valid inspect: a redirect is a path it would not
+    // serve, so no image by that name. docker-modem reports one it refused to follow
+    // (connection.ts) without a status.
+    if ((status !== undefined && status >= 300 && status < 400) || isRefusedRedirect(error)) return undefined;
     throw error;
   }
   const config = (info.Config ?? {}) as Partial<Docker.ImageInspectInfo['Config']>;

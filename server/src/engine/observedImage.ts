@@ -37,11 +37,36 @@ export interface ObservedImage {
   caBundle: boolean;
 }
 
+/**
+ * What a registry says about an image without its layers (opt-in network lookups):
+ * the platform's image manifest and the image config it names. No file facts (shell,
+ * runtimes on PATH, libc, CA bundle, /etc/passwd): those live in the layers.
+ */
+export interface RegistryImage {
+  /** The config digest, which is also the image ID an engine would give it. */
+  id: string;
+  /** The registry host asked, e.g. `registry-1.docker.io`, `cgr.dev`. */
+  registry: string;
+  /** Digest of the platform's image manifest (what `name@sha256:…` pins). */
+  manifestDigest: string;
+  user: string;
+  entrypoint?: string[];
+  cmd?: string[];
+  env: string[];
+  workingDir: string;
+  os: string;
+  architecture: string;
+  variant?: string;
+  labels: Record<string, string>;
+}
+
 /** Why no local image could be read; each says something different to the user. */
-export type AbsenceReason = 'not-found' | 'no-engine' | 'off' | 'error';
+export type AbsenceReason = 'not-found' | 'no-engine' | 'off' | 'error' | 'invalid-reference';
 
 export type ImageObservation =
   | { state: 'observed'; image: ObservedImage }
+  /** Not on this machine, but its config was read from its registry (turned on by the user). */
+  | { state: 'registry'; image: RegistryImage }
   | { state: 'absent'; reason: AbsenceReason; detail?: string };
 
 /** Observations by image reference, as the Dockerfile resolves it (after ARG substitution). */
@@ -49,6 +74,8 @@ export type ObservedImages = Readonly<Record<string, ImageObservation>>;
 
 export type FactSource =
   | { kind: 'image'; id: string }
+  /** `id`: the config digest read from the registry. */
+  | { kind: 'registry'; id: string }
   /** `doc`: the publisher's documentation the table row rests on. */
   | { kind: 'table'; doc?: string }
   | { kind: 'unknown' };
@@ -120,6 +147,9 @@ export function imageFactsFor(reference: string, options: FactsOptions, platform
     libc: table.libc === 'unknown' ? { kind: 'unknown' } : tableSource(),
     caBundle: table.caBundle !== undefined ? tableSource() : { kind: 'unknown' },
   };
+  if (observation?.state === 'registry' && table.family !== 'scratch' && observation.image.os !== 'windows') {
+    return fromRegistryConfig(reference, table, observation, sources);
+  }
   // scratch is empty by definition; a Windows image's shell is cmd.exe, not a file we look for.
   if (observation?.state !== 'observed' || table.family === 'scratch' || observation.image.os === 'windows') {
     provenance.set(table, { reference, observation, sources });
@@ -154,8 +184,45 @@ export function imageFactsFor(reference: string, options: FactsOptions, platform
   return merged;
 }
 
+/**
+ * Only what an image config says is taken from the registry: user (a uid, or a name
+ * the table gives the same uid for: no /etc/passwd was read), entrypoint, and the
+ * runtime its entrypoint or environment names. Shell, libc and CA bundle stay the
+ * table's, or unknown: only the files would tell.
+ */
+function fromRegistryConfig(reference: string, table: ImageInfo, observation: { state: 'registry'; image: RegistryImage }, sources: Record<FactName, FactSource>): ImageInfo {
+  const image = observation.image;
+  const from: FactSource = { kind: 'registry', id: image.id };
+  const described = `the registry's image config ${image.id}`;
+  const [userPart] = image.user.trim().split(':');
+  const configUser = /^\d+$/.test(userPart ?? '') || !userPart ? observedUser({ user: image.user, users: [] }) : undefined;
+  let defaultUser = configUser;
+  let userSource: FactSource = from;
+  if (!defaultUser && userPart && table.defaultUser?.name === userPart && sources.user.kind === 'table') {
+    // A name the table knows for this image: the table's uid for it (its source stays the table).
+    defaultUser = table.defaultUser;
+    userSource = sources.user;
+  }
+  const viaConfig = runtimeFromConfig(image);
+  const runtime = viaConfig ?? table.runtime;
+  const merged: ImageInfo = {
+    ...table,
+    os: 'linux',
+    defaultUser,
+    entrypoint: image.entrypoint ?? [],
+    runtime,
+    runtimeVersion: versionFromEnv(image, runtime) ?? (runtime === table.runtime ? table.runtimeVersion : undefined),
+    sources: { shell: table.sources.shell, user: defaultUser ? (userSource === from ? described : table.sources.user) : `${described}: user "${image.user}" cannot be resolved without the image's /etc/passwd` },
+  };
+  sources.user = defaultUser ? userSource : { kind: 'unknown' };
+  sources.entrypoint = from;
+  if (viaConfig) sources.runtime = from;
+  provenance.set(merged, { reference, observation, sources });
+  return merged;
+}
+
 /** The image's default user: Config.User, named through its own /etc/passwd. Undefined when a name is not there. */
-export function observedUser(image: ObservedImage): ImageUser | undefined {
+export function observedUser(image: Pick<ObservedImage, 'user' | 'users'>): ImageUser | undefined {
   const [userPart, groupPart] = image.user.trim().split(':');
   if (!userPart) return ROOT;
   const users = image.users ?? [];
@@ -170,14 +237,26 @@ export function observedUser(image: ObservedImage): ImageUser | undefined {
   return { ...named, gid: groupPart && /^\d+$/.test(groupPart) ? Number(groupPart) : named.gid };
 }
 
+/** The runtime the entrypoint's program is (`/nodejs/bin/node`, `python3.13`). */
+function runtimeOfEntrypoint(image: { entrypoint?: string[] }): Runtime | undefined {
+  const first = image.entrypoint?.[0];
+  if (!first) return undefined;
+  const program = first.split('/').pop() ?? '';
+  return RUNTIME_PROGRAMS[program.replace(/\d+(\.\d+)*$/, '')];
+}
+
+/** From a config alone: the entrypoint's program, else the one runtime whose version the environment states. */
+function runtimeFromConfig(image: RegistryImage): Runtime | undefined {
+  const viaEntrypoint = runtimeOfEntrypoint(image);
+  if (viaEntrypoint) return viaEntrypoint;
+  const stated = (Object.keys(VERSION_ENV) as Runtime[]).filter((r) => image.env.some((e) => e.startsWith(`${VERSION_ENV[r]!.name}=`)));
+  return stated.length === 1 ? stated[0] : undefined;
+}
+
 function observedRuntime(image: ObservedImage): Runtime | undefined {
   // The entrypoint names the runtime the image is for; otherwise the first one on PATH.
-  const first = image.entrypoint?.[0];
-  if (first) {
-    const program = first.split('/').pop() ?? '';
-    const viaEntrypoint = RUNTIME_PROGRAMS[program.replace(/\d+(\.\d+)*$/, '')];
-    if (viaEntrypoint) return viaEntrypoint;
-  }
+  const viaEntrypoint = runtimeOfEntrypoint(image);
+  if (viaEntrypoint) return viaEntrypoint;
   for (const program of Object.keys(RUNTIME_PROGRAMS)) if (image.runtimes[program]) return RUNTIME_PROGRAMS[program];
   return undefined;
 }
@@ -191,13 +270,16 @@ const VERSION_ENV: Partial<Record<Runtime, { name: string; pattern: RegExp }>> =
 };
 
 /** The version the official images state in their environment (NODE_VERSION=22.11.0, …), or in the interpreter's name. */
-function observedRuntimeVersion(image: ObservedImage, runtime: Runtime): string | undefined {
+function versionFromEnv(image: { env: string[] }, runtime: Runtime): string | undefined {
   const spec = VERSION_ENV[runtime];
-  if (spec) {
-    const entry = image.env.find((e) => e.startsWith(`${spec.name}=`));
-    const version = entry ? spec.pattern.exec(entry.slice(spec.name.length + 1))?.[1] : undefined;
-    if (version) return version;
-  }
+  if (!spec) return undefined;
+  const entry = image.env.find((e) => e.startsWith(`${spec.name}=`));
+  return entry ? spec.pattern.exec(entry.slice(spec.name.length + 1))?.[1] : undefined;
+}
+
+function observedRuntimeVersion(image: ObservedImage, runtime: Runtime): string | undefined {
+  const version = versionFromEnv(image, runtime);
+  if (version) return version;
   if (runtime === 'python') {
     const path = image.entrypoint?.[0] ?? image.runtimes.python3 ?? '';
     return /python(\d+\.\d+)$/.exec(path)?.[1];
@@ -214,6 +296,7 @@ export function shortImageId(id: string): string {
 /** Where a fact comes from, in the words hover and messages use. */
 export function describeSource(source: FactSource, observation?: ImageObservation): string {
   if (source.kind === 'image') return `read from the local image ${shortImageId(source.id)}`;
+  if (source.kind === 'registry') return `from the registry's image config (${shortImageId(source.id)})`;
   if (source.kind === 'table') {
     const url = source.doc ? /\((https?:[^)\s]+)\)/.exec(source.doc)?.[1] : undefined;
     return url ? `from the built-in table (source: ${url})` : 'from the built-in table';
@@ -225,6 +308,7 @@ export function describeSource(source: FactSource, observation?: ImageObservatio
 export function absenceWords(observation?: ImageObservation): string {
   if (!observation) return 'not read from a local image yet';
   if (observation.state === 'observed') return 'the local image does not say';
+  if (observation.state === 'registry') return 'only the image config was read from the registry, not its files';
   switch (observation.reason) {
     case 'not-found':
       return 'not on this machine';
@@ -234,6 +318,8 @@ export function absenceWords(observation?: ImageObservation): string {
       return 'reading local images is turned off';
     case 'error':
       return `the local image could not be read${observation.detail ? ` (${observation.detail})` : ''}`;
+    case 'invalid-reference':
+      return `not a valid reference${observation.detail ? ` (${observation.detail})` : ''}`;
   }
 }
 
@@ -245,7 +331,7 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
   const p = provenanceOf(info);
   const sources = p?.sources;
   // What lint was given wins when it read the image; otherwise the host's latest word on why not.
-  const observation = p?.observation?.state === 'observed' ? p.observation : otherwise ?? p?.observation;
+  const observation = p?.observation?.state === 'observed' || p?.observation?.state === 'registry' ? p.observation : otherwise ?? p?.observation;
   const src = (fact: FactName) => (sources ? describeSource(sources[fact], observation) : 'from the built-in table');
   const lines: string[] = [];
   const title = p?.reference ?? info.ref.text;
@@ -253,6 +339,9 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
   if (observation?.state === 'observed') {
     const image = observation.image;
     lines.push(`Local image ${shortImageId(image.id)} (${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}).`);
+  } else if (observation?.state === 'registry') {
+    const image = observation.image;
+    lines.push(`Not read from a local image. Image config ${shortImageId(image.id)} read from the registry ${image.registry} (manifest ${shortImageId(image.manifestDigest)}, ${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}); its files were not read.`);
   } else {
     lines.push(`Not read from a local image: ${absenceWords(observation)}.`);
   }

@@ -54,12 +54,24 @@ function settingsFor(uri: string): Promise<ServerSettings> {
   return pending;
 }
 
-/** One reader of local images per engine setting; none while `distroless.inspectLocalImages` is off. */
-let localImages: { dockerHost: string; facts: LocalImageFacts } | undefined;
+/**
+ * One reader of image facts per engine setting and source choice; none while both
+ * `distroless.inspectLocalImages` and `distroless.imageFacts.registryLookups` are off.
+ */
+let localImages: { key: string; facts: LocalImageFacts } | undefined;
 function imagesFor(settings: ServerSettings): LocalImageFacts | undefined {
-  if (!settings.inspectLocalImages) return undefined;
-  if (localImages?.dockerHost !== settings.dockerHost) {
-    localImages = { dockerHost: settings.dockerHost, facts: new LocalImageFacts({ dockerHost: settings.dockerHost || undefined, log: (m) => connection.console.log(m) }) };
+  if (!settings.inspectLocalImages && !settings.registryLookups) return undefined;
+  const key = JSON.stringify([settings.dockerHost, settings.inspectLocalImages, settings.registryLookups]);
+  if (localImages?.key !== key) {
+    localImages = {
+      key,
+      facts: new LocalImageFacts({
+        dockerHost: settings.dockerHost || undefined,
+        localEngine: settings.inspectLocalImages,
+        registryLookups: settings.registryLookups,
+        log: (m) => connection.console.log(m),
+      }),
+    };
   }
   return localImages.facts;
 }

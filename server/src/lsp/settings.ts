@@ -17,6 +17,8 @@ export interface ServerSettings {
   inspectLocalImages: boolean;
   /** `distroless.docker.host`: the engine to read them from instead of DOCKER_HOST; empty: the usual resolution. */
   dockerHost: string;
+  /** `distroless.imageFacts.registryLookups`: ask registries for the manifest and config of images not on the engine (network). Off by default. */
+  registryLookups: boolean;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -28,6 +30,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   formatter: { ignoreMultilineInstructions: false },
   inspectLocalImages: true,
   dockerHost: '',
+  registryLookups: false,
 };
 
 /** Accepts whatever the client sent; anything malformed falls back to the default. */
@@ -50,6 +53,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     formatter: { ignoreMultilineInstructions: formatter.ignoreMultilineInstructions === true },
     inspectLocalImages: value.inspectLocalImages !== false,
     dockerHost: value.docker && typeof value.docker === 'object' && typeof (value.docker as Record<string, unknown>).host === 'string' ? ((value.docker as Record<string, unknown>).host as string).trim() : '',
+    registryLookups: !!value.imageFacts && typeof value.imageFacts === 'object' && (value.imageFacts as Record<string, unknown>).registryLookups === true,
   };
 }
 

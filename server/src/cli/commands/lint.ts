@@ -33,6 +33,9 @@ Options:
       --target <stage>            The build stage that ships (docker build --target).
       --no-image-inspect          Do not read base images from the local Docker
                                   engine; use the built-in table only.
+      --registry-lookups          For base images not on the local engine, read
+                                  their manifest and config from the registry
+                                  (network; never layers). Off by default.
   -c, --config <file>             Use this configuration file instead of looking
                                   for .distroless.json/.yaml/.yml above each Dockerfile.
       --stdin                     Read one Dockerfile from standard input.
@@ -53,12 +56,13 @@ interface LintArgs {
   stdinFilename?: string;
   inputs: string[];
   imageInspect: boolean;
+  registryLookups: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): LintArgs {
-  const args: LintArgs = { format: 'text', fix: false, severity: 'warning', stdin: false, inputs: [], imageInspect: true };
+  const args: LintArgs = { format: 'text', fix: false, severity: 'warning', stdin: false, inputs: [], imageInspect: true, registryLookups: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -105,6 +109,9 @@ function parseArgs(argv: string[]): LintArgs {
         break;
       case '--no-image-inspect':
         args.imageInspect = false;
+        break;
+      case '--registry-lookups':
+        args.registryLookups = true;
         break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}.`);
@@ -170,7 +177,7 @@ export const lintCommand: CliCommand = {
         return ExitCode.usage;
       }
     }
-    const images = args.imageInspect ? cliImageFacts(io.env) : undefined;
+    const images = cliImageFacts(io.env, { localEngine: args.imageInspect, registryLookups: args.registryLookups });
     const configs = new ConfigCache();
     const overrides = { target: args.target };
     // Once per folder: the configuration lookup walks up to the repository root, and

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { ObservedImage } from '../../engine';
+import type { ObservedImage, RegistryImage } from '../../engine';
 
 /** Bumped when ObservedImage or the way it is read changes, so old entries are read again. */
 const FORMAT = 1;
@@ -46,6 +46,53 @@ export class ImageFactsDiskCache {
   /** Best effort: a cache that cannot be written costs a second read, never an error. */
   put(image: ObservedImage): void {
     const file = this.fileFor(image.id);
+    if (!file) return;
+    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.writeFileSync(temp, JSON.stringify({ format: FORMAT, readAt: new Date().toISOString(), image }));
+      fs.renameSync(temp, file);
+    } catch {
+      try {
+        fs.unlinkSync(temp);
+      } catch {
+        // Nothing was written.
+      }
+    }
+  }
+}
+
+/**
+ * Image configs read from registries, on disk by the digest of the platform's image
+ * manifest: that manifest names the config by digest, so what was read for it stays
+ * true. A later lookup asks the registry for the manifest only.
+ */
+export class RegistryFactsDiskCache {
+  readonly dir: string;
+
+  constructor(cacheDir: string) {
+    this.dir = path.join(cacheDir, 'registry-facts', `v${FORMAT}`);
+  }
+
+  private fileFor(digest: string): string | undefined {
+    const m = /^(sha256|sha512):([a-f0-9]{64,128})$/.exec(digest);
+    return m ? path.join(this.dir, `${m[1]}-${m[2]}.json`) : undefined;
+  }
+
+  get(manifestDigest: string): RegistryImage | undefined {
+    const file = this.fileFor(manifestDigest);
+    if (!file) return undefined;
+    try {
+      const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { image?: RegistryImage };
+      return parsed.image && parsed.image.manifestDigest === manifestDigest && typeof parsed.image.id === 'string' && Array.isArray(parsed.image.env) ? parsed.image : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Best effort, as ImageFactsDiskCache.put. */
+  put(image: RegistryImage): void {
+    const file = this.fileFor(image.manifestDigest);
     if (!file) return;
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {

@@ -4,12 +4,16 @@
  * Docker context, the usual Docker and Podman sockets). Nothing here ever throws at
  * its caller or blocks it: an engine that is missing is remembered as missing for a
  * while (no retry on every keystroke), a slow one is timed out, and every answer is
- * an ImageObservation the engine merges over its built-in table.
+ * an ImageObservation the engine merges over its built-in table. When the user turns
+ * registry lookups on, an image the engine does not have is looked up in its registry
+ * (manifest and config only, registry.ts), under the same rules.
  */
 import type Docker from 'dockerode';
 import { EngineTimeoutError, inspectLocalImage, readLocalImageTree } from '../../docker/images';
-import { parseImageKey, type ImageObservation, type ObservedImage } from '../../engine';
-import { ImageFactsDiskCache, defaultCacheDir } from './cache';
+import { parseImageKey, type ImageObservation, type ObservedImage, type RegistryImage } from '../../engine';
+import { ImageFactsDiskCache, RegistryFactsDiskCache, defaultCacheDir } from './cache';
+import { RegistryClient } from './registry';
+import { hostPlatform } from '../platform';
 import { observeImage, WANTED_FILES } from './observe';
 
 export interface LocalImageFactsOptions {
@@ -26,6 +30,16 @@ export interface LocalImageFactsOptions {
   retryAfterMs?: number;
   /** How old an answer may be before the reference is inspected again (a tag can move). */
   refreshAfterMs?: number;
+  /** Ask the local engine (`distroless.inspectLocalImages`); default true. */
+  localEngine?: boolean;
+  /** Ask the image's registry for its manifest and config when the engine has no such image; default false (network). */
+  registryLookups?: boolean;
+  /** Per registry request. */
+  registryTimeoutMs?: number;
+  /** How long a registry's answer (or failure) stands before it is asked again. */
+  registryRefreshAfterMs?: number;
+  /** The platform of an index to read when FROM names none; default the build's (hostPlatform). */
+  platform?: string;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -43,6 +57,10 @@ export interface ImageFactsStats {
   reads: number;
   diskHits: number;
   bytesRead: number;
+  /** Lookups that went to a registry (a manifest request at least). */
+  registryLookups: number;
+  /** HTTP requests to registries and their token services. */
+  registryRequests: number;
 }
 
 /**
@@ -50,7 +68,7 @@ export interface ImageFactsStats {
  * every kind of absence (not looked up yet, not found, no engine) leaves the table.
  */
 function sameFacts(a: ImageObservation | undefined, b: ImageObservation): boolean {
-  const id = (o: ImageObservation | undefined) => (o?.state === 'observed' ? o.image.id : undefined);
+  const id = (o: ImageObservation | undefined) => (o?.state === 'observed' || o?.state === 'registry' ? `${o.state} ${o.image.id}` : undefined);
   return id(a) === id(b);
 }
 
@@ -63,10 +81,14 @@ function platformMatches(image: ObservedImage, platform: string): boolean {
 }
 
 export class LocalImageFacts {
-  readonly stats: ImageFactsStats = { connects: 0, inspects: 0, reads: 0, diskHits: 0, bytesRead: 0 };
+  readonly stats: ImageFactsStats = { connects: 0, inspects: 0, reads: 0, diskHits: 0, bytesRead: 0, registryLookups: 0, registryRequests: 0 };
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<boolean>>();
   private readonly disk: ImageFactsDiskCache | undefined;
+  private readonly registryDisk: RegistryFactsDiskCache | undefined;
+  private readonly registry: RegistryClient | undefined;
+  private readonly registryEntries = new Map<string, { image?: RegistryImage; checkedAt: number }>();
+  private readonly defaultPlatform: string;
   private docker: Promise<Docker | undefined> | undefined;
   private engineDownUntil = 0;
   private engineDown: string | undefined;
@@ -77,6 +99,9 @@ export class LocalImageFacts {
   constructor(private readonly options: LocalImageFactsOptions = {}) {
     const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env ?? process.env) : options.cacheDir;
     this.disk = cacheDir ? new ImageFactsDiskCache(cacheDir) : undefined;
+    this.registryDisk = cacheDir && options.registryLookups ? new RegistryFactsDiskCache(cacheDir) : undefined;
+    this.registry = options.registryLookups ? new RegistryClient({ timeoutMs: options.registryTimeoutMs, onRequest: () => void this.stats.registryRequests++ }) : undefined;
+    this.defaultPlatform = options.platform ?? hostPlatform() ?? 'linux/amd64';
     this.now = options.now ?? Date.now;
   }
 
@@ -108,7 +133,7 @@ export class LocalImageFacts {
       let pending = this.inflight.get(key);
       if (!pending) {
         if (!this.due(key)) return;
-        pending = this.lookUp(key).finally(() => this.inflight.delete(key));
+        pending = this.lookUp(key).catch((error: unknown) => this.failed(key, error)).finally(() => this.inflight.delete(key));
         this.inflight.set(key, pending);
       }
       if (await pending) changed.push(key);
@@ -121,6 +146,7 @@ export class LocalImageFacts {
     this.engineDownUntil = 0;
     this.docker = undefined;
     this.entries.clear();
+    this.registryEntries.clear();
   }
 
   private due(key: string): boolean {
@@ -164,17 +190,27 @@ export class LocalImageFacts {
   }
 
   private async lookUp(key: string): Promise<boolean> {
+    const local = this.options.localEngine === false ? { state: 'absent', reason: 'off' } as const : await this.lookUpLocal(key);
+    if (!this.registry || local.state !== 'absent' || local.reason === 'invalid-reference') return this.set(key, local);
+    const remote = await this.lookUpRegistry(key);
+    return this.set(key, remote ? { state: 'registry', image: remote } : local);
+  }
+
+  private async lookUpLocal(key: string): Promise<ImageObservation> {
     const { reference, platform } = parseImageKey(key);
     const docker = await this.connect();
-    if (!docker) return this.set(key, { state: 'absent', reason: 'no-engine', detail: this.engineDown });
+    if (!docker) return { state: 'absent', reason: 'no-engine', detail: this.engineDown };
     let config;
     try {
       this.stats.inspects++;
       config = await inspectLocalImage(docker, reference, this.options.inspectTimeoutMs ?? 3000);
     } catch (error) {
-      return this.engineFailed(key, reference, error);
+      // Not instanceof: the Docker code may sit in another bundle (esbuild.mjs).
+      const invalid = error as { code?: unknown; why?: unknown };
+      if (invalid.code === 'invalid-reference') return { state: 'absent', reason: 'invalid-reference', detail: typeof invalid.why === 'string' ? invalid.why : undefined };
+      return this.engineFailed(reference, error);
     }
-    if (!config) return this.set(key, { state: 'absent', reason: 'not-found' });
+    if (!config) return { state: 'absent', reason: 'not-found' };
     const found = config;
     try {
       const current = this.entries.get(key)?.observation;
@@ -183,17 +219,53 @@ export class LocalImageFacts {
       if (!image) image = await this.read(docker, found.id, () => found);
       if (platform && !platformMatches(image, platform)) {
         const has = `${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}`;
-        return this.set(key, { state: 'absent', reason: 'not-found', detail: `the local image is ${has}, the build asks for ${platform}` });
+        return { state: 'absent', reason: 'not-found', detail: `the local image is ${has}, the build asks for ${platform}` };
       }
-      return this.set(key, { state: 'observed', image });
+      return { state: 'observed', image };
     } catch (error) {
       // A slow export is a big image on a busy engine, not a missing engine: this image waits for its next refresh.
       if (error instanceof EngineTimeoutError) {
         this.options.log?.(`Local image facts: ${reference}: ${error.message}`);
-        return this.set(key, { state: 'absent', reason: 'error', detail: error.message });
+        return { state: 'absent', reason: 'error', detail: error.message };
       }
-      return this.engineFailed(key, reference, error);
+      return this.engineFailed(reference, error);
     }
+  }
+
+  /**
+   * The registry's word on an image that is not on the engine: asked again only after
+   * registryRefreshAfterMs (a failure too), so an open editor does not ask the network
+   * at every refresh. Any failure is one log line and no answer: the table stands.
+   */
+  private async lookUpRegistry(key: string): Promise<RegistryImage | undefined> {
+    const previous = this.registryEntries.get(key);
+    if (previous && this.now() - previous.checkedAt < (this.options.registryRefreshAfterMs ?? 600_000)) return previous.image;
+    const { reference, platform } = parseImageKey(key);
+    let image: RegistryImage | undefined;
+    try {
+      this.stats.registryLookups++;
+      const started = this.now();
+      const found = await this.registry!.lookUp(reference, platform ?? this.defaultPlatform, (digest) => this.registryDisk?.get(digest));
+      image = found.image;
+      if (found.fromCache) this.stats.diskHits++;
+      else {
+        this.registryDisk?.put(image);
+        this.options.log?.(`Registry image facts: read the image config of ${reference} from ${image.registry} (${image.id.slice(0, 19)}) in ${this.now() - started} ms.`);
+      }
+    } catch (error) {
+      const e = error as Error & { cause?: { code?: string; message?: string } };
+      const why = e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
+      this.options.log?.(`Registry image facts: ${reference}: ${e.name === 'TimeoutError' ? 'no answer in time' : why === e.message ? why : `${e.message} (${why})`}; using the built-in table.`);
+    }
+    this.registryEntries.set(key, { image, checkedAt: this.now() });
+    return image;
+  }
+
+  /** Whatever went wrong where nothing else caught it: the table stands, one log line, never a rejection. */
+  private failed(key: string, error: unknown): boolean {
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.log?.(`Local image facts: looking up ${parseImageKey(key).reference} failed: ${message}`);
+    return this.set(key, { state: 'absent', reason: 'error', detail: message });
   }
 
   private fromDisk(id: string): ObservedImage | undefined {
@@ -202,15 +274,15 @@ export class LocalImageFacts {
     return image;
   }
 
-  private engineFailed(key: string, reference: string, error: unknown): boolean {
+  private engineFailed(reference: string, error: unknown): ImageObservation {
     const e = error as NodeJS.ErrnoException;
     if (error instanceof EngineTimeoutError || e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
       // The engine went away or hangs: answer "no engine" for a while rather than ask on every keystroke.
       this.markDown(e.message || String(error));
-      return this.set(key, { state: 'absent', reason: 'no-engine', detail: e.message });
+      return { state: 'absent', reason: 'no-engine', detail: e.message };
     }
     this.options.log?.(`Local image facts: reading ${reference} failed: ${e.message || String(error)}`);
-    return this.set(key, { state: 'absent', reason: 'error', detail: e.message || String(error) });
+    return { state: 'absent', reason: 'error', detail: e.message || String(error) };
   }
 
   private read(docker: Docker, id: string, config: () => Parameters<typeof observeImage>[0]): Promise<ObservedImage> {

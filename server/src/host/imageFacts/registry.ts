@@ -1,0 +1,209 @@
+/**
+ * Image facts from a registry (opt-in: `distroless.imageFacts.registryLookups`,
+ * `--registry-lookups`): the Distribution API's manifest and the image config blob it
+ * names, never a layer. Anonymous only: no credentials are read or sent, a registry
+ * that wants them is a failed lookup. HTTPS everywhere, plain HTTP only to loopback
+ * hosts (what Docker allows without configuration, for a local registry).
+ */
+import { createHash } from 'crypto';
+import { parseImageReference } from '../../docker/references';
+import type { RegistryImage } from '../../engine';
+
+export class RegistryLookupError extends Error {}
+
+export interface RegistryOptions {
+  /** Per HTTP request. */
+  timeoutMs?: number;
+  /** Counts every HTTP request made, for tests and logs. */
+  onRequest?: (url: string) => void;
+}
+
+const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
+const MANIFEST_TYPES = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'];
+export const USER_AGENT = 'distroless-image-facts';
+/** Manifests and configs are small; anything bigger is not what we asked for. */
+const MAX_BYTES = 4 * 1024 * 1024;
+
+/** Docker Hub's API host; its references say docker.io. */
+export function registryHost(domain: string): string {
+  return domain === 'docker.io' ? 'registry-1.docker.io' : domain;
+}
+
+/** 127.0.0.0/8, ::1 and localhost, with or without a port: where plain HTTP is allowed. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+/** `Bearer realm="…",service="…",scope="…"` → its parameters; undefined for other schemes. */
+export function parseBearerChallenge(header: string | null): Record<string, string> | undefined {
+  const match = header ? /^\s*Bearer\s+(.*)$/i.exec(header) : null;
+  if (!match) return undefined;
+  const params: Record<string, string> = {};
+  for (const m of match[1].matchAll(/([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) params[m[1].toLowerCase()] = (m[2] ?? m[3]).replace(/\\(.)/g, '$1');
+  return params.realm ? params : undefined;
+}
+
+interface Descriptor {
+  mediaType?: string;
+  digest?: string;
+  platform?: { os?: string; architecture?: string; variant?: string };
+}
+
+/** The manifest of an index that serves `platform` (`linux/arm64`, `linux/arm/v7`); arm64's v8 variant may be left out. */
+export function pickPlatform(manifests: readonly Descriptor[], platform: string): Descriptor | undefined {
+  const [os, arch, variant] = platform.toLowerCase().split('/');
+  const candidates = manifests.filter((m) => m.platform?.os?.toLowerCase() === os && m.platform?.architecture?.toLowerCase() === arch);
+  if (variant) return candidates.find((m) => m.platform?.variant?.toLowerCase() === variant) ?? (arch === 'arm64' && variant === 'v8' ? candidates.find((m) => !m.platform?.variant) : undefined);
+  return candidates.find((m) => !m.platform?.variant || (arch === 'arm64' && m.platform.variant === 'v8')) ?? candidates[0];
+}
+
+function sha256(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+function stringArray(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+}
+
+/** One client per provider: remembers which scheme each loopback registry speaks, and anonymous tokens. */
+export class RegistryClient {
+  private readonly schemes = new Map<string, 'https' | 'http'>();
+  private readonly tokens = new Map<string, { token: string; until: number }>();
+
+  constructor(private readonly options: RegistryOptions = {}) {}
+
+  /**
+   * The platform manifest's digest for `reference` (an index resolved to `platform`),
+   * then `cached(digest)` or the config blob. Throws RegistryLookupError (or a network
+   * error) on anything it cannot use.
+   */
+  async lookUp(reference: string, platform: string, cached?: (manifestDigest: string) => RegistryImage | undefined): Promise<{ image: RegistryImage; fromCache: boolean }> {
+    const parsed = parseImageReference(reference);
+    if ('problem' in parsed) throw new RegistryLookupError(`not a valid reference: ${parsed.problem}`);
+    const { domain, path, tag, digest } = parsed.parts;
+    const host = registryHost(domain);
+    const scope = `repository:${path}:pull`;
+    let manifest = await this.getJson(host, scope, `/v2/${path}/manifests/${digest ?? tag ?? 'latest'}`, [...INDEX_TYPES, ...MANIFEST_TYPES]);
+    if (digest && manifest.digest !== digest) throw new RegistryLookupError(`the manifest's digest is ${manifest.digest}, not ${digest}`);
+    const listed = (manifest.json as { manifests?: unknown }).manifests;
+    if (Array.isArray(listed)) {
+      const chosen = pickPlatform(listed as Descriptor[], platform);
+      if (!chosen?.digest) throw new RegistryLookupError(`no manifest for ${platform} in its index`);
+      manifest = await this.getJson(host, scope, `/v2/${path}/manifests/${chosen.digest}`, MANIFEST_TYPES);
+      if (manifest.digest !== chosen.digest) throw new RegistryLookupError(`the manifest's digest is ${manifest.digest}, not ${chosen.digest}`);
+    }
+    const hit = cached?.(manifest.digest);
+    if (hit) return { image: hit, fromCache: true };
+    const configDigest = (manifest.json as { config?: { digest?: unknown } }).config?.digest;
+    if (typeof configDigest !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(configDigest)) {
+      throw new RegistryLookupError(`unsupported manifest (${manifest.mediaType || 'no media type'}): no image config`);
+    }
+    const blob = await this.getJson(host, scope, `/v2/${path}/blobs/${configDigest}`, ['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json', 'application/json']);
+    if (blob.digest !== configDigest) throw new RegistryLookupError(`the config blob's digest is ${blob.digest}, not ${configDigest}`);
+    const json = blob.json as { os?: unknown; architecture?: unknown; variant?: unknown; config?: Record<string, unknown> };
+    const config = json.config ?? {};
+    const image: RegistryImage = {
+      id: configDigest,
+      registry: host,
+      manifestDigest: manifest.digest,
+      user: typeof config.User === 'string' ? config.User : '',
+      entrypoint: stringArray(config.Entrypoint),
+      cmd: stringArray(config.Cmd),
+      env: stringArray(config.Env) ?? [],
+      workingDir: typeof config.WorkingDir === 'string' ? config.WorkingDir : '',
+      os: typeof json.os === 'string' ? json.os : '',
+      architecture: typeof json.architecture === 'string' ? json.architecture : '',
+      variant: typeof json.variant === 'string' && json.variant ? json.variant : undefined,
+      labels: config.Labels && typeof config.Labels === 'object' ? (config.Labels as Record<string, string>) : {},
+    };
+    return { image, fromCache: false };
+  }
+
+  /** A manifest or blob as JSON, with the digest of the bytes received (not the one the server claims). */
+  private async getJson(host: string, scope: string, path: string, accept: string[]): Promise<{ json: unknown; digest: string; mediaType: string }> {
+    let response = await this.get(host, path, accept, this.token(host, scope));
+    if (response.status === 401) {
+      const challenge = parseBearerChallenge(response.headers.get('www-authenticate'));
+      await response.body?.cancel();
+      if (!challenge) throw new RegistryLookupError(`${host} asks for credentials (anonymous lookups only)`);
+      response = await this.get(host, path, accept, await this.fetchToken(host, scope, challenge));
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new RegistryLookupError(`${host} answered ${response.status} for ${path}`);
+    }
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > MAX_BYTES) {
+      await response.body?.cancel();
+      throw new RegistryLookupError(`${path} is ${declared} bytes, more than a manifest or config`);
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > MAX_BYTES) throw new RegistryLookupError(`${path} is more than ${MAX_BYTES} bytes`);
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new RegistryLookupError(`${path} is not JSON`);
+    }
+    const mediaType = (json as { mediaType?: unknown }).mediaType;
+    return { json, digest: sha256(bytes), mediaType: typeof mediaType === 'string' ? mediaType : (response.headers.get('content-type') ?? '') };
+  }
+
+  private async get(host: string, path: string, accept: string[], token: string | undefined): Promise<Response> {
+    const headers: Record<string, string> = { accept: accept.join(', ') };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const known = this.schemes.get(host);
+    if (known || !isLoopbackHost(host)) return this.fetch(`${known ?? 'https'}://${host}${path}`, headers);
+    // A loopback registry: HTTPS first, then plain HTTP, as Docker does for it.
+    try {
+      const response = await this.fetch(`https://${host}${path}`, headers);
+      this.schemes.set(host, 'https');
+      return response;
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') throw error;
+      const response = await this.fetch(`http://${host}${path}`, headers);
+      this.schemes.set(host, 'http');
+      return response;
+    }
+  }
+
+  private fetch(url: string, headers: Record<string, string>): Promise<Response> {
+    this.options.onRequest?.(url);
+    // Named, so a registry's operator (and the tests, in its log) can tell these requests apart.
+    headers['user-agent'] = USER_AGENT;
+    // Redirects: Docker Hub sends blobs to its CDN. fetch drops the Authorization header when it leaves the origin.
+    return fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+  }
+
+  private token(host: string, scope: string): string | undefined {
+    const entry = this.tokens.get(`${host} ${scope}`);
+    return entry && entry.until > Date.now() ? entry.token : undefined;
+  }
+
+  private async fetchToken(host: string, scope: string, challenge: Record<string, string>): Promise<string> {
+    let realm: URL;
+    try {
+      realm = new URL(challenge.realm);
+    } catch {
+      throw new RegistryLookupError(`${host}'s token realm is not a URL`);
+    }
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
+      throw new RegistryLookupError(`${host}'s token realm ${realm.origin} is not HTTPS`);
+    }
+    if (challenge.service) realm.searchParams.set('service', challenge.service);
+    realm.searchParams.set('scope', scope);
+    const response = await this.fetch(realm.toString(), { accept: 'application/json' });
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new RegistryLookupError(`${realm.host} gave no anonymous token (${response.status})`);
+    }
+    const body = (await response.json()) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
+    const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
+    if (!token) throw new RegistryLookupError(`${realm.host} gave no token`);
+    // Docker Hub's anonymous tokens last 300 s; a little less, so one never expires mid-lookup.
+    const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
+    this.tokens.set(`${host} ${scope}`, { token, until: Date.now() + (seconds - 10) * 1000 });
+    return token;
+  }
+}
