@@ -8,6 +8,8 @@
 # Plain HTTP on loopback: Docker pushes to 127.0.0.0/8 without TLS and without configuration.
 # No authentication; storage in a folder of its own, removed by `stop`.
 set -euo pipefail
+# shellcheck source=service.sh
+source "$(dirname "$0")/service.sh"
 
 DIR="${DISTROLESS_REGISTRY_DIR:-/tmp/distroless-ci-registry}"
 PORT="${DISTROLESS_REGISTRY_PORT:-5055}"
@@ -60,38 +62,12 @@ http:
 EOF
   setsid "$BIN" serve "$CONF" >"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
-  local waited=0
-  until answers; do
-    if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-      echo "registry.sh: the registry exited during start-up; last lines of $LOG_FILE:" >&2
-      tail -n 20 "$LOG_FILE" >&2 || true
-      rm -f "$PID_FILE"
-      exit 1
-    fi
-    if [ "$waited" -ge "$WAIT_SECONDS" ]; then
-      echo "registry.sh: the registry did not answer within ${WAIT_SECONDS}s; see $LOG_FILE" >&2
-      exit 1
-    fi
-    sleep 1
-    waited=$((waited + 1))
-  done
+  wait_until_answers "registry.sh: the registry" "$PID_FILE" "$LOG_FILE" "$WAIT_SECONDS" answers
 }
 
 stop() {
   [ -f "$PID_FILE" ] || return 0
-  local pid
-  pid="$(cat "$PID_FILE")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 15); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -KILL "$pid"
-    fi
-  fi
-  rm -f "$PID_FILE"
+  stop_by_pid_file "$PID_FILE"
   rm -rf "$DIR/storage"
 }
 
