@@ -6,7 +6,8 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { DockerfileModel, Stage, execFormArguments, rangeOf } from '../model';
-import { firstShellSyntax, isShell, parseShell, shellOf, values } from '../shell';
+import { argumentsContentOf } from '../instructions';
+import { basename, firstShellSyntax, isShell, parseShell, shellOf, values } from '../shell';
 import { chainCopies, isInside, originOf, placedInstructions, replaceImageEdit, resolvePath } from '../stages';
 import type { LanguageContext, RunStep } from './types';
 
@@ -182,4 +183,30 @@ export function flagValue(words: string[], names: string[]): string | undefined 
     }
   }
   return undefined;
+}
+
+/**
+ * Where a native binary built in the build stage goes in a new runtime stage: /app, unless
+ * that runtime stage makes /app (or a path below it) a directory — its WORKDIR or a
+ * carried VOLUME. COPY onto an existing directory puts the file inside it, and
+ * ENTRYPOINT ["/app"] would then name a directory: the image would not start.
+ */
+export function nativeTarget(context: LanguageContext, program: string): string {
+  const directories = [context.workdir, ...carriedVolumes(context)].filter((d) => d !== '/');
+  const clashes = (path: string) => directories.some((d) => isInside(d, path));
+  const name = basename(program) || 'app';
+  return ['/app', `/usr/local/bin/${name}`, `/opt/${name}/${name}`].find((p) => !clashes(p)) ?? '/app';
+}
+
+/** The VOLUME paths of the shipped chain, which the runtime stage carries over (and Docker creates as directories). */
+function carriedVolumes(context: LanguageContext): string[] {
+  const out: string[] = [];
+  for (const st of context.chain) {
+    for (const i of st.instructions) {
+      if (i.getKeyword() !== 'VOLUME') continue;
+      const words = execFormArguments(i) ?? (argumentsContentOf(i) ?? '').trim().split(/\s+/);
+      for (const w of words) if (w && !w.includes('$')) out.push(resolvePath(w, '/'));
+    }
+  }
+  return out;
 }

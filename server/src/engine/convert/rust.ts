@@ -6,7 +6,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { distrolessNativeImage } from '../imageFacts';
 import { basename, values } from '../shell';
 import { resolvePath, stageChainFromBase } from '../stages';
-import { flagValue, insertAt, nativeStart, runSteps } from './common';
+import { flagValue, insertAt, nativeStart, nativeTarget, runSteps } from './common';
 import type { LanguageConverter, PlanResult } from './types';
 
 export const rustConverter: LanguageConverter = {
@@ -54,6 +54,7 @@ export const rustConverter: LanguageConverter = {
       const start = nativeStart(context, program ?? chosen.path);
       return { runtimeImage, replaceShipped: true, copies: [], edits, ...start };
     }
-    return { runtimeImage, replaceShipped: false, copies: [`COPY --from=${context.buildName} ${chosen.path} /app`], edits, ...nativeStart(context, '/app') };
+    const target = nativeTarget(context, chosen.path);
+    return { runtimeImage, replaceShipped: false, copies: [`COPY --from=${context.buildName} ${chosen.path} ${target}`], edits, ...nativeStart(context, target) };
   },
 };
