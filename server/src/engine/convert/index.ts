@@ -25,7 +25,7 @@ import { ccConverter } from './cc';
 import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { imageOf, imageRangeOf } from '../instructions';
 import { openTail } from '../tail';
-import { isWindowsImage } from '../imageFacts';
+import { isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 
@@ -74,6 +74,7 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   if (stage.resolvedImage === undefined) {
     return { ok: false, reason: `the base image "${imageOf(stage.from) ?? ''}" uses a build argument without a default, so it is unknown what it contains: give the ARG a default` };
   }
+  if (stage.base.family === 'chainguard') return { ok: false, reason: chainguardReason(image, stage.base) };
   if (stage.base.family !== 'general') {
     const why = stage.base.debug
       ? 'it is a debug variant of a minimal image: switch to the same tag without debug instead'
@@ -290,4 +291,23 @@ function windowsStage(model: DockerfileModel, shipped: Stage): Stage | undefined
     return undefined;
   };
   return visit(shipped);
+}
+
+/** The shell-less Chainguard runtime each build image's artifact ships on. */
+const CHAINGUARD_RUNTIMES: Partial<Record<Runtime, string>> = { go: 'static', rust: 'glibc-dynamic', c: 'glibc-dynamic', java: 'jre', node: 'node', python: 'python' };
+
+/**
+ * Why a Chainguard image that keeps a shell is not converted: it is already a minimal
+ * image, and the way to ship without its shell is Chainguard's own (the standard tag
+ * instead of -dev, or a runtime image such as static), not a move to gcr.io/distroless.
+ */
+function chainguardReason(image: string, base: ImageInfo): string {
+  const segments = base.ref.path.split('/');
+  const name = segments.pop() ?? '';
+  if (base.debug) {
+    return `the shipped stage runs on ${image}, the -dev variant of Chainguard's minimal ${name} image (it adds a shell and apk): use the standard tag without -dev, which has neither, instead of converting`;
+  }
+  const runtime = CHAINGUARD_RUNTIMES[base.runtime];
+  const target = runtime ? `${base.ref.registry}/${segments.join('/')}/${runtime}` : 'a shell-less Chainguard image (static, glibc-dynamic, jre, node, python)';
+  return `the shipped stage runs on ${image}, which is already a minimal Chainguard image (Chainguard's ${name} image${base.shell === 'yes' ? ', which includes a shell' : ''}), and the converter moves only general-purpose images to distroless: to ship without a shell, copy the built artifact onto ${target} in a last stage`;
 }
