@@ -4,7 +4,7 @@
  */
 import { distrolessNativeImage } from '../imageFacts';
 import { isInside, resolvePath, stageChainFromBase } from '../stages';
-import { nativeStart, nativeTarget, runSteps } from './common';
+import { argumentFileCopies, nativeStart, nativeTarget, runSteps } from './common';
 import type { LanguageConverter, PlanResult } from './types';
 
 export const ccConverter: LanguageConverter = {
@@ -30,6 +30,8 @@ export const ccConverter: LanguageConverter = {
     const notes = isStatic ? [] : ['Shared libraries the binary loads beyond glibc and libstdc++ must be copied from the build stage.'];
     if (copied && !context.stage.parent) return { runtimeImage, replaceShipped: true, copies: [], notes, ...nativeStart(context, program) };
     const target = nativeTarget(context, path);
-    return { runtimeImage, replaceShipped: false, copies: [`COPY --from=${context.buildName} ${path} ${target}`], notes, ...nativeStart(context, target) };
+    const args = nativeStart(context, target);
+    const copies = [`COPY --from=${context.buildName} ${path} ${target}`, ...argumentFileCopies(context, [...args.entrypoint.slice(1), ...args.cmd], [target])];
+    return { runtimeImage, replaceShipped: false, copies, notes, ...args };
   },
 };

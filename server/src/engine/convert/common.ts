@@ -210,3 +210,53 @@ function carriedVolumes(context: LanguageContext): string[] {
   }
   return out;
 }
+
+/**
+ * True when an image name is the official `<official>` image or a mirror of it (its last
+ * path segment is that name): a vendor's image (ubi9/python-312) has other tags.
+ */
+export function isOfficialName(name: string, official: string): boolean {
+  return name.split('/').pop() === official;
+}
+
+/** Package managers of Red Hat and SUSE images, absent from the Debian builder a build moves to (apk: alpine.ts). */
+const FOREIGN_PACKAGE_MANAGERS = /^(?:dnf|yum|microdnf|tdnf|zypper)$/;
+
+/** The first command that runs a non-Debian package manager, as written (for the refusal), or undefined. */
+export function foreignPackageManager(runs: RunStep[]): string | undefined {
+  for (const run of runs) {
+    for (const c of run.commands) {
+      const program = c[0].split('/').pop() ?? c[0];
+      if (FOREIGN_PACKAGE_MANAGERS.test(program)) return c.slice(0, 3).join(' ');
+    }
+  }
+  return undefined;
+}
+
+/** A start argument that reads as a file path: `./image.jpg`, `conf/app.yaml`, `/etc/app.yaml`, `data.csv`. */
+const PATH_LIKE = /^(?:\.{0,2}\/|[\w.-]+\/)[\w./-]*$|^[\w-]+\.[A-Za-z][A-Za-z0-9]{0,7}$/;
+
+/**
+ * COPY lines for files the start command's arguments name (`java -jar app.jar ./image.jpg`)
+ * that a COPY of the build put in place: the runtime stage ships only the artifact (or the
+ * app directory), and without them the app starts and fails to open its input. A path
+ * under a copied directory (`COPY . .`) counts only when the file is in the build context
+ * beside the Dockerfile, because the directory may not hold it. Paths inside `shipped`
+ * (directories the runtime stage already gets) are left out.
+ */
+export function argumentFileCopies(context: LanguageContext, args: string[], shipped: string[]): string[] {
+  const stage = context.chain[context.chain.length - 1];
+  const files: string[] = [];
+  for (const arg of args) {
+    if (arg.startsWith('-') || !PATH_LIKE.test(arg)) continue;
+    const path = resolvePath(arg, context.workdir);
+    if (path === '/' || files.includes(path) || shipped.some((d) => isInside(path, d))) continue;
+    const origin = originOf(context.model, stage, path);
+    if (!origin || origin.copy.fromImage !== undefined) continue;
+    const fromContext = origin.fromStage === undefined;
+    const named = origin.copy.sources.some((s) => (fromContext ? s.replace(/^\.?\/+/, '') : resolvePath(s, '/')) === origin.source);
+    if (!named && (!fromContext || context.workspace?.readFile(origin.source) === undefined)) continue;
+    files.push(path);
+  }
+  return files.map((f) => `COPY --from=${context.buildName} ${f} ${f}`);
+}

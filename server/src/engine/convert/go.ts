@@ -7,7 +7,7 @@ import { distrolessNativeImage } from '../imageFacts';
 import type { Stage } from '../model';
 import { basename, optionValue, values } from '../shell';
 import { chainCommands, GoBuild, goBuildsFromBase, resolvePath, stageChainFromBase } from '../stages';
-import { insertAt, nativeStart, nativeTarget } from './common';
+import { argumentFileCopies, insertAt, nativeStart, nativeTarget } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
 const OUT = '/out/app';
@@ -90,7 +90,7 @@ export const goConverter: LanguageConverter = {
     return {
       runtimeImage,
       replaceShipped: false,
-      copies: [`COPY --from=${context.buildName} ${artifact} ${target}`],
+      copies: [`COPY --from=${context.buildName} ${artifact} ${target}`, ...argumentFileCopies(context, [...args.entrypoint.slice(1), ...args.cmd], [target])],
       edits,
       append,
       entrypoint: args.entrypoint,

@@ -10,7 +10,7 @@ import { offsetOf, rangeOf, type Stage } from '../model';
 import { rawText } from '../shell';
 import { chainCopies, isInside, replaceImageEdit, resolvePath, stageChainFromBase } from '../stages';
 import { alpineOnlyCommand } from './alpine';
-import { appOwnedByUser, flagValue, runSteps, splitTag, writableDirectories } from './common';
+import { appOwnedByUser, argumentFileCopies, flagValue, foreignPackageManager, isOfficialName, runSteps, splitTag, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 
 const PYTHON = interpreterWords('python') as RegExp;
@@ -42,8 +42,13 @@ export const pythonConverter: LanguageConverter = {
       if (st.base.runtime !== 'python') {
         return { refuse: `the stage "${chain[chain.length - 1].name ?? chain[chain.length - 1].index}" the app copies from builds on ${st.resolvedImage ?? 'an image'} rather than the python image, so its packages may not match the distroless runtime's Python ${DISTROLESS_PYTHON_VERSION}: base it on ${PYTHON_BUILDER_IMAGE} and convert again` };
       }
+      const chainRuns = chain === context.chain ? context.runs : runSteps(context.model, chain[chain.length - 1]).runs;
+      const foreign = foreignPackageManager(chainRuns);
+      if (foreign) {
+        return { refuse: `the build runs ${foreign} on ${st.resolvedImage ?? 'its python image'}, but packages for the distroless runtime must be built on Debian (${PYTHON_BUILDER_IMAGE}), where ${foreign.split(' ')[0]} does not exist: install with apt-get instead, or drop it, and convert again` };
+      }
       if (st.base.libc === 'musl') {
-        const alpine = alpineOnlyCommand(chain === context.chain ? context.runs : runSteps(context.model, chain[chain.length - 1]).runs);
+        const alpine = alpineOnlyCommand(chainRuns);
         if (alpine) {
           return { refuse: `the build runs ${alpine} on an Alpine python image, but packages for the distroless runtime must be built on Debian (${PYTHON_BUILDER_IMAGE}), where that command does not exist: replace it with its Debian form (apt-get install, adduser --disabled-password) or drop it, and convert again` };
         }
@@ -62,7 +67,9 @@ export const pythonConverter: LanguageConverter = {
       const tagEdit = replaceImageEdit(context.model, st, (text) => {
         if (text === PYTHON_BUILDER_IMAGE) return undefined;
         const { name } = splitTag(text);
-        return `${name}:${splitTag(PYTHON_BUILDER_IMAGE).tag}`;
+        // A mirror of the official image keeps its name; another vendor's Python image
+        // (ubi9/python-312) has no such tag, so the official image replaces it.
+        return isOfficialName(name, 'python') ? `${name}:${splitTag(PYTHON_BUILDER_IMAGE).tag}` : PYTHON_BUILDER_IMAGE;
       });
       if (!tagEdit && st.resolvedImage !== PYTHON_BUILDER_IMAGE) {
         return { refuse: `the python image of stage "${st.name ?? st.index}" cannot be changed by one edit, and it must be ${PYTHON_BUILDER_IMAGE} to match the runtime's Python: set it and convert again` };
@@ -83,7 +90,9 @@ export const pythonConverter: LanguageConverter = {
       env.push(`ENV PYTHONPATH=${named ? existing : `${packages}${existing ? `:${existing}` : ''}`}`);
     }
     copies.push(`COPY --from=${context.buildName} ${chown}${appDir} ${appDir}`);
-    for (const dir of writableDirectories(context.runs, appDir)) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
+    const writable = writableDirectories(context.runs, appDir);
+    for (const dir of writable) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
+    copies.push(...argumentFileCopies(context, args.args, [appDir, ...writable, ...(packages ? [packages] : [])]));
     const notes = versioned.from.length > 0
       ? [`Paths naming python${versioned.from.join(', python')} now name python${DISTROLESS_PYTHON_VERSION}, the Python the build and the runtime share.`]
       : [];

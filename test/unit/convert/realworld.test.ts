@@ -1,0 +1,89 @@
+/**
+ * Patterns found converting the real-world corpus (../shared/corpus/realworld) that made
+ * a conversion fail to build or start: each converts to the exact text below or is
+ * refused with the exact reason.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { convert } from '../../../server/src/engine';
+import { FACTS_DATE, memoryWorkspace } from '../../support/ruleTable';
+import { assertCleanConversion } from './support';
+
+interface Case {
+  name: string;
+  dockerfile: string;
+  files?: Record<string, string>;
+  refusal?: string;
+  language?: string;
+  runtimeImage?: string;
+  expected?: string;
+}
+
+const CASES: Case[] = [
+  {
+    "name": "Python on Red Hat UBI (ubi9/python-312): the builder becomes the official python:3.13-slim-trixie, not a python-312 tag that does not exist",
+    "dockerfile": "FROM registry.access.redhat.com/ubi9/python-312:latest\nENV PATH=\"/app/venv/bin:$PATH\"\nWORKDIR /app\nRUN python -m venv /app/venv\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY app.py ./\nENTRYPOINT [\"python\", \"/app/app.py\"]\n",
+    "language": "python",
+    "runtimeImage": "gcr.io/distroless/python3-debian13:nonroot",
+    "expected": "FROM python:3.13-slim-trixie AS build\nENV PATH=\"/app/venv/bin:$PATH\"\nWORKDIR /app\nRUN python -m venv /app/venv\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY app.py ./\nENTRYPOINT [\"python\", \"/app/app.py\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/python3-debian13:nonroot\nENV PATH=\"/app/venv/bin:$PATH\"\nWORKDIR /app\nCOPY --from=build /app /app\nENV PYTHONPATH=/app/venv/lib/python3.13/site-packages\nCMD [\"/app/app.py\"]\n"
+  },
+  {
+    "name": "Python on UBI installing with dnf: refused, the Debian builder has no dnf",
+    "dockerfile": "FROM registry.access.redhat.com/ubi9/python-312:latest\nUSER root\nWORKDIR /app\nCOPY . /app/\nRUN dnf install -y libpq-devel && python -m venv /app/venv && /app/venv/bin/pip install -r requirements.txt\nUSER 1001\nENTRYPOINT [\"python\", \"app.py\"]\n",
+    "refusal": "the build runs dnf install -y on registry.access.redhat.com/ubi9/python-312:latest, but packages for the distroless runtime must be built on Debian (python:3.13-slim-trixie), where dnf does not exist: install with apt-get instead, or drop it, and convert again"
+  },
+  {
+    "name": "Node.js on UBI (ubi9/nodejs-20): the builder becomes the official node image",
+    "dockerfile": "FROM registry.access.redhat.com/ubi9/nodejs-20:latest\nWORKDIR /opt/app-root/src\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+    "language": "node",
+    "runtimeImage": "gcr.io/distroless/nodejs24-debian13:nonroot",
+    "expected": "FROM node:24 AS build\nWORKDIR /opt/app-root/src\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"server.js\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/nodejs24-debian13:nonroot\nWORKDIR /opt/app-root/src\nCOPY --from=build /opt/app-root/src /opt/app-root/src\nCMD [\"server.js\"]\n"
+  },
+  {
+    "name": "Node.js on UBI installing with microdnf: refused",
+    "dockerfile": "FROM registry.access.redhat.com/ubi9/nodejs-20:latest\nUSER 0\nRUN microdnf install -y git\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD [\"node\", \"server.js\"]\n",
+    "refusal": "the build runs microdnf install -y on registry.access.redhat.com/ubi9/nodejs-20:latest, but the distroless runtime needs node_modules built on Debian (node:24), where microdnf does not exist: install with apt-get instead, or drop it, and convert again"
+  },
+  {
+    "name": "Java: a file the start command's arguments name (./image.jpg, copied into the build) ships beside the jar",
+    "dockerfile": "FROM maven:3.9-eclipse-temurin-17 AS build\nWORKDIR /app\nCOPY pom.xml .\nRUN mvn dependency:go-offline\nCOPY src ./src\nRUN mvn clean package -DskipTests\nCOPY image.jpg ./image.jpg\nENTRYPOINT [\"java\", \"-jar\", \"target/ascii-converter-1.0-SNAPSHOT.jar\", \"./image.jpg\", \"120\", \"60\"]\n",
+    "language": "java",
+    "runtimeImage": "gcr.io/distroless/java17-debian13:nonroot",
+    "expected": "FROM maven:3.9-eclipse-temurin-17 AS build\nWORKDIR /app\nCOPY pom.xml .\nRUN mvn dependency:go-offline\nCOPY src ./src\nRUN mvn clean package -DskipTests\nCOPY image.jpg ./image.jpg\nENTRYPOINT [\"java\", \"-jar\", \"target/ascii-converter-1.0-SNAPSHOT.jar\", \"./image.jpg\", \"120\", \"60\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/java17-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /app/target/ascii-converter-1.0-SNAPSHOT.jar /app/app.jar\nCOPY --from=build /app/image.jpg /app/image.jpg\nCMD [\"/app/app.jar\", \"./image.jpg\", \"120\", \"60\"]\n"
+  },
+  {
+    "name": "Go: a config file named in CMD and present in the build context under COPY . . ships; a path the context does not hold does not",
+    "dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/api .\nCMD [\"/bin/api\", \"--config\", \"config/app.yaml\", \"--out\", \"data/out.json\"]\n",
+    "files": {
+      "go.mod": "module example.com/api\n",
+      "config/app.yaml": "port: 8080\n"
+    },
+    "language": "go",
+    "runtimeImage": "gcr.io/distroless/static-debian13:nonroot",
+    "expected": "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /bin/api .\nCMD [\"/bin/api\", \"--config\", \"config/app.yaml\", \"--out\", \"data/out.json\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/static-debian13:nonroot\nWORKDIR /src\nCOPY --from=build /bin/api /app\nCOPY --from=build /src/config/app.yaml /src/config/app.yaml\nENTRYPOINT [\"/app\"]\nCMD [\"--config\", \"config/app.yaml\", \"--out\", \"data/out.json\"]\n"
+  },
+  {
+    "name": "Python: a settings file outside the app directory, copied by name, ships too",
+    "dockerfile": "FROM python:3.13\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCOPY settings.toml /etc/app/settings.toml\nCMD [\"python\", \"main.py\", \"/etc/app/settings.toml\"]\n",
+    "language": "python",
+    "runtimeImage": "gcr.io/distroless/python3-debian13:nonroot",
+    "expected": "FROM python:3.13-slim-trixie AS build\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCOPY settings.toml /etc/app/settings.toml\nCMD [\"python\", \"main.py\", \"/etc/app/settings.toml\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/python3-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /usr/local/lib/python3.13/site-packages /usr/local/lib/python3.13/site-packages\nCOPY --from=build /app /app\nCOPY --from=build /etc/app/settings.toml /etc/app/settings.toml\nENV PYTHONPATH=/usr/local/lib/python3.13/site-packages\nCMD [\"main.py\", \"/etc/app/settings.toml\"]\n"
+  }
+];
+
+for (const c of CASES) {
+  test(`convert real-world pattern: ${c.name}`, () => {
+    const workspace = c.files ? memoryWorkspace(c.files) : undefined;
+    const result = convert(c.dockerfile, { workspace });
+    if (c.refusal !== undefined) {
+      assert.equal(result.ok, false, 'refused');
+      if (!result.ok) assert.equal(result.reason, c.refusal);
+      return;
+    }
+    assert.ok(result.ok, result.ok ? '' : result.reason);
+    assert.equal(result.text, c.expected);
+    assert.equal(result.language, c.language);
+    assert.equal(result.runtimeImage, c.runtimeImage);
+    assertCleanConversion(c.dockerfile, result.text, { workspace, today: FACTS_DATE });
+  });
+}
