@@ -68,6 +68,18 @@ const CASES: Case[] = [
     "language": "python",
     "runtimeImage": "gcr.io/distroless/python3-debian13:nonroot",
     "expected": "FROM python:3.13-slim-trixie AS build\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCOPY settings.toml /etc/app/settings.toml\nCMD [\"python\", \"main.py\", \"/etc/app/settings.toml\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/python3-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /usr/local/lib/python3.13/site-packages /usr/local/lib/python3.13/site-packages\nCOPY --from=build /app /app\nCOPY --from=build /etc/app/settings.toml /etc/app/settings.toml\nENV PYTHONPATH=/usr/local/lib/python3.13/site-packages\nCMD [\"main.py\", \"/etc/app/settings.toml\"]\n"
+  },
+  {
+    "name": "A development image that starts the Delve debugger (argo-cd's Dockerfile.tilt): refused, the debugger alone is not the app",
+    "dockerfile": "FROM golang:1.26\nRUN apt-get update && apt-get install -y --no-install-recommends tini git\nRUN go install github.com/go-delve/delve/cmd/dlv@latest\nCOPY .tilt-bin/argocd_linux /usr/local/bin/argocd\nENTRYPOINT [\"/usr/bin/tini\", \"-s\", \"--\", \"dlv\", \"exec\", \"--continue\", \"--accept-multiclient\", \"--headless\", \"--listen=:2345\", \"--api-version=2\"]\n",
+    "refusal": "the start command runs the Delve debugger (dlv), which starts and debugs another program at run time: this is a development image, and shipping the debugger alone would not run the app; convert the Dockerfile that starts the program itself"
+  },
+  {
+    "name": ".NET: COPY --chown=$APP_UID in a replaced stage becomes the chiseled image's app user 1654, not 65532",
+    "dockerfile": "FROM mcr.microsoft.com/dotnet/sdk:9.0 AS publish\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app/publish\n\nFROM mcr.microsoft.com/dotnet/aspnet:9.0 AS final\nEXPOSE 8080\nUSER $APP_UID\nWORKDIR /app\nCOPY --from=publish --chown=$APP_UID /app/publish .\nENTRYPOINT [\"./Sample.WebApp\"]\n",
+    "language": "dotnet",
+    "runtimeImage": "mcr.microsoft.com/dotnet/aspnet:9.0-noble-chiseled",
+    "expected": "FROM mcr.microsoft.com/dotnet/sdk:9.0 AS publish\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app/publish\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\n# Not carried over from the original stage, because they cannot run here or do not apply:\n#   USER $APP_UID\nFROM mcr.microsoft.com/dotnet/aspnet:9.0-noble-chiseled AS final\nEXPOSE 8080\nWORKDIR /app\nCOPY --from=publish --chown=1654:1654 /app/publish .\nENTRYPOINT [\"./Sample.WebApp\"]\n"
   }
 ];
 
