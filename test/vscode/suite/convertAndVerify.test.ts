@@ -59,7 +59,8 @@ function tabs(): vscode.Tab[] {
 
 describe('Convert and Verify (real Docker engine)', () => {
   before(async function () {
-    this.timeout(25 * 60_000);
+    // CI builds the stand-ins in the background meanwhile (about 20 minutes on a fresh machine); standins.sh waits for that run.
+    this.timeout(28 * 60_000);
     const docker = await engineOrSkip(this);
     // The port probe runs in the sidecar's tools image (busybox nc), built locally when missing.
     await ensureToolsImage(docker);
