@@ -80,6 +80,32 @@ const CASES: Case[] = [
     "language": "dotnet",
     "runtimeImage": "mcr.microsoft.com/dotnet/aspnet:9.0-noble-chiseled",
     "expected": "FROM mcr.microsoft.com/dotnet/sdk:9.0 AS publish\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app/publish\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\n# Not carried over from the original stage, because they cannot run here or do not apply:\n#   USER $APP_UID\nFROM mcr.microsoft.com/dotnet/aspnet:9.0-noble-chiseled AS final\nEXPOSE 8080\nWORKDIR /app\nCOPY --from=publish --chown=1654:1654 /app/publish .\nENTRYPOINT [\"./Sample.WebApp\"]\n"
+  },
+  {
+    "name": "Python with mysqlclient (source-only, links libmariadb): refused, the distroless runtime has no libmariadb",
+    "dockerfile": "FROM python:3.13-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN apt-get update && apt-get install -y --no-install-recommends pkg-config default-libmysqlclient-dev build-essential && pip install --no-cache-dir -r requirements.txt\nCOPY app.py .\nCMD [\"python\", \"app.py\"]\n",
+    "files": {
+      "requirements.txt": "mysqlclient==2.2.4"
+    },
+    "refusal": "the app installs mysqlclient, which is built from source against the MySQL/MariaDB client library (libmariadb) and loads it when imported; the distroless python3 image does not have that library, so the app would fail to start: use a pure-Python driver (PyMySQL), or copy the library and what it links to from the build stage by hand, and convert again"
+  },
+  {
+    "name": "Python with psycopg (not -binary) named in pyproject.toml: refused",
+    "dockerfile": "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install .\nCMD [\"python\", \"main.py\"]\n",
+    "files": {
+      "pyproject.toml": "[project]\nname = \"svc\"\ndependencies = [\n  \"flask>=3\",\n  \"psycopg2>=2.9\",\n]\n"
+    },
+    "refusal": "the app installs psycopg2, which is built from source against PostgreSQL's libpq and loads it when imported; the distroless python3 image does not have that library, so the app would fail to start: use psycopg2-binary or psycopg[binary], whose wheels bundle libpq, or copy the library and what it links to from the build stage by hand, and convert again"
+  },
+  {
+    "name": "Python with psycopg2-binary (its wheel bundles libpq) and libpq-dev installed: converts",
+    "dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN apt-get update && apt-get install -y libpq-dev && pip install --no-cache-dir -r requirements.txt\nCOPY . .\n# mysqlclient is not used any more\nEXPOSE 5000\nCMD [\"python\", \"app.py\"]\n",
+    "files": {
+      "requirements.txt": "Flask==2.3.3\npsycopg2-binary==2.9.9\n# mysqlclient==2.2.4 was dropped\n"
+    },
+    "language": "python",
+    "runtimeImage": "gcr.io/distroless/python3-debian13:nonroot",
+    "expected": "FROM python:3.13-slim-trixie AS build\nWORKDIR /app\nCOPY requirements.txt .\nRUN apt-get update && apt-get install -y libpq-dev && pip install --no-cache-dir -r requirements.txt\nCOPY . .\n# mysqlclient is not used any more\nEXPOSE 5000\nCMD [\"python\", \"app.py\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\n# Not carried over from the build stage \"build\", because they cannot run here or do not apply:\n#   RUN apt-get update && apt-get install -y libpq-dev && pip install --no-cache-dir -r requirements.txt\nFROM gcr.io/distroless/python3-debian13:nonroot\n# mysqlclient is not used any more\nEXPOSE 5000\nWORKDIR /app\nCOPY --from=build /usr/local/lib/python3.13/site-packages /usr/local/lib/python3.13/site-packages\nCOPY --from=build /app /app\nENV PYTHONPATH=/usr/local/lib/python3.13/site-packages\nCMD [\"app.py\"]\n"
   }
 ];
 

@@ -55,6 +55,11 @@ export const pythonConverter: LanguageConverter = {
       }
     }
 
+    const native = nativeLibraryPackage(context, [...context.runs, ...builders.flatMap((b) => runSteps(context.model, b).runs)]);
+    if (native) {
+      return { refuse: `the app installs ${native.name}, which is built from source against ${native.library} and loads it when imported; the distroless python3 image does not have that library, so the app would fail to start: ${native.instead}, or copy the library and what it links to from the build stage by hand, and convert again` };
+    }
+
     const site = sitePackages(context.runs, context.stage);
     if (typeof site === 'object') return site;
     const copiedSite = site === undefined ? sitePackagesCopied(context, builders) : undefined;
@@ -271,4 +276,39 @@ function homeOfRunUser(run: RunStep): { home: string } | { refuse: string } {
     return { refuse: `pip install --user runs as user ${user}, whose home directory (where the packages go) the Dockerfile does not say: set ENV HOME or PYTHONUSERBASE, or install with --target <dir>, and convert again` };
   }
   return { home: `/home/${user}` };
+}
+
+/**
+ * Packages PyPI has only as source for Linux, which compile against a system library
+ * and load it at import: the builder can link them (with the -dev package), but the
+ * distroless python3 image has no such library (it carries libc, libssl, libffi, zlib,
+ * libsqlite3, libexpat and the like), so `import` fails at start.
+ */
+const NATIVE_LIBRARY_PACKAGES: Record<string, { library: string; instead: string }> = {
+  mysqlclient: { library: 'the MySQL/MariaDB client library (libmariadb)', instead: 'use a pure-Python driver (PyMySQL)' },
+  psycopg2: { library: 'PostgreSQL\'s libpq', instead: 'use psycopg2-binary or psycopg[binary], whose wheels bundle libpq' },
+  'python-ldap': { library: 'OpenLDAP\'s libldap', instead: 'use a pure-Python client (ldap3)' },
+};
+
+/** The first such package the build installs: named in pip install, or in a requirements file or pyproject.toml beside the Dockerfile. */
+function nativeLibraryPackage(context: LanguageContext, runs: RunStep[]): { name: string; library: string; instead: string } | undefined {
+  const texts: string[] = [];
+  const files = new Set(['requirements.txt', 'pyproject.toml']);
+  for (const run of runs) {
+    for (const c of run.commands) {
+      if (!isPipInstall(c)) continue;
+      for (let i = 0; i < c.length; i++) {
+        if ((c[i] === '-r' || c[i] === '--requirement') && c[i + 1]) files.add(c[i + 1].replace(/^\.\//, ''));
+        else if (c[i].startsWith('--requirement=')) files.add(c[i].slice('--requirement='.length).replace(/^\.\//, ''));
+        else if (!c[i].startsWith('-')) texts.push(c[i]);
+      }
+    }
+  }
+  for (const file of files) texts.push(context.workspace?.readFile(file) ?? '');
+  const all = texts.join('\n').replace(/#.*$/gm, '');
+  for (const [name, facts] of Object.entries(NATIVE_LIBRARY_PACKAGES)) {
+    // A requirement line or a quoted pyproject dependency: the name, then a version, an extra, a marker or the end.
+    if (new RegExp(`(?:^|["'\\s])${name}\\s*(?:[<>=!~;\\[@"']|$)`, 'im').test(all)) return { name, ...facts };
+  }
+  return undefined;
 }
