@@ -106,6 +106,16 @@ const CASES: Case[] = [
     "language": "python",
     "runtimeImage": "gcr.io/distroless/python3-debian13:nonroot",
     "expected": "FROM python:3.13-slim-trixie AS build\nWORKDIR /app\nCOPY requirements.txt .\nRUN apt-get update && apt-get install -y libpq-dev && pip install --no-cache-dir -r requirements.txt\nCOPY . .\n# mysqlclient is not used any more\nEXPOSE 5000\nCMD [\"python\", \"app.py\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\n# Not carried over from the build stage \"build\", because they cannot run here or do not apply:\n#   RUN apt-get update && apt-get install -y libpq-dev && pip install --no-cache-dir -r requirements.txt\nFROM gcr.io/distroless/python3-debian13:nonroot\n# mysqlclient is not used any more\nEXPOSE 5000\nWORKDIR /app\nCOPY --from=build /usr/local/lib/python3.13/site-packages /usr/local/lib/python3.13/site-packages\nCOPY --from=build /app /app\nENV PYTHONPATH=/usr/local/lib/python3.13/site-packages\nCMD [\"app.py\"]\n"
+  },
+  {
+    "name": "Python on docker.io/library/python (the official image, spelt in full) keeps that spelling; only the tag moves",
+    "dockerfile": "FROM docker.io/library/python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    "files": {
+      "requirements.txt": "flask==3.0.0\n"
+    },
+    "language": "python",
+    "runtimeImage": "gcr.io/distroless/python3-debian13:nonroot",
+    "expected": "FROM docker.io/library/python:3.13-slim-trixie AS build\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD [\"python\", \"app.py\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/python3-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /usr/local/lib/python3.13/site-packages /usr/local/lib/python3.13/site-packages\nCOPY --from=build /app /app\nENV PYTHONPATH=/usr/local/lib/python3.13/site-packages\nCMD [\"app.py\"]\n"
   }
 ];
 

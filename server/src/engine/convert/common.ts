@@ -212,11 +212,16 @@ function carriedVolumes(context: LanguageContext): string[] {
 }
 
 /**
- * True when an image name is the official `<official>` image or a mirror of it (its last
- * path segment is that name): a vendor's image (ubi9/python-312) has other tags.
+ * True when an image name is the official `<official>` image or a registry's mirror of it
+ * (`python`, `library/python`, `mirror.example.com/python`, `…/library/python`): those
+ * carry the official tags. Another vendor's image (`ubi9/python-312`, `bitnami/python`)
+ * does not.
  */
 export function isOfficialName(name: string, official: string): boolean {
-  return name.split('/').pop() === official;
+  const segments = name.split('/');
+  if (segments.length > 1 && /[.:]|^localhost$/.test(segments[0])) segments.shift();
+  // Docker Hub's `<user>/python` is that user's own image; a mirror keeps the `library/` path or the bare name.
+  return segments.join('/') === official || (segments.length >= 2 && segments[segments.length - 2] === 'library' && segments[segments.length - 1] === official);
 }
 
 /** Package managers of Red Hat and SUSE images, absent from the Debian builder a build moves to (apk: alpine.ts). */
