@@ -46,6 +46,8 @@ const APPS_UNDER_TEST: App[] = [
   { dir: 'go-mv', language: 'go', runtimeImage: GO, original: AS_ROOT('go'), answer: /^hello from go as uid 65532$/ },
   // go build without -o (named after the module), then mv.
   { dir: 'go-default-mv', language: 'go', runtimeImage: GO, original: AS_ROOT('go'), answer: /^hello from go as uid 65532$/ },
+  // WORKDIR /app: the runtime stage makes /app a directory, so the binary must not be copied onto /app.
+  { dir: 'go-workdir-app', language: 'go', runtimeImage: GO, original: AS_ROOT('go'), answer: /^hello from go as uid 65532$/ },
   // The main package under cmd/api, built without -o.
   { dir: 'go-cmd', language: 'go', runtimeImage: GO, original: AS_ROOT('go'), answer: /^hello from go as uid 65532$/ },
   { dir: 'node', language: 'node', runtimeImage: NODE, original: AS_ROOT('node'), answer: /^hello from node as uid 65532$/ },

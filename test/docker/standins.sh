@@ -6,6 +6,12 @@
 # Each tag is skipped when it already exists, so a second run takes seconds.
 set -euo pipefail
 
+# One run at a time on a machine: CI builds these in the background while the editor
+# suite runs, and the suite's Convert and Verify test runs this script too. A second
+# run waits for the first, then finds every tag and takes seconds.
+exec 9>"${TMPDIR:-/tmp}/distroless-standins.lock"
+flock 9
+
 SUITE=${STANDIN_SUITE:-trixie}
 
 # The Debian archive this machine's apt already uses; empty lets debootstrap pick its default.

@@ -22,7 +22,13 @@ export const VERIFY_REPORT_SCHEME = 'distroless-verify-report';
 
 /** Programmatic callers (tests) may skip the question and get the report. */
 interface VerifyCommandOptions {
+  /** false: return the report without opening anything. */
   confirm?: boolean;
+  /**
+   * false: open the diff and the report as for the user, then return the report without
+   * the modal question (VS Code refuses modal dialogs to extension tests).
+   */
+  ask?: boolean;
 }
 
 async function run(context: CommandContext, ...args: unknown[]): Promise<VerifyReport | undefined> {
@@ -103,6 +109,7 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<VerifyR
   // The report opens beside the diff, so both are in view when the question comes.
   const reportDocument = await vscode.workspace.openTextDocument(reportUri);
   await vscode.window.showTextDocument(reportDocument, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  if (options.ask === false) return report;
 
   const question = report.verified
     ? `Verified on ${service.endpoint.description}: the converted image builds, starts, keeps running and answers like the original, without a shell. Apply the conversion to ${name}?`

@@ -28,14 +28,14 @@ const CASES: Case[] = [
     "expected": "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o server .\nEXPOSE 8080\nCMD [\"./server\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/static-debian13:nonroot\nEXPOSE 8080\nWORKDIR /src\nCOPY --from=build /src/server /app\nENTRYPOINT [\"/app\"]\n"
   },
   {
-    "name": "Go: a build without -o gets one",
+    "name": "Go: a build without -o gets one; WORKDIR /app is a directory, so the binary goes to /usr/local/bin/<program>",
     "dockerfile": "FROM golang:1.23-alpine\nWORKDIR /app\nCOPY . .\nRUN go mod download && go build\nCMD [\"./hello\"]\n",
     "files": {
       "go.mod": "module example.com/hello\n"
     },
     "language": "go",
     "runtimeImage": "gcr.io/distroless/static-debian13:nonroot",
-    "expected": "FROM golang:1.23-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN go mod download && CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/app\nCMD [\"./hello\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/static-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n"
+    "expected": "FROM golang:1.23-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN go mod download && CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/app\nCMD [\"./hello\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/static-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /out/app /usr/local/bin/hello\nENTRYPOINT [\"/usr/local/bin/hello\"]\n"
   },
   {
     "name": "Go: code importing C ships on base with cgo left on; ENTRYPOINT/CMD split kept",
@@ -59,7 +59,7 @@ const CASES: Case[] = [
     "dockerfile": "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nCMD [\"go\", \"run\", \"main.go\", \"-v\"]\n",
     "language": "go",
     "runtimeImage": "gcr.io/distroless/static-debian13:nonroot",
-    "expected": "FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nCMD [\"go\", \"run\", \"main.go\", \"-v\"]\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/app main.go\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/static-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\nCMD [\"-v\"]\n"
+    "expected": "FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nCMD [\"go\", \"run\", \"main.go\", \"-v\"]\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/app main.go\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/static-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /out/app /usr/local/bin/app\nENTRYPOINT [\"/usr/local/bin/app\"]\nCMD [\"-v\"]\n"
   },
   {
     "name": "Go: already multi-stage with a Debian final stage: only the shipped stage changes",

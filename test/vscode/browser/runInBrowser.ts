@@ -21,8 +21,12 @@ import type { SuiteResults } from '../suite/index';
 
 const TOOLS_DIR = process.env.DISTROLESS_TOOLS_DIR ?? path.join(REPO_ROOT, '.tools', 'code-server');
 const CHROMIUM = process.env.DISTROLESS_CHROMIUM ?? '/usr/bin/chromium';
-/** The suite takes about half a minute here; a hung extension host must not eat CI's 90 minutes. */
-const SUITE_TIMEOUT_MS = Number(process.env.DISTROLESS_SUITE_TIMEOUT_MS ?? 300_000);
+/**
+ * The suite takes about half a minute here, plus about three for Convert and Verify's two
+ * builds, which first waits for the stand-in images CI builds in the background (about
+ * 20 minutes on a fresh machine); a hung extension host must still not eat CI's 90 minutes.
+ */
+const SUITE_TIMEOUT_MS = Number(process.env.DISTROLESS_SUITE_TIMEOUT_MS ?? 30 * 60_000);
 const JOURNEY_TIMEOUT_MS = Number(process.env.DISTROLESS_JOURNEY_TIMEOUT_MS ?? 180_000);
 const SUITE_RESULTS = path.join(RESULTS_DIR, 'vscode-suite.json');
 const VIEWPORT = { width: 1280, height: 800 };

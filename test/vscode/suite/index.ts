@@ -46,7 +46,9 @@ export function run(): Promise<void> {
     return results;
   };
 
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // DISTROLESS_SUITE_GREP runs only the tests whose full title matches (one feature's tests while working on it).
+  const grep = process.env.DISTROLESS_SUITE_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', ...(grep ? { grep } : {}) });
   const testFiles = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
   for (const f of testFiles) mocha.addFile(path.join(__dirname, f));
 

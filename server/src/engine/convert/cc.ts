@@ -4,7 +4,7 @@
  */
 import { distrolessNativeImage } from '../imageFacts';
 import { isInside, resolvePath, stageChainFromBase } from '../stages';
-import { nativeStart, runSteps } from './common';
+import { argumentFileCopies, nativeStart, nativeTarget, runSteps } from './common';
 import type { LanguageConverter, PlanResult } from './types';
 
 export const ccConverter: LanguageConverter = {
@@ -29,6 +29,9 @@ export const ccConverter: LanguageConverter = {
     const runtimeImage = distrolessNativeImage(isStatic ? 'static' : 'libstdc++', context.distrolessRegistry);
     const notes = isStatic ? [] : ['Shared libraries the binary loads beyond glibc and libstdc++ must be copied from the build stage.'];
     if (copied && !context.stage.parent) return { runtimeImage, replaceShipped: true, copies: [], notes, ...nativeStart(context, program) };
-    return { runtimeImage, replaceShipped: false, copies: [`COPY --from=${context.buildName} ${path} /app`], notes, ...nativeStart(context, '/app') };
+    const target = nativeTarget(context, path);
+    const args = nativeStart(context, target);
+    const copies = [`COPY --from=${context.buildName} ${path} ${target}`, ...argumentFileCopies(context, [...args.entrypoint.slice(1), ...args.cmd], [target])];
+    return { runtimeImage, replaceShipped: false, copies, notes, ...args };
   },
 };

@@ -6,7 +6,8 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { DockerfileModel, Stage, execFormArguments, rangeOf } from '../model';
-import { firstShellSyntax, isShell, parseShell, shellOf, values } from '../shell';
+import { argumentsContentOf } from '../instructions';
+import { basename, firstShellSyntax, isShell, parseShell, shellOf, values } from '../shell';
 import { chainCopies, isInside, originOf, placedInstructions, replaceImageEdit, resolvePath } from '../stages';
 import type { LanguageContext, RunStep } from './types';
 
@@ -182,4 +183,85 @@ export function flagValue(words: string[], names: string[]): string | undefined 
     }
   }
   return undefined;
+}
+
+/**
+ * Where a native binary built in the build stage goes in a new runtime stage: /app, unless
+ * that runtime stage makes /app (or a path below it) a directory — its WORKDIR or a
+ * carried VOLUME. COPY onto an existing directory puts the file inside it, and
+ * ENTRYPOINT ["/app"] would then name a directory: the image would not start.
+ */
+export function nativeTarget(context: LanguageContext, program: string): string {
+  const directories = [context.workdir, ...carriedVolumes(context)].filter((d) => d !== '/');
+  const clashes = (path: string) => directories.some((d) => isInside(d, path));
+  const name = basename(program) || 'app';
+  return ['/app', `/usr/local/bin/${name}`, `/opt/${name}/${name}`].find((p) => !clashes(p)) ?? '/app';
+}
+
+/** The VOLUME paths of the shipped chain, which the runtime stage carries over (and Docker creates as directories). */
+function carriedVolumes(context: LanguageContext): string[] {
+  const out: string[] = [];
+  for (const st of context.chain) {
+    for (const i of st.instructions) {
+      if (i.getKeyword() !== 'VOLUME') continue;
+      const words = execFormArguments(i) ?? (argumentsContentOf(i) ?? '').trim().split(/\s+/);
+      for (const w of words) if (w && !w.includes('$')) out.push(resolvePath(w, '/'));
+    }
+  }
+  return out;
+}
+
+/**
+ * True when an image name is the official `<official>` image or a registry's mirror of it
+ * (`python`, `library/python`, `mirror.example.com/python`, `…/library/python`): those
+ * carry the official tags. Another vendor's image (`ubi9/python-312`, `bitnami/python`)
+ * does not.
+ */
+export function isOfficialName(name: string, official: string): boolean {
+  const segments = name.split('/');
+  if (segments.length > 1 && /[.:]|^localhost$/.test(segments[0])) segments.shift();
+  // Docker Hub's `<user>/python` is that user's own image; a mirror keeps the `library/` path or the bare name.
+  return segments.join('/') === official || (segments.length >= 2 && segments[segments.length - 2] === 'library' && segments[segments.length - 1] === official);
+}
+
+/** Package managers of Red Hat and SUSE images, absent from the Debian builder a build moves to (apk: alpine.ts). */
+const FOREIGN_PACKAGE_MANAGERS = /^(?:dnf|yum|microdnf|tdnf|zypper)$/;
+
+/** The first command that runs a non-Debian package manager, as written (for the refusal), or undefined. */
+export function foreignPackageManager(runs: RunStep[]): string | undefined {
+  for (const run of runs) {
+    for (const c of run.commands) {
+      const program = c[0].split('/').pop() ?? c[0];
+      if (FOREIGN_PACKAGE_MANAGERS.test(program)) return c.slice(0, 3).join(' ');
+    }
+  }
+  return undefined;
+}
+
+/** A start argument that reads as a file path: `./image.jpg`, `conf/app.yaml`, `/etc/app.yaml`, `data.csv`. */
+const PATH_LIKE = /^(?:\.{0,2}\/|[\w.-]+\/)[\w./-]*$|^[\w-]+\.[A-Za-z][A-Za-z0-9]{0,7}$/;
+
+/**
+ * COPY lines for files the start command's arguments name (`java -jar app.jar ./image.jpg`)
+ * that a COPY of the build put in place: the runtime stage ships only the artifact (or the
+ * app directory), and without them the app starts and fails to open its input. A path
+ * under a copied directory (`COPY . .`) counts only when the file is in the build context
+ * beside the Dockerfile, because the directory may not hold it. Paths inside `shipped`
+ * (directories the runtime stage already gets) are left out.
+ */
+export function argumentFileCopies(context: LanguageContext, args: string[], shipped: string[]): string[] {
+  const stage = context.chain[context.chain.length - 1];
+  const files: string[] = [];
+  for (const arg of args) {
+    if (arg.startsWith('-') || !PATH_LIKE.test(arg)) continue;
+    const path = resolvePath(arg, context.workdir);
+    if (path === '/' || files.includes(path) || shipped.some((d) => isInside(path, d))) continue;
+    const origin = originOf(context.model, stage, path);
+    if (!origin || origin.copy.fromImage !== undefined) continue;
+    const fromContext = origin.fromStage === undefined;
+    const named = origin.copy.sources.some((s) => (fromContext ? s.replace(/^\.?\/+/, '') : resolvePath(s, '/')) === origin.source);
+    if (!named && (!fromContext || context.workspace?.readFile(origin.source) === undefined)) continue;
+    files.push(path);
+  }
+  return files.map((f) => `COPY --from=${context.buildName} ${f} ${f}`);
 }

@@ -7,7 +7,7 @@ import { distrolessNativeImage } from '../imageFacts';
 import type { Stage } from '../model';
 import { basename, optionValue, values } from '../shell';
 import { chainCommands, GoBuild, goBuildsFromBase, resolvePath, stageChainFromBase } from '../stages';
-import { insertAt, nativeStart } from './common';
+import { argumentFileCopies, insertAt, nativeStart, nativeTarget } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
 const OUT = '/out/app';
@@ -32,6 +32,8 @@ export const goConverter: LanguageConverter = {
     let outputEdit: TextEdit | undefined;
     let artifact: string | undefined;
     let args: { entrypoint: string[]; cmd: string[] };
+    // Where the binary goes when a new runtime stage is written (unused when the shipped stage is replaced).
+    let target = '/app';
     if (goRun) {
       // `go run` compiles at every start; build once instead, with the same packages.
       const rest = start.slice(2);
@@ -44,7 +46,8 @@ export const goConverter: LanguageConverter = {
       if (packages.length === 0) packages.push('.');
       append.push(`RUN ${cgo ? '' : 'CGO_ENABLED=0 '}go build -trimpath -ldflags="-s -w" -o ${OUT} ${packages.join(' ')}`);
       artifact = OUT;
-      args = { entrypoint: ['/app'], cmd: rest.slice(k) };
+      target = nativeTarget(context, OUT);
+      args = { entrypoint: [target], cmd: rest.slice(k) };
     } else {
       if (builds.length === 0) {
         return { refuse: `no go build or go install runs in ${copied ? `stage "${copied.stage.name ?? copied.stage.index}"` : 'the build'}, so there is no binary to ship` };
@@ -73,7 +76,8 @@ export const goConverter: LanguageConverter = {
       } else {
         artifact = byPath && wanted !== undefined ? wanted : byName ? byName.paths.find((p) => basename(p) === basename(programWord ?? '')) : chosen.paths[chosen.paths.length - 1] ?? chosen.output;
       }
-      args = copied ? nativeStart(context, programWord ?? artifact) : nativeStart(context, '/app');
+      target = nativeTarget(context, programWord ?? artifact ?? OUT);
+      args = copied ? nativeStart(context, programWord ?? artifact) : nativeStart(context, target);
     }
     for (const b of builds) edits.push(...hardenBuild(context, b, cgo));
     // Inserted at the same point as the flags, after them: `go build -trimpath -ldflags=... -o /out/app`.
@@ -86,7 +90,7 @@ export const goConverter: LanguageConverter = {
     return {
       runtimeImage,
       replaceShipped: false,
-      copies: [`COPY --from=${context.buildName} ${artifact} /app`],
+      copies: [`COPY --from=${context.buildName} ${artifact} ${target}`, ...argumentFileCopies(context, [...args.entrypoint.slice(1), ...args.cmd], [target])],
       edits,
       append,
       entrypoint: args.entrypoint,

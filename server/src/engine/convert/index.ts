@@ -25,7 +25,7 @@ import { ccConverter } from './cc';
 import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { imageOf, imageRangeOf } from '../instructions';
 import { openTail } from '../tail';
-import { isWindowsImage } from '../imageFacts';
+import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 
@@ -33,6 +33,9 @@ const CONVERTERS: Record<Language, LanguageConverter> = {
   go: goConverter, node: nodeConverter, python: pythonConverter, java: javaConverter,
   rust: rustConverter, dotnet: dotnetConverter, c: ccConverter,
 };
+
+/** Debuggers that run the app under them (argo-cd's Tilt image starts `dlv exec`): the image is for development. */
+const DEBUGGERS: Record<string, string> = { dlv: 'the Delve debugger', gdb: 'the GNU debugger', gdbserver: 'the GNU debugger', lldb: 'the LLDB debugger', 'lldb-server': 'the LLDB debugger' };
 
 /** Directories where a bare program name in CMD is usually installed. */
 const PATH_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/go/bin', '/usr/local/cargo/bin'];
@@ -74,6 +77,7 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   if (stage.resolvedImage === undefined) {
     return { ok: false, reason: `the base image "${imageOf(stage.from) ?? ''}" uses a build argument without a default, so it is unknown what it contains: give the ARG a default` };
   }
+  if (stage.base.family === 'chainguard') return { ok: false, reason: chainguardReason(image, stage.base) };
   if (stage.base.family !== 'general') {
     const why = stage.base.debug
       ? 'it is a debug variant of a minimal image: switch to the same tag without debug instead'
@@ -87,6 +91,11 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   if ('refuse' in start) return { ok: false, reason: start.refuse };
   if (start.words.length > 0 && isShellScript(start.words[0])) {
     return { ok: false, reason: `the start command runs the shell script ${start.words[0]}, and the runtime image has no shell: do its work in the build stage or in the program, start the program directly, and convert again` };
+  }
+
+  const debuggerName = start.words.length > 0 ? DEBUGGERS[basename(start.words[0])] : undefined;
+  if (debuggerName) {
+    return { ok: false, reason: `the start command runs ${debuggerName} (${basename(start.words[0])}), which starts and debugs another program at run time: this is a development image, and shipping the debugger alone would not run the app; convert the Dockerfile that starts the program itself` };
   }
 
   const copiedFrom = copiedFromFinder(model, chain);
@@ -169,10 +178,19 @@ function isDropped(model: DockerfileModel, instruction: Instruction, replaced: b
   return false;
 }
 
-/** A COPY kept in a replaced stage: a --chown by a name the distroless passwd lacks becomes numeric. */
-function keptCopy(model: DockerfileModel, instruction: Instruction, edits: TextEdit[]): string {
+/**
+ * A COPY kept in a replaced stage: a --chown by a name the runtime's passwd lacks (or a
+ * variable it does not set) becomes the numeric id of the user the runtime image runs
+ * as: 65532 on distroless, 1654 (`app`) on chiseled .NET, so the app still owns its files.
+ */
+function keptCopy(model: DockerfileModel, instruction: Instruction, edits: TextEdit[], runtimeImage: string): string {
   const raw = editedText(model, instruction, edits);
-  return raw.replace(/--chown=(\S+)/, (m, owner: string) => (/^(?:\d+|root|nonroot|nobody)(?::(?:\d+|root|nonroot|nobody))?$/.test(owner) ? m : '--chown=65532:65532'));
+  const user = classifyImage(runtimeImage).defaultUser;
+  const runtimeUser = user?.uid !== undefined && user.uid !== 0 ? user : undefined;
+  const names = ['root', 'nonroot', 'nobody', ...(runtimeUser ? [runtimeUser.name] : [])].join('|');
+  const known = new RegExp(`^(?:\\d+|${names})(?::(?:\\d+|${names}))?$`);
+  const owner = runtimeUser ? `${runtimeUser.uid}:${runtimeUser.gid ?? runtimeUser.uid}` : '65532:65532';
+  return raw.replace(/--chown=(\S+)/, (m, written: string) => (known.test(written) ? m : `--chown=${owner}`));
 }
 
 /**
@@ -211,7 +229,7 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
       const keep = CARRIED.has(keyword) || (replaced && (keyword === 'COPY' || keyword === 'ADD' || keyword === 'WORKDIR' || keyword === 'MAINTAINER'));
       if (!keep) continue;
       body.push(...commentsAbove(model, instruction));
-      body.push(keyword === 'COPY' ? keptCopy(model, instruction, edits) : editedText(model, instruction, edits).replace(/\r?\n/g, eol));
+      body.push(keyword === 'COPY' ? keptCopy(model, instruction, edits, plan.runtimeImage) : editedText(model, instruction, edits).replace(/\r?\n/g, eol));
     }
   }
   const workdir = plan.workdir ?? context.workdir;
@@ -290,4 +308,23 @@ function windowsStage(model: DockerfileModel, shipped: Stage): Stage | undefined
     return undefined;
   };
   return visit(shipped);
+}
+
+/** The shell-less Chainguard runtime each build image's artifact ships on. */
+const CHAINGUARD_RUNTIMES: Partial<Record<Runtime, string>> = { go: 'static', rust: 'glibc-dynamic', c: 'glibc-dynamic', java: 'jre', node: 'node', python: 'python' };
+
+/**
+ * Why a Chainguard image that keeps a shell is not converted: it is already a minimal
+ * image, and the way to ship without its shell is Chainguard's own (the standard tag
+ * instead of -dev, or a runtime image such as static), not a move to gcr.io/distroless.
+ */
+function chainguardReason(image: string, base: ImageInfo): string {
+  const segments = base.ref.path.split('/');
+  const name = segments.pop() ?? '';
+  if (base.debug) {
+    return `the shipped stage runs on ${image}, the -dev variant of Chainguard's minimal ${name} image (it adds a shell and apk): use the standard tag without -dev, which has neither, instead of converting`;
+  }
+  const runtime = CHAINGUARD_RUNTIMES[base.runtime];
+  const target = runtime ? `${base.ref.registry}/${segments.join('/')}/${runtime}` : 'a shell-less Chainguard image (static, glibc-dynamic, jre, node, python)';
+  return `the shipped stage runs on ${image}, which is already a minimal Chainguard image (Chainguard's ${name} image${base.shell === 'yes' ? ', which includes a shell' : ''}), and the converter moves only general-purpose images to distroless: to ship without a shell, copy the built artifact onto ${target} in a last stage`;
 }

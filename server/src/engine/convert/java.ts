@@ -4,6 +4,7 @@
  */
 import { interpreterWords, suggestedDistrolessImage } from '../imageFacts';
 import { resolvePath } from '../stages';
+import { argumentFileCopies } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
 const JAVA = interpreterWords('java') as RegExp;
@@ -31,7 +32,7 @@ export const javaConverter: LanguageConverter = {
     return {
       runtimeImage,
       replaceShipped: false,
-      copies: [`COPY --from=${context.buildName} ${jarPath} /app/app.jar`],
+      copies: [`COPY --from=${context.buildName} ${jarPath} /app/app.jar`, ...argumentFileCopies(context, args, ['/app/app.jar'])],
       env,
       cmd: ['/app/app.jar', ...args],
     };

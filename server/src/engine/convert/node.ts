@@ -9,7 +9,7 @@ import { packageScriptRun, plainNodeArguments } from '../packageScripts';
 import { basename } from '../shell';
 import { isInside, resolvePath } from '../stages';
 import { alpineOnlyCommand } from './alpine';
-import { appOwnedByUser, builderImageEdit, readJson, splitTag, writableDirectories } from './common';
+import { appOwnedByUser, argumentFileCopies, builderImageEdit, foreignPackageManager, isOfficialName, readJson, splitTag, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 
 const NODE = interpreterWords('node') as RegExp;
@@ -29,6 +29,11 @@ export const nodeConverter: LanguageConverter = {
       return { refuse: `the build runs ${alpineOnly} on an Alpine node image, but the distroless runtime needs node_modules built on Debian (node:${major}), where that command does not exist: replace it with its Debian form (apt-get install, adduser --disabled-password) or drop it, and convert again` };
     }
 
+    const foreign = foreignPackageManager(context.runs);
+    if (foreign) {
+      return { refuse: `the build runs ${foreign} on ${root.resolvedImage ?? 'its node image'}, but the distroless runtime needs node_modules built on Debian (node:${major}), where ${foreign.split(' ')[0]} does not exist: install with apt-get instead, or drop it, and convert again` };
+    }
+
     const script = nodeArguments(context);
     if ('refuse' in script) return script;
 
@@ -42,7 +47,8 @@ export const nodeConverter: LanguageConverter = {
       if (current === major && !alpine && !text.includes('@')) return undefined;
       // Keep a Debian variant suffix (-slim, -bookworm); drop alpine, whose musl builds do not run on glibc.
       const variant = tag && !alpine ? /^\d+(?:\.\d+)*(-(?:slim|bookworm|bookworm-slim|trixie|trixie-slim|bullseye|bullseye-slim))$/.exec(tag)?.[1] ?? '' : '';
-      return `${name}:${major}${variant}`;
+      // A mirror of the official image keeps its name; another vendor's Node.js image (ubi9/nodejs-20) has no such tag.
+      return `${isOfficialName(name, 'node') ? name : 'node'}:${major}${variant}`;
     });
     const currentMajor = root.base.runtimeVersion;
     if (!tagEdit && (currentMajor !== major || alpine)) {
@@ -69,7 +75,9 @@ export const nodeConverter: LanguageConverter = {
     // Node looks for packages in node_modules of every parent folder up to /node_modules
     // (https://nodejs.org/api/modules.html#loading-from-node_modules-folders), so a moved folder ships where the build put it.
     if (movedModules && !isInside(movedModules, appDir)) copies.push(`COPY --from=${context.buildName} ${movedModules} ${movedModules}`);
-    for (const dir of writableDirectories(context.runs, appDir)) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
+    const writable = writableDirectories(context.runs, appDir);
+    for (const dir of writable) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
+    copies.push(...argumentFileCopies(context, script.args, [appDir, ...writable, ...(movedModules ? [movedModules] : [])]));
     return {
       runtimeImage: `${distrolessImage(`nodejs${major}`, context.distrolessRegistry)}:nonroot`,
       replaceShipped: false,

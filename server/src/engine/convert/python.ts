@@ -10,7 +10,7 @@ import { offsetOf, rangeOf, type Stage } from '../model';
 import { rawText } from '../shell';
 import { chainCopies, isInside, replaceImageEdit, resolvePath, stageChainFromBase } from '../stages';
 import { alpineOnlyCommand } from './alpine';
-import { appOwnedByUser, flagValue, runSteps, splitTag, writableDirectories } from './common';
+import { appOwnedByUser, argumentFileCopies, flagValue, foreignPackageManager, isOfficialName, runSteps, splitTag, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 
 const PYTHON = interpreterWords('python') as RegExp;
@@ -42,12 +42,22 @@ export const pythonConverter: LanguageConverter = {
       if (st.base.runtime !== 'python') {
         return { refuse: `the stage "${chain[chain.length - 1].name ?? chain[chain.length - 1].index}" the app copies from builds on ${st.resolvedImage ?? 'an image'} rather than the python image, so its packages may not match the distroless runtime's Python ${DISTROLESS_PYTHON_VERSION}: base it on ${PYTHON_BUILDER_IMAGE} and convert again` };
       }
+      const chainRuns = chain === context.chain ? context.runs : runSteps(context.model, chain[chain.length - 1]).runs;
+      const foreign = foreignPackageManager(chainRuns);
+      if (foreign) {
+        return { refuse: `the build runs ${foreign} on ${st.resolvedImage ?? 'its python image'}, but packages for the distroless runtime must be built on Debian (${PYTHON_BUILDER_IMAGE}), where ${foreign.split(' ')[0]} does not exist: install with apt-get instead, or drop it, and convert again` };
+      }
       if (st.base.libc === 'musl') {
-        const alpine = alpineOnlyCommand(chain === context.chain ? context.runs : runSteps(context.model, chain[chain.length - 1]).runs);
+        const alpine = alpineOnlyCommand(chainRuns);
         if (alpine) {
           return { refuse: `the build runs ${alpine} on an Alpine python image, but packages for the distroless runtime must be built on Debian (${PYTHON_BUILDER_IMAGE}), where that command does not exist: replace it with its Debian form (apt-get install, adduser --disabled-password) or drop it, and convert again` };
         }
       }
+    }
+
+    const native = nativeLibraryPackage(context, [...context.runs, ...builders.flatMap((b) => runSteps(context.model, b).runs)]);
+    if (native) {
+      return { refuse: `the app installs ${native.name}, which is built from source against ${native.library} and loads it when imported; the distroless python3 image does not have that library, so the app would fail to start: ${native.instead}, or copy the library and what it links to from the build stage by hand, and convert again` };
     }
 
     const site = sitePackages(context.runs, context.stage);
@@ -62,7 +72,9 @@ export const pythonConverter: LanguageConverter = {
       const tagEdit = replaceImageEdit(context.model, st, (text) => {
         if (text === PYTHON_BUILDER_IMAGE) return undefined;
         const { name } = splitTag(text);
-        return `${name}:${splitTag(PYTHON_BUILDER_IMAGE).tag}`;
+        // A mirror of the official image keeps its name; another vendor's Python image
+        // (ubi9/python-312) has no such tag, so the official image replaces it.
+        return isOfficialName(name, 'python') ? `${name}:${splitTag(PYTHON_BUILDER_IMAGE).tag}` : PYTHON_BUILDER_IMAGE;
       });
       if (!tagEdit && st.resolvedImage !== PYTHON_BUILDER_IMAGE) {
         return { refuse: `the python image of stage "${st.name ?? st.index}" cannot be changed by one edit, and it must be ${PYTHON_BUILDER_IMAGE} to match the runtime's Python: set it and convert again` };
@@ -83,7 +95,9 @@ export const pythonConverter: LanguageConverter = {
       env.push(`ENV PYTHONPATH=${named ? existing : `${packages}${existing ? `:${existing}` : ''}`}`);
     }
     copies.push(`COPY --from=${context.buildName} ${chown}${appDir} ${appDir}`);
-    for (const dir of writableDirectories(context.runs, appDir)) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
+    const writable = writableDirectories(context.runs, appDir);
+    for (const dir of writable) copies.push(`COPY --from=${context.buildName} --chown=65532:65532 ${dir} ${dir}`);
+    copies.push(...argumentFileCopies(context, args.args, [appDir, ...writable, ...(packages ? [packages] : [])]));
     const notes = versioned.from.length > 0
       ? [`Paths naming python${versioned.from.join(', python')} now name python${DISTROLESS_PYTHON_VERSION}, the Python the build and the runtime share.`]
       : [];
@@ -262,4 +276,39 @@ function homeOfRunUser(run: RunStep): { home: string } | { refuse: string } {
     return { refuse: `pip install --user runs as user ${user}, whose home directory (where the packages go) the Dockerfile does not say: set ENV HOME or PYTHONUSERBASE, or install with --target <dir>, and convert again` };
   }
   return { home: `/home/${user}` };
+}
+
+/**
+ * Packages PyPI has only as source for Linux, which compile against a system library
+ * and load it at import: the builder can link them (with the -dev package), but the
+ * distroless python3 image has no such library (it carries libc, libssl, libffi, zlib,
+ * libsqlite3, libexpat and the like), so `import` fails at start.
+ */
+const NATIVE_LIBRARY_PACKAGES: Record<string, { library: string; instead: string }> = {
+  mysqlclient: { library: 'the MySQL/MariaDB client library (libmariadb)', instead: 'use a pure-Python driver (PyMySQL)' },
+  psycopg2: { library: 'PostgreSQL\'s libpq', instead: 'use psycopg2-binary or psycopg[binary], whose wheels bundle libpq' },
+  'python-ldap': { library: 'OpenLDAP\'s libldap', instead: 'use a pure-Python client (ldap3)' },
+};
+
+/** The first such package the build installs: named in pip install, or in a requirements file or pyproject.toml beside the Dockerfile. */
+function nativeLibraryPackage(context: LanguageContext, runs: RunStep[]): { name: string; library: string; instead: string } | undefined {
+  const texts: string[] = [];
+  const files = new Set(['requirements.txt', 'pyproject.toml']);
+  for (const run of runs) {
+    for (const c of run.commands) {
+      if (!isPipInstall(c)) continue;
+      for (let i = 0; i < c.length; i++) {
+        if ((c[i] === '-r' || c[i] === '--requirement') && c[i + 1]) files.add(c[i + 1].replace(/^\.\//, ''));
+        else if (c[i].startsWith('--requirement=')) files.add(c[i].slice('--requirement='.length).replace(/^\.\//, ''));
+        else if (!c[i].startsWith('-')) texts.push(c[i]);
+      }
+    }
+  }
+  for (const file of files) texts.push(context.workspace?.readFile(file) ?? '');
+  const all = texts.join('\n').replace(/#.*$/gm, '');
+  for (const [name, facts] of Object.entries(NATIVE_LIBRARY_PACKAGES)) {
+    // A requirement line or a quoted pyproject dependency: the name, then a version, an extra, a marker or the end.
+    if (new RegExp(`(?:^|["'\\s])${name}\\s*(?:[<>=!~;\\[@"']|$)`, 'im').test(all)) return { name, ...facts };
+  }
+  return undefined;
 }

@@ -6,7 +6,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { distrolessNativeImage } from '../imageFacts';
 import { basename, values } from '../shell';
 import { resolvePath, stageChainFromBase } from '../stages';
-import { flagValue, insertAt, nativeStart, runSteps } from './common';
+import { argumentFileCopies, flagValue, insertAt, nativeStart, nativeTarget, runSteps } from './common';
 import type { LanguageConverter, PlanResult } from './types';
 
 export const rustConverter: LanguageConverter = {
@@ -54,6 +54,9 @@ export const rustConverter: LanguageConverter = {
       const start = nativeStart(context, program ?? chosen.path);
       return { runtimeImage, replaceShipped: true, copies: [], edits, ...start };
     }
-    return { runtimeImage, replaceShipped: false, copies: [`COPY --from=${context.buildName} ${chosen.path} /app`], edits, ...nativeStart(context, '/app') };
+    const target = nativeTarget(context, chosen.path);
+    const args = nativeStart(context, target);
+    const copies = [`COPY --from=${context.buildName} ${chosen.path} ${target}`, ...argumentFileCopies(context, [...args.entrypoint.slice(1), ...args.cmd], [target])];
+    return { runtimeImage, replaceShipped: false, copies, edits, ...args };
   },
 };
