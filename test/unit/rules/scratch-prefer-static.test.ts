@@ -4,12 +4,23 @@ ruleTable('scratch-prefer-static', [
   {
     name: 'a scratch runtime is pointed at distroless static, keeping its (root) user',
     dockerfile: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n',
-    expect: [{ range: '2:5-2:12', severity: 'information', message: 'no CA certificates', fixed: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM gcr.io/distroless/static-debian13\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n', fixAll: true }],
+    expect: [{ range: '2:5-2:12', severity: 'information', message: 'use static-debian13\nThe shipped (last) stage is scratch, which has no CA certificates', fixed: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM gcr.io/distroless/static-debian13\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n', fixAll: true }],
   },
   {
-    name: 'with its own USER the stage gets the nonroot variant (the USER wins either way)',
+    name: 'with its own USER only the image changes: no :nonroot tag stacked on USER 65532:65532',
     dockerfile: 'FROM scratch\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n',
-    expect: [{ range: '0:5-0:12', severity: 'information', fixed: 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n', fixAll: true }],
+    expect: [{ range: '0:5-0:12', severity: 'information', message: 'It runs as the USER this stage sets', fixed: 'FROM gcr.io/distroless/static-debian13\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n', fixAll: true }],
+  },
+  {
+    name: 'without USER the message says the fix keeps root and where :nonroot comes from',
+    dockerfile: 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n',
+    expect: [{ range: '0:5-0:12', severity: 'information', message: 'Like scratch it runs as root, so the program starts as before', fixed: 'FROM gcr.io/distroless/static-debian13\nCOPY app /app\nENTRYPOINT ["/app"]\n', fixAll: true }],
+  },
+  {
+    name: 'a configured mirror is used in the message and the fix',
+    dockerfile: 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n',
+    options: { distrolessRegistry: 'registry.example.com/distroless' },
+    expect: [{ range: '0:5-0:12', severity: 'information', message: 'registry.example.com/distroless/static-debian13 has all of them', fixed: 'FROM registry.example.com/distroless/static-debian13\nCOPY app /app\nENTRYPOINT ["/app"]\n', fixAll: true }],
   },
   {
     name: 'scratch for a build stage that does not ship',
