@@ -108,6 +108,11 @@ ruleTable('runs-as-root', [
     expect: [],
   },
   {
+    name: 'a WebAssembly module on scratch runs in a Wasm runtime, where a Linux uid means nothing',
+    dockerfile: 'FROM rust:1.64 AS build\nRUN cargo build --target wasm32-wasi --release\nFROM scratch\nENTRYPOINT [ "order_demo_service.wasm" ]\nCOPY --link --from=build /src/order_demo_service.wasm /order_demo_service.wasm\n',
+    expect: [],
+  },
+  {
     name: 'an image the table does not know: its user is unknown, so quiet',
     dockerfile: 'FROM myorg/base:1.0\nCMD ["/app"]\n',
     expect: [],

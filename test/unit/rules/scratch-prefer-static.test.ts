@@ -47,4 +47,19 @@ ruleTable('scratch-prefer-static', [
     dockerfile: 'FROM debian:13 AS rootfs\nRUN apt-get update\nFROM scratch\nCOPY --from=rootfs / /\nCMD ["bash"]\n',
     expect: [],
   },
+  {
+    name: 'a WebAssembly module on scratch (awesome-compose wasmedge): no Linux image exists for wasi/wasm, so no finding and FROM scratch stays',
+    dockerfile: 'FROM --platform=$BUILDPLATFORM rust:1.64 AS build\nRUN cargo build --target wasm32-wasi --release\nFROM scratch\nENTRYPOINT [ "kafka.wasm" ]\nCOPY --link --from=build /kafka.wasm /kafka.wasm\n',
+    expect: [],
+  },
+  {
+    name: 'a scratch stage built for --platform=wasi/wasm is a Wasm image too',
+    dockerfile: 'FROM --platform=wasi/wasm scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n',
+    expect: [],
+  },
+  {
+    name: 'a program whose name merely contains wasm is still a Linux binary',
+    dockerfile: 'FROM scratch\nCOPY wasmtime /wasmtime\nENTRYPOINT ["/wasmtime", "run", "/app.wasm"]\n',
+    expect: [{ range: '0:5-0:12', severity: 'information', fixed: 'FROM gcr.io/distroless/static-debian13\nCOPY wasmtime /wasmtime\nENTRYPOINT ["/wasmtime", "run", "/app.wasm"]\n', fixAll: true }],
+  },
 ]);
