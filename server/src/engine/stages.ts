@@ -339,6 +339,7 @@ export interface GoBuild {
   output?: string;
   /** Where the binary is at the end of the chain: the output followed through later `mv` and `cp`. */
   paths: string[];
+  /** The directory the command runs in: the WORKDIR, moved by a `cd` earlier in the same RUN. */
   workdir: string;
 }
 
@@ -369,9 +370,16 @@ function findGoBuilds(model: DockerfileModel, stage: Stage): GoBuild[] {
     }
     if (keyword !== 'RUN' || !/\bgo\b|\bmv\b|\bcp\b/.test(rawText(model, instruction))) continue;
     let exported: '0' | '1' | undefined;
+    // `cd /src && go build -o ./bin/app` writes /src/bin/app: the RUN's own cd moves where relative paths land.
+    let here = placed;
     for (const command of commandsOf(model, instruction)) {
       let words = command.words;
       let assignments = command.assignments;
+      if (words[0]?.value === 'cd' && command.depth === 0) {
+        const target = words[1]?.value;
+        here = { ...placed, workdir: target && !/[$`~]/.test(target) && target !== '-' ? resolvePath(target, here.workdir) : placed.workdir };
+        continue;
+      }
       // `env CGO_ENABLED=0 go build`
       if (words[0]?.value === 'env') {
         let k = 1;
@@ -395,12 +403,12 @@ function findGoBuilds(model: DockerfileModel, stage: Stage): GoBuild[] {
         continue;
       }
       if ((w[0] === 'mv' || w[0] === 'cp') && out.length > 0) {
-        followMove(out, w, placed.workdir);
+        followMove(out, w, here.workdir);
         continue;
       }
       if (w[0] !== 'go' || (w[1] !== 'build' && w[1] !== 'install')) continue;
       const inline = assignments.map((a) => /^CGO_ENABLED=["']?([01])/.exec(a.value)?.[1]).find((v) => v !== undefined) as '0' | '1' | undefined;
-      const build = readGoBuild(placed, { ...command, words, assignments }, inline ?? exported ?? persistent);
+      const build = readGoBuild(here, { ...command, words, assignments }, inline ?? exported ?? persistent);
       out.push(build);
     }
   }
