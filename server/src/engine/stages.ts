@@ -591,7 +591,8 @@ function sourcePatterns(model: DockerfileModel, copy: CopyInstruction): SourcePa
 }
 
 function buildMatches(model: DockerfileModel, stage: Stage, build: GoBuild, pattern: SourcePattern): boolean {
-  if (build.paths.length > 0) return build.paths.some((p) => pattern.covers.test(p));
+  // `-o /out` with several packages (or an existing directory) writes into /out: a COPY of /out/app takes one of them.
+  if (build.paths.length > 0) return build.paths.some((p) => pattern.covers.test(p) || isInside(pattern.prefix, p));
   if (build.output !== undefined) return false;
   const file = substitutedOutput(model, build);
   if (file !== undefined && !file.endsWith('/')) return pattern.covers.test(resolvePath(file, build.workdir));

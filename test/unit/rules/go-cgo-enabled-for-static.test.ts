@@ -124,4 +124,9 @@ ruleTable('go-cgo-enabled-for-static', [
     dockerfile: chainguardGo,
     expect: [],
   },
+  {
+    name: 'go build -o a directory of several commands: a COPY of one file from it is judged',
+    dockerfile: 'FROM golang:1.23 AS build\nRUN go build -o /out ./cmd/...\nFROM gcr.io/distroless/static-debian13\nCOPY --from=build /out/server /server\nENTRYPOINT ["/server"]\n',
+    expect: [{ range: '1:4-1:12', fixed: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /out ./cmd/...\nFROM gcr.io/distroless/static-debian13\nCOPY --from=build /out/server /server\nENTRYPOINT ["/server"]\n' }],
+  },
 ]);
