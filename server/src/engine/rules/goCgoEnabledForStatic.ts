@@ -38,7 +38,7 @@ function finding(model: DockerfileModel, build: GoBuild, runtime: Stage, registr
       ? 'CGO_ENABLED=1 links libc, which the runtime image lacks: build with CGO_ENABLED=0'
       : 'cgo is on by default here, so the binary needs libc, which the runtime lacks: set CGO_ENABLED=0',
     `This go build's binary is copied into ${target} on ${runtime.resolvedImage ?? 'a static image'}, which has no C library; ` +
-    `with cgo ${explicitOn ? 'enabled' : 'left on (the default where a C compiler is installed)'} the binary is linked dynamically and fails there with "no such file or directory". ` +
+    `with cgo ${explicitOn ? 'enabled' : 'left on (the default where a C compiler exists)'} the binary is linked dynamically and fails there with "no such file or directory". ` +
     (explicitOn ? `Build with CGO_ENABLED=0, or ship on ${distrolessImage('base', registry)} if the code needs cgo.` : 'Build it with CGO_ENABLED=0.'));
   const [go, verb] = build.command.words;
   const matchRange = rangeOf(model, go.start, verb.end);
