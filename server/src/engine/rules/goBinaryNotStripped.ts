@@ -16,11 +16,12 @@ export const goBinaryNotStripped: Rule = {
   summary: 'go build without -ldflags="-s -w".',
   check({ model }) {
     const findings: Finding[] = [];
-    const shipped = shippedBuilds(model);
+    let shipped: Set<GoBuild> | undefined;
     for (const stage of model.stages) {
       if (!stage.instructions.some((i) => i.getKeyword() === 'RUN' && /\bgo\s+build\b/.test(rawText(model, i)))) continue;
+      const inImage = (shipped ??= shippedBuilds(model));
       // Builds of ancestors are reported on their own stage.
-      for (const build of goBuildsFromBase(model, stage).filter((b) => b.stage === stage && shipped.has(b))) {
+      for (const build of goBuildsFromBase(model, stage).filter((b) => b.stage === stage && inImage.has(b))) {
         const words = build.command.words;
         if (words[1].value !== 'build') continue;
         if (stage.env.get('GOFLAGS')?.includes('-ldflags') || build.command.assignments.some((a) => a.value.startsWith('GOFLAGS='))) continue;
