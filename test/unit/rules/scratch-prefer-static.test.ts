@@ -62,4 +62,14 @@ ruleTable('scratch-prefer-static', [
     dockerfile: 'FROM scratch\nCOPY wasmtime /wasmtime\nENTRYPOINT ["/wasmtime", "run", "/app.wasm"]\n',
     expect: [{ range: '0:5-0:12', severity: 'information', fixed: 'FROM gcr.io/distroless/static-debian13\nCOPY wasmtime /wasmtime\nENTRYPOINT ["/wasmtime", "run", "/app.wasm"]\n', fixAll: true }],
   },
+  {
+    name: 'what the stage copies in is not called missing: only tzdata and /tmp are named',
+    dockerfile: 'FROM alpine:3.20 AS certs\nRUN apk add ca-certificates\nFROM scratch\nCOPY --from=certs /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=certs /etc/passwd /etc/group /etc/\nCOPY app /app\nENTRYPOINT ["/app"]\n',
+    expect: [{ range: '2:5-2:12', severity: 'information', message: 'Scratch lacks tzdata and /tmp: use static-debian13\nThe shipped (last) stage is scratch, which has no time zone data and no /tmp: time zones and temp files fail at run time.', fixed: 'FROM alpine:3.20 AS certs\nRUN apk add ca-certificates\nFROM gcr.io/distroless/static-debian13\nCOPY --from=certs /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=certs /etc/passwd /etc/group /etc/\nCOPY app /app\nENTRYPOINT ["/app"]\n', fixAll: true }],
+  },
+  {
+    name: 'a scratch stage that copies in all four (CA bundle, zoneinfo, passwd, /tmp) lacks nothing: silent',
+    dockerfile: 'FROM alpine:3.20 AS base\nRUN apk add ca-certificates tzdata && mkdir -m 1777 /out-tmp\nFROM scratch\nCOPY --from=base /etc/ssl/certs /etc/ssl/certs\nCOPY --from=base /usr/share/zoneinfo /usr/share/zoneinfo\nCOPY --from=base /etc/passwd /etc/passwd\nCOPY --from=base /out-tmp /tmp\nCOPY app /app\nENTRYPOINT ["/app"]\n',
+    expect: [],
+  },
 ]);
