@@ -601,7 +601,8 @@ function buildMatches(model: DockerfileModel, stage: Stage, build: GoBuild, patt
   if (pattern.covers.test(dir) || pattern.parent.test(dir)) return true;
   // Or wherever a later mv/cp took a file of that directory.
   const commands = chainCommands(model, stage);
-  const at = commands.findIndex((c) => c.command === build.command);
+  // The build's command is a copy (an `env` prefix is taken off its words): found by where its program is written.
+  const at = commands.findIndex((c) => c.instruction === build.instruction && c.command.words.some((w) => w.start === build.command.words[0].start));
   for (const placed of commands.slice(at + 1)) {
     const words = values(placed.command.words);
     if (words[0] !== 'mv' && words[0] !== 'cp') continue;

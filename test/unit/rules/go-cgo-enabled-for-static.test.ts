@@ -129,4 +129,14 @@ ruleTable('go-cgo-enabled-for-static', [
     dockerfile: 'FROM golang:1.23 AS build\nRUN go build -o /out ./cmd/...\nFROM gcr.io/distroless/static-debian13\nCOPY --from=build /out/server /server\nENTRYPOINT ["/server"]\n',
     expect: [{ range: '1:4-1:12', fixed: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /out ./cmd/...\nFROM gcr.io/distroless/static-debian13\nCOPY --from=build /out/server /server\nENTRYPOINT ["/server"]\n' }],
   },
+  {
+    name: 'go build without -o, then mv of a file of the WORKDIR into a bin directory the COPY takes from',
+    dockerfile: 'FROM golang:1.23 AS build\nWORKDIR /src\nRUN go build && mv myapp /usr/local/bin/\nFROM scratch\nCOPY --from=build /usr/local/bin/myapp /myapp\nENTRYPOINT ["/myapp"]\n',
+    expect: [{ range: '2:4-2:12', fixed: 'FROM golang:1.23 AS build\nWORKDIR /src\nRUN CGO_ENABLED=0 go build && mv myapp /usr/local/bin/\nFROM scratch\nCOPY --from=build /usr/local/bin/myapp /myapp\nENTRYPOINT ["/myapp"]\n' }],
+  },
+  {
+    name: 'a cp before the build is not where the build went',
+    dockerfile: 'FROM golang:1.23 AS build\nWORKDIR /src\nRUN cp /src/run.sh /usr/local/bin/ && env GOOS=linux go build\nFROM busybox:1.36 AS tools\nFROM scratch\nCOPY --from=build /usr/local/bin/run.sh /run.sh\nENTRYPOINT ["/run.sh"]\n',
+    expect: [],
+  },
 ]);
