@@ -66,7 +66,7 @@ test('fix-all is a source.fixAll action that leaves no fixable problem', async (
   assert.equal(actions.length, 1);
   assert.equal(actions[0].kind, 'source.fixAll.distroless');
   const fixed = applyEdits(SCRATCH, actions[0].edit!.changes![uri]);
-  assert.equal(fixed, 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /out/app .\nFROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=build /out/app /app\nUSER 65532:65532\nCMD ["/app", "--serve"]\n');
+  assert.equal(fixed, 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /out/app .\nFROM gcr.io/distroless/static-debian13\nCOPY --from=build /out/app /app\nUSER 65532:65532\nCMD ["/app", "--serve"]\n');
 });
 
 test('settings re-rate and turn off rules', async () => {

@@ -155,7 +155,7 @@ test('the configured registry is what the converter and the scratch fix write', 
   }
   const scratch = lint('FROM scratch\nCOPY app /app\nUSER 65532\nENTRYPOINT ["/app"]\n', { distrolessRegistry: registry, severities: {} });
   const fix = scratch.diagnoses.find((d) => d.ruleId === 'scratch-prefer-static')?.fixes[0];
-  assert.equal(fix?.edits[0].newText, 'registry.example.com/distroless/static-debian13:nonroot');
+  assert.equal(fix?.edits[0].newText, 'registry.example.com/distroless/static-debian13');
 });
 
 test('distroless convert, through the CLI dispatcher, takes target and registry from the configuration file', async () => {

@@ -137,6 +137,16 @@ const BUILDS: Array<{ name: string; lines: string[]; builds: string[] }> = [
     builds: ['build cgo=1 out=/a at=/a', 'build cgo=0 out=/b at=/b', 'build cgo=1 out=/c at=/c', 'build cgo=1 out=/d at=/d', 'build cgo=0 out=/e at=/e'],
   },
   {
+    name: 'a cd earlier in the same RUN moves where relative paths land; the next RUN starts at the WORKDIR again',
+    lines: ['FROM golang:1.23', 'WORKDIR /src', 'RUN cd /cni && go build -o ./bin/ptp ./plugins/ptp && mv bin/ptp /usr/local/bin', 'RUN go build -o bin/app .'],
+    builds: ['build cgo=? out=/cni/bin/ptp at=/usr/local/bin/ptp', 'build cgo=? out=/src/bin/app at=/src/bin/app'],
+  },
+  {
+    name: 'an inline GOBIN= decides where go install puts the binary',
+    lines: ['FROM golang:1.23', 'RUN GOBIN=/usr/local/bin go install github.com/google/go-licenses@latest'],
+    builds: ['install cgo=? out=/usr/local/bin/go-licenses at=/usr/local/bin/go-licenses'],
+  },
+  {
     name: '-o a directory or a variable: the name is not known',
     lines: ['FROM golang:1.23', 'RUN go build -o /out/ ./... && go build -o $OUT .'],
     builds: ['build cgo=? out=? at=?', 'build cgo=? out=? at=?'],

@@ -103,6 +103,12 @@ export interface GeneralImage {
    * main process (gosu/su-exec in docker-entrypoint.sh): root by default is by design.
    */
   dropsPrivilegesTo?: string;
+  /**
+   * A server whose master process stays root (to bind ports and read its configuration)
+   * and runs the processes that serve requests as this user (nginx's `user nginx;`,
+   * httpd's `User daemon`): root by design, and a USER stops it starting.
+   */
+  workersRunAs?: string;
   source: string;
 }
 
@@ -147,8 +153,8 @@ export const OFFICIAL_IMAGES: Record<string, GeneralImage> = {
   swift: { kind: 'toolchain', source: 'swiftlang/swift-docker (https://github.com/swiftlang/swift-docker); ' + SOURCES.dockerOfficial },
   'r-base': { kind: 'toolchain', source: 'rocker-org/rocker (https://github.com/rocker-org/rocker); ' + SOURCES.dockerOfficial },
   docker: { kind: 'toolchain', source: hub('docker') },
-  nginx: { kind: 'service', source: 'nginx/docker-nginx (https://github.com/nginx/docker-nginx): master process as root, workers as nginx; ' + SOURCES.dockerOfficial },
-  httpd: { kind: 'service', source: hub('httpd') + ': parent process as root, children as daemon' },
+  nginx: { kind: 'service', workersRunAs: 'nginx', source: 'nginx/docker-nginx (https://github.com/nginx/docker-nginx): master process as root, workers as nginx; ' + SOURCES.dockerOfficial },
+  httpd: { kind: 'service', workersRunAs: 'daemon', source: hub('httpd') + ': parent process as root, children as daemon' },
   tomcat: { kind: 'service', runtime: 'java', source: hub('tomcat') },
   wordpress: { kind: 'service', source: hub('wordpress') },
   caddy: { kind: 'service', source: 'caddyserver/caddy-docker (https://github.com/caddyserver/caddy-docker); ' + SOURCES.dockerOfficial },

@@ -75,6 +75,8 @@ export interface ImageInfo {
   appUser?: ImageUser;
   /** The image's own ENTRYPOINT starts as root and steps down to this user. */
   dropsPrivilegesTo?: string;
+  /** A server (nginx, httpd) whose master process stays root and whose workers run as this user. */
+  workersRunAs?: string;
   /** What kind of general-purpose image (OS, toolchain, service), when known. */
   kind?: GeneralKind;
   /** The image's ENTRYPOINT, when the rules need it (the interpreter of language images). */
@@ -347,6 +349,7 @@ function generalFacts(ref: ImageRef, facts: GeneralImage, tag: string, path: str
   return {
     ref, family: 'general', os: 'linux', kind: facts.kind, shell: 'yes', shellless: false, debug: false,
     defaultUser: facts.defaultUser ?? ROOT, appUser: facts.appUser, dropsPrivilegesTo: facts.dropsPrivilegesTo,
+    workersRunAs: facts.workersRunAs,
     runtime, runtimeVersion: runtime === 'none' ? undefined : runtimeVersionFromTag(runtime, tag, path),
     libc: musl ? 'musl' : 'glibc', staticOnly: false, caBundle: facts.caBundle || (musl && path === 'alpine') || undefined,
     sources: { shell: facts.source, user: facts.source },

@@ -24,6 +24,18 @@ ruleTable('copy-context-into-final-stage', [
     expect: [],
   },
   {
+    name: 'Node installed on alpine and started with node (microservices-demo currencyservice): the source is the program, so no "copy the artifact" advice',
+    dockerfile: 'FROM node:22-alpine AS builder\nWORKDIR /usr/src/app\nCOPY package*.json ./\nRUN npm install --only=production\nFROM alpine:3.20\nRUN apk add --no-cache nodejs\nWORKDIR /usr/src/app\nCOPY --from=builder /usr/src/app/node_modules ./node_modules\nCOPY . .\nENTRYPOINT [ "node", "server.js" ]\n',
+    files: { 'package.json': '{}' },
+    expect: [{ range: '8:5-8:8', message: 'COPY . ships the whole context and no .dockerignore: add one without .git, .env\n' }],
+  },
+  {
+    name: 'a Python app started by gunicorn on a plain OS image, with a .dockerignore: silent',
+    dockerfile: 'FROM python:3.12 AS build\nRUN pip install --prefix=/install gunicorn\nFROM debian:13-slim\nCOPY --from=build /install /usr/local\nCOPY . /app\nCMD gunicorn app:server\n',
+    files: { '.dockerignore': '.git\n' },
+    expect: [],
+  },
+  {
     name: 'a Ruby app on the ruby image without a .dockerignore',
     dockerfile: 'FROM ruby:3.3 AS gems\nRUN bundle install\nFROM ruby:3.3-slim\nCOPY --from=gems /usr/local/bundle /usr/local/bundle\nCOPY . .\n',
     files: { 'Gemfile': 'source "https://rubygems.org"\n' },

@@ -22,6 +22,16 @@ ruleTable('final-stage-full-os', [
     expect: [{ range: '1:5-1:9' }],
   },
   {
+    name: '.NET runtime keeps its product on the chiseled tag (as the conversion writes it), not aspnet',
+    dockerfile: 'FROM mcr.microsoft.com/dotnet/sdk:9.0 AS build\nWORKDIR /source\nCOPY . .\nRUN dotnet publish -o /app\nFROM mcr.microsoft.com/dotnet/runtime:9.0\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT ["./dotnetapp"]\n',
+    expect: [{ range: '4:5-4:41', message: 'ship the artifact on runtime:9.0-noble-chiseled', fixed: 'FROM mcr.microsoft.com/dotnet/sdk:9.0 AS build\nWORKDIR /source\nCOPY . .\nRUN dotnet publish -o /app\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM mcr.microsoft.com/dotnet/runtime:9.0-noble-chiseled\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT ["./dotnetapp"]\n' }],
+  },
+  {
+    name: '.NET runtime-deps (a self-contained app) is pointed at runtime-deps chiseled',
+    dockerfile: 'FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish --self-contained -r linux-x64 -o /app\nFROM mcr.microsoft.com/dotnet/runtime-deps:10.0-alpine\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT ["./myapp"]\n',
+    expect: [{ range: '4:5-4:54', message: 'ship the artifact on runtime-deps:10.0-noble-chiseled\n', fixed: 'FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish --self-contained -r linux-x64 -o /app\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT ["./myapp"]\n' }],
+  },
+  {
     name: 'distroless, chiseled and Chainguard images are fine',
     dockerfile: 'FROM gcr.io/distroless/static-debian13:nonroot\n',
     expect: [],

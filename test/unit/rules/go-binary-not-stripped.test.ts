@@ -71,4 +71,25 @@ ruleTable('go-binary-not-stripped', [
     dockerfile: 'FROM golang:1.23\nRUN go vet ./... && go test ./...\n',
     expect: [],
   },
+  {
+    name: 'a tool a build stage makes for its own use never ships: silent (buildx lint.Dockerfile analyzers)',
+    dockerfile: 'FROM golang:1.23 AS gen\nRUN go build -o /out/docsgen ./docs/generate.go\nRUN /out/docsgen > /docs.md\nFROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /app .\nFROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=build /app /app\nCOPY --from=gen /docs.md /docs.md\n',
+    expect: [],
+  },
+  {
+    name: 'a binary built after cd in the same RUN is found where the COPY takes it (kind base image, through a squash stage)',
+    dockerfile: 'FROM golang:1.23 AS build-cni\nRUN git clone https://example.com/plugins /cni-plugins \\\n    && cd /cni-plugins \\\n    && go build -o ./bin/ptp ./plugins/main/ptp\nFROM debian:13 AS build\nCOPY --from=build-cni /cni-plugins/bin/ptp /opt/cni/bin/\nFROM scratch\nCOPY --from=build / /\n',
+    expect: [{ range: '3:7-3:15', fixed: 'FROM golang:1.23 AS build-cni\nRUN git clone https://example.com/plugins /cni-plugins \\\n    && cd /cni-plugins \\\n    && go build -ldflags="-s -w" -o ./bin/ptp ./plugins/main/ptp\nFROM debian:13 AS build\nCOPY --from=build-cni /cni-plugins/bin/ptp /opt/cni/bin/\nFROM scratch\nCOPY --from=build / /\n' }],
+  },
+  {
+    name: 'a build stage copied into a target that is not shipped (the last stage ships): silent',
+    dockerfile: 'FROM golang:1.15-alpine AS builder\nRUN go build -o /app main.go\nFROM alpine:3 AS runner\nCOPY --from=builder /app .\nFROM alpine:3\nRUN false\n',
+    expect: [],
+  },
+  {
+    name: 'the same build with --target runner is judged',
+    dockerfile: 'FROM golang:1.15-alpine AS builder\nRUN go build -o /app main.go\nFROM alpine:3 AS runner\nCOPY --from=builder /app .\nFROM alpine:3\nRUN false\n',
+    options: { target: 'runner' },
+    expect: [{ range: '1:4-1:12', fixed: 'FROM golang:1.15-alpine AS builder\nRUN go build -ldflags="-s -w" -o /app main.go\nFROM alpine:3 AS runner\nCOPY --from=builder /app .\nFROM alpine:3\nRUN false\n' }],
+  },
 ]);

@@ -89,8 +89,8 @@ ruleTable('runs-as-root', [
   },
   {
     name: 'ports below 1024: the Kubernetes caveat is said, the fix stays a quick fix',
-    dockerfile: 'FROM nginx:1.27\nCOPY site /usr/share/nginx/html\nEXPOSE 80\n',
-    expect: [{ range: '0:5-0:15', message: 'fails on Kubernetes by default', fixed: 'FROM nginx:1.27\nCOPY site /usr/share/nginx/html\nEXPOSE 80\nUSER 65532:65532\n', fixAll: false }],
+    dockerfile: 'FROM python:3.12-slim\nCOPY app.py /app.py\nEXPOSE 80\nCMD ["python", "/app.py"]\n',
+    expect: [{ range: '0:5-0:21', message: 'fails on Kubernetes by default', fixed: 'FROM python:3.12-slim\nCOPY app.py /app.py\nEXPOSE 80\nUSER 65532:65532\nCMD ["python", "/app.py"]\n', fixAll: false }],
   },
   {
     name: 'Windows images: no numeric USER, no finding',
@@ -105,6 +105,36 @@ ruleTable('runs-as-root', [
   {
     name: 'a squash stage (a whole OS root copied onto scratch) is not flagged as a scratch runtime',
     dockerfile: 'FROM debian:13 AS rootfs\nRUN apt-get update\nFROM scratch\nCOPY --from=rootfs / /\nCMD ["bash"]\n',
+    expect: [],
+  },
+  {
+    name: 'nginx: the master process is root by design and workers run as nginx; information, no USER fix that would stop it',
+    dockerfile: 'FROM nginx:1.27\nCOPY dist /usr/share/nginx/html\n',
+    expect: [{ range: '0:5-0:15', severity: 'information', message: 'Nginx keeps its master process as root and serves as nginx: that is by design\n' }],
+  },
+  {
+    name: 'nginx started by its own CMD is the same',
+    dockerfile: 'FROM nginx:1.27-alpine\nCOPY nginx.conf /etc/nginx/nginx.conf\nCMD ["nginx", "-g", "daemon off;"]\n',
+    expect: [{ range: '0:5-0:22', severity: 'information', message: 'serve requests run as nginx' }],
+  },
+  {
+    name: 'nginx through a Docker Hub mirror is named by its own name',
+    dockerfile: 'FROM mirror.gcr.io/library/nginx:stable\n',
+    expect: [{ range: '0:5-0:39', severity: 'information', message: 'Nginx keeps its master process as root' }],
+  },
+  {
+    name: 'httpd: children run as daemon',
+    dockerfile: 'FROM httpd:2.4\nCOPY site/ /usr/local/apache2/htdocs/\n',
+    expect: [{ range: '0:5-0:14', severity: 'information', message: 'run as daemon' }],
+  },
+  {
+    name: 'an nginx image that runs another program is judged as usual',
+    dockerfile: 'FROM nginx:1.27\nCOPY app /app\nCMD ["/app"]\n',
+    expect: [{ range: '0:5-0:15', message: 'Runs as root (no USER', fixed: 'FROM nginx:1.27\nCOPY app /app\nUSER 65532:65532\nCMD ["/app"]\n', fixAll: false }],
+  },
+  {
+    name: 'a WebAssembly module on scratch runs in a Wasm runtime, where a Linux uid means nothing',
+    dockerfile: 'FROM rust:1.64 AS build\nRUN cargo build --target wasm32-wasi --release\nFROM scratch\nENTRYPOINT [ "order_demo_service.wasm" ]\nCOPY --link --from=build /src/order_demo_service.wasm /order_demo_service.wasm\n',
     expect: [],
   },
   {

@@ -9,7 +9,7 @@ const nodeFixed = () => fixtureText('node-old-distroless/Dockerfile').replace('C
 
 const SCRATCH_FIXED =
   'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /out/app .\n' +
-  'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=build /out/app /app\nUSER 65532:65532\nCMD ["/app", "--serve"]\n';
+  'FROM gcr.io/distroless/static-debian13\nCOPY --from=build /out/app /app\nUSER 65532:65532\nCMD ["/app", "--serve"]\n';
 
 describe('fix all', () => {
   afterEach(closeAllEditors);

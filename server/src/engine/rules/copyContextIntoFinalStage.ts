@@ -3,7 +3,10 @@ import type { Stage } from '../model';
 import type { Finding, Rule } from '../types';
 import type { DockerfileModel } from '../model';
 import { copyAt, goBuildsFromBase, stageChainToBase, stageReference } from '../stages';
-import { argumentsOf } from '../instructions';
+import { argumentsContentOf, argumentsOf } from '../instructions';
+import { execFormArguments } from '../model';
+import { basename } from '../shell';
+import { effectiveCmd } from './runtimeStage';
 import { imageName } from '../imageFacts';
 import type { WorkspaceFiles } from '../types';
 
@@ -57,7 +60,11 @@ export const copyContextIntoFinalStage: Rule = {
   },
 };
 
-/** The interpreted language of the shipped stage, where the source is the program. */
+/**
+ * The interpreted language of the shipped stage, where the source is the program: from
+ * the image, or from the interpreter its start command runs (`FROM alpine` +
+ * `apk add nodejs` + `ENTRYPOINT ["node", "server.js"]`).
+ */
 function interpretedLanguage(stage: Stage): string | undefined {
   if (stage.base.runtime === 'node') return 'Node.js';
   if (stage.base.runtime === 'python') return 'Python';
@@ -65,6 +72,13 @@ function interpretedLanguage(stage: Stage): string | undefined {
   if (name === 'ruby') return 'Ruby';
   if (name === 'php') return 'PHP';
   if (name === 'perl') return 'Perl';
+  const start = [stage.entrypoint, effectiveCmd(stage)].find((i) => i !== undefined);
+  if (!start) return undefined;
+  const program = basename((execFormArguments(start) ?? (argumentsContentOf(start) ?? '').trim().split(/\s+/))[0] ?? '');
+  if (/^(?:node|nodejs|npm|yarn|pnpm)$/.test(program)) return 'Node.js';
+  if (/^(?:python[23]?(?:\.\d+)?|gunicorn|uvicorn|flask|celery)$/.test(program)) return 'Python';
+  if (/^(?:ruby|bundle|rails|puma)$/.test(program)) return 'Ruby';
+  if (/^(?:php|php-fpm)$/.test(program)) return 'PHP';
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { explained, shortImage } from '../messages';
 import { planConversion, type ConversionPlan } from '../convert';
 import { lazyFixes } from '../fixes';
-import { imageName, suggestedDistrolessImage, Runtime } from '../imageFacts';
+import { dotnetChiseledProductImage, dotnetProductOf, imageName, suggestedDistrolessImage, Runtime } from '../imageFacts';
 import type { DockerfileModel } from '../model';
 import { copySources } from '../stages';
 import type { Fix, Rule, WorkspaceFiles } from '../types';
@@ -43,10 +43,13 @@ export const finalStageFullOs: Rule = {
         fixes: [],
       }];
     }
-    const target = suggestedDistrolessImage(runtime, version, distrolessRegistry);
+    // A .NET runtime image keeps its product (runtime, runtime-deps, aspnet) on the chiseled tag, as the conversion does.
+    const product = dotnetProductOf(stage.base.ref);
+    const target = (product && product !== 'sdk' ? dotnetChiseledProductImage(product, version) : undefined)
+      ?? suggestedDistrolessImage(runtime, version, distrolessRegistry);
     const finding = {
       range: imageRangeOf(stage.from) ?? stage.from.getRange(),
-      message: explained(`Ships on ${shortImage(image, 25)}, a full OS: ship the artifact on ${shortImage(target, 30)}`,
+      message: explained(`Ships on ${shortImage(image, 25)}, a full OS: ship the artifact on ${shortImage(target, 32)}`,
         `${shippedDescription(model, stage)} runs on ${image}, a full OS with a shell and package manager: ` +
         `more to patch, more for an attacker to use, and a larger image. ` +
         `Ship only the artifact on a distroless image such as ${target} in a multi-stage build.`),

@@ -2,8 +2,8 @@ import { explained } from '../messages';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Finding, Rule } from '../types';
 import { rawText, Word } from '../shell';
-import { goBuildsFromBase } from '../stages';
-import { rangeOf } from '../model';
+import { GoBuild, goBuildsFromBase, shippedGoBuilds } from '../stages';
+import { rangeOf, type DockerfileModel } from '../model';
 import { GO_STRIP_IMPLIES_DWARF_SINCE } from '../imageFacts';
 
 /**
@@ -16,10 +16,12 @@ export const goBinaryNotStripped: Rule = {
   summary: 'go build without -ldflags="-s -w".',
   check({ model }) {
     const findings: Finding[] = [];
+    let shipped: Set<GoBuild> | undefined;
     for (const stage of model.stages) {
       if (!stage.instructions.some((i) => i.getKeyword() === 'RUN' && /\bgo\s+build\b/.test(rawText(model, i)))) continue;
+      const inImage = (shipped ??= shippedBuilds(model));
       // Builds of ancestors are reported on their own stage.
-      for (const build of goBuildsFromBase(model, stage).filter((b) => b.stage === stage)) {
+      for (const build of goBuildsFromBase(model, stage).filter((b) => b.stage === stage && inImage.has(b))) {
         const words = build.command.words;
         if (words[1].value !== 'build') continue;
         if (stage.env.get('GOFLAGS')?.includes('-ldflags') || build.command.assignments.some((a) => a.value.startsWith('GOFLAGS='))) continue;
@@ -44,6 +46,19 @@ export const goBinaryNotStripped: Rule = {
     return findings;
   },
 };
+
+/**
+ * The builds whose binary is in the shipped image: built in the shipped stage or a stage
+ * it is built FROM, or copied in. A tool a build stage makes for its own use (a docs
+ * generator, a linter) never ships, so its size costs nothing.
+ */
+function shippedBuilds(model: DockerfileModel): Set<GoBuild> {
+  const stage = model.shipped;
+  if (!stage) return new Set();
+  const out = new Set<GoBuild>(goBuildsFromBase(model, stage));
+  for (const { build } of shippedGoBuilds(model, stage)) out.add(build);
+  return out;
+}
 
 interface FlagValue {
   value: string;

@@ -32,13 +32,15 @@ export const packageManagerInFinalStage: Rule = {
       const where = inherited ? `${shippedDescription(model, stage)} is built on the stage that runs this ${installs[0].manager} install, so` : 'This runs in ' + shippedDescription(model, stage) + ', so';
       if (knownShellless(model, stage)) {
         // The RUN cannot execute here at all; dropping it is the only edit that lets the build go on.
+        // Not in fix-all: the build would then pass while the program lacks the packages it
+        // asked for, and fail at start instead; moving them to a build stage is the user's call.
         const removable = !inherited && onlyPackageManagement(model, instruction);
         findings.push({
           range: wordRange(model, installs[0].managerWord),
           message: explained(`${installs[0].manager} cannot run in this shell-less image: install in a build stage and COPY the files`,
             `${where} it needs a shell and ${installs[0].manager}, which this image does not have: the build fails. ` +
             `Install ${what} in a build stage and COPY --from only the files the program needs.`),
-          fixes: removable ? [{ title: `Remove this ${installs[0].manager} install from the shell-less stage`, edits: [{ range: lineRange(model, instruction), newText: '' }] }] : [],
+          fixes: removable ? [{ title: `Remove this ${installs[0].manager} install from the shell-less stage`, edits: [{ range: lineRange(model, instruction), newText: '' }], fixAll: false }] : [],
         });
         continue;
       }

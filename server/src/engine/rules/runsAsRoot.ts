@@ -5,7 +5,9 @@ import { isWindowsImage, type ImageUser } from '../imageFacts';
 import { isRootUser, type DockerfileModel, type Stage } from '../model';
 import type { Finding, Fix, Rule } from '../types';
 import { appendToStage, replaceImageEdit, shippedDescription } from './util';
-import { imageOf, imageRangeOf } from '../instructions';
+import { argumentsContentOf, imageOf, imageRangeOf } from '../instructions';
+import { basename } from '../shell';
+import { stageChainToBase } from '../stages';
 import { nonRuntimeStage, privilegeDrop, privilegedPorts } from './runtimeStage';
 
 const NONROOT_USER = '65532:65532';
@@ -40,6 +42,20 @@ export const runsAsRoot: Rule = {
       }];
     }
 
+    const workers = stage.base.workersRunAs;
+    if (workers && stage.user.source === 'base' && startsTheServer(stage)) {
+      const server = basename(stage.base.ref.path);
+      return [{
+        range,
+        severity: 'information',
+        message: explained(`${clip(server, 20)} keeps its master process as root and serves as ${clip(workers, 12)}: that is by design`,
+          `${where} starts ${server} as root, as its image does: the master process binds the ports and reads the configuration, and the worker processes that serve requests run as ${workers}. ` +
+          'A USER instruction alone stops it starting (its pid, cache and log files are where only root may write). ' +
+          'To run no process as root, configure it for that (a port of 1024 or more, writable pid and cache paths) or use an image built for it, then add a USER.'),
+        fixes: [],
+      }];
+    }
+
     const fixes = userFixes(model, stage);
     const ports = privilegedPorts(stage);
     const portNote = ports.length > 0
@@ -68,6 +84,13 @@ export const runsAsRoot: Rule = {
     return [finding];
   },
 };
+
+/** No start command of this file's own, or one that runs the server itself (`CMD ["nginx", "-g", "daemon off;"]`). */
+function startsTheServer(stage: Stage): boolean {
+  const server = basename(stage.base.ref.path);
+  const starts = stageChainToBase(stage).flatMap((s) => s.instructions).filter((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT');
+  return starts.length === 0 || starts.some((i) => new RegExp(`(?:^|[\\s"'/])${server}(?:[\\s"',]|$)`).test(argumentsContentOf(i) ?? ''));
+}
 
 /** One fix per way to leave root, the image's own means first; all quick fixes only. */
 function userFixes(model: DockerfileModel, stage: Stage): Fix[] {

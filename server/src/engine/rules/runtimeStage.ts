@@ -19,21 +19,37 @@ export function stageLineage(stage: Stage): Stage[] {
 }
 
 /**
- * A stage that is not a container runtime:
+ * A stage that is not a Linux container runtime:
  * - `export`: FROM scratch with only files copied in and nothing about how it runs
  *   (used with `docker build --output` to hand files to the host);
  * - `squash`: FROM scratch with a whole root file system copied in (`COPY --from=x / /`),
- *   so it is that OS, not an empty image.
+ *   so it is that OS, not an empty image;
+ * - `wasm`: FROM scratch holding a WebAssembly module (`--platform=wasi/wasm`, or a
+ *   start command that names a `.wasm` file), run by a Wasm runtime rather than on
+ *   Linux: there is no libc, user or CA store of the OS to speak of, and no Linux
+ *   image (distroless static included) is published for the wasi/wasm platform, so
+ *   moving it off scratch would stop it building.
  */
-export function nonRuntimeStage(_model: DockerfileModel, stage: Stage): 'export' | 'squash' | undefined {
+export function nonRuntimeStage(_model: DockerfileModel, stage: Stage): 'export' | 'squash' | 'wasm' | undefined {
   const lineage = stageLineage(stage);
   if (lineage[lineage.length - 1].base.family !== 'scratch') return undefined;
   const instructions = lineage.flatMap((s) => s.instructions);
   if (instructions.some((i) => i.getKeyword() === 'COPY' && copiesWholeRoot(i))) return 'squash';
+  if (lineage.some((s) => /\bwasm\b/i.test(s.from.getPlatformFlag()?.getValue() ?? '')) || startsWasmModule(stage)) return 'wasm';
   if (instructions.some((i) => RUNTIME_KEYWORDS.has(i.getKeyword()))) return undefined;
   const copiesFiles = instructions.some((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD');
   if (copiesFiles && instructions.every((i) => ['COPY', 'ADD', 'ARG', 'LABEL', 'ENV', 'WORKDIR'].includes(i.getKeyword()))) return 'export';
   return undefined;
+}
+
+/** The start command's program is a `.wasm` file (`ENTRYPOINT ["/app.wasm"]`). */
+function startsWasmModule(stage: Stage): boolean {
+  return [stage.entrypoint, effectiveCmd(stage)].some((instruction) => {
+    if (!instruction) return false;
+    const exec = execFormArguments(instruction);
+    const first = exec ? exec[0] : (argumentsContentOf(instruction) ?? '').trim().split(/\s+/)[0];
+    return first !== undefined && /\.wasm$/i.test(first);
+  });
 }
 
 function copiesWholeRoot(instruction: Instruction): boolean {
