@@ -32,6 +32,11 @@ ruleTable('final-stage-full-os', [
     expect: [{ range: '4:5-4:54', message: 'ship the artifact on runtime-deps:10.0-noble-chiseled\n', fixed: 'FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish --self-contained -r linux-x64 -o /app\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT ["./myapp"]\n' }],
   },
   {
+    name: 'nginx serving pages built by a Node stage: the files are what nginx serves, so no Node runtime is suggested',
+    dockerfile: 'FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm run build\nFROM nginx:1\nCOPY --from=build /app/dist/ /usr/share/nginx/html\n',
+    expect: [{ range: '4:5-4:12', severity: 'information', message: 'Ships on nginx:1, a full OS with no distroless equivalent: use its smallest variant\n' }],
+  },
+  {
     name: 'distroless, chiseled and Chainguard images are fine',
     dockerfile: 'FROM gcr.io/distroless/static-debian13:nonroot\n',
     expect: [],

@@ -22,7 +22,10 @@ export const finalStageFullOs: Rule = {
     if (!stage || stage.base.family !== 'general') return [];
     let runtime: Runtime = stage.base.runtime;
     let version = stage.base.runtimeVersion;
-    if (runtime === 'none') {
+    // What an OS image runs comes from what is copied onto it (a Go binary on alpine).
+    // A service or toolchain image runs its own program: files copied from a Node
+    // build onto nginx are pages it serves, not a Node app to ship on a Node runtime.
+    if (runtime === 'none' && stage.base.kind !== 'service' && stage.base.kind !== 'toolchain') {
       const source = copySources(model, stage).find((c) => c.from.base.runtime !== 'none');
       if (source) {
         runtime = source.from.base.runtime;
