@@ -310,6 +310,15 @@ export interface PlacedCommand {
 }
 
 /** Every simple command the RUNs of the chain run, in build order, with where it runs. */
+/**
+ * Where a go build stands among a stage chain's commands, so that only the mv/cp after
+ * it move its binary. The build's command is a copy (an `env` prefix is taken off its
+ * words): it is found by the instruction and where its program is written. -1 when absent.
+ */
+export function indexOfBuild(commands: PlacedCommand[], build: GoBuild): number {
+  return commands.findIndex((c) => c.instruction === build.instruction && c.command.words.some((w) => w.start === build.command.words[0].start));
+}
+
 export function chainCommands(model: DockerfileModel, stage: Stage): PlacedCommand[] {
   const out: PlacedCommand[] = [];
   for (const placed of placedInstructions(model, stage).placed) {
@@ -601,8 +610,7 @@ function buildMatches(model: DockerfileModel, stage: Stage, build: GoBuild, patt
   if (pattern.covers.test(dir) || pattern.parent.test(dir)) return true;
   // Or wherever a later mv/cp took a file of that directory.
   const commands = chainCommands(model, stage);
-  // The build's command is a copy (an `env` prefix is taken off its words): found by where its program is written.
-  const at = commands.findIndex((c) => c.instruction === build.instruction && c.command.words.some((w) => w.start === build.command.words[0].start));
+  const at = indexOfBuild(commands, build);
   for (const placed of commands.slice(at + 1)) {
     const words = values(placed.command.words);
     if (words[0] !== 'mv' && words[0] !== 'cp') continue;

@@ -90,6 +90,16 @@ const CASES: Case[] = [
     "refusal": "the build runs adduser -D python on an Alpine python image, but packages for the distroless runtime must be built on Debian (python:3.13-slim-trixie), where that command does not exist: replace it with its Debian form (apt-get install, adduser --disabled-password) or drop it, and convert again"
   },
   {
+    "name": "Go: a mv written before the build does not move the binary the build writes later",
+    "dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN mv hello /tmp/hello.old 2>/dev/null; go build && mv hello /usr/local/bin/\nCMD [\"hello\"]\n",
+    "files": {
+      "go.mod": "module example.com/hello\n\ngo 1.23\n"
+    },
+    "language": "go",
+    "runtimeImage": "gcr.io/distroless/static-debian13:nonroot",
+    "expected": "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN mv hello /tmp/hello.old 2>/dev/null; CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" && mv hello /usr/local/bin/\nCMD [\"hello\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/static-debian13:nonroot\nWORKDIR /src\nCOPY --from=build /usr/local/bin/hello /app\nENTRYPOINT [\"/app\"]\n"
+  },
+  {
     "name": "Go: go build without -o then mv into /usr/local/bin: no -o injected, the binary is copied from where mv put it",
     "dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build && mv hello /usr/local/bin/\nCMD [\"hello\"]\n",
     "files": {

@@ -6,7 +6,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { distrolessNativeImage } from '../imageFacts';
 import type { Stage } from '../model';
 import { basename, optionValue, values } from '../shell';
-import { chainCommands, GoBuild, goBuildsFromBase, resolvePath, stageChainFromBase } from '../stages';
+import { chainCommands, GoBuild, goBuildsFromBase, indexOfBuild, resolvePath, stageChainFromBase } from '../stages';
 import { argumentFileCopies, insertAt, nativeStart, nativeTarget } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 
@@ -184,7 +184,7 @@ function defaultOutputPaths(context: LanguageContext, build: GoBuild, stage: Sta
   if (!name) return [];
   let paths = [resolvePath(name, build.workdir)];
   const commands = chainCommands(context.model, stage);
-  const at = commands.findIndex((c) => c.command === build.command);
+  const at = indexOfBuild(commands, build);
   for (const placed of commands.slice(at + 1)) {
     const words = values(placed.command.words);
     if (words[0] !== 'mv' && words[0] !== 'cp') continue;
