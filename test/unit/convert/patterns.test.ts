@@ -90,6 +90,25 @@ const CASES: Case[] = [
     "refusal": "the build runs adduser -D python on an Alpine python image, but packages for the distroless runtime must be built on Debian (python:3.13-slim-trixie), where that command does not exist: replace it with its Debian form (apt-get install, adduser --disabled-password) or drop it, and convert again"
   },
   {
+    "name": ".NET: a prebuilt app copied onto aspnet (no SDK, nothing published here) keeps its product on the chiseled tag; nothing is built on the runtime image",
+    "dockerfile": "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nWORKDIR /app\nCOPY out/ .\nEXPOSE 8080\nENTRYPOINT [\"dotnet\", \"web.dll\"]\n",
+    "language": "dotnet",
+    "runtimeImage": "mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled",
+    "expected": "# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled\nWORKDIR /app\nCOPY out/ .\nEXPOSE 8080\nENTRYPOINT [\"dotnet\", \"web.dll\"]\n"
+  },
+  {
+    "name": ".NET: a prebuilt self-contained app on runtime-deps stays on runtime-deps (it ran there)",
+    "dockerfile": "FROM mcr.microsoft.com/dotnet/runtime-deps:10.0\nWORKDIR /app\nCOPY app /app\nENTRYPOINT [\"./myapp\"]\n",
+    "language": "dotnet",
+    "runtimeImage": "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled",
+    "expected": "# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled\nWORKDIR /app\nCOPY app /app\nENTRYPOINT [\"./myapp\"]\n"
+  },
+  {
+    "name": ".NET: a prebuilt app on an Alpine runtime image is refused (its native parts may need musl)",
+    "dockerfile": "FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-alpine\nWORKDIR /app\nCOPY app /app\nENTRYPOINT [\"./myapp\"]\n",
+    "refusal": "the app is copied in already built and runs on an Alpine (musl) .NET image; the chiseled images are glibc, and whether the app carries musl-only native parts cannot be read from here: publish it for linux-<arch> (or in an SDK build stage of this Dockerfile) and convert again"
+  },
+  {
     "name": "Go: a mv written before the build does not move the binary the build writes later",
     "dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN mv hello /tmp/hello.old 2>/dev/null; go build && mv hello /usr/local/bin/\nCMD [\"hello\"]\n",
     "files": {

@@ -73,6 +73,15 @@ export const dotnetConverter: LanguageConverter = {
     }
 
     const shippedProduct = dotnetProductOf(context.stage.base.ref);
+    // A single stage on a runtime image (no SDK) that publishes nothing ships an app
+    // built elsewhere and copied in: there is nothing to build here (a RUN dotnet publish
+    // would fail there), so only the image changes, to the chiseled tag of the product it
+    // already ran on.
+    const prebuilt = !assembles && shippedProduct !== undefined && shippedProduct !== 'sdk'
+      && !context.runs.some((run) => run.shell.some((command) => { const w = values(command.words); return w[0] === 'dotnet' && w[1] === 'publish'; }));
+    if (prebuilt && context.stage.base.libc === 'musl') {
+      return { refuse: `the app is copied in already built and runs on an Alpine (musl) .NET image; the chiseled images are glibc, and whether the app carries musl-only native parts cannot be read from here: publish it for linux-<arch> (or in an SDK build stage of this Dockerfile) and convert again` };
+    }
     const version = (shippedProduct && shippedProduct !== 'sdk' ? context.stage.base.runtimeVersion : undefined) ?? buildChain[0].base.runtimeVersion;
     // Before .NET 8 a runtime identifier implied --self-contained.
     const sdkMajor = Number((buildChain[0].base.runtimeVersion ?? '').split('.')[0]);
@@ -82,7 +91,7 @@ export const dotnetConverter: LanguageConverter = {
     // framework-dependent app: runtime-deps has no .NET runtime, so `dotnet app.dll` or a
     // framework-dependent apphost cannot start on its chiseled tag. Choose when it shipped
     // on the SDK or another image.
-    const product = shippedProduct && shippedProduct !== 'sdk'
+    const product = prebuilt ? shippedProduct : shippedProduct && shippedProduct !== 'sdk'
       ? (shippedProduct === 'runtime-deps' && !carriesRuntime ? withRuntime : shippedProduct)
       : carriesRuntime ? 'runtime-deps' : withRuntime;
     const runtimeImage = dotnetChiseledProductImage(product, version);
@@ -90,7 +99,7 @@ export const dotnetConverter: LanguageConverter = {
       return { refuse: `.NET ${version} has no chiseled runtime image (they start with .NET ${DOTNET_FIRST_NOBLE_CHISELED}); move the project to a supported .NET first` };
     }
 
-    if (assembles) {
+    if (assembles || prebuilt) {
       const packages = installedPackages(context.runs.filter((r) => r.stage === context.stage)).filter((p) => !NOT_NEEDED_AT_RUNTIME.has(p));
       if (packages.length > 0) {
         return { refuse: `the shipped stage installs OS packages (${packages.join(', ')}) that the app may load at run time, and a chiseled image has no package manager to add them: drop them if the app does not need them, or copy their files from a build stage, and convert again` };
