@@ -111,8 +111,9 @@ function defaultUser(base: ImageInfo): ResolvedUser {
   return { text: u.name, uid: u.uid, source: 'base' };
 }
 
-export function buildModel(text: string, options: ModelOptions = {}): DockerfileModel {
-  const dockerfile = parseDockerfile(text);
+/** `parsed`: the tree dockerfile-ast made of exactly `text`, when the caller has it (the CLI parses to find the base images first). */
+export function buildModel(text: string, options: ModelOptions = {}, parsed?: Dockerfile): DockerfileModel {
+  const dockerfile = parsed ?? parseDockerfile(text);
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
   const globalArgs = new Map<string, string | undefined>();
   for (const arg of dockerfile.getInitialARGs()) collectArg(arg, globalArgs);
