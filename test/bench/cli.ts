@@ -6,9 +6,11 @@
  * prints the size of each production bundle.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { repoRoot } from '../support/paths';
+import { LocalImageFacts } from '../../server/src/host/imageFacts';
 
 const RUNS = 7;
 
@@ -35,7 +37,14 @@ export async function benchCli(): Promise<void> {
   const files = fs.readdirSync(corpus).filter((f) => fs.statSync(path.join(corpus, f)).isFile()).length;
   // Corpus names are `<repo>__<path>`, not Dockerfile names, so a glob selects them all.
   const args = [cli, 'lint', '--format', 'json', path.join(corpus, '*')];
+  const noInspect = [cli, 'lint', '--no-image-inspect', '--format', 'json', path.join(corpus, '*')];
+  // `distroless lint` reads base images from the local engine by default: say whether one answers.
+  const probe = new LocalImageFacts({ env: process.env, cacheDir: null, pingTimeoutMs: 1500 });
+  await probe.load(['distroless-bench-probe.invalid/none:none']);
+  const answer = probe.peek('distroless-bench-probe.invalid/none:none');
+  const engine = answer?.state === 'absent' && answer.reason === 'no-engine' ? `no engine answered (${answer.detail ?? ''}): lookups end at once` : 'a Docker engine answers: every base image is looked up';
   const cliTimes: number[] = [];
+  const noInspectTimes: number[] = [];
   const versionTimes: number[] = [];
   const nodeTimes: number[] = [];
   let report: { files: unknown[]; errors: unknown[]; summary: Record<string, number> } | undefined;
@@ -45,10 +54,12 @@ export async function benchCli(): Promise<void> {
     if (run.status === null || run.status > 2) throw new Error(`the CLI failed on the corpus (exit ${run.status})`);
     cliTimes.push(run.ms);
     report = JSON.parse(run.stdout);
+    noInspectTimes.push(timeRun(noInspect, root).ms);
     versionTimes.push(timeRun([cli, '--version'], root).ms);
     nodeTimes.push(timeRun(['-e', '0'], root).ms);
   }
   const cliMs = median(cliTimes);
+  const noInspectMs = median(noInspectTimes);
   const versionMs = median(versionTimes);
   const nodeMs = median(nodeTimes);
   const counted = report ? `${report.files.length} linted, ${report.errors.length} refused as not Dockerfiles; ${Object.entries(report.summary).map(([k, v]) => `${v} ${k}`).join(', ')}` : '';
@@ -56,10 +67,11 @@ export async function benchCli(): Promise<void> {
   const commandBundles = fs.readdirSync(path.join(root, 'dist', 'cli')).filter((f) => f.endsWith('.js')).map((f) => `cli/${f} ${kb(`cli/${f}`)}`);
   process.stdout.write(
     `cli: distroless lint over the corpus (${files} files: ${counted})\n` +
-    `cli: one process, median of ${RUNS}: ${cliMs.toFixed(0)} ms (${(cliMs / files).toFixed(2)} ms per file)\n` +
+    `cli: image inspection on (the default); ${engine}\n` +
+    `cli: one process, median of ${RUNS}: ${cliMs.toFixed(0)} ms (${(cliMs / files).toFixed(2)} ms per file); with --no-image-inspect ${noInspectMs.toFixed(0)} ms\n` +
     `cli: distroless --version, median of ${RUNS}: ${versionMs.toFixed(0)} ms\n` +
     `cli: node -e 0, median of ${RUNS}: ${nodeMs.toFixed(0)} ms\n` +
-    `cli: ratio to node -e 0: lint ${(cliMs / nodeMs).toFixed(1)}x, --version ${(versionMs / nodeMs).toFixed(2)}x\n` +
+    `cli: ratio to node -e 0: lint ${(cliMs / nodeMs).toFixed(1)}x, lint --no-image-inspect ${(noInspectMs / nodeMs).toFixed(1)}x, --version ${(versionMs / nodeMs).toFixed(2)}x (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})\n` +
     `bundles: client.js ${kb('client.js')}, server.js ${kb('server.js')}, cli.js ${kb('cli.js')}, ${commandBundles.join(', ')}\n`,
   );
 }

@@ -4,6 +4,7 @@
  * against dockerfile-utils validate alone, same process, after a warm-up, median
  * of N runs. The target is a ratio of at most 1.2.
  */
+import * as os from 'os';
 import { validate } from 'dockerfile-utils';
 import { validateSyntax } from '../../server/src/engine';
 import { lint } from '../../server/src/engine';
@@ -65,7 +66,7 @@ function measure(label: string, texts: string[]): { full: number; validateOnly: 
 }
 
 export async function benchLint(): Promise<void> {
-  console.log(`lint benchmark: median of ${RUNS} runs after ${WARMUP} warm-up runs; ratio = (lint + validate) / validate, target <= 1.20x`);
+  console.log(`lint benchmark: median of ${RUNS} runs after ${WARMUP} warm-up runs; ratio = (lint + validate) / validate, target <= 1.20x; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   measure('corpus (all files)', corpusFiles().map((f) => f.text));
   const sizes = [2000, 4000, 8000];
   const results = sizes.map((n) => ({ n, ...measure(`generated ${n} lines`, [generatedDockerfile(n)]) }));

@@ -1,5 +1,5 @@
-/** The CLI's use of local image facts: look the Dockerfile's base images up once, before linting it. */
-import { baseImageReferences, buildModel, type LintOptions } from '../engine';
+/** The CLI's use of local image facts: look the Dockerfiles' base images up before linting them. */
+import { baseImageReferences, buildModel, type DockerfileModel, type ImageObservation, type LintOptions } from '../engine';
 import { LocalImageFacts } from '../host/imageFacts';
 
 /**
@@ -19,12 +19,32 @@ export function cliImageFacts(env: NodeJS.ProcessEnv, sources: { localEngine: bo
   });
 }
 
-/** `options` plus what the local engine knows about the images the Dockerfile builds from. */
-export async function withLocalImages(text: string, options: LintOptions, images: LocalImageFacts | undefined): Promise<LintOptions> {
-  if (!images) return options;
+export interface ImageLookup {
+  /** The tree parsed to find the base images, for lint to use rather than parse the text again. */
+  parsed?: DockerfileModel['dockerfile'];
+  /** `options` plus what the local engine knows about the Dockerfile's base images, once it answered. */
+  ready: Promise<LintOptions>;
+}
+
+/**
+ * Starts looking up the base images of one Dockerfile and returns without waiting:
+ * the CLI starts the lookups of many files before it waits for the first, so the
+ * engine answers them all at once (one connection, requests in parallel) instead of
+ * one round trip per file between lints.
+ */
+export function lookUpImages(text: string, options: LintOptions, images: LocalImageFacts | undefined): ImageLookup {
+  if (!images) return { ready: Promise.resolve(options) };
   const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, buildArgs: options.buildArgs, platform: options.platform });
   const keys = baseImageReferences(model);
-  if (keys.length === 0) return options;
-  await images.load(keys);
-  return { ...options, images: images.snapshot() };
+  if (keys.length === 0) return { parsed: model.dockerfile, ready: Promise.resolve(options) };
+  const ready = images.load(keys).then(() => {
+    // Lint reads the facts of these references only (the stages' base images).
+    const known: Record<string, ImageObservation> = {};
+    for (const key of keys) {
+      const observation = images.peek(key);
+      if (observation) known[key] = observation;
+    }
+    return { ...options, images: known };
+  });
+  return { parsed: model.dockerfile, ready };
 }

@@ -40,8 +40,12 @@ export interface LintResult {
 
 const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
 
-export function lint(text: string, options: LintOptions = {}): LintResult {
-  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, images: options.images, buildArgs: options.buildArgs, platform: options.platform });
+/**
+ * `parsed`: the model's tree of exactly `text` (DockerfileModel.dockerfile), when the
+ * caller already has it. Not an option: options outlive one text (fixAll re-lints).
+ */
+export function lint(text: string, options: LintOptions = {}, parsed?: DockerfileModel['dockerfile']): LintResult {
+  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, images: options.images, buildArgs: options.buildArgs, platform: options.platform }, parsed);
   const rules = options.rules ?? RULES;
   const suppressions = findSuppressions(model);
   const diagnoses: Diagnosis[] = [];

@@ -173,41 +173,48 @@ export function joinedText(raw: string, escape = '\\'): string {
  * only: here-document bodies after it reach the shell as written.
  */
 function joinContinuations(raw: string, base: number, escape: string): Source {
+  // Copied a run of characters at a time, not one by one: this runs for every RUN a rule reads.
   let text = '';
   const at: number[] = [];
+  const n = raw.length;
   let i = 0;
-  while (i < raw.length) {
-    const c = raw[i];
-    if (c === escape) {
-      let j = i + 1;
-      while (j < raw.length && (raw[j] === ' ' || raw[j] === '\t')) j++;
-      if (raw[j] === '\r') j++;
-      if (j >= raw.length || raw[j] === '\n') {
-        i = j + 1;
-        // Comment lines and empty lines inside a continuation are not part of the instruction.
-        for (;;) {
-          const m = /^[ \t]*(?:#[^\n]*)?\r?\n/.exec(raw.slice(i, i + 4096));
-          if (!m || i + m[0].length > raw.length) break;
-          i += m[0].length;
-        }
-        continue;
+  let copyFrom = 0;
+  const copy = (to: number) => {
+    if (to <= copyFrom) return;
+    text += raw.slice(copyFrom, to);
+    for (let k = copyFrom; k < to; k++) at.push(base + k);
+  };
+  let newline = raw.indexOf('\n');
+  while (i < n) {
+    if (newline >= 0 && newline < i) newline = raw.indexOf('\n', i);
+    const e = raw.indexOf(escape, i);
+    // The first line ends at a newline no escape continues: here-document bodies after it reach the shell as written.
+    if (e < 0 || (newline >= 0 && newline < e)) break;
+    let j = e + 1;
+    while (j < n && (raw[j] === ' ' || raw[j] === '\t')) j++;
+    if (raw[j] === '\r') j++;
+    if (j >= n || raw[j] === '\n') {
+      copy(e);
+      i = j + 1;
+      // Comment lines and empty lines inside a continuation are not part of the instruction.
+      for (;;) {
+        BLANK_OR_COMMENT_LINE.lastIndex = i;
+        const m = BLANK_OR_COMMENT_LINE.exec(raw);
+        if (!m || m[0].length > 4096 || i + m[0].length > n) break;
+        i += m[0].length;
       }
+      copyFrom = i;
+      continue;
     }
-    if (c === '\n') {
-      for (let k = i; k < raw.length; k++) {
-        text += raw[k];
-        at.push(base + k);
-      }
-      i = raw.length;
-      break;
-    }
-    text += c;
-    at.push(base + i);
-    i++;
+    i = e + 1;
   }
+  copy(n);
   at.push(at.length > 0 ? at[at.length - 1] + 1 : base + raw.length);
   return { text, at };
 }
+
+/** A blank or comment line (sticky: tried at one offset). */
+const BLANK_OR_COMMENT_LINE = /[ \t]*(?:#[^\n]*)?\r?\n/y;
 
 function unquote(value: string): string {
   return value.replace(/"([^"]*)"|'([^']*)'/g, (_m, d: string | undefined, s: string | undefined) => d ?? s ?? '');
@@ -280,8 +287,36 @@ type Token =
   | { kind: 'op'; op: Connector }
   | { kind: 'redirect'; redirect: Redirect; heredoc?: Heredoc };
 
-const OPERATORS: Connector[] = ['&&', '||', ';;', '|&', ';', '&', '|', '(', ')', '\n'];
 const REDIRECT = /^(\d*)(&>>|&>|<<<|<<-|<<|<>|<&|>&|>>|>\||<|>)/;
+
+/** The control operator at `i`, longest first (`&&` before `&`). */
+function operatorAt(text: string, i: number): Connector | undefined {
+  switch (text[i]) {
+    case '&': return text[i + 1] === '&' ? '&&' : '&';
+    case '|': return text[i + 1] === '|' ? '||' : text[i + 1] === '&' ? '|&' : '|';
+    case ';': return text[i + 1] === ';' ? ';;' : ';';
+    case '(': return '(';
+    case ')': return ')';
+    case '\n': return '\n';
+    default: return undefined;
+  }
+}
+
+/** Characters that can start a redirect: a file descriptor's digits, `<`, `>`, `&>`. */
+function mayStartRedirect(c: string): boolean {
+  return c === '<' || c === '>' || c === '&' || (c >= '0' && c <= '9');
+}
+
+/** Characters readWord copies as they are, with nothing to decide. */
+function plainWordChar(c: string): boolean {
+  switch (c) {
+    case ' ': case '\t': case '\n': case '\r': case ';': case '&': case '|': case '(': case ')': case '<': case '>':
+    case '\\': case "'": case '"': case '$': case '`':
+      return false;
+    default:
+      return true;
+  }
+}
 
 function parseScript(src: Source, depth: number, dockerfile: boolean): Command[] {
   const tokens = tokenize(src);
@@ -403,6 +438,15 @@ function tokenize(src: Source): Token[] {
     };
     while (i < n) {
       const c = text[i];
+      if (plainWordChar(c)) {
+        // A run of ordinary characters, copied at once.
+        let k = i + 1;
+        while (k < n && plainWordChar(text[k])) k++;
+        value += text.slice(i, k);
+        for (let m = i; m < k; m++) valueAt.push(at[m]);
+        i = k;
+        continue;
+      }
       if (c === ' ' || c === '\t' || c === '\n' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '<' || c === '>') {
         // `$(`, `${`, `<(` are handled below; a lone metacharacter ends the word.
         break;
@@ -534,7 +578,7 @@ function tokenize(src: Source): Token[] {
       if (pending.length > 0) readHeredocBodies();
       continue;
     }
-    const redirect = REDIRECT.exec(text.slice(i, i + 12));
+    const redirect = mayStartRedirect(c) ? REDIRECT.exec(text.slice(i, i + 12)) : null;
     if (redirect) {
       const op = redirect[2];
       i += redirect[0].length;
@@ -551,7 +595,7 @@ function tokenize(src: Source): Token[] {
       }
       continue;
     }
-    const op = OPERATORS.find((o) => text.startsWith(o, i));
+    const op = operatorAt(text, i);
     if (op) {
       tokens.push({ kind: 'op', op });
       i += op.length;

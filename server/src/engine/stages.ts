@@ -146,7 +146,8 @@ export interface CopyInstruction {
   workdir: string;
 }
 
-const copyCache = new WeakMap<Instruction, CopyInstruction | null>();
+/** By model, not by instruction alone: a read names the model's stages, and two models can share one tree (lint's `parsed`). */
+const copyCache = new WeakMap<DockerfileModel, Map<Instruction, CopyInstruction | null>>();
 
 function flagsOf(instruction: Instruction): CopyFlags {
   const flags: CopyFlags = { link: false, parents: false, exclude: [] };
@@ -174,10 +175,15 @@ function copyOf(model: DockerfileModel, placed: PlacedInstruction): CopyInstruct
   const { instruction, stage, workdir } = placed;
   const keyword = instruction.getKeyword();
   if (keyword !== 'COPY' && keyword !== 'ADD') return undefined;
-  let cached = copyCache.get(instruction);
+  let reads = copyCache.get(model);
+  if (!reads) {
+    reads = new Map();
+    copyCache.set(model, reads);
+  }
+  let cached = reads.get(instruction);
   if (cached === undefined) {
     cached = readCopy(model, instruction, keyword, stage, workdir) ?? null;
-    copyCache.set(instruction, cached);
+    reads.set(instruction, cached);
   }
   return cached ?? undefined;
 }

@@ -4,15 +4,14 @@ import * as path from 'path';
 import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
 import { ConfigCache, ConfigError, DistrolessConfig, lintOptionsFrom, readConfigFile } from '../../host/config';
 import { diskWorkspace } from '../../host/workspaceFiles';
-import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource } from '../files';
+import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource, type DockerfileSource } from '../files';
 import { FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
 import { Format, FORMATS, InputProblem, render, Report } from '../report';
 import { SEVERITIES, atOrAbove, parseSeverity } from '../../engine';
 import { version } from '../../../../package.json';
 import { CliCommand, CliIo, ExitCode } from './types';
-import { cliImageFacts, withLocalImages } from '../imageFacts';
+import { cliImageFacts, lookUpImages, type ImageLookup } from '../imageFacts';
 import { hostPlatform } from '../../host/platform';
-import type { LocalImageFacts } from '../../host/imageFacts';
 
 const USAGE = `Usage: distroless lint [options] <file | folder | glob>...
        distroless lint [options] --stdin [--stdin-filename <path>]
@@ -133,10 +132,17 @@ function readStdin(io: CliIo): Promise<Buffer> {
   });
 }
 
+/**
+ * How many files are read (and their base images asked for) ahead of the one being
+ * linted. With --fix, none: files are written as they go, and a later path may be the
+ * same file through a link.
+ */
+const READ_AHEAD = 256;
+
 /** Lints (or fixes) one Dockerfile's text; throws InputError when it is no Dockerfile. */
-async function check(text: string, display: string, base: LintOptions, fix: boolean, images: LocalImageFacts | undefined): Promise<{ diagnoses: Diagnosis[]; fixed: string[]; text: string; heldBack?: string }> {
-  const options = await withLocalImages(text, base, images);
-  const result = lint(text, options);
+async function check(text: string, display: string, lookup: ImageLookup, fix: boolean): Promise<{ diagnoses: Diagnosis[]; fixed: string[]; text: string; heldBack?: string }> {
+  const options = await lookup.ready;
+  const result = lint(text, options, lookup.parsed);
   // A file without FROM is not something docker builds: most likely the wrong path.
   if (result.model.stages.length === 0) throw new InputError(`${display}: no FROM instruction, so this is not a Dockerfile docker can build. Pass a Dockerfile's path.`);
   if (!fix) return { diagnoses: result.diagnoses, fixed: [], text };
@@ -208,7 +214,7 @@ export const lintCommand: CliCommand = {
         raw = await readStdin(io);
         const source = decodeDockerfile(raw, display);
         if (args.fix) assertEditable(source, display, 'fixed');
-        const result = await check(source.text, display, optionsFor(file ? path.dirname(file) : io.cwd), args.fix, images);
+        const result = await check(source.text, display, lookUpImages(source.text, optionsFor(file ? path.dirname(file) : io.cwd), images), args.fix);
         if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
         fixedText = encodeDockerfile(source, result.text);
@@ -235,18 +241,40 @@ export const lintCommand: CliCommand = {
       io.stderr.write(`distroless lint: ${error.message}\n`);
       return ExitCode.usage;
     }
-    for (const file of files) {
+    // Files are read, and their base images asked for, ahead of the one being linted:
+    // the engine then answers many lookups at once (one connection) instead of one
+    // round trip per file between lints. A bounded window, so a large tree is not
+    // held in memory at once.
+    type Prepared = { source: DockerfileSource; lookup: ImageLookup } | { error: unknown };
+    const ahead = args.fix ? 1 : READ_AHEAD;
+    const prepared = new Map<number, Prepared>();
+    let preparedUpTo = 0;
+    const prepare = (file: string): Prepared => {
+      try {
+        const source = readDockerfileSource(file, relative(file));
+        return { source, lookup: lookUpImages(source.text, optionsFor(path.dirname(file)), images) };
+      } catch (error) {
+        return { error };
+      }
+    };
+    for (let index = 0; index < files.length; index++) {
+      for (; preparedUpTo < Math.min(files.length, index + ahead); preparedUpTo++) prepared.set(preparedUpTo, prepare(files[preparedUpTo]));
+      const ready = prepared.get(index) as Prepared;
+      prepared.delete(index);
+      const file = files[index];
       const display = relative(file);
       try {
-        const source = readDockerfileSource(file, display);
+        // A file that could not be read fails in its turn, so the report keeps the files' order.
+        if ('error' in ready) throw ready.error;
+        const { source, lookup } = ready;
         const text = source.text;
         if (args.fix && source.invalidUtf8Line !== undefined) {
           // Reported as it is, and not touched: the error says why and how to fix it.
-          const result = await check(text, display, optionsFor(path.dirname(file)), false, images);
+          const result = await check(text, display, lookup, false);
           report.files.push({ file, display, diagnoses: result.diagnoses, fixed: [] });
           assertEditable(source, display, 'fixed');
         }
-        const result = await check(text, display, optionsFor(path.dirname(file)), args.fix, images);
+        const result = await check(text, display, lookup, args.fix);
         if (result.text !== text) {
           try {
             writeFileAtomic(file, encodeDockerfile(source, result.text), display);
