@@ -28,6 +28,8 @@ const CHROMIUM = process.env.DISTROLESS_CHROMIUM ?? '/usr/bin/chromium';
  */
 const SUITE_TIMEOUT_MS = Number(process.env.DISTROLESS_SUITE_TIMEOUT_MS ?? 30 * 60_000);
 const JOURNEY_TIMEOUT_MS = Number(process.env.DISTROLESS_JOURNEY_TIMEOUT_MS ?? 180_000);
+/** Only the journeys whose name contains this (as DISTROLESS_SUITE_GREP picks suite tests). */
+const JOURNEY_GREP = process.env.DISTROLESS_JOURNEY_GREP ?? '';
 const SUITE_RESULTS = path.join(RESULTS_DIR, 'vscode-suite.json');
 const VIEWPORT = { width: 1280, height: 800 };
 /** Where journeys put the pictures the README shows; written only on request (docs/testing.md). */
@@ -133,6 +135,7 @@ async function runJourneys(browser: Browser, server: RunningServer, tally: Tally
   ensureDir(RESULTS_DIR);
   for (const old of fs.readdirSync(RESULTS_DIR)) if (/^journey-.*\.png$/.test(old)) fs.rmSync(path.join(RESULTS_DIR, old));
   for (const journey of JOURNEYS) {
+    if (!journey.name.includes(JOURNEY_GREP)) continue;
     const workspace = copyWorkspace(`journey-${journey.name}`);
     const page = await browser.newPage({ viewport: VIEWPORT });
     recordConsole(page, path.join(RESULTS_DIR, `journey-${journey.name}-console.log`));
@@ -153,7 +156,7 @@ async function runJourneys(browser: Browser, server: RunningServer, tally: Tally
       }
       return file;
     };
-    const limit = timeout<void>(JOURNEY_TIMEOUT_MS, `journey ${journey.name}`);
+    const limit = timeout<void>(journey.timeoutMs ?? JOURNEY_TIMEOUT_MS, `journey ${journey.name}`);
     try {
       await Promise.race([
         (async () => {

@@ -29,6 +29,8 @@ export class JourneySkipped extends Error {}
 
 export interface Journey {
   name: string;
+  /** Longer than the runner's default, for a journey that waits on the Docker engine's builds. */
+  timeoutMs?: number;
   run(context: JourneyContext): Promise<void>;
 }
 
