@@ -135,7 +135,8 @@ export function buildModel(text: string, options: ModelOptions = {}, parsed?: Do
   froms.forEach((from, index) => {
     const instructions = byStage[index];
     const rawImage = imageOf(from) ?? '';
-    const resolvedImage = substituteVariables(rawImage, globalArgs);
+    // BuildKit reads FROM's image as a shell word: quotes around it are not part of the name.
+    const resolvedImage = substituteVariables(/^(["'])[^"']*\1$/.test(rawImage) ? rawImage.slice(1, -1) : rawImage, globalArgs);
     const lowered = resolvedImage?.toLowerCase();
     const parent = lowered ? [...stages].reverse().find((s) => s.name !== undefined && s.name === lowered) : undefined;
     const base = parent ? parent.base : imageFactsFor(resolvedImage ?? '', options, fromPlatform(from, globalArgs));

@@ -37,6 +37,16 @@ ruleTable('final-stage-full-os', [
     expect: [{ range: '4:5-4:12', severity: 'information', message: 'Ships on nginx:1, a full OS with no distroless equivalent: use its smallest variant\n' }],
   },
   {
+    name: 'a quoted image is read without its quotes (BuildKit reads FROM as a shell word)',
+    dockerfile: 'FROM "ubuntu:24.04"\nCOPY app /app\n',
+    expect: [{ range: '0:5-0:19', message: 'Ships on ubuntu:24.04, a full OS' }],
+  },
+  {
+    name: 'a quoted distroless image is distroless',
+    dockerfile: 'FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app\nFROM "gcr.io/distroless/static-debian13:nonroot"\nCOPY --from=build /app /app\n',
+    expect: [],
+  },
+  {
     name: 'distroless, chiseled and Chainguard images are fine',
     dockerfile: 'FROM gcr.io/distroless/static-debian13:nonroot\n',
     expect: [],
