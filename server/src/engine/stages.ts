@@ -668,9 +668,14 @@ export interface ImageTextLocation {
  */
 function imageTextLocation(model: DockerfileModel, stage: Stage): ImageTextLocation | undefined {
   if (stage.parent) return undefined;
-  const range = imageRangeOf(stage.from);
+  let range = imageRangeOf(stage.from);
   if (!range) return undefined;
-  const written = model.text.slice(offsetOf(model, range.start), offsetOf(model, range.end));
+  let written = model.text.slice(offsetOf(model, range.start), offsetOf(model, range.end));
+  // A quoted image (FROM "name:tag") is rewritten inside its quotes, which stay.
+  if (/^(["'])[^"'\n]*\1$/.test(written)) {
+    written = written.slice(1, -1);
+    range = { start: { line: range.start.line, character: range.start.character + 1 }, end: { line: range.end.line, character: range.end.character - 1 } };
+  }
   if (!written.includes('$')) return { text: written, range, viaArg: false };
   const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(written);
   if (!m) return undefined;

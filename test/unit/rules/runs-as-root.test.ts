@@ -7,6 +7,16 @@ ruleTable('runs-as-root', [
     expect: [{ range: '0:5-0:38', message: 'runs as root', fixed: 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nENTRYPOINT ["/app"]\n', fixAll: false }],
   },
   {
+    name: 'a quoted image is fixed inside its quotes (single quotes, debug tag)',
+    dockerfile: "FROM 'gcr.io/distroless/static-debian13:debug'\nCOPY app /app\nENTRYPOINT [\"/app\"]\n",
+    expect: [{ range: '0:5-0:46', fixed: "FROM 'gcr.io/distroless/static-debian13:debug-nonroot'\nCOPY app /app\nENTRYPOINT [\"/app\"]\n", fixAll: false }],
+  },
+  {
+    name: 'a quoted image without a tag gets :nonroot inside its quotes',
+    dockerfile: 'FROM "gcr.io/distroless/static-debian13"\nCOPY app /app\nENTRYPOINT ["/app"]\n',
+    expect: [{ range: '0:5-0:40', fixed: 'FROM "gcr.io/distroless/static-debian13:nonroot"\nCOPY app /app\nENTRYPOINT ["/app"]\n', fixAll: false }],
+  },
+  {
     name: 'debug tag switches to debug-nonroot, keeping the architecture',
     dockerfile: 'FROM gcr.io/distroless/base-debian13:debug-amd64\n',
     expect: [{ range: '0:5-0:48', fixed: 'FROM gcr.io/distroless/base-debian13:debug-nonroot-amd64\n' }],
