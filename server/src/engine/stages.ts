@@ -668,14 +668,12 @@ export interface ImageTextLocation {
  */
 function imageTextLocation(model: DockerfileModel, stage: Stage): ImageTextLocation | undefined {
   if (stage.parent) return undefined;
-  let range = imageRangeOf(stage.from);
+  const range = imageRangeOf(stage.from);
   if (!range) return undefined;
-  let written = model.text.slice(offsetOf(model, range.start), offsetOf(model, range.end));
-  // A quoted image (FROM "name:tag") is rewritten inside its quotes, which stay.
-  if (/^(["'])[^"'\n]*\1$/.test(written)) {
-    written = written.slice(1, -1);
-    range = { start: { line: range.start.line, character: range.start.character + 1 }, end: { line: range.end.line, character: range.end.character - 1 } };
-  }
+  const written = model.text.slice(offsetOf(model, range.start), offsetOf(model, range.end));
+  // A quoted image (FROM "name") builds, but dockerfile-utils reports a quoted name:tag
+  // as an invalid reference, and rewriting around the quotes could leave one open: no edit.
+  if (/["']/.test(written)) return undefined;
   if (!written.includes('$')) return { text: written, range, viaArg: false };
   const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(written);
   if (!m) return undefined;
