@@ -25,6 +25,11 @@ const CASES: Case[] = [
     "refusal": "the shipped stage runs on cgr.dev/chainguard/go, which is already a minimal Chainguard image (Chainguard's go image, which includes a shell), and the converter moves only general-purpose images to distroless: to ship without a shell, copy the built artifact onto cgr.dev/chainguard/static in a last stage"
   },
   {
+    "name": "A Chainguard image at the registry's top level (cgr.dev/go): the runtime named has no empty path part",
+    "dockerfile": "FROM cgr.dev/go\nCOPY . .\nRUN go build -o /app\nENTRYPOINT [\"/app\"]\n",
+    "refusal": "the shipped stage runs on cgr.dev/go, which is already a minimal Chainguard image (Chainguard's go image, which includes a shell), and the converter moves only general-purpose images to distroless: to ship without a shell, copy the built artifact onto cgr.dev/static in a last stage"
+  },
+  {
     "name": "A -dev tag of a shell-less Chainguard image: refused, naming the standard tag",
     "dockerfile": "FROM cgr.dev/chainguard/python:latest-dev\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
     "refusal": "the shipped stage runs on cgr.dev/chainguard/python:latest-dev, the -dev variant of Chainguard's minimal python image (it adds a shell and apk): use the standard tag without -dev, which has neither, instead of converting"

@@ -325,6 +325,6 @@ function chainguardReason(image: string, base: ImageInfo): string {
     return `the shipped stage runs on ${image}, the -dev variant of Chainguard's minimal ${name} image (it adds a shell and apk): use the standard tag without -dev, which has neither, instead of converting`;
   }
   const runtime = CHAINGUARD_RUNTIMES[base.runtime];
-  const target = runtime ? `${base.ref.registry}/${segments.join('/')}/${runtime}` : 'a shell-less Chainguard image (static, glibc-dynamic, jre, node, python)';
+  const target = runtime ? [base.ref.registry, ...segments, runtime].filter((part) => part).join('/') : 'a shell-less Chainguard image (static, glibc-dynamic, jre, node, python)';
   return `the shipped stage runs on ${image}, which is already a minimal Chainguard image (Chainguard's ${name} image${base.shell === 'yes' ? ', which includes a shell' : ''}), and the converter moves only general-purpose images to distroless: to ship without a shell, copy the built artifact onto ${target} in a last stage`;
 }
