@@ -123,6 +123,16 @@ ruleTable('runs-as-root', [
     expect: [{ range: '0:5-0:22', severity: 'information', message: 'serve requests run as nginx' }],
   },
   {
+    name: "httpd restating its image's own CMD (httpd-foreground) is the same",
+    dockerfile: 'FROM httpd:2.4\nCOPY site/ /usr/local/apache2/htdocs/\nCMD ["httpd-foreground"]\n',
+    expect: [{ range: '0:5-0:14', severity: 'information', message: 'run as daemon' }],
+  },
+  {
+    name: 'nginx-debug is nginx',
+    dockerfile: 'FROM nginx:1.27\nCMD ["nginx-debug", "-g", "daemon off;"]\n',
+    expect: [{ range: '0:5-0:15', severity: 'information', message: 'serve requests run as nginx' }],
+  },
+  {
     name: 'nginx through a Docker Hub mirror is named by its own name',
     dockerfile: 'FROM mirror.gcr.io/library/nginx:stable\n',
     expect: [{ range: '0:5-0:39', severity: 'information', message: 'Nginx keeps its master process as root' }],

@@ -89,7 +89,8 @@ export const runsAsRoot: Rule = {
 function startsTheServer(stage: Stage): boolean {
   const server = basename(stage.base.ref.path);
   const starts = stageChainToBase(stage).flatMap((s) => s.instructions).filter((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT');
-  return starts.length === 0 || starts.some((i) => new RegExp(`(?:^|[\\s"'/])${server}(?:[\\s"',]|$)`).test(argumentsContentOf(i) ?? ''));
+  // httpd's own CMD is httpd-foreground; nginx has nginx-debug: the same server.
+  return starts.length === 0 || starts.some((i) => new RegExp(`(?:^|[\\s"'/])${server}(?:-foreground|-debug)?(?:[\\s"',]|$)`).test(argumentsContentOf(i) ?? ''));
 }
 
 /** One fix per way to leave root, the image's own means first; all quick fixes only. */
