@@ -201,9 +201,10 @@ test('with registry lookups on, lint takes user and entrypoint from the registry
   assert.equal(on.stderr, '');
   await settle();
   assert.deepEqual(requestsSince(onOffset), [
+    `HEAD /v2/${REPO}/root/manifests/test 200`,
     `GET /v2/${REPO}/root/manifests/test 200`,
     `GET /v2/${REPO}/root/blobs/${pushed[ROOT].config} 200`,
-  ], 'the manifest and the config, never a layer');
+  ], 'a HEAD of the tag, the manifest and the config, never a layer');
 
   // The registry alone, without the engine.
   assert.deepEqual((await lintJson(root, env, ['--registry-lookups', '--no-image-inspect'])).findings, [['runs-as-root', 1]]);
@@ -212,7 +213,7 @@ test('with registry lookups on, lint takes user and entrypoint from the registry
   assert.deepEqual((await lintJson(withUser, env, ['--registry-lookups'])).findings, []);
 });
 
-test('the registry\'s answer is kept by manifest digest: a second run asks for the manifest only', async (t) => {
+test('the registry\'s answer is kept by manifest digest: a second run asks only a HEAD of the tag (not a pull on Docker Hub)', async (t) => {
   if (!registryOrSkip(t)) return;
   const cache = fs.mkdtempSync(path.join(work, 'cache-'));
   const env = { ...process.env, DISTROLESS_CACHE_DIR: cache };
@@ -221,7 +222,7 @@ test('the registry\'s answer is kept by manifest digest: a second run asks for t
   const offset = logSize();
   assert.deepEqual((await lintJson(project, env, ['--registry-lookups'])).findings, [['runs-as-root', 1]]);
   await settle();
-  assert.deepEqual(requestsSince(offset), [`GET /v2/${REPO}/root/manifests/test 200`]);
+  assert.deepEqual(requestsSince(offset), [`HEAD /v2/${REPO}/root/manifests/test 200`]);
   assert.deepEqual(fs.readdirSync(path.join(cache, 'registry-facts', 'v1')), [`${pushed[ROOT].manifest.replace(':', '-')}.json`]);
 });
 
@@ -408,7 +409,8 @@ test('a registry that wants a Bearer token: an anonymous one is fetched from the
     // One token for the manifest and the config: anonymous (no Authorization), pull only.
     assert.deepEqual(registry.tokenRequests, [{ userAgent: USER_AGENT, scope: [`repository:${REPO}/token:pull`], authorization: false }]);
     assert.deepEqual(requestsIn(path.join(dir, 'registry.log')), [
-      `GET /v2/${REPO}/token/manifests/test 401`,
+      `HEAD /v2/${REPO}/token/manifests/test 401`,
+      `HEAD /v2/${REPO}/token/manifests/test 200`,
       `GET /v2/${REPO}/token/manifests/test 200`,
       `GET /v2/${REPO}/token/blobs/${pushed[name].config} 200`,
     ]);
@@ -428,7 +430,7 @@ test('a token service that refuses: the table, without an error', async (t) => {
     assert.deepEqual(result.findings, []);
     assert.equal(result.stderr, '');
     assert.equal(registry.tokenRequests.length, 1);
-    assert.deepEqual(requestsIn(path.join(dir, 'registry.log')), [`GET /v2/${REPO}/token/manifests/test 401`]);
+    assert.deepEqual(requestsIn(path.join(dir, 'registry.log')), [`HEAD /v2/${REPO}/token/manifests/test 401`]);
   } finally {
     await registry.close();
   }

@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import { LocalImageFacts } from '../../server/src/host/imageFacts';
@@ -122,7 +123,31 @@ test('a loopback registry speaking plain HTTP is asked over HTTP after HTTPS fai
   try {
     const client = new RegistryClient({ timeoutMs: 2000 });
     await assert.rejects(client.lookUp(`127.0.0.1:${port}/team/app:1`, 'linux/amd64'), /answered 404 for \/v2\/team\/app\/manifests\/1/);
-    assert.deepEqual(received, ['tls', 'GET /v2/team/app/manifests/1 HTTP/1.1']);
+    // The HEAD (not a pull on Docker Hub) asks what the tag points at; its 404 leaves the GET to say why.
+    assert.deepEqual(received, ['tls', 'HEAD /v2/team/app/manifests/1 HTTP/1.1', 'GET /v2/team/app/manifests/1 HTTP/1.1']);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('a tag whose digest (from a HEAD) was read before is answered from the cache without a GET (Docker Hub counts GETs as pulls)', async () => {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  const requests: string[] = [];
+  const server = http.createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`);
+    response.writeHead(request.method === 'HEAD' ? 200 : 404, { 'docker-content-digest': digest, 'content-type': 'application/vnd.oci.image.index.v1+json' });
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const known = { id: `sha256:${'cd'.repeat(32)}`, registry: `127.0.0.1:${port}`, manifestDigest: `sha256:${'ef'.repeat(32)}`, user: '65532', cmd: [], env: [], workingDir: '', os: 'linux', architecture: 'amd64', labels: {} };
+  try {
+    const client = new RegistryClient({ timeoutMs: 2000 });
+    const found = await client.lookUp(`127.0.0.1:${port}/team/app:1`, 'linux/amd64', (d) => (d === digest ? known : undefined));
+    assert.equal(found.fromCache, true);
+    assert.equal(found.image, known);
+    assert.equal(found.topDigest, digest);
+    assert.deepEqual(requests, ['HEAD /v2/team/app/manifests/1']);
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }

@@ -65,7 +65,9 @@ export class ImageFactsDiskCache {
 /**
  * Image configs read from registries, on disk by the digest of the platform's image
  * manifest: that manifest names the config by digest, so what was read for it stays
- * true. A later lookup asks the registry for the manifest only.
+ * true. The same image is also kept under the index digest its tag pointed at and the
+ * platform chosen from it, so a later lookup asks the registry only a HEAD of the tag
+ * (not a pull on Docker Hub).
  */
 export class RegistryFactsDiskCache {
   readonly dir: string;
@@ -74,30 +76,39 @@ export class RegistryFactsDiskCache {
     this.dir = path.join(cacheDir, 'registry-facts', `v${FORMAT}`);
   }
 
-  private fileFor(digest: string): string | undefined {
+  private fileFor(digest: string, platform?: string): string | undefined {
     const m = /^(sha256|sha512):([a-f0-9]{64,128})$/.exec(digest);
-    return m ? path.join(this.dir, `${m[1]}-${m[2]}.json`) : undefined;
+    if (!m) return undefined;
+    return path.join(this.dir, `${m[1]}-${m[2]}${platform ? `-${platform.replace(/[^a-z0-9]+/gi, '-')}` : ''}.json`);
   }
 
-  get(manifestDigest: string): RegistryImage | undefined {
-    const file = this.fileFor(manifestDigest);
-    if (!file) return undefined;
-    try {
-      const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { image?: RegistryImage };
-      return parsed.image && parsed.image.manifestDigest === manifestDigest && typeof parsed.image.id === 'string' && Array.isArray(parsed.image.env) ? parsed.image : undefined;
-    } catch {
-      return undefined;
+  /**
+   * The image read for a platform manifest's digest; with `platform`, first the one
+   * read for that platform when the tag pointed at the index digest `digest`.
+   */
+  get(digest: string, platform?: string): RegistryImage | undefined {
+    for (const [file, key] of [[platform && this.fileFor(digest, platform), `${digest} ${platform}`], [this.fileFor(digest), digest]] as const) {
+      if (!file) continue;
+      try {
+        const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { image?: RegistryImage; key?: string };
+        const keyed = parsed.key === undefined ? parsed.image?.manifestDigest === digest : parsed.key === key;
+        if (parsed.image && keyed && typeof parsed.image.id === 'string' && Array.isArray(parsed.image.env)) return parsed.image;
+      } catch {
+        // Not cached under this name.
+      }
     }
+    return undefined;
   }
 
   /** Best effort, as ImageFactsDiskCache.put. */
-  put(image: RegistryImage): void {
-    const file = this.fileFor(image.manifestDigest);
+  put(image: RegistryImage, index?: { digest: string; platform: string }): void {
+    const key = index ? `${index.digest} ${index.platform}` : image.manifestDigest;
+    const file = index ? this.fileFor(index.digest, index.platform) : this.fileFor(image.manifestDigest);
     if (!file) return;
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(temp, JSON.stringify({ format: FORMAT, readAt: new Date().toISOString(), image }));
+      fs.writeFileSync(temp, JSON.stringify({ format: FORMAT, readAt: new Date().toISOString(), key, image }));
       fs.renameSync(temp, file);
     } catch {
       try {

@@ -245,8 +245,10 @@ export class LocalImageFacts {
     try {
       this.stats.registryLookups++;
       const started = this.now();
-      const found = await this.registry!.lookUp(reference, platform ?? this.defaultPlatform, (digest) => this.registryDisk?.get(digest));
+      const wanted = platform ?? this.defaultPlatform;
+      const found = await this.registry!.lookUp(reference, wanted, (digest, forPlatform) => this.registryDisk?.get(digest, forPlatform));
       image = found.image;
+      if (found.topDigest && found.topDigest !== image.manifestDigest) this.registryDisk?.put(image, { digest: found.topDigest, platform: wanted });
       if (found.fromCache) this.stats.diskHits++;
       else {
         this.registryDisk?.put(image);

@@ -78,13 +78,20 @@ export class RegistryClient {
    * then `cached(digest)` or the config blob. Throws RegistryLookupError (or a network
    * error) on anything it cannot use.
    */
-  async lookUp(reference: string, platform: string, cached?: (manifestDigest: string) => RegistryImage | undefined): Promise<{ image: RegistryImage; fromCache: boolean }> {
+  async lookUp(reference: string, platform: string, cached?: (digest: string, platform?: string) => RegistryImage | undefined): Promise<{ image: RegistryImage; fromCache: boolean; topDigest?: string }> {
     const parsed = parseImageReference(reference);
     if ('problem' in parsed) throw new RegistryLookupError(`not a valid reference: ${parsed.problem}`);
     const { domain, path, tag, digest } = parsed.parts;
     const host = registryHost(domain);
     const scope = `repository:${path}:pull`;
+    // Docker Hub counts every manifest GET as a pull against the user's own (anonymous:
+    // small, per IP) quota, and a HEAD as none: ask what the tag points at with a HEAD,
+    // and GET nothing when that digest was read before (cached under it, index or not).
+    const top = digest ?? await this.headDigest(host, scope, `/v2/${path}/manifests/${tag ?? 'latest'}`, [...INDEX_TYPES, ...MANIFEST_TYPES]);
+    const known = top ? cached?.(top, platform) : undefined;
+    if (known) return { image: known, fromCache: true, topDigest: top };
     let manifest = await this.getJson(host, scope, `/v2/${path}/manifests/${digest ?? tag ?? 'latest'}`, [...INDEX_TYPES, ...MANIFEST_TYPES]);
+    const topDigest = manifest.digest;
     if (digest && manifest.digest !== digest) throw new RegistryLookupError(`the manifest's digest is ${manifest.digest}, not ${digest}`);
     const listed = (manifest.json as { manifests?: unknown }).manifests;
     if (Array.isArray(listed)) {
@@ -94,7 +101,7 @@ export class RegistryClient {
       if (manifest.digest !== chosen.digest) throw new RegistryLookupError(`the manifest's digest is ${manifest.digest}, not ${chosen.digest}`);
     }
     const hit = cached?.(manifest.digest);
-    if (hit) return { image: hit, fromCache: true };
+    if (hit) return { image: hit, fromCache: true, topDigest };
     const configDigest = (manifest.json as { config?: { digest?: unknown } }).config?.digest;
     if (typeof configDigest !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(configDigest)) {
       throw new RegistryLookupError(`unsupported manifest (${manifest.mediaType || 'no media type'}): no image config`);
@@ -117,18 +124,31 @@ export class RegistryClient {
       variant: typeof json.variant === 'string' && json.variant ? json.variant : undefined,
       labels: config.Labels && typeof config.Labels === 'object' ? (config.Labels as Record<string, string>) : {},
     };
-    return { image, fromCache: false };
+    return { image, fromCache: false, topDigest };
+  }
+
+  /** The digest a HEAD of `path` names (Docker-Content-Digest), or undefined when the registry does not say. */
+  private async headDigest(host: string, scope: string, path: string, accept: string[]): Promise<string | undefined> {
+    const response = await this.authorized(host, scope, path, accept, 'HEAD');
+    await response.body?.cancel();
+    if (response.status !== 200) return undefined;
+    const digest = response.headers.get('docker-content-digest') ?? '';
+    return /^sha256:[a-f0-9]{64}$/.test(digest) ? digest : undefined;
+  }
+
+  /** A request with an anonymous token when the registry asks for one (401 with a Bearer challenge). */
+  private async authorized(host: string, scope: string, path: string, accept: string[], method: 'GET' | 'HEAD'): Promise<Response> {
+    const response = await this.get(host, path, accept, this.token(host, scope), method);
+    if (response.status !== 401) return response;
+    const challenge = parseBearerChallenge(response.headers.get('www-authenticate'));
+    await response.body?.cancel();
+    if (!challenge) throw new RegistryLookupError(`${host} asks for credentials (anonymous lookups only)`);
+    return this.get(host, path, accept, await this.fetchToken(host, scope, challenge), method);
   }
 
   /** A manifest or blob as JSON, with the digest of the bytes received (not the one the server claims). */
   private async getJson(host: string, scope: string, path: string, accept: string[]): Promise<{ json: unknown; digest: string; mediaType: string }> {
-    let response = await this.get(host, path, accept, this.token(host, scope));
-    if (response.status === 401) {
-      const challenge = parseBearerChallenge(response.headers.get('www-authenticate'));
-      await response.body?.cancel();
-      if (!challenge) throw new RegistryLookupError(`${host} asks for credentials (anonymous lookups only)`);
-      response = await this.get(host, path, accept, await this.fetchToken(host, scope, challenge));
-    }
+    const response = await this.authorized(host, scope, path, accept, 'GET');
     if (response.status !== 200) {
       await response.body?.cancel();
       throw new RegistryLookupError(`${host} answered ${response.status} for ${path}`);
@@ -150,30 +170,30 @@ export class RegistryClient {
     return { json, digest: sha256(bytes), mediaType: typeof mediaType === 'string' ? mediaType : (response.headers.get('content-type') ?? '') };
   }
 
-  private async get(host: string, path: string, accept: string[], token: string | undefined): Promise<Response> {
+  private async get(host: string, path: string, accept: string[], token: string | undefined, method: 'GET' | 'HEAD' = 'GET'): Promise<Response> {
     const headers: Record<string, string> = { accept: accept.join(', ') };
     if (token) headers.authorization = `Bearer ${token}`;
     const known = this.schemes.get(host);
-    if (known || !isLoopbackHost(host)) return this.fetch(`${known ?? 'https'}://${host}${path}`, headers);
+    if (known || !isLoopbackHost(host)) return this.fetch(`${known ?? 'https'}://${host}${path}`, headers, method);
     // A loopback registry: HTTPS first, then plain HTTP, as Docker does for it.
     try {
-      const response = await this.fetch(`https://${host}${path}`, headers);
+      const response = await this.fetch(`https://${host}${path}`, headers, method);
       this.schemes.set(host, 'https');
       return response;
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') throw error;
-      const response = await this.fetch(`http://${host}${path}`, headers);
+      const response = await this.fetch(`http://${host}${path}`, headers, method);
       this.schemes.set(host, 'http');
       return response;
     }
   }
 
-  private fetch(url: string, headers: Record<string, string>): Promise<Response> {
+  private fetch(url: string, headers: Record<string, string>, method: 'GET' | 'HEAD' = 'GET'): Promise<Response> {
     this.options.onRequest?.(url);
     // Named, so a registry's operator (and the tests, in its log) can tell these requests apart.
     headers['user-agent'] = USER_AGENT;
     // Redirects: Docker Hub sends blobs to its CDN. fetch drops the Authorization header when it leaves the origin.
-    return fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+    return fetch(url, { method, headers, redirect: 'follow', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
   }
 
   private token(host: string, scope: string): string | undefined {
