@@ -90,6 +90,29 @@ const CASES: Case[] = [
     "refusal": "the app installs mysqlclient, which is built from source against the MySQL/MariaDB client library (libmariadb) and loads it when imported; the distroless python3 image does not have that library, so the app would fail to start: use a pure-Python driver (PyMySQL), or copy the library and what it links to from the build stage by hand, and convert again"
   },
   {
+    "name": "Go: with a .dockerignore (which may leave it out of the context) a config file under COPY . . is not copied by name",
+    "dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/api .\nCMD [\"/bin/api\", \"--config\", \"config/app.yaml\"]\n",
+    "files": {
+      "go.mod": "module example.com/api\n",
+      "config/app.yaml": "port: 8080\n",
+      ".dockerignore": "config/app.yaml\n"
+    },
+    "language": "go",
+    "runtimeImage": "gcr.io/distroless/static-debian13:nonroot",
+    "expected": "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /bin/api .\nCMD [\"/bin/api\", \"--config\", \"config/app.yaml\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/static-debian13:nonroot\nWORKDIR /src\nCOPY --from=build /bin/api /app\nENTRYPOINT [\"/app\"]\nCMD [\"--config\", \"config/app.yaml\"]\n"
+  },
+  {
+    "name": "Go: a config file the build removes is not copied",
+    "dockerfile": "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/api . && rm -f config/app.yaml\nCMD [\"/bin/api\", \"--config\", \"config/app.yaml\"]\n",
+    "files": {
+      "go.mod": "module example.com/api\n",
+      "config/app.yaml": "port: 8080\n"
+    },
+    "language": "go",
+    "runtimeImage": "gcr.io/distroless/static-debian13:nonroot",
+    "expected": "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /bin/api . && rm -f config/app.yaml\nCMD [\"/bin/api\", \"--config\", \"config/app.yaml\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/static-debian13:nonroot\nWORKDIR /src\nCOPY --from=build /bin/api /app\nENTRYPOINT [\"/app\"]\nCMD [\"--config\", \"config/app.yaml\"]\n"
+  },
+  {
     "name": "Python with psycopg (not -binary) named in pyproject.toml: refused",
     "dockerfile": "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install .\nCMD [\"python\", \"main.py\"]\n",
     "files": {

@@ -8,7 +8,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { DockerfileModel, Stage, execFormArguments, rangeOf } from '../model';
 import { argumentsContentOf } from '../instructions';
 import { basename, firstShellSyntax, isShell, parseShell, shellOf, values } from '../shell';
-import { chainCopies, isInside, originOf, placedInstructions, replaceImageEdit, resolvePath } from '../stages';
+import { chainCommands, chainCopies, isInside, originOf, placedInstructions, replaceImageEdit, resolvePath } from '../stages';
 import type { LanguageContext, RunStep } from './types';
 
 /** RUN steps of the stage and the stages it is built on, with the WORKDIR each runs in, and the WORKDIR at the end. */
@@ -238,6 +238,21 @@ export function foreignPackageManager(runs: RunStep[]): string | undefined {
   return undefined;
 }
 
+function ignoresFiles(context: LanguageContext): boolean {
+  try {
+    return context.workspace?.readFile('.dockerignore') !== undefined;
+  } catch {
+    return true;
+  }
+}
+
+function removedOrMoved(context: LanguageContext, stage: Stage, path: string): boolean {
+  return chainCommands(context.model, stage).some(({ command, workdir }) => {
+    const words = values(command.words);
+    return (words[0] === 'rm' || words[0] === 'mv') && words.slice(1).some((w) => !w.startsWith('-') && isInside(path, resolvePath(w, workdir)));
+  });
+}
+
 /** A start argument that reads as a file path: `./image.jpg`, `conf/app.yaml`, `/etc/app.yaml`, `data.csv`. */
 const PATH_LIKE = /^(?:\.{0,2}\/|[\w.-]+\/)[\w./-]*$|^[\w-]+\.[A-Za-z][A-Za-z0-9]{0,7}$/;
 
@@ -260,7 +275,11 @@ export function argumentFileCopies(context: LanguageContext, args: string[], shi
     if (!origin || origin.copy.fromImage !== undefined) continue;
     const fromContext = origin.fromStage === undefined;
     const named = origin.copy.sources.some((s) => (fromContext ? s.replace(/^\.?\/+/, '') : resolvePath(s, '/')) === origin.source);
-    if (!named && (!fromContext || context.workspace?.readFile(origin.source) === undefined)) continue;
+    // A file beside the Dockerfile may still be kept out of the build context by a
+    // .dockerignore (its patterns are not read here): with one, only files a COPY names count.
+    if (!named && (!fromContext || ignoresFiles(context) || context.workspace?.readFile(origin.source) === undefined)) continue;
+    // A RUN that removes or moves the file leaves nothing at that path to copy.
+    if (removedOrMoved(context, stage, path)) continue;
     files.push(path);
   }
   return files.map((f) => `COPY --from=${context.buildName} ${f} ${f}`);
