@@ -152,3 +152,41 @@ test('a tag whose digest (from a HEAD) was read before is answered from the cach
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+test('a body without content-length is read only up to the limit; a redirect to plain HTTP on another host is refused', async () => {
+  const server = http.createServer((request, response) => {
+    if (request.url?.includes('/big/')) {
+      // Chunked (no content-length): 5 MB of JSON-ish bytes, sent in pieces.
+      response.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 80) {
+          sent++;
+          if (!response.write(chunk)) return void response.once('drain', pump);
+        }
+        response.end();
+      };
+      pump();
+      return;
+    }
+    if (request.method === 'HEAD' || request.url === '/v2/elsewhere') {
+      response.writeHead(request.method === 'HEAD' ? 404 : 200, { 'content-type': 'application/json' });
+      response.end('{}');
+      return;
+    }
+    // 0.0.0.0 reaches this machine but is not a loopback name: it stands for another host.
+    response.writeHead(302, { location: `http://0.0.0.0:${(server.address() as net.AddressInfo).port}/v2/elsewhere` });
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    const client = new RegistryClient({ timeoutMs: 4000 });
+    await assert.rejects(client.lookUp(`127.0.0.1:${port}/big/app:1`, 'linux/amd64'), /is more than \d+ bytes/);
+    await assert.rejects(client.lookUp(`127.0.0.1:${port}/team/app:1`, 'linux/amd64'), /redirected to http:\/\/0\.0\.0\.0:\d+, which is not HTTPS/);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

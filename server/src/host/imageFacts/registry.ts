@@ -66,6 +66,31 @@ function stringArray(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
 }
 
+/** The body, or undefined once it passes `limit` bytes (a body without content-length is read no further). */
+async function readLimited(response: Response, limit: number): Promise<Uint8Array | undefined> {
+  if (!response.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
 /** One client per provider: remembers which scheme each loopback registry speaks, and anonymous tokens. */
 export class RegistryClient {
   private readonly schemes = new Map<string, 'https' | 'http'>();
@@ -158,8 +183,8 @@ export class RegistryClient {
       await response.body?.cancel();
       throw new RegistryLookupError(`${path} is ${declared} bytes, more than a manifest or config`);
     }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length > MAX_BYTES) throw new RegistryLookupError(`${path} is more than ${MAX_BYTES} bytes`);
+    const bytes = await readLimited(response, MAX_BYTES);
+    if (!bytes) throw new RegistryLookupError(`${path} is more than ${MAX_BYTES} bytes`);
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder().decode(bytes));
@@ -188,12 +213,19 @@ export class RegistryClient {
     }
   }
 
-  private fetch(url: string, headers: Record<string, string>, method: 'GET' | 'HEAD' = 'GET'): Promise<Response> {
+  private async fetch(url: string, headers: Record<string, string>, method: 'GET' | 'HEAD' = 'GET'): Promise<Response> {
     this.options.onRequest?.(url);
     // Named, so a registry's operator (and the tests, in its log) can tell these requests apart.
     headers['user-agent'] = USER_AGENT;
     // Redirects: Docker Hub sends blobs to its CDN. fetch drops the Authorization header when it leaves the origin.
-    return fetch(url, { method, headers, redirect: 'follow', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+    const response = await fetch(url, { method, headers, redirect: 'follow', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+    // A redirect may not move a lookup to plain HTTP on another machine (a manifest fetched by tag has no digest to check).
+    const landed = new URL(response.url || url);
+    if (landed.protocol !== 'https:' && !(landed.protocol === 'http:' && isLoopbackHost(landed.host))) {
+      await response.body?.cancel();
+      throw new RegistryLookupError(`${new URL(url).host} redirected to ${landed.origin}, which is not HTTPS`);
+    }
+    return response;
   }
 
   private token(host: string, scope: string): string | undefined {
