@@ -516,7 +516,14 @@ export function cgoOnByDefault(model: DockerfileModel, stage: Stage): boolean {
   if (!isOfficialGolang(root) || root.base.libc !== 'musl') return true;
   const version = chain.map((s) => s.base.runtimeVersion).find((v) => v !== undefined);
   if (version !== undefined && compareVersions(version, GO_CGO_OFF_WITHOUT_CC_SINCE) < 0) return true;
-  return chainInstructions(stage).some((i) => packageInstalls(model, i).some((change) => change.packages.some((w) => C_COMPILER_PACKAGES.has(packageName(w)))));
+  // A compiler installed under a versioned name (clang17, gcc13), or one named by CC
+  // (zig cc), turns cgo back on: a C compiler is then on hand.
+  return chainInstructions(stage).some((i) => packageInstalls(model, i).some((change) => change.packages.some((w) => isCCompilerPackage(packageName(w)))))
+    || chainInstructions(stage).some((i) => /(?:^|[\s;&|])CC\s*=\s*\S/.test(argumentsContentOf(i) ?? '') && ['ENV', 'ARG', 'RUN'].includes(i.getKeyword()));
+}
+
+function isCCompilerPackage(name: string): boolean {
+  return C_COMPILER_PACKAGES.has(name) || /^(?:gcc|clang|g\+\+)[-\d.]*$/.test(name);
 }
 
 function compareVersions(a: string, b: string): number {

@@ -70,6 +70,16 @@ ruleTable('go-cgo-enabled-for-static', [
     expect: [{ range: '2:4-2:12', message: 'Cgo is on by default here, so the binary needs libc', fixed: `FROM golang:1.23-alpine AS build\nRUN apk add --no-cache gcc musl-dev\nRUN CGO_ENABLED=0 go build -o /app .\n${runtime}`, fixAll: true }],
   },
   {
+    name: 'a versioned compiler package (clang17) on golang:*-alpine: cgo is on again',
+    dockerfile: `FROM golang:1.23-alpine AS build\nRUN apk add clang17 musl-dev\nENV CC=clang\nRUN go build -o /app .\n${runtime}`,
+    expect: [{ range: '3:4-3:12', fixed: `FROM golang:1.23-alpine AS build\nRUN apk add clang17 musl-dev\nENV CC=clang\nRUN CGO_ENABLED=0 go build -o /app .\n${runtime}` }],
+  },
+  {
+    name: 'a compiler named by CC (zig cc) on golang:*-alpine: cgo is on again',
+    dockerfile: `FROM golang:1.23-alpine AS build\nRUN apk add zig\nRUN CC="zig cc" go build -o /app .\n${runtime}`,
+    expect: [{ range: '2:16-2:24', fixed: `FROM golang:1.23-alpine AS build\nRUN apk add zig\nRUN CC="zig cc" CGO_ENABLED=0 go build -o /app .\n${runtime}` }],
+  },
+  {
     name: 'build-base installed in the stage the alpine builder is built on',
     dockerfile: `FROM golang:1.24-alpine3.21 AS deps\nRUN apk add build-base\nFROM deps AS build\nRUN go build -o /app .\n${runtime}`,
     expect: [{ range: '3:4-3:12', fixed: `FROM golang:1.24-alpine3.21 AS deps\nRUN apk add build-base\nFROM deps AS build\nRUN CGO_ENABLED=0 go build -o /app .\n${runtime}` }],
