@@ -3,22 +3,10 @@
  * the refusal says it is a minimal Chainguard image, names which, and how to ship it
  * without a shell the Chainguard way. A Chainguard builder does not stop a conversion.
  */
-import { test } from 'node:test';
-import * as assert from 'node:assert/strict';
-import { convert } from '../../../server/src/engine';
-import { FACTS_DATE } from '../../support/ruleTable';
-import { assertCleanConversion } from './support';
+import { conversionCaseTests, type ConversionCase } from './support';
 
-interface Case {
-  name: string;
-  dockerfile: string;
-  refusal?: string;
-  language?: string;
-  runtimeImage?: string;
-  expected?: string;
-}
 
-const CASES: Case[] = [
+const CASES: ConversionCase[] = [
   {
     "name": "The Go toolchain image cgr.dev/chainguard/go shipped: refused as already a minimal Chainguard image, with the runtime to copy onto",
     "dockerfile": "FROM cgr.dev/chainguard/go\nWORKDIR /app\nCOPY . .\nRUN go build -o server .\nCMD [\"./server\"]\n",
@@ -53,18 +41,4 @@ const CASES: Case[] = [
   }
 ];
 
-for (const c of CASES) {
-  test(`convert on Chainguard: ${c.name}`, () => {
-    const result = convert(c.dockerfile, {});
-    if (c.refusal !== undefined) {
-      assert.equal(result.ok, false, 'refused');
-      if (!result.ok) assert.equal(result.reason, c.refusal);
-      return;
-    }
-    assert.ok(result.ok, result.ok ? '' : result.reason);
-    assert.equal(result.text, c.expected);
-    assert.equal(result.language, c.language);
-    assert.equal(result.runtimeImage, c.runtimeImage);
-    assertCleanConversion(c.dockerfile, result.text, { today: FACTS_DATE });
-  });
-}
+conversionCaseTests('convert on Chainguard', CASES);

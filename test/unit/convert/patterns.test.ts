@@ -7,20 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { convert } from '../../../server/src/engine/convert';
-import { FACTS_DATE, memoryWorkspace } from '../../support/ruleTable';
-import { assertCleanConversion } from './support';
+import { conversionCaseTests, type ConversionCase } from './support';
 
-interface Case {
-  name: string;
-  dockerfile: string;
-  files?: Record<string, string>;
-  language?: string;
-  runtimeImage?: string;
-  expected?: string;
-  refusal?: string;
-}
-
-const CASES: Case[] = [
+const CASES: ConversionCase[] = [
   {
     "name": ".NET sample (COPY --link --from=build): the builder stays, aspnet:10.0 becomes aspnet:10.0-noble-chiseled, nothing is built in the runtime",
     "dockerfile": "# Learn about building .NET container images:\n# https://github.com/dotnet/dotnet-docker/blob/main/samples/README.md\nFROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build\nARG TARGETARCH\nWORKDIR /source\n\n# Copy project file and restore as distinct layers\nCOPY --link aspnetapp/*.csproj .\nRUN dotnet restore -a $TARGETARCH\n\n# Copy source code and publish app\nCOPY --link aspnetapp/. .\nRUN dotnet publish -a $TARGETARCH --no-restore -o /app\n\n\n# Runtime stage\nFROM mcr.microsoft.com/dotnet/aspnet:10.0\nEXPOSE 8080\nWORKDIR /app\nCOPY --link --from=build /app .\nUSER $APP_UID\nENTRYPOINT [\"./aspnetapp\"]\n",
@@ -222,22 +211,7 @@ const CASES: Case[] = [
   }
 ];
 
-for (const c of CASES) {
-  test(`convert pattern: ${c.name}`, () => {
-    const workspace = c.files ? memoryWorkspace(c.files) : undefined;
-    const result = convert(c.dockerfile, { workspace });
-    if (c.refusal !== undefined) {
-      assert.equal(result.ok, false, 'refused');
-      if (!result.ok) assert.equal(result.reason, c.refusal);
-      return;
-    }
-    assert.ok(result.ok, result.ok ? '' : result.reason);
-    assert.equal(result.text, c.expected);
-    assert.equal(result.language, c.language);
-    assert.equal(result.runtimeImage, c.runtimeImage);
-    assertCleanConversion(c.dockerfile, result.text, { workspace, today: FACTS_DATE });
-  });
-}
+conversionCaseTests('convert pattern', CASES);
 
 const REALWORLD = path.resolve(__dirname, '../../../../../shared/corpus/realworld');
 

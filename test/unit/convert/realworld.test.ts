@@ -3,23 +3,10 @@
  * a conversion fail to build or start: each converts to the exact text below or is
  * refused with the exact reason.
  */
-import { test } from 'node:test';
-import * as assert from 'node:assert/strict';
-import { convert } from '../../../server/src/engine';
-import { FACTS_DATE, memoryWorkspace } from '../../support/ruleTable';
-import { assertCleanConversion } from './support';
+import { conversionCaseTests, type ConversionCase } from './support';
 
-interface Case {
-  name: string;
-  dockerfile: string;
-  files?: Record<string, string>;
-  refusal?: string;
-  language?: string;
-  runtimeImage?: string;
-  expected?: string;
-}
 
-const CASES: Case[] = [
+const CASES: ConversionCase[] = [
   {
     "name": "Python on Red Hat UBI (ubi9/python-312): the builder becomes the official python:3.13-slim-trixie, not a python-312 tag that does not exist",
     "dockerfile": "FROM registry.access.redhat.com/ubi9/python-312:latest\nENV PATH=\"/app/venv/bin:$PATH\"\nWORKDIR /app\nRUN python -m venv /app/venv\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY app.py ./\nENTRYPOINT [\"python\", \"/app/app.py\"]\n",
@@ -142,19 +129,4 @@ const CASES: Case[] = [
   }
 ];
 
-for (const c of CASES) {
-  test(`convert real-world pattern: ${c.name}`, () => {
-    const workspace = c.files ? memoryWorkspace(c.files) : undefined;
-    const result = convert(c.dockerfile, { workspace });
-    if (c.refusal !== undefined) {
-      assert.equal(result.ok, false, 'refused');
-      if (!result.ok) assert.equal(result.reason, c.refusal);
-      return;
-    }
-    assert.ok(result.ok, result.ok ? '' : result.reason);
-    assert.equal(result.text, c.expected);
-    assert.equal(result.language, c.language);
-    assert.equal(result.runtimeImage, c.runtimeImage);
-    assertCleanConversion(c.dockerfile, result.text, { workspace, today: FACTS_DATE });
-  });
-}
+conversionCaseTests('convert real-world pattern', CASES);
