@@ -10,7 +10,7 @@
  *
  * What these return is shared: callers must not modify it.
  */
-import type { Argument, From, Instruction } from 'dockerfile-ast';
+import type { Argument, Dockerfile, From, Instruction } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 
 interface Reads {
@@ -55,3 +55,64 @@ export function imageRangeOf(from: From): Range | null {
   return args.length > 0 ? args[0].getRange() : null;
 }
 
+
+/**
+ * The getters every reader of a tree asks again and again (ours, and dockerfile-utils'
+ * syntax checks, which validateSyntax runs on the same tree), remembered on each
+ * instruction of a tree this engine parsed: own properties of those objects only,
+ * never dockerfile-ast's prototypes, so trees parsed by anyone else are untouched.
+ *
+ * Each call gets a fresh copy of the remembered array, because dockerfile-ast's own
+ * callers change what they get (ModifiableInstruction.getArguments shifts its flags
+ * off the raw list, Label.getVariables splices quoted ones out); the Argument and
+ * Variable objects inside are never changed by anyone.
+ */
+export function rememberReads(dockerfile: Dockerfile): Dockerfile {
+  // The same functions assigned in the same order to every instruction: V8 keeps one
+  // object shape for them all, where defining a closure per instruction was slow.
+  for (const instruction of dockerfile.getInstructions() as unknown as Remembering[]) {
+    instruction.getRawArguments = rememberedRawArguments;
+    instruction.getArguments = rememberedArguments;
+    instruction.getVariables = rememberedVariables;
+    instruction.getArgumentsRanges = rememberedArgumentsRanges;
+    instruction.getArgumentsContent = rememberedArgumentsContent;
+  }
+  return dockerfile;
+}
+
+const REMEMBERED = Symbol('remembered reads');
+
+type Getter = (this: Remembering) => unknown;
+
+interface Remembering {
+  [REMEMBERED]?: Partial<Record<string, unknown>>;
+  getRawArguments: Getter;
+  getArguments: Getter;
+  getVariables: Getter;
+  getArgumentsRanges: Getter;
+  getArgumentsContent: Getter;
+}
+
+/** What the instruction's own class computes: the prototype's method, under the own property set here. */
+function computed(instruction: Remembering, name: keyof Omit<Remembering, typeof REMEMBERED>): unknown {
+  const remembered = (instruction[REMEMBERED] ??= {});
+  if (!(name in remembered)) remembered[name] = (Object.getPrototypeOf(instruction) as Remembering)[name].call(instruction);
+  return remembered[name];
+}
+
+function rememberedRawArguments(this: Remembering): unknown {
+  return (computed(this, 'getRawArguments') as unknown[]).slice();
+}
+function rememberedArguments(this: Remembering): unknown {
+  return (computed(this, 'getArguments') as unknown[]).slice();
+}
+function rememberedVariables(this: Remembering): unknown {
+  return (computed(this, 'getVariables') as unknown[]).slice();
+}
+function rememberedArgumentsRanges(this: Remembering): unknown {
+  return (computed(this, 'getArgumentsRanges') as unknown[]).slice();
+}
+/** A string or null: nothing to copy. */
+function rememberedArgumentsContent(this: Remembering): unknown {
+  return computed(this, 'getArgumentsContent');
+}

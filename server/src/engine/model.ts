@@ -6,7 +6,7 @@ import { DockerfileParser, Dockerfile, Instruction, From, Arg, Env, JSONInstruct
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import { ImageInfo, ImageUser, ROOT, DISTROLESS_USERS } from './imageFacts';
-import { argumentsContentOf, argumentsOf, imageOf } from './instructions';
+import { argumentsContentOf, argumentsOf, imageOf, rememberReads } from './instructions';
 import { applyBuildArgs, fromPlatform, imageFactsFor, observedUsers, type ObservedImages } from './observedImage';
 
 export interface ResolvedUser {
@@ -73,7 +73,7 @@ export interface ModelOptions {
 }
 
 export function parseDockerfile(text: string): Dockerfile {
-  return DockerfileParser.parse(text);
+  return rememberReads(DockerfileParser.parse(text));
 }
 
 /** Substitutes `$VAR`, `${VAR}`, `${VAR:-default}` from `vars`; undefined when a variable has no value. */

@@ -1,0 +1,55 @@
+/**
+ * The server runs dockerfile-utils' syntax checks on the tree lint parsed
+ * (validateSyntax), and that tree remembers dockerfile-ast's getters (rememberReads).
+ * Both must be invisible: the same syntax diagnostics as validate() of the text on
+ * every corpus file, callers that change what a getter returned cannot change what
+ * the next caller gets, and a tree parsed by anyone else is untouched.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { DockerfileParser, type Argument, type Label, type Run } from 'dockerfile-ast';
+import { validate } from 'dockerfile-utils';
+import { buildModel, validateSyntax } from '../../server/src/engine';
+import { corpusFiles, CORPUS_SKIP } from '../support/corpus';
+
+test('every corpus file: syntax checks on the shared, remembering tree equal validate() of the text', { skip: CORPUS_SKIP }, () => {
+  const files = corpusFiles();
+  assert.ok(files.length > 100, `expected the shared corpus, found ${files.length} files`);
+  for (const file of files) {
+    const tree = buildModel(file.text).dockerfile;
+    const expected = validate(file.text);
+    assert.deepEqual(validateSyntax(file.text, tree), expected, file.name);
+    assert.deepEqual(validateSyntax(file.text, tree), expected, `${file.name}, the same tree checked again`);
+  }
+});
+
+test('a remembered getter hands out copies: flags shifted off by one caller are there for the next', () => {
+  const text = 'FROM alpine\nRUN --mount=type=cache,target=/root/.cache --network=none echo hi\nLABEL a=\'$X\' b=$Y\n';
+  const tree = buildModel(text).dockerfile;
+  const run = tree.getInstructions()[1] as Run;
+  const label = tree.getInstructions()[2] as Label;
+  // Private in dockerfile-ast's types, public in its code, and what its other getters call.
+  const rawArguments = () => (run as unknown as { getRawArguments(): Argument[] }).getRawArguments();
+  const raw = rawArguments().map((a) => a.getValue());
+  assert.deepEqual(raw, ['--mount=type=cache,target=/root/.cache', '--network=none', 'echo', 'hi']);
+  rawArguments().length = 0;
+  run.getArguments().shift();
+  assert.deepEqual(rawArguments().map((a) => a.getValue()), raw);
+  assert.deepEqual(run.getArguments().map((a) => a.getValue()), ['echo', 'hi']);
+  assert.deepEqual(run.getFlags().map((f) => f.getName()), ['mount', 'network']);
+  // Label.getVariables splices quoted variables out of its parent's list: $X is quoted.
+  assert.deepEqual(label.getVariables().map((v) => v.getName()), ['Y']);
+  label.getVariables().pop();
+  assert.deepEqual(label.getVariables().map((v) => v.getName()), ['Y']);
+  assert.equal(run.getArgumentsContent(), 'echo hi');
+});
+
+test('a tree parsed outside the engine keeps dockerfile-ast\'s own getters', () => {
+  const text = 'FROM alpine\nRUN echo hi\n';
+  buildModel(text);
+  const other = DockerfileParser.parse(text);
+  for (const instruction of other.getInstructions()) {
+    assert.equal(Object.prototype.hasOwnProperty.call(instruction, 'getArguments'), false);
+    assert.equal(Object.prototype.hasOwnProperty.call(instruction, 'getRawArguments'), false);
+  }
+});
