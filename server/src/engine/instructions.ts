@@ -1,45 +1,74 @@
 /**
- * Reads of dockerfile-ast instructions that the model, the rules and the converter
- * share, each computed once per instruction.
+ * Reads of dockerfile-ast instructions that the model, the rules, the converter and
+ * dockerfile-utils' syntax checks share, each computed once per instruction.
  *
- * dockerfile-ast re-tokenises an instruction's text on every getArguments() call
- * (and getArgumentsContent() tokenises it twice more), and the same instructions are
- * asked again and again: once per rule, per stage that inherits them, per path the
- * converter looks for. A parsed tree is never modified, so keying by instruction is
- * exact; the WeakMap lets a tree and its entries go together.
+ * dockerfile-ast re-tokenises an instruction's text on every getArguments() call, and
+ * everything else it offers is built on that (the flags, the argument ranges, the
+ * content, the variables). Its own parser asks three or four times per RUN, CMD and
+ * ENTRYPOINT, dockerfile-utils asks again per check, and the engine once per rule, per
+ * stage that inherits the instruction, per path the converter looks for. A parsed tree
+ * is never modified, so remembering per instruction is exact.
  *
- * What these return is shared: callers must not modify it.
+ * What argumentsOf() and argumentsContentOf() return is shared: callers must not
+ * modify it.
  */
 import type { Argument, Dockerfile, From, Instruction } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 
-interface Reads {
-  arguments?: readonly Argument[];
+/** One instruction's reads; a class so that every instance has the same shape. */
+class Reads {
+  raw: Argument[] | undefined = undefined;
+  arguments: Argument[] | undefined = undefined;
+  variables: unknown[] | undefined = undefined;
+  ranges: Range[] | undefined = undefined;
   /** undefined: not read yet; null: the instruction has no arguments (as dockerfile-ast says). */
-  content?: string | null;
+  content: string | null | undefined = undefined;
+  keyword: string | undefined = undefined;
 }
 
-const reads = new WeakMap<Instruction, Reads>();
+const READS = Symbol('remembered reads');
+
+/** The getters rememberReads() replaces, as dockerfile-ast's classes define them. */
+interface Getters {
+  getRawArguments(): Argument[];
+  getArguments(): Argument[];
+  getVariables(): unknown[];
+  getArgumentsRanges(): Range[];
+  getArgumentsContent(): string | null;
+  getKeyword(): string;
+}
+
+type Remembering = Getters & { [READS]: Reads };
+
+/** Instructions of trees parsed elsewhere (an ONBUILD trigger, a caller's own parse). */
+const readsElsewhere = new WeakMap<Instruction, Reads>();
 
 function readsOf(instruction: Instruction): Reads {
-  let r = reads.get(instruction);
+  const own = (instruction as unknown as Partial<Remembering>)[READS];
+  if (own) return own;
+  let r = readsElsewhere.get(instruction);
   if (!r) {
-    r = {};
-    reads.set(instruction, r);
+    r = new Reads();
+    readsElsewhere.set(instruction, r);
   }
   return r;
+}
+
+/** The getter of the instruction's own class, under the own property rememberReads() sets. */
+function classGetter<K extends keyof Getters>(instruction: object, name: K): Getters[K] {
+  return (Object.getPrototypeOf(instruction) as Getters)[name];
 }
 
 /** instruction.getArguments(): flags excluded for the instructions that take flags. */
 export function argumentsOf(instruction: Instruction): readonly Argument[] {
   const r = readsOf(instruction);
-  return (r.arguments ??= instruction.getArguments());
+  return (r.arguments ??= classGetter(instruction, 'getArguments').call(instruction));
 }
 
 /** instruction.getArgumentsContent(): the arguments as written, continuations removed; null when there are none. */
 export function argumentsContentOf(instruction: Instruction): string | null {
   const r = readsOf(instruction);
-  if (r.content === undefined) r.content = instruction.getArgumentsContent();
+  if (r.content === undefined) r.content = classGetter(instruction, 'getArgumentsContent').call(instruction);
   return r.content;
 }
 
@@ -55,64 +84,59 @@ export function imageRangeOf(from: From): Range | null {
   return args.length > 0 ? args[0].getRange() : null;
 }
 
-
 /**
- * The getters every reader of a tree asks again and again (ours, and dockerfile-utils'
- * syntax checks, which validateSyntax runs on the same tree), remembered on each
- * instruction of a tree this engine parsed: own properties of those objects only,
- * never dockerfile-ast's prototypes, so trees parsed by anyone else are untouched.
+ * Makes every instruction of a tree this engine parsed answer its argument getters
+ * from the reads above, so that dockerfile-utils' syntax checks (validateSyntax runs
+ * them on the same tree) and the rules share one computation. Own properties of those
+ * objects only, never dockerfile-ast's prototypes: a tree parsed by anyone else is
+ * untouched.
  *
- * Each call gets a fresh copy of the remembered array, because dockerfile-ast's own
- * callers change what they get (ModifiableInstruction.getArguments shifts its flags
- * off the raw list, Label.getVariables splices quoted ones out); the Argument and
+ * The getters hand out a fresh copy of a remembered list, because dockerfile-ast's own
+ * methods change what they get (ModifiableInstruction.getArguments shifts its flags off
+ * the raw list, Label.getVariables splices quoted variables out); the Argument and
  * Variable objects inside are never changed by anyone.
  */
 export function rememberReads(dockerfile: Dockerfile): Dockerfile {
   // The same functions assigned in the same order to every instruction: V8 keeps one
-  // object shape for them all, where defining a closure per instruction was slow.
+  // object shape for them all (a closure per instruction made parsing slower).
   for (const instruction of dockerfile.getInstructions() as unknown as Remembering[]) {
+    instruction[READS] = new Reads();
     instruction.getRawArguments = rememberedRawArguments;
     instruction.getArguments = rememberedArguments;
     instruction.getVariables = rememberedVariables;
     instruction.getArgumentsRanges = rememberedArgumentsRanges;
     instruction.getArgumentsContent = rememberedArgumentsContent;
+    // Upper-cases the keyword as written on every call; rules filter on it constantly.
+    instruction.getKeyword = rememberedKeyword;
   }
   return dockerfile;
 }
 
-const REMEMBERED = Symbol('remembered reads');
-
-type Getter = (this: Remembering) => unknown;
-
-interface Remembering {
-  [REMEMBERED]?: Partial<Record<string, unknown>>;
-  getRawArguments: Getter;
-  getArguments: Getter;
-  getVariables: Getter;
-  getArgumentsRanges: Getter;
-  getArgumentsContent: Getter;
+function rememberedRawArguments(this: Remembering): Argument[] {
+  const r = this[READS];
+  return (r.raw ??= classGetter(this, 'getRawArguments').call(this)).slice();
 }
 
-/** What the instruction's own class computes: the prototype's method, under the own property set here. */
-function computed(instruction: Remembering, name: keyof Omit<Remembering, typeof REMEMBERED>): unknown {
-  const remembered = (instruction[REMEMBERED] ??= {});
-  if (!(name in remembered)) remembered[name] = (Object.getPrototypeOf(instruction) as Remembering)[name].call(instruction);
-  return remembered[name];
+function rememberedArguments(this: Remembering): Argument[] {
+  const r = this[READS];
+  return (r.arguments ??= classGetter(this, 'getArguments').call(this)).slice();
 }
 
-function rememberedRawArguments(this: Remembering): unknown {
-  return (computed(this, 'getRawArguments') as unknown[]).slice();
+function rememberedVariables(this: Remembering): unknown[] {
+  const r = this[READS];
+  return (r.variables ??= classGetter(this, 'getVariables').call(this)).slice();
 }
-function rememberedArguments(this: Remembering): unknown {
-  return (computed(this, 'getArguments') as unknown[]).slice();
+
+function rememberedArgumentsRanges(this: Remembering): Range[] {
+  const r = this[READS];
+  return (r.ranges ??= classGetter(this, 'getArgumentsRanges').call(this)).slice();
 }
-function rememberedVariables(this: Remembering): unknown {
-  return (computed(this, 'getVariables') as unknown[]).slice();
+
+function rememberedArgumentsContent(this: Remembering): string | null {
+  return argumentsContentOf(this as unknown as Instruction);
 }
-function rememberedArgumentsRanges(this: Remembering): unknown {
-  return (computed(this, 'getArgumentsRanges') as unknown[]).slice();
-}
-/** A string or null: nothing to copy. */
-function rememberedArgumentsContent(this: Remembering): unknown {
-  return computed(this, 'getArgumentsContent');
+
+function rememberedKeyword(this: Remembering): string {
+  const r = this[READS];
+  return (r.keyword ??= classGetter(this, 'getKeyword').call(this));
 }
