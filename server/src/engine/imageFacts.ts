@@ -125,6 +125,20 @@ export const NODE_DEFAULT_MAJOR = '24';
 export const DOTNET_DEFAULT_VERSION = '10.0';
 
 /**
+ * Dotted version numbers compared part by part (`1.10` > `1.9`). NaN when a part is not
+ * a number (`1.22rc1`): every comparison with it is false, so no version-gated claim is made.
+ */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
  * The supported Node major a build on `version` should move to: the same major when
  * published, else the next published one (native modules are rebuilt for it), else the newest.
  */

@@ -112,24 +112,23 @@ export function rememberReads(dockerfile: Dockerfile): Dockerfile {
   return dockerfile;
 }
 
+/** A fresh copy of one remembered list; the key is a literal at each caller, so V8 reads a fixed field. */
+function rememberedList<T>(instruction: Remembering, key: 'raw' | 'arguments' | 'variables' | 'ranges', name: 'getRawArguments' | 'getArguments' | 'getVariables' | 'getArgumentsRanges'): T[] {
+  const r = instruction[READS] as unknown as Record<typeof key, unknown[] | undefined>;
+  return (r[key] ??= (classGetter(instruction, name) as () => unknown[]).call(instruction)).slice() as T[];
+}
+
 function rememberedRawArguments(this: Remembering): Argument[] {
-  const r = this[READS];
-  return (r.raw ??= classGetter(this, 'getRawArguments').call(this)).slice();
+  return rememberedList(this, 'raw', 'getRawArguments');
 }
-
 function rememberedArguments(this: Remembering): Argument[] {
-  const r = this[READS];
-  return (r.arguments ??= classGetter(this, 'getArguments').call(this)).slice();
+  return rememberedList(this, 'arguments', 'getArguments');
 }
-
 function rememberedVariables(this: Remembering): unknown[] {
-  const r = this[READS];
-  return (r.variables ??= classGetter(this, 'getVariables').call(this)).slice();
+  return rememberedList(this, 'variables', 'getVariables');
 }
-
 function rememberedArgumentsRanges(this: Remembering): Range[] {
-  const r = this[READS];
-  return (r.ranges ??= classGetter(this, 'getArgumentsRanges').call(this)).slice();
+  return rememberedList(this, 'ranges', 'getArgumentsRanges');
 }
 
 function rememberedArgumentsContent(this: Remembering): string | null {

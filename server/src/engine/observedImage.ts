@@ -10,8 +10,8 @@ import type { From } from 'dockerfile-ast';
 import { substituteVariables, type DockerfileModel, type Stage } from './model';
 import { imageRangeOf } from './instructions';
 
-/** What the host read from one local image: its config and what its file system holds. */
-export interface ObservedImage {
+/** What an image's config says, whoever read it (the local engine or a registry). */
+export interface ImageConfigFacts {
   /** Image ID (the config digest), e.g. `sha256:3f2a…`. */
   id: string;
   /** Config.User as the image sets it; empty when unset (root). */
@@ -25,6 +25,10 @@ export interface ObservedImage {
   architecture: string;
   variant?: string;
   labels: Record<string, string>;
+}
+
+/** What the host read from one local image: its config and what its file system holds. */
+export interface ObservedImage extends ImageConfigFacts {
   /** Shells present (symlinks followed): `/bin/sh`, `/busybox/sh`, `/bin/bash`, `/bin/ash`. */
   shells: string[];
   /** Runtimes found on the image's PATH, by program name (`node`, `python3`, `java`), with the path found. */
@@ -42,22 +46,11 @@ export interface ObservedImage {
  * the platform's image manifest and the image config it names. No file facts (shell,
  * runtimes on PATH, libc, CA bundle, /etc/passwd): those live in the layers.
  */
-export interface RegistryImage {
-  /** The config digest, which is also the image ID an engine would give it. */
-  id: string;
+export interface RegistryImage extends ImageConfigFacts {
   /** The registry host asked, e.g. `registry-1.docker.io`, `cgr.dev`. */
   registry: string;
   /** Digest of the platform's image manifest (what `name@sha256:…` pins). */
   manifestDigest: string;
-  user: string;
-  entrypoint?: string[];
-  cmd?: string[];
-  env: string[];
-  workingDir: string;
-  os: string;
-  architecture: string;
-  variant?: string;
-  labels: Record<string, string>;
 }
 
 /** Why no local image could be read; each says something different to the user. */

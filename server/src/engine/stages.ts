@@ -11,7 +11,7 @@ import type { Range, TextEdit } from 'vscode-languageserver-types';
 import { DockerfileModel, Stage, execFormArguments, offsetOf, substituteVariables } from './model';
 import { argumentsContentOf, argumentsOf, imageRangeOf } from './instructions';
 import { Command, Word, basename, commandsOf, packageInstalls, packageName, rawText, values } from './shell';
-import { C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE } from './imageFacts';
+import { C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE, compareVersions } from './imageFacts';
 import { DOCKER_HUB_MIRRORS } from './imageFacts.data';
 
 /** The stage and the stages it is built FROM, root first: the order Docker builds them. */
@@ -524,17 +524,6 @@ export function cgoOnByDefault(model: DockerfileModel, stage: Stage): boolean {
 
 function isCCompilerPackage(name: string): boolean {
   return C_COMPILER_PACKAGES.has(name) || /^(?:gcc|clang|g\+\+)[-\d.]*$/.test(name);
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (Number.isNaN(d)) return 0;
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 export interface ShippedGoBuild {

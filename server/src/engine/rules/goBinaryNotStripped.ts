@@ -4,7 +4,7 @@ import type { Finding, Rule } from '../types';
 import { rawText, Word } from '../shell';
 import { GoBuild, goBuildsFromBase, shippedGoBuilds } from '../stages';
 import { rangeOf, type DockerfileModel } from '../model';
-import { GO_STRIP_IMPLIES_DWARF_SINCE } from '../imageFacts';
+import { GO_STRIP_IMPLIES_DWARF_SINCE, compareVersions } from '../imageFacts';
 
 /**
  * `go build` keeps the symbol table and DWARF data unless told `-ldflags="-s -w"`:
@@ -105,16 +105,6 @@ export function missingStripFlags(value: string, version: string | undefined): s
 /** The Go version of the stage's toolchain image; undefined when the tag names none (it floats to the newest). */
 function goVersion(stage: { base: { runtime: string; runtimeVersion?: string } }): string | undefined {
   return stage.base.runtime === 'go' ? stage.base.runtimeVersion : undefined;
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 function stripEdit(model: Parameters<typeof rangeOf>[0], words: Word[], ldflags: FlagValue | undefined, missing: string[]): TextEdit | undefined {

@@ -1,5 +1,5 @@
 import { explained } from '../messages';
-import { C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE } from '../imageFacts';
+import { C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE, compareVersions } from '../imageFacts';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Rule } from '../types';
 import { commandsOf, packageInstalls, packageName } from '../shell';
@@ -59,14 +59,4 @@ function dynamicMuslBuild(model: DockerfileModel, stage: Stage): string | undefi
     }
   }
   return undefined;
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
