@@ -245,10 +245,31 @@ function findDistrolessName(name: string): DistrolessName | undefined {
 const NOT_IN_TABLE = 'not in the image facts table';
 
 /**
+ * The table's answer for one image reference, remembered: every FROM of every
+ * document asks, mostly for the same few images, and reading a reference is a dozen
+ * patterns. Each caller gets its own top-level object (provenance is keyed by it); the
+ * nested parts are shared and, like every ImageInfo, never changed (overrides copy them).
+ */
+export function classifyImage(text: string, registry?: string): ImageInfo {
+  const key = registry === undefined ? text : `${registry}\n${text}`;
+  let known = classified.get(key);
+  if (!known) {
+    // A bounded memory: a long session with many references starts over, it never grows.
+    if (classified.size >= CLASSIFIED_LIMIT) classified.clear();
+    known = classifyReference(text, registry);
+    classified.set(key, known);
+  }
+  return { ...known };
+}
+
+const CLASSIFIED_LIMIT = 1024;
+const classified = new Map<string, ImageInfo>();
+
+/**
  * Classifies an image reference (already resolved through ARGs). Never throws.
  * Images under `registry` (a mirror of gcr.io/distroless) count as distroless too.
  */
-export function classifyImage(text: string, registry?: string): ImageInfo {
+function classifyReference(text: string, registry?: string): ImageInfo {
   const ref = parseImageRef(text);
   const name = imageName(ref);
   const tag = ref.tag ?? '';

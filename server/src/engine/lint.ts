@@ -70,7 +70,8 @@ export function lint(text: string, options: LintOptions = {}, parsed?: Dockerfil
   }
 
   noteUnknownFacts(model, diagnoses);
-  diagnoses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+  // Rule ids are lower-case ASCII and hyphens: code-unit order, without localeCompare's collator per comparison.
+  diagnoses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { model, diagnoses, failures };
 }
 
