@@ -3,13 +3,16 @@
  * (validateSyntax), and that tree remembers dockerfile-ast's getters (rememberReads).
  * Both must be invisible: the same syntax diagnostics as validate() of the text on
  * every corpus file, callers that change what a getter returned cannot change what
- * the next caller gets, and a tree parsed by anyone else is untouched.
+ * the next caller gets, the order of reads (flags first, From's own getters first)
+ * changes no answer, and a tree parsed by anyone else is untouched.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { DockerfileParser, type Argument, type Label, type Run } from 'dockerfile-ast';
+import { DockerfileParser, type Argument, type Healthcheck, type Label, type Run } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { buildModel, validateSyntax } from '../../server/src/engine';
+import { parseDockerfile } from '../../server/src/engine/model';
+import { argumentsOf, imageOf, imageRangeOf } from '../../server/src/engine/instructions';
 import { corpusFiles, CORPUS_SKIP } from '../support/corpus';
 
 test('every corpus file: syntax checks on the shared, remembering tree equal validate() of the text', { skip: CORPUS_SKIP }, () => {
@@ -52,4 +55,25 @@ test('a tree parsed outside the engine keeps dockerfile-ast\'s own getters', () 
     assert.equal(Object.prototype.hasOwnProperty.call(instruction, 'getArguments'), false);
     assert.equal(Object.prototype.hasOwnProperty.call(instruction, 'getRawArguments'), false);
   }
+});
+
+test('flags read before the arguments stay out of the remembered arguments (HEALTHCHECK reads its flags on demand)', () => {
+  const healthcheck = parseDockerfile('FROM alpine\nHEALTHCHECK --interval=5s --retries=3 CMD true\n').getInstructions()[1] as Healthcheck;
+  assert.deepEqual(healthcheck.getFlags().map((f) => f.getName()), ['interval', 'retries']);
+  assert.equal(healthcheck.getSubcommand()?.getValue(), 'CMD');
+  assert.deepEqual(argumentsOf(healthcheck).map((a) => a.getValue()), ['CMD', 'true']);
+});
+
+test('a FROM read through dockerfile-ast\'s getters first still gives its image, range and stage name', () => {
+  const platformFirst = parseDockerfile('FROM --platform=linux/arm64 img AS run\n').getFROMs()[0];
+  assert.equal(platformFirst.getPlatformFlag()?.getValue(), 'linux/arm64');
+  assert.equal(imageOf(platformFirst), 'img');
+  assert.equal(platformFirst.getBuildStage(), 'run');
+  // getRegistry() moves the end of the range of the FROM's first argument it gets.
+  const registryFirst = parseDockerfile('FROM gcr.io/distroless/base:nonroot\n').getFROMs()[0];
+  assert.equal(registryFirst.getRegistry(), 'gcr.io');
+  assert.equal(registryFirst.getImageName(), 'distroless/base');
+  assert.deepEqual(imageRangeOf(registryFirst), { start: { line: 0, character: 5 }, end: { line: 0, character: 35 } });
+  assert.equal(registryFirst.getImageTag(), 'nonroot');
+  assert.equal(registryFirst.getImage(), 'gcr.io/distroless/base:nonroot');
 });

@@ -93,13 +93,24 @@ export function imageRangeOf(from: From): Range | null {
  *
  * The getters hand out a fresh copy of a remembered list, because dockerfile-ast's own
  * methods change what they get (ModifiableInstruction.getArguments shifts its flags off
- * the raw list, Label.getVariables splices quoted variables out); the Argument and
- * Variable objects inside are never changed by anyone.
+ * the raw list, Label.getVariables splices quoted variables out). The objects inside are
+ * not changed by anyone except From's getters, which move the range of their first
+ * Argument: FROMs are left out.
  */
 export function rememberReads(dockerfile: Dockerfile): Dockerfile {
   // The same functions assigned in the same order to every instruction: V8 keeps one
   // object shape for them all (a closure per instruction made parsing slower).
-  for (const instruction of dockerfile.getInstructions() as unknown as Remembering[]) {
+  for (const instruction of dockerfile.getInstructions() as unknown as Array<Remembering & { getFlags?(): unknown }>) {
+    // From's own getters (getRegistryRange, getImageNameRange) move the start and end
+    // of the range of the Argument they get: shared Arguments would carry that into
+    // every later read. A FROM keeps dockerfile-ast's getters (argumentsOf still
+    // remembers its own copy); there is one per stage, so little is lost.
+    if (instruction.getKeyword() === 'FROM') continue;
+    // getFlags() fills this.flags while it calls getArguments(), which then must not
+    // shift flags off: were getArguments remembered first, a getFlags() before any
+    // getArguments() (HEALTHCHECK's are read on demand) would leave the flags in the
+    // remembered arguments. Have dockerfile-ast read the flags now.
+    instruction.getFlags?.();
     instruction[READS] = new Reads();
     instruction.getRawArguments = rememberedRawArguments;
     instruction.getArguments = rememberedArguments;
