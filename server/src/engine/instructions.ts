@@ -12,7 +12,7 @@
  * What argumentsOf() and argumentsContentOf() return is shared: callers must not
  * modify it.
  */
-import type { Argument, Dockerfile, From, Instruction } from 'dockerfile-ast';
+import { Argument as ArgumentClass, type Argument, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 
 /** One instruction's reads; a class so that every instance has the same shape. */
@@ -36,6 +36,7 @@ interface Getters {
   getArgumentsRanges(): Range[];
   getArgumentsContent(): string | null;
   getKeyword(): string;
+  getFlags?(): unknown[];
 }
 
 type Remembering = Getters & { [READS]: Reads };
@@ -95,25 +96,25 @@ export function imageRangeOf(from: From): Range | null {
  * methods change what they get (ModifiableInstruction.getArguments shifts its flags off
  * the raw list, Label.getVariables splices quoted variables out). The objects inside are
  * not changed by anyone except From's getters, which move the range of their first
- * Argument: FROMs are left out.
+ * Argument: a FROM hands out Arguments with range objects of their own.
  */
 export function rememberReads(dockerfile: Dockerfile): Dockerfile {
   // The same functions assigned in the same order to every instruction: V8 keeps one
   // object shape for them all (a closure per instruction made parsing slower).
-  for (const instruction of dockerfile.getInstructions() as unknown as Array<Remembering & { getFlags?(): unknown }>) {
+  for (const instruction of dockerfile.getInstructions() as unknown as Remembering[]) {
     // From's own getters (getRegistryRange, getImageNameRange) move the start and end
-    // of the range of the Argument they get: shared Arguments would carry that into
-    // every later read. A FROM keeps dockerfile-ast's getters (argumentsOf still
-    // remembers its own copy); there is one per stage, so little is lost.
-    if (instruction.getKeyword() === 'FROM') continue;
-    // getFlags() fills this.flags while it calls getArguments(), which then must not
-    // shift flags off: were getArguments remembered first, a getFlags() before any
-    // getArguments() (HEALTHCHECK's are read on demand) would leave the flags in the
-    // remembered arguments. Have dockerfile-ast read the flags now.
-    instruction.getFlags?.();
+    // of the range of the Argument they get: a FROM hands out Arguments with ranges of
+    // their own, so that the remembered ones never move.
+    const from = instruction.getKeyword() === 'FROM';
     instruction[READS] = new Reads();
-    instruction.getRawArguments = rememberedRawArguments;
-    instruction.getArguments = rememberedArguments;
+    instruction.getRawArguments = from ? rememberedFromRawArguments : rememberedRawArguments;
+    // dockerfile-ast's getFlags() fills this.flags while it calls getArguments(), which
+    // then leaves the flags in (FROM and HEALTHCHECK read their flags on demand, some
+    // through super.getFlags()): were getArguments remembered before that, the flags
+    // would stay in the remembered arguments. So the flags are read here, from the
+    // remembered raw arguments (no second tokenising), before getArguments is remembered.
+    instruction.getFlags?.();
+    instruction.getArguments = from ? rememberedFromArguments : rememberedArguments;
     instruction.getVariables = rememberedVariables;
     instruction.getArgumentsRanges = rememberedArgumentsRanges;
     instruction.getArgumentsContent = rememberedArgumentsContent;
@@ -134,6 +135,17 @@ function rememberedRawArguments(this: Remembering): Argument[] {
 }
 function rememberedArguments(this: Remembering): Argument[] {
   return rememberedList(this, 'arguments', 'getArguments');
+}
+function rememberedFromRawArguments(this: Remembering): Argument[] {
+  return rememberedList<Argument>(this, 'raw', 'getRawArguments').map(withOwnRange);
+}
+function rememberedFromArguments(this: Remembering): Argument[] {
+  return rememberedList<Argument>(this, 'arguments', 'getArguments').map(withOwnRange);
+}
+/** The same argument with a range object of its own (From's getters reassign its start and end, never a position's fields). */
+function withOwnRange(argument: Argument): Argument {
+  const { start, end } = argument.getRange();
+  return new ArgumentClass(argument.getValue(), { start, end });
 }
 function rememberedVariables(this: Remembering): unknown[] {
   return rememberedList(this, 'variables', 'getVariables');
