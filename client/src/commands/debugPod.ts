@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
-import { KubectlError, kubectlDebugArgs, listPods } from '../../../server/src/kubernetes/kubectl';
-import { IdentityError } from '../../../server/src/kubernetes/identity';
-import { prepareDebugPod } from '../../../server/src/kubernetes/debugPod';
+import { KubectlError, kubectlCommandLine, kubectlDebugArgs, listPods } from '../../../server/src/kubernetes/kubectl';
+import { IdentityError, withoutUserAdvice } from '../../../server/src/kubernetes/identity';
+import { attachArgs, debugContainerExit, namespacePodSecurity, openDebugContainer, PodSecurityError, targetFilesNote, UserCancelled } from '../../../server/src/kubernetes/debugPod';
 import type { CommandDefinition } from './types';
 import { log, showError, summarize } from '../log';
 
 /**
- * `kubectl debug -it <pod> --image=<tools image> --target=<container> --profile=… --custom=…` in a terminal,
- * from kubectl's current context, with the target container's identity (server/src/kubernetes/identity.ts).
+ * An ephemeral container with the target container's identity (server/src/kubernetes/debugPod.ts), added by
+ * `kubectl debug --attach=false --profile=… --custom=…`, then `kubectl attach -it` in a terminal; its exit code
+ * is read from the pod when the terminal closes.
  */
 export const debugPodCommand: CommandDefinition = {
   id: 'distroless.debugPod',
@@ -45,30 +46,55 @@ export const debugPodCommand: CommandDefinition = {
     if (!container) return undefined;
     log.info(`kubectl debug: pod ${pod.pod.namespace}/${pod.pod.name}`);
     const image = sidecar.settings().image;
-    const plainArgs = kubectlDebugArgs({ pod: pod.pod.name, namespace: pod.pod.namespace, container, image });
     const PLAIN = 'Run Plain kubectl debug';
-    let prepared;
+    let opened;
     try {
-      // The target's uid/gid/capabilities from its securityContext, passed with --custom and a fitting --profile.
-      prepared = await prepareDebugPod({ pod: pod.pod.name, namespace: pod.pod.namespace, container, image, tty: true, stdin: true });
+      // The target's uid/gid/capabilities, a profile its namespace admits, and a uid asked for in the editor when only that will do.
+      opened = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting a debug container in ${pod.pod.name} (kubectl)` }, () =>
+        openDebugContainer({ pod: pod.pod.name, namespace: pod.pod.namespace, container, image, tty: true, stdin: true }, { note: (line) => log.info(line), askUser }),
+      );
     } catch (err) {
-      if (!(err instanceof IdentityError || err instanceof KubectlError)) throw err;
-      const choice = await showError(err.message, { actions: [PLAIN] });
+      if (err instanceof UserCancelled) return undefined;
+      if (!(err instanceof IdentityError || err instanceof KubectlError || err instanceof PodSecurityError)) throw err;
+      // Plain kubectl debug runs as the tools image's user with kubectl's default profile, which restricted refuses: offered only where it can be admitted.
+      const plainAdmitted = err instanceof IdentityError && err.kind === 'invalid' && (await namespacePodSecurity(pod.pod.namespace)) !== 'restricted';
+      const choice = await showError(withoutUserAdvice(err.message), { actions: plainAdmitted ? [PLAIN] : [] });
       if (choice !== PLAIN) return undefined;
+      const plainArgs = kubectlDebugArgs({ pod: pod.pod.name, namespace: pod.pod.namespace, container, image });
       openKubectlTerminal(`kubectl debug ${pod.pod.name}`, plainArgs, {});
       return plainArgs;
     }
-    const ready = prepared;
-    const terminal = openKubectlTerminal(`kubectl debug ${pod.pod.name} (${ready.plan.identity.uid ?? 'image user'})`, ready.args, ready.env);
+    const { prepared, plan } = opened;
+    const args = attachArgs(prepared);
+    const filesNote = opened.state === 'running' ? await targetFilesNote(prepared) : '';
+    const terminal = openKubectlTerminal(`kubectl debug ${pod.pod.name} (${plan.identity.uid ?? 'image user'})`, args, {});
     const closed = vscode.window.onDidCloseTerminal((t) => {
       if (t !== terminal) return;
       closed.dispose();
-      ready.cleanup();
+      void debugContainerExit(prepared).then((code) => {
+        if (code === undefined) void vscode.window.showInformationMessage(`Debug container ${prepared.name} is still running (closing the terminal does not stop it); attach again with: ${kubectlCommandLine(args)}`);
+        else if (code !== 0) void vscode.window.showWarningMessage(`Debug container ${prepared.name} exited with code ${code}.`);
+        log.info(`kubectl debug: ${prepared.name} ended with ${code ?? 'no exit code yet'}`);
+      });
     });
-    void vscode.window.showInformationMessage(`${ready.plan.notes.join(' ')} Profile: ${ready.plan.profile}.`);
-    return ready.args;
+    void vscode.window.showInformationMessage(`${[...prepared.notes, ...plan.notes.filter((n) => !prepared.notes.includes(n)), filesNote].filter(Boolean).join(' ')} Profile: ${plan.profile}.`);
+    return args;
   },
 };
+
+const ENTER_USER = 'Enter User…';
+
+/** Restricted Pod Security or runAsNonRoot with the target's uid unknown: ask here for what the CLI takes as --user. */
+async function askUser(reason: string): Promise<string | undefined> {
+  const choice = await vscode.window.showWarningMessage(`${reason} Enter the uid the debug container should run as (the image's USER)?`, ENTER_USER);
+  if (choice !== ENTER_USER) return undefined;
+  const value = await vscode.window.showInputBox({
+    title: 'Debug Pod: run the debug container as',
+    prompt: 'Numeric non-root uid or uid:gid, e.g. 65532 or 1000:1000 (the image\'s USER)',
+    validateInput: (v) => (/^[1-9]\d*(:\d+)?$/.test(v.trim()) ? undefined : 'A non-root numeric uid or uid:gid, e.g. 65532 or 1000:1000'),
+  });
+  return value?.trim() || undefined;
+}
 
 function openKubectlTerminal(name: string, args: string[], env: Record<string, string>): vscode.Terminal {
   const terminal = vscode.window.createTerminal({ name, shellPath: 'kubectl', shellArgs: args, env, iconPath: new vscode.ThemeIcon('debug-console') });

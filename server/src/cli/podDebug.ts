@@ -4,10 +4,22 @@
  * work; we choose its arguments and say where the identity came from.
  */
 import { spawn } from 'child_process';
-import { KubectlError } from '../kubernetes/kubectl';
+import * as os from 'os';
+import { KubectlError, kubectlCommandLine } from '../kubernetes/kubectl';
 import { IdentityError } from '../kubernetes/identity';
-import { prepareDebugPod } from '../kubernetes/debugPod';
-import { DEFAULT_TOOLS_IMAGE, shellQuote } from '../docker';
+import {
+  attachArgs,
+  debugContainerExit,
+  logsArgs,
+  openDebugContainer,
+  PodSecurityError,
+  PrepareDebugPodOptions,
+  PreparedDebugPod,
+  prepareDebugPod,
+  printableDebugArgs,
+  targetFilesNote,
+} from '../kubernetes/debugPod';
+import { DEFAULT_TOOLS_IMAGE } from '../docker';
 import { CliIo, ExitCode } from './commands/types';
 
 /** As for containers: 125 when we (or kubectl before starting) failed, not the command. */
@@ -94,53 +106,68 @@ export async function runPodDebug(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write('distroless debug: stdin is not a terminal, so give the command to run after --, e.g. distroless debug pod/web -- ps\n');
     return ExitCode.usage;
   }
-  let prepared;
+  const say = (line: string) => io.stderr.write(`distroless debug: ${line}\n`);
+  const options: PrepareDebugPodOptions = {
+    pod: parsed.pod,
+    container: parsed.container,
+    namespace: parsed.namespace,
+    image: parsed.image ?? (io.env.DISTROLESS_SIDECAR_IMAGE || DEFAULT_TOOLS_IMAGE),
+    user: parsed.user,
+    // A printed command is for a person at a terminal.
+    tty: tty || parsed.printCommand,
+    stdin: parsed.stdin,
+    command: parsed.command,
+    env: io.env,
+  };
+  let prepared: PreparedDebugPod;
   try {
-    prepared = await prepareDebugPod({
-      pod: parsed.pod,
-      container: parsed.container,
-      namespace: parsed.namespace,
-      image: parsed.image ?? (io.env.DISTROLESS_SIDECAR_IMAGE || DEFAULT_TOOLS_IMAGE),
-      user: parsed.user,
-      // A printed command is for a person at a terminal.
-      tty: tty || parsed.printCommand,
-      stdin: parsed.stdin,
-      command: parsed.command,
-      env: io.env,
-    });
+    if (parsed.printCommand) {
+      prepared = await prepareDebugPod(options);
+      io.stdout.write(`# debug-container.json:\n${JSON.stringify(prepared.plan.custom)}\n${kubectlCommandLine(printableDebugArgs(prepared), prepared.env)}\n`);
+      return ExitCode.ok;
+    }
+    const opened = await openDebugContainer(options, { note: say });
+    prepared = opened.prepared;
+    const state = opened.state;
+    if (state === 'running' && tty) say(await targetFilesNote(prepared));
+    const streamArgs = state === 'running' && (tty || parsed.stdin) ? attachArgs(prepared) : logsArgs(prepared);
+    const streamed = await runStreaming(streamArgs, tty, parsed.stdin, io);
+    if (streamed !== undefined) return streamed;
+    // kubectl attach ends with Success whatever the process did: its exit code is in the pod's status.
+    const code = await debugContainerExit(prepared);
+    if (code === undefined) {
+      say(`debug container ${prepared.name} is still running; attach again with ${kubectlCommandLine(attachArgs(prepared))}`);
+      return POD_DEBUG_FAILURE;
+    }
+    return code;
   } catch (err) {
-    if (err instanceof KubectlError || err instanceof IdentityError) {
-      io.stderr.write(`distroless debug: ${err.message}\n`);
+    if (err instanceof KubectlError || err instanceof IdentityError || err instanceof PodSecurityError) {
+      say(err.message);
       return POD_DEBUG_FAILURE;
     }
     throw err;
   }
-  const { plan, args, env } = prepared;
-  try {
-    if (parsed.printCommand) {
-      const envPrefix = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)} `).join('');
-      // The temporary file goes away with us: print its content for a file of the user's own.
-      const printed = args.map((a) => (a === `--custom=${prepared.customFile}` ? '--custom=debug-container.json' : a));
-      io.stdout.write(`# debug-container.json:\n${JSON.stringify(plan.custom)}\n${envPrefix}kubectl ${printed.map(shellQuote).join(' ')}\n`);
-      return ExitCode.ok;
+}
+
+/** Runs kubectl attach/logs; undefined when it ended normally, else the failure's exit status (after saying why). */
+function runStreaming(args: string[], tty: boolean, stdin: boolean, io: CliIo): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn('kubectl', args, { env: io.env, stdio: tty ? 'inherit' : ['pipe', 'pipe', 'pipe'] });
+    if (!tty) {
+      child.stdout!.pipe(io.stdout, { end: false });
+      child.stderr!.pipe(io.stderr, { end: false });
+      if (stdin) io.stdin.pipe(child.stdin!);
+      else child.stdin!.end();
     }
-    for (const note of plan.notes) io.stderr.write(`distroless debug: ${note}\n`);
-    io.stderr.write(`distroless debug: profile ${plan.profile}; kubectl ${args.join(' ')}\n`);
-    return await new Promise<number>((resolve) => {
-      const child = spawn('kubectl', args, { env: { ...io.env, ...env }, stdio: tty ? 'inherit' : ['pipe', 'pipe', 'pipe'] });
-      if (!tty) {
-        child.stdout!.pipe(io.stdout, { end: false });
-        child.stderr!.pipe(io.stderr, { end: false });
-        if (parsed.stdin) io.stdin.pipe(child.stdin!);
-        else child.stdin!.end();
-      }
-      child.on('error', (err) => {
-        io.stderr.write(`distroless debug: could not run kubectl: ${err.message}\n`);
-        resolve(POD_DEBUG_FAILURE);
-      });
-      child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + 15 : POD_DEBUG_FAILURE)));
+    child.on('error', (err) => {
+      io.stderr.write(`distroless debug: could not run kubectl: ${err.message}\n`);
+      resolve(POD_DEBUG_FAILURE);
     });
-  } finally {
-    prepared.cleanup();
-  }
+    child.on('close', (code, signal) => {
+      if (stdin && !tty) io.stdin.unpipe(child.stdin!);
+      if (signal) resolve(128 + (os.constants.signals[signal] ?? 15));
+      // kubectl's own failure (connection lost): the container may still run; its status decides below.
+      else resolve(code === 0 || code === 1 ? undefined : code ?? POD_DEBUG_FAILURE);
+    });
+  });
 }

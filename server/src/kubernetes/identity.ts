@@ -26,14 +26,29 @@ export interface PodJson {
   kind?: string;
   metadata?: { name?: string; namespace?: string };
   spec?: {
+    shareProcessNamespace?: boolean;
     securityContext?: SecurityContextFields;
     containers?: Array<{ name?: string; image?: string; securityContext?: SecurityContextFields }>;
+    ephemeralContainers?: Array<{ name?: string }>;
   };
-  status?: { phase?: string; containerStatuses?: Array<{ name?: string; image?: string; state?: { running?: unknown } }> };
+  status?: {
+    phase?: string;
+    containerStatuses?: Array<ContainerStatusJson>;
+    ephemeralContainerStatuses?: Array<ContainerStatusJson>;
+  };
+}
+
+export interface ContainerStatusJson {
+  name?: string;
+  image?: string;
+  containerID?: string;
+  state?: { running?: unknown; waiting?: { reason?: string; message?: string }; terminated?: { exitCode?: number; reason?: string; signal?: number } };
+  /** Kubelet 1.33+ (KEP-3619): the ids the process really runs with. */
+  user?: { linux?: { uid?: number; gid?: number; supplementalGroups?: number[] } };
 }
 
 /** Where each part of the identity came from, for the message shown to the user. */
-export type IdentitySource = 'container' | 'pod' | 'image' | 'user' | 'unknown';
+export type IdentitySource = 'container' | 'pod' | 'status' | 'image' | 'user' | 'unknown';
 
 export interface EffectiveIdentity {
   pod: string;
@@ -48,9 +63,17 @@ export interface EffectiveIdentity {
   capAdd: string[];
   capDrop: string[];
   privileged: boolean;
+  /** One PID namespace for the whole pod: PID 1 is the pause container, not the target. */
+  shareProcessNamespace: boolean;
+  /** The target's runtime id without the `containerd://` prefix, when the kubelet reported one. */
+  containerID?: string;
 }
 
-export type DebugProfile = 'restricted' | 'general';
+/** kubectl debug's profiles we use, in the order a Pod Security refusal steps down through them. */
+export type DebugProfile = 'general' | 'baseline' | 'restricted';
+
+/** The Pod Security Standard a namespace enforces (its pod-security.kubernetes.io/enforce label). */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 export interface DebugIdentityPlan {
   identity: EffectiveIdentity;
@@ -61,8 +84,19 @@ export interface DebugIdentityPlan {
   notes: string[];
 }
 
+/** The message without the CLI's "--user" advice, for the editor, which asks instead. */
+export function withoutUserAdvice(message: string): string {
+  return message.replace(/\s*Give (?:it with|a non-root) --user <uid\[:gid\]>[^]*$/, '').replace(/; give a non-root --user\.$/, '.');
+}
+
+/** Why the identity could not be decided: 'needs-user' when a numeric uid[:gid] from the user would settle it. */
+export type IdentityErrorKind = 'needs-user' | 'invalid';
+
 export class IdentityError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly kind: IdentityErrorKind = 'invalid',
+  ) {
     super(message);
     this.name = 'IdentityError';
   }
@@ -143,9 +177,13 @@ export function effectiveIdentity(pod: PodJson, containerName?: string): Effecti
     if (p !== undefined) return [p, 'pod'];
     return [undefined, 'unknown'];
   };
-  const [uid, uidFrom] = pick('runAsUser');
-  const [gid, gidFrom] = pick('runAsGroup');
   const status = pod.status?.containerStatuses?.find((s) => s.name === container.name);
+  const reported = status?.user?.linux;
+  let [uid, uidFrom] = pick('runAsUser');
+  let [gid, gidFrom] = pick('runAsGroup');
+  // What the kubelet (1.33+) saw the process run with beats what the image might say.
+  if (uid === undefined && num(reported?.uid) !== undefined) [uid, uidFrom] = [reported!.uid, 'status'];
+  if (gid === undefined && num(reported?.gid) !== undefined) [gid, gidFrom] = [reported!.gid, 'status'];
   return {
     pod: name,
     namespace: pod.metadata?.namespace ?? 'default',
@@ -159,22 +197,44 @@ export function effectiveIdentity(pod: PodJson, containerName?: string): Effecti
     capAdd: names(sc.capabilities?.add),
     capDrop: names(sc.capabilities?.drop),
     privileged: sc.privileged === true,
+    shareProcessNamespace: pod.spec?.shareProcessNamespace === true,
+    containerID: typeof status?.containerID === 'string' && /^[a-z]+:\/\/[0-9a-f]{12,}$/.test(status.containerID) ? status.containerID.replace(/^[a-z]+:\/\//, '') : undefined,
   };
 }
 
 const sourceText: Record<IdentitySource, string> = {
   container: "the container's securityContext",
   pod: "the pod's securityContext",
+  status: "the kubelet's report (status.containerStatuses[].user.linux)",
   image: 'the image (documented non-root)',
   user: 'your --user',
   unknown: 'unknown',
 };
 
+/** Capabilities Pod Security "baseline" lets a container add (pod-security-standards, "Capabilities"). */
+const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+
+const NEXT_PROFILE: Record<DebugProfile, DebugProfile | undefined> = { general: 'baseline', baseline: 'restricted', restricted: undefined };
+
+/** The profile to try after Pod Security refused `profile`, if any. */
+export function nextProfile(profile: DebugProfile): DebugProfile | undefined {
+  return NEXT_PROFILE[profile];
+}
+
+/** The namespace's enforced level from its labels; undefined when the label is absent or not a level. */
+export function enforcedLevel(labels: Record<string, string> | undefined): PodSecurityLevel | undefined {
+  const v = labels?.['pod-security.kubernetes.io/enforce'];
+  return v === 'privileged' || v === 'baseline' || v === 'restricted' ? v : undefined;
+}
+
 /**
  * Decides uid/gid, capabilities and profile for the ephemeral container.
- * `override` is an explicit numeric `uid[:gid]` (CLI --user).
+ * `override` is an explicit numeric `uid[:gid]` (CLI --user, the editor's prompt).
+ * `enforce`: the namespace's Pod Security level when it could be read ('privileged'
+ * also for a namespace without the label); undefined when unknown.
+ * `profile` forces one (the retry after a Pod Security refusal).
  */
-export function planDebugIdentity(id: EffectiveIdentity, override?: string): DebugIdentityPlan {
+export function planDebugIdentity(id: EffectiveIdentity, override?: string, enforce?: PodSecurityLevel, profile?: DebugProfile): DebugIdentityPlan {
   const notes: string[] = [];
   let { uid, gid, uidFrom, gidFrom } = id;
   if (override !== undefined) {
@@ -185,61 +245,82 @@ export function planDebugIdentity(id: EffectiveIdentity, override?: string): Deb
     if (m[2] !== undefined) {
       gid = Number(m[2]);
       gidFrom = 'user';
+    } else if (gidFrom !== 'container' && gidFrom !== 'pod') {
+      gid = undefined;
+      gidFrom = 'unknown';
     }
   }
-  const imageUser = uid === undefined ? knownImageUser(id.image) : undefined;
+  const imageUser = uid === undefined || gid === undefined ? knownImageUser(id.image) : undefined;
   if (uid === undefined && imageUser) {
     uid = imageUser.uid;
     uidFrom = 'image';
-    if (gid === undefined) {
-      gid = imageUser.gid;
-      gidFrom = 'image';
-    }
     notes.push(`The pod does not set runAsUser; ${id.image} is documented to run as ${imageUser.uid}:${imageUser.gid} (${imageUser.source}), so the debug container uses that.`);
   }
+  if (gid === undefined && imageUser && uid === imageUser.uid) {
+    gid = imageUser.gid;
+    gidFrom = 'image';
+  }
+  const restrictedFits = uid !== undefined && uid !== 0 && !id.privileged;
+  const wanted: DebugProfile = profile ?? chooseProfile(restrictedFits, enforce, id);
   if (uid === undefined) {
-    if (id.runAsNonRoot) {
+    if (id.runAsNonRoot || wanted === 'restricted') {
+      const why = id.runAsNonRoot
+        ? `Container "${id.container}" must run as non-root (runAsNonRoot)`
+        : `Namespace ${id.namespace} enforces the restricted Pod Security Standard, so the debug container must run as a non-root uid`;
       throw new IdentityError(
-        `Container "${id.container}" must run as non-root (runAsNonRoot), but neither it nor the pod sets runAsUser and its image ${id.image || '(unknown)'} is not one known to run as nonroot, so its uid is unknown. ` +
-          'Give it with --user <uid[:gid]> (look at the image\'s USER).',
+        `${why}, but neither it nor the pod sets runAsUser, the kubelet does not report it, and its image ${id.image || '(unknown)'} is not one known to run as nonroot, so its uid is unknown. ` +
+          "Give it with --user <uid[:gid]> (look at the image's USER).",
+        'needs-user',
       );
     }
     notes.push(
-      `The target's user is unknown (no runAsUser in the pod spec; the image decides). The debug container runs as the tools image's user with the general profile (SYS_PTRACE), which can read /proc/1/root; use --user <uid[:gid]> to match the target instead.`,
+      wanted === 'general'
+        ? "The target's user is unknown (no runAsUser in the pod spec and none reported by the kubelet; the image decides). The debug container runs as the tools image's user with the general profile (SYS_PTRACE), which can read the target's files; use --user <uid[:gid]> to match the target instead."
+        : `The target's user is unknown (no runAsUser in the pod spec and none reported by the kubelet; the image decides). The debug container runs as the tools image's user with the ${wanted} profile (no SYS_PTRACE: namespace ${id.namespace} ${enforce ? `enforces ${enforce}` : 'refused it'}), which reads the target's files only if the users match; use --user <uid[:gid]> to match the target.`,
     );
-    return { identity: { ...id, uidFrom, gidFrom }, profile: 'general', custom: { securityContext: capabilityFields(id, 'general') }, notes };
+    return { identity: { ...id, uid, gid, uidFrom, gidFrom }, profile: wanted, custom: { securityContext: capabilityFields(id, wanted) }, notes };
+  }
+  if (uid === 0 && id.runAsNonRoot) throw new IdentityError(`runAsNonRoot is set for "${id.container}" but the uid is 0. Give a non-root --user <uid[:gid]>.`, 'needs-user');
+  if (uid === 0 && wanted === 'restricted') {
+    throw new IdentityError(`Namespace ${id.namespace} enforces the restricted Pod Security Standard, which refuses uid 0, and the target runs as root. Give a non-root --user <uid[:gid]>.`, 'needs-user');
   }
   if (gid === undefined) {
-    // Without runAsGroup the runtime takes the group from the image's /etc/passwd (or 0): not knowable from the pod.
-    notes.push(`The pod sets no runAsGroup, so the target's group comes from its image and is not known here; the debug container uses gid ${uid} (distroless and Chainguard images use the uid's own group). If /proc/1/root is unreadable, retry with --user ${uid}:<gid>.`);
-    gid = uid;
-    gidFrom = uidFrom === 'user' ? 'user' : 'unknown';
+    // Without runAsGroup the runtime takes the group from the image's /etc/passwd, or 0 without an entry: not knowable here.
+    notes.push(
+      `The target's gid is unknown (no runAsGroup, none reported by the kubelet (1.33+ reports it), and ${id.image || 'its image'} is not one whose user is documented): the debug container gets the group its runtime gives uid ${uid} in the tools image (0 without a passwd entry). If the target's files are unreadable, retry with --user ${uid}:<gid>.`,
+    );
   }
-  notes.unshift(`Debug container runs as ${uid}:${gid} (uid from ${sourceText[uidFrom]}, gid from ${sourceText[gidFrom]}).`);
-  const nonRoot = uid !== 0;
-  if (!nonRoot && id.runAsNonRoot) throw new IdentityError(`runAsNonRoot is set for "${id.container}" but the uid is 0; give a non-root --user.`);
-  // restricted admits only NET_BIND_SERVICE as an added capability and no privilege.
-  const restrictedFits = nonRoot && !id.privileged && id.capAdd.every((c) => c === 'NET_BIND_SERVICE');
-  const profile: DebugProfile = restrictedFits ? 'restricted' : 'general';
+  notes.unshift(`Debug container runs as ${uid}:${gid ?? '(gid unknown)'} (uid from ${sourceText[uidFrom]}, gid from ${sourceText[gid === undefined ? 'unknown' : gidFrom]}).`);
   if (id.privileged) notes.push('The target is privileged; the debug container is not (use kubectl debug --profile=sysadmin yourself if you need that).');
-  const securityContext: SecurityContextFields = { runAsUser: uid, runAsGroup: gid, ...(nonRoot ? { runAsNonRoot: true } : {}), ...capabilityFields(id, profile) };
-  return { identity: { ...id, uid, gid, uidFrom, gidFrom }, profile, custom: { securityContext }, notes };
+  const dropped = wanted === 'restricted' ? id.capAdd.filter((c) => c !== 'NET_BIND_SERVICE') : wanted === 'baseline' ? id.capAdd.filter((c) => !BASELINE_CAPABILITIES.has(c)) : [];
+  if (dropped.length) notes.push(`The target adds ${dropped.join(', ')}, which the ${wanted} profile cannot carry; files it reads through them stay unreadable.`);
+  const securityContext: SecurityContextFields = { runAsUser: uid, ...(gid !== undefined ? { runAsGroup: gid } : {}), ...(uid !== 0 ? { runAsNonRoot: true } : {}), ...capabilityFields(id, wanted) };
+  return { identity: { ...id, uid, gid, uidFrom, gidFrom }, profile: wanted, custom: { securityContext }, notes };
+}
+
+function chooseProfile(restrictedFits: boolean, enforce: PodSecurityLevel | undefined, id: EffectiveIdentity): DebugProfile {
+  const extraCaps = id.capAdd.some((c) => c !== 'NET_BIND_SERVICE');
+  if (enforce === 'restricted') return 'restricted';
+  if (restrictedFits && !extraCaps) return 'restricted';
+  if (enforce === 'baseline') return 'baseline';
+  return 'general';
 }
 
 function capabilityFields(id: EffectiveIdentity, profile: DebugProfile): SecurityContextFields {
   if (profile === 'restricted') {
-    // Spelled out (not left to the profile) so the result is admitted whatever kubectl's merge order.
+    // Spelled out (not left to the profile): kubectl 1.30's restricted profile sets neither allowPrivilegeEscalation nor seccomp.
     return {
       allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'], ...(id.capAdd.length ? { add: ['NET_BIND_SERVICE'] } : {}) },
+      capabilities: { drop: ['ALL'], ...(id.capAdd.includes('NET_BIND_SERVICE') ? { add: ['NET_BIND_SERVICE'] } : {}) },
       seccompProfile: { type: 'RuntimeDefault' },
     };
   }
-  // The target's own changes: its capabilities must be a subset of ours for /proc/1/root (SYS_PTRACE comes from the general profile).
-  const caps: { add?: string[]; drop?: string[] } = {};
-  if (id.capAdd.length) caps.add = id.capAdd;
-  if (id.capDrop.length) caps.drop = id.capDrop.filter((c) => !id.capAdd.includes(c));
-  return caps.add || caps.drop?.length ? { capabilities: caps } : {};
+  // The target's added capabilities: its set must be a subset of ours to reach its files. Its drops are
+  // not copied: fewer capabilities than the runtime's default could only make the target's files unreadable.
+  const add = profile === 'baseline' ? id.capAdd.filter((c) => BASELINE_CAPABILITIES.has(c)) : id.capAdd;
+  if (!add.length) return {};
+  // kubectl's general profile adds SYS_PTRACE, but a capabilities.add of ours replaces its list: name it again.
+  return { capabilities: { add: profile === 'general' ? ['SYS_PTRACE', ...add.filter((c) => c !== 'SYS_PTRACE')] : add } };
 }
 
 export interface KubectlVersion {
@@ -281,18 +362,29 @@ export interface DebugCommandOptions {
   image: string;
   customFile: string;
   profile: DebugProfile;
-  /** Interactive with a TTY (-it); otherwise attach (with -i when stdin is passed). */
+  /** The ephemeral container's name (ours, so its status can be read afterwards). */
+  name: string;
+  /** Allocate a TTY / keep stdin open for the attach that follows. */
   tty: boolean;
   stdin: boolean;
   command?: readonly string[];
 }
 
-/** The full `kubectl debug` argv (no shell). */
+/** A name kubectl would not read as an option, and a DNS-1123 label (what the API accepts for pods' namespaces). */
+export function checkKubernetesName(what: string, value: string): void {
+  if (!value || value.startsWith('-')) throw new IdentityError(`invalid ${what} name: "${value}"`);
+}
+
+/**
+ * `kubectl debug` that only adds the ephemeral container (--attach=false), so a
+ * Pod Security refusal can be read and retried before any terminal opens; the
+ * attach (or logs) follows as its own kubectl.
+ */
 export function kubectlDebugIdentityArgs(id: EffectiveIdentity, o: DebugCommandOptions): string[] {
-  for (const [what, value] of [['pod', id.pod], ['container', id.container], ['image', o.image], ['namespace', id.namespace]] as const) {
-    if (!value || value.startsWith('-')) throw new IdentityError(`invalid ${what} name: "${value}"`);
-  }
-  const args = ['debug', o.tty ? '-it' : o.stdin ? '-i' : '--attach=true', id.pod, `--namespace=${id.namespace}`, `--image=${o.image}`, `--target=${id.container}`, `--profile=${o.profile}`, `--custom=${o.customFile}`];
+  for (const [what, value] of [['pod', id.pod], ['container', id.container], ['image', o.image], ['namespace', id.namespace], ['debug container', o.name]] as const) checkKubernetesName(what, value);
+  const args = ['debug', id.pod, `--namespace=${id.namespace}`, `--image=${o.image}`, `--target=${id.container}`, `--container=${o.name}`, `--profile=${o.profile}`, `--custom=${o.customFile}`, '--attach=false'];
+  if (o.stdin) args.push('--stdin');
+  if (o.tty) args.push('--tty');
   if (o.command?.length) args.push('--', ...o.command);
   return args;
 }

@@ -22,6 +22,8 @@ export class KubectlError extends Error {
   constructor(
     readonly kind: KubectlErrorKind,
     message: string,
+    /** All kubectl printed on stderr, when it ran. */
+    readonly stderr = '',
   ) {
     super(message);
     this.name = 'KubectlError';
@@ -60,17 +62,21 @@ export function kubectlError(err: { code?: unknown; killed?: boolean; message: s
     );
   }
   const text = stderr.trim() || err.message;
+  const error = errorLine(text);
   if (/current-context is not set|no configuration has been provided|context was not found|context ".*" does not exist/i.test(text)) {
-    return new KubectlError('no-context', `kubectl has no usable context: ${firstLine(text)}. Choose one with kubectl config use-context <name>.`);
+    return new KubectlError('no-context', `kubectl has no usable context: ${error}. Choose one with kubectl config use-context <name>.`, stderr);
   }
   if (err.killed || /connection refused|connection to the server .* was refused|unable to connect|i\/o timeout|no such host|Unable to connect to the server/i.test(text)) {
-    return new KubectlError('unreachable', `kubectl could not reach the cluster of its current context: ${firstLine(text)}`);
+    return new KubectlError('unreachable', `kubectl could not reach the cluster of its current context: ${error}`, stderr);
   }
-  return new KubectlError('failed', `kubectl failed: ${firstLine(text)}`);
+  return new KubectlError('failed', `kubectl failed: ${error}`, stderr);
 }
 
-function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim())?.trim().replace(/^error:\s*/i, '') ?? text;
+/** The line that says what failed: kubectl debug prints "Targeting container ..." before the server's error. */
+function errorLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => /^(error|Error from server)\b/i.test(l)) ?? lines[0] ?? text;
+  return line.replace(/^error:\s*/i, '');
 }
 
 /** Pods from `kubectl get pods -o json` (a List, or a single Pod). */
@@ -125,3 +131,26 @@ export function kubectlDebugArgs(a: DebugPodArgs): string[] {
   if (a.namespace) args.push(`--namespace=${a.namespace}`);
   return args;
 }
+
+function posixQuote(arg: string): string {
+  if (arg !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * One argument as a POSIX shell reads it back, safe to paste: single quotes, and
+ * $'\xNN' for control characters so nothing in a name can move the cursor or end the line.
+ */
+export function quoteForShell(arg: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x00-\x1f\x7f-\x9f]/.test(arg)) return posixQuote(arg);
+  // eslint-disable-next-line no-control-regex
+  return `$'${arg.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
+}
+
+/** A kubectl command line for people to read and copy, its environment first. */
+export function kubectlCommandLine(args: readonly string[], env: Record<string, string> = {}): string {
+  const prefix = Object.entries(env).map(([k, v]) => `${k}=${quoteForShell(v)} `).join('');
+  return `${prefix}kubectl ${args.map(quoteForShell).join(' ')}`;
+}
+
