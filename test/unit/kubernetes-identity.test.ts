@@ -14,7 +14,9 @@ import {
   parseKubectlVersion,
   planDebugIdentity,
   PodJson,
+  withoutUserAdvice,
 } from '../../server/src/kubernetes/identity';
+import { kubectlCommandLine } from '../../server/src/kubernetes/kubectl';
 import { debugCommand } from '../../server/src/cli/commands/debug';
 import type { CliIo } from '../../server/src/cli/commands/types';
 import { REPO_ROOT } from '../support/paths';
@@ -36,7 +38,7 @@ describe('the target container\'s effective identity (container over pod)', () =
   for (const [file, container, expected] of cases) {
     it(`${file}${container ? ` -c ${container}` : ''}`, () => {
       const id = effectiveIdentity(pod(file), container);
-      const { pod: _p, namespace: _n, image: _i, ...rest } = id;
+      const { pod: _p, namespace: _n, image: _i, shareProcessNamespace: _s, containerID: _c, ...rest } = id;
       assert.deepEqual(rest, expected);
     });
   }
@@ -66,7 +68,7 @@ describe('what the ephemeral container gets (--profile and the --custom spec)', 
       {
         // NET_ADMIN is not allowed under restricted, so general, keeping the target's capability changes.
         profile: 'general',
-        custom: { securityContext: { runAsUser: 2000, runAsGroup: 3000, runAsNonRoot: true, capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] } } },
+        custom: { securityContext: { runAsUser: 2000, runAsGroup: 3000, runAsNonRoot: true, capabilities: { add: ['SYS_PTRACE', 'NET_ADMIN'] } } },
         notes: ["Debug container runs as 2000:3000 (uid from the container's securityContext, gid from the container's securityContext)."],
       },
     ],
@@ -91,7 +93,7 @@ describe('what the ephemeral container gets (--profile and the --custom spec)', 
         profile: 'general',
         custom: { securityContext: {} },
         notes: [
-          "The target's user is unknown (no runAsUser in the pod spec; the image decides). The debug container runs as the tools image's user with the general profile (SYS_PTRACE), which can read /proc/1/root; use --user <uid[:gid]> to match the target instead.",
+          "The target's user is unknown (no runAsUser in the pod spec and none reported by the kubelet; the image decides). The debug container runs as the tools image's user with the general profile (SYS_PTRACE), which can read the target's files; use --user <uid[:gid]> to match the target instead.",
         ],
       },
     ],
@@ -111,10 +113,10 @@ describe('what the ephemeral container gets (--profile and the --custom spec)', 
       undefined,
       {
         profile: 'restricted',
-        custom: { securityContext: { runAsUser: 65534, runAsGroup: 65534, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } } },
+        custom: { securityContext: { runAsUser: 65534, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } } },
         notes: [
-          "Debug container runs as 65534:65534 (uid from the pod's securityContext, gid from unknown).",
-          'The pod sets no runAsGroup, so the target\'s group comes from its image and is not known here; the debug container uses gid 65534 (distroless and Chainguard images use the uid\'s own group). If /proc/1/root is unreadable, retry with --user 65534:<gid>.',
+          "Debug container runs as 65534:(gid unknown) (uid from the pod's securityContext, gid from unknown).",
+          "The target's gid is unknown (no runAsGroup, none reported by the kubelet (1.33+ reports it), and quay.io/prometheus/node-exporter:v1.8.2 is not one whose user is documented): the debug container gets the group its runtime gives uid 65534 in the tools image (0 without a passwd entry). If the target's files are unreadable, retry with --user 65534:<gid>.",
         ],
       },
     ],
@@ -129,7 +131,7 @@ describe('what the ephemeral container gets (--profile and the --custom spec)', 
   it('refuses to guess under runAsNonRoot when the image is not known to be non-root', () => {
     assert.throws(() => planDebugIdentity(effectiveIdentity(pod('runasnonroot-unknown'))), {
       message:
-        'Container "billing" must run as non-root (runAsNonRoot), but neither it nor the pod sets runAsUser and its image registry.example.com/shop/billing:1.9.0 is not one known to run as nonroot, so its uid is unknown. Give it with --user <uid[:gid]> (look at the image\'s USER).',
+        'Container "billing" must run as non-root (runAsNonRoot), but neither it nor the pod sets runAsUser, the kubelet does not report it, and its image registry.example.com/shop/billing:1.9.0 is not one known to run as nonroot, so its uid is unknown. Give it with --user <uid[:gid]> (look at the image\'s USER).',
     });
     assert.throws(() => planDebugIdentity(effectiveIdentity(pod('restricted')), 'nonroot'), /--user must be a numeric uid/);
   });
@@ -165,46 +167,55 @@ describe('kubectl version and --custom', () => {
         'kubectl v1.29.10-eks-7f9249a is too old to give the debug container the target\'s identity: kubectl debug --custom needs kubectl 1.31 or newer (1.30 with KUBECTL_DEBUG_CUSTOM_PROFILE=true). Upgrade kubectl, or run plain kubectl debug (as the tools image\'s user).',
     });
   });
-  it('argv: interactive, batch with a command, and names that look like options refused', () => {
+  it('argv: the container added without attaching, its name ours; names that look like options refused', () => {
     const id = planDebugIdentity(effectiveIdentity(pod('restricted'))).identity;
-    assert.deepEqual(kubectlDebugIdentityArgs(id, { image: 'busybox:1.36', customFile: '/tmp/x.json', profile: 'restricted', tty: true, stdin: true }), [
-      'debug', '-it', 'api-6c9f8d7b5-x2kqp', '--namespace=payments', '--image=busybox:1.36', '--target=api', '--profile=restricted', '--custom=/tmp/x.json',
+    assert.deepEqual(kubectlDebugIdentityArgs(id, { image: 'busybox:1.36', customFile: '/tmp/x.json', profile: 'restricted', name: 'debugger-abcde', tty: true, stdin: true }), [
+      'debug', 'api-6c9f8d7b5-x2kqp', '--namespace=payments', '--image=busybox:1.36', '--target=api', '--container=debugger-abcde', '--profile=restricted', '--custom=/tmp/x.json', '--attach=false', '--stdin', '--tty',
     ]);
-    assert.deepEqual(kubectlDebugIdentityArgs(id, { image: 'busybox', customFile: '/c', profile: 'general', tty: false, stdin: false, command: ['ls', '-l'] }), [
-      'debug', '--attach=true', 'api-6c9f8d7b5-x2kqp', '--namespace=payments', '--image=busybox', '--target=api', '--profile=general', '--custom=/c', '--', 'ls', '-l',
+    assert.deepEqual(kubectlDebugIdentityArgs(id, { image: 'busybox', customFile: '/c', profile: 'general', name: 'debugger-abcde', tty: false, stdin: false, command: ['ls', '-l'] }), [
+      'debug', 'api-6c9f8d7b5-x2kqp', '--namespace=payments', '--image=busybox', '--target=api', '--container=debugger-abcde', '--profile=general', '--custom=/c', '--attach=false', '--', 'ls', '-l',
     ]);
-    assert.throws(() => kubectlDebugIdentityArgs({ ...id, pod: '--all' }, { image: 'b', customFile: '/c', profile: 'general', tty: true, stdin: true }), IdentityError);
+    assert.throws(() => kubectlDebugIdentityArgs({ ...id, pod: '--all' }, { image: 'b', customFile: '/c', profile: 'general', name: 'd', tty: true, stdin: true }), IdentityError);
   });
 });
 
-describe('distroless debug pod/<name> through a fake kubectl (real child processes)', () => {
+describe('profiles and ids the real kubectl tests do not cover one by one', () => {
+  it('the kubelet\'s reported ids (1.33+) over the image; --user uid alone leaves the gid unknown', () => {
+    const plan = planDebugIdentity(effectiveIdentity(pod('kubelet-reported-user')));
+    assert.deepEqual([plan.identity.uid, plan.identity.gid, plan.identity.uidFrom, plan.identity.gidFrom, plan.profile], [10001, 0, 'status', 'status', 'restricted']);
+    const user = planDebugIdentity(effectiveIdentity(pod('no-security-context')), '1000');
+    assert.deepEqual(user.custom.securityContext.runAsGroup, undefined);
+  });
+  it('a namespace enforcing baseline gets baseline for a root target; restricted asks for a user', () => {
+    assert.equal(planDebugIdentity(effectiveIdentity(pod('no-security-context')), undefined, 'baseline').profile, 'baseline');
+    assert.throws(() => planDebugIdentity(effectiveIdentity(pod('no-security-context')), undefined, 'restricted'), (e: unknown) => e instanceof IdentityError && e.kind === 'needs-user');
+    assert.equal(planDebugIdentity(effectiveIdentity(pod('no-security-context')), undefined, 'privileged').profile, 'general');
+  });
+  it('withoutUserAdvice drops the CLI\'s --user sentence', () => {
+    assert.equal(withoutUserAdvice('uid unknown. Give it with --user <uid[:gid]> (look at the image\'s USER).'), 'uid unknown.');
+    assert.equal(withoutUserAdvice('runAsNonRoot is set but the uid is 0. Give a non-root --user <uid[:gid]>.'), 'runAsNonRoot is set but the uid is 0.');
+  });
+  it('a shared PID namespace and the target\'s container id are read from the pod', () => {
+    const id = effectiveIdentity(pod('shared-pid'));
+    assert.deepEqual([id.shareProcessNamespace, id.containerID], [true, '63616368652d3762396335643466382d773671327a636163686500000000aa']);
+  });
+});
+
+/**
+ * A fake kubectl only for what a real kubectl and API server never do: answer
+ * about another pod than the one asked for (a misbehaving proxy or wrapper).
+ */
+describe('distroless debug pod/<name> with a fake kubectl (what a real one cannot reach)', () => {
   let dir: string;
-  let bin: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-kubectl-pod-'));
-    bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    fs.mkdirSync(path.join(dir, 'pods'));
-    for (const f of fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json') && !f.startsWith('version'))) {
-      const p = JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')) as PodJson;
-      fs.copyFileSync(path.join(FIXTURES, f), path.join(dir, 'pods', `${p.metadata!.name}.json`));
-    }
-    // Answers like kubectl: version, get pod (or NotFound), and debug (records its argv and the --custom file).
     fs.writeFileSync(
-      path.join(bin, 'kubectl'),
+      path.join(dir, 'kubectl'),
       `#!/bin/sh
-D="${dir}"
 case "$1" in
-version) cat "$D/version.json" ;;
-get) if [ -f "$D/pods/$3.json" ]; then cat "$D/pods/$3.json"; else echo "Error from server (NotFound): pods \\"$3\\" not found" >&2; exit 1; fi ;;
-debug)
-  printf '%s\\n' "$@" > "$D/debug-args"
-  printf '%s' "$KUBECTL_DEBUG_CUSTOM_PROFILE" > "$D/debug-env"
-  for a in "$@"; do case "$a" in --custom=*) cp "\${a#--custom=}" "$D/custom.json"; ls -l "\${a#--custom=}" | cut -c1-10 > "$D/custom-mode" ;; esac; done
-  echo "Defaulting debug container name to debugger-x7k2q."
-  echo "uid=65532 gid=65532"
-  exit 3 ;;
-*) echo "unexpected $*" >&2; exit 99 ;;
+version) cat "${path.join(FIXTURES, 'version-1.31.json')}" ;;
+get) cat "${path.join(FIXTURES, 'restricted.json')}" ;;
+*) echo "$*" >> "${dir}/other"; exit 99 ;;
 esac
 `,
       { mode: 0o755 },
@@ -212,74 +223,21 @@ esac
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function io(version = 'version-1.31.json') {
-    fs.copyFileSync(path.join(FIXTURES, version), path.join(dir, 'version.json'));
-    for (const f of ['debug-args', 'custom.json', 'debug-env', 'custom-mode']) fs.rmSync(path.join(dir, f), { force: true });
-    const out = { stdout: '', stderr: '' };
-    const stdout = new PassThrough();
+  it('debugs the pod asked for, never the one an answer names', async () => {
     const stderr = new PassThrough();
-    stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-    stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
-    const cli: CliIo = { stdout, stderr, stdin: Object.assign(new PassThrough(), { isTTY: false }), cwd: dir, env: { PATH: `${bin}:/usr/bin:/bin` } };
-    return { cli, out };
-  }
-
-  it('passes the identity and profile, runs the command, exits with its code and removes the spec file', async () => {
-    const { cli, out } = io();
-    const code = await debugCommand.run(['pod/worker-7f6d5c4b9-m8ztr', '-c', 'worker', '--image', 'busybox:1.36', '--', 'id'], cli);
-    assert.equal(code, 3);
-    const args = fs.readFileSync(path.join(dir, 'debug-args'), 'utf8').trim().split('\n');
-    const customArg = args.find((a) => a.startsWith('--custom='))!;
-    assert.deepEqual(args, ['debug', '--attach=true', 'worker-7f6d5c4b9-m8ztr', '--namespace=batch', '--image=busybox:1.36', '--target=worker', '--profile=general', customArg, '--', 'id']);
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'custom.json'), 'utf8')), {
-      securityContext: { runAsUser: 2000, runAsGroup: 3000, runAsNonRoot: true, capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] } },
-    });
-    assert.equal(fs.readFileSync(path.join(dir, 'custom-mode'), 'utf8').trim(), '-rw-------', 'the spec file is private');
-    assert.equal(fs.existsSync(customArg.slice('--custom='.length)), false, 'the spec file is removed afterwards');
-    assert.equal(out.stdout, 'Defaulting debug container name to debugger-x7k2q.\nuid=65532 gid=65532\n');
-    assert.equal(
-      out.stderr,
-      "distroless debug: Debug container runs as 2000:3000 (uid from the container's securityContext, gid from the container's securityContext).\n" +
-        `distroless debug: profile general; kubectl ${args.join(' ')}\n`,
-    );
-    assert.equal(fs.readFileSync(path.join(dir, 'debug-env'), 'utf8'), '');
+    let err = '';
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const cli: CliIo = { stdout: new PassThrough(), stderr, stdin: Object.assign(new PassThrough(), { isTTY: false }), cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin` } };
+    assert.equal(await debugCommand.run(['pod/web', '--', 'true'], cli), 125);
+    assert.equal(err, 'distroless debug: kubectl get pod web answered with pod "api-6c9f8d7b5-x2kqp"; not debugging a pod other than the one asked for.\n');
+    assert.equal(fs.existsSync(path.join(dir, 'other')), false, 'no kubectl debug ran');
   });
+});
 
-  it('sets KUBECTL_DEBUG_CUSTOM_PROFILE for kubectl 1.30', async () => {
-    const { cli } = io('version-1.30.json');
-    assert.equal(await debugCommand.run(['pod/api-6c9f8d7b5-x2kqp', '--', 'true'], cli), 3);
-    assert.equal(fs.readFileSync(path.join(dir, 'debug-env'), 'utf8'), 'true');
-  });
-
-  it('refuses kubectl 1.29 with the version needed, and never runs kubectl debug', async () => {
-    const { cli, out } = io('version-1.29-eks.json');
-    assert.equal(await debugCommand.run(['pod/api-6c9f8d7b5-x2kqp', '--', 'true'], cli), 125);
-    assert.match(out.stderr, /^distroless debug: kubectl v1\.29\.10-eks-7f9249a is too old .* needs kubectl 1\.31 or newer .*\n$/);
-    assert.equal(fs.existsSync(path.join(dir, 'debug-args')), false);
-  });
-
-  it('one line for a missing pod, an unknown identity under runAsNonRoot, and usage errors', async () => {
-    let r = io();
-    assert.equal(await debugCommand.run(['pod/nope', '--', 'true'], r.cli), 125);
-    assert.equal(r.out.stderr, 'distroless debug: Pod "nope" was not found in kubectl\'s current namespace. List pods with kubectl get pods.\n');
-    r = io();
-    assert.equal(await debugCommand.run(['pod/billing-84d7f9c6b-7hj2c', '--', 'true'], r.cli), 125);
-    assert.match(r.out.stderr, /^distroless debug: Container "billing" must run as non-root \(runAsNonRoot\), .*--user <uid\[:gid\]>.*\n$/);
-    r = io();
-    assert.equal(await debugCommand.run(['pod/api-6c9f8d7b5-x2kqp', '--root', '--', 'true'], r.cli), 2);
-    assert.equal(r.out.stderr, 'distroless debug: --root is for containers; for pods use kubectl debug --profile=sysadmin yourself\n');
-    r = io();
-    assert.equal(await debugCommand.run(['pod/api-6c9f8d7b5-x2kqp'], r.cli), 2);
-    assert.match(r.out.stderr, /stdin is not a terminal/);
-  });
-
-  it('--print-command shows the spec and the command, and runs nothing', async () => {
-    const { cli, out } = io('version-1.30.json');
-    assert.equal(await debugCommand.run(['pod/web-5b7c9d8f6-q4wln', '--print-command'], cli), 0);
-    const lines = out.stdout.split('\n');
-    assert.equal(lines[0], '# debug-container.json:');
-    assert.equal(lines[1], '{"securityContext":{"runAsUser":65532,"runAsGroup":65532,"runAsNonRoot":true,"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"seccompProfile":{"type":"RuntimeDefault"}}}');
-    assert.match(lines[2]!, /^KUBECTL_DEBUG_CUSTOM_PROFILE=true kubectl debug -it web-5b7c9d8f6-q4wln --namespace=shop --image=busybox:latest --target=web --profile=restricted --custom=debug-container\.json$/);
-    assert.equal(fs.existsSync(path.join(dir, 'debug-args')), false);
+describe('kubectl lines shown to people are quoted for a shell', () => {
+  it('quotes spaces, quotes and control characters', () => {
+    assert.equal(kubectlCommandLine(['debug', 'web', '--image=reg/tools:1', '--', 'sh', '-c', "echo 'hi'; ls"], { KUBECTL_DEBUG_CUSTOM_PROFILE: 'true' }), `KUBECTL_DEBUG_CUSTOM_PROFILE=true kubectl debug web --image=reg/tools:1 -- sh -c 'echo '\\''hi'\\''; ls'`);
+    assert.equal(kubectlCommandLine(['--image=a\x1b[2Jb\nc']), "kubectl $'--image=a\\x1b[2Jb\\x0ac'");
+    assert.equal(kubectlCommandLine(['']), "kubectl ''");
   });
 });
