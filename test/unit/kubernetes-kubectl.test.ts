@@ -150,6 +150,16 @@ for (const minor of ['1.32', '1.30']) {
       assert.equal(await debugCommand.run(['pod/api-6c9f8d7b5-x2kqp', '-n', 'payments', '--', 'false'], r.io), 1, r.out.stderr);
     });
 
+    it('1. a command reading stdin (-i: kubectl attach -i), its exit status', async () => {
+      const s = await start({ payments: ns('restricted') }, [podFixture('restricted')]);
+      const { io, out } = cliIo(envFor(s, minor), 'hello\n');
+      assert.equal(await debugCommand.run(['pod/api-6c9f8d7b5-x2kqp', '-n', 'payments', '-i', '--', 'sh', '-c', 'read x; echo got $x; exit 5'], io), 5, out.stderr);
+      assert.equal(out.stdout, 'got hello\n');
+      const body = s.patches[0]!.body as any;
+      assert.equal(body.spec.ephemeralContainers[0].stdin, true);
+      assert.equal(body.spec.ephemeralContainers[0].tty, undefined);
+    });
+
     it('1. a terminal session ended with `exit 3` exits 3 (kubectl attach -it in a real pty)', async () => {
       const s = await start({ payments: ns('restricted') }, [podFixture('restricted')]);
       const r = await inTerminal(['node', '-e', CLI_RUNNER, 'debug', 'pod/api-6c9f8d7b5-x2kqp', '-n', 'payments'], envFor(s, minor), /If you don't see a command prompt/, 'echo inside-$((40+2))\nexit 3\n');

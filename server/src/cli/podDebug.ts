@@ -27,10 +27,13 @@ export const POD_DEBUG_FAILURE = 125;
 
 export const POD_USAGE = `usage: distroless debug [options] pod/<name> [-c <container>] [-n <namespace>] [-- command [args...]]
 
-Runs kubectl debug with an ephemeral container that has the target container's
-uid, gid and capabilities (its securityContext, container over pod), with
---profile=restricted when that fits (non-root target), else general. Needs
-kubectl 1.30 or newer (--custom).
+Adds an ephemeral container with the target container's uid, gid and
+capabilities (its securityContext, container over pod, else what the kubelet
+reports) through kubectl debug --custom, with a --profile its namespace's Pod
+Security level admits (restricted, baseline or general; one retry with the next
+on a Pod Security refusal when the level cannot be read), then attaches to it
+(kubectl attach; kubectl logs for a command without stdin). Needs kubectl 1.30
+or newer (--custom).
 
 options:
   -c, --container <name>  target container (default: the pod's first)
@@ -41,9 +44,11 @@ options:
   --print-command         print the --custom spec (to save as debug-container.json)
                           and the kubectl command, and exit
 
-exit status: kubectl's (the command's own once it runs); 2 for usage errors;
-125 when kubectl is missing, too old (--custom needs 1.30+), the pod or
-container is not found, or the identity cannot be decided.`;
+exit status: the command's (or shell's) own, read from the debug container's
+state.terminated.exitCode when it ends; 2 for usage errors; 125 when kubectl is
+missing, too old (--custom needs 1.30+), the pod or container is not found, the
+identity cannot be decided, Pod Security refuses the container, or it still runs
+after the attach ended.`;
 
 interface PodArgs {
   pod: string;

@@ -308,7 +308,7 @@ function chooseProfile(restrictedFits: boolean, enforce: PodSecurityLevel | unde
 
 function capabilityFields(id: EffectiveIdentity, profile: DebugProfile): SecurityContextFields {
   if (profile === 'restricted') {
-    // Spelled out (not left to the profile): kubectl 1.30's restricted profile sets neither allowPrivilegeEscalation nor seccomp.
+    // Spelled out, not left to the profile: kubectl 1.27's restricted profile sets neither allowPrivilegeEscalation nor seccomp.
     return {
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'], ...(id.capAdd.includes('NET_BIND_SERVICE') ? { add: ['NET_BIND_SERVICE'] } : {}) },
