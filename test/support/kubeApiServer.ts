@@ -55,6 +55,8 @@ export interface KubeApiServerOptions {
   pods: PodObject[];
   /** A host process that plays a target container (for shared-PID pods): name → command. */
   targetProcesses?: Record<string, string[]>;
+  /** The level for namespaces without an enforce label (the cluster's AdmissionConfiguration `defaults.enforce`); default privileged. */
+  defaultEnforce?: PsaLevel;
   /** Milliseconds an ephemeral container stays ContainerCreating. */
   startDelayMs?: number;
 }
@@ -369,7 +371,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions): Promise<Ku
           return json(res, 415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`));
         }
         const next: PodObject = { ...pod, spec: strategicMerge(pod.spec, body.spec ?? {}) };
-        const level = (opts.namespaces[ns]?.labels?.['pod-security.kubernetes.io/enforce'] ?? 'privileged') as PsaLevel;
+        const level = (opts.namespaces[ns]?.labels?.['pod-security.kubernetes.io/enforce'] ?? opts.defaultEnforce ?? 'privileged') as PsaLevel;
         const violations = podSecurityViolations(next, level);
         if (violations.length) {
           const message = `pods "${name}" is forbidden: violates PodSecurity "${level}:latest": ${violations.join(', ')}`;

@@ -112,7 +112,7 @@ const CLI_RUNNER = `require(${JSON.stringify(path.join(REPO_ROOT, 'out', 'server
 for (const minor of ['1.32', '1.30']) {
   describe(`debug pod/… through the real kubectl ${minor}`, { skip: SKIP }, () => {
     const servers: KubeApiServer[] = [];
-    const start = async (namespaces: Record<string, FakeNamespace>, pods: PodObject[], extra: { targetProcesses?: Record<string, string[]> } = {}) => {
+    const start = async (namespaces: Record<string, FakeNamespace>, pods: PodObject[], extra: { targetProcesses?: Record<string, string[]>; defaultEnforce?: 'baseline' } = {}) => {
       const server = await startKubeApiServer({ serverVersion: `${minor}.4`, namespaces, pods, ...extra });
       servers.push(server);
       return server;
@@ -195,6 +195,14 @@ for (const minor of ['1.32', '1.30']) {
       assert.deepEqual(s.patches[1]!.body, expectedPatch(name, { command: ['true'], securityContext: {}, targetContainerName: 'nginx' }));
       assert.equal(s.patches[1]!.decision, 'admitted');
       assert.match(out.stderr, /distroless debug: Pod Security refused the general profile in namespace default \(its level could not be read\): retrying once with baseline\.\n/);
+    });
+
+    it('2. no enforce label and a cluster default of baseline: the same one retry, saying why', async () => {
+      const s = await start({ default: ns() }, [podFixture('no-security-context')], { defaultEnforce: 'baseline' });
+      const { io, out } = cliIo(envFor(s, minor));
+      assert.equal(await debugCommand.run(['pod/nginx-7c79c4bf97-5hx9d', '--', 'true'], io), 0, out.stderr);
+      assert.deepEqual(s.patches.map((p) => p.decision === 'admitted'), [false, true]);
+      assert.match(out.stderr, /Pod Security refused the general profile in namespace default \(it has no enforce label, so the cluster's default level applies\): retrying once with baseline\.\n/);
     });
 
     it('2. an unreadable restricted namespace and an unknown uid: one retry, then one line that says what to give', async () => {

@@ -53,8 +53,10 @@ export interface PreparedDebugPod {
   namespace: string;
   /** The ephemeral container's name, chosen here so its status can be found afterwards. */
   name: string;
-  /** The namespace's enforced Pod Security level; undefined when it could not be read. */
+  /** The namespace's enforced Pod Security level from its label; undefined without one. */
   podSecurity?: PodSecurityLevel;
+  /** 'unreadable' (403, no rights) or 'unlabelled' (the cluster's default level applies, unknown here), when podSecurity is undefined. */
+  podSecurityUnknown?: 'unreadable' | 'unlabelled';
   version: KubectlVersion;
   /** Extra environment for kubectl (KUBECTL_DEBUG_CUSTOM_PROFILE on 1.30). */
   env: Record<string, string>;
@@ -133,13 +135,17 @@ async function readPod(o: PrepareDebugPodOptions, namespace?: string): Promise<P
   }
 }
 
-/** The namespace's enforced level, 'privileged' without the label; undefined when it cannot be read (403, no rights). */
-export async function namespacePodSecurity(namespace: string, o: KubectlOptions = {}): Promise<PodSecurityLevel | undefined> {
+/**
+ * The namespace's enforced level from its label, or why it is unknown: no rights to
+ * read the namespace, or no label (the cluster's AdmissionConfiguration default
+ * applies, privileged unless the cluster says otherwise).
+ */
+export async function namespacePodSecurity(namespace: string, o: KubectlOptions = {}): Promise<PodSecurityLevel | 'unreadable' | 'unlabelled'> {
   try {
     const ns = JSON.parse(await runKubectl(['get', 'namespace', namespace, '-o', 'json'], o)) as { metadata?: { labels?: Record<string, string> } };
-    return enforcedLevel(ns.metadata?.labels) ?? 'privileged';
+    return enforcedLevel(ns.metadata?.labels) ?? 'unlabelled';
   } catch {
-    return undefined;
+    return 'unreadable';
   }
 }
 
@@ -169,10 +175,11 @@ export async function prepareDebugPod(o: PrepareDebugPodOptions): Promise<Prepar
     throw new IdentityError(`Pod "${o.pod}" is ${pod.status.phase}, not Running; an ephemeral container needs a running pod.`);
   }
   const identity = { ...effectiveIdentity(pod, o.container), pod: o.pod, namespace };
-  const podSecurity = await namespacePodSecurity(namespace, o);
+  const level = await namespacePodSecurity(namespace, o);
+  const podSecurity = level === 'unreadable' || level === 'unlabelled' ? undefined : level;
   const plan = planDebugIdentity(identity, o.user, podSecurity);
   const notes = [...(note ? [note] : []), ...(podSecurity && podSecurity !== 'privileged' ? [`Namespace ${namespace} enforces the ${podSecurity} Pod Security Standard: profile ${plan.profile}.`] : []), ...plan.notes];
-  return { identity, plan, pod: o.pod, namespace, name: randomName(), podSecurity, version, env, notes, options: o };
+  return { identity, plan, pod: o.pod, namespace, name: randomName(), podSecurity, podSecurityUnknown: podSecurity ? undefined : (level as 'unreadable' | 'unlabelled'), version, env, notes, options: o };
 }
 
 /** The argv of the `kubectl debug` that adds the container, for a given spec file. */
@@ -218,7 +225,8 @@ export async function addDebugContainer(p: PreparedDebugPod, note: (line: string
         if (e instanceof IdentityError) throw podSecurityError(p, plan.profile, `${refused}. ${e.message}`);
         throw e;
       }
-      note(`Pod Security refused the ${plan.profile} profile in namespace ${p.namespace} (its level could not be read): retrying once with ${next}.`);
+      const why = p.podSecurityUnknown === 'unlabelled' ? 'it has no enforce label, so the cluster\'s default level applies' : 'its level could not be read';
+      note(`Pod Security refused the ${plan.profile} profile in namespace ${p.namespace} (${why}): retrying once with ${next}.`);
       for (const n of retry.notes.filter((n) => !plan.notes.includes(n))) note(n);
       plan = retry;
     } finally {
@@ -243,7 +251,7 @@ const FATAL_WAITING = /^(ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImage
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until the debug container runs or has ended; throws KubectlError when it cannot start. */
-export async function waitForDebugContainer(p: PreparedDebugPod, timeoutMs = 120_000, pollMs = 250): Promise<'running' | 'terminated'> {
+export async function waitForDebugContainer(p: PreparedDebugPod, timeoutMs = 120_000, pollMs = 500): Promise<'running' | 'terminated'> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await ephemeralState(p);
