@@ -3,9 +3,20 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { KubectlError, kubectlDebugArgs, kubectlError, listPods, parsePods } from '../../server/src/kubernetes/kubectl';
+import { KubeApiServer, PodObject, startKubeApiServer } from '../support/kubeApiServer';
 
-const PODS = {
+const KUBECTL = (() => {
+  try {
+    return execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+})();
+if (!KUBECTL && process.env.CI === 'true') throw new Error('CI=true but kubectl is not on PATH');
+
+const PODS: { kind: string; items: PodObject[] } = {
   kind: 'List',
   items: [
     {
@@ -51,40 +62,48 @@ describe('kubectl pods', () => {
     const noContext = kubectlError({ code: 1, message: 'Command failed' }, 'error: current-context is not set\n');
     assert.equal(noContext.kind, 'no-context');
     assert.match(noContext.message, /kubectl config use-context/);
-    assert.equal(kubectlError({ code: 1, message: 'x' }, 'The connection to the server localhost:8080 was refused - did you specify the right host or port?').kind, 'unreachable');
+    assert.equal(kubectlError({ code: 1, message: 'x' }, 'The connection to the server 10.0.0.1:6443 was refused - did you specify the right host or port?').kind, 'unreachable');
     assert.equal(kubectlError({ code: 1, message: 'x' }, 'error: You must be logged in to the server (Unauthorized)').kind, 'failed');
   });
 
-  describe('through a real child process', () => {
+  describe('through the real kubectl and the test API server', { skip: KUBECTL ? false : 'needs the real kubectl on PATH' }, () => {
+    let server: KubeApiServer;
     let dir: string;
-    before(() => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-kubectl-'));
+    before(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'real-kubectl-pods-'));
+      server = await startKubeApiServer({ namespaces: { shop: {} }, pods: PODS.items.map((p) => JSON.parse(JSON.stringify(p))) });
     });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-    function fakeKubectl(name: string, script: string): string {
-      const bin = path.join(dir, name);
-      fs.mkdirSync(bin);
-      fs.writeFileSync(path.join(bin, 'kubectl'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
-      return bin;
-    }
+    after(async () => {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
 
     it('runs `kubectl get pods -o json` without a shell and parses the answer', async () => {
-      const bin = fakeKubectl('ok', `printf '%s\\n' "$@" > "${dir}/args"\ncat <<'JSON'\n${JSON.stringify(PODS)}\nJSON`);
-      const pods = await listPods({ env: { PATH: `${bin}:/usr/bin:/bin` } });
-      assert.deepEqual(pods.map((p) => p.name), ['web-7d9f', 'job-1']);
-      assert.equal(fs.readFileSync(path.join(dir, 'args'), 'utf8'), 'get\npods\n-o\njson\n');
+      // The kubeconfig's current namespace is default; the pods are in shop.
+      const config = path.join(dir, 'shop-config');
+      fs.writeFileSync(config, fs.readFileSync(server.kubeconfig, 'utf8').replace('namespace: default', 'namespace: shop'));
+      const pods = await listPods({ env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: config } });
+      assert.deepEqual(pods, [
+        { name: 'web-7d9f', namespace: 'shop', phase: 'Running', containers: ['app', 'envoy'], runningContainers: ['app'] },
+        { name: 'job-1', namespace: 'shop', phase: 'Succeeded', containers: ['job'], runningContainers: [] },
+      ]);
+      assert.ok(server.requests.some((r) => r.method === 'GET' && r.url.startsWith('/api/v1/namespaces/shop/pods')));
     });
 
-    it('reports a missing context', async () => {
-      const bin = fakeKubectl('nocontext', `echo 'error: current-context is not set' >&2; exit 1`);
-      await assert.rejects(listPods({ env: { PATH: `${bin}:/usr/bin:/bin` } }), (err: unknown) => err instanceof KubectlError && err.kind === 'no-context');
+    it('reports that no cluster is configured', async () => {
+      const empty = path.join(dir, 'empty-config');
+      fs.writeFileSync(empty, 'apiVersion: v1\nkind: Config\n');
+      await assert.rejects(listPods({ env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: empty } }), {
+        name: 'KubectlError',
+        kind: 'no-context',
+        message: 'kubectl has no cluster configured (it fell back to localhost:8080). Choose a context with kubectl config use-context <name>.',
+      });
     });
 
     it('reports kubectl missing from PATH', async () => {
-      const empty = path.join(dir, 'empty');
-      fs.mkdirSync(empty);
-      await assert.rejects(listPods({ env: { PATH: empty } }), (err: unknown) => err instanceof KubectlError && err.kind === 'missing' && /kubectl was not found/.test(err.message));
+      const none = path.join(dir, 'no-kubectl');
+      fs.mkdirSync(none, { recursive: true });
+      await assert.rejects(listPods({ env: { PATH: none } }), (err: unknown) => err instanceof KubectlError && err.kind === 'missing' && /kubectl was not found/.test(err.message));
     });
   });
 });

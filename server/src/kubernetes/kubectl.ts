@@ -63,6 +63,10 @@ export function kubectlError(err: { code?: unknown; killed?: boolean; message: s
   }
   const text = stderr.trim() || err.message;
   const error = errorLine(text);
+  // With no kubeconfig at all kubectl falls back to localhost:8080 and says only that the connection was refused.
+  if (/The connection to the server localhost:8080 was refused/.test(text)) {
+    return new KubectlError('no-context', `kubectl has no cluster configured (it fell back to localhost:8080). Choose a context with kubectl config use-context <name>.`, stderr);
+  }
   if (/current-context is not set|no configuration has been provided|context was not found|context ".*" does not exist/i.test(text)) {
     return new KubectlError('no-context', `kubectl has no usable context: ${error}. Choose one with kubectl config use-context <name>.`, stderr);
   }
@@ -74,7 +78,8 @@ export function kubectlError(err: { code?: unknown; killed?: boolean; message: s
 
 /** The line that says what failed: kubectl debug prints "Targeting container ..." before the server's error. */
 function errorLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  // klog lines (E1207 20:43:15.386416 …) are kubectl's own logging, not its answer.
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^[IWEF]\d{4} \d\d:\d\d:\d\d/.test(l));
   const line = lines.find((l) => /^(error|Error from server)\b/i.test(l)) ?? lines[0] ?? text;
   return line.replace(/^error:\s*/i, '');
 }
