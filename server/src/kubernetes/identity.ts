@@ -1,12 +1,12 @@
 /**
  * `kubectl debug` with the target container's identity. The ephemeral
  * container gets the target's effective uid/gid and capabilities (container
- * securityContext over pod securityContext), so the kernel lets it read
- * /proc/1/root (same uid and gid, capabilities a superset: the rule measured in
- * shared/spec/sidecar.md), and so it is admitted where the pod is: under
- * runAsNonRoot and the restricted Pod Security Standard.
+ * securityContext over pod securityContext, then the ids a 1.33+ kubelet reports,
+ * then an image's documented user), so the kernel lets it read the target's files
+ * (same uid and gid, capabilities a superset: the rule measured in
+ * shared/spec/sidecar.md), with a profile the namespace's Pod Security level admits.
  *
- * Passed as `kubectl debug --profile=<restricted|general> --custom=<file>`,
+ * Passed as `kubectl debug --profile=<restricted|baseline|general> --custom=<file>`,
  * the file holding a partial container spec (kubectl 1.30 behind
  * KUBECTL_DEBUG_CUSTOM_PROFILE=true, on by default from 1.31:
  * kubernetes/kubernetes#120346, #125333).
