@@ -150,6 +150,19 @@ for (const minor of ['1.32', '1.30']) {
       assert.equal(await debugCommand.run(['pod/api-6c9f8d7b5-x2kqp', '-n', 'payments', '--', 'false'], r.io), 1, r.out.stderr);
     });
 
+    it('--print-command prints the spec and one kubectl debug line, quoted, and sends nothing', async () => {
+      const s = await start({ shop: ns('restricted') }, [podFixture('runasnonroot-image')]);
+      const { io, out } = cliIo(envFor(s, minor));
+      assert.equal(await debugCommand.run(['pod/web-5b7c9d8f6-q4wln', '-n', 'shop', '--print-command', '--', 'sh', '-c', 'ls /proc/1/root'], io), 0, out.stderr);
+      assert.equal(
+        out.stdout,
+        '# debug-container.json:\n' +
+          '{"securityContext":{"runAsUser":65532,"runAsGroup":65532,"runAsNonRoot":true,"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"seccompProfile":{"type":"RuntimeDefault"}}}\n' +
+          `${minor === '1.30' ? 'KUBECTL_DEBUG_CUSTOM_PROFILE=true ' : ''}kubectl debug -it web-5b7c9d8f6-q4wln --namespace=shop --image=busybox:latest --target=web --profile=restricted --custom=debug-container.json -- sh -c 'ls /proc/1/root'\n`,
+      );
+      assert.equal(s.patches.length, 0);
+    });
+
     it('1. a command reading stdin (-i: kubectl attach -i), its exit status', async () => {
       const s = await start({ payments: ns('restricted') }, [podFixture('restricted')]);
       const { io, out } = cliIo(envFor(s, minor), 'hello\n');
