@@ -43,6 +43,8 @@ const CAN_CGROUP = (() => {
   }
 })();
 
+if (!SKIP && !CAN_CGROUP && process.env.CI === 'true') throw new Error('CI=true but /sys/fs/cgroup/pids is not writable (the shared-PID case places its stand-in target there; run as root)');
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-real-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
