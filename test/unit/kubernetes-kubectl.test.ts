@@ -225,7 +225,7 @@ for (const minor of ['1.32', '1.30']) {
       const { io, out } = cliIo(envFor(s, minor));
       assert.equal(await debugCommand.run(['pod/nginx-7c79c4bf97-5hx9d', '--', 'true'], io), 125);
       assert.deepEqual(s.patches.map((p) => p.decision.replace(/:.*/, '')), ['pods "nginx-7c79c4bf97-5hx9d" is forbidden', 'pods "nginx-7c79c4bf97-5hx9d" is forbidden']);
-      assert.match(out.stderr, /Pod Security refused the debug container \(profile baseline\): pods "nginx-7c79c4bf97-5hx9d" is forbidden: violates PodSecurity "restricted:latest"/);
+      assert.match(out.stderr, /Pod Security refused the debug container \(profile baseline\): pods "nginx-7c79c4bf97-5hx9d" is forbidden: violates PodSecurity "restricted:latest": .* Give a non-root --user <uid\[:gid\]>\.\n$/);
     });
 
     it('3. the gid from status.containerStatuses[].user.linux (kubelet 1.33+); unknown gid said, not guessed', async () => {

@@ -222,7 +222,7 @@ export async function addDebugContainer(p: PreparedDebugPod, note: (line: string
       try {
         retry = planDebugIdentity(p.identity, p.options.user, undefined, next);
       } catch (e) {
-        if (e instanceof IdentityError) throw podSecurityError(p, plan.profile, `${refused}. ${e.message}`);
+        if (e instanceof IdentityError) throw podSecurityError(p, plan.profile, `${refused}. ${withoutUserAdvice(e.message)}`);
         throw e;
       }
       const why = p.podSecurityUnknown === 'unlabelled' ? 'it has no enforce label, so the cluster\'s default level applies' : 'its level could not be read';
@@ -237,7 +237,8 @@ export async function addDebugContainer(p: PreparedDebugPod, note: (line: string
 
 function podSecurityError(p: PreparedDebugPod, profile: DebugProfile, refused: string): PodSecurityError {
   const restricted = /PodSecurity "restricted/.test(refused);
-  return new PodSecurityError(`Pod Security refused the debug container (profile ${profile}): ${refused}`, restricted && (p.plan.identity.uid === undefined || p.plan.identity.uid === 0));
+  const needsUser = restricted && (p.plan.identity.uid === undefined || p.plan.identity.uid === 0);
+  return new PodSecurityError(`Pod Security refused the debug container (profile ${profile}): ${refused}${needsUser ? ' Give a non-root --user <uid[:gid]>.' : ''}`, needsUser);
 }
 
 type EphemeralState = NonNullable<NonNullable<PodJson['status']>['ephemeralContainerStatuses']>[number]['state'];
