@@ -57,8 +57,10 @@ export const debugPodCommand: CommandDefinition = {
       if (err instanceof UserCancelled) return undefined;
       if (!(err instanceof IdentityError || err instanceof KubectlError || err instanceof PodSecurityError)) throw err;
       // Plain kubectl debug runs as the tools image's user with kubectl's default profile, which restricted refuses: offered only where it can be admitted.
-      const plainAdmitted = err instanceof IdentityError && err.kind === 'invalid' && (await namespacePodSecurity(pod.pod.namespace)) !== 'restricted';
-      const choice = await showError(withoutUserAdvice(err.message), { actions: plainAdmitted ? [PLAIN] : [] });
+      const restricted = err instanceof IdentityError && err.kind === 'invalid' && (await namespacePodSecurity(pod.pod.namespace)) === 'restricted';
+      const plainAdmitted = err instanceof IdentityError && err.kind === 'invalid' && !restricted;
+      const why = restricted ? ` Plain kubectl debug is not offered: namespace ${pod.pod.namespace} enforces restricted Pod Security, which refuses it.` : '';
+      const choice = await showError(withoutUserAdvice(err.message) + why, { actions: plainAdmitted ? [PLAIN] : [] });
       if (choice !== PLAIN) return undefined;
       const plainArgs = kubectlDebugArgs({ pod: pod.pod.name, namespace: pod.pod.namespace, container, image });
       openKubectlTerminal(`kubectl debug ${pod.pod.name}`, plainArgs, {});
