@@ -16,7 +16,7 @@ import {
   PodJson,
   withoutUserAdvice,
 } from '../../server/src/kubernetes/identity';
-import { kubectlCommandLine } from '../../server/src/kubernetes/kubectl';
+import { kubectlCommandLine, printable } from '../../server/src/kubernetes/kubectl';
 import { debugCommand } from '../../server/src/cli/commands/debug';
 import type { CliIo } from '../../server/src/cli/commands/types';
 import { REPO_ROOT } from '../support/paths';
@@ -239,5 +239,8 @@ describe('kubectl lines shown to people are quoted for a shell', () => {
     assert.equal(kubectlCommandLine(['debug', 'web', '--image=reg/tools:1', '--', 'sh', '-c', "echo 'hi'; ls"], { KUBECTL_DEBUG_CUSTOM_PROFILE: 'true' }), `KUBECTL_DEBUG_CUSTOM_PROFILE=true kubectl debug web --image=reg/tools:1 -- sh -c 'echo '\\''hi'\\''; ls'`);
     assert.equal(kubectlCommandLine(['--image=a\x1b[2Jb\nc']), "kubectl $'--image=a\\x1b[2Jb\\x0ac'");
     assert.equal(kubectlCommandLine(['']), "kubectl ''");
+  });
+  it('notes from the cluster show control characters, never send them', () => {
+    assert.equal(printable('image reg/x\x1b]8;;http://e\x07y\ttab'), 'image reg/x\\x1b]8;;http://e\\x07y\ttab');
   });
 });

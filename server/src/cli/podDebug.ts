@@ -5,7 +5,7 @@
  */
 import { spawn } from 'child_process';
 import * as os from 'os';
-import { KubectlError, kubectlCommandLine } from '../kubernetes/kubectl';
+import { KubectlError, kubectlCommandLine, printable } from '../kubernetes/kubectl';
 import { IdentityError } from '../kubernetes/identity';
 import {
   attachArgs,
@@ -111,7 +111,7 @@ export async function runPodDebug(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write('distroless debug: stdin is not a terminal, so give the command to run after --, e.g. distroless debug pod/web -- ps\n');
     return ExitCode.usage;
   }
-  const say = (line: string) => io.stderr.write(`distroless debug: ${line}\n`);
+  const say = (line: string) => io.stderr.write(`distroless debug: ${printable(line)}\n`);
   const options: PrepareDebugPodOptions = {
     pod: parsed.pod,
     container: parsed.container,

@@ -159,3 +159,9 @@ export function kubectlCommandLine(args: readonly string[], env: Record<string, 
   return `${prefix}kubectl ${args.map(quoteForShell).join(' ')}`;
 }
 
+
+/** Text from the cluster (image names, kubectl's stderr) for a terminal: control characters shown as \xNN, never acted on. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
