@@ -170,9 +170,9 @@ for (const minor of ['1.32', '1.30']) {
       const { io, out } = cliIo(envFor(s, minor), 'hello\n');
       assert.equal(await debugCommand.run(['pod/api-6c9f8d7b5-x2kqp', '-n', 'payments', '-i', '--', 'sh', '-c', 'read x; echo got $x; exit 5'], io), 5, out.stderr);
       assert.equal(out.stdout, 'got hello\n');
-      const body = s.patches[0]!.body as any;
-      assert.equal(body.spec.ephemeralContainers[0].stdin, true);
-      assert.equal(body.spec.ephemeralContainers[0].tty, undefined);
+      const name = (s.patches[0]!.body as any).spec.ephemeralContainers[0].name;
+      assert.deepEqual(s.patches[0]!.body, expectedPatch(name, { command: ['sh', '-c', 'read x; echo got $x; exit 5'], securityContext: { ...RESTRICTED_SC, runAsGroup: 65532, runAsNonRoot: true, runAsUser: 65532 }, stdin: true, targetContainerName: 'api' }));
+      assert.equal(s.patches[0]!.decision, 'admitted');
     });
 
     it('1. a terminal session ended with `exit 3` exits 3 (kubectl attach -it in a real pty)', async () => {
@@ -181,10 +181,10 @@ for (const minor of ['1.32', '1.30']) {
       assert.equal(r.code, 3, r.output);
       assert.match(r.output, /inside-42/);
       assert.match(r.output, /The target's files are under \/proc\/1\/root\./);
-      const body = s.patches[0]!.body as any;
-      assert.deepEqual(body.spec.ephemeralContainers[0].stdin, true);
-      assert.deepEqual(body.spec.ephemeralContainers[0].tty, true);
-      assert.equal(body.spec.ephemeralContainers[0].command, undefined, 'the image\'s own shell');
+      const name = (s.patches[0]!.body as any).spec.ephemeralContainers[0].name;
+      // No command: the image's own shell.
+      assert.deepEqual(s.patches[0]!.body, expectedPatch(name, { securityContext: { ...RESTRICTED_SC, runAsGroup: 65532, runAsNonRoot: true, runAsUser: 65532 }, stdin: true, targetContainerName: 'api', tty: true }));
+      assert.equal(s.patches[0]!.decision, 'admitted');
       assert.ok(s.requests.some((q) => q.upgrade === 'websocket' && /\/attach\?/.test(q.url)), 'attach over WebSocket');
     });
 
@@ -249,6 +249,8 @@ for (const minor of ['1.32', '1.30']) {
       const notes: string[] = [];
       const opened = await openDebugContainer({ pod: 'cache-7b9c5d4f8-w6q2z', namespace: 'cache', image: 'busybox:latest', tty: true, stdin: true, env: envFor(s, minor) }, { note: (l) => notes.push(l) });
       assert.equal(opened.state, 'running');
+      assert.deepEqual(s.patches[0]!.body, expectedPatch(opened.prepared.name, { securityContext: { ...RESTRICTED_SC, runAsGroup: 65532, runAsNonRoot: true, runAsUser: 65532 }, stdin: true, targetContainerName: 'cache', tty: true }));
+      assert.equal(s.patches[0]!.decision, 'admitted');
       const pids = execFileSync('sh', ['-c', `grep -l 63616368652d3762396335643466382d773671327a636163686500000000aa /proc/[0-9]*/cgroup | cut -d/ -f3`], { encoding: 'utf8' }).trim().split('\n').map(Number);
       assert.equal(pids.length, 1);
       assert.equal(await targetFilesNote(opened.prepared), `Pod cache-7b9c5d4f8-w6q2z shares one PID namespace (shareProcessNamespace), so PID 1 is the pause container; cache's main process is PID ${pids[0]}: its files are under /proc/${pids[0]}/root.`);
@@ -321,6 +323,8 @@ describe('7. the Google Cloud SDK dispatcher: the version check asks the kubectl
       const { io, out } = cliIo(envFor(s, 'dispatcher'));
       assert.equal(await debugCommand.run(['pod/api-6c9f8d7b5-x2kqp', '-n', 'payments', '--', 'sh', '-c', 'exit 4'], io), 4, out.stderr);
       assert.match(out.stderr, /for this cluster it runs kubectl v1\.32\.\d+(-dispatcher)?\./);
+      const name = (s.patches[0]!.body as any).spec.ephemeralContainers[0].name;
+      assert.deepEqual(s.patches[0]!.body, expectedPatch(name, { command: ['sh', '-c', 'exit 4'], securityContext: { ...RESTRICTED_SC, runAsGroup: 65532, runAsNonRoot: true, runAsUser: 65532 }, targetContainerName: 'api' }));
       assert.equal(s.patches[0]!.decision, 'admitted');
     } finally {
       await s.close();
