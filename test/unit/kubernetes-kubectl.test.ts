@@ -336,7 +336,7 @@ describe('7. the Google Cloud SDK dispatcher: the version check asks the kubectl
     try {
       const { io, out } = cliIo(envFor(s, '1.29'));
       assert.equal(await debugCommand.run(['pod/api-6c9f8d7b5-x2kqp', '-n', 'payments', '--', 'true'], io), 125);
-      assert.match(out.stderr, /kubectl v1\.29\.\d+ is too old/);
+      assert.match(out.stderr, /^distroless debug: kubectl v1\.29\.\d+ is too old .* Upgrade kubectl, or run plain kubectl debug \(as the tools image's user\)\.\n$/, 'kubectl.1.29 linked as kubectl is not the dispatcher');
       assert.equal(s.patches.length, 0);
     } finally {
       await s.close();
