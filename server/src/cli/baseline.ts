@@ -79,7 +79,8 @@ export function writeBaseline(baselineFile: string, display: string, report: Rep
   let kept: BaselineEntry[] = [];
   if (fs.existsSync(baselineFile)) {
     try {
-      kept = readBaseline(baselineFile, display).filter((e) => !lintedNames.has(e.file));
+      // Entries of files that are gone go too: nothing will ever match them.
+      kept = readBaseline(baselineFile, display).filter((e) => !lintedNames.has(e.file) && fs.existsSync(path.resolve(path.dirname(baselineFile), e.file)));
     } catch {
       // Not a baseline we can read: it is replaced as a whole.
     }
@@ -88,6 +89,7 @@ export function writeBaseline(baselineFile: string, display: string, report: Rep
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
   const body = { version: VERSION, tool: 'distroless', findings: entries };
   try {
+    fs.mkdirSync(path.dirname(baselineFile), { recursive: true });
     writeFileAtomic(baselineFile, `${JSON.stringify(body, null, 2)}\n`, display);
   } catch (error) {
     if (!(error instanceof FileWriteError)) throw error;

@@ -170,14 +170,20 @@ export async function runAction(io: CliIo): Promise<number> {
   argv.push(...inputs.dockerfile);
 
   const chunks: Buffer[] = [];
+  let said = '';
   let report: Report | undefined;
   const code = await lintCommand.run(argv, {
     ...io,
     stdout: { write: (chunk: string | Buffer) => (chunks.push(Buffer.from(chunk)), true) } as unknown as CliIo['stdout'],
+    // Passed on to the log, and kept: a refusal before any file is linted has no report to annotate from.
+    stderr: { write: (chunk: string | Buffer) => ((said += chunk.toString()), io.stderr.write(chunk)) } as unknown as CliIo['stderr'],
     report: (r) => {
       report = r;
     },
   });
+  if (!report && code === ExitCode.usage) {
+    for (const line of said.split('\n').filter((l) => l.startsWith('distroless lint: '))) io.stdout.write(`::error title=distroless::${escapeData(line.slice('distroless lint: '.length))}\n`);
+  }
   const output = Buffer.concat(chunks);
   let resultsFile = '';
   if (inputs.outputFile) {

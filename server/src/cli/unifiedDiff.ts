@@ -21,8 +21,9 @@ function operations(a: string[], b: string[]): Op[] {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) ops.push({ kind: ' ', line: a[i], a: i++, b: j++ });
-    else if (j < m && (i === n || common[i][j + 1] >= common[i + 1][j])) ops.push({ kind: '+', line: b[j], a: i, b: j++ });
-    else ops.push({ kind: '-', line: a[i], a: i++, b: j });
+    // Removals before additions, as diff(1) writes a changed line.
+    else if (i < n && (j === m || common[i + 1][j] >= common[i][j + 1])) ops.push({ kind: '-', line: a[i], a: i++, b: j });
+    else ops.push({ kind: '+', line: b[j], a: i, b: j++ });
   }
   return ops;
 }
