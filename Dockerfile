@@ -20,14 +20,17 @@ COPY client ./client
 COPY server ./server
 RUN node esbuild.mjs --production
 
-# Busybox for the debug image, in /busybox as the distroless :debug images have it.
+# Busybox for the debug image, in /busybox as the distroless :debug images have it,
+# and a `distroless` command there for job scripts.
 FROM node:22 AS busybox
 RUN apt-get update \
  && apt-get install -y --no-install-recommends busybox-static \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir /busybox \
  && cp /bin/busybox /busybox/busybox \
- && /busybox/busybox --install -s /busybox
+ && /busybox/busybox --install -s /busybox \
+ && printf '#!/busybox/sh\nexec /nodejs/bin/node /opt/distroless/dist/cli.js "$@"\n' > /busybox/distroless \
+ && chmod 755 /busybox/distroless
 
 # The CLI on distroless Node.js, as the unprivileged user 65532 (nonroot).
 FROM gcr.io/distroless/nodejs22-debian13:nonroot AS cli
