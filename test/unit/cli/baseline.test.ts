@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { makeProject, runCli } from '../../support/cli';
+import { CORPUS_SKIP, corpusFiles } from '../../support/corpus';
 
 /** Two findings: runs-as-root (line 1) and shell-form-in-shellless-stage (line 3). */
 const TODAY = 'FROM gcr.io/distroless/static-debian13\nCOPY app /app\nCMD /app --serve\n';
@@ -119,4 +120,31 @@ test('a missing or broken baseline is one line and exit 2; a bad configuration v
   const config = await lint(root, 'config/Dockerfile');
   assert.equal(config.code, 2);
   assert.match(config.stderr, /config\/\.distroless\.json: baseline must be the path of the file distroless lint --write-baseline wrote/);
+});
+
+test('both corpora: a baseline accepts every finding, and still does after a line is inserted below each first FROM', { skip: CORPUS_SKIP }, async () => {
+  const files = corpusFiles();
+  assert.ok(files.length > 300);
+  const project: Record<string, string> = {};
+  files.forEach((f, i) => (project[`f${i}/Dockerfile`] = f.text));
+  const root = makeProject(project);
+  const written = await lint(root, '--format', 'json', '--write-baseline', 'baseline.json', '.');
+  assert.notEqual(written.code, 3, written.stderr);
+  const recorded = JSON.parse(fs.readFileSync(path.join(root, 'baseline.json'), 'utf8')).findings.length;
+  assert.ok(recorded > 500, `the corpus has findings to accept (${recorded})`);
+  const same = await lint(root, '--format', 'json', '--baseline', 'baseline.json', '.');
+  const count = (stdout: string) => (JSON.parse(stdout).files as Array<{ diagnostics: unknown[] }>).reduce((n, f) => n + f.diagnostics.length, 0);
+  assert.equal(count(same.stdout), 0);
+  assert.ok(!same.stderr.includes('information:'), same.stderr);
+  // Every line below the first FROM moves down by one; no instruction changes.
+  files.forEach((f, i) => {
+    const lines = f.text.split('\n');
+    const from = lines.findIndex((l) => /^\s*FROM\s/i.test(l) && !/\\\s*$/.test(l));
+    if (from >= 0) lines.splice(from + 1, 0, '# a line added by a colleague');
+    fs.writeFileSync(path.join(root, `f${i}/Dockerfile`), lines.join('\n'));
+  });
+  const moved = await lint(root, '--format', 'json', '--baseline', 'baseline.json', '.');
+  const left = (JSON.parse(moved.stdout).files as Array<{ path: string; diagnostics: Array<{ ruleId: string; line: number }> }>).flatMap((f) => f.diagnostics.map((d) => `${files[Number(f.path.slice(1, f.path.indexOf('/')))].name}:${d.line} ${d.ruleId}`));
+  assert.deepEqual(left, []);
+  assert.ok(!moved.stderr.includes('information:'), moved.stderr);
 });

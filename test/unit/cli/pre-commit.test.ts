@@ -30,7 +30,8 @@ test('pre-commit try-repo runs the node hook on the staged Dockerfiles only', { 
   assert.deepEqual([hook.entry, hook.types], ['distroless lint', ['dockerfile']]);
 
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-pre-commit-'));
-  const files: Record<string, string> = { 'svc/Dockerfile': SHELL_FORM, 'ok/Containerfile': NO_FINDINGS, 'notes/Dockerfile.txt.md': 'not a Dockerfile\n' };
+  // identify (pre-commit's file typing) calls Dockerfile and Dockerfile.<anything> dockerfile.
+  const files: Record<string, string> = { 'svc/Dockerfile': SHELL_FORM, 'ok/Containerfile': NO_FINDINGS, 'prod/Dockerfile.prod': SHELL_FORM, 'notes/README.md': 'FROM is a word\n' };
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(repo, name)), { recursive: true });
     fs.writeFileSync(path.join(repo, name), text);
@@ -45,10 +46,12 @@ test('pre-commit try-repo runs the node hook on the staged Dockerfiles only', { 
   assert.equal(run.status, 1, `${run.stdout}\n${run.stderr}`);
   assert.match(run.stdout, /^svc\/Dockerfile:1:6 warning runs-as-root /m);
   assert.match(run.stdout, /^svc\/Dockerfile:3:5 error shell-form-in-shellless-stage CMD in shell form needs \/bin\/sh/m);
-  assert.ok(!/notes\//.test(run.stdout), 'a file that is not a Dockerfile is not passed');
+  assert.match(run.stdout, /^prod\/Dockerfile\.prod:3:5 error shell-form-in-shellless-stage /m);
+  assert.ok(!/notes\//.test(run.stdout), `a file that is not a Dockerfile is not passed:\n${run.stdout}`);
 
   // Fixed and staged: the hook passes; the installed environment is reused.
   fs.writeFileSync(path.join(repo, 'svc/Dockerfile'), NO_FINDINGS);
+  fs.writeFileSync(path.join(repo, 'prod/Dockerfile.prod'), NO_FINDINGS);
   git('add', '.');
   const fixed = tryRepo('--all-files');
   assert.equal(fixed.status, 0, `${fixed.stdout}\n${fixed.stderr}`);

@@ -293,7 +293,7 @@ export const lintCommand: CliCommand = {
         if (args.fix && source.invalidUtf8Line !== undefined) {
           // Reported as it is, and not touched: the error says why and how to fix it.
           const result = await check(text, display, lookup, false);
-          report.files.push({ file, display, diagnoses: result.diagnoses, fixed: [] });
+          report.files.push({ file, display, diagnoses: result.diagnoses, fixed: [], text });
           assertEditable(source, display, 'fixed');
         }
         const result = await check(text, display, lookup, args.fix);
