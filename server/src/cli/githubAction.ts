@@ -181,6 +181,10 @@ export async function runAction(io: CliIo): Promise<number> {
       report = r;
     },
   });
+  // Stale baseline entries: one notice, with the entries listed under it.
+  for (const block of said.split(/\n(?! {2})/).filter((b) => b.startsWith('distroless lint: information: '))) {
+    io.stdout.write(`::notice title=distroless baseline::${escapeData(block.slice('distroless lint: information: '.length).trimEnd())}\n`);
+  }
   if (!report && code === ExitCode.usage) {
     for (const line of said.split('\n').filter((l) => l.startsWith('distroless lint: '))) io.stdout.write(`::error title=distroless::${escapeData(line.slice('distroless lint: '.length))}\n`);
   }

@@ -53,8 +53,8 @@ const SHELL_FORM = 'FROM gcr.io/distroless/static-debian13\nCOPY app /app\nCMD /
 /** Converts to static-debian13 (a Go build shipped on the toolchain image). */
 const GO_ON_GOLANG = 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n';
 
-test('action.yml: a node20 action whose main is the bundle, with the inputs and outputs of issue 28', () => {
-  assert.equal(action.runs.using, 'node20');
+test('action.yml: a node24 action whose main is the bundle, with the inputs and outputs of issue 28', () => {
+  assert.equal(action.runs.using, 'node24');
   assert.equal(action.runs.main, 'dist/action.js');
   assert.deepEqual(Object.keys(action.inputs).sort(), ['baseline', 'config', 'dockerfile', 'failure-threshold', 'format', 'no-fail', 'output-file']);
   assert.deepEqual(Object.keys(action.outputs).sort(), ['findings', 'results-file']);
@@ -115,6 +115,11 @@ test('baseline and dockerfile (several, one per line) inputs; an unreadable inpu
   assert.equal(run.code, 1);
   assert.deepEqual(run.outputs.findings, String(run.stdout.split('\n').filter((l) => l.startsWith('b/Dockerfile:4:')).length));
   assert.ok(!run.stdout.includes('a/Dockerfile'), 'a/ has only accepted findings');
+  // a/ fixed: its entries are stale, one notice lists them.
+  fs.writeFileSync(path.join(root, 'a/Dockerfile'), 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nCMD ["/app"]\n');
+  const stale = runAction(root, { dockerfile: 'a', baseline: '.distroless-baseline.json', format: 'text' });
+  assert.equal(stale.code, 0, stale.stderr);
+  assert.equal(stale.stdout, '::notice title=distroless baseline::.distroless-baseline.json: 2 baseline entries match no finding any more (fixed, or the file is gone); write the baseline again to drop them:%0A  a/Dockerfile: runs-as-root (line 1 when recorded)%0A  a/Dockerfile: shell-form-in-shellless-stage (line 3 when recorded)\n');
   const missing = runAction(root, { dockerfile: 'nope/Dockerfile' });
   assert.equal(missing.code, 2);
   assert.match(missing.stdout, /^::error title=distroless::nope\/Dockerfile: no such file or folder\. /m);
