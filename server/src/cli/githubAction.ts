@@ -120,9 +120,11 @@ function convertedDiff(file: FileReport, where: string): string | undefined {
   if (!result.ok || !result.changed) return undefined;
   const diff = unifiedDiff(file.text, result.text, where);
   if (!diff) return undefined;
-  const lines = diff.split('\n');
+  const lines = diff.replace(/\r$/gm, '').replace(/\n$/, '').split('\n');
   const shown = lines.length > MAX_DIFF_LINES ? [...lines.slice(0, MAX_DIFF_LINES), `… ${lines.length - MAX_DIFF_LINES} more lines: run distroless convert ${where}`] : lines;
-  return `<details><summary>Converted to ${cell(result.runtimeImage)}: <code>${cell(where)}</code> (<code>distroless convert --write ${cell(where)}</code>)</summary>\n\n\`\`\`diff\n${shown.join('\n').replace(/\n$/, '')}\n\`\`\`\n\n</details>\n`;
+  // A fence longer than any run of backticks in the Dockerfile, so none can close it.
+  const fence = '`'.repeat(Math.max(3, ...shown.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((run) => run.length + 1)))));
+  return `<details><summary>Converted to ${cell(result.runtimeImage)}: <code>${cell(where)}</code> (<code>distroless convert --write ${cell(where)}</code>)</summary>\n\n${fence}diff\n${shown.join('\n')}\n${fence}\n\n</details>\n`;
 }
 
 export function summary(report: Report, workspace: string, inputs: Pick<ActionInputs, 'failureThreshold'>): string {

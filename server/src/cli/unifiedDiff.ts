@@ -28,10 +28,14 @@ function operations(a: string[], b: string[]): Op[] {
   return ops;
 }
 
+/** Lines with their ends (`\n`, `\r\n`, or none on an unterminated last line), so those differences show too. */
 function splitLines(text: string): string[] {
-  const lines = text.split(/\r?\n/);
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+/** A diff line: the line as it was, or git's marker after one that has no line end. */
+function diffLine(kind: string, line: string): string {
+  return line.endsWith('\n') ? `${kind}${line}` : `${kind}${line}\n\\ No newline at end of file\n`;
 }
 
 /** The diff with `--- a/<name>` / `+++ b/<name>` headers; '' when the texts are equal, undefined when too long to compare. */
@@ -42,7 +46,7 @@ export function unifiedDiff(before: string, after: string, name: string): string
   const ops = operations(a, b);
   const changed = ops.map((op, index) => (op.kind === ' ' ? -1 : index)).filter((index) => index >= 0);
   if (changed.length === 0) return '';
-  const out = [`--- a/${name}`, `+++ b/${name}`];
+  const out = [`--- a/${name}\n`, `+++ b/${name}\n`];
   let k = 0;
   while (k < changed.length) {
     const start = Math.max(0, changed[k] - CONTEXT);
@@ -54,7 +58,7 @@ export function unifiedDiff(before: string, after: string, name: string): string
     const bCount = hunk.filter((op) => op.kind !== '-').length;
     const aStart = hunk[0].a + (aCount > 0 ? 1 : 0);
     const bStart = hunk[0].b + (bCount > 0 ? 1 : 0);
-    out.push(`@@ -${aStart},${aCount} +${bStart},${bCount} @@`, ...hunk.map((op) => `${op.kind}${op.line}`));
+    out.push(`@@ -${aStart},${aCount} +${bStart},${bCount} @@\n`, ...hunk.map((op) => diffLine(op.kind, op.line)));
   }
-  return `${out.join('\n')}\n`;
+  return out.join('');
 }
