@@ -1,7 +1,7 @@
 # The `distroless` command line as a container image, for CI systems that run linters
 # in containers and for the pre-commit `docker_image` hook (.pre-commit-hooks.yaml).
 #   docker build -t distroless-cli .                     # no shell (the default, last stage)
-#   docker build -t distroless-cli:debug --target debug .  # busybox shell, for GitLab jobs
+#   docker build -t distroless-cli:latest-debug --target debug .  # busybox shell, for GitLab jobs
 #   docker run --rm -v "$PWD:/src" distroless-cli lint .
 # Documented in docs/cli.md ("Container image").
 

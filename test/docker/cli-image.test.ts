@@ -21,7 +21,7 @@ import { REPO_ROOT } from '../support/paths';
 const REQUIRED = process.env.CI === 'true';
 const TAG = `distroless-test-cli-image-${process.pid}`;
 const IMAGE = `${TAG}:latest`;
-const DEBUG_IMAGE = `${TAG}:debug`;
+const DEBUG_IMAGE = `${TAG}:latest-debug`;
 const SHELLS = ['/bin/sh', '/bin/bash', '/usr/bin/sh', '/bin/busybox', '/busybox/sh'];
 const NO_FINDINGS = 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nCMD ["/app"]\n';
 const SHELL_FORM = 'FROM gcr.io/distroless/static-debian13\nCOPY app /app\nCMD /app --serve\n';
