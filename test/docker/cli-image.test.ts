@@ -44,7 +44,8 @@ function extraCaCertificates(): string {
   const host = process.env.NODE_EXTRA_CA_CERTS ?? '/etc/ssl/certs/ca-certificates.crt';
   if (!fs.existsSync(host)) return '';
   const blocks = (text: string) => text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  const image = docker(['run', '--rm', '--entrypoint', 'cat', 'node:22', '/etc/ssl/certs/ca-certificates.crt']);
+  const image = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'cat', 'node:22', '/etc/ssl/certs/ca-certificates.crt']);
+  assert.equal(image.status, 0, `reading the builder image's CA bundle: ${image.stderr}`);
   const known = new Set(blocks(image.stdout));
   return blocks(fs.readFileSync(host, 'utf8')).filter((b) => !known.has(b)).join('\n');
 }
@@ -62,7 +63,7 @@ before(async () => {
   const ca = extraCaCertificates();
   for (const [tag, target] of [[IMAGE, undefined], [DEBUG_IMAGE, 'debug']] as const) {
     const build = docker(['build', '-q', '-t', tag, ...(target ? ['--target', target] : []), '--build-arg', `NPM_EXTRA_CA=${ca}`, REPO_ROOT]);
-    assert.equal(build.status, 0, `docker build${target ? ` --target ${target}` : ''} failed:\n${build.stderr.slice(-4000)}`);
+    assert.equal(build.status, 0, `docker build${target ? ` --target ${target}` : ''} failed:\n${(build.stderr ?? String(build.error)).slice(-4000)}`);
   }
   built = true;
 });
@@ -94,15 +95,15 @@ test('the default image: non-root, no shell, no package manager, lints a mounted
   const config = JSON.parse(docker(['image', 'inspect', IMAGE, '--format', '{{json .Config}}']).stdout);
   assert.equal(config.User, '65532:65532');
   assert.deepEqual(config.Entrypoint, ['/nodejs/bin/node', '/opt/distroless/dist/cli.js']);
-  const probe = docker(['run', '--rm', '--entrypoint', '/nodejs/bin/node', IMAGE, '-e',
+  const probe = docker(['run', '--rm', '--network', 'none', '--entrypoint', '/nodejs/bin/node', IMAGE, '-e',
     `const fs = require('fs'); console.log(JSON.stringify({ uid: process.getuid(), present: ${JSON.stringify([...SHELLS, '/usr/bin/apt-get', '/usr/bin/dpkg', '/usr/bin/npm'])}.filter((p) => fs.existsSync(p)) }))`]);
   assert.equal(probe.status, 0, probe.stderr);
   assert.deepEqual(JSON.parse(probe.stdout), { uid: 65532, present: [] });
-  const shell = docker(['run', '--rm', '--entrypoint', '/bin/sh', IMAGE, '-c', 'true']);
+  const shell = docker(['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', IMAGE, '-c', 'true']);
   assert.notEqual(shell.status, 0, 'no /bin/sh to run');
 
   const root = project({ 'svc/Dockerfile': SHELL_FORM, 'ok/Dockerfile': NO_FINDINGS });
-  const run = docker(['run', '--rm', '-v', `${root}:/src:ro`, IMAGE, 'lint', '--format', 'json', '.']);
+  const run = docker(['run', '--rm', '--network', 'none', '-v', `${root}:/src:ro`, IMAGE, 'lint', '--format', 'json', '.']);
   assert.equal(run.status, 1, run.stderr);
   const report = JSON.parse(run.stdout);
   assert.deepEqual(report.files.map((f: { path: string; diagnostics: Array<{ ruleId: string }> }) => [f.path, f.diagnostics.map((d) => d.ruleId)]), [
@@ -111,14 +112,14 @@ test('the default image: non-root, no shell, no package manager, lints a mounted
   ]);
   // The default command lints the working folder (/src).
   const clean = project({ Dockerfile: NO_FINDINGS });
-  const byDefault = docker(['run', '--rm', '-v', `${clean}:/src:ro`, IMAGE]);
+  const byDefault = docker(['run', '--rm', '--network', 'none', '-v', `${clean}:/src:ro`, IMAGE]);
   assert.deepEqual([byDefault.status, byDefault.stdout, byDefault.stderr], [0, '', '']);
 });
 
 test('the debug image: busybox sh and a distroless command, same user', (t) => {
   if (skip) return t.skip(`no Docker engine: ${skip}`);
   const root = project({ Dockerfile: SHELL_FORM });
-  const run = docker(['run', '--rm', '-v', `${root}:/src:ro`, '--entrypoint', 'sh', DEBUG_IMAGE, '-c', 'id -u && distroless lint --format gitlab . > /tmp/gl.json; echo "exit $?" && cat /tmp/gl.json']);
+  const run = docker(['run', '--rm', '--network', 'none', '-v', `${root}:/src:ro`, '--entrypoint', 'sh', DEBUG_IMAGE, '-c', 'id -u && distroless lint --format gitlab . > /tmp/gl.json; echo "exit $?" && cat /tmp/gl.json']);
   assert.equal(run.status, 0, run.stderr);
   const [uid, exit, ...json] = run.stdout.split('\n');
   assert.deepEqual([uid, exit], ['65532', 'exit 1']);

@@ -1,4 +1,4 @@
-/** `distroless lint`: the rules over Dockerfiles, as text, JSON or SARIF; `--fix` applies the safe fixes. */
+/** `distroless lint`: the rules over Dockerfiles, as text, JSON, SARIF, GitLab Code Quality or checkstyle; `--fix` applies the safe fixes; a baseline (baseline.ts) keeps only new findings. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
