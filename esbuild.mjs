@@ -107,6 +107,8 @@ const entries = [
     plugins: [...common.plugins, commandsApart],
   },
   ...cliCommands.map((name) => ({ entryPoints: [`${CLI_COMMANDS_DIR}/${name}.ts`], outfile: `dist/cli/${name}.js`, ...importMetaUrl, ...requireApart, plugins: [...common.plugins, dockerApart('./docker.js')] })),
+  // The GitHub Action (action.yml): one self-contained file, as a runner runs `main` with node.
+  { entryPoints: ['server/src/cli/githubAction.ts'], outfile: 'dist/action.js', ...importMetaUrl },
 ];
 
 if (watch) {

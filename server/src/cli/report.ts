@@ -1,14 +1,17 @@
 /**
- * The three output formats of `distroless lint`: text for people, JSON for scripts,
- * SARIF 2.1.0 for code-scanning tools (GitHub code scanning reads it). Pure functions
+ * The output formats of `distroless lint`: text for people, JSON for scripts,
+ * SARIF 2.1.0 for code-scanning tools (GitHub code scanning reads it); GitLab Code
+ * Quality and checkstyle in formats/. Pure functions
  * from a finished report to a string, so tests can compare exact output.
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Range } from 'vscode-languageserver-types';
 import { PROJECT_URL, RULES, ruleDocUrl, type Diagnosis, type Severity, headlineOf } from '../engine';
+import { renderCheckstyle } from './formats/checkstyle';
+import { renderGitlab } from './formats/gitlab';
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'gitlab', 'checkstyle'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface FileReport {
@@ -19,6 +22,8 @@ export interface FileReport {
   diagnoses: Diagnosis[];
   /** Rule ids of the fixes --fix applied, one per fix. */
   fixed: string[];
+  /** The text the diagnoses' ranges refer to (after --fix): fingerprints read it (fingerprint.ts). */
+  text?: string;
 }
 
 export interface InputProblem {
@@ -41,6 +46,10 @@ export function render(format: Format, report: Report): string {
       return `${JSON.stringify(renderJson(report), null, 2)}\n`;
     case 'sarif':
       return `${JSON.stringify(renderSarif(report), null, 2)}\n`;
+    case 'gitlab':
+      return renderGitlab(report);
+    case 'checkstyle':
+      return renderCheckstyle(report);
   }
 }
 

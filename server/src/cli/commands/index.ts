@@ -20,7 +20,7 @@ export interface CliCommandEntry {
 export const COMMANDS: readonly CliCommandEntry[] = [
   {
     name: 'lint',
-    summary: 'Check Dockerfiles against the distroless rules (text, JSON or SARIF; --fix)',
+    summary: 'Check Dockerfiles against the distroless rules (text, JSON, SARIF, GitLab, checkstyle; --fix; --baseline)',
     load: () => (require('./lint') as typeof import('./lint')).lintCommand,
   },
   {

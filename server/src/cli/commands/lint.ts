@@ -1,4 +1,4 @@
-/** `distroless lint`: the rules over Dockerfiles, as text, JSON or SARIF; `--fix` applies the safe fixes. */
+/** `distroless lint`: the rules over Dockerfiles, as text, JSON, SARIF, GitLab Code Quality or checkstyle; `--fix` applies the safe fixes; a baseline (baseline.ts) keeps only new findings. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
@@ -7,6 +7,7 @@ import { diskWorkspace } from '../../host/workspaceFiles';
 import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource, type DockerfileSource } from '../files';
 import { FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
 import { Format, FORMATS, InputProblem, render, Report } from '../report';
+import { applyBaselines, describeStale, writeBaseline } from '../baseline';
 import { SEVERITIES, atOrAbove, parseSeverity } from '../../engine';
 import { version } from '../../../../package.json';
 import { CliCommand, CliIo, ExitCode } from './types';
@@ -21,14 +22,19 @@ Dockerfile, Containerfile, *.Dockerfile and Dockerfile.* files; quote glob
 patterns ('services/**/Dockerfile*') so every shell passes them unchanged.
 
 Options:
-  -f, --format <text|json|sarif>  Output format (default: text). SARIF 2.1.0 is
-                                  what GitHub code scanning uploads.
+  -f, --format <format>           text (default), json, sarif (GitHub code
+                                  scanning), gitlab (GitLab Code Quality) or
+                                  checkstyle (reviewdog).
       --fix                       Apply every safe fix in place (the editor's
                                   fix-all), then report what remains. With
                                   --stdin, print the fixed Dockerfile to stdout
                                   and the report to stderr.
-      --severity <level>          Exit with 1 when a finding is at or above this
-                                  level: error, warning (default), information, hint.
+      --failure-threshold <level> Exit with 1 when a finding is at or above this
+                                  level: error, warning (default), information,
+                                  hint, or none (never). --severity is the same.
+      --baseline <file>           Report only findings the baseline does not record
+                                  (default: the configuration's baseline key).
+      --write-baseline <file>     Record every finding in <file> and exit 0.
       --target <stage>            The build stage that ships (docker build --target).
       --no-image-inspect          Do not read base images from the local Docker
                                   engine; use the built-in table only.
@@ -41,14 +47,16 @@ Options:
       --stdin-filename <path>     Name standard input in the report and look for
                                   the configuration from its folder.
 
-Exit codes: 0 nothing at or above --severity, 1 findings at or above it,
-2 bad usage, unreadable input or an invalid configuration file.
+Exit codes: 0 nothing at or above --failure-threshold, 1 findings at or above
+it, 2 bad usage, unreadable input, an invalid configuration or baseline file.
 Documentation: docs/cli.md.`;
 
 interface LintArgs {
   format: Format;
   fix: boolean;
-  severity: Severity;
+  severity: Severity | 'none';
+  baseline?: string;
+  writeBaseline?: string;
   target?: string;
   config?: string;
   stdin: boolean;
@@ -83,13 +91,20 @@ function parseArgs(argv: string[]): LintArgs {
         args.format = format as Format;
         break;
       }
+      case '--failure-threshold':
       case '--severity': {
-        const level = value(`a level (${SEVERITIES.join(', ')})`);
-        const severity = parseSeverity(level);
-        if (!severity) throw new UsageError(`unknown severity "${level}". Use one of ${SEVERITIES.join(', ')}.`);
+        const level = value(`a level (${SEVERITIES.join(', ')}, none)`);
+        const severity = level === 'none' ? level : parseSeverity(level);
+        if (!severity) throw new UsageError(`unknown severity "${level}". Use one of ${SEVERITIES.join(', ')}, none.`);
         args.severity = severity;
         break;
       }
+      case '--baseline':
+        args.baseline = value('a baseline file');
+        break;
+      case '--write-baseline':
+        args.writeBaseline = value('a file to write the baseline to');
+        break;
       case '--target':
         args.target = value('a stage name');
         break;
@@ -169,8 +184,10 @@ export const lintCommand: CliCommand = {
     };
 
     let explicitConfig: DistrolessConfig | undefined;
+    let explicitConfigFile: string | undefined;
     if (args.config) {
       const file = path.resolve(io.cwd, args.config);
+      explicitConfigFile = file;
       if (!fs.existsSync(file)) {
         io.stderr.write(`distroless lint: ${args.config}: no such configuration file. Check the path given to --config.\n`);
         return ExitCode.usage;
@@ -189,12 +206,15 @@ export const lintCommand: CliCommand = {
     // Once per folder: the configuration lookup walks up to the repository root, and
     // the files beside the Dockerfiles are read once for all of them.
     const optionsByFolder = new Map<string, LintOptions>();
+    const configuredBaselines = new Map<string, string>();
     const optionsFor = (folder: string): LintOptions => {
       let options = optionsByFolder.get(folder);
       if (!options) {
-        const config = explicitConfig ?? configs.load(folder).config;
+        const loaded = explicitConfig ? { config: explicitConfig, file: explicitConfigFile } : configs.load(folder);
+        const config = loaded.config;
         options = { ...lintOptionsFrom(config, overrides), workspace: diskWorkspace(folder), platform: hostPlatform() };
         optionsByFolder.set(folder, options);
+        if (config.baseline && loaded.file) configuredBaselines.set(folder, path.resolve(path.dirname(loaded.file), config.baseline));
       }
       return options;
     };
@@ -216,7 +236,7 @@ export const lintCommand: CliCommand = {
         if (args.fix) assertEditable(source, display, 'fixed');
         const result = await check(source.text, display, lookUpImages(source.text, optionsFor(file ? path.dirname(file) : io.cwd), images), args.fix);
         if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
-        report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
+        report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed, text: result.text });
         fixedText = encodeDockerfile(source, result.text);
       } catch (error) {
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));
@@ -226,11 +246,13 @@ export const lintCommand: CliCommand = {
         // Input that could not be fixed goes back unchanged: a filter must never empty an editor's buffer.
         const out = fixedText ?? raw;
         if (out !== undefined) io.stdout.write(out);
+        const settled = settleBaseline(report, args, io, configuredBaselines);
         io.stderr.write(render(args.format, report));
-      } else {
-        io.stdout.write(render(args.format, report));
+        return settled;
       }
-      return exitCode(report, args.severity);
+      const settled = settleBaseline(report, args, io, configuredBaselines);
+      io.stdout.write(render(args.format, report));
+      return settled;
     }
 
     let files: string[];
@@ -271,7 +293,7 @@ export const lintCommand: CliCommand = {
         if (args.fix && source.invalidUtf8Line !== undefined) {
           // Reported as it is, and not touched: the error says why and how to fix it.
           const result = await check(text, display, lookup, false);
-          report.files.push({ file, display, diagnoses: result.diagnoses, fixed: [] });
+          report.files.push({ file, display, diagnoses: result.diagnoses, fixed: [], text });
           assertEditable(source, display, 'fixed');
         }
         const result = await check(text, display, lookup, args.fix);
@@ -284,18 +306,49 @@ export const lintCommand: CliCommand = {
           }
         }
         if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
-        report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
+        report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed, text: result.text });
       } catch (error) {
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));
       }
     }
+    const settled = settleBaseline(report, args, io, configuredBaselines);
     io.stdout.write(render(args.format, report));
-    return exitCode(report, args.severity);
+    return settled;
   },
 };
 
-function exitCode(report: Report, threshold: Severity): number {
+/**
+ * Writes the baseline (--write-baseline) or drops what it accepts (--baseline, else the
+ * configuration's baseline for the Dockerfile's folder), then the exit code.
+ */
+function settleBaseline(report: Report, args: LintArgs, io: CliIo, configured: Map<string, string>): number {
+  const shown = (file: string) => path.relative(io.cwd, file) || file;
+  try {
+    if (args.writeBaseline) {
+      const file = path.resolve(io.cwd, args.writeBaseline);
+      const count = writeBaseline(file, args.writeBaseline, report);
+      io.stderr.write(`distroless lint: ${args.writeBaseline}: ${count} ${count === 1 ? 'finding' : 'findings'} recorded; lint with --baseline ${args.writeBaseline} (or the configuration's baseline key) reports only new ones.\n`);
+      io.report?.(report);
+      return report.errors.length > 0 ? ExitCode.usage : ExitCode.ok;
+    }
+    const given = args.baseline ? path.resolve(io.cwd, args.baseline) : undefined;
+    const outcome = applyBaselines(report, (file) => {
+      const baseline = given ?? configured.get(path.dirname(file));
+      return baseline ? { file: baseline, display: given ? (args.baseline as string) : shown(baseline) } : undefined;
+    });
+    io.stderr.write(describeStale(outcome.stale));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    io.stderr.write(`distroless lint: ${error.message}\n`);
+    report.errors.push({ display: args.writeBaseline ?? args.baseline ?? '', message: error.message });
+  }
+  io.report?.(report);
+  return exitCode(report, args.severity);
+}
+
+function exitCode(report: Report, threshold: Severity | 'none'): number {
   if (report.errors.length > 0) return ExitCode.usage;
+  if (threshold === 'none') return ExitCode.ok;
   const found = report.files.some((f) => f.diagnoses.some((d) => atOrAbove(d.severity, threshold)));
   return found ? ExitCode.findings : ExitCode.ok;
 }

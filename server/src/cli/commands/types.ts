@@ -1,3 +1,5 @@
+import type { Report } from '../report';
+
 /** What a CLI sub-command gets to talk to the world; tests pass their own. */
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
@@ -5,6 +7,8 @@ export interface CliIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Given lint's finished report (the GitHub Action annotates and summarises from it). */
+  report?(report: Report): void;
 }
 
 /** Exit codes shared by every sub-command, as documented in docs/cli.md. */

@@ -21,6 +21,8 @@ export interface DistrolessConfig {
   target?: string;
   /** Build args the image is built with (`docker build --build-arg`): FROM ${BASE} resolves through them. */
   buildArgs?: Record<string, string>;
+  /** `distroless lint`'s baseline file, relative to this configuration file (the editor shows every finding). */
+  baseline?: string;
 }
 
 export interface LoadedConfig {
@@ -36,7 +38,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KEYS = ['rules', 'ignore', 'registry', 'target', 'buildArgs'] as const;
+const KEYS = ['rules', 'ignore', 'registry', 'target', 'buildArgs', 'baseline'] as const;
 
 function knownRuleIds(): string[] {
   return RULES.map((r) => r.id);
@@ -118,6 +120,12 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
       }
       config.buildArgs[name] = String(v);
     }
+  }
+  if (value.baseline !== undefined) {
+    if (typeof value.baseline !== 'string' || value.baseline.trim() === '') {
+      throw new ConfigError(file, 'baseline must be the path of the file distroless lint --write-baseline wrote, relative to this file, e.g. baseline: .distroless-baseline.json.');
+    }
+    config.baseline = value.baseline.trim();
   }
   return config;
 }
