@@ -1,0 +1,206 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import type Docker from 'dockerode';
+import { DebuggerSession, DebuggerUnavailableError, SIDECAR_LABEL } from '../../server/src/docker';
+import { REPO_ROOT } from '../support/paths';
+import { cdpClient, connectWebSocket } from '../support/webSocket';
+import { engineOrSkip, findEngine } from './engine';
+import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, waitFor } from './fixtures';
+import { buildStandins } from './standins';
+
+const PREFIX = 'distroless-dbg-test';
+const LABEL = 'io.distroless.test.debugger';
+/** The app, on the distroless Node.js stand-in (no shell), as nonroot (65532). */
+export const NODE_APP_IMAGE = 'distroless-test/debugger-node-app:v1';
+export const NODE_APP_DIR = path.join(REPO_ROOT, 'test/fixtures/debugger/node-app');
+
+/** `docker build -q -t tag dir` (the stand-ins are local, so nothing is pulled). */
+export function dockerBuild(tag: string, dir: string, dockerfile = 'Dockerfile'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', ['build', '-q', '-f', path.join(dir, dockerfile), '-t', tag, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker build ${tag} exited ${code}:\n${stderr}`))));
+  });
+}
+
+async function sidecarsOf(docker: Docker, targetId: string) {
+  return docker.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${targetId}`] } });
+}
+
+async function startNodeApp(docker: Docker, name: string) {
+  const container = await startTarget(docker, { name, label: LABEL, image: NODE_APP_IMAGE });
+  const info = await container.inspect();
+  return { container, id: info.Id, startedAt: info.State.StartedAt, config: JSON.stringify(info.Config) };
+}
+
+/** The target kept running, was not restarted and its configuration is unchanged. */
+async function assertUntouched(docker: Docker, before: { id: string; startedAt: string; config: string }) {
+  const now = await docker.getContainer(before.id).inspect();
+  assert.equal(now.State.Running, true);
+  assert.equal(now.State.StartedAt, before.startedAt);
+  assert.equal(now.RestartCount, 0);
+  assert.equal(JSON.stringify(now.Config), before.config);
+}
+
+async function evaluateThrough(webSocketUrl: string) {
+  const ws = await connectWebSocket(webSocketUrl);
+  const cdp = cdpClient(ws);
+  try {
+    return {
+      uid: await cdp.evaluate('process.getuid()'),
+      pid: await cdp.evaluate('process.pid'),
+      script: await cdp.evaluate('process.argv[1]'),
+    };
+  } finally {
+    ws.close();
+  }
+}
+
+describe('attach-debugger against a real engine (Node.js)', { concurrency: false }, () => {
+  const open: DebuggerSession[] = [];
+
+  before(async () => {
+    const engine = await findEngine();
+    if (engine instanceof Error) return;
+    await removeTestContainersNamed(engine.docker, PREFIX, LABEL);
+    await ensureToolsImage(engine.docker);
+    await ensureShelllessImage(engine.docker);
+    await buildStandins();
+    await dockerBuild(NODE_APP_IMAGE, NODE_APP_DIR);
+  });
+
+  after(async () => {
+    for (const s of open) await s.close();
+    const engine = await findEngine();
+    if (!(engine instanceof Error)) await removeTestContainersNamed(engine.docker, PREFIX, LABEL);
+  });
+
+  it('turns on the inspector of the shell-less Node.js target with SIGUSR1 and evaluates inside it through the forward', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startNodeApp(engine.docker, `${PREFIX}-node`);
+    const session = await engine.attachDebugger({ target: `${PREFIX}-node` });
+    open.push(session);
+    assert.equal(session.runtime, 'node');
+    assert.deepEqual({ pid: session.process.pid, uid: session.process.uid, gid: session.process.gid, argv: session.process.argv }, { pid: 1, uid: 65532, gid: 65532, argv: ['/nodejs/bin/node', 'server.js'] });
+    // Only this machine's loopback: nothing published, nothing on other interfaces.
+    assert.equal(session.localAddress, '127.0.0.1');
+    assert.match(session.inspector!.webSocketUrl, new RegExp(`^ws://127\\.0\\.0\\.1:${session.localPort}/[0-9a-f-]{36}$`));
+    assert.equal(session.inspector!.devtoolsUrl, `devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws=127.0.0.1:${session.localPort}/${session.inspector!.id}`);
+    assert.equal(session.inspector!.title, 'server.js');
+    assert.deepEqual(await evaluateThrough(session.inspector!.webSocketUrl), { uid: 65532, pid: 1, script: '/app/server.js' });
+    const published = await engine.docker.getContainer(target.id).inspect();
+    assert.deepEqual(published.NetworkSettings.Ports ?? {}, {});
+    const end = await session.close();
+    assert.equal(end.reason, 'closed');
+    assert.deepEqual(await sidecarsOf(engine.docker, target.id), []);
+    await assertUntouched(engine.docker, target);
+  });
+
+  it('names what a non-Node.js, non-Go target would need, creating nothing that stays', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startTarget(engine.docker, { name: `${PREFIX}-busybox`, label: LABEL, cmd: ['httpd', '-f', '-p', '127.0.0.1:8080', '-h', '/www'] });
+    const id = (await target.inspect()).Id;
+    await assert.rejects(engine.attachDebugger({ target: `${PREFIX}-busybox` }), (err: Error) => {
+      assert.ok(err instanceof DebuggerUnavailableError);
+      assert.equal(
+        err.message,
+        `Not a Node.js or Go process: only Node.js (inspector) and Go (Delve) can be attached (PID 1 in ${PREFIX}-busybox: /usr/local/bin/busybox httpd -f -p 127.0.0.1:8080 -h /www). See https://github.com/distroless-tools/distroless-vscode/blob/main/docs/debugging.md#attach-a-debugger`,
+      );
+      return true;
+    });
+    await assert.rejects(engine.attachDebugger({ target: `${PREFIX}-busybox`, pid: 77 }), /^DebuggerUnavailableError: No process 77 in distroless-dbg-test-busybox\. Its processes:\n    1  65532:65532  other   \/usr\/local\/bin\/busybox httpd/);
+    await waitFor('one-shot sidecars gone', async () => ((await sidecarsOf(engine.docker, id)).length === 0 ? true : undefined), 10000);
+  });
+});
+
+describe('distroless attach-debugger (the built CLI as a process)', { concurrency: false }, () => {
+  after(async () => {
+    const engine = await findEngine();
+    if (!(engine instanceof Error)) await removeTestContainersNamed(engine.docker, `${PREFIX}-cli`, LABEL);
+  });
+
+  function startCli(args: string[]) {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'attach-debugger', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, out, exited };
+  }
+
+  async function attached(out: { stdout: string }) {
+    return waitFor('the inspector address', async () => /^ {2}(ws:\/\/127\.0\.0\.1:(\d+)\/[0-9a-f-]+)$/m.exec(out.stdout) ?? undefined, 60000);
+  }
+
+  it('prints the ws:// and DevTools addresses, evaluates through them, and Ctrl+C removes the sidecars leaving the target running', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startNodeApp(engine.docker, `${PREFIX}-cli`);
+    const { child, out, exited } = startCli([`${PREFIX}-cli`]);
+    const [, wsUrl, port] = await attached(out);
+    const id = wsUrl!.slice(wsUrl!.lastIndexOf('/') + 1);
+    await waitFor('the prompt', async () => (out.stdout.includes('Press Ctrl+C') ? true : undefined));
+    assert.equal(
+      out.stdout,
+      [
+        `Inspector of process 1 (/nodejs/bin/node server.js) in ${PREFIX}-cli, as 65532:65532`,
+        `  ${wsUrl}`,
+        `DevTools: devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws=127.0.0.1:${port}/${id}`,
+        `VS Code: attach a "node" debug session to 127.0.0.1:${port}`,
+        'Press Ctrl+C to stop (the container keeps running).',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(out.stderr, 'Turning on the inspector of process 1 (/nodejs/bin/node server.js) with SIGUSR1, as 65532:65532\n');
+    assert.deepEqual(await evaluateThrough(wsUrl!), { uid: 65532, pid: 1, script: '/app/server.js' });
+    assert.equal((await sidecarsOf(engine.docker, target.id)).length, 1);
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.deepEqual(await sidecarsOf(engine.docker, target.id), []);
+    await assertUntouched(engine.docker, target);
+  });
+
+  it('a killed CLI (SIGKILL) leaves no sidecar behind and the target running', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startNodeApp(engine.docker, `${PREFIX}-cli-kill`);
+    const { child, out, exited } = startCli([`${PREFIX}-cli-kill`, '--port', ':9229']);
+    const [, wsUrl] = await attached(out);
+    assert.equal((await evaluateThrough(wsUrl!)).uid, 65532);
+    child.kill('SIGKILL');
+    await exited;
+    await waitFor('the sidecar gone after its owner was killed', async () => ((await sidecarsOf(engine.docker, target.id)).length === 0 ? true : undefined), 15000);
+    await assertUntouched(engine.docker, target);
+  });
+
+  it('exits 1 with a message when the target stops', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startNodeApp(engine.docker, `${PREFIX}-cli-stop`);
+    const { out, exited } = startCli([`${PREFIX}-cli-stop`]);
+    const [, , port] = await attached(out);
+    await target.container.stop({ t: 0 });
+    assert.equal(await exited, 1);
+    assert.match(out.stderr, new RegExp(`\\ndistroless attach-debugger: Target container ${PREFIX}-cli-stop stopped; stopped forwarding 127\\.0\\.0\\.1:${port} → ${PREFIX}-cli-stop:9229\\.\\n$`));
+    assert.deepEqual(await sidecarsOf(engine.docker, target.id), []);
+  });
+
+  it('exits 125 with one line for a stopped or unknown container', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startNodeApp(engine.docker, `${PREFIX}-cli-stopped`);
+    await target.container.stop({ t: 0 });
+    const stopped = startCli([`${PREFIX}-cli-stopped`]);
+    assert.equal(await stopped.exited, 125);
+    assert.match(stopped.out.stderr, /^distroless attach-debugger: [^\n]*distroless-dbg-test-cli-stopped[^\n]*\n$/);
+    const unknown = startCli([`${PREFIX}-cli-nonexistent`]);
+    assert.equal(await unknown.exited, 125);
+    assert.match(unknown.out.stderr, /^distroless attach-debugger: [^\n]+\n$/);
+  });
+});
