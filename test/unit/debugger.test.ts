@@ -9,19 +9,19 @@ const DOCS = 'See https://github.com/distroless-tools/distroless-vscode/blob/mai
 describe('reading the process listing the sidecar prints', () => {
   it('pid, ppid uid gid, exe, Go build info and argv (\\x1f-separated, trailing one dropped); broken lines skipped', () => {
     const text = [
-      '12\t1 65532 65532\t/nodejs/bin/node\t0\t/nodejs/bin/node\x1fworker.js\x1f',
-      '1\t0 65532 65532\t/nodejs/bin/node\t0\t/nodejs/bin/node\x1fserver.js\x1f--title\x1fa\tb\x1f',
-      '7\t1 0 0\t\t0\tsleep\x1f',
-      '8\t1 1000 1000\t/app/server\t1\t/app/server\x1f-addr\x1f:8080\x1f',
+      '12\t1 65532 65532\t/nodejs/bin/node\t0\t/app\t/nodejs/bin/node\x1fworker.js\x1f',
+      '1\t0 65532 65532\t/nodejs/bin/node\t0\t/app\t/nodejs/bin/node\x1fserver.js\x1f--title\x1fa\tb\x1f',
+      '7\t1 0 0\t\t0\t\tsleep\x1f',
+      '8\t1 1000 1000\t/app/server\t1\t/\t/app/server\x1f-addr\x1f:8080\x1f',
       'garbage',
-      'x\t1 2 3\t\t0\tfoo\x1f',
+      'x\t1 2 3\t\t0\t\tfoo\x1f',
       '',
     ].join('\n');
     assert.deepEqual(parseProcessListing(text), [
-      { pid: 1, ppid: 0, uid: 65532, gid: 65532, exe: '/nodejs/bin/node', argv: ['/nodejs/bin/node', 'server.js', '--title', 'a\tb'], runtime: 'node' },
-      { pid: 7, ppid: 1, uid: 0, gid: 0, exe: '', argv: ['sleep'], runtime: 'other' },
-      { pid: 8, ppid: 1, uid: 1000, gid: 1000, exe: '/app/server', argv: ['/app/server', '-addr', ':8080'], runtime: 'go' },
-      { pid: 12, ppid: 1, uid: 65532, gid: 65532, exe: '/nodejs/bin/node', argv: ['/nodejs/bin/node', 'worker.js'], runtime: 'node' },
+      { pid: 1, ppid: 0, uid: 65532, gid: 65532, exe: '/nodejs/bin/node', cwd: '/app', argv: ['/nodejs/bin/node', 'server.js', '--title', 'a\tb'], runtime: 'node' },
+      { pid: 7, ppid: 1, uid: 0, gid: 0, exe: '', cwd: '', argv: ['sleep'], runtime: 'other' },
+      { pid: 8, ppid: 1, uid: 1000, gid: 1000, exe: '/app/server', cwd: '/', argv: ['/app/server', '-addr', ':8080'], runtime: 'go' },
+      { pid: 12, ppid: 1, uid: 65532, gid: 65532, exe: '/nodejs/bin/node', cwd: '/app', argv: ['/nodejs/bin/node', 'worker.js'], runtime: 'node' },
     ]);
   });
 
@@ -42,7 +42,7 @@ describe('reading the process listing the sidecar prints', () => {
 });
 
 describe('choosing the process to attach to', () => {
-  const p = (pid: number, runtime: TargetProcess['runtime'], argv: string[]): TargetProcess => ({ pid, ppid: pid === 1 ? 0 : 1, uid: 65532, gid: 65532, exe: '', argv, runtime });
+  const p = (pid: number, runtime: TargetProcess['runtime'], argv: string[]): TargetProcess => ({ pid, ppid: pid === 1 ? 0 : 1, uid: 65532, gid: 65532, exe: '', cwd: '/', argv, runtime });
   const nodeMain = [p(1, 'node', ['node', 'server.js']), p(9, 'node', ['node', 'worker.js'])];
   const tini = [p(1, 'other', ['/tini', '--', 'node', 'a.js']), p(7, 'node', ['node', 'a.js'])];
   const two = [p(1, 'other', ['/tini', '--', 'sh']), p(7, 'node', ['node', 'a.js']), p(8, 'go', ['/app/server'])];

@@ -40,6 +40,8 @@ export interface TargetProcess {
   gid: number;
   /** The executable's path inside the target, when the kernel let us read it. */
   exe: string;
+  /** Its working directory inside the target, when readable. */
+  cwd: string;
   argv: string[];
   runtime: Runtime;
 }
@@ -75,7 +77,7 @@ export class PtraceNotAllowedError extends DockerError {
 
 /**
  * Lists the processes of the target, one line each: pid, "ppid uid gid", exe,
- * whether the executable carries Go's build info, and argv joined by \x1f.
+ * whether the executable carries Go's build info, cwd, and argv joined by \x1f.
  * The sidecar's own processes (its mount namespace) are left out, and so are
  * other sidecars' when PID 1's mount namespace is readable.
  */
@@ -90,9 +92,10 @@ for d in /proc/[0-9]*; do
   [ -n "$c" ] || continue
   s=$(awk '/^PPid:/{p=$2} /^Uid:/{u=$2} /^Gid:/{g=$2} END{print p" "u" "g}' $d/status 2>/dev/null)
   e=$(readlink $d/exe 2>/dev/null)
+  w=$(readlink $d/cwd 2>/dev/null)
   g=0
   case "\${e##*/}" in node*|python*|java|dotnet) ;; *) grep -q 'Go buildinf:' $d/exe 2>/dev/null && g=1 ;; esac
-  printf '%s\\t%s\\t%s\\t%s\\t%s\\n' "$p" "$s" "$e" "$g" "$c"
+  printf '%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$p" "$s" "$e" "$g" "$w" "$c"
 done`;
 
 export function runtimeOf(exe: string, argv: readonly string[], goBuildInfo: boolean): Runtime {
@@ -110,13 +113,13 @@ export function parseProcessListing(text: string): TargetProcess[] {
   const out: TargetProcess[] = [];
   for (const line of text.split('\n')) {
     const fields = line.split('\t');
-    if (fields.length < 5) continue;
+    if (fields.length < 6) continue;
     const pid = Number(fields[0]);
     const [ppid, uid, gid] = (fields[1] ?? '').trim().split(/\s+/).map(Number);
     if (!Number.isInteger(pid) || pid < 1 || !Number.isInteger(uid) || !Number.isInteger(gid)) continue;
-    const argv = fields.slice(4).join('\t').split('\x1f').filter((a, i, all) => i < all.length - 1 || a !== '');
+    const argv = fields.slice(5).join('\t').split('\x1f').filter((a, i, all) => i < all.length - 1 || a !== '');
     const exe = fields[2] ?? '';
-    out.push({ pid, ppid: Number.isInteger(ppid) ? ppid! : 0, uid: uid!, gid: gid!, exe, argv, runtime: runtimeOf(exe, argv, fields[3] === '1') });
+    out.push({ pid, ppid: Number.isInteger(ppid) ? ppid! : 0, uid: uid!, gid: gid!, exe, cwd: fields[4] ?? '', argv, runtime: runtimeOf(exe, argv, fields[3] === '1') });
   }
   return out.sort((a, b) => a.pid - b.pid);
 }
