@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
-import { DebuggerSession, DebuggerUnavailableError, SIDECAR_LABEL } from '../../server/src/docker';
+import { DEBUGGER_LABEL, DebuggerSession, DebuggerUnavailableError, PtraceNotAllowedError, SIDECAR_LABEL } from '../../server/src/docker';
+import { connectDap } from '../support/dapClient';
 import { REPO_ROOT } from '../support/paths';
 import { cdpClient, connectWebSocket } from '../support/webSocket';
 import { engineOrSkip, findEngine } from './engine';
@@ -15,6 +16,10 @@ const LABEL = 'io.distroless.test.debugger';
 /** The app, on the distroless Node.js stand-in (no shell), as nonroot (65532). */
 export const NODE_APP_IMAGE = 'distroless-test/debugger-node-app:v1';
 export const NODE_APP_DIR = path.join(REPO_ROOT, 'test/fixtures/debugger/node-app');
+/** A Go program on the distroless static stand-in, built here with the golang stand-in. */
+const GO_APP_IMAGE = 'distroless-test/debugger-go-app:v1';
+/** Debian's delve package on the Debian stand-in (apt inside docker build). */
+const DELVE_IMAGE = 'distroless-test/delve-tools:v1';
 
 /** `docker build -q -t tag dir` (the stand-ins are local, so nothing is pulled). */
 export function dockerBuild(tag: string, dir: string, dockerfile = 'Dockerfile'): Promise<void> {
@@ -86,7 +91,10 @@ describe('attach-debugger against a real engine (Node.js)', { concurrency: false
     const session = await engine.attachDebugger({ target: `${PREFIX}-node` });
     open.push(session);
     assert.equal(session.runtime, 'node');
-    assert.deepEqual({ pid: session.process.pid, uid: session.process.uid, gid: session.process.gid, argv: session.process.argv }, { pid: 1, uid: 65532, gid: 65532, argv: ['/nodejs/bin/node', 'server.js'] });
+    assert.deepEqual(
+      { pid: session.process.pid, uid: session.process.uid, gid: session.process.gid, argv: session.process.argv, cwd: session.process.cwd },
+      { pid: 1, uid: 65532, gid: 65532, argv: ['/nodejs/bin/node', 'server.js'], cwd: '/app' },
+    );
     // Only this machine's loopback: nothing published, nothing on other interfaces.
     assert.equal(session.localAddress, '127.0.0.1');
     assert.match(session.inspector!.webSocketUrl, new RegExp(`^ws://127\\.0\\.0\\.1:${session.localPort}/[0-9a-f-]{36}$`));
@@ -202,5 +210,122 @@ describe('distroless attach-debugger (the built CLI as a process)', { concurrenc
     const unknown = startCli([`${PREFIX}-cli-nonexistent`]);
     assert.equal(await unknown.exited, 125);
     assert.match(unknown.out.stderr, /^distroless attach-debugger: [^\n]+\n$/);
+  });
+});
+
+describe('attach-debugger against a real engine (Go, Delve)', { concurrency: false }, () => {
+  const open: DebuggerSession[] = [];
+
+  before(async () => {
+    const engine = await findEngine();
+    if (engine instanceof Error) return;
+    await removeTestContainersNamed(engine.docker, `${PREFIX}-go`, LABEL);
+    await ensureToolsImage(engine.docker);
+    await buildStandins();
+    await dockerBuild(GO_APP_IMAGE, path.join(REPO_ROOT, 'test/fixtures/debugger/go-app'));
+    await dockerBuild(DELVE_IMAGE, path.join(REPO_ROOT, 'test/fixtures/debugger/delve-tools'));
+  });
+
+  after(async () => {
+    for (const s of open) await s.close();
+    const engine = await findEngine();
+    if (!(engine instanceof Error)) await removeTestContainersNamed(engine.docker, `${PREFIX}-go`, LABEL);
+  });
+
+  async function startGoApp(docker: Docker, name: string) {
+    const container = await startTarget(docker, { name, label: LABEL, image: GO_APP_IMAGE });
+    const info = await container.inspect();
+    return { container, id: info.Id, startedAt: info.State.StartedAt, config: JSON.stringify(info.Config) };
+  }
+
+  it('refuses without a Delve image, and without the user allowing SYS_PTRACE, creating nothing', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startGoApp(engine.docker, `${PREFIX}-go-refused`);
+    await assert.rejects(engine.attachDebugger({ target: `${PREFIX}-go-refused` }), (err: Error) => {
+      assert.ok(err instanceof DebuggerUnavailableError);
+      assert.match(err.message, /^Process 1 in distroless-dbg-test-go-refused is a Go program: attaching needs Delve from a tools image that has dlv and sh \(--tools-image, setting distroless\.debugger\.goImage\)\./);
+      return true;
+    });
+    await assert.rejects(engine.attachDebugger({ target: `${PREFIX}-go-refused`, goImage: DELVE_IMAGE }), (err: Error) => {
+      assert.ok(err instanceof PtraceNotAllowedError);
+      assert.equal(err.message, `Process 1 in ${PREFIX}-go-refused is a Go program: Delve attaches with ptrace, so its sidecar (as the process's user 65532:65532) gets CAP_SYS_PTRACE. Allow it with --allow-ptrace.`);
+      return true;
+    });
+    await waitFor('one-shot sidecars gone', async () => ((await sidecarsOf(engine.docker, target.id)).length === 0 ? true : undefined), 10000);
+  });
+
+  it('attaches Delve with SYS_PTRACE in its own sidecar only, and a DAP client pauses, lists goroutines and reads the stack through the forward', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startGoApp(engine.docker, `${PREFIX}-go`);
+    const session = await engine.attachDebugger({ target: `${PREFIX}-go`, goImage: DELVE_IMAGE, allowPtrace: true });
+    open.push(session);
+    assert.equal(session.runtime, 'go');
+    assert.equal(session.localAddress, '127.0.0.1');
+    assert.deepEqual({ pid: session.process.pid, uid: session.process.uid, argv: session.process.argv }, { pid: 1, uid: 65532, argv: ['/app/ticker'] });
+    // SYS_PTRACE on Delve's sidecar and nowhere else.
+    const sidecars = await sidecarsOf(engine.docker, target.id);
+    assert.equal(sidecars.length, 2);
+    for (const c of sidecars) {
+      const info: Docker.ContainerInspectInfo = await engine.docker.getContainer(c.Id).inspect();
+      const isDelve = c.Labels[DEBUGGER_LABEL] === 'go';
+      assert.equal(info.Id === session.delveSidecarId, isDelve);
+      assert.deepEqual(info.HostConfig.CapAdd ?? [], isDelve ? ['SYS_PTRACE'] : []);
+      assert.deepEqual(info.HostConfig.CapDrop, ['ALL']);
+      assert.equal(info.HostConfig.Privileged, false);
+      assert.equal(info.Config.User, '65532:65532');
+    }
+
+    const dap = await connectDap(session.localPort);
+    const capabilities = await dap.request<{ supportsConfigurationDoneRequest?: boolean }>('initialize', { adapterID: 'go', clientID: 'distroless-test', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    assert.equal(capabilities.supportsConfigurationDoneRequest, true);
+    await dap.request('attach', { request: 'attach', mode: 'remote' });
+    await dap.event('initialized');
+    await dap.request('configurationDone');
+    const running = await dap.request<{ threads: Array<{ id: number }> }>('threads');
+    await dap.request('pause', { threadId: running.threads[0]!.id });
+    const stopped = await dap.event('stopped');
+    assert.equal(stopped.body?.reason, 'pause');
+    const { threads } = await dap.request<{ threads: Array<{ id: number; name: string }> }>('threads');
+    const main = threads.find((th) => /^\[Go 1\] /.test(th.name));
+    assert.ok(main, `goroutine 1 among ${threads.map((th) => th.name).join(', ')}`);
+    const { stackFrames } = await dap.request<{ stackFrames: Array<{ name: string; line: number; source?: { path?: string } }> }>('stackTrace', { threadId: main.id, levels: 20 });
+    const frame = stackFrames.find((f) => f.name === 'main.main');
+    assert.ok(frame, `main.main on the stack: ${stackFrames.map((f) => f.name).join(', ')}`);
+    assert.equal(frame.source?.path, '/src/main.go');
+    assert.equal(frame.line, 17);
+    await dap.request('continue', { threadId: main.id });
+    await dap.request('disconnect', { terminateDebuggee: false });
+    dap.close();
+
+    const end = await session.close();
+    assert.equal(end.reason, 'closed');
+    assert.deepEqual(await sidecarsOf(engine.docker, target.id), []);
+    // Delve detached (SIGINT) rather than leaving the process stopped or killing it.
+    await new Promise((r) => setTimeout(r, 1000));
+    await assertUntouched(engine.docker, target);
+    const top = await engine.docker.getContainer(target.id).top({ ps_args: '-o pid,stat,comm' });
+    const states = (top.Processes ?? []).map((p: string[]) => p[1]);
+    assert.equal(states.length, 1);
+    assert.ok(!states[0]!.startsWith('t'), `not stopped under a tracer: ${JSON.stringify(top.Processes)}`);
+  });
+
+  it('the CLI killed with SIGKILL: Delve detaches, no sidecar is left and the target runs', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startGoApp(engine.docker, `${PREFIX}-go-cli`);
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'attach-debugger', '--tools-image', DELVE_IMAGE, '--allow-ptrace', `${PREFIX}-go-cli`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const port = Number(await waitFor('the Delve address', async () => /listening on 127\.0\.0\.1:(\d+)$/m.exec(stdout)?.[1], 60000));
+    const dap = await connectDap(port);
+    await dap.request('initialize', { adapterID: 'go', pathFormat: 'path' });
+    dap.close();
+    child.kill('SIGKILL');
+    await exited;
+    await waitFor('the sidecars gone after their owner was killed', async () => ((await sidecarsOf(engine.docker, target.id)).length === 0 ? true : undefined), 20000);
+    await assertUntouched(engine.docker, target);
   });
 });

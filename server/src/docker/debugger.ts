@@ -8,9 +8,9 @@
  * public `openPortForward`) carries a local loopback port there.
  *
  * Go: Delve, from a tools image that has `dlv`, runs in a sidecar joined to
- * the target's namespaces as root with CAP_SYS_PTRACE (only when the caller
- * says the user asked for it), attaches to the process and serves DAP on the
- * target's 127.0.0.1; the same port forward carries it.
+ * the target's namespaces as the process's uid:gid with CAP_SYS_PTRACE added
+ * (only when the caller says the user asked for it), attaches to the process
+ * and serves DAP on the target's 127.0.0.1; the same port forward carries it.
  */
 import * as http from 'http';
 import { Duplex } from 'stream';
@@ -266,7 +266,7 @@ export interface DebuggerSession {
   readonly localPort: number;
   /** Node.js only. */
   readonly inspector?: NodeInspector;
-  /** Go only: Delve's sidecar (root with CAP_SYS_PTRACE). */
+  /** Go only: Delve's sidecar (the process's uid:gid with CAP_SYS_PTRACE). */
   readonly delveSidecarId?: string;
   /** Removes every sidecar of the session; the target keeps running. */
   close(): Promise<PortForwardEnd>;
@@ -355,14 +355,14 @@ async function attachGo(docker: Docker, target: TargetInfo, proc: TargetProcess,
   }
   if (!opts.allowPtrace) {
     throw new PtraceNotAllowedError(
-      `Process ${proc.pid} in ${target.name} is a Go program: Delve attaches with ptrace, so its sidecar runs as root with CAP_SYS_PTRACE (and nothing else). Allow it with --allow-ptrace.`,
+      `Process ${proc.pid} in ${target.name} is a Go program: Delve attaches with ptrace, so its sidecar (as the process's user ${proc.uid}:${proc.gid}) gets CAP_SYS_PTRACE. Allow it with --allow-ptrace.`,
     );
   }
   const goImage = checkImageRef(opts.goImage);
   await ensureImage(docker, goImage, opts.onPullProgress);
   const remotePort = opts.remotePort ?? DELVE_PORT;
-  opts.onStatus?.(`Attaching Delve (${goImage}) to process ${proc.pid} (${proc.argv.join(' ')}) as root with CAP_SYS_PTRACE`);
-  const delve = await startDelve(docker, target, goImage, proc.pid, remotePort);
+  opts.onStatus?.(`Attaching Delve (${goImage}) to process ${proc.pid} (${proc.argv.join(' ')}) as ${proc.uid}:${proc.gid} with CAP_SYS_PTRACE`);
+  const delve = await startDelve(docker, target, goImage, proc, remotePort);
   let forward: PortForward | undefined;
   try {
     await delve.listening;
@@ -396,14 +396,24 @@ d=$!
 (cat <&3 >/dev/null; kill -INT $d 2>/dev/null) &
 wait $d`;
 
-async function startDelve(docker: Docker, target: TargetInfo, image: string, pid: number, port: number): Promise<Delve> {
+/**
+ * The process's own uid:gid is what lets the kernel allow the attach (same
+ * uid, and /proc/<pid>/auxv is readable only by it): Docker puts a non-root
+ * user's added capabilities in the bounding set only, so CAP_SYS_PTRACE is
+ * effective only for a root target, where the target's own capabilities would
+ * otherwise not be a subset of the sidecar's.
+ */
+async function startDelve(docker: Docker, target: TargetInfo, image: string, proc: TargetProcess, port: number): Promise<Delve> {
+  const pid = proc.pid;
   let container: Docker.Container;
   try {
     container = await docker.createContainer({
       Image: image,
       Entrypoint: ['sh', '-c', DELVE_SCRIPT, 'delve'],
       Cmd: [String(pid), String(port)],
-      User: '0:0',
+      User: `${proc.uid}:${proc.gid}`,
+      // Delve writes its configuration under $HOME; the user may have none.
+      Env: ['HOME=/tmp'],
       OpenStdin: true,
       StdinOnce: true,
       AttachStdin: true,
@@ -427,11 +437,20 @@ async function startDelve(docker: Docker, target: TargetInfo, image: string, pid
     const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
     let output = '';
     const listening = new Promise<void>((resolve, reject) => {
+      let heard = false;
       demux(stream, (chunk) => {
         output = (output + chunk.toString('utf8')).slice(-4000);
-        if (/listening at:/i.test(output)) resolve();
+        // Delve says it listens before the attach is done; an attach that fails ends it within moments.
+        if (!heard && /listening at:/i.test(output)) {
+          heard = true;
+          setTimeout(resolve, 1500).unref();
+        }
       });
-      const gone = () => reject(new DebuggerUnavailableError(`Delve could not attach to process ${pid} in ${target.name}: ${output.trim().split('\n').slice(-3).join(' ') || 'it exited without a word'}`));
+      const gone = () => {
+        const said = output.trim().split('\n').filter((l) => !/listening at:|config directory/i.test(l)).slice(-3).join(' ');
+        const hint = /not permitted|permission denied/i.test(said) ? ' (a host with Yama ptrace_scope 1 or higher refuses a ptrace attach to a process that is not a child: see the docs)' : '';
+        reject(new DebuggerUnavailableError(`Delve could not attach to process ${pid} in ${target.name}: ${said || 'it exited without a word'}${hint}`));
+      };
       void removed.then(gone, gone);
       setTimeout(() => reject(new DebuggerUnavailableError(`Delve did not start listening within 30 s in ${target.name}: ${output.trim() || 'no output'}`)), 30000).unref();
     });
