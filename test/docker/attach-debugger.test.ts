@@ -9,28 +9,10 @@ import { REPO_ROOT } from '../support/paths';
 import { cdpClient, connectWebSocket } from '../support/webSocket';
 import { engineOrSkip, findEngine } from './engine';
 import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, waitFor } from './fixtures';
-import { buildStandins } from './standins';
+import { DELVE_IMAGE, ensureGoImages, ensureNodeAppImage, GO_APP_IMAGE, NODE_APP_IMAGE } from './debuggerFixtures';
 
 const PREFIX = 'distroless-dbg-test';
 const LABEL = 'io.distroless.test.debugger';
-/** The app, on the distroless Node.js stand-in (no shell), as nonroot (65532). */
-export const NODE_APP_IMAGE = 'distroless-test/debugger-node-app:v1';
-export const NODE_APP_DIR = path.join(REPO_ROOT, 'test/fixtures/debugger/node-app');
-/** A Go program on the distroless static stand-in, built here with the golang stand-in. */
-const GO_APP_IMAGE = 'distroless-test/debugger-go-app:v1';
-/** Debian's delve package on the Debian stand-in (apt inside docker build). */
-const DELVE_IMAGE = 'distroless-test/delve-tools:v1';
-
-/** `docker build -q -t tag dir` (the stand-ins are local, so nothing is pulled). */
-export function dockerBuild(tag: string, dir: string, dockerfile = 'Dockerfile'): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', ['build', '-q', '-f', path.join(dir, dockerfile), '-t', tag, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker build ${tag} exited ${code}:\n${stderr}`))));
-  });
-}
 
 async function sidecarsOf(docker: Docker, targetId: string) {
   return docker.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${targetId}`] } });
@@ -74,8 +56,7 @@ describe('attach-debugger against a real engine (Node.js)', { concurrency: false
     await removeTestContainersNamed(engine.docker, PREFIX, LABEL);
     await ensureToolsImage(engine.docker);
     await ensureShelllessImage(engine.docker);
-    await buildStandins();
-    await dockerBuild(NODE_APP_IMAGE, NODE_APP_DIR);
+    await ensureNodeAppImage();
   });
 
   after(async () => {
@@ -221,9 +202,7 @@ describe('attach-debugger against a real engine (Go, Delve)', { concurrency: fal
     if (engine instanceof Error) return;
     await removeTestContainersNamed(engine.docker, `${PREFIX}-go`, LABEL);
     await ensureToolsImage(engine.docker);
-    await buildStandins();
-    await dockerBuild(GO_APP_IMAGE, path.join(REPO_ROOT, 'test/fixtures/debugger/go-app'));
-    await dockerBuild(DELVE_IMAGE, path.join(REPO_ROOT, 'test/fixtures/debugger/delve-tools'));
+    await ensureGoImages();
   });
 
   after(async () => {
