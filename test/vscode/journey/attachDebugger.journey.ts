@@ -31,7 +31,7 @@ export const attachDebuggerJourney: Journey = {
     try {
       await quickOpen(page, 'debug-node/server.js');
       await waitForEditorText(page, 'ticks += 1;');
-      await activeEditor(page).locator('.view-line').filter({ hasText: /ticks \+= 1;/ }).click();
+      await activeEditor(page).locator('.view-line').filter({ hasText: /ticks[ \u00a0]\+=[ \u00a0]1;/ }).click();
       await page.keyboard.press('F9');
       await activeEditor(page).locator('.codicon-debug-breakpoint').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
 
