@@ -128,7 +128,7 @@ async function startSession(sidecar: Parameters<CommandDefinition['run']>[0]['si
       distrolessSession: id,
     };
   } else if (vscode.extensions.getExtension(GO_EXTENSION)) {
-    configuration = { type: 'go', request: 'attach', mode: 'remote', name, host: session.localAddress, port: session.localPort, distrolessSession: id };
+    configuration = { type: 'go', request: 'attach', mode: 'remote', debugAdapter: 'dlv-dap', name, host: session.localAddress, port: session.localPort, distrolessSession: id };
   }
   let debugSession: vscode.DebugSession | undefined;
   const subscriptions: vscode.Disposable[] = [];

@@ -12,7 +12,7 @@ import { activeEditor, Journey, JourneySkipped, quickOpen, STEP_TIMEOUT_MS, wait
 const JOURNEY_LABEL = 'io.distroless.test.journey';
 const NAME = `demo-api-${process.pid}`;
 /** Listing, SIGUSR1, the forward, then js-debug attaching and the next tick. */
-const ATTACH_TIMEOUT_MS = 60_000;
+const ATTACH_TIMEOUT_MS = 120_000;
 
 export const attachDebuggerJourney: Journey = {
   name: 'attach-debugger',
@@ -49,9 +49,15 @@ export const attachDebuggerJourney: Journey = {
       await page.keyboard.press('Enter');
       await menu.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
 
-      // Stopped on the workspace's own line: the editor marks the top stack frame there.
-      await activeEditor(page).locator('.debug-top-stack-frame-line').first().waitFor({ state: 'attached', timeout: ATTACH_TIMEOUT_MS });
-      await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      // The debug toolbar once the session runs, then the editor marks the top stack frame on the workspace's own line.
+      await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: ATTACH_TIMEOUT_MS }).catch(async (err: Error) => {
+        await screenshot('no-debug-session');
+        throw err;
+      });
+      await activeEditor(page).locator('.debug-top-stack-frame-line').first().waitFor({ state: 'attached', timeout: ATTACH_TIMEOUT_MS }).catch(async (err: Error) => {
+        await screenshot('not-stopped');
+        throw err;
+      });
       // The Run and Debug view opens on the break; its call stack names the container's process.
       await page.locator('.debug-call-stack-title, .pane-header').filter({ hasText: /Call Stack/i }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
       await new Promise((r) => setTimeout(r, 1000));
