@@ -90,6 +90,19 @@ describe('attach-debugger against a real engine (Node.js)', { concurrency: false
     await assertUntouched(engine.docker, target);
   });
 
+  it('a target running as root: the listing (with the target\'s capabilities) reads its working directory, SIGUSR1 as root', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const container = await startTarget(engine.docker, { name: `${PREFIX}-node-root`, label: LABEL, image: NODE_APP_IMAGE, user: '0:0' });
+    const id = (await container.inspect()).Id;
+    const session = await engine.attachDebugger({ target: `${PREFIX}-node-root` });
+    open.push(session);
+    assert.deepEqual({ uid: session.process.uid, cwd: session.process.cwd, exe: session.process.exe }, { uid: 0, cwd: '/app', exe: '/nodejs/bin/node' });
+    assert.deepEqual(await evaluateThrough(session.inspector!.webSocketUrl), { uid: 0, pid: 1, script: '/app/server.js' });
+    await session.close();
+    assert.deepEqual(await sidecarsOf(engine.docker, id), []);
+  });
+
   it('names what a non-Node.js, non-Go target would need, creating nothing that stays', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;

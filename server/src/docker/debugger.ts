@@ -17,7 +17,7 @@ import { Duplex } from 'stream';
 import Docker from 'dockerode';
 import { inspectTarget, SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_LABEL, TargetInfo } from './containers';
 import { DockerError, engineMessage, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
-import { DEFAULT_TOOLS_IMAGE } from './plan';
+import { DEFAULT_TOOLS_IMAGE, planSidecar } from './plan';
 import { openPortForward, PortForward, PortForwardEnd } from './portForward';
 import { checkImageRef } from './references';
 import { demux, ensureImage, ownerTag, PullProgress, removeOrphanSidecars } from './sidecar';
@@ -163,11 +163,19 @@ function sidecarLabels(target: TargetInfo, runtime: string): Record<string, stri
 
 /**
  * Runs one command in a short-lived sidecar joined to the target's PID and
- * network namespaces, as `user`, with every capability dropped; returns its
+ * network namespaces, as `user`, with every capability dropped unless `caps` says otherwise; returns its
  * stdout. AutoRemove: nothing stays once it ends, and orphan cleanup takes it
  * if this process dies meanwhile.
  */
-async function runInSidecar(docker: Docker, target: TargetInfo, image: string, user: string, cmd: string[], purpose: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runInSidecar(
+  docker: Docker,
+  target: TargetInfo,
+  image: string,
+  user: string,
+  cmd: string[],
+  purpose: string,
+  caps: { capAdd: string[]; capDrop: string[] } = { capAdd: [], capDrop: ['ALL'] },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let container: Docker.Container;
   try {
     container = await docker.createContainer({
@@ -177,7 +185,7 @@ async function runInSidecar(docker: Docker, target: TargetInfo, image: string, u
       AttachStdout: true,
       AttachStderr: true,
       Labels: sidecarLabels(target, purpose),
-      HostConfig: { PidMode: `container:${target.id}`, NetworkMode: `container:${target.id}`, AutoRemove: true, CapDrop: ['ALL'] },
+      HostConfig: { PidMode: `container:${target.id}`, NetworkMode: `container:${target.id}`, AutoRemove: true, CapAdd: caps.capAdd, CapDrop: caps.capDrop },
     });
   } catch (err) {
     throw await sidecarFailure(docker, target, err, purpose);
@@ -216,9 +224,15 @@ async function sidecarFailure(docker: Docker, target: TargetInfo, err: unknown, 
   return new SidecarFailedError(`Could not run the ${purpose} sidecar for "${target.name}": ${engineMessage(err)}`, { cause: err });
 }
 
-/** The target's processes as its main process's user sees them (no capability needed to read /proc of the same uid). */
+/**
+ * The target's processes as its main process's user sees them, with its
+ * capabilities (the debug sidecar's `match` plan): the kernel shows a
+ * process's executable and working directory to the same uid only when the
+ * reader's capabilities include the process's, which matters for root targets.
+ */
 export async function listTargetProcesses(docker: Docker, target: TargetInfo, image: string): Promise<TargetProcess[]> {
-  const { code, stdout, stderr } = await runInSidecar(docker, target, image, `${target.user.uid}:${target.user.gid}`, ['sh', '-c', LIST_SCRIPT], 'process-listing');
+  const plan = planSidecar(target, { image });
+  const { code, stdout, stderr } = await runInSidecar(docker, target, image, plan.user, ['sh', '-c', LIST_SCRIPT], 'process-listing', plan);
   const processes = parseProcessListing(stdout);
   if (processes.length === 0) {
     throw new SidecarFailedError(`Could not list the processes of ${target.name} from the tools image ${image} (exit ${code}${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}); it needs sh, tr, awk, readlink and grep (busybox has them).`);
