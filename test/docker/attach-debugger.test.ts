@@ -244,6 +244,12 @@ describe('attach-debugger against a real engine (Go, Delve)', { concurrency: fal
       assert.equal(err.message, `Process 1 in ${PREFIX}-go-refused is a Go program: Delve attaches with ptrace, so its sidecar (as the process's user 65532:65532) gets CAP_SYS_PTRACE. Allow it with --allow-ptrace.`);
       return true;
     });
+    // An image that is neither here nor pullable (no registry here): the message names the Delve image's setting.
+    await assert.rejects(engine.attachDebugger({ target: `${PREFIX}-go-refused`, goImage: 'localhost:1/distroless-test/no-such-delve:v1', allowPtrace: true }), (err: Error) => {
+      assert.ok(err instanceof DebuggerUnavailableError);
+      assert.match(err.message, /^The Delve image "localhost:1\/distroless-test\/no-such-delve:v1" is not on the engine and could not be pulled: .+\. Build or load it \(an image with dlv and sh: https:\/\/github\.com\/distroless-tools\/distroless-vscode\/blob\/main\/docs\/debugging\.md#go\), or set another one \(setting distroless\.debugger\.goImage, CLI --tools-image\)\.$/);
+      return true;
+    });
     await waitFor('one-shot sidecars gone', async () => ((await sidecarsOf(engine.docker, target.id)).length === 0 ? true : undefined), 10000);
   });
 

@@ -16,7 +16,7 @@ import * as http from 'http';
 import { Duplex } from 'stream';
 import Docker from 'dockerode';
 import { inspectTarget, SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_LABEL, TargetInfo } from './containers';
-import { DockerError, engineMessage, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
+import { DockerError, engineMessage, ImageUnavailableError, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
 import { DEFAULT_TOOLS_IMAGE, planSidecar } from './plan';
 import { openPortForward, PortForward, PortForwardEnd } from './portForward';
 import { checkImageRef } from './references';
@@ -373,7 +373,13 @@ async function attachGo(docker: Docker, target: TargetInfo, proc: TargetProcess,
     );
   }
   const goImage = checkImageRef(opts.goImage);
-  await ensureImage(docker, goImage, opts.onPullProgress);
+  await ensureImage(docker, goImage, opts.onPullProgress).catch((err: unknown) => {
+    // The generic message names the shell's tools image setting; this one is the Delve image's.
+    if (!(err instanceof ImageUnavailableError)) throw err;
+    throw new DebuggerUnavailableError(
+      `The Delve image "${goImage}" is not on the engine and could not be pulled: ${err.reason}. Build or load it (an image with dlv and sh: ${DEBUGGING_DOCS.replace('#attach-a-debugger', '#go')}), or set another one (setting distroless.debugger.goImage, CLI --tools-image).`,
+    );
+  });
   const remotePort = opts.remotePort ?? DELVE_PORT;
   opts.onStatus?.(`Attaching Delve (${goImage}) to process ${proc.pid} (${proc.argv.join(' ')}) as ${proc.uid}:${proc.gid} with CAP_SYS_PTRACE`);
   const delve = await startDelve(docker, target, goImage, proc, remotePort);
