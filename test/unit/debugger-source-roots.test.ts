@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { finalStageCopies, matchSourceRoots, nodeScriptPath } from '../../client/src/debugger/sourceRoots';
+import { finalStageCopies, goSourceRoots, matchSourceRoots, nodeScriptPath } from '../../client/src/debugger/sourceRoots';
 
 describe('the script a node argv runs', () => {
   const cases: Array<[string[], string, string | undefined]> = [
@@ -76,5 +76,35 @@ describe('matching a container script to workspace files', () => {
     assert.equal(matchSourceRoots([df('web', 'FROM x\nWORKDIR /app\nCOPY server.js ./')], '/app/other.js', isFile, isDirectory), undefined);
     assert.equal(matchSourceRoots([df('web', 'FROM x AS b\nCOPY server.js /app/\nFROM y\nCOPY --from=b /app /app')], '/app/server.js', isFile, isDirectory), undefined);
     assert.equal(matchSourceRoots([df('web', 'FROM x\nCOPY ../api/src /srv')], '/srv/main.js', isFile, isDirectory), undefined);
+  });
+});
+
+describe('Go: the build stage the binary is copied from', () => {
+  let root: string;
+  const isFile = (p: string) => fs.existsSync(p) && fs.statSync(p).isFile();
+  const isDirectory = (p: string) => fs.existsSync(p) && fs.statSync(p).isDirectory();
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'go-roots-'));
+    for (const f of ['ticker/go.mod', 'ticker/main.go', 'svc/cmd/server/main.go', 'svc/go.mod']) {
+      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      fs.writeFileSync(path.join(root, f), '');
+    }
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const df = (dir: string, text: string) => ({ path: path.join(root, dir, 'Dockerfile'), text });
+
+  it('COPY go.mod main.go ./ in WORKDIR /src of the stage the final COPY --from names', () =>
+    assert.deepEqual(
+      goSourceRoots([df('ticker', 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod main.go ./\nRUN go build -o /out/ticker .\n\nFROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=build /out/ticker /app/ticker\nENTRYPOINT ["/app/ticker"]')], '/app/ticker', isFile, isDirectory),
+      { localRoot: path.join(root, 'ticker'), remoteRoot: '/src', dockerfile: path.join(root, 'ticker', 'Dockerfile') },
+    ));
+  it('COPY . . in a stage named in another case, the binary copied into a folder', () =>
+    assert.deepEqual(
+      goSourceRoots([df('svc', 'FROM golang AS Builder\nWORKDIR /go/src/app\nCOPY . .\nRUN go build -o /server ./cmd/server\nFROM scratch\nCOPY --from=builder /server /usr/local/bin/')], '/usr/local/bin/server', isFile, isDirectory)?.remoteRoot,
+      '/go/src/app',
+    ));
+  it('no match: another executable, or a stage that copies no sources', () => {
+    assert.equal(goSourceRoots([df('ticker', 'FROM golang AS build\nWORKDIR /src\nCOPY . .\nFROM scratch\nCOPY --from=build /out/ticker /app/ticker')], '/app/other', isFile, isDirectory), undefined);
+    assert.equal(goSourceRoots([df('ticker', 'FROM golang AS build\nRUN go install example.com/x@latest\nFROM scratch\nCOPY --from=build /go/bin/x /x')], '/x', isFile, isDirectory), undefined);
   });
 });

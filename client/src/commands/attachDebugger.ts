@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { DebuggerSession, DebuggerUnavailableError, PtraceNotAllowedError, TargetNotRunningError } from '../../../server/src/docker';
 import { isDockerfileName } from '../../../server/src/protocol';
-import { matchSourceRoots, nodeScriptPath, SourceRoots, WorkspaceDockerfile } from '../debugger/sourceRoots';
+import { goSourceRoots, matchSourceRoots, nodeScriptPath, SourceRoots, WorkspaceDockerfile } from '../debugger/sourceRoots';
 import { GO_DEBUGGER_IMAGE_SETTING } from '../settings/sidecarSettings';
 import { pullWithProgress } from '../terminal/sidecarTerminal';
 import { targetFromArgOrPick } from '../views/pickContainer';
@@ -32,10 +32,12 @@ async function workspaceDockerfiles(): Promise<WorkspaceDockerfile[]> {
 }
 
 async function sourceRootsFor(session: DebuggerSession): Promise<SourceRoots | undefined> {
-  const script = nodeScriptPath(session.process.argv, session.process.cwd);
-  if (!script) return undefined;
   const stat = (p: string) => fs.statSync(p, { throwIfNoEntry: false });
-  return matchSourceRoots(await workspaceDockerfiles(), script, (p) => stat(p)?.isFile() ?? false, (p) => stat(p)?.isDirectory() ?? false);
+  const isFile = (p: string) => stat(p)?.isFile() ?? false;
+  const isDirectory = (p: string) => stat(p)?.isDirectory() ?? false;
+  if (session.runtime === 'go') return session.process.exe ? goSourceRoots(await workspaceDockerfiles(), session.process.exe, isFile, isDirectory) : undefined;
+  const script = nodeScriptPath(session.process.argv, session.process.cwd);
+  return script ? matchSourceRoots(await workspaceDockerfiles(), script, isFile, isDirectory) : undefined;
 }
 
 /**
@@ -115,8 +117,8 @@ async function startSession(sidecar: Parameters<CommandDefinition['run']>[0]['si
   const address = `${session.localAddress}:${session.localPort}`;
   let configuration: vscode.DebugConfiguration | undefined;
   let roots: SourceRoots | undefined;
+  roots = await sourceRootsFor(session);
   if (session.runtime === 'node') {
-    roots = await sourceRootsFor(session);
     configuration = {
       type: 'node',
       request: 'attach',
@@ -128,7 +130,18 @@ async function startSession(sidecar: Parameters<CommandDefinition['run']>[0]['si
       distrolessSession: id,
     };
   } else if (vscode.extensions.getExtension(GO_EXTENSION)) {
-    configuration = { type: 'go', request: 'attach', mode: 'remote', debugAdapter: 'dlv-dap', name, host: session.localAddress, port: session.localPort, distrolessSession: id };
+    configuration = {
+      type: 'go',
+      request: 'attach',
+      mode: 'remote',
+      debugAdapter: 'dlv-dap',
+      name,
+      host: session.localAddress,
+      port: session.localPort,
+      // The binary names its sources by the build stage's paths; the workspace has them under the Dockerfile's folder.
+      ...(roots ? { substitutePath: [{ from: roots.localRoot, to: roots.remoteRoot }] } : {}),
+      distrolessSession: id,
+    };
   }
   let debugSession: vscode.DebugSession | undefined;
   const subscriptions: vscode.Disposable[] = [];

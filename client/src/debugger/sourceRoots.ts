@@ -1,8 +1,9 @@
 /**
  * Where a container's sources came from in the workspace, for a debugger's
- * localRoot/remoteRoot: the Dockerfile whose final stage COPYs the running
- * script (its WORKDIR and COPY/ADD lines), the build context taken to be the
- * Dockerfile's folder. A small reading of the text, not the engine's model:
+ * localRoot/remoteRoot (Node.js: the Dockerfile whose final stage COPYs the
+ * running script) or substitutePath (Go: the build stage the binary is copied
+ * from), read from WORKDIR and COPY/ADD lines, the build context taken to be
+ * the Dockerfile's folder. A small reading of the text, not the engine's model:
  * the extension reaches the engine only through the language server, and this
  * needs no diagnostics. No vscode import, so it is tested without VS Code.
  */
@@ -81,9 +82,16 @@ function words(args: string): string[] {
   return trimmed.split(/\s+/).map((w) => w.replace(/^["']|["']$/g, ''));
 }
 
-/** COPY/ADD lines of the last stage that copy from the build context, with the WORKDIR each runs in. */
-export function finalStageCopies(text: string): Copy[] {
-  let copies: Copy[] = [];
+interface Stage {
+  /** `AS <name>`, lower-cased as Docker matches it. */
+  name?: string;
+  /** COPY/ADD lines with the WORKDIR each runs in; `from` for `--from=<stage>`. */
+  copies: Array<Copy & { from?: string }>;
+}
+
+/** Each stage's COPY/ADD lines (globs, variables and URLs skipped). */
+export function stagesOf(text: string): Stage[] {
+  const stages: Stage[] = [];
   let workdir = '/';
   for (const instruction of instructions(text)) {
     const m = /^(\w+)\s*(.*)$/s.exec(instruction);
@@ -91,20 +99,63 @@ export function finalStageCopies(text: string): Copy[] {
     const keyword = m[1]!.toUpperCase();
     const rest = m[2]!;
     if (keyword === 'FROM') {
-      copies = [];
+      const w = words(rest).filter((x) => !x.startsWith('--'));
+      const as = w.findIndex((x) => x.toUpperCase() === 'AS');
+      stages.push({ name: as >= 0 ? w[as + 1]?.toLowerCase() : undefined, copies: [] });
       workdir = '/';
     } else if (keyword === 'WORKDIR') {
       workdir = path.posix.resolve(workdir, words(rest)[0] ?? '/');
-    } else if (keyword === 'COPY' || keyword === 'ADD') {
+    } else if ((keyword === 'COPY' || keyword === 'ADD') && stages.length > 0) {
       const all = words(rest);
-      const flags = all.filter((w) => w.startsWith('--'));
-      if (flags.some((f) => f.startsWith('--from'))) continue;
+      const from = all.find((f) => f.startsWith('--from='))?.slice('--from='.length);
       const plain = all.filter((w) => !w.startsWith('--'));
       if (plain.length < 2 || plain.some((w) => w.includes('$') || /[*?[]/.test(w) || /^[a-z]+:\/\//i.test(w))) continue;
-      copies.push({ sources: plain.slice(0, -1), dest: plain[plain.length - 1]!, workdir });
+      stages[stages.length - 1]!.copies.push({ sources: plain.slice(0, -1), dest: plain[plain.length - 1]!, workdir, ...(from ? { from: from.toLowerCase() } : {}) });
     }
   }
-  return copies;
+  return stages;
+}
+
+/** COPY/ADD lines of the last stage that copy from the build context, with the WORKDIR each runs in. */
+export function finalStageCopies(text: string): Copy[] {
+  return (stagesOf(text).at(-1)?.copies ?? []).filter((c) => c.from === undefined).map(({ sources, dest, workdir }) => ({ sources, dest, workdir }));
+}
+
+/** Where a COPY puts `source`: a folder destination (trailing slash, `.`, several sources) takes its base name. */
+function destinations(copy: Copy, source: string): string[] {
+  const dest = path.posix.resolve(copy.workdir, copy.dest);
+  const destIsDir = copy.dest.endsWith('/') || copy.dest === '.' || copy.sources.length > 1;
+  // A destination without a trailing slash is still a folder when the image has one there (often the WORKDIR).
+  return destIsDir ? [path.posix.join(dest, path.posix.basename(source))] : [dest, path.posix.join(dest, path.posix.basename(source))];
+}
+
+/**
+ * For a Go program: the final stage copies `exePath` from a build stage; the
+ * folder that stage copied its Go sources into (its `COPY . .` or `COPY go.mod
+ * main.go ./`) is where the binary's recorded source paths start. Those are
+ * Delve's `substitutePath` (workspace folder → build folder).
+ */
+export function goSourceRoots(dockerfiles: readonly WorkspaceDockerfile[], exePath: string, isFile: (p: string) => boolean, isDirectory: (p: string) => boolean): SourceRoots | undefined {
+  for (const dockerfile of dockerfiles) {
+    const context = path.dirname(dockerfile.path);
+    const stages = stagesOf(dockerfile.text);
+    for (const copy of stages.at(-1)?.copies ?? []) {
+      if (copy.from === undefined || !copy.sources.some((s) => destinations(copy, s).includes(exePath))) continue;
+      const build = /^\d+$/.test(copy.from) ? stages[Number(copy.from)] : stages.find((s) => s.name === copy.from);
+      for (const sourceCopy of build?.copies ?? []) {
+        if (sourceCopy.from !== undefined) continue;
+        for (const source of sourceCopy.sources) {
+          const local = path.resolve(context, source);
+          if (!local.startsWith(context)) continue;
+          if (isDirectory(local)) return { localRoot: local, remoteRoot: path.posix.resolve(sourceCopy.workdir, sourceCopy.dest), dockerfile: dockerfile.path };
+          if (isFile(local) && /(\.go|^go\.mod)$/.test(path.basename(local))) {
+            return { localRoot: path.dirname(local), remoteRoot: path.posix.dirname(destinations(sourceCopy, source)[0]!), dockerfile: dockerfile.path };
+          }
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -117,7 +168,6 @@ export function matchSourceRoots(dockerfiles: readonly WorkspaceDockerfile[], sc
     const context = path.dirname(dockerfile.path);
     for (const copy of finalStageCopies(dockerfile.text)) {
       const dest = path.posix.resolve(copy.workdir, copy.dest);
-      const destIsDir = copy.dest.endsWith('/') || copy.dest === '.' || copy.sources.length > 1;
       for (const source of copy.sources) {
         const local = path.resolve(context, source);
         if (!local.startsWith(context)) continue;
@@ -127,9 +177,7 @@ export function matchSourceRoots(dockerfiles: readonly WorkspaceDockerfile[], sc
           if (rel.startsWith('..') || path.posix.isAbsolute(rel)) continue;
           if (isFile(path.join(local, ...rel.split('/')))) return { localRoot: local, remoteRoot: dest, dockerfile: dockerfile.path };
         } else if (isFile(local)) {
-          // A destination without a trailing slash is still a folder when the image has one there (often the WORKDIR).
-          const remoteFiles = destIsDir ? [path.posix.join(dest, path.basename(local))] : [dest, path.posix.join(dest, path.basename(local))];
-          if (remoteFiles.includes(scriptPath)) return { localRoot: path.dirname(local), remoteRoot: path.posix.dirname(scriptPath), dockerfile: dockerfile.path };
+          if (destinations(copy, source).includes(scriptPath)) return { localRoot: path.dirname(local), remoteRoot: path.posix.dirname(scriptPath), dockerfile: dockerfile.path };
         }
       }
     }
