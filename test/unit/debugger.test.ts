@@ -2,12 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import { chooseProcess, parseProcessListing, runtimeOf, TargetProcess } from '../../server/src/docker/debugger';
-import { runCli } from '../support/cli';
+import { NO_ENGINE_ENV, runCli } from '../support/cli';
 
 const DOCS = 'See https://github.com/distroless-tools/distroless-vscode/blob/main/docs/debugging.md#attach-a-debugger';
 
 describe('reading the process listing the sidecar prints', () => {
-  it('pid, ppid uid gid, exe, Go build info and argv (\\x1f-separated, trailing one dropped); broken lines skipped', () => {
+  it('pid, ppid uid gid, exe, Go build info, cwd and argv (\\x1f-separated, trailing one dropped); broken lines skipped', () => {
     const text = [
       '12\t1 65532 65532\t/nodejs/bin/node\t0\t/app\t/nodejs/bin/node\x1fworker.js\x1f',
       '1\t0 65532 65532\t/nodejs/bin/node\t0\t/app\t/nodejs/bin/node\x1fserver.js\x1f--title\x1fa\tb\x1f',
@@ -68,6 +68,17 @@ describe('choosing the process to attach to', () => {
   it('.NET says what it would need', () => assert.throws(() => chooseProcess([p(1, 'dotnet', ['dotnet', 'App.dll'])], 'web'), /^DebuggerUnavailableError: \.NET: not supported yet\. It would need vsdbg or netcoredbg/));
   it('an unknown --pid lists the processes', () =>
     assert.throws(() => chooseProcess(tini, 'web', 3), { message: 'No process 3 in web. Its processes:\n    1  65532:65532  other   /tini -- node a.js\n    7  65532:65532  node    node a.js' }));
+});
+
+describe('distroless attach-debugger refuses a name Docker would never accept before any engine call (exit 125, one line)', () => {
+  it('../x', async () => {
+    const run = await runCli(['attach-debugger', '../x'], { cwd: os.tmpdir(), env: NO_ENGINE_ENV });
+    assert.equal(
+      run.stderr,
+      'distroless attach-debugger: "../x" is not a valid container name or ID: Docker names contain only letters, digits and _ . - (starting with a letter or digit), and IDs only hex digits. Use the name or ID that `docker ps` shows.\n',
+    );
+    assert.equal(run.code, 125);
+  });
 });
 
 describe('distroless attach-debugger usage errors (exit 2, one line, no engine contacted)', () => {

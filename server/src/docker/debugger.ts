@@ -19,7 +19,7 @@ import { inspectTarget, SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_
 import { DockerError, engineMessage, ImageUnavailableError, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
 import { DEFAULT_TOOLS_IMAGE, planSidecar } from './plan';
 import { openPortForward, PortForward, PortForwardEnd } from './portForward';
-import { checkImageRef } from './references';
+import { checkContainerRef, checkImageRef } from './references';
 import { demux, ensureImage, ownerTag, PullProgress, removeOrphanSidecars } from './sidecar';
 
 /** Label on the debugger's own sidecars (process listing, SIGUSR1, Delve); its value is the runtime. */
@@ -290,7 +290,7 @@ export interface DebuggerSession {
 
 /** Finds the process, turns its debugger on, forwards it; see the module comment. */
 export async function attachDebugger(docker: Docker, opts: AttachDebuggerOptions): Promise<DebuggerSession> {
-  const target = await inspectTarget(docker, opts.target);
+  const target = await inspectTarget(docker, checkContainerRef(opts.target));
   if (!target.running) throw new TargetNotRunningError(target.name, target.state);
   const image = opts.image?.trim() ? checkImageRef(opts.image) : DEFAULT_TOOLS_IMAGE;
   await Promise.all([removeOrphanSidecars(docker).catch(() => []), ensureImage(docker, image, opts.onPullProgress)]);
