@@ -1,4 +1,4 @@
-import { createDockerService, DebuggerSession, DebuggerUnavailableError, DockerError, parsePortSpec, PortSpec, statusCodeOf, toDockerError } from '../../docker';
+import { checkContainerRef, createDockerService, DebuggerSession, DebuggerUnavailableError, DockerError, parsePortSpec, PortSpec, statusCodeOf, toDockerError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
 
 /** As `distroless debug`: the engine, the target or the debugger made attaching impossible. */
@@ -112,6 +112,8 @@ export const attachDebuggerCommand: CliCommand = {
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
     for (const s of signals) process.on(s, onSignal);
     try {
+      // Before any engine call: a name Docker would never accept is the caller's mistake, wherever the engine is.
+      checkContainerRef(parsed.target);
       const service = await createDockerService({ env: io.env, homedir: io.env.HOME || undefined });
       session = await service.attachDebugger({
         target: parsed.target,
