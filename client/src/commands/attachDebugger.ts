@@ -7,6 +7,7 @@ import { goSourceRoots, matchSourceRoots, nodeScriptPath, SourceRoots, Workspace
 import { GO_DEBUGGER_IMAGE_SETTING } from '../settings/sidecarSettings';
 import { pullWithProgress } from '../terminal/sidecarTerminal';
 import { targetFromArgOrPick } from '../views/pickContainer';
+import { showError } from '../log';
 import type { CommandDefinition } from './types';
 
 const ALLOW_PTRACE = 'Allow SYS_PTRACE';
@@ -83,7 +84,7 @@ export const attachDebuggerCommand: CommandDefinition = {
             if (choice !== ALLOW_PTRACE) return undefined;
             allowPtrace = true;
           } else if (err instanceof DebuggerUnavailableError && err.message.includes(GO_DEBUGGER_IMAGE_SETTING)) {
-            void vscode.window.showErrorMessage(err.message, 'Open Setting').then((choice) => {
+            void showError(err.message, { actions: ['Open Setting'] }).then((choice) => {
               if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', GO_DEBUGGER_IMAGE_SETTING);
             });
             return undefined;
