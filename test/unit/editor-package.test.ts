@@ -150,10 +150,10 @@ describe('containers view contribution', () => {
 describe('context menus', () => {
   const ours = (viewItem: string) => itemMenu({ view: 'distroless.containers', viewItem });
 
-  it('offers the three sidecar commands on running containers of our view, shell or not', () => {
+  it('offers the sidecar commands on running containers of our view, shell or not', () => {
     for (const hasShell of [false, true, undefined]) {
       const viewItem = containerContextValue({ state: 'running' }, hasShell);
-      assert.deepEqual(ours(viewItem), ['distroless.attachDebugShell', 'distroless.attachDebugShellAsRoot', 'distroless.copyDebugCommand', 'distroless.forwardPort'], viewItem);
+      assert.deepEqual(ours(viewItem), ['distroless.attachDebugShell', 'distroless.attachDebugShellAsRoot', 'distroless.copyDebugCommand', 'distroless.attachDebugger', 'distroless.forwardPort'], viewItem);
     }
   });
 

@@ -4,6 +4,7 @@ import {
   effectiveValue,
   engineEnv,
   EXTRA_CAPS_SETTING,
+  GO_DEBUGGER_IMAGE_SETTING,
   HOST_SETTING,
   IMAGE_SETTING,
   InspectedValue,
@@ -41,20 +42,22 @@ describe('sidecar settings', () => {
     [HOST_SETTING]: { defaultValue: '', workspaceFolderValue: 'tcp://attacker:2375' },
     [EXTRA_CAPS_SETTING]: { defaultValue: [], workspaceValue: ['SYS_ADMIN'] },
     [MODE_SETTING]: { defaultValue: 'match-user', workspaceValue: 'root-ptrace' },
+    [GO_DEBUGGER_IMAGE_SETTING]: { defaultValue: '', workspaceValue: 'evil/dlv:latest' },
   });
 
   it('uses the workspace\'s choices when trusted', () => {
     const s = resolveSidecarSettings(workspaceChoices, true);
-    assert.deepEqual(s, { image: 'evil/tools:latest', mode: 'root', extraCapabilities: ['SYS_ADMIN'], dockerHost: 'tcp://attacker:2375', ignoredUntrusted: [] });
+    assert.deepEqual(s, { image: 'evil/tools:latest', mode: 'root', extraCapabilities: ['SYS_ADMIN'], dockerHost: 'tcp://attacker:2375', goDebuggerImage: 'evil/dlv:latest', ignoredUntrusted: [] });
   });
 
-  it('ignores the untrusted workspace\'s image, mode (root-ptrace), capabilities and engine', () => {
+  it('ignores the untrusted workspace\'s image, mode (root-ptrace), capabilities, engine and Delve image', () => {
     const s = resolveSidecarSettings(workspaceChoices, false);
     assert.equal(s.image, 'mytools:1');
+    assert.equal(s.goDebuggerImage, undefined);
     assert.equal(s.dockerHost, undefined);
     assert.deepEqual(s.extraCapabilities, []);
     assert.equal(s.mode, 'match');
-    assert.deepEqual(s.ignoredUntrusted.sort(), [EXTRA_CAPS_SETTING, HOST_SETTING, IMAGE_SETTING, MODE_SETTING].sort());
+    assert.deepEqual(s.ignoredUntrusted.sort(), [EXTRA_CAPS_SETTING, GO_DEBUGGER_IMAGE_SETTING, HOST_SETTING, IMAGE_SETTING, MODE_SETTING].sort());
   });
 
   it('keeps the user\'s own root-ptrace mode in an untrusted workspace', () => {
@@ -68,7 +71,7 @@ describe('sidecar settings', () => {
       inspector({ [IMAGE_SETTING]: { globalValue: '  ' }, [EXTRA_CAPS_SETTING]: { globalValue: ['NET_RAW', 7, ' ', ' NET_ADMIN '] }, [HOST_SETTING]: { globalValue: 5 } }),
       true,
     );
-    assert.deepEqual(s, { image: 'busybox:latest', mode: 'match', extraCapabilities: ['NET_RAW', 'NET_ADMIN'], dockerHost: undefined, ignoredUntrusted: [] });
+    assert.deepEqual(s, { image: 'busybox:latest', mode: 'match', extraCapabilities: ['NET_RAW', 'NET_ADMIN'], dockerHost: undefined, goDebuggerImage: undefined, ignoredUntrusted: [] });
   });
 
   it('maps the mode setting to the engine\'s modes', () => {

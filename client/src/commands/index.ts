@@ -17,6 +17,7 @@ import { explainStoppedContainerCommand } from './explainStoppedContainer';
 import { openSampleDockerfileCommand } from './openSampleDockerfile';
 import { enableFixOnSaveCommand } from './enableFixOnSave';
 import { forwardPortCommand } from './forwardPort';
+import { attachDebuggerCommand } from './attachDebugger';
 import { openForwardedPortCommand } from './openForwardedPort';
 import { stopSessionCommand } from './stopSession';
 import { showSessionCommand } from './showSession';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   openSampleDockerfileCommand,
   enableFixOnSaveCommand,
   forwardPortCommand,
+  attachDebuggerCommand,
   openForwardedPortCommand,
   stopSessionCommand,
   showSessionCommand,

@@ -9,8 +9,10 @@ export const IMAGE_SETTING = 'distroless.sidecar.image';
 export const MODE_SETTING = 'distroless.sidecar.mode';
 export const EXTRA_CAPS_SETTING = 'distroless.sidecar.extraCapabilities';
 export const HOST_SETTING = 'distroless.docker.host';
+/** Image with `dlv` that Attach Debugger runs (root with CAP_SYS_PTRACE) next to a Go target. */
+export const GO_DEBUGGER_IMAGE_SETTING = 'distroless.debugger.goImage';
 
-export const SIDECAR_SETTINGS = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING] as const;
+export const SIDECAR_SETTINGS = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING, GO_DEBUGGER_IMAGE_SETTING] as const;
 
 /**
  * Settings a folder someone else wrote must not choose while untrusted: which
@@ -18,7 +20,7 @@ export const SIDECAR_SETTINGS = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING
  * privilege), with what extra capabilities, and which engine (machine) we talk to.
  * Also declared in package.json `capabilities.untrustedWorkspaces.restrictedConfigurations`.
  */
-export const RESTRICTED_SETTINGS: readonly string[] = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING];
+export const RESTRICTED_SETTINGS: readonly string[] = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING, GO_DEBUGGER_IMAGE_SETTING];
 
 /** Turns on network calls from the language server (Docker Hub tag lookups); VS Code withholds its workspace value while untrusted. */
 export const IMAGE_TAG_COMPLETION_SETTING = 'distroless.imageTagCompletion';
@@ -48,6 +50,8 @@ export interface SidecarSettings {
   extraCapabilities: string[];
   /** Overrides DOCKER_HOST for the extension; undefined: the usual resolution. */
   dockerHost: string | undefined;
+  /** Tools image with dlv for Go targets; undefined: not set (Attach Debugger says how to set it). */
+  goDebuggerImage: string | undefined;
   /** Settings whose workspace value was set but ignored because the workspace is untrusted. */
   ignoredUntrusted: string[];
 }
@@ -80,11 +84,13 @@ export function resolveSidecarSettings(inspect: (key: string) => InspectedValue<
   const image = read(IMAGE_SETTING);
   const caps = read(EXTRA_CAPS_SETTING);
   const host = read(HOST_SETTING);
+  const goImage = read(GO_DEBUGGER_IMAGE_SETTING);
   return {
     image: typeof image === 'string' && image.trim() ? image.trim() : DEFAULT_TOOLS_IMAGE,
     mode: modeFromSetting(read(MODE_SETTING)),
     extraCapabilities: Array.isArray(caps) ? caps.filter((c): c is string => typeof c === 'string' && c.trim() !== '').map((c) => c.trim()) : [],
     dockerHost: typeof host === 'string' && host.trim() ? host.trim() : undefined,
+    goDebuggerImage: typeof goImage === 'string' && goImage.trim() ? goImage.trim() : undefined,
     ignoredUntrusted,
   };
 }

@@ -13,7 +13,9 @@ export type DockerErrorCode =
   | 'invalid-reference'
   | 'cancelled'
   | 'port-unavailable'
-  | 'path-not-found';
+  | 'path-not-found'
+  | 'debugger-unavailable'
+  | 'ptrace-not-allowed';
 
 export class DockerError extends Error {
   constructor(

@@ -9,6 +9,7 @@ import { dockerRunCommand } from './dockerRunCommand';
 import { planSidecar, SidecarPlan, SidecarPlanOptions } from './plan';
 import { ContainerFileEntry, ContainerFileStream, ContainerPathStat, describeContainerPath, listContainerDirectory, readContainerFileStream, statContainerPath } from './files';
 import { openPortForward, PortForward, PortForwardOptions } from './portForward';
+import { attachDebugger, AttachDebuggerOptions, DebuggerSession } from './debugger';
 import { ensureImage, imagePresent, openSidecar, OpenSidecarOptions, PullProgress, removeOrphanSidecars, SidecarSession } from './sidecar';
 
 export * from './errors';
@@ -25,6 +26,8 @@ export { modeString, normalizeContainerPath, PathNotFoundError } from './files';
 export type { ContainerFileEntry, ContainerFileStream, ContainerFileType, ContainerPathStat } from './files';
 export { FORWARD_PORT_LABEL, parsePortSpec, PortUnavailableError } from './portForward';
 export type { PortForward, PortForwardEnd, PortForwardEndReason, PortForwardEvent, PortForwardOptions, PortSpec } from './portForward';
+export { DebuggerUnavailableError, PtraceNotAllowedError, DEBUGGER_LABEL, DEBUGGING_DOCS, UNSUPPORTED_RUNTIMES, describeProcess } from './debugger';
+export type { AttachDebuggerOptions, DebuggerSession, NodeInspector, Runtime, TargetProcess } from './debugger';
 export type { Disposable, FileAccess, OpenSidecarOptions, OutputStream, PullProgress, SidecarEnd, SidecarEndReason, SidecarSession } from './sidecar';
 
 export interface DockerService {
@@ -47,6 +50,8 @@ export interface DockerService {
   openSidecar(opts: OpenSidecarOptions): Promise<SidecarSession>;
   /** Forwards a local port into the target's network namespace; throws PortUnavailableError, TargetNotFoundError, TargetNotRunningError, ImageUnavailableError, SidecarFailedError. */
   openPortForward(opts: PortForwardOptions): Promise<PortForward>;
+  /** Turns on a Node.js process's inspector (SIGUSR1) or attaches Delve to a Go one, and forwards it to this machine's loopback. */
+  attachDebugger(opts: AttachDebuggerOptions): Promise<DebuggerSession>;
   /** One path in a container (HEAD archive); throws PathNotFoundError, TargetNotFoundError. Works on stopped containers. */
   statPath(container: string, filePath: string): Promise<ContainerPathStat>;
   /** A directory's entries from the archive API's tar headers (owner, mode, size, link target). */
@@ -74,6 +79,7 @@ export async function createDockerService(opts: ConnectOptions = {}): Promise<Do
     openSidecar: (o) => openSidecar(docker, o),
     removeOrphanSidecars: () => removeOrphanSidecars(docker),
     openPortForward: (o) => openPortForward(docker, o),
+    attachDebugger: (o) => attachDebugger(docker, o),
     statPath: (c, p) => statContainerPath(docker, c, p),
     listDirectory: (c, p, signal) => listContainerDirectory(docker, c, p, signal),
     describePath: (c, p) => describeContainerPath(docker, c, p),

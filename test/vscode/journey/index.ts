@@ -1,8 +1,9 @@
 /** Every user journey, in the order the runner drives them; each gets a fresh page and workspace copy. */
 import { attachDebugShellJourney } from './attachDebugShell.journey';
+import { attachDebuggerJourney } from './attachDebugger.journey';
 import { convertJourney } from './convert.journey';
 import { convertAndVerifyJourney } from './convertAndVerify.journey';
 import { fixDiagnosticJourney } from './fixDiagnostic.journey';
 import type { Journey } from './workbench';
 
-export const JOURNEYS: readonly Journey[] = [fixDiagnosticJourney, convertJourney, convertAndVerifyJourney, attachDebugShellJourney];
+export const JOURNEYS: readonly Journey[] = [fixDiagnosticJourney, convertJourney, convertAndVerifyJourney, attachDebugShellJourney, attachDebuggerJourney];

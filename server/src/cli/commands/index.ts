@@ -39,6 +39,11 @@ export const COMMANDS: readonly CliCommandEntry[] = [
     load: () => (require('./portForward') as typeof import('./portForward')).portForwardCommand,
   },
   {
+    name: 'attach-debugger',
+    summary: 'Attach a debugger to a Node.js or Go process in a running container, without restarting it (forwarded to this machine only)',
+    load: () => (require('./attachDebugger') as typeof import('./attachDebugger')).attachDebuggerCommand,
+  },
+  {
     name: 'ls',
     summary: 'List files inside a container (shell-less or stopped too) with owner, mode, size and link targets',
     load: () => (require('./ls') as typeof import('./ls')).lsCommand,
