@@ -109,6 +109,8 @@ export interface GeneralImage {
    * httpd's `User daemon`): root by design, and a USER stops it starting.
    */
   workersRunAs?: string;
+  /** Tags that start a root-master server of their own (`php:*-apache` runs apache2-foreground). */
+  serverTags?: { tag: RegExp; server: string; workersRunAs: string; source: string };
   source: string;
 }
 
@@ -144,7 +146,10 @@ export const OFFICIAL_IMAGES: Record<string, GeneralImage> = {
   rust: { kind: 'toolchain', runtime: 'rust', caBundle: true, source: 'rust-lang/docker-rust (https://github.com/rust-lang/docker-rust); ' + SOURCES.dockerOfficial },
   gcc: { kind: 'toolchain', runtime: 'c', source: hub('gcc') },
   ruby: { kind: 'toolchain', source: hub('ruby') },
-  php: { kind: 'toolchain', source: hub('php') },
+  php: {
+    kind: 'toolchain', source: hub('php'),
+    serverTags: { tag: /(?:^|-)apache(?:-|$)/, server: 'apache2', workersRunAs: 'www-data', source: hub('php', '<version>/<distro>/apache/Dockerfile') + ': CMD ["apache2-foreground"], EXPOSE 80, Apache children as www-data (APACHE_RUN_USER)' },
+  },
   perl: { kind: 'toolchain', source: 'Perl/docker-perl (https://github.com/Perl/docker-perl); ' + SOURCES.dockerOfficial },
   haskell: { kind: 'toolchain', source: 'haskell/docker-haskell (https://github.com/haskell/docker-haskell); ' + SOURCES.dockerOfficial },
   erlang: { kind: 'toolchain', source: 'erlang/docker-erlang-otp (https://github.com/erlang/docker-erlang-otp); ' + SOURCES.dockerOfficial },

@@ -77,6 +77,8 @@ export interface ImageInfo {
   dropsPrivilegesTo?: string;
   /** A server (nginx, httpd) whose master process stays root and whose workers run as this user. */
   workersRunAs?: string;
+  /** That server's program when it is not the image's name (`apache2` for `php:*-apache`). */
+  serverProgram?: string;
   /** What kind of general-purpose image (OS, toolchain, service), when known. */
   kind?: GeneralKind;
   /** The image's ENTRYPOINT, when the rules need it (the interpreter of language images). */
@@ -381,13 +383,14 @@ function classifyReference(text: string, registry?: string): ImageInfo {
 function generalFacts(ref: ImageRef, facts: GeneralImage, tag: string, path: string): ImageInfo {
   const runtime = facts.runtime ?? 'none';
   const musl = path === 'alpine' || /alpine/.test(tag);
+  const server = facts.serverTags && facts.serverTags.tag.test(tag) ? facts.serverTags : undefined;
   return {
     ref, family: 'general', os: 'linux', kind: facts.kind, shell: 'yes', shellless: false, debug: false,
     defaultUser: facts.defaultUser ?? ROOT, appUser: facts.appUser, dropsPrivilegesTo: facts.dropsPrivilegesTo,
-    workersRunAs: facts.workersRunAs,
+    workersRunAs: server?.workersRunAs ?? facts.workersRunAs, serverProgram: server?.server,
     runtime, runtimeVersion: runtime === 'none' ? undefined : runtimeVersionFromTag(runtime, tag, path),
     libc: musl ? 'musl' : 'glibc', staticOnly: false, caBundle: facts.caBundle || (musl && path === 'alpine') || undefined,
-    sources: { shell: facts.source, user: facts.source },
+    sources: { shell: facts.source, user: server?.source ?? facts.source },
   };
 }
 
