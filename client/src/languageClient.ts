@@ -24,6 +24,10 @@ export function createLanguageClient(context: ExtensionContext, log?: OutputChan
       fileEvents: [
         workspace.createFileSystemWatcher('**/.distroless.{json,yaml,yml}'),
         workspace.createFileSystemWatcher('**/{package.json,go.mod,Cargo.toml,pom.xml,build.gradle,build.gradle.kts,requirements.txt,pyproject.toml,*.csproj,*.fsproj,*.go,*.rs}'),
+        // Build files that name the stage that ships (host/buildTargets).
+        workspace.createFileSystemWatcher('**/{compose,docker-compose}{,.override}.{yaml,yml}'),
+        workspace.createFileSystemWatcher('**/{docker-bake{,.override}.{hcl,json},skaffold.{yaml,yml}}'),
+        workspace.createFileSystemWatcher('**/.github/workflows/*.{yaml,yml}'),
       ],
     },
   };

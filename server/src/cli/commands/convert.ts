@@ -7,6 +7,7 @@ import * as path from 'path';
 import { convert } from '../../engine';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
+import { buildTargetFor } from '../../host/buildTargets';
 import { assertEditable, DockerfileSource, encodeDockerfile, InputError, readDockerfileSource } from '../files';
 import { backupFile, FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
 import { ExitCode } from './types';
@@ -105,9 +106,10 @@ export const convertCommand: CliCommand = {
       io.stderr.write(`distroless convert: ${error.message}\n`);
       return ExitCode.usage;
     }
+    const target = args.target ?? config.target ?? buildTargetFor(file)?.target;
     const result = convert(source.text, {
       workspace: diskWorkspace(path.dirname(file)),
-      target: args.target ?? config.target,
+      target,
       distrolessRegistry: config.registry,
     });
     const shown = path.relative(io.cwd, file) || file;
@@ -126,7 +128,7 @@ export const convertCommand: CliCommand = {
       const verifyModule = './convertVerify';
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { runConvertVerify } = require(verifyModule) as typeof import('./convertVerify');
-      return runConvertVerify({ file, shown, contextDir: path.dirname(file), convertedText: result.text, target: args.target ?? config.target, format: args.format }, io);
+      return runConvertVerify({ file, shown, contextDir: path.dirname(file), convertedText: result.text, target, format: args.format }, io);
     }
     if (args.check) {
       if (result.changed) io.stderr.write(`${shown}: can be converted to ${result.runtimeImage} (run distroless convert --write ${shown})\n`);
