@@ -222,7 +222,7 @@ export const lintCommand: CliCommand = {
         raw = await readStdin(io);
         const source = decodeDockerfile(raw, display);
         if (args.fix) assertEditable(source, display, 'fixed');
-        const result = await check(source.text, display, lookUpImages(source.text, file ? optionsForFile(file) : optionsFor(io.cwd), images), args.fix);
+        const result = await check(source.text, display, lookUpImages(source.text, file ? optionsForFile(file) : optionsFor(io.cwd), images, args.fix ? undefined : (line) => io.stderr.write(line)), args.fix);
         if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
         fixedText = encodeDockerfile(source, result.text);
@@ -260,7 +260,7 @@ export const lintCommand: CliCommand = {
     const prepare = (file: string): Prepared => {
       try {
         const source = readDockerfileSource(file, relative(file));
-        return { source, lookup: lookUpImages(source.text, optionsForFile(file), images) };
+        return { source, lookup: lookUpImages(source.text, optionsForFile(file), images, (line) => io.stderr.write(line)) };
       } catch (error) {
         return { error };
       }
