@@ -85,40 +85,39 @@ export async function probeImage(docker: Docker, imageId: string, paths: readonl
   probe.requests++;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const work = async () => {
-      await bounded([...new Set(paths.map(normalizeContainerPath))], options.concurrency ?? 8, async (p) => {
-        probe.requests++;
-        const first = await stat(created, p);
-        if (!first) return void probe.paths.set(p, { exists: false });
-        if (first.type !== 'symlink') return void probe.paths.set(p, { exists: true, final: { type: first.type, mode: first.mode } });
-        // The engine resolves the whole chain into linkTarget; its stat is the node itself, or nothing if it dangles.
-        probe.requests++;
-        const final = first.linkTarget ? await stat(created, normalizeContainerPath(first.linkTarget)) : undefined;
-        probe.paths.set(p, { exists: true, final: final && final.type !== 'symlink' ? { type: final.type, mode: final.mode } : undefined });
-      });
-      for (const file of files) {
-        probe.requests += 2;
-        let opened;
-        try {
-          opened = await readContainerFileStream(docker, created.id, file);
-        } catch {
-          continue; // absent, or not a regular file: no contents, as with the export reader
-        }
-        if (opened.size > maxBytes) {
-          opened.stream.destroy();
-          continue;
-        }
-        const chunks: Buffer[] = [];
-        let total = 0;
-        for await (const chunk of opened.stream as AsyncIterable<Buffer>) {
-          total += chunk.length;
-          if (total > maxBytes) break;
-          chunks.push(Buffer.from(chunk));
-        }
-        opened.stream.destroy();
-        if (total <= maxBytes) probe.contents.set(normalizeContainerPath(file), Buffer.concat(chunks));
+    const readFile = async (file: string): Promise<void> => {
+      probe.requests += 2;
+      let opened;
+      try {
+        opened = await readContainerFileStream(docker, created.id, file);
+      } catch {
+        return; // absent, or not a regular file: no contents, as with the export reader
       }
+      if (opened.size > maxBytes) {
+        opened.stream.destroy();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for await (const chunk of opened.stream as AsyncIterable<Buffer>) {
+        total += chunk.length;
+        if (total > maxBytes) break;
+        chunks.push(Buffer.from(chunk));
+      }
+      opened.stream.destroy();
+      if (total <= maxBytes) probe.contents.set(normalizeContainerPath(file), Buffer.concat(chunks));
     };
+    const statAll = () => bounded([...new Set(paths.map(normalizeContainerPath))], options.concurrency ?? 16, async (p) => {
+      probe.requests++;
+      const first = await stat(created, p);
+      if (!first) return void probe.paths.set(p, { exists: false });
+      if (first.type !== 'symlink') return void probe.paths.set(p, { exists: true, final: { type: first.type, mode: first.mode } });
+      // The engine resolves the whole chain into linkTarget; its stat is the node itself, or nothing if it dangles.
+      probe.requests++;
+      const final = first.linkTarget ? await stat(created, normalizeContainerPath(first.linkTarget)) : undefined;
+      probe.paths.set(p, { exists: true, final: final && final.type !== 'symlink' ? { type: final.type, mode: final.mode } : undefined });
+    });
+    const work = () => Promise.all([statAll(), ...files.map(readFile)]);
     const timeoutMs = options.timeoutMs ?? 30_000;
     await Promise.race([
       work(),
