@@ -43,5 +43,5 @@ export {
   imageFactsFor, describeImage, baseImageReferences, provenanceOf, imageKey, parseImageKey, fromPlatform, stageAtImage,
   platformArgs, shortImageId, RUNTIME_PROGRAMS, SHELL_PATHS,
 } from './observedImage';
-export type { ObservedImage, ObservedImages, ImageObservation, FactSource, ImageProvenance, RegistryImage } from './observedImage';
+export type { ObservedImage, ObservedImages, ImageObservation, FactSource, ImageProvenance, RegistryImage, DeclaredImage } from './observedImage';
 export { imageRangeOf } from './instructions';
