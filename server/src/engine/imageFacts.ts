@@ -9,7 +9,7 @@
  * the table (`withLocalFacts`).
  */
 import {
-  CHAINGUARD_IMAGES, CHAINGUARD_REGISTRY, DISTROLESS_NAMES, DISTROLESS_PYTHON_BY_DISTRO, DOCKER_HUB_MIRRORS,
+  CHAINGUARD_IMAGES, CHAINGUARD_REGISTRY, DHI_IMAGES, DHI_REGISTRY, DHI_SOURCES, DISTROLESS_NAMES, DISTROLESS_PYTHON_BY_DISTRO, DOCKER_HUB_MIRRORS,
   DOTNET_APP, DOTNET_DISTROLESS_TAG, DOTNET_FIRST_APP_USER, DOTNET_PREFIX, DOTNET_PRODUCTS, END_OF_LIFE,
   NOBODY, NONROOT, OFFICIAL_IMAGES, OTHER_GENERAL_IMAGES, REDHAT_UBI_PREFIXES, ROOT, SOURCES, WINDOWS_IMAGES,
   WINDOWS_TAG, WINDOWS_USERS, type DistrolessName, type GeneralImage, type GeneralKind,
@@ -18,7 +18,7 @@ import {
 export { ROOT, NONROOT, NOBODY, DOTNET_APP, C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE, GO_STRIP_IMPLIES_DWARF_SINCE } from './imageFacts.data';
 export type { GeneralKind } from './imageFacts.data';
 
-export type ImageFamily = 'distroless' | 'chainguard' | 'dotnet-chiseled' | 'scratch' | 'general' | 'windows' | 'unknown';
+export type ImageFamily = 'distroless' | 'chainguard' | 'dhi' | 'dotnet-chiseled' | 'scratch' | 'general' | 'windows' | 'unknown';
 export type Libc = 'glibc' | 'musl' | 'none' | 'unknown';
 export type Runtime = 'go' | 'node' | 'python' | 'java' | 'rust' | 'dotnet' | 'c' | 'none';
 /** A three-valued fact: known yes, known no, or not known. */
@@ -320,6 +320,25 @@ function classifyReference(text: string, registry?: string): ImageInfo {
       distroless: { name: base.name, distro, variant, archSuffix },
       staticOnly: base.name === 'static',
       sources,
+    };
+  }
+
+  if (ref.registry === DHI_REGISTRY) {
+    // dhi.io/<name>:<version>-<distro>: -dev and -sdk are the build variants (root, shell,
+    // package manager); -fips and the plain tags are runtimes.
+    const dhiName = ref.path.split('/').pop() ?? '';
+    const build = /(?:^|-)(?:dev|sdk)(?:-|$)/.test(tag);
+    const musl = /alpine/.test(tag);
+    if (build) {
+      return { ...unknown, family: 'dhi', os: 'linux', shell: 'yes', debug: false, defaultUser: ROOT, libc: musl ? 'musl' : 'glibc', sources: { shell: DHI_SOURCES.variants, user: DHI_SOURCES.variants } };
+    }
+    const known = musl ? undefined : DHI_IMAGES[dhiName];
+    if (!known) return { ...unknown, family: 'dhi', os: 'linux', libc: musl ? 'musl' : 'unknown' };
+    const runtime = known.runtime ?? 'none';
+    return {
+      ref, family: 'dhi', os: 'linux', shell: 'no', shellless: true, debug: false, defaultUser: known.user, runtime,
+      runtimeVersion: runtime === 'none' ? undefined : runtimeVersionFromTag(runtime, tag), libc: known.libc, staticOnly: dhiName === 'static', caBundle: true,
+      sources: { shell: known.source, user: known.source },
     };
   }
 

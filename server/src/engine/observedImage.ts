@@ -96,7 +96,7 @@ export function provenanceOf(info: ImageInfo): ImageProvenance | undefined {
   return provenance.get(info);
 }
 
-const TABLE_FAMILIES = new Set<ImageInfo['family']>(['distroless', 'chainguard', 'dotnet-chiseled', 'scratch', 'general', 'windows']);
+const TABLE_FAMILIES = new Set<ImageInfo['family']>(['distroless', 'chainguard', 'dhi', 'dotnet-chiseled', 'scratch', 'general', 'windows']);
 
 /**
  * The key a reference is observed under: the reference as resolved, plus the platform
