@@ -27,6 +27,8 @@ export interface LintOptions {
   buildArgs?: Readonly<Record<string, string>>;
   /** The platform the build runs on and for (`linux/amd64`): fills $TARGETARCH and the other automatic ARGs. */
   platform?: string;
+  /** The image family conversions (and final-stage-full-os's fix) ship on: configuration `convertTo`. */
+  convertTo?: 'distroless' | 'chainguard' | 'dhi';
   /** Facts the configuration file declares for images it names (`images:`); what a local image shows wins. */
   declaredImages?: Readonly<Record<string, DeclaredImage>>;
   /** Rules to run; defaults to the whole registry (tests pass one). */
@@ -52,7 +54,7 @@ export function lint(text: string, options: LintOptions = {}, parsed?: Dockerfil
   const suppressions = findSuppressions(model);
   const diagnoses: Diagnosis[] = [];
   const failures: LintResult['failures'] = [];
-  const context = { model, today: options.today ?? new Date(), workspace: options.workspace, distrolessRegistry: options.distrolessRegistry, ruleIds: RULE_IDS };
+  const context = { model, today: options.today ?? new Date(), workspace: options.workspace, distrolessRegistry: options.distrolessRegistry, convertTo: options.convertTo, ruleIds: RULE_IDS };
   const severityOf = (id: string, fallback: Severity): SeveritySetting => options.severities?.[id] ?? fallback;
 
   for (const rule of rules) {

@@ -4,7 +4,7 @@
  * whether a conversion is possible (exit 1 when it is, for CI gates).
  */
 import * as path from 'path';
-import { convert } from '../../engine';
+import { convert, IMAGE_TARGETS, type ImageTarget } from '../../engine';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
 import { buildTargetFor } from '../../host/buildTargets';
@@ -13,7 +13,7 @@ import { backupFile, FileWriteError, writeFileAtomic } from '../../host/atomicWr
 import { ExitCode } from './types';
 import type { CliCommand, CliIo } from './types';
 
-const USAGE = `Usage: distroless convert [--write | --check | --verify [--format text|json]] [--target <stage>] <Dockerfile>
+const USAGE = `Usage: distroless convert [--write | --check | --verify [--format text|json]] [--target <stage>] [--to distroless|chainguard|dhi] <Dockerfile>
 
 Converts a Dockerfile whose shipped stage runs on a general-purpose image into a
 multi-stage build that ships only the artifact on a distroless image.
@@ -24,6 +24,7 @@ multi-stage build that ships only the artifact on a distroless image.
                      replaces a file)
   --check            print nothing; exit 1 when a conversion is possible, 0 when not
   --target <stage>   the stage that ships (as docker build --target)
+  --to <family>      ship on distroless (default), chainguard or dhi (static binaries only, so far)
   --verify           build the original and the converted image on the local Docker
                      engine, run each for a few seconds and report them side by side
   --format <f>       the --verify report as text (default) or json
@@ -42,6 +43,8 @@ interface Args {
   verify: boolean;
   format: 'text' | 'json';
   target?: string;
+  /** The image family to ship on; the configuration's convertTo, else distroless. */
+  to?: ImageTarget;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -61,6 +64,11 @@ function parseArgs(argv: string[]): Args | string {
       if (!value) return '--target needs a stage name';
       args.target = value;
     } else if (a.startsWith('--target=')) args.target = a.slice('--target='.length);
+    else if (a === '--to' || a.startsWith('--to=')) {
+      const value = a.startsWith('--to=') ? a.slice('--to='.length) : argv[++i];
+      if (!(IMAGE_TARGETS as readonly string[]).includes(value ?? '')) return `--to takes ${IMAGE_TARGETS.join(', ')}`;
+      args.to = value as ImageTarget;
+    }
     else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
     else if (args.file) return 'give one Dockerfile';
     else args.file = a;
@@ -111,6 +119,7 @@ export const convertCommand: CliCommand = {
       workspace: diskWorkspace(path.dirname(file)),
       target,
       distrolessRegistry: config.registry,
+      to: args.to ?? config.convertTo,
     });
     const shown = path.relative(io.cwd, file) || file;
     if (!result.ok) {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { RULES, SEVERITY_SETTINGS, closest, parseSeverity, type DeclaredImage, type LintOptions, type SeveritySetting } from '../../engine';
+import { IMAGE_TARGETS, RULES, SEVERITY_SETTINGS, closest, parseSeverity, type DeclaredImage, type ImageTarget, type LintOptions, type SeveritySetting } from '../../engine';
 
 export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
 
@@ -23,6 +23,8 @@ export interface DistrolessConfig {
   buildArgs?: Record<string, string>;
   /** Facts about images the engine and the registry cannot show (private bases), by reference or name. */
   images?: Record<string, DeclaredImage>;
+  /** The image family conversions ship on: distroless (default), chainguard or dhi. */
+  convertTo?: ImageTarget;
 }
 
 export interface LoadedConfig {
@@ -38,7 +40,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KEYS = ['rules', 'ignore', 'registry', 'target', 'buildArgs', 'images'] as const;
+const KEYS = ['rules', 'ignore', 'registry', 'target', 'buildArgs', 'images', 'convertTo'] as const;
 
 function knownRuleIds(): string[] {
   return RULES.map((r) => r.id);
@@ -56,7 +58,7 @@ const REGISTRY_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:
 export function validateConfig(raw: unknown, file: string): DistrolessConfig {
   if (raw === null || raw === undefined) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, 'the configuration must be a mapping of keys (rules, ignore, registry, target, buildArgs, images) to values.');
+    throw new ConfigError(file, 'the configuration must be a mapping of keys (rules, ignore, registry, target, buildArgs, images, convertTo) to values.');
   }
   const value = raw as Record<string, unknown>;
   const config: DistrolessConfig = {};
@@ -122,6 +124,10 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
     }
   }
   if (value.images !== undefined) config.images = validateImages(value.images, file);
+  if (value.convertTo !== undefined) {
+    if (!(IMAGE_TARGETS as readonly unknown[]).includes(value.convertTo)) throw new ConfigError(file, `convertTo must be one of ${IMAGE_TARGETS.join(', ')} (the image family conversions ship on).`);
+    config.convertTo = value.convertTo as ImageTarget;
+  }
   return config;
 }
 
@@ -270,7 +276,7 @@ export interface ConfigOverrides {
  * Engine options from a configuration file and overrides. Overrides win per rule id
  * and for the target; an empty override (no rules, empty target) leaves the file's value.
  */
-export function lintOptionsFrom(config: DistrolessConfig, overrides: ConfigOverrides = {}): Pick<LintOptions, 'severities' | 'target' | 'distrolessRegistry' | 'buildArgs' | 'declaredImages'> {
+export function lintOptionsFrom(config: DistrolessConfig, overrides: ConfigOverrides = {}): Pick<LintOptions, 'severities' | 'target' | 'distrolessRegistry' | 'buildArgs' | 'declaredImages' | 'convertTo'> {
   const severities = { ...configSeverities(config), ...overrides.rules };
   return {
     severities,
@@ -278,5 +284,6 @@ export function lintOptionsFrom(config: DistrolessConfig, overrides: ConfigOverr
     distrolessRegistry: config.registry,
     ...(config.buildArgs ? { buildArgs: config.buildArgs } : {}),
     ...(config.images ? { declaredImages: config.images } : {}),
+    ...(config.convertTo ? { convertTo: config.convertTo } : {}),
   };
 }
