@@ -14,7 +14,8 @@ export function imageHover(result: LintResult, position: Position, peek: ((key: 
   const key = imageKey(stage.resolvedImage ?? '', fromPlatform(stage.from, result.model.globalArgs));
   const otherwise: ImageObservation | undefined = peek ? peek(key) : { state: 'absent', reason: 'off' };
   const shipped = shippedStageOf(result, targetSource);
-  const ships = stage === result.model.shipped && shipped
+  // Which stage ships is news only where there is a choice (several stages) or a target picked it.
+  const ships = stage === result.model.shipped && shipped && (shipped.stages > 1 || shipped.targeted)
     ? `\n\nThis stage ships: ${shipped.targeted ? escapeMarkdown(shipped.targetSource ?? 'the build target') : shipped.stages === 1 ? 'the only stage' : 'the last stage (no target set)'}.`
     : '';
   const contents: MarkupContent = { kind: 'markdown', value: describeImage(stage.base, otherwise) + ships };
