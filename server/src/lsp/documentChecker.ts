@@ -142,6 +142,7 @@ export class DocumentChecker {
     const { config } = this.configFor(folder);
     return {
       ...lintOptionsFrom(config, { rules: settings.rules, target: settings.target || this.shippedTarget(uri, settings, config)?.target }),
+      ...(settings.convertTo ? { convertTo: settings.convertTo } : {}),
       workspace: folder ? this.workspaceFor(folder) : undefined,
       images: this.host.images?.(settings)?.snapshot(),
       platform: hostPlatform(),

@@ -44,3 +44,19 @@ test('convertTo in the configuration file and --to on the command line (the flag
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--to takes distroless, chainguard, dhi/);
 });
+
+test('the editor: the distroless.convertTo setting over the configuration file\'s convertTo, as conversion options', async () => {
+  const { DocumentChecker } = await import('../../../server/src/lsp/documentChecker');
+  const { normalizeSettings } = await import('../../../server/src/lsp/settings');
+  const project = makeProject({ Dockerfile: GO, '.distroless.yaml': 'convertTo: dhi\n' });
+  const uri = `file://${project}/Dockerfile`;
+  const checkerWith = (convertTo: string) => new DocumentChecker({
+    settingsFor: async () => normalizeSettings({ convertTo }),
+    workspaceFolderFor: () => project,
+    publish: () => undefined,
+    log: () => undefined,
+  });
+  assert.equal((await checkerWith('').options(uri)).convertTo, 'dhi', 'unset: the file\'s');
+  assert.equal((await checkerWith('chainguard').options(uri)).convertTo, 'chainguard', 'set: the setting');
+  assert.equal(normalizeSettings({ convertTo: 'wolfi' }).convertTo, '', 'an unknown family is ignored');
+});
