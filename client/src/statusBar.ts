@@ -36,7 +36,8 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
     const errors = problems.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
     const others = problems.length - errors;
     const label = stage ? stageLabel(stage) : 'no stage';
-    const counts = problems.length === 0 ? '$(check)' : `${errors > 0 ? `$(error) ${errors}` : ''}${errors > 0 && others > 0 ? ' ' : ''}${others > 0 ? `$(warning) ${others}` : ''}`;
+    // No problems on an image nothing is known about means nothing was checked, not a pass.
+    const counts = problems.length === 0 ? (stage?.baseKnown === false ? '$(question)' : '$(check)') : `${errors > 0 ? `$(error) ${errors}` : ''}${errors > 0 && others > 0 ? ' ' : ''}${others > 0 ? `$(warning) ${others}` : ''}`;
     item.text = `$(package) ${label} ${counts}`;
     item.tooltip = new vscode.MarkdownString(tooltip(stage, problems.length));
     item.accessibilityInformation = { label: `Ships ${label}; ${problems.length} problem${problems.length === 1 ? '' : 's'}` };
@@ -73,9 +74,17 @@ function shortImage(image: string | undefined): string | undefined {
 function tooltip(stage: ShippedStage | null, problems: number): string {
   const count = `${problems} problem${problems === 1 ? '' : 's'} in this file. Click to open the Problems panel.`;
   if (!stage) return `No stage found. ${count}`;
-  const which = stage.targeted ? 'the build target' : stage.stages === 1 ? 'the only stage' : 'the last stage';
+  const which = stage.targeted ? `the build target (${escapeMarkdown(stage.targetSource ?? 'target setting')})` : stage.stages === 1 ? 'the only stage' : 'the last stage';
   const name = stage.name ? `**${stage.name}**` : `stage ${stage.index + 1}`;
   const image = stage.image ? ` on \`${stage.image}\`` : '';
   const shell = stage.shellless ? ' (no shell)' : '';
-  return `Ships ${name}, ${which} of ${stage.stages}${image}${shell}.\n\n${count}`;
+  const unknown = stage.baseKnown === false
+    ? `\n\nNothing is known about this base image, so the rules that need its shell or user stay quiet. To make it known: pull it (\`docker pull ${(stage.image ?? '<image>').replace(/`/g, '')}\`), turn on \`distroless.imageFacts.registryLookups\`, or declare it under \`images:\` in .distroless.yaml.`
+    : '';
+  return `Ships ${name}, ${which} of ${stage.stages}${image}${shell}.${unknown}\n\n${count}`;
+}
+
+/** Text read from the project's files, shown as written (no links, no emphasis). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, (c) => `\\${c}`);
 }

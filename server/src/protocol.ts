@@ -86,6 +86,10 @@ export interface ShippedStage {
   shellless: boolean;
   /** The stage was chosen by the target setting or configuration file, not by being last. */
   targeted: boolean;
+  /** Where the target was read (the setting, .distroless.yaml, compose.yaml's service "web", …). */
+  targetSource?: string;
+  /** False when nothing is known about the base image (not on this machine, not in the table, not declared). */
+  baseKnown?: boolean;
 }
 
 /**

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { lint } from '../../server/src/engine/lint';
 import { validateSyntax } from '../../server/src/engine/syntax';
 import { baseImageReferences } from '../../server/src/engine/observedImage';
@@ -109,6 +110,48 @@ async function firstRead(): Promise<void> {
   }
 }
 
+/** A large local image (about 0.5 GB as the stand-ins build it) for the first lint that reads it. */
+const LARGE_IMAGE = process.env.BENCH_LARGE_IMAGE ?? 'node:22';
+
+/**
+ * The README's first command on a large local image, cold cache, against the same lint
+ * without image reading (`--no-image-inspect`): each a fresh `distroless lint` process.
+ * Target (issue 25): at most 3x.
+ */
+async function firstLintOnLargeImage(): Promise<void> {
+  const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+  if (!fs.existsSync(cli)) {
+    console.log('first lint on a large image: skipped, dist/cli.js is not built');
+    return;
+  }
+  const inspect = spawnSync('docker', ['image', 'inspect', '--format', '{{.Size}}', LARGE_IMAGE], { encoding: 'utf8' });
+  if (inspect.status !== 0) {
+    console.log(`first lint on a large image: skipped, ${LARGE_IMAGE} is not on this engine (BENCH_LARGE_IMAGE names another)`);
+    return;
+  }
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-bench-large-'));
+  try {
+    fs.writeFileSync(path.join(project, 'Dockerfile'), `FROM ${LARGE_IMAGE}\nCOPY . /app\nCMD ["node", "/app/server.js"]\n`);
+    const run = (extra: string[], cacheDir: string): number => {
+      const start = process.hrtime.bigint();
+      spawnSync(process.execPath, [cli, 'lint', ...extra, 'Dockerfile'], { cwd: project, env: { ...process.env, DISTROLESS_CACHE_DIR: cacheDir }, stdio: 'ignore' });
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    };
+    const without: number[] = [];
+    const first: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      without.push(run(['--no-image-inspect'], path.join(project, 'unused')));
+      // A cold cache each time: every run reads the image for the first time.
+      first.push(run([], fs.mkdtempSync(path.join(project, 'cache-'))));
+    }
+    const base = median(without);
+    const cold = median(first);
+    console.log(`first lint of FROM ${LARGE_IMAGE} (${(Number(inspect.stdout.trim()) / 1e6).toFixed(0)} MB image), cold cache: ${cold.toFixed(0)} ms; without image reading ${base.toFixed(0)} ms; ratio ${(cold / base).toFixed(2)}x (target <= 3x; median of 5, alternating)`);
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+}
+
 export async function benchImageFacts(): Promise<void> {
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-bench-facts-'));
   try {
@@ -117,6 +160,7 @@ export async function benchImageFacts(): Promise<void> {
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
   await firstRead();
+  await firstLintOnLargeImage();
 }
 
 if (require.main === module) void benchImageFacts();

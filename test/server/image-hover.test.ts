@@ -38,6 +38,8 @@ test('hover on FROM: the table\'s facts with their source, unknown ones say why;
       '- shell: unknown: no Docker engine reachable',
       '- default user: unknown: no Docker engine reachable',
       '- libc: unknown: no Docker engine reachable',
+      '',
+      'Unknown image: the rules that need its shell or user stay quiet. To make it known, pull it (`docker pull myorg/app:1`), turn on registry lookups (`distroless.imageFacts.registryLookups`, CLI `--registry-lookups`), or declare it in .distroless.yaml: `images: { "myorg/app:1": { shell: false, user: "65532:65532", libc: glibc } }`.',
       // The language service's own hover (the ARG's value) follows ours.
       '',
       '---',

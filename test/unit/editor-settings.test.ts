@@ -11,6 +11,7 @@ import {
   MODE_SETTING,
   modeFromSetting,
   resolveSidecarSettings,
+  sectionUnderTrust,
 } from '../../client/src/settings/sidecarSettings';
 
 function inspector(values: Record<string, InspectedValue<unknown>>) {
@@ -84,5 +85,16 @@ describe('sidecar settings', () => {
     const base = { DOCKER_HOST: 'unix:///a.sock', DOCKER_CONTEXT: 'x', HOME: '/h' };
     assert.deepEqual(engineEnv(base, 'ssh://me@box'), { DOCKER_HOST: 'ssh://me@box', DOCKER_CONTEXT: 'x', HOME: '/h' });
     assert.equal(engineEnv(base, undefined), base);
+  });
+});
+
+describe('local image reading follows workspace trust', () => {
+  it('is off in the section the language server gets while the workspace is untrusted, whatever the user set', () => {
+    assert.deepEqual(sectionUnderTrust({ inspectLocalImages: true, target: 'prod' }, false), { inspectLocalImages: false, target: 'prod' });
+    assert.deepEqual(sectionUnderTrust({}, false), { inspectLocalImages: false });
+  });
+  it('is as set once trusted, and anything that is not a section passes through', () => {
+    assert.deepEqual(sectionUnderTrust({ inspectLocalImages: true }, true), { inspectLocalImages: true });
+    assert.equal(sectionUnderTrust(null, false), null);
   });
 });

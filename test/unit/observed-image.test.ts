@@ -83,6 +83,8 @@ test('hover says what is believed and where each fact comes from', () => {
     '- shell: unknown: no Docker engine reachable',
     '- default user: unknown: no Docker engine reachable',
     '- libc: unknown: no Docker engine reachable',
+    '',
+    'Unknown image: the rules that need its shell or user stay quiet. To make it known, pull it (`docker pull myorg/app:1`), turn on registry lookups (`distroless.imageFacts.registryLookups`, CLI `--registry-lookups`), or declare it in .distroless.yaml: `images: { "myorg/app:1": { shell: false, user: "65532:65532", libc: glibc } }`.',
   ].join('\n'));
 });
 
@@ -160,5 +162,7 @@ test('hover on an image read from the registry: what the config says, the rest f
     '- no entrypoint: from the registry\'s image config (sha256:9c1e00000000)',
     '- runtime python 3.13: from the registry\'s image config (sha256:9c1e00000000)',
     '- libc: unknown: only the image config was read from the registry, not its files',
+    '',
+    'Unknown image: the rules that need its shell or user stay quiet. To make it known, pull it (`docker pull myorg/app:1`), or declare it in .distroless.yaml: `images: { "myorg/app:1": { shell: false, user: "65532:65532", libc: glibc } }`.',
   ].join('\n'));
 });

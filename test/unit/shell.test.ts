@@ -224,10 +224,16 @@ const PACKAGES: Array<{ name: string; script: string; changes: string[]; shipped
     shipped: ['curl'],
   },
   {
-    name: 'variables and options with values are not packages',
+    name: 'variables and options with values are not packages; a whole-word variable is a list that ships',
     script: 'apt-get -o Acquire::Retries=3 install -y -t bookworm-backports $PKGS linux-perf',
     changes: ['apt-get install linux-perf'],
-    shipped: ['linux-perf'],
+    shipped: ['linux-perf', '$PKGS'],
+  },
+  {
+    name: 'a list in a variable removed by the same variable is gone (${X} and $X are one list)',
+    script: 'apk add ${buildDeps} "$runDeps" && make && apk del $buildDeps',
+    changes: ['apk install', 'apk remove'],
+    shipped: ['$runDeps'],
   },
 ];
 

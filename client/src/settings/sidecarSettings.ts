@@ -34,6 +34,17 @@ export const REGISTRY_LOOKUPS_SETTING = 'distroless.imageFacts.registryLookups';
 /** Every setting an untrusted workspace cannot set (package.json restrictedConfigurations). */
 export const UNTRUSTED_RESTRICTED_SETTINGS: readonly string[] = [...RESTRICTED_SETTINGS, IMAGE_TAG_COMPLETION_SETTING, INSPECT_LOCAL_IMAGES_SETTING, REGISTRY_LOOKUPS_SETTING];
 
+/**
+ * The `distroless` section the language server gets (workspace/configuration) in a
+ * workspace that is not trusted: local image reading is off until it is, as the other
+ * settings that make the server touch Docker or the network are. Opening a Dockerfile
+ * from a folder someone else wrote then never makes the engine read the image it names.
+ */
+export function sectionUnderTrust(section: unknown, trusted: boolean): unknown {
+  if (trusted || typeof section !== 'object' || section === null || Array.isArray(section)) return section;
+  return { ...section, inspectLocalImages: false };
+}
+
 export type ModeSetting = 'match-user' | 'root-ptrace';
 
 /** The subset of vscode's `inspect()` result we use (language-specific values do not apply to these settings). */

@@ -32,12 +32,14 @@ export interface ImageLookup {
  * engine answers them all at once (one connection, requests in parallel) instead of
  * one round trip per file between lints.
  */
-export function lookUpImages(text: string, options: LintOptions, images: LocalImageFacts | undefined): ImageLookup {
+export function lookUpImages(text: string, options: LintOptions, images: LocalImageFacts | undefined, progress?: (line: string) => void): ImageLookup {
   if (!images) return { ready: Promise.resolve(options) };
   const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, buildArgs: options.buildArgs, platform: options.platform });
   const keys = baseImageReferences(model);
   if (keys.length === 0) return { parsed: model.dockerfile, ready: Promise.resolve(options) };
-  const ready = images.load(keys).then(() => {
+  const loading = images.load(keys);
+  if (progress) sayWhenSlow(images, keys, loading, progress);
+  const ready = loading.then(() => {
     // Lint reads the facts of these references only (the stages' base images).
     const known: Record<string, ImageObservation> = {};
     for (const key of keys) {
@@ -47,4 +49,30 @@ export function lookUpImages(text: string, options: LintOptions, images: LocalIm
     return { ...options, images: known };
   });
   return { parsed: model.dockerfile, ready };
+}
+
+/** Images this run already said it is reading (one line per image, however many Dockerfiles name it). */
+const announced = new WeakMap<LocalImageFacts, Set<string>>();
+export const SLOW_LOOKUP_MS = 1000;
+
+/**
+ * A lookup still running after a second gets one line on stderr naming the images, so
+ * a first run on large local images is not silent (stdout stays the report).
+ */
+function sayWhenSlow(images: LocalImageFacts, keys: readonly string[], loading: Promise<unknown>, progress: (line: string) => void): void {
+  let done = false;
+  const timer = setTimeout(() => {
+    if (done) return;
+    const said = announced.get(images) ?? new Set<string>();
+    announced.set(images, said);
+    const fresh = keys.filter((k) => !said.has(k));
+    if (fresh.length === 0) return;
+    fresh.forEach((k) => said.add(k));
+    progress(`distroless: reading ${fresh.map((k) => JSON.stringify(k).slice(1, -1)).join(', ')} from the local Docker engine (once per image; --no-image-inspect skips it)\n`);
+  }, SLOW_LOOKUP_MS);
+  timer.unref?.();
+  void loading.finally(() => {
+    done = true;
+    clearTimeout(timer);
+  });
 }

@@ -109,6 +109,8 @@ export interface GeneralImage {
    * httpd's `User daemon`): root by design, and a USER stops it starting.
    */
   workersRunAs?: string;
+  /** Tags that start a root-master server of their own (`php:*-apache` runs apache2-foreground). */
+  serverTags?: { tag: RegExp; server: string; workersRunAs: string; source: string };
   source: string;
 }
 
@@ -144,7 +146,10 @@ export const OFFICIAL_IMAGES: Record<string, GeneralImage> = {
   rust: { kind: 'toolchain', runtime: 'rust', caBundle: true, source: 'rust-lang/docker-rust (https://github.com/rust-lang/docker-rust); ' + SOURCES.dockerOfficial },
   gcc: { kind: 'toolchain', runtime: 'c', source: hub('gcc') },
   ruby: { kind: 'toolchain', source: hub('ruby') },
-  php: { kind: 'toolchain', source: hub('php') },
+  php: {
+    kind: 'toolchain', source: hub('php'),
+    serverTags: { tag: /(?:^|-)apache(?:-|$)/, server: 'apache2', workersRunAs: 'www-data', source: hub('php', '<version>/<distro>/apache/Dockerfile') + ': CMD ["apache2-foreground"], EXPOSE 80, Apache children as www-data (APACHE_RUN_USER)' },
+  },
   perl: { kind: 'toolchain', source: 'Perl/docker-perl (https://github.com/Perl/docker-perl); ' + SOURCES.dockerOfficial },
   haskell: { kind: 'toolchain', source: 'haskell/docker-haskell (https://github.com/haskell/docker-haskell); ' + SOURCES.dockerOfficial },
   erlang: { kind: 'toolchain', source: 'erlang/docker-erlang-otp (https://github.com/erlang/docker-erlang-otp); ' + SOURCES.dockerOfficial },
@@ -198,6 +203,30 @@ export interface ChainguardImage {
 }
 
 export const CHAINGUARD_REGISTRY = 'cgr.dev';
+
+// ---------------------------------------------------------------------------
+// Docker Hardened Images (dhi.io/<name>:<version>[-<distro>][-dev|-sdk|-fips])
+
+export const DHI_REGISTRY = 'dhi.io';
+
+const dhiCatalog = (file: string): string => `docker-hardened-images/catalog ${file} (https://github.com/docker-hardened-images/catalog/blob/main/${file})`;
+
+export const DHI_SOURCES = {
+  variants: 'Docker Hardened Images, "Image variants": runtime variants run as a nonroot user without a shell or package manager; dev variants run as root with a shell and package manager (https://docs.docker.com/dhi/how-to/use/)',
+};
+
+/**
+ * Runtime (non -dev) images of the Debian flavour checked against their catalog
+ * definition: `accounts.run-as` and its uid, no shell package (bash, dash, busybox) in
+ * the final contents, glibc (`libc6`) or none. Alpine flavours and other names: not
+ * claimed (the docs say "typically").
+ */
+export const DHI_IMAGES: Record<string, { user: ImageUser; runtime?: Runtime; libc: Libc; source: string }> = {
+  static: { user: NONROOT, libc: 'none', source: dhiCatalog('image/static/debian-13/static.yaml') + ': run-as nonroot (65532), base-files, ca-certificates and tzdata only' },
+  node: { user: { name: 'node', uid: 1000, gid: 1000 }, runtime: 'node', libc: 'glibc', source: dhiCatalog('image/node/debian-13/24.yaml') + ': run-as node (1000), bash only in the build stage' },
+  python: { user: NONROOT, runtime: 'python', libc: 'glibc', source: dhiCatalog('image/python/debian-13/3.13.yaml') + ': run-as nonroot (65532), no shell package' },
+  nginx: { user: { name: 'nginx', uid: 65532, gid: 65532 }, libc: 'glibc', source: dhiCatalog('image/nginx/debian-13/stable.yaml') + ': run-as nginx (65532), listens on 8080, coreutils but no shell package' },
+};
 
 export const CHAINGUARD_IMAGES: Record<string, ChainguardImage> = {
   static: { shell: false, defaultUser: NONROOT, libc: 'none', source: SOURCES.chainguardRuntime },

@@ -9,7 +9,7 @@
  * the table (`withLocalFacts`).
  */
 import {
-  CHAINGUARD_IMAGES, CHAINGUARD_REGISTRY, DISTROLESS_NAMES, DISTROLESS_PYTHON_BY_DISTRO, DOCKER_HUB_MIRRORS,
+  CHAINGUARD_IMAGES, CHAINGUARD_REGISTRY, DHI_IMAGES, DHI_REGISTRY, DHI_SOURCES, DISTROLESS_NAMES, DISTROLESS_PYTHON_BY_DISTRO, DOCKER_HUB_MIRRORS,
   DOTNET_APP, DOTNET_DISTROLESS_TAG, DOTNET_FIRST_APP_USER, DOTNET_PREFIX, DOTNET_PRODUCTS, END_OF_LIFE,
   NOBODY, NONROOT, OFFICIAL_IMAGES, OTHER_GENERAL_IMAGES, REDHAT_UBI_PREFIXES, ROOT, SOURCES, WINDOWS_IMAGES,
   WINDOWS_TAG, WINDOWS_USERS, type DistrolessName, type GeneralImage, type GeneralKind,
@@ -18,7 +18,7 @@ import {
 export { ROOT, NONROOT, NOBODY, DOTNET_APP, C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE, GO_STRIP_IMPLIES_DWARF_SINCE } from './imageFacts.data';
 export type { GeneralKind } from './imageFacts.data';
 
-export type ImageFamily = 'distroless' | 'chainguard' | 'dotnet-chiseled' | 'scratch' | 'general' | 'windows' | 'unknown';
+export type ImageFamily = 'distroless' | 'chainguard' | 'dhi' | 'dotnet-chiseled' | 'scratch' | 'general' | 'windows' | 'unknown';
 export type Libc = 'glibc' | 'musl' | 'none' | 'unknown';
 export type Runtime = 'go' | 'node' | 'python' | 'java' | 'rust' | 'dotnet' | 'c' | 'none';
 /** A three-valued fact: known yes, known no, or not known. */
@@ -77,6 +77,8 @@ export interface ImageInfo {
   dropsPrivilegesTo?: string;
   /** A server (nginx, httpd) whose master process stays root and whose workers run as this user. */
   workersRunAs?: string;
+  /** That server's program when it is not the image's name (`apache2` for `php:*-apache`). */
+  serverProgram?: string;
   /** What kind of general-purpose image (OS, toolchain, service), when known. */
   kind?: GeneralKind;
   /** The image's ENTRYPOINT, when the rules need it (the interpreter of language images). */
@@ -321,6 +323,25 @@ function classifyReference(text: string, registry?: string): ImageInfo {
     };
   }
 
+  if (ref.registry === DHI_REGISTRY) {
+    // dhi.io/<name>:<version>-<distro>: -dev and -sdk are the build variants (root, shell,
+    // package manager); -fips and the plain tags are runtimes.
+    const dhiName = ref.path.split('/').pop() ?? '';
+    const build = /(?:^|-)(?:dev|sdk)(?:-|$)/.test(tag);
+    const musl = /alpine/.test(tag);
+    if (build) {
+      return { ...unknown, family: 'dhi', os: 'linux', shell: 'yes', debug: false, defaultUser: ROOT, libc: musl ? 'musl' : 'glibc', sources: { shell: DHI_SOURCES.variants, user: DHI_SOURCES.variants } };
+    }
+    const known = musl ? undefined : DHI_IMAGES[dhiName];
+    if (!known) return { ...unknown, family: 'dhi', os: 'linux', libc: musl ? 'musl' : 'unknown' };
+    const runtime = known.runtime ?? 'none';
+    return {
+      ref, family: 'dhi', os: 'linux', shell: 'no', shellless: true, debug: false, defaultUser: known.user, runtime,
+      runtimeVersion: runtime === 'none' ? undefined : runtimeVersionFromTag(runtime, tag), libc: known.libc, staticOnly: dhiName === 'static', caBundle: true,
+      sources: { shell: known.source, user: known.source },
+    };
+  }
+
   if (ref.registry === CHAINGUARD_REGISTRY) {
     // cgr.dev/<organization>/<name>: the public `chainguard` organization and private ones carry the same images.
     const cgName = ref.path.split('/').pop() ?? '';
@@ -381,13 +402,14 @@ function classifyReference(text: string, registry?: string): ImageInfo {
 function generalFacts(ref: ImageRef, facts: GeneralImage, tag: string, path: string): ImageInfo {
   const runtime = facts.runtime ?? 'none';
   const musl = path === 'alpine' || /alpine/.test(tag);
+  const server = facts.serverTags && facts.serverTags.tag.test(tag) ? facts.serverTags : undefined;
   return {
     ref, family: 'general', os: 'linux', kind: facts.kind, shell: 'yes', shellless: false, debug: false,
     defaultUser: facts.defaultUser ?? ROOT, appUser: facts.appUser, dropsPrivilegesTo: facts.dropsPrivilegesTo,
-    workersRunAs: facts.workersRunAs,
+    workersRunAs: server?.workersRunAs ?? facts.workersRunAs, serverProgram: server?.server,
     runtime, runtimeVersion: runtime === 'none' ? undefined : runtimeVersionFromTag(runtime, tag, path),
     libc: musl ? 'musl' : 'glibc', staticOnly: false, caBundle: facts.caBundle || (musl && path === 'alpine') || undefined,
-    sources: { shell: facts.source, user: facts.source },
+    sources: { shell: facts.source, user: server?.source ?? facts.source },
   };
 }
 

@@ -9,8 +9,8 @@ export type { LintOptions, LintResult } from './lint';
 export { fixAll, selectFixes, parses } from './fixAll';
 export type { FixAllResult } from './fixAll';
 export { applyEdits, rangesOverlap } from './edits';
-export { convert, planConversion } from './convert';
-export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './convert';
+export { convert, planConversion, IMAGE_TARGETS } from './convert';
+export type { ConversionPlan, ConvertOptions, ConvertResult, Language, ImageTarget } from './convert';
 export { validateSyntax } from './syntax';
 export { openTail, editReachesTail } from './tail';
 export type { OpenTail } from './tail';
@@ -43,5 +43,5 @@ export {
   imageFactsFor, describeImage, baseImageReferences, provenanceOf, imageKey, parseImageKey, fromPlatform, stageAtImage,
   platformArgs, shortImageId, RUNTIME_PROGRAMS, SHELL_PATHS,
 } from './observedImage';
-export type { ObservedImage, ObservedImages, ImageObservation, FactSource, ImageProvenance, RegistryImage } from './observedImage';
+export type { ObservedImage, ObservedImages, ImageObservation, FactSource, ImageProvenance, RegistryImage, DeclaredImage } from './observedImage';
 export { imageRangeOf } from './instructions';

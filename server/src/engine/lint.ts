@@ -7,7 +7,7 @@ import { buildModel, DockerfileModel } from './model';
 import { RULES } from './rules/registry';
 import { findSuppressions, isSuppressed } from './suppressions';
 import { fixesPending, lazyFixes } from './fixes';
-import { noteUnknownFacts, type ObservedImages } from './observedImage';
+import { noteUnknownFacts, type DeclaredImage, type ObservedImages } from './observedImage';
 import type { Diagnosis, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
 export { INVALID_SUPPRESSION } from './rules/invalidSuppression';
 
@@ -27,6 +27,10 @@ export interface LintOptions {
   buildArgs?: Readonly<Record<string, string>>;
   /** The platform the build runs on and for (`linux/amd64`): fills $TARGETARCH and the other automatic ARGs. */
   platform?: string;
+  /** The image family conversions (and final-stage-full-os's fix) ship on: configuration `convertTo`. */
+  convertTo?: 'distroless' | 'chainguard' | 'dhi';
+  /** Facts the configuration file declares for images it names (`images:`); what a local image shows wins. */
+  declaredImages?: Readonly<Record<string, DeclaredImage>>;
   /** Rules to run; defaults to the whole registry (tests pass one). */
   rules?: readonly Rule[];
 }
@@ -45,12 +49,12 @@ const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
  * caller already has it. Not an option: options outlive one text (fixAll re-lints).
  */
 export function lint(text: string, options: LintOptions = {}, parsed?: DockerfileModel['dockerfile']): LintResult {
-  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, images: options.images, buildArgs: options.buildArgs, platform: options.platform }, parsed);
+  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, images: options.images, buildArgs: options.buildArgs, platform: options.platform, declaredImages: options.declaredImages }, parsed);
   const rules = options.rules ?? RULES;
   const suppressions = findSuppressions(model);
   const diagnoses: Diagnosis[] = [];
   const failures: LintResult['failures'] = [];
-  const context = { model, today: options.today ?? new Date(), workspace: options.workspace, distrolessRegistry: options.distrolessRegistry, ruleIds: RULE_IDS };
+  const context = { model, today: options.today ?? new Date(), workspace: options.workspace, distrolessRegistry: options.distrolessRegistry, convertTo: options.convertTo, ruleIds: RULE_IDS };
   const severityOf = (id: string, fallback: Severity): SeveritySetting => options.severities?.[id] ?? fallback;
 
   for (const rule of rules) {

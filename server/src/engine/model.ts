@@ -7,7 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import { ImageInfo, ImageUser, ROOT, DISTROLESS_USERS } from './imageFacts';
 import { argumentsContentOf, argumentsOf, imageOf, rememberReads } from './instructions';
-import { applyBuildArgs, fromPlatform, imageFactsFor, observedUsers, type ObservedImages } from './observedImage';
+import { applyBuildArgs, fromPlatform, imageFactsFor, observedUsers, type DeclaredImage, type ObservedImages } from './observedImage';
 
 export interface ResolvedUser {
   /** As written (or the base image's default user name). */
@@ -70,6 +70,8 @@ export interface ModelOptions {
   buildArgs?: Readonly<Record<string, string>>;
   /** The platform the build runs on and for (`linux/amd64`): fills $TARGETARCH and the other automatic ARGs. */
   platform?: string;
+  /** Facts the configuration file declares for images (`images:`). */
+  declaredImages?: Readonly<Record<string, DeclaredImage>>;
 }
 
 export function parseDockerfile(text: string): Dockerfile {

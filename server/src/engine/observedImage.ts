@@ -71,6 +71,8 @@ export type FactSource =
   | { kind: 'registry'; id: string }
   /** `doc`: the publisher's documentation the table row rests on. */
   | { kind: 'table'; doc?: string }
+  /** `key`: the entry of the configuration file's `images:` that declares it. */
+  | { kind: 'declared'; key: string }
   | { kind: 'unknown' };
 
 export type FactName = 'shell' | 'user' | 'entrypoint' | 'runtime' | 'libc' | 'caBundle';
@@ -94,7 +96,7 @@ export function provenanceOf(info: ImageInfo): ImageProvenance | undefined {
   return provenance.get(info);
 }
 
-const TABLE_FAMILIES = new Set<ImageInfo['family']>(['distroless', 'chainguard', 'dotnet-chiseled', 'scratch', 'general', 'windows']);
+const TABLE_FAMILIES = new Set<ImageInfo['family']>(['distroless', 'chainguard', 'dhi', 'dotnet-chiseled', 'scratch', 'general', 'windows']);
 
 /**
  * The key a reference is observed under: the reference as resolved, plus the platform
@@ -118,9 +120,65 @@ export function fromPlatform(from: From, args: Map<string, string | undefined>):
   return value && /^[a-z0-9]+(\/[a-z0-9_]+){0,2}$/i.test(value) ? value.toLowerCase() : undefined;
 }
 
+/**
+ * Facts the project declares for an image neither the engine nor the registry can show
+ * (a private base): the configuration file's `images:` entry, by reference (`corp/base:1`)
+ * or by name for every tag (`corp/base`).
+ */
+export interface DeclaredImage {
+  shell?: boolean;
+  /** `uid[:gid]`, or `root`. */
+  user?: string;
+  libc?: Exclude<Libc, 'unknown'>;
+}
+
 export interface FactsOptions {
   images?: ObservedImages;
   distrolessRegistry?: string;
+  declaredImages?: Readonly<Record<string, DeclaredImage>>;
+}
+
+/** The declaration for a reference: its exact entry, else the entry of its name without tag or digest. */
+function declarationFor(reference: string, declared: FactsOptions['declaredImages']): { key: string; facts: DeclaredImage } | undefined {
+  if (!declared) return undefined;
+  if (Object.prototype.hasOwnProperty.call(declared, reference)) return { key: reference, facts: declared[reference] };
+  const name = reference.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+  return Object.prototype.hasOwnProperty.call(declared, name) ? { key: name, facts: declared[name] } : undefined;
+}
+
+/** `65532:65532`, `1000`, `root`: the user a declaration names; undefined for a name without uid. */
+export function declaredUser(user: string): ImageUser | undefined {
+  if (user === 'root') return ROOT;
+  const m = /^(\d+)(?::(\d+))?$/.exec(user);
+  return m ? { name: m[1], uid: Number(m[1]), gid: Number(m[2] ?? m[1]) } : undefined;
+}
+
+/** What the image itself did not tell (not read locally), the declaration states: it wins over the table and the registry. */
+function withDeclared(info: ImageInfo, reference: string, options: FactsOptions, observation: ImageObservation | undefined, sources: Record<FactName, FactSource>): ImageInfo {
+  const found = declarationFor(reference, options.declaredImages);
+  if (!found || observation?.state === 'observed') return info;
+  const from: FactSource = { kind: 'declared', key: found.key };
+  const words = `declared in the configuration file (images: "${found.key}")`;
+  const merged: ImageInfo = { ...info, sources: { ...info.sources } };
+  if (found.facts.shell !== undefined) {
+    merged.shell = found.facts.shell ? 'yes' : 'no';
+    merged.shellless = !found.facts.shell;
+    merged.sources.shell = words;
+    sources.shell = from;
+  }
+  const user = found.facts.user !== undefined ? declaredUser(found.facts.user) : undefined;
+  if (user) {
+    merged.defaultUser = user;
+    merged.sources.user = words;
+    sources.user = from;
+  }
+  if (found.facts.libc !== undefined) {
+    merged.libc = found.facts.libc;
+    sources.libc = from;
+  }
+  if (merged.os === 'unknown') merged.os = 'linux';
+  provenance.set(merged, { reference, observation, sources });
+  return merged;
 }
 
 /**
@@ -141,12 +199,12 @@ export function imageFactsFor(reference: string, options: FactsOptions, platform
     caBundle: table.caBundle !== undefined ? tableSource() : { kind: 'unknown' },
   };
   if (observation?.state === 'registry' && table.family !== 'scratch' && observation.image.os !== 'windows') {
-    return fromRegistryConfig(reference, table, observation, sources);
+    return withDeclared(fromRegistryConfig(reference, table, observation, sources), reference, options, observation, sources);
   }
   // scratch is empty by definition; a Windows image's shell is cmd.exe, not a file we look for.
   if (observation?.state !== 'observed' || table.family === 'scratch' || observation.image.os === 'windows') {
     provenance.set(table, { reference, observation, sources });
-    return table;
+    return withDeclared(table, reference, options, observation, sources);
   }
   const image = observation.image;
   const from: FactSource = { kind: 'image', id: image.id };
@@ -294,6 +352,7 @@ export function describeSource(source: FactSource, observation?: ImageObservatio
     const url = source.doc ? /\((https?:[^)\s]+)\)/.exec(source.doc)?.[1] : undefined;
     return url ? `from the built-in table (source: ${url})` : 'from the built-in table';
   }
+  if (source.kind === 'declared') return `declared in the configuration file (images: "${source.key}")`;
   return `unknown: ${absenceWords(observation)}`;
 }
 
@@ -360,6 +419,11 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
   const libcText = info.libc === 'unknown' ? 'libc' : info.libc === 'none' ? 'no libc' : info.libc;
   lines.push(`- ${libcText}: ${info.libc === 'unknown' ? describeSource({ kind: 'unknown' }, observation) : src('libc')}`);
   if (info.caBundle !== undefined) lines.push(`- ${info.caBundle ? 'has' : 'no'} CA certificate bundle: ${src('caBundle')}`);
+  if (info.shell === 'unknown' && !info.defaultUser) {
+    const name = title.replace(/[`\\]/g, '');
+    const lookups = observation?.state === 'registry' ? '' : ', turn on registry lookups (`distroless.imageFacts.registryLookups`, CLI `--registry-lookups`)';
+    lines.push('', `Unknown image: the rules that need its shell or user stay quiet. To make it known, pull it (\`docker pull ${name}\`)${lookups}, or declare it in .distroless.yaml: \`images: { "${name}": { shell: false, user: "65532:65532", libc: glibc } }\`.`);
+  }
   return lines.join('\n');
 }
 

@@ -782,6 +782,8 @@ export interface PackageChange {
   verb: Word;
   /** Package words as written (version pins included); `$VARIABLES` and paths are left out. */
   packages: Word[];
+  /** Whole-word package lists in a shell variable (`apk add $buildDeps`), by variable name. */
+  variables: { word: Word; name: string }[];
   /** `apk add --virtual NAME` / `-t NAME`: the group the packages join; `apk del NAME` removes them all. */
   group?: string;
   /** `--auto-remove` or `autoremove`: dependencies nobody asked for go too. */
@@ -830,6 +832,7 @@ export function packageChanges(commands: readonly Command[]): PackageChange[] {
     if (!action) continue;
     if (verbs.autoRemove?.includes(verb.value)) autoRemove = true;
     const packages: Word[] = [];
+    const variables: { word: Word; name: string }[] = [];
     for (let j = i + 1; j < words.length;) {
       const v = words[j].value;
       if (v.startsWith('-')) {
@@ -837,10 +840,12 @@ export function packageChanges(commands: readonly Command[]): PackageChange[] {
         continue;
       }
       j++;
+      const variable = /^\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})$/.exec(v);
+      if (variable) variables.push({ word: words[j - 1], name: variable[1] ?? variable[2] });
       if (v.includes('$') || v === '\\' || v === '' || /^(?:\.{1,2}(?:\/|$)|\/|~)/.test(v) || v.includes('://')) continue;
       packages.push(words[j - 1]);
     }
-    out.push({ manager: found.manager, action, managerWord: found.word, verb, packages, group, autoRemove, command });
+    out.push({ manager: found.manager, action, managerWord: found.word, verb, packages, variables, group, autoRemove, command });
   }
   return out;
 }
@@ -856,6 +861,8 @@ export interface InstalledPackage {
   name: string;
   /** A later removal in the same commands that takes the package away again, if any. */
   removedBy?: PackageChange;
+  /** A list in a shell variable (`apk add $buildDeps`): `name` is `$buildDeps`, its packages unknown. */
+  variable?: boolean;
 }
 
 function database(manager: string): string {
@@ -873,9 +880,11 @@ export function installedPackages(commands: readonly Command[]): InstalledPackag
   for (const change of packageChanges(commands)) {
     if (change.action === 'install') {
       for (const word of change.packages) out.push({ change, word, name: packageName(word) });
+      for (const v of change.variables) out.push({ change, word: v.word, name: `$${v.name}`, variable: true });
       continue;
     }
-    const removed = new Set(change.packages.map(packageName));
+    // `apk del $buildDeps` takes away the same list `apk add $buildDeps` installed, whatever it holds.
+    const removed = new Set([...change.packages.map(packageName), ...change.variables.map((v) => `$${v.name}`)]);
     for (const p of out) {
       if (p.removedBy || database(p.change.manager) !== database(change.manager)) continue;
       const group = p.change.group?.toLowerCase();

@@ -46,6 +46,8 @@ export interface RuleContext {
   workspace?: WorkspaceFiles;
   /** Mirror of gcr.io/distroless/ that suggestions and fixes should name (configuration `registry`). */
   distrolessRegistry?: string;
+  /** The image family conversions ship on (configuration `convertTo`); distroless when absent. */
+  convertTo?: 'distroless' | 'chainguard' | 'dhi';
   /** The ids of every registered rule (whichever rules this run checks). */
   ruleIds: readonly string[];
 }

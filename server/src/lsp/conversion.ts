@@ -18,8 +18,8 @@ export async function answerConvert(params: ConvertParams, host: ConversionHost)
   if (typeof uri !== 'string') return { status: 'refused', reason: 'the request names no document' };
   const text = typeof params.text === 'string' ? params.text : host.text(uri);
   if (text === undefined) return { status: 'refused', reason: 'the language server has not been sent this document: open it, or send its text' };
-  const { target, distrolessRegistry, workspace } = await host.options(uri);
-  const result = convert(text, { target, distrolessRegistry, workspace });
+  const { target, distrolessRegistry, workspace, convertTo } = await host.options(uri);
+  const result = convert(text, { target, distrolessRegistry, workspace, to: convertTo });
   if (!result.ok) return { status: 'refused', reason: result.reason };
   if (!result.changed) return { status: 'unchanged', runtimeImage: result.runtimeImage };
   return { status: 'converted', text: result.text, language: result.language, runtimeImage: result.runtimeImage, dropped: result.dropped };

@@ -12,6 +12,7 @@ import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from
 import { SOURCE } from '../protocol';
 import { baseImageReferences, type ObservedImages } from '../engine';
 import { hostPlatform } from '../host/platform';
+import { buildTargetFor, type BuildTargetAnswer } from '../host/buildTargets';
 
 /** The code of the diagnostic that reports a broken .distroless configuration file. */
 export const INVALID_CONFIGURATION = 'invalid-configuration';
@@ -35,6 +36,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export interface CheckerHost {
   settingsFor(uri: string): Promise<ServerSettings>;
   workspaceFolderFor(uri: string): string | undefined;
+  /** The Dockerfile's path on disk, when it has one (for the build files that name its target). */
+  filePathFor?(uri: string): string | undefined;
   publish(uri: string, version: number, diagnostics: Diagnostic[]): void;
   log(message: string): void;
   /** Facts read from local images; lint never waits for them (see refreshImages). */
@@ -138,11 +141,39 @@ export class DocumentChecker {
     const folder = this.host.workspaceFolderFor(uri);
     const { config } = this.configFor(folder);
     return {
-      ...lintOptionsFrom(config, { rules: settings.rules, target: settings.target }),
+      ...lintOptionsFrom(config, { rules: settings.rules, target: settings.target || this.shippedTarget(uri, settings, config)?.target }),
+      ...(settings.convertTo ? { convertTo: settings.convertTo } : {}),
       workspace: folder ? this.workspaceFor(folder) : undefined,
       images: this.host.images?.(settings)?.snapshot(),
       platform: hostPlatform(),
     };
+  }
+
+  /**
+   * The stage the project's build files ship (Compose, bake, skaffold, GitHub
+   * workflows), and where that was read; undefined when the setting or the
+   * configuration file names the target (they win) or no build file names one.
+   */
+  shippedTarget(uri: string, settings: ServerSettings, config?: DistrolessConfig): BuildTargetAnswer | undefined {
+    if (settings.target) return undefined;
+    if ((config ?? this.configFor(this.host.workspaceFolderFor(uri)).config).target) return undefined;
+    const file = this.host.filePathFor?.(uri);
+    return file ? buildTargetFor(file) : undefined;
+  }
+
+  /** Where the target in force for the document comes from, in words (hover, status item). */
+  targetSource(uri: string, settings: ServerSettings): string | undefined {
+    if (settings.target) return `the distroless.target setting ("${settings.target}")`;
+    const folder = this.host.workspaceFolderFor(uri);
+    if (folder) {
+      try {
+        const { file, config } = this.configs.load(folder);
+        if (config.target && file) return `target "${config.target}" in ${file.split(/[\\/]/).pop()}`;
+      } catch {
+        return undefined;
+      }
+    }
+    return this.shippedTarget(uri, settings)?.source;
   }
 
   /** A broken file is reported (see check) and ignored, so the rules keep running on defaults. */

@@ -1,5 +1,6 @@
 /** Hover on a FROM image: what the product believes about the image and where each fact comes from. */
 import type { Hover, MarkupContent, Position } from 'vscode-languageserver-types';
+import { shippedStageOf } from './shippedStage';
 import { describeImage, fromPlatform, imageKey, imageRangeOf, stageAtImage, type ImageObservation, type LintResult } from '../engine';
 
 /**
@@ -7,12 +8,17 @@ import { describeImage, fromPlatform, imageKey, imageRangeOf, stageAtImage, type
  * `peek` tells why an image lint saw no facts for is absent (not found, no engine),
  * which lint does not record since it changes no finding.
  */
-export function imageHover(result: LintResult, position: Position, peek: ((key: string) => ImageObservation | undefined) | undefined): Hover | undefined {
+export function imageHover(result: LintResult, position: Position, peek: ((key: string) => ImageObservation | undefined) | undefined, targetSource?: string): Hover | undefined {
   const stage = stageAtImage(result.model, position);
   if (!stage || stage.parent) return undefined;
   const key = imageKey(stage.resolvedImage ?? '', fromPlatform(stage.from, result.model.globalArgs));
   const otherwise: ImageObservation | undefined = peek ? peek(key) : { state: 'absent', reason: 'off' };
-  const contents: MarkupContent = { kind: 'markdown', value: describeImage(stage.base, otherwise) };
+  const shipped = shippedStageOf(result, targetSource);
+  // Which stage ships is news only where there is a choice (several stages) or a target picked it.
+  const ships = stage === result.model.shipped && shipped && (shipped.stages > 1 || shipped.targeted)
+    ? `\n\nThis stage ships: ${shipped.targeted ? escapeMarkdown(shipped.targetSource ?? 'the build target') : shipped.stages === 1 ? 'the only stage' : 'the last stage (no target set)'}.`
+    : '';
+  const contents: MarkupContent = { kind: 'markdown', value: describeImage(stage.base, otherwise) + ships };
   return { contents, range: imageRangeOf(stage.from) ?? undefined };
 }
 
@@ -27,4 +33,9 @@ export function mergeHovers(ours: Hover | undefined, theirs: Hover | null | unde
     return c.value;
   };
   return { contents: { kind: 'markdown', value: `${text(ours)}\n\n---\n\n${text(theirs)}` }, range: ours.range };
+}
+
+/** Text read from the project's files, shown as written (no links, no emphasis). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, (c) => `\\${c}`);
 }

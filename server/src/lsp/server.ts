@@ -90,6 +90,7 @@ const checker = new DocumentChecker({
   settingsFor,
   images: imagesFor,
   workspaceFolderFor: (uri) => URI.folderOf(uri),
+  filePathFor: (uri) => URI.pathOf(uri),
   publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
   log: (message) => connection.console.error(message),
 });
@@ -186,12 +187,13 @@ connection.onHover(async (params) => {
   let result = await checker.lintNow(document);
   const images = imagesFor(settings);
   const peek = images ? (key: string) => images.peek(key) : undefined;
-  let ours = imageHover(result, params.position, peek);
+  const targetSource = checker.targetSource(document.uri, settings);
+  let ours = imageHover(result, params.position, peek, targetSource);
   if (ours && images) {
     // A hover is worth a short wait for facts not read yet; never longer than that.
     const read = await Promise.race([checker.refreshImages(document, result), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
     if (read) result = await checker.lintNow(document);
-    ours = imageHover(result, params.position, peek);
+    ours = imageHover(result, params.position, peek, targetSource);
   }
   return mergeHovers(ours, theirs);
 });
@@ -281,7 +283,9 @@ connection.onCodeAction(async (params) => {
 
 connection.onRequest(SHIPPED_STAGE_REQUEST, async (params: ShippedStageParams): Promise<ShippedStage | null> => {
   const document = documents.get(params.uri);
-  return document ? shippedStageOf(await checker.lintNow(document)) : null;
+  if (!document) return null;
+  const settings = await settingsFor(document.uri);
+  return shippedStageOf(await checker.lintNow(document), checker.targetSource(document.uri, settings));
 });
 connection.onRequest(CONVERT_REQUEST, (params: ConvertParams): Promise<ConvertResult> =>
   answerConvert(params, { text, options: (uri) => checker.options(uri) }));

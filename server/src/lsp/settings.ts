@@ -6,6 +6,8 @@ export interface ServerSettings {
   rules: Record<string, SeveritySetting>;
   /** The stage that ships; empty means the last stage. */
   target: string;
+  /** The image family Convert ships on; empty: the configuration file's convertTo, else distroless. */
+  convertTo: '' | 'distroless' | 'chainguard' | 'dhi';
   /** Look up image tags on Docker Hub while completing FROM (network). Off by default. */
   imageTagCompletion: boolean;
   /** The syntax checks of dockerfile-utils, as the Docker extension shows them. */
@@ -24,6 +26,7 @@ export interface ServerSettings {
 export const DEFAULT_SETTINGS: ServerSettings = {
   rules: {},
   target: '',
+  convertTo: '',
   imageTagCompletion: false,
   syntaxChecks: true,
   diagnosticsDelay: 250,
@@ -47,6 +50,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
   return {
     rules,
     target: typeof value.target === 'string' ? value.target : DEFAULT_SETTINGS.target,
+    convertTo: value.convertTo === 'distroless' || value.convertTo === 'chainguard' || value.convertTo === 'dhi' ? value.convertTo : '',
     imageTagCompletion: value.imageTagCompletion === true,
     syntaxChecks: value.syntaxChecks !== false,
     diagnosticsDelay: typeof value.diagnosticsDelay === 'number' && value.diagnosticsDelay >= 0 ? Math.min(value.diagnosticsDelay, 5000) : DEFAULT_SETTINGS.diagnosticsDelay,

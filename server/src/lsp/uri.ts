@@ -11,4 +11,13 @@ export const URI = {
       return undefined;
     }
   },
+  /** The file of a file: URI; undefined for untitled and remote documents. */
+  pathOf(uri: string): string | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      return undefined;
+    }
+  },
 };

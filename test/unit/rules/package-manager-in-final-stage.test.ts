@@ -67,4 +67,29 @@ ruleTable('package-manager-in-final-stage', [
     dockerfile: 'FROM debian:13\nRUN savedAptMark="$(apt-mark showmanual)"; apt-get update; apt-get install -y gnupg dirmngr; gpg --verify x; apt-mark auto \'.*\' > /dev/null; apt-mark manual $savedAptMark; apt-get purge -y --auto-remove\n',
     expect: [],
   },
+  {
+    name: 'a package list in a shell variable installed and deleted in the same RUN does not ship (apk)',
+    dockerfile: 'FROM alpine:3.20\nRUN buildDeps="gcc musl-dev" && apk add --no-cache $buildDeps && make && apk del $buildDeps\n',
+    expect: [],
+  },
+  {
+    name: 'the apt-get purge form, with ${braces} on one side',
+    dockerfile: 'FROM debian:13\nRUN apt-get update && apt-get install -y --no-install-recommends ${buildDeps} && make && apt-get purge -y --auto-remove $buildDeps\n',
+    expect: [],
+  },
+  {
+    name: 'a variable list removed while a named package stays: the named one ships',
+    dockerfile: 'FROM debian:13\nRUN apt-get install -y $fetchDeps ca-certificates && apt-get purge -y $fetchDeps\n',
+    expect: [{ range: '1:4-1:11', message: 'apt-get, its package database and ca-certificates ship' }],
+  },
+  {
+    name: 'a variable list that is not removed ships, and is named as written',
+    dockerfile: 'FROM alpine:3.20\nRUN apk add --no-cache $runDeps && apk del $buildDeps\n',
+    expect: [{ range: '1:4-1:7', message: 'apk, its package database and $runDeps ship' }],
+  },
+  {
+    name: 'a list removed in a later RUN still ships (the layer of the install keeps it)',
+    dockerfile: 'FROM alpine:3.20\nRUN apk add $buildDeps\nRUN apk del $buildDeps\n',
+    expect: [{ range: '1:4-1:7', message: '$buildDeps ship' }],
+  },
 ]);

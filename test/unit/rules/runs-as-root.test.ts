@@ -198,4 +198,36 @@ ruleTable('runs-as-root', [
     options: { target: 'dev' },
     expect: [{ range: '0:5-0:14', fixed: 'FROM debian:13 AS dev\nUSER 65532:65532\nFROM gcr.io/distroless/static-debian13:nonroot AS prod\n' }],
   },
+  {
+    name: "php:*-apache runs apache2-foreground: Apache's parent stays root by design, children run as www-data; information, no USER fix",
+    dockerfile: 'FROM php:8.3-apache\nCOPY . /var/www/html/\n',
+    expect: [{ range: '0:5-0:19', severity: 'information', message: 'apache2 keeps its master process as root and serves as www-data' }],
+  },
+  {
+    name: 'php:*-apache restating CMD ["apache2-foreground"] is the same',
+    dockerfile: 'FROM php:8.2-apache-bookworm\nCOPY . /var/www/html/\nEXPOSE 80\nCMD ["apache2-foreground"]\n',
+    expect: [{ range: '0:5-0:28', severity: 'information', message: 'run as www-data' }],
+  },
+  {
+    name: 'php-fpm and php CLI images are judged as usual',
+    dockerfile: 'FROM php:8.3-fpm\nCOPY . /var/www/html/\n',
+    expect: [{ range: '0:5-0:16', message: 'Runs as root (no USER', fixed: 'FROM php:8.3-fpm\nCOPY . /var/www/html/\nUSER 65532:65532\n', fixAll: false }],
+  },
+  {
+    name: 'nginx started by an entrypoint script beside the Dockerfile that ends in exec nginx: information, no USER fix',
+    dockerfile: 'FROM nginx:1.27-alpine\nCOPY docker/start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n',
+    files: { 'docker/start.sh': '#!/bin/sh\nset -e\nenvsubst < /etc/nginx/tpl > /etc/nginx/conf.d/default.conf\n\nexec nginx -g "daemon off;"\n# end\n' },
+    expect: [{ range: '0:5-0:22', severity: 'information', message: 'serve requests run as nginx' }],
+  },
+  {
+    name: 'an entrypoint script that ends by running something else is judged as usual',
+    dockerfile: 'FROM nginx:1.27-alpine\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n',
+    files: { 'start.sh': '#!/bin/sh\nnginx\nexec /app\n' },
+    expect: [{ range: '0:5-0:22', message: 'Runs as root (no USER', fixed: 'FROM nginx:1.27-alpine\nCOPY start.sh /start.sh\nUSER 65532:65532\nENTRYPOINT ["/start.sh"]\n', fixAll: false }],
+  },
+  {
+    name: 'an export stage whose ENTRYPOINT names a data file is not a runtime',
+    dockerfile: 'FROM golang:1.23 AS build\nRUN go build -o /out/app\nFROM scratch AS export\nCOPY --from=build /out/app /app\nCOPY report.json /report.json\nENTRYPOINT ["/report.json"]\n',
+    expect: [],
+  },
 ]);

@@ -72,4 +72,14 @@ ruleTable('scratch-prefer-static', [
     dockerfile: 'FROM alpine:3.20 AS base\nRUN apk add ca-certificates tzdata && mkdir -m 1777 /out-tmp\nFROM scratch\nCOPY --from=base /etc/ssl/certs /etc/ssl/certs\nCOPY --from=base /usr/share/zoneinfo /usr/share/zoneinfo\nCOPY --from=base /etc/passwd /etc/passwd\nCOPY --from=base /out-tmp /tmp\nCOPY app /app\nENTRYPOINT ["/app"]\n',
     expect: [],
   },
+  {
+    name: 'an export stage whose ENTRYPOINT names a data file (so docker create accepts it) is not a runtime',
+    dockerfile: 'FROM node:22 AS build\nRUN npm ci && npm run build && tar czf /dist.tar.gz dist\nFROM scratch AS export\nCOPY --from=build /dist.tar.gz /\nENTRYPOINT ["/dist.tar.gz"]\n',
+    expect: [],
+  },
+  {
+    name: 'a scratch stage with no start command may be exported: the image change is a quick fix, never fix-all',
+    dockerfile: 'FROM scratch\nCOPY app /app\nUSER 65532:65532\n',
+    expect: [{ range: '0:5-0:12', severity: 'information', fixed: 'FROM gcr.io/distroless/static-debian13\nCOPY app /app\nUSER 65532:65532\n', fixAll: false }],
+  },
 ]);

@@ -4,15 +4,16 @@
  * whether a conversion is possible (exit 1 when it is, for CI gates).
  */
 import * as path from 'path';
-import { convert } from '../../engine';
+import { convert, IMAGE_TARGETS, type ImageTarget } from '../../engine';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
+import { buildTargetFor } from '../../host/buildTargets';
 import { assertEditable, DockerfileSource, encodeDockerfile, InputError, readDockerfileSource } from '../files';
 import { backupFile, FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
 import { ExitCode } from './types';
 import type { CliCommand, CliIo } from './types';
 
-const USAGE = `Usage: distroless convert [--write | --check | --verify [--format text|json]] [--target <stage>] <Dockerfile>
+const USAGE = `Usage: distroless convert [--write | --check | --verify [--format text|json]] [--target <stage>] [--to distroless|chainguard|dhi] <Dockerfile>
 
 Converts a Dockerfile whose shipped stage runs on a general-purpose image into a
 multi-stage build that ships only the artifact on a distroless image.
@@ -23,6 +24,7 @@ multi-stage build that ships only the artifact on a distroless image.
                      replaces a file)
   --check            print nothing; exit 1 when a conversion is possible, 0 when not
   --target <stage>   the stage that ships (as docker build --target)
+  --to <family>      ship on distroless (default), chainguard or dhi (static binaries only, so far)
   --verify           build the original and the converted image on the local Docker
                      engine, run each for a few seconds and report them side by side
   --format <f>       the --verify report as text (default) or json
@@ -41,6 +43,8 @@ interface Args {
   verify: boolean;
   format: 'text' | 'json';
   target?: string;
+  /** The image family to ship on; the configuration's convertTo, else distroless. */
+  to?: ImageTarget;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -60,6 +64,11 @@ function parseArgs(argv: string[]): Args | string {
       if (!value) return '--target needs a stage name';
       args.target = value;
     } else if (a.startsWith('--target=')) args.target = a.slice('--target='.length);
+    else if (a === '--to' || a.startsWith('--to=')) {
+      const value = a.startsWith('--to=') ? a.slice('--to='.length) : argv[++i];
+      if (!(IMAGE_TARGETS as readonly string[]).includes(value ?? '')) return `--to takes ${IMAGE_TARGETS.join(', ')}`;
+      args.to = value as ImageTarget;
+    }
     else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
     else if (args.file) return 'give one Dockerfile';
     else args.file = a;
@@ -105,10 +114,12 @@ export const convertCommand: CliCommand = {
       io.stderr.write(`distroless convert: ${error.message}\n`);
       return ExitCode.usage;
     }
+    const target = args.target ?? config.target ?? buildTargetFor(file)?.target;
     const result = convert(source.text, {
       workspace: diskWorkspace(path.dirname(file)),
-      target: args.target ?? config.target,
+      target,
       distrolessRegistry: config.registry,
+      to: args.to ?? config.convertTo,
     });
     const shown = path.relative(io.cwd, file) || file;
     if (!result.ok) {
@@ -126,7 +137,7 @@ export const convertCommand: CliCommand = {
       const verifyModule = './convertVerify';
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { runConvertVerify } = require(verifyModule) as typeof import('./convertVerify');
-      return runConvertVerify({ file, shown, contextDir: path.dirname(file), convertedText: result.text, target: args.target ?? config.target, format: args.format }, io);
+      return runConvertVerify({ file, shown, contextDir: path.dirname(file), convertedText: result.text, target, format: args.format }, io);
     }
     if (args.check) {
       if (result.changed) io.stderr.write(`${shown}: can be converted to ${result.runtimeImage} (run distroless convert --write ${shown})\n`);

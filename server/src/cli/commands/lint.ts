@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
 import { ConfigCache, ConfigError, DistrolessConfig, lintOptionsFrom, readConfigFile } from '../../host/config';
+import { buildTargetFor } from '../../host/buildTargets';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource, type DockerfileSource } from '../files';
 import { FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
@@ -218,6 +219,13 @@ export const lintCommand: CliCommand = {
       }
       return options;
     };
+    // The stage the project's build files ship (compose.yaml, docker-bake.hcl, skaffold.yaml,
+    // GitHub workflows) when neither --target nor the configuration file names one.
+    const optionsForFile = (file: string): LintOptions => {
+      const options = optionsFor(path.dirname(file));
+      const found = options.target ? undefined : buildTargetFor(file);
+      return found ? { ...options, target: found.target } : options;
+    };
     const configProblem = (error: unknown, display: string): InputProblem => {
       if (!(error instanceof ConfigError)) throw error;
       return fail(display, `${relative(error.file)}: ${error.detail} (needed for ${display})`);
@@ -234,7 +242,7 @@ export const lintCommand: CliCommand = {
         raw = await readStdin(io);
         const source = decodeDockerfile(raw, display);
         if (args.fix) assertEditable(source, display, 'fixed');
-        const result = await check(source.text, display, lookUpImages(source.text, optionsFor(file ? path.dirname(file) : io.cwd), images), args.fix);
+        const result = await check(source.text, display, lookUpImages(source.text, file ? optionsForFile(file) : optionsFor(io.cwd), images, args.fix ? undefined : (line) => io.stderr.write(line)), args.fix);
         if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed, text: result.text });
         fixedText = encodeDockerfile(source, result.text);
@@ -274,7 +282,7 @@ export const lintCommand: CliCommand = {
     const prepare = (file: string): Prepared => {
       try {
         const source = readDockerfileSource(file, relative(file));
-        return { source, lookup: lookUpImages(source.text, optionsFor(path.dirname(file)), images) };
+        return { source, lookup: lookUpImages(source.text, optionsForFile(file), images, (line) => io.stderr.write(line)) };
       } catch (error) {
         return { error };
       }

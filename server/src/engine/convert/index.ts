@@ -25,9 +25,11 @@ import { ccConverter } from './cc';
 import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { imageOf, imageRangeOf } from '../instructions';
 import { openTail } from '../tail';
+import { imageForTarget } from './targets';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
+export { IMAGE_TARGETS, type ImageTarget } from './targets';
 
 const CONVERTERS: Record<Language, LanguageConverter> = {
   go: goConverter, node: nodeConverter, python: pythonConverter, java: javaConverter,
@@ -116,8 +118,12 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
     start: start.words, entrypointLength: start.entrypointLength, buildName, copiedFrom,
     distrolessRegistry: options.distrolessRegistry,
   };
-  const plan = CONVERTERS[language].plan(context);
-  if ('refuse' in plan) return { ok: false, reason: plan.refuse };
+  const planned = CONVERTERS[language].plan(context);
+  if ('refuse' in planned) return { ok: false, reason: planned.refuse };
+  // The family to ship on (convert --to); the language converters pick distroless.
+  const family = imageForTarget(planned.runtimeImage, options.to);
+  if ('refuse' in family) return { ok: false, reason: family.refuse };
+  const plan = family.image === planned.runtimeImage ? planned : { ...planned, runtimeImage: family.image, fromImage: undefined };
   if (start.words.length === 0) {
     // The base image's own CMD (a shell, a REPL) is not the app: inventing one would ship an image that runs something else.
     return { ok: false, reason: `the image has no start command (no CMD or ENTRYPOINT in ${chain.length > 1 ? 'the shipped stage or the stages it builds on' : 'the shipped stage'}), and the converter does not invent one: add the CMD or ENTRYPOINT that starts the app and convert again` };

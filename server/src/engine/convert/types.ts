@@ -45,6 +45,8 @@ export interface ConvertOptions {
   model?: DockerfileModel;
   /** The project's mirror of gcr.io/distroless (configuration `registry`). */
   distrolessRegistry?: string;
+  /** The image family to ship on (`--to`, configuration `convertTo`); distroless when absent. */
+  to?: 'distroless' | 'chainguard' | 'dhi';
 }
 
 /** A RUN step split into simple commands, with the WORKDIR it runs in. */

@@ -1,5 +1,5 @@
 import { explained, shortImage } from '../messages';
-import { planConversion, type ConversionPlan } from '../convert';
+import { planConversion, type ConversionPlan, type ImageTarget } from '../convert';
 import { lazyFixes } from '../fixes';
 import { dotnetChiseledProductImage, dotnetProductOf, imageName, suggestedDistrolessImage, Runtime } from '../imageFacts';
 import type { DockerfileModel } from '../model';
@@ -17,7 +17,7 @@ export const finalStageFullOs: Rule = {
   id: 'final-stage-full-os',
   defaultSeverity: 'warning',
   summary: 'The shipped stage runs on a general-purpose OS or toolchain image.',
-  check({ model, workspace, distrolessRegistry }) {
+  check({ model, workspace, distrolessRegistry, convertTo }) {
     const stage = model.shipped;
     if (!stage || stage.base.family !== 'general') return [];
     let runtime: Runtime = stage.base.runtime;
@@ -61,21 +61,21 @@ export const finalStageFullOs: Rule = {
     // only when the fix is asked for (a code action, --fix listing, a JSON report), never
     // on a keystroke. When the converter refuses, there is no fix; `distroless convert`
     // and the Convert to Distroless command say why.
-    return [lazyFixes(finding, () => conversionFix(model, workspace, distrolessRegistry))];
+    return [lazyFixes(finding, () => conversionFix(model, workspace, distrolessRegistry, convertTo))];
   },
 };
 
-function plan(model: DockerfileModel, workspace: WorkspaceFiles | undefined, distrolessRegistry: string | undefined): ConversionPlan {
+function plan(model: DockerfileModel, workspace: WorkspaceFiles | undefined, distrolessRegistry: string | undefined, to?: ImageTarget): ConversionPlan {
   try {
-    return planConversion(model.text, { workspace, target: model.target, model, distrolessRegistry });
+    return planConversion(model.text, { workspace, target: model.target, model, distrolessRegistry, to });
   } catch (error) {
     // A converter bug must not take the diagnostic down with it.
     return { ok: false, reason: `the converter failed (${String(error)})` };
   }
 }
 
-function conversionFix(model: DockerfileModel, workspace: WorkspaceFiles | undefined, distrolessRegistry: string | undefined): Fix[] {
-  const planned = plan(model, workspace, distrolessRegistry);
+function conversionFix(model: DockerfileModel, workspace: WorkspaceFiles | undefined, distrolessRegistry: string | undefined, to?: ImageTarget): Fix[] {
+  const planned = plan(model, workspace, distrolessRegistry, to);
   if (!planned.ok) return [];
   let conversion: ReturnType<typeof planned.write>;
   try {

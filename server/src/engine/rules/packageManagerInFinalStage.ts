@@ -25,8 +25,9 @@ export const packageManagerInFinalStage: Rule = {
       if (installs.length === 0) continue;
       const inherited = !stage.instructions.includes(instruction);
       const shipped = shippedPackages(model, instruction);
-      // Everything this RUN installs it removes again (apk add --virtual .x … && apk del .x): nothing ships.
-      if (!knownShellless(model, stage) && shipped.length === 0 && installs.some((i) => i.packages.length > 0)) continue;
+      // Everything this RUN installs it removes again (apk add --virtual .x … && apk del .x,
+      // apk add $buildDeps … && apk del $buildDeps): nothing ships.
+      if (!knownShellless(model, stage) && shipped.length === 0 && installs.some((i) => i.packages.length + i.variables.length > 0)) continue;
       const names = knownShellless(model, stage) ? installs.flatMap((i) => i.packages.map((p) => p.value)) : shipped.map((p) => p.word.value);
       const what = names.length > 0 ? names.join(', ') : 'packages';
       const where = inherited ? `${shippedDescription(model, stage)} is built on the stage that runs this ${installs[0].manager} install, so` : 'This runs in ' + shippedDescription(model, stage) + ', so';

@@ -3,12 +3,12 @@ import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { isWindowsImage, type ImageUser } from '../imageFacts';
 import { isRootUser, type DockerfileModel, type Stage } from '../model';
-import type { Finding, Fix, Rule } from '../types';
+import type { Finding, Fix, Rule, WorkspaceFiles } from '../types';
 import { appendToStage, replaceImageEdit, shippedDescription } from './util';
 import { argumentsContentOf, imageOf, imageRangeOf } from '../instructions';
 import { basename } from '../shell';
 import { stageChainToBase } from '../stages';
-import { nonRuntimeStage, privilegeDrop, privilegedPorts } from './runtimeStage';
+import { effectiveCmd, nonRuntimeStage, privilegeDrop, privilegedPorts, startScript } from './runtimeStage';
 
 const NONROOT_USER = '65532:65532';
 const WHY = 'a process running as root turns any code-execution bug into root in the container and eases escapes to the host.';
@@ -43,8 +43,8 @@ export const runsAsRoot: Rule = {
     }
 
     const workers = stage.base.workersRunAs;
-    if (workers && stage.user.source === 'base' && startsTheServer(stage)) {
-      const server = basename(stage.base.ref.path);
+    const server = stage.base.serverProgram ?? basename(stage.base.ref.path);
+    if (workers && stage.user.source === 'base' && startsTheServer(stage, server, workspace)) {
       return [{
         range,
         severity: 'information',
@@ -85,12 +85,25 @@ export const runsAsRoot: Rule = {
   },
 };
 
-/** No start command of this file's own, or one that runs the server itself (`CMD ["nginx", "-g", "daemon off;"]`). */
-function startsTheServer(stage: Stage): boolean {
-  const server = basename(stage.base.ref.path);
+/**
+ * No start command of this file's own, one that runs the server itself
+ * (`CMD ["nginx", "-g", "daemon off;"]`), or an entrypoint script beside the Dockerfile
+ * whose last command is `exec nginx …`.
+ */
+function startsTheServer(stage: Stage, server: string, workspace: WorkspaceFiles | undefined): boolean {
   const starts = stageChainToBase(stage).flatMap((s) => s.instructions).filter((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT');
-  // httpd's own CMD is httpd-foreground; nginx has nginx-debug: the same server.
-  return starts.length === 0 || starts.some((i) => new RegExp(`(?:^|[\\s"'/])${server}(?:-foreground|-debug)?(?:[\\s"',]|$)`).test(argumentsContentOf(i) ?? ''));
+  // httpd's own CMD is httpd-foreground, php:*-apache's apache2-foreground; nginx has nginx-debug: the same server.
+  const name = `${server}(?:-foreground|-debug)?(?:[\\s"',]|$)`;
+  if (starts.length === 0 || starts.some((i) => new RegExp(`(?:^|[\\s"'/])${name}`).test(argumentsContentOf(i) ?? ''))) return true;
+  const start = stage.entrypoint ?? effectiveCmd(stage);
+  const script = start ? startScript(stage, start, workspace) : undefined;
+  return script !== undefined && new RegExp(`^\\s*exec\\s+(?:\\S*/)?${name}`).test(lastCommandLine(script.body));
+}
+
+/** The last line of a script that is not blank or a comment. */
+function lastCommandLine(body: string): string {
+  const lines = body.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+  return lines[lines.length - 1] ?? '';
 }
 
 /** One fix per way to leave root, the image's own means first; all quick fixes only. */

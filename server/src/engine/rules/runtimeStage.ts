@@ -8,9 +8,6 @@ import { execFormArguments, type DockerfileModel, type Stage } from '../model';
 import { argumentsContentOf, argumentsOf } from '../instructions';
 import type { WorkspaceFiles } from '../types';
 
-/** Instructions that only say how a container runs: an export stage has none of them. */
-const RUNTIME_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'USER', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL', 'VOLUME']);
-
 /** The stage and the stages it is built on (FROM <stage>), nearest first. */
 export function stageLineage(stage: Stage): Stage[] {
   const out: Stage[] = [];
@@ -21,7 +18,8 @@ export function stageLineage(stage: Stage): Stage[] {
 /**
  * A stage that is not a Linux container runtime:
  * - `export`: FROM scratch with only files copied in and nothing about how it runs
- *   (used with `docker build --output` to hand files to the host);
+ *   (used with `docker build --output` to hand files to the host), or a start command
+ *   that names a data file (`ENTRYPOINT ["/dist.tar.gz"]`, so `docker create` takes it);
  * - `squash`: FROM scratch with a whole root file system copied in (`COPY --from=x / /`),
  *   so it is that OS, not an empty image;
  * - `wasm`: FROM scratch holding a WebAssembly module (`--platform=wasi/wasm`, or a
@@ -36,10 +34,25 @@ export function nonRuntimeStage(_model: DockerfileModel, stage: Stage): 'export'
   const instructions = lineage.flatMap((s) => s.instructions);
   if (instructions.some((i) => i.getKeyword() === 'COPY' && copiesWholeRoot(i))) return 'squash';
   if (lineage.some((s) => /\bwasm\b/i.test(s.from.getPlatformFlag()?.getValue() ?? '')) || startsWasmModule(stage)) return 'wasm';
-  if (instructions.some((i) => RUNTIME_KEYWORDS.has(i.getKeyword()))) return undefined;
   const copiesFiles = instructions.some((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD');
-  if (copiesFiles && instructions.every((i) => ['COPY', 'ADD', 'ARG', 'LABEL', 'ENV', 'WORKDIR'].includes(i.getKeyword()))) return 'export';
-  return undefined;
+  if (!copiesFiles || !instructions.every((i) => EXPORT_KEYWORDS.has(i.getKeyword()) || ((i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT') && startsDataFile(i)))) return undefined;
+  return 'export';
+}
+
+/** What an export stage holds besides its files (a start command only when it names a data file). */
+const EXPORT_KEYWORDS = new Set(['COPY', 'ADD', 'ARG', 'LABEL', 'ENV', 'WORKDIR']);
+
+/** File names no kernel can execute: archives, documents, data and libraries. */
+const DATA_FILE = /\.(?:tar|tgz|gz|xz|bz2|zst|zip|7z|deb|rpm|apk|whl|nupkg|json|ya?ml|toml|ini|cfg|conf|txt|md|html?|css|xml|csv|pdf|svg|png|jpe?g|sbom|spdx|sarif|log|sig|asc|sha256|pem|crt|so(?:\.\d+)*|a|dylib|dll|lib|jar|war)$/i;
+
+/**
+ * The start command names a data file (`ENTRYPOINT ["/report.tar"]`): written so that
+ * `docker create` accepts the image and `docker cp` can take the files out, never run.
+ */
+function startsDataFile(instruction: Instruction): boolean {
+  const exec = execFormArguments(instruction);
+  const first = exec ? exec[0] : (argumentsContentOf(instruction) ?? '').trim().split(/\s+/)[0];
+  return first !== undefined && DATA_FILE.test(first);
 }
 
 /** The start command's program is a `.wasm` file (`ENTRYPOINT ["/app.wasm"]`). */
@@ -101,18 +114,26 @@ export function privilegeDrop(model: DockerfileModel, stage: Stage, workspace: W
     const inline = PRIVILEGE_DROP.exec(text.replace(/[[\],"]/g, ' '));
     if (inline) return { tool: toolName(inline[1]), where: instruction.getKeyword() };
     if (/(^|["\s/])init["\s\]]*$/.test(text) && /s6-overlay/i.test(model.text)) return { tool: 's6-overlay', where: instruction.getKeyword() };
-    const script = scriptOf(instruction);
-    if (!script || !workspace) continue;
-    for (const candidate of scriptCandidates(stage, script)) {
-      const body = safeRead(workspace, candidate);
-      if (body === undefined) continue;
-      const inScript = PRIVILEGE_DROP.exec(body);
-      if (inScript) return { tool: toolName(inScript[1]), where: candidate };
-      break;
-    }
+    const script = startScript(stage, instruction, workspace);
+    const inScript = script && PRIVILEGE_DROP.exec(script.body);
+    if (script && inScript) return { tool: toolName(inScript[1]), where: script.path };
   }
   if (!stage.entrypointOverridden && stage.base.dropsPrivilegesTo) {
     return { tool: `the image's entrypoint (runs as ${stage.base.dropsPrivilegesTo})`, where: 'base image' };
+  }
+  return undefined;
+}
+
+/**
+ * The script a start command runs, read from beside the Dockerfile (found through the
+ * COPY/ADD that put it in the image, else by its file name), or undefined.
+ */
+export function startScript(stage: Stage, instruction: Instruction, workspace: WorkspaceFiles | undefined): { path: string; body: string } | undefined {
+  const script = scriptOf(instruction);
+  if (!script || !workspace) return undefined;
+  for (const candidate of scriptCandidates(stage, script)) {
+    const body = safeRead(workspace, candidate);
+    if (body !== undefined) return { path: candidate, body };
   }
   return undefined;
 }

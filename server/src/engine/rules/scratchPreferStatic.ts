@@ -3,7 +3,8 @@ import { distrolessImage } from '../imageFacts';
 import type { Rule } from '../types';
 import { replaceImageEdit, shippedDescription } from './util';
 import { imageRangeOf } from '../instructions';
-import { nonRuntimeStage } from './runtimeStage';
+import { nonRuntimeStage, stageLineage } from './runtimeStage';
+import type { Stage } from '../model';
 import { CopyInstruction, chainCopies, isInside } from '../stages';
 
 /**
@@ -53,7 +54,13 @@ export const scratchPreferStatic: Rule = {
       message: explained(`scratch lacks ${list(missing.map((e) => e.short))}: use ${shortImage(replacement, 40)}`,
         `${shippedDescription(model, stage)} is scratch, which has ${list(missing.map((e) => `no ${e.long}`))}: ` +
         `${list(missing.map((e) => e.fails))} fail at run time. ${replacement} has ${missing.length === ESSENTIALS.length ? 'all of them' : 'them'} for about 2 MiB, still without a shell. ${user}`),
-      fixes: edit ? [{ title: `Use ${replacement}`, edits: [edit], preferred: true }] : [],
+      // With no start command of its own scratch cannot be run as it is: it may be an export
+      // (docker build --output) that the new image would fill with a whole file system.
+      fixes: edit ? [{ title: `Use ${replacement}`, edits: [edit], preferred: true, fixAll: hasStartCommand(stage) }] : [],
     }];
   },
 };
+
+function hasStartCommand(stage: Stage): boolean {
+  return stageLineage(stage).some((s) => s.instructions.some((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT'));
+}

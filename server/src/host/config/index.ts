@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { RULES, SEVERITY_SETTINGS, closest, parseSeverity, type LintOptions, type SeveritySetting } from '../../engine';
+import { IMAGE_TARGETS, RULES, SEVERITY_SETTINGS, closest, parseSeverity, type DeclaredImage, type ImageTarget, type LintOptions, type SeveritySetting } from '../../engine';
 
 export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
 
@@ -23,6 +23,10 @@ export interface DistrolessConfig {
   buildArgs?: Record<string, string>;
   /** `distroless lint`'s baseline file, relative to this configuration file (the editor shows every finding). */
   baseline?: string;
+  /** Facts about images the engine and the registry cannot show (private bases), by reference or name. */
+  images?: Record<string, DeclaredImage>;
+  /** The image family conversions ship on: distroless (default), chainguard or dhi. */
+  convertTo?: ImageTarget;
 }
 
 export interface LoadedConfig {
@@ -38,7 +42,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KEYS = ['rules', 'ignore', 'registry', 'target', 'buildArgs', 'baseline'] as const;
+const KEYS = ['rules', 'ignore', 'registry', 'target', 'buildArgs', 'baseline', 'images', 'convertTo'] as const;
 
 function knownRuleIds(): string[] {
   return RULES.map((r) => r.id);
@@ -56,7 +60,7 @@ const REGISTRY_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:
 export function validateConfig(raw: unknown, file: string): DistrolessConfig {
   if (raw === null || raw === undefined) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, 'the configuration must be a mapping of keys (rules, ignore, registry, target, buildArgs) to values.');
+    throw new ConfigError(file, 'the configuration must be a mapping of keys (rules, ignore, registry, target, buildArgs, images, convertTo) to values.');
   }
   const value = raw as Record<string, unknown>;
   const config: DistrolessConfig = {};
@@ -127,7 +131,45 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
     }
     config.baseline = value.baseline.trim();
   }
+  if (value.images !== undefined) config.images = validateImages(value.images, file);
+  if (value.convertTo !== undefined) {
+    if (!(IMAGE_TARGETS as readonly unknown[]).includes(value.convertTo)) throw new ConfigError(file, `convertTo must be one of ${IMAGE_TARGETS.join(', ')} (the image family conversions ship on).`);
+    config.convertTo = value.convertTo as ImageTarget;
+  }
   return config;
+}
+
+const IMAGE_FACT_KEYS = ['shell', 'user', 'libc'];
+
+/** `images: { "corp/base:1": { shell: false, user: "65532:65532", libc: glibc } }`. */
+function validateImages(raw: unknown, file: string): Record<string, DeclaredImage> {
+  const example = 'images: { "corp/base:1": { shell: false, user: "65532:65532", libc: glibc } }';
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(file, `images must map image references to their facts, e.g. ${example}.`);
+  const out: Record<string, DeclaredImage> = {};
+  for (const [reference, facts] of Object.entries(raw as Record<string, unknown>)) {
+    const where = `images."${reference}"`;
+    if (!/^[a-z0-9][a-z0-9._:/@-]*$/.test(reference)) throw new ConfigError(file, `${where}: not an image reference (lower case, as in FROM, e.g. corp/base:1 or corp/base for every tag).`);
+    if (!facts || typeof facts !== 'object' || Array.isArray(facts)) throw new ConfigError(file, `${where} must be a mapping of shell, user and libc, e.g. ${example}.`);
+    const f = facts as Record<string, unknown>;
+    const unknown = Object.keys(f).find((k) => !IMAGE_FACT_KEYS.includes(k));
+    if (unknown) throw new ConfigError(file, `${where}: unknown key "${unknown}"; known: ${IMAGE_FACT_KEYS.join(', ')}.`);
+    const declared: DeclaredImage = {};
+    if (f.shell !== undefined) {
+      if (typeof f.shell !== 'boolean') throw new ConfigError(file, `${where}.shell must be true or false (whether the image has /bin/sh).`);
+      declared.shell = f.shell;
+    }
+    if (f.user !== undefined) {
+      const user = typeof f.user === 'number' ? String(f.user) : f.user;
+      if (typeof user !== 'string' || !/^(?:root|\d+(?::\d+)?)$/.test(user)) throw new ConfigError(file, `${where}.user must be uid[:gid] or root, e.g. "65532:65532" (a name cannot be resolved without the image's /etc/passwd).`);
+      declared.user = user;
+    }
+    if (f.libc !== undefined) {
+      if (f.libc !== 'glibc' && f.libc !== 'musl' && f.libc !== 'none') throw new ConfigError(file, `${where}.libc must be glibc, musl or none.`);
+      declared.libc = f.libc;
+    }
+    out[reference] = declared;
+  }
+  return out;
 }
 
 /** Reads and validates one configuration file. */
@@ -242,12 +284,14 @@ export interface ConfigOverrides {
  * Engine options from a configuration file and overrides. Overrides win per rule id
  * and for the target; an empty override (no rules, empty target) leaves the file's value.
  */
-export function lintOptionsFrom(config: DistrolessConfig, overrides: ConfigOverrides = {}): Pick<LintOptions, 'severities' | 'target' | 'distrolessRegistry' | 'buildArgs'> {
+export function lintOptionsFrom(config: DistrolessConfig, overrides: ConfigOverrides = {}): Pick<LintOptions, 'severities' | 'target' | 'distrolessRegistry' | 'buildArgs' | 'declaredImages' | 'convertTo'> {
   const severities = { ...configSeverities(config), ...overrides.rules };
   return {
     severities,
     target: overrides.target || config.target || undefined,
     distrolessRegistry: config.registry,
     ...(config.buildArgs ? { buildArgs: config.buildArgs } : {}),
+    ...(config.images ? { declaredImages: config.images } : {}),
+    ...(config.convertTo ? { convertTo: config.convertTo } : {}),
   };
 }

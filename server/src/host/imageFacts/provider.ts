@@ -14,7 +14,8 @@ import { parseImageKey, type ImageObservation, type ObservedImage, type Registry
 import { ImageFactsDiskCache, RegistryFactsDiskCache, defaultCacheDir } from './cache';
 import { RegistryClient } from './registry';
 import { hostPlatform } from '../platform';
-import { observeImage, WANTED_FILES } from './observe';
+import { observeImage, pathsToProbe, probedFiles, WANTED_FILES } from './observe';
+import { probeImage } from '../../docker/imageProbe';
 
 export interface LocalImageFactsOptions {
   /** Environment the engine is found from (DOCKER_HOST, DOCKER_CONTEXT, HOME…). */
@@ -30,6 +31,12 @@ export interface LocalImageFactsOptions {
   retryAfterMs?: number;
   /** How old an answer may be before the reference is inspected again (a tag can move). */
   refreshAfterMs?: number;
+  /**
+   * How an image's files are read: `auto` (default) through a created, never-started
+   * container (a stat per path, small reads) for an image of PROBE_ABOVE_BYTES or more,
+   * else by export; `always` / `never` force one way (tests, the benchmark).
+   */
+  probe?: 'auto' | 'always' | 'never';
   /** Ask the local engine (`distroless.inspectLocalImages`); default true. */
   localEngine?: boolean;
   /** Ask the image's registry for its manifest and config when the engine has no such image; default false (network). */
@@ -44,6 +51,13 @@ export interface LocalImageFactsOptions {
   now?: () => number;
 }
 
+/**
+ * Below this size an export is the cheaper read (a 2 MB image: 0.03 s against about 0.9 s
+ * for creating a container and 50 stats); above it the probe's cost stays while the
+ * export's grows with every byte (node:22, 536 MB: 0.8 s against 28 s on the test machine).
+ */
+export const PROBE_ABOVE_BYTES = 50_000_000;
+
 interface Entry {
   observation: ImageObservation;
   checkedAt: number;
@@ -53,8 +67,10 @@ export interface ImageFactsStats {
   /** Engine connections attempted. */
   connects: number;
   inspects: number;
-  /** Archives read from the engine (the expensive part). */
+  /** Images whose files were read from the engine (the expensive part). */
   reads: number;
+  /** Of those, the ones read through a created container (the rest were exported). */
+  probes: number;
   diskHits: number;
   bytesRead: number;
   /** Lookups that went to a registry (a manifest request at least). */
@@ -81,7 +97,7 @@ function platformMatches(image: ObservedImage, platform: string): boolean {
 }
 
 export class LocalImageFacts {
-  readonly stats: ImageFactsStats = { connects: 0, inspects: 0, reads: 0, diskHits: 0, bytesRead: 0, registryLookups: 0, registryRequests: 0 };
+  readonly stats: ImageFactsStats = { connects: 0, inspects: 0, reads: 0, probes: 0, diskHits: 0, bytesRead: 0, registryLookups: 0, registryRequests: 0 };
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<boolean>>();
   private readonly disk: ImageFactsDiskCache | undefined;
@@ -294,6 +310,23 @@ export class LocalImageFacts {
       if (cached) return cached;
       this.stats.reads++;
       const started = this.now();
+      // First through a created, never-started container: a stat per path the facts need,
+      // whatever the image's size. An engine that cannot (no archive API, a create it
+      // refuses) gets the export, which moves the whole image.
+      const mode = this.options.probe ?? 'auto';
+      if (config().os !== 'windows' && (mode === 'always' || (mode === 'auto' && config().size >= PROBE_ABOVE_BYTES))) {
+        try {
+          const wanted = pathsToProbe(config());
+          const probe = await probeImage(docker, id, wanted.paths, wanted.files, { timeoutMs: this.options.readIdleTimeoutMs ?? 60_000 });
+          this.stats.probes++;
+          const image = observeImage(config(), probedFiles(config(), probe));
+          this.disk?.put(image);
+          this.options.log?.(`Local image facts: read ${id.slice(0, 19)} through a created container (${probe.requests} requests) in ${this.now() - started} ms.`);
+          return image;
+        } catch (error) {
+          this.options.log?.(`Local image facts: reading ${id.slice(0, 19)} through a created container failed (${error instanceof Error ? error.message : String(error)}); exporting it instead.`);
+        }
+      }
       const tree = await readLocalImageTree(docker, id, { idleTimeoutMs: this.options.readIdleTimeoutMs, wanted: WANTED_FILES });
       this.stats.bytesRead += tree.bytes;
       const image = observeImage(config(), tree);
