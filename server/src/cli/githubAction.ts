@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { convert, headlineOf, ruleDocUrl, SEVERITIES, parseSeverity, type Severity } from '../engine';
+import { describeErrno, FileWriteError, writeFileAtomic } from '../host/atomicWrite';
 import { ConfigError, findConfigFile, readConfigFile } from '../host/config';
 import { diskWorkspace } from '../host/workspaceFiles';
 import { lintCommand } from './commands/lint';
@@ -194,8 +195,14 @@ export async function runAction(io: CliIo): Promise<number> {
   let resultsFile = '';
   if (inputs.outputFile) {
     resultsFile = path.resolve(io.cwd, inputs.outputFile);
-    fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-    fs.writeFileSync(resultsFile, output);
+    try {
+      fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+      writeFileAtomic(resultsFile, output, inputs.outputFile);
+    } catch (error) {
+      const message = error instanceof FileWriteError ? error.message : `${inputs.outputFile}: cannot create its folder (${describeErrno((error as NodeJS.ErrnoException).code).cause}). Nothing was written.`;
+      io.stdout.write(`::error title=distroless::${escapeData(`output-file: ${message}`)}\n`);
+      return ExitCode.usage;
+    }
   } else {
     io.stdout.write(output);
   }

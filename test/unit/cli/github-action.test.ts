@@ -124,3 +124,11 @@ test('baseline and dockerfile (several, one per line) inputs; an unreadable inpu
   assert.equal(missing.code, 2);
   assert.match(missing.stdout, /^::error title=distroless::nope\/Dockerfile: no such file or folder\. /m);
 });
+
+test('an output-file that cannot be written is an error annotation and exit 2, not an internal error', () => {
+  const root = makeProject({ Dockerfile: SHELL_FORM, 'results/.keep': '' });
+  const run = runAction(root, { 'output-file': 'results' });
+  assert.equal(run.code, 2, run.stderr);
+  assert.equal(run.stderr, '');
+  assert.equal(run.stdout, '::error title=distroless::output-file: results: cannot write it: it is not a regular file. Nothing was written.\n');
+});
