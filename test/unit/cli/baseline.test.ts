@@ -140,6 +140,19 @@ test('--write-baseline never overwrites a file that is not a baseline (a Dockerf
   assert.equal(JSON.parse(fs.readFileSync(path.join(root, 'empty.json'), 'utf8')).version, 1);
 });
 
+test('--stdin with a baseline needs --stdin-filename (findings are recorded by file): usage, exit 2, nothing written', async () => {
+  const root = makeProject({ Dockerfile: TODAY });
+  for (const flag of ['--write-baseline', '--baseline']) {
+    const run = await runCli(['lint', '--stdin', flag, 'b.json'], { cwd: root, stdin: TODAY });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, new RegExp(`^distroless lint: ${flag} with --stdin needs --stdin-filename <path>: the baseline records findings by file\\.\\n`));
+  }
+  assert.ok(!fs.existsSync(path.join(root, 'b.json')));
+  const named = await runCli(['lint', '--stdin', '--stdin-filename', 'Dockerfile', '--write-baseline', 'b.json'], { cwd: root, stdin: TODAY });
+  assert.equal(named.code, 0, named.stderr);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(root, 'b.json'), 'utf8')).findings.length, 2);
+});
+
 test('both corpora: a baseline accepts every finding, and still does after a line is inserted below each first FROM', { skip: CORPUS_SKIP }, async () => {
   const files = corpusFiles();
   assert.ok(files.length > 300);
