@@ -64,4 +64,9 @@ export function realworldFiles(): CorpusFile[] {
   return out;
 }
 
+/** One Dockerfile of the real-world corpus by its path under realworld/ (as the snapshot names it, without the prefix). */
+export function realworldFile(relative: string): string {
+  return fs.readFileSync(path.join(path.dirname(corpusDir()), 'realworld', relative), 'utf8');
+}
+
 export { repoRoot } from './paths';

@@ -77,12 +77,15 @@ export function writeBaseline(baselineFile: string, display: string, report: Rep
   const linted = report.files.filter((f): f is FileReport & { file: string } => f.file !== undefined);
   const lintedNames = new Set(linted.map((f) => relativeTo(baselineFile, f.file)));
   let kept: BaselineEntry[] = [];
-  if (fs.existsSync(baselineFile)) {
+  // An empty file may be replaced; anything else that is not a baseline (a Dockerfile, the
+  // configuration, a folder: `--write-baseline Dockerfile .` is an easy slip) is never overwritten.
+  if (fs.existsSync(baselineFile) && !(fs.statSync(baselineFile).isFile() && fs.statSync(baselineFile).size === 0)) {
     try {
       // Entries of files that are gone go too: nothing will ever match them.
       kept = readBaseline(baselineFile, display).filter((e) => !lintedNames.has(e.file) && fs.existsSync(path.resolve(path.dirname(baselineFile), e.file)));
-    } catch {
-      // Not a baseline we can read: it is replaced as a whole.
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(`${display}: exists and is not a distroless baseline, so it was left as it is. Name a new file (e.g. .distroless-baseline.json) or remove this one first.`);
     }
   }
   const entries = [...kept, ...linted.flatMap((f) => entriesOf(baselineFile, f))]
@@ -90,6 +93,10 @@ export function writeBaseline(baselineFile: string, display: string, report: Rep
   const body = { version: VERSION, tool: 'distroless', findings: entries };
   try {
     fs.mkdirSync(path.dirname(baselineFile), { recursive: true });
+  } catch (error) {
+    throw new InputError(`${display}: cannot create its folder (${describeErrno((error as NodeJS.ErrnoException).code).cause}). Nothing was written.`);
+  }
+  try {
     writeFileAtomic(baselineFile, `${JSON.stringify(body, null, 2)}\n`, display);
   } catch (error) {
     if (!(error instanceof FileWriteError)) throw error;

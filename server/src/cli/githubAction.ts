@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { convert, headlineOf, ruleDocUrl, SEVERITIES, parseSeverity, type Severity } from '../engine';
+import { describeErrno, FileWriteError, writeFileAtomic } from '../host/atomicWrite';
 import { ConfigError, findConfigFile, readConfigFile } from '../host/config';
 import { diskWorkspace } from '../host/workspaceFiles';
 import { lintCommand } from './commands/lint';
@@ -102,13 +103,14 @@ function cell(text: string): string {
 const MAX_DIFF_LINES = 400;
 const MAX_TABLE_ROWS = 500;
 
-function convertedDiff(file: FileReport, where: string): string | undefined {
+/** `configFile`: the `config` input (absolute), which lint used for every Dockerfile instead of the one found above it. */
+function convertedDiff(file: FileReport, where: string, configFile?: string): string | undefined {
   if (!file.file || file.text === undefined) return undefined;
   const folder = path.dirname(file.file);
   let target: string | undefined;
   let registry: string | undefined;
   try {
-    const configFile = findConfigFile(folder);
+    configFile ??= findConfigFile(folder);
     const config = configFile ? readConfigFile(configFile) : {};
     target = config.target;
     registry = config.registry;
@@ -127,7 +129,7 @@ function convertedDiff(file: FileReport, where: string): string | undefined {
   return `<details><summary>Converted to ${cell(result.runtimeImage)}: <code>${cell(where)}</code> (<code>distroless convert --write ${cell(where)}</code>)</summary>\n\n${fence}diff\n${shown.join('\n')}\n${fence}\n\n</details>\n`;
 }
 
-export function summary(report: Report, workspace: string, inputs: Pick<ActionInputs, 'failureThreshold'>): string {
+export function summary(report: Report, workspace: string, inputs: Pick<ActionInputs, 'failureThreshold'> & { configFile?: string }): string {
   const findings = report.files.flatMap((file) => file.diagnoses.map((d) => ({ where: repoPath(workspace, file), d })));
   const out: string[] = ['## distroless lint', ''];
   const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.d.severity === s).length] as const).filter(([, n]) => n > 0);
@@ -145,7 +147,7 @@ export function summary(report: Report, workspace: string, inputs: Pick<ActionIn
   if (report.errors.length > 0) {
     out.push('**Not linted:**', '', ...report.errors.map((e) => `- ${cell(e.message)}`), '');
   }
-  const diffs = report.files.map((file) => convertedDiff(file, repoPath(workspace, file))).filter((d): d is string => d !== undefined);
+  const diffs = report.files.map((file) => convertedDiff(file, repoPath(workspace, file), inputs.configFile)).filter((d): d is string => d !== undefined);
   if (diffs.length > 0) out.push('### Converted to distroless', '', ...diffs);
   return `${out.join('\n')}\n`;
 }
@@ -194,15 +196,21 @@ export async function runAction(io: CliIo): Promise<number> {
   let resultsFile = '';
   if (inputs.outputFile) {
     resultsFile = path.resolve(io.cwd, inputs.outputFile);
-    fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-    fs.writeFileSync(resultsFile, output);
+    try {
+      fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+      writeFileAtomic(resultsFile, output, inputs.outputFile);
+    } catch (error) {
+      const message = error instanceof FileWriteError ? error.message : `${inputs.outputFile}: cannot create its folder (${describeErrno((error as NodeJS.ErrnoException).code).cause}). Nothing was written.`;
+      io.stdout.write(`::error title=distroless::${escapeData(`output-file: ${message}`)}\n`);
+      return ExitCode.usage;
+    }
   } else {
     io.stdout.write(output);
   }
   const findings = report ? report.files.reduce((n, f) => n + f.diagnoses.length, 0) : 0;
   if (report) {
     io.stdout.write(annotations(report, workspace));
-    if (io.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(io.env.GITHUB_STEP_SUMMARY, summary(report, workspace, inputs));
+    if (io.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(io.env.GITHUB_STEP_SUMMARY, summary(report, workspace, { ...inputs, configFile: inputs.config ? path.resolve(io.cwd, inputs.config) : undefined }));
   }
   if (io.env.GITHUB_OUTPUT) {
     fs.appendFileSync(io.env.GITHUB_OUTPUT, outputLine('findings', String(findings)) + outputLine('results-file', resultsFile ? path.relative(workspace, resultsFile) || resultsFile : ''));

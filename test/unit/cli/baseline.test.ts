@@ -122,6 +122,37 @@ test('a missing or broken baseline is one line and exit 2; a bad configuration v
   assert.match(config.stderr, /config\/\.distroless\.json: baseline must be the path of the file distroless lint --write-baseline wrote/);
 });
 
+test('--write-baseline never overwrites a file that is not a baseline (a Dockerfile, the configuration), nor writes under a file', async () => {
+  const config = '{"ignore": ["runs-as-root"]}\n';
+  const root = makeProject({ Dockerfile: TODAY, '.distroless.json': config, 'empty.json': '' });
+  // `--write-baseline Dockerfile .`: the slip of putting the Dockerfile where the baseline's name goes.
+  for (const [name, before] of [['Dockerfile', TODAY], ['.distroless.json', config]]) {
+    const run = await lint(root, '--write-baseline', name, '.');
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.stderr, `distroless lint: ${name}: exists and is not a distroless baseline, so it was left as it is. Name a new file (e.g. .distroless-baseline.json) or remove this one first.\n`);
+    assert.equal(fs.readFileSync(path.join(root, name), 'utf8'), before);
+  }
+  const under = await lint(root, '--write-baseline', 'Dockerfile/baseline.json', '.');
+  assert.equal(under.code, 2);
+  assert.match(under.stderr, /^distroless lint: Dockerfile\/baseline\.json: cannot create its folder \(.*\)\. Nothing was written\.\n$/);
+  // An empty file (touch) is taken.
+  assert.equal((await lint(root, '--write-baseline', 'empty.json', '.')).code, 0);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(root, 'empty.json'), 'utf8')).version, 1);
+});
+
+test('--stdin with a baseline needs --stdin-filename (findings are recorded by file): usage, exit 2, nothing written', async () => {
+  const root = makeProject({ Dockerfile: TODAY });
+  for (const flag of ['--write-baseline', '--baseline']) {
+    const run = await runCli(['lint', '--stdin', flag, 'b.json'], { cwd: root, stdin: TODAY });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, new RegExp(`^distroless lint: ${flag} with --stdin needs --stdin-filename <path>: the baseline records findings by file\\.\\n`));
+  }
+  assert.ok(!fs.existsSync(path.join(root, 'b.json')));
+  const named = await runCli(['lint', '--stdin', '--stdin-filename', 'Dockerfile', '--write-baseline', 'b.json'], { cwd: root, stdin: TODAY });
+  assert.equal(named.code, 0, named.stderr);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(root, 'b.json'), 'utf8')).findings.length, 2);
+});
+
 test('both corpora: a baseline accepts every finding, and still does after a line is inserted below each first FROM', { skip: CORPUS_SKIP }, async () => {
   const files = corpusFiles();
   assert.ok(files.length > 300);

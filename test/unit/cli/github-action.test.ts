@@ -124,3 +124,19 @@ test('baseline and dockerfile (several, one per line) inputs; an unreadable inpu
   assert.equal(missing.code, 2);
   assert.match(missing.stdout, /^::error title=distroless::nope\/Dockerfile: no such file or folder\. /m);
 });
+
+test('an output-file that cannot be written is an error annotation and exit 2, not an internal error', () => {
+  const root = makeProject({ Dockerfile: SHELL_FORM, 'results/.keep': '' });
+  const run = runAction(root, { 'output-file': 'results' });
+  assert.equal(run.code, 2, run.stderr);
+  assert.equal(run.stderr, '');
+  assert.equal(run.stdout, '::error title=distroless::output-file: results: cannot write it: it is not a regular file. Nothing was written.\n');
+});
+
+test('the summary\'s converted Dockerfile follows the config input (a registry mirror), as the lint did', () => {
+  const root = makeProject({ 'go/Dockerfile': GO_ON_GOLANG, 'go/go.mod': 'module example.com/app\n\ngo 1.22\n', 'go/main.go': 'package main\n\nfunc main() {}\n', 'ci/distroless.json': '{"registry": "registry.example.com/distroless"}\n' });
+  const run = runAction(root, { dockerfile: 'go/Dockerfile', config: 'ci/distroless.json', 'no-fail': 'true', format: 'text' });
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(run.summary.includes('\n+FROM registry.example.com/distroless/static-debian13:nonroot\n'), run.summary);
+  assert.ok(!run.summary.includes('gcr.io/distroless'), run.summary);
+});

@@ -135,6 +135,9 @@ function parseArgs(argv: string[]): LintArgs {
   }
   if (args.stdin && args.inputs.length > 0) throw new UsageError(`--stdin reads one Dockerfile from standard input; drop ${args.inputs[0]} or --stdin.`);
   if (args.stdinFilename && !args.stdin) throw new UsageError('--stdin-filename only names standard input; add --stdin.');
+  // Baseline entries are per file: unnamed standard input would record nothing and match nothing.
+  const baselineFlag = args.writeBaseline !== undefined ? '--write-baseline' : args.baseline !== undefined ? '--baseline' : undefined;
+  if (args.stdin && !args.stdinFilename && baselineFlag) throw new UsageError(`${baselineFlag} with --stdin needs --stdin-filename <path>: the baseline records findings by file.`);
   if (!args.stdin && args.inputs.length === 0) throw new UsageError('name at least one Dockerfile, folder or glob, or pass --stdin.');
   return args;
 }
