@@ -77,6 +77,9 @@ export const debugPodCommand: CommandDefinition = {
         if (code === undefined) void vscode.window.showInformationMessage(`Debug container ${prepared.name} is still running (closing the terminal does not stop it); attach again with: ${kubectlCommandLine(args)}`);
         else if (code !== 0) void vscode.window.showWarningMessage(`Debug container ${prepared.name} exited with code ${code}.`);
         log.info(`kubectl debug: ${prepared.name} ended with ${code ?? 'no exit code yet'}`);
+      }, (err: unknown) => {
+        // The pod may be gone or kubectl unreachable once the terminal closes: the session is over either way.
+        log.info(`kubectl debug: could not read how ${prepared.name} ended: ${err instanceof Error ? err.message : String(err)}`);
       });
     });
     void vscode.window.showInformationMessage(`${[...prepared.notes, ...plan.notes.filter((n) => !prepared.notes.includes(n)), filesNote].filter(Boolean).join(' ')} Profile: ${plan.profile}.`);
