@@ -15,6 +15,7 @@ export * from './errors';
 export { resolveEngineCandidates, connectEngine } from './connection';
 export type { ConnectOptions, EngineEndpoint, EndpointSource, ResolveOptions } from './connection';
 export { SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_LABEL, parseProcStatus, parseTop } from './containers';
+export { isOurSidecar, sessionLabelFor, sidecarKeyFile, SIDECAR_SESSION_LABEL } from './sidecarIdentity';
 export type { ContainerSummary, TargetIdentity, TargetInfo } from './containers';
 export { DEFAULT_TOOLS_IMAGE, DEFAULT_COMMAND, planSidecar } from './plan';
 export type { SidecarMode, SidecarPlan, SidecarPlanOptions } from './plan';

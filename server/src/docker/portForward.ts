@@ -15,7 +15,8 @@ import { inspectTarget, SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_
 import { DockerError, engineMessage, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
 import { DEFAULT_TOOLS_IMAGE } from './plan';
 import { checkImageRef } from './references';
-import { demux, ensureImage, ownerTag, PullProgress, removeOrphanSidecars } from './sidecar';
+import { createNamed, demux, ensureImage, ownerTag, PullProgress, removeOrphanSidecars } from './sidecar';
+import { sessionLabelFor, SIDECAR_SESSION_LABEL } from './sidecarIdentity';
 
 /** Label marking a sidecar as a port forward; its value is the target port. */
 export const FORWARD_PORT_LABEL = 'io.distroless.sidecar.forward-port';
@@ -148,7 +149,8 @@ interface Forwarder {
 async function startForwarder(docker: Docker, target: TargetInfo, image: string, remotePort: number): Promise<Forwarder> {
   let container: Docker.Container;
   try {
-    container = await docker.createContainer({
+    container = await createNamed(docker, target.name, (name) => ({
+      name,
       Image: image,
       // Blocks on stdin, which our attach holds open: the sidecar lives exactly as long as this process's connection.
       Cmd: ['cat'],
@@ -163,6 +165,7 @@ async function startForwarder(docker: Docker, target: TargetInfo, image: string,
         [SIDECAR_TARGET_NAME_LABEL]: target.name,
         [SIDECAR_OWNER_LABEL]: ownerTag(),
         [FORWARD_PORT_LABEL]: String(remotePort),
+        [SIDECAR_SESSION_LABEL]: sessionLabelFor(name),
       },
       HostConfig: {
         PidMode: `container:${target.id}`,
@@ -171,7 +174,7 @@ async function startForwarder(docker: Docker, target: TargetInfo, image: string,
         // Connecting to a port needs no capability at all.
         CapDrop: ['ALL'],
       },
-    });
+    }), 'forward');
   } catch (err) {
     throw await failure(docker, target, err, 'create');
   }

@@ -219,6 +219,9 @@ export const lintCommand: CliCommand = {
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
         fixedText = encodeDockerfile(source, result.text);
       } catch (error) {
+        // A bug while fixing still hands the input back unchanged before it is reported
+        // (exit 3): a filter must never empty an editor's buffer.
+        if (args.fix && raw !== undefined && !(error instanceof InputError) && !(error instanceof ConfigError)) io.stdout.write(raw);
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));
       }
       if (args.fix) {
