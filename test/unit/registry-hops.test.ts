@@ -7,9 +7,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import type * as net from 'node:net';
+import * as net from 'node:net';
 import { RegistryClient } from '../../server/src/host/imageFacts/registry';
+import { createHash } from 'node:crypto';
 import { LocalImageFacts } from '../../server/src/host/imageFacts';
+import { buildModel } from '../../server/src/engine/model';
+import { describeImage } from '../../server/src/engine/observedImage';
 
 interface Recorded {
   server: http.Server;
@@ -80,8 +83,8 @@ test('a redirect or a token realm to another port of the same machine is refused
   });
   try {
     const client = new RegistryClient({ timeoutMs: 2000 });
-    await assert.rejects(client.lookUp(`127.0.0.1:${registry.port}/team/app:1`, 'linux/amd64'), new RegExp(`redirected to http://127\\.0\\.0\\.1:${bystander.port}, which is another host or port than 127\\.0\\.0\\.1:${registry.port}`));
-    await assert.rejects(client.lookUp(`127.0.0.1:${registry.port}/realm/app:1`, 'linux/amd64'), new RegExp(`token realm is http://127\\.0\\.0\\.1:${bystander.port}, which is another host or port`));
+    await assert.rejects(client.lookUp(`127.0.0.1:${registry.port}/team/app:1`, 'linux/amd64'), new RegExp(`redirected to http://127\\.0\\.0\\.1:${bystander.port}, which is not HTTPS and another host or port than 127\\.0\\.0\\.1:${registry.port}`));
+    await assert.rejects(client.lookUp(`127.0.0.1:${registry.port}/realm/app:1`, 'linux/amd64'), new RegExp(`token realm is http://127\\.0\\.0\\.1:${bystander.port}, which is not HTTPS and another host or port`));
     assert.deepEqual(bystander.requests, [], 'nothing reached the other port');
     // Naming a host in the configuration allows it over HTTPS on the default port only: still not this one.
     const configured = new RegistryClient({ timeoutMs: 2000, redirectHosts: ['127.0.0.1'] });
@@ -90,6 +93,33 @@ test('a redirect or a token realm to another port of the same machine is refused
   } finally {
     await registry.close();
     await bystander.close();
+  }
+});
+
+test('a redirect to HTTPS on another port of the same machine is refused before any connection is made', async () => {
+  // Counts connections, whatever is spoken on them (a TLS hello would count too).
+  let connections = 0;
+  const bystander = net.createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => bystander.listen(0, '127.0.0.1', resolve));
+  const other = (bystander.address() as net.AddressInfo).port;
+  const registry = await serve((request, response) => {
+    if (request.url?.startsWith('/v2/realm/')) {
+      response.writeHead(401, { 'www-authenticate': `Bearer realm="https://127.0.0.1:${other}/token"` });
+      return void response.end();
+    }
+    redirect(response, `https://127.0.0.1:${other}/v2/x`);
+  });
+  try {
+    const client = new RegistryClient({ timeoutMs: 2000 });
+    await assert.rejects(client.lookUp(`127.0.0.1:${registry.port}/team/app:1`, 'linux/amd64'), new RegExp(`redirected to https://127\\.0\\.0\\.1:${other}, which is another host or port than 127\\.0\\.0\\.1:${registry.port} that no configuration names`));
+    await assert.rejects(client.lookUp(`127.0.0.1:${registry.port}/realm/app:1`, 'linux/amd64'), new RegExp(`token realm is https://127\\.0\\.0\\.1:${other}, which is another host or port`));
+    assert.equal(connections, 0, 'nothing connected to the other port');
+  } finally {
+    await registry.close();
+    await new Promise((resolve) => bystander.close(resolve));
   }
 });
 
@@ -134,6 +164,37 @@ test('200 FROM lines against one registry: at most 6 lookups at once, and every 
     assert.ok(most >= 2, `lookups still run side by side, saw ${most}`);
     const reported = new Set(logs.filter((l) => l.startsWith('Registry image facts: ')).map((l) => /:(\d+): /.exec(l)?.[1]));
     assert.equal(reported.size, 200, `one failure line per lookup:\n${logs.slice(0, 5).join('\n')}`);
+  } finally {
+    await registry.close();
+  }
+});
+
+test('text from a registry\'s image config is escaped in the hover: no image, no link, no heading', async () => {
+  const config = Buffer.from(JSON.stringify({
+    os: 'linux\n# Owned',
+    architecture: 'amd64',
+    config: { User: '![tracker](http://127.0.0.1:9/pixel.png)', Entrypoint: ['[Click to fix](command:workbench.action.terminal.new)', '<img src=x>'] },
+  }));
+  const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
+  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: [] }));
+  const registry = await serve((request, response) => {
+    if (request.url?.includes('/blobs/')) {
+      response.writeHead(200, { 'content-type': 'application/vnd.oci.image.config.v1+json', 'content-length': config.length });
+      return void response.end(config);
+    }
+    response.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': manifest.length });
+    response.end(request.method === 'HEAD' ? undefined : manifest);
+  });
+  try {
+    const reference = `127.0.0.1:${registry.port}/team/app:1`;
+    const found = await new RegistryClient({ timeoutMs: 2000 }).lookUp(reference, 'linux/amd64');
+    const base = buildModel(`FROM ${reference}\n`, { images: { [reference]: { state: 'registry', image: found.image } } }).stages[0].base;
+    const hover = describeImage(base);
+    assert.doesNotMatch(hover, /(?<!\\)!(?<!\\)\[/, 'no image');
+    assert.doesNotMatch(hover, /(?<!\\)\]\(/, 'no link');
+    assert.doesNotMatch(hover, /(?<!\\)<img/, 'no HTML');
+    assert.doesNotMatch(hover, /\n# Owned/, 'no heading of its own');
+    assert.match(hover, /\\\[Click to fix\\\]\(command:workbench/);
   } finally {
     await registry.close();
   }

@@ -119,12 +119,28 @@ export async function statContainerPath(docker: Docker, container: string, fileP
   return { name: raw.name, type, mode, size: raw.size, mtime: new Date(raw.mtime), linkTarget: raw.linkTarget || undefined };
 }
 
+/** Names and PAX records are read into memory; anything larger is not a tar we trust. */
+const MAX_TAR_METADATA_BYTES = 1024 * 1024;
+
+/**
+ * How many bytes of file contents a directory listing lets go by. The engine's archive
+ * API has no "names only": it sends every file under the directory, contents and all,
+ * in name order, and a listing reads past the contents to reach the next header. Past
+ * this many bytes the listing stops and says so (`incomplete`) instead of streaming a
+ * 10 GB file to read the names after it.
+ */
+export const MAX_LISTING_CONTENT_BYTES = 64 * 1024 * 1024;
+
+/** A listing, and why it stops early when it does. */
+export type ContainerDirectoryListing = ContainerFileEntry[] & { incomplete?: string };
+
 /**
  * The entries directly inside a directory (symlinks to directories followed),
  * sorted by name. Throws PathNotFoundError, TargetNotFoundError, or a
- * DockerError when the path is not a directory.
+ * DockerError when the path is not a directory. Stops after `contentLimit` bytes of
+ * file contents went by (see MAX_LISTING_CONTENT_BYTES), with `incomplete` set.
  */
-export async function listContainerDirectory(docker: Docker, container: string, dirPath: string, signal?: AbortSignal): Promise<ContainerFileEntry[]> {
+export async function listContainerDirectory(docker: Docker, container: string, dirPath: string, signal?: AbortSignal, contentLimit = MAX_LISTING_CONTENT_BYTES): Promise<ContainerDirectoryListing> {
   container = checkContainerRef(container);
   const p = normalizeContainerPath(dirPath);
   // "<dir>/." archives the directory's contents as "./name", following a symlinked directory.
@@ -136,8 +152,9 @@ export async function listContainerDirectory(docker: Docker, container: string, 
     if (/not a directory/i.test((err as Error).message)) throw notADirectory();
     throw err;
   }
-  const entries: ContainerFileEntry[] = [];
+  const entries: ContainerDirectoryListing = [];
   let sawSelf = false;
+  let passed = 0;
   await parseTar(stream, (header) => {
     const name = header.name.replace(/^\.?\/+/, '').replace(/\/+$/, '');
     if (name === '' || name === '.') {
@@ -146,6 +163,14 @@ export async function listContainerDirectory(docker: Docker, container: string, 
       return 'skip';
     }
     if (!name.includes('/')) entries.push(toEntry(header, name));
+    if (header.type === 'file' && header.size > 0) {
+      passed += header.size;
+      if (passed > contentLimit) {
+        const top = name.split('/')[0];
+        entries.incomplete = `listing of ${p} stopped at ${top} after ${passed} bytes of file contents (${name} is ${header.size} bytes): the engine sends contents along with the names, so entries after it in name order are not shown`;
+        return 'stop';
+      }
+    }
     return 'skip';
   });
   if (!sawSelf && entries.length === 0) {
@@ -379,6 +404,8 @@ export function parseTar(source: Readable, visit: (header: TarHeader) => TarVisi
       if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
         meta = typeflag === 'L' ? 'longname' : typeflag === 'K' ? 'longlink' : 'pax';
         if (typeflag === 'g') meta = 'pax';
+        // Kept in memory: a name or a PAX record set, never megabytes.
+        if (size > MAX_TAR_METADATA_BYTES) throw new Error(`a tar metadata entry of ${size} bytes (more than ${MAX_TAR_METADATA_BYTES})`);
         metaChunks = [];
         remaining = size;
         padding = (512 - (size % 512)) % 512;

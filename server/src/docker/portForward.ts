@@ -314,21 +314,36 @@ class Forward implements PortForward {
     this.emit({ kind: 'connection-opened' });
     let stderr = '';
     let sent = 0;
+    // One wait for 'drain' per side at a time: chunks already demultiplexed keep arriving
+    // after a pause, and a client gone mid-stream never drains (one listener per chunk
+    // would pile up into a MaxListenersExceededWarning).
+    let socketFull = false;
+    let upstreamFull = false;
     demux(upstream, (chunk, which) => {
       if (which === 'stderr') {
         stderr += chunk.toString('utf8');
         return;
       }
+      if (socket.destroyed) return;
       sent += chunk.length;
-      if (!socket.write(chunk)) {
+      if (!socket.write(chunk) && !socketFull) {
+        socketFull = true;
         upstream.pause();
-        socket.once('drain', () => upstream.resume());
+        socket.once('drain', () => {
+          socketFull = false;
+          upstream.resume();
+        });
       }
     });
     socket.on('data', (chunk: Buffer) => {
-      if (!upstream.write(chunk)) {
+      if (upstream.destroyed) return;
+      if (!upstream.write(chunk) && !upstreamFull) {
+        upstreamFull = true;
         socket.pause();
-        upstream.once('drain', () => socket.resume());
+        upstream.once('drain', () => {
+          upstreamFull = false;
+          socket.resume();
+        });
       }
     });
     // Half-close both ways: a client that ends its request still gets the answer.

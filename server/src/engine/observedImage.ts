@@ -367,13 +367,13 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
 
 /**
  * Text for Markdown that did not come from us (a registry's or an image's config, the
- * Dockerfile's reference, error details): every ASCII punctuation character escaped,
- * so none of it becomes a link, an image, HTML or emphasis, and control characters
- * (a line break would start a block of its own) become spaces.
+ * Dockerfile's reference, error details): the characters that open a link, an image,
+ * HTML, code or emphasis are escaped, and control characters (a line break would start
+ * a block of its own) become spaces.
  */
 export function markdownText(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/[\\`*_[\]<>!&|~#{}]/g, '\\$&');
 }
 
 /** The platform ARGs BuildKit defines in the global scope, usable in FROM without an ARG line. */

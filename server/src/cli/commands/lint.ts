@@ -1,4 +1,5 @@
 /** `distroless lint`: the rules over Dockerfiles, as text, JSON or SARIF; `--fix` applies the safe fixes. */
+import { terminalText } from '../terminalText';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
@@ -164,7 +165,7 @@ export const lintCommand: CliCommand = {
     }
     const relative = (file: string) => path.relative(io.cwd, file) || file;
     const fail = (display: string, message: string): InputProblem => {
-      io.stderr.write(`distroless lint: ${message}\n`);
+      io.stderr.write(`distroless lint: ${terminalText(message)}\n`);
       return { display, message };
     };
 
@@ -215,7 +216,7 @@ export const lintCommand: CliCommand = {
         const source = decodeDockerfile(raw, display);
         if (args.fix) assertEditable(source, display, 'fixed');
         const result = await check(source.text, display, lookUpImages(source.text, optionsFor(file ? path.dirname(file) : io.cwd), images), args.fix);
-        if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
+        if (result.heldBack) io.stderr.write(`distroless lint: ${terminalText(`${display}: fixes at the end of the file were not applied: ${result.heldBack}`)}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
         fixedText = encodeDockerfile(source, result.text);
       } catch (error) {
@@ -286,7 +287,7 @@ export const lintCommand: CliCommand = {
             throw new InputError(error.message);
           }
         }
-        if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
+        if (result.heldBack) io.stderr.write(`distroless lint: ${terminalText(`${display}: fixes at the end of the file were not applied: ${result.heldBack}`)}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed });
       } catch (error) {
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));

@@ -288,12 +288,13 @@ export class RegistryClient {
    * HTTPS on the default port a host its publisher documents or the configuration names.
    */
   private refusal(registry: string, url: URL): string | undefined {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return `which is not HTTP`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'which is not HTTP';
     if (url.host === registry) return url.protocol === 'https:' || isLoopbackHost(registry) ? undefined : 'which is not HTTPS';
-    if (url.protocol !== 'https:') return 'which is not HTTPS';
     const named = [...(REDIRECT_HOSTS[registry] ?? []), ...(this.options.redirectHosts ?? [])];
-    if (url.port === '' && named.some((pattern) => hostMatches(url.hostname.toLowerCase(), pattern))) return undefined;
-    return `which is another host or port than ${registry} and no configuration names it`;
+    const allowed = url.port === '' && named.some((pattern) => hostMatches(url.hostname.toLowerCase(), pattern));
+    const elsewhere = allowed ? '' : `another host or port than ${registry} that no configuration names`;
+    if (url.protocol !== 'https:') return `which is not HTTPS${elsewhere ? ` and ${elsewhere}` : ''}`;
+    return elsewhere ? `which is ${elsewhere}` : undefined;
   }
 
   private async fetch(url: string, headers: Record<string, string>, method: 'GET' | 'HEAD' = 'GET', registry = new URL(url).host): Promise<Response> {
