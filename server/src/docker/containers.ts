@@ -207,13 +207,15 @@ export const MAX_SMALL_FILE_BYTES = 1024 * 1024;
  * transfer is dropped there, so a 1 GiB /etc/passwd costs one header, not 1 GiB.
  */
 export async function readContainerFile(docker: Docker, id: string, filePath: string, limit = MAX_SMALL_FILE_BYTES): Promise<string | undefined> {
-  const abort = new AbortController();
+  let stream: NodeJS.ReadableStream & { destroy(): void } | undefined;
   try {
-    const { size, stream } = await readContainerFileStream(docker, id, filePath, abort.signal);
-    if (size > limit) return undefined;
+    const opened = await readContainerFileStream(docker, id, filePath);
+    stream = opened.stream;
+    // Destroying the stream drops the engine's transfer (the archive response) with it.
+    if (opened.size > limit) return undefined;
     const chunks: Buffer[] = [];
     let total = 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of opened.stream as AsyncIterable<Buffer>) {
       total += chunk.length;
       if (total > limit) return undefined;
       chunks.push(Buffer.from(chunk));
@@ -222,7 +224,7 @@ export async function readContainerFile(docker: Docker, id: string, filePath: st
   } catch {
     return undefined;
   } finally {
-    abort.abort();
+    stream?.destroy();
   }
 }
 
