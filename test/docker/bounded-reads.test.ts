@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { readContainerFile } from '../../server/src/docker/containers';
+import { decodeFileName, encodeFileName, listContainerDirectory, readContainerFileStream, statContainerPath } from '../../server/src/docker/files';
 import { engineOrSkip, findEngine } from './engine';
 import { ensureToolsImage, removeContainer, TEST_LABEL, TOOLS_IMAGE } from './fixtures';
 import { repoRoot } from '../support/cli';
@@ -40,7 +41,7 @@ describe('bounded reads from a container', { concurrency: false, timeout: 120_00
     const container = await engine.docker.createContainer({
       name: NAME,
       Image: TOOLS_IMAGE,
-      Cmd: ['sh', '-c', `mkdir -p /data /names && echo hi > /data/a-small && truncate -s 10G /data/b-big && echo after > /data/c-after && touch "/names/$(printf '${EVIL.replace(/\x1b/g, '\\033').replace(/\n/g, '\\n')}')" /names/plain`],
+      Cmd: ['sh', '-c', `mkdir -p /data /names && echo hi > /data/a-small && truncate -s 10G /data/b-big && echo after > /data/c-after && touch "/names/$(printf '${EVIL.replace(/\x1b/g, '\\033').replace(/\n/g, '\\n')}')" /names/plain && mkdir /latin1 && echo bonjour > "/latin1/$(printf 'caf\\351')"`],
       Labels: { [TEST_LABEL]: '1' },
       HostConfig: { NetworkMode: 'none' },
     });
@@ -81,5 +82,23 @@ describe('bounded reads from a container', { concurrency: false, timeout: 120_00
     assert.ok(rows[0].endsWith('evil\\x1b[31mred\\nforged  row'), rows[0]);
     const json = JSON.parse((await cli(['ls', '--json', NAME, '/names'], env)).stdout) as Array<{ name: string }>;
     assert.equal(json[0].name, EVIL, 'JSON keeps the name as it is');
+  });
+
+  it('a file name that is not UTF-8 (Latin-1 "caf\\xe9") lists, stats and opens with its own bytes', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const [entry] = await listContainerDirectory(engine.docker, id, '/latin1');
+    assert.deepEqual(encodeFileName(entry.name), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
+    assert.equal(decodeFileName(encodeFileName(entry.name)), entry.name);
+    // The editor's file view keeps the name in a URI path and asks for it again.
+    const path = new URL(`distroless-container://x/latin1/${encodeURIComponent(entry.name)}`).pathname;
+    const asked = decodeURIComponent(path);
+    assert.equal((await statContainerPath(engine.docker, id, asked)).type, 'file');
+    const { stream } = await readContainerFileStream(engine.docker, id, asked);
+    let text = '';
+    for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString('utf8');
+    assert.equal(text, 'bonjour\n');
+    const listed = await cli(['ls', NAME, '/latin1'], env);
+    assert.match(listed.stdout, /caf\\xe9\n$/);
   });
 });
