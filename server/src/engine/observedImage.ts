@@ -372,7 +372,6 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
  * a block of its own) become spaces.
  */
 export function markdownText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/[\\`*_[\]<>!&|~#{}]/g, '\\$&');
 }
 
