@@ -1,4 +1,5 @@
 /** `distroless lint`: the rules over Dockerfiles, as text, JSON, SARIF, GitLab Code Quality or checkstyle; `--fix` applies the safe fixes; a baseline (baseline.ts) keeps only new findings. */
+import { terminalText } from '../terminalText';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
@@ -183,7 +184,7 @@ export const lintCommand: CliCommand = {
     }
     const relative = (file: string) => path.relative(io.cwd, file) || file;
     const fail = (display: string, message: string): InputProblem => {
-      io.stderr.write(`distroless lint: ${message}\n`);
+      io.stderr.write(`distroless lint: ${terminalText(message)}\n`);
       return { display, message };
     };
 
@@ -246,10 +247,13 @@ export const lintCommand: CliCommand = {
         const source = decodeDockerfile(raw, display);
         if (args.fix) assertEditable(source, display, 'fixed');
         const result = await check(source.text, display, lookUpImages(source.text, file ? optionsForFile(file) : optionsFor(io.cwd), images, args.fix ? undefined : (line) => io.stderr.write(line)), args.fix);
-        if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
+        if (result.heldBack) io.stderr.write(`distroless lint: ${terminalText(`${display}: fixes at the end of the file were not applied: ${result.heldBack}`)}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed, text: result.text });
         fixedText = encodeDockerfile(source, result.text);
       } catch (error) {
+        // A bug while fixing still hands the input back unchanged before it is reported
+        // (exit 3): a filter must never empty an editor's buffer.
+        if (args.fix && raw !== undefined && !(error instanceof InputError) && !(error instanceof ConfigError)) io.stdout.write(raw);
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));
       }
       if (args.fix) {
@@ -316,7 +320,7 @@ export const lintCommand: CliCommand = {
             throw new InputError(error.message);
           }
         }
-        if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
+        if (result.heldBack) io.stderr.write(`distroless lint: ${terminalText(`${display}: fixes at the end of the file were not applied: ${result.heldBack}`)}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed, text: result.text });
       } catch (error) {
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));
