@@ -1,12 +1,15 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
-import { DEBUGGER_LABEL, DebuggerSession, DebuggerUnavailableError, PtraceNotAllowedError, SIDECAR_LABEL } from '../../server/src/docker';
+import { DEBUGGER_LABEL, DebuggerSession, DockerService, DebuggerUnavailableError, PtraceNotAllowedError, SIDECAR_LABEL } from '../../server/src/docker';
 import { connectDap } from '../support/dapClient';
 import { REPO_ROOT } from '../support/paths';
-import { cdpClient, connectWebSocket } from '../support/webSocket';
+import { cdpClient, connectWebSocket } from '../../server/src/docker/webSocket';
 import { engineOrSkip, findEngine } from './engine';
 import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, waitFor } from './fixtures';
 import { DELVE_IMAGE, ensureGoImages, ensureNodeAppImage, GO_APP_IMAGE, NODE_APP_IMAGE } from './debuggerFixtures';
@@ -31,6 +34,23 @@ async function assertUntouched(docker: Docker, before: { id: string; startedAt: 
   assert.equal(now.State.StartedAt, before.startedAt);
   assert.equal(now.RestartCount, 0);
   assert.equal(JSON.stringify(now.Config), before.config);
+}
+
+/** Whether anything answers the inspector's /json/list on the target's 127.0.0.1:9229 (through a forward of our own). */
+async function inspectorOn(engine: DockerService, id: string): Promise<boolean> {
+  const forward = await engine.openPortForward({ target: id, remotePort: 9229 });
+  try {
+    return await new Promise<boolean>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: forward.localPort, path: '/json/list', agent: false, timeout: 3000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+    });
+  } finally {
+    await forward.close();
+  }
 }
 
 async function evaluateThrough(webSocketUrl: string) {
@@ -87,6 +107,39 @@ describe('attach-debugger against a real engine (Node.js)', { concurrency: false
     const end = await session.close();
     assert.equal(end.reason, 'closed');
     assert.deepEqual(await sidecarsOf(engine.docker, target.id), []);
+    await assertUntouched(engine.docker, target);
+    // The inspector we turned on is off again: nothing stays listening in the target.
+    await waitFor('the inspector closed', async () => ((await inspectorOn(engine, target.id)) ? undefined : true), 5000);
+  });
+
+  it('an inspector the target was started with stays on after the session', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const container = await startTarget(engine.docker, { name: `${PREFIX}-node-inspect`, label: LABEL, image: NODE_APP_IMAGE, cmd: ['--inspect=127.0.0.1:9229', 'server.js'] });
+    const id = (await container.inspect()).Id;
+    await waitFor('the inspector on from the start', async () => ((await inspectorOn(engine, id)) ? true : undefined), 10000);
+    const session = await engine.attachDebugger({ target: `${PREFIX}-node-inspect` });
+    open.push(session);
+    assert.equal((await evaluateThrough(session.inspector!.webSocketUrl)).script, '/app/server.js');
+    await session.close();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await inspectorOn(engine, id), true);
+  });
+
+  it('a local port in use fails before the target is touched: no inspector turned on, no sidecar left', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startNodeApp(engine.docker, `${PREFIX}-node-busyport`);
+    const busy = net.createServer().listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    try {
+      const port = (busy.address() as net.AddressInfo).port;
+      await assert.rejects(engine.attachDebugger({ target: `${PREFIX}-node-busyport`, localPort: port }), new RegExp(`^\\w+: Local port 127\\.0\\.0\\.1:${port} is already in use`));
+    } finally {
+      busy.close();
+    }
+    await waitFor('one-shot sidecars gone', async () => ((await sidecarsOf(engine.docker, target.id)).length === 0 ? true : undefined), 10000);
+    assert.equal(await inspectorOn(engine, target.id), false);
     await assertUntouched(engine.docker, target);
   });
 
