@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../support/paths';
 import { cdpClient, connectWebSocket } from '../../server/src/docker/webSocket';
 import { engineOrSkip, findEngine } from './engine';
 import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, waitFor } from './fixtures';
-import { DELVE_IMAGE, ensureGoImages, ensureNodeAppImage, GO_APP_IMAGE, NODE_APP_IMAGE } from './debuggerFixtures';
+import { DELVE_IMAGE, ensureGoImages, ensureNodeAppImage, GO_APP_IMAGE, GO_APP_NAMED_NODE_IMAGE, NODE_APP_IMAGE } from './debuggerFixtures';
 
 const PREFIX = 'distroless-dbg-test';
 const LABEL = 'io.distroless.test.debugger';
@@ -304,6 +304,19 @@ describe('attach-debugger against a real engine (Go, Delve)', { concurrency: fal
       return true;
     });
     await waitFor('one-shot sidecars gone', async () => ((await sidecarsOf(engine.docker, target.id)).length === 0 ? true : undefined), 10000);
+  });
+
+  it('a Go program whose name starts with "node" (node_exporter) is found to be Go', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const container = await startTarget(engine.docker, { name: `${PREFIX}-go-node-exporter`, label: LABEL, image: GO_APP_NAMED_NODE_IMAGE });
+    await assert.rejects(engine.attachDebugger({ target: `${PREFIX}-go-node-exporter` }), (err: Error) => {
+      assert.ok(err instanceof DebuggerUnavailableError);
+      assert.match(err.message, /^Process 1 in distroless-dbg-test-go-node-exporter is a Go program: attaching needs Delve/);
+      return true;
+    });
+    const id = (await container.inspect()).Id;
+    await waitFor('one-shot sidecars gone', async () => ((await sidecarsOf(engine.docker, id)).length === 0 ? true : undefined), 10000);
   });
 
   it('attaches Delve with SYS_PTRACE in its own sidecar only, and a DAP client pauses, lists goroutines and reads the stack through the forward', async (t) => {

@@ -80,7 +80,8 @@ export class PtraceNotAllowedError extends DockerError {
 /**
  * Lists the processes of the target, one line each: pid, "ppid uid gid", exe,
  * whether the executable carries Go's build info, cwd, and argv joined by \x1f.
- * The sidecar's own processes (its mount namespace) are left out, and so are
+ * Only the interpreters runtimeOf names skip the Go check (large binaries, never
+ * Go); node_exporter is Go. The sidecar's own processes (its mount namespace) are left out, and so are
  * other sidecars' when PID 1's mount namespace is readable.
  */
 const LIST_SCRIPT = `self=$(readlink /proc/self/ns/mnt)
@@ -96,7 +97,7 @@ for d in /proc/[0-9]*; do
   e=$(readlink $d/exe 2>/dev/null)
   w=$(readlink $d/cwd 2>/dev/null)
   g=0
-  case "\${e##*/}" in node*|python*|java|dotnet) ;; *) grep -q 'Go buildinf:' $d/exe 2>/dev/null && g=1 ;; esac
+  case "\${e##*/}" in node|nodejs|node[0-9]*|nodejs[0-9]*|python|python[0-9]*|java|dotnet) ;; *) grep -q 'Go buildinf:' $d/exe 2>/dev/null && g=1 ;; esac
   printf '%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$p" "$s" "$e" "$g" "$w" "$c"
 done`;
 
