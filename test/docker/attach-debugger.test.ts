@@ -1,17 +1,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import type Docker from 'dockerode';
 import { DEBUGGER_LABEL, DebuggerSession, DockerService, DebuggerUnavailableError, PtraceNotAllowedError, SIDECAR_LABEL } from '../../server/src/docker';
 import { connectDap } from '../support/dapClient';
-import { REPO_ROOT } from '../support/paths';
 import { cdpClient, connectWebSocket } from '../../server/src/docker/webSocket';
 import { engineOrSkip, findEngine } from './engine';
-import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, waitFor } from './fixtures';
+import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startBuiltCli, startTarget, waitFor } from './fixtures';
 import { DELVE_IMAGE, ensureGoImages, ensureNodeAppImage, GO_APP_IMAGE, GO_APP_NAMED_NODE_IMAGE, NODE_APP_IMAGE } from './debuggerFixtures';
 
 const PREFIX = 'distroless-dbg-test';
@@ -180,14 +177,7 @@ describe('distroless attach-debugger (the built CLI as a process)', { concurrenc
     if (!(engine instanceof Error)) await removeTestContainersNamed(engine.docker, `${PREFIX}-cli`, LABEL);
   });
 
-  function startCli(args: string[]) {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'attach-debugger', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = { stdout: '', stderr: '' };
-    child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    return { child, out, exited };
-  }
+  const startCli = (args: string[]) => startBuiltCli(['attach-debugger', ...args]);
 
   async function attached(out: { stdout: string }) {
     return waitFor('the inspector address', async () => /^ {2}(ws:\/\/127\.0\.0\.1:(\d+)\/[0-9a-f-]+)$/m.exec(out.stdout) ?? undefined, 60000);
@@ -379,11 +369,8 @@ describe('attach-debugger against a real engine (Go, Delve)', { concurrency: fal
     const engine = await engineOrSkip(t);
     if (!engine) return;
     const target = await startGoApp(engine.docker, `${PREFIX}-go-cli`);
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'attach-debugger', '--tools-image', DELVE_IMAGE, '--allow-ptrace', `${PREFIX}-go-cli`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    const port = Number(await waitFor('the Delve address', async () => /listening on 127\.0\.0\.1:(\d+)$/m.exec(stdout)?.[1], 60000));
+    const { child, out, exited } = startBuiltCli(['attach-debugger', '--tools-image', DELVE_IMAGE, '--allow-ptrace', `${PREFIX}-go-cli`]);
+    const port = Number(await waitFor('the Delve address', async () => /listening on 127\.0\.0\.1:(\d+)$/m.exec(out.stdout)?.[1], 60000));
     const dap = await connectDap(port);
     await dap.request('initialize', { adapterID: 'go', pathFormat: 'path' });
     dap.close();
