@@ -3,12 +3,9 @@ import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import * as path from 'node:path';
-import { spawn } from 'node:child_process';
-import { REPO_ROOT } from '../support/paths';
 import { FORWARD_PORT_LABEL, PortForward, PortUnavailableError, SIDECAR_LABEL, TargetNotRunningError } from '../../server/src/docker';
 import { engineOrSkip, findEngine } from './engine';
-import { ensureShelllessImage, ensureToolsImage, INDEX_TEXT, removeTestContainersNamed, startTarget, waitFor } from './fixtures';
+import { ensureShelllessImage, ensureToolsImage, INDEX_TEXT, removeTestContainersNamed, startBuiltCli, startTarget, waitFor } from './fixtures';
 
 const PREFIX = 'distroless-pf-test';
 /** Our own label: other worktrees' runs remove every TEST_LABEL container when they start. */
@@ -177,14 +174,7 @@ describe('distroless port-forward (the built CLI as a process)', { concurrency: 
     if (!(engine instanceof Error)) await removeTestContainersNamed(engine.docker, `${PREFIX}-cli`, LABEL);
   });
 
-  function startCli(args: string[]) {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'port-forward', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = { stdout: '', stderr: '' };
-    child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    return { child, out, exited };
-  }
+  const startCli = (args: string[]) => startBuiltCli(['port-forward', ...args]);
 
   it('forwards two ports until Ctrl+C (SIGINT), then removes its sidecars and exits 0', async (t) => {
     const engine = await engineOrSkip(t);

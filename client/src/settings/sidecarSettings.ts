@@ -9,7 +9,7 @@ export const IMAGE_SETTING = 'distroless.sidecar.image';
 export const MODE_SETTING = 'distroless.sidecar.mode';
 export const EXTRA_CAPS_SETTING = 'distroless.sidecar.extraCapabilities';
 export const HOST_SETTING = 'distroless.docker.host';
-/** Image with `dlv` that Attach Debugger runs (root with CAP_SYS_PTRACE) next to a Go target. */
+/** Image with `dlv` that Attach Debugger runs (as the target process's uid:gid, CAP_SYS_PTRACE added) next to a Go target. */
 export const GO_DEBUGGER_IMAGE_SETTING = 'distroless.debugger.goImage';
 
 export const SIDECAR_SETTINGS = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING, GO_DEBUGGER_IMAGE_SETTING] as const;
