@@ -26,6 +26,7 @@ import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageC
 import { imageOf, imageRangeOf } from '../instructions';
 import { openTail } from '../tail';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
+import { missingAtRuntime, movedOutOfRoot, runtimeHome } from './runtimeNeeds';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 
@@ -118,6 +119,8 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   };
   const plan = CONVERTERS[language].plan(context);
   if ('refuse' in plan) return { ok: false, reason: plan.refuse };
+  const missing = missingAtRuntime(context, plan, language, copied ? { stage: copied.stage, runs: artifactRuns } : undefined);
+  if (missing) return { ok: false, reason: missing };
   if (start.words.length === 0) {
     // The base image's own CMD (a shell, a REPL) is not the app: inventing one would ship an image that runs something else.
     return { ok: false, reason: `the image has no start command (no CMD or ENTRYPOINT in ${chain.length > 1 ? 'the shipped stage or the stages it builds on' : 'the shipped stage'}), and the converter does not invent one: add the CMD or ENTRYPOINT that starts the app and convert again` };
@@ -239,12 +242,19 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
   if (plan.entrypoint) body.push(execLine('ENTRYPOINT', plan.entrypoint));
   if (plan.cmd && plan.cmd.length > 0) body.push(execLine('CMD', plan.cmd));
 
+  // /root is 0700 root on distroless and chiseled images: what would live there moves to the user's home.
+  const home = runtimeHome(plan.runtimeImage);
+  const notes = [...(plan.notes ?? [])];
+  if (home && body.some((line) => movedOutOfRoot(line, home) !== line)) {
+    body.splice(0, body.length, ...body.map((line) => movedOutOfRoot(line, home)));
+    notes.push(`Paths under /root now name ${home}: /root is readable only by root there, and the image runs as a non-root user.`);
+  }
   const header = ['# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).'];
   if (dropped.length > 0) {
     header.push(`# Not carried over from ${replaced ? 'the original stage' : `the build stage "${context.buildName}"`}, because they cannot run here or do not apply:`);
     header.push(...dropped.map((d) => `#   ${d}`));
   }
-  header.push(...(plan.notes ?? []).map((n) => `# ${n}`));
+  header.push(...notes.map((n) => `# ${n}`));
   const from = `FROM ${plan.fromImage ?? plan.runtimeImage}${runtimeName ? ` AS ${runtimeName}` : replaced && stage.from.getBuildStage() ? ` AS ${stage.from.getBuildStage()}` : ''}`;
   const runtimeText = [...header, from, ...body].join(eol);
 
