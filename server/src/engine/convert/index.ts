@@ -27,6 +27,7 @@ import { imageOf, imageRangeOf } from '../instructions';
 import { openTail } from '../tail';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
 import { missingAtRuntime, movedOutOfRoot, runtimeHome } from './runtimeNeeds';
+import { groundPlan, groundedStart } from './groundedPlan';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 
@@ -88,9 +89,11 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
 
   const chain = stageChainFromBase(stage);
   const { runs, workdir } = runSteps(model, stage);
-  const start = startCommand(model, chain);
+  const grounded = groundedStart(options.grounded);
+  if (grounded && 'refuse' in grounded) return { ok: false, reason: grounded.refuse };
+  const start = grounded ?? startCommand(model, chain);
   if ('refuse' in start) return { ok: false, reason: start.refuse };
-  if (start.words.length > 0 && isShellScript(start.words[0])) {
+  if (!grounded && start.words.length > 0 && isShellScript(start.words[0])) {
     return { ok: false, reason: `the start command runs the shell script ${start.words[0]}, and the runtime image has no shell: do its work in the build stage or in the program, start the program directly, and convert again` };
   }
 
@@ -119,7 +122,9 @@ export function planConversion(text: string, options: ConvertOptions = {}): Conv
   };
   const plan = CONVERTERS[language].plan(context);
   if ('refuse' in plan) return { ok: false, reason: plan.refuse };
-  const missing = missingAtRuntime(context, plan, language, copied ? { stage: copied.stage, runs: artifactRuns } : undefined);
+  const evidence = options.grounded ? groundPlan(plan, language, options.grounded, context, grounded && 'env' in grounded ? grounded.env : []) : undefined;
+  if (evidence && 'refuse' in evidence) return { ok: false, reason: evidence.refuse };
+  const missing = missingAtRuntime(context, plan, language, copied ? { stage: copied.stage, runs: artifactRuns } : undefined, { script: grounded !== undefined, libraries: evidence?.librariesKnown ?? false });
   if (missing) return { ok: false, reason: missing };
   if (start.words.length === 0) {
     // The base image's own CMD (a shell, a REPL) is not the app: inventing one would ship an image that runs something else.

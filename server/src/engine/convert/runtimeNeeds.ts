@@ -226,11 +226,12 @@ export function livesUnderRoot(context: LanguageContext, plan: Plan): boolean {
  * The first thing the app needs at run time that the planned runtime stage would lack,
  * as a one-line refusal; undefined when nothing the text shows is missing.
  */
-export function missingAtRuntime(context: LanguageContext, plan: Plan, language: string, artifact: { stage: Stage; runs: RunStep[] } | undefined): string | undefined {
+export function missingAtRuntime(context: LanguageContext, plan: Plan, language: string, artifact: { stage: Stage; runs: RunStep[] } | undefined, known: { script: boolean; libraries: boolean } = { script: false, libraries: false }): string | undefined {
   const socket = dockerSocket(context);
   if (socket) return socket;
   const program = context.start[0];
-  if (program && (program.includes('/') || program.startsWith('.'))) {
+  // With the built image read (--build), the start program and its libraries are known, not guessed.
+  if (!known.script && program && (program.includes('/') || program.startsWith('.'))) {
     const script = builtShellScript(context, resolvePath(program, context.workdir));
     if (script) return script;
   }
@@ -238,7 +239,7 @@ export function missingAtRuntime(context: LanguageContext, plan: Plan, language:
     const packages = runtimePackages(context, plan.replaceShipped);
     if (packages) return packages;
   }
-  if ((language === 'c' || language === 'rust' || language === 'go') && /\/(?:cc|base)-debian\d+/.test(plan.runtimeImage)) {
+  if (!known.libraries && (language === 'c' || language === 'rust' || language === 'go') && /\/(?:cc|base)-debian\d+/.test(plan.runtimeImage)) {
     const linked = linkedDevPackages(artifact?.runs ?? context.runs, artifact?.stage ?? context.stage);
     if (linked) return linked;
   }
