@@ -17,7 +17,7 @@ export interface ElfFacts {
   /** DT_RUNPATH or DT_RPATH directories ($ORIGIN kept as written). */
   runpath: string[];
   soname?: string;
-  /** No PT_DYNAMIC at all: a statically linked program. */
+  /** No loader and no needed libraries: a statically linked program (static-pie has a PT_DYNAMIC, but no PT_INTERP and no DT_NEEDED). */
   isStatic: boolean;
 }
 
@@ -94,14 +94,14 @@ export function readElf(bytes: Uint8Array): ElfRead {
   const strsz = entries.find(([t]) => t === DT_STRSZ)?.[1] ?? 0;
   // DT_STRTAB is a virtual address: the PT_LOAD segment that holds it says where it is in the file.
   const segment = strtabAddr === undefined ? undefined : loads.find((l) => strtabAddr >= l.vaddr && strtabAddr < l.vaddr + l.filesz);
-  if (strtabAddr === undefined || !segment) return { elf: { bits, machine, interpreter, needed: [], runpath: [], isStatic: false } };
+  if (strtabAddr === undefined || !segment) return { elf: { bits, machine, interpreter, needed: [], runpath: [], isStatic: interpreter === undefined } };
   const strtab = segment.offset + (strtabAddr - segment.vaddr);
   if (bytes.length < strtab + strsz) return { needBytes: strtab + strsz };
   const str = (o: number) => cstring(strtab + o, strtab + strsz);
   const needed = entries.filter(([t]) => t === DT_NEEDED).map(([, v]) => str(v));
   const runpath = entries.filter(([t]) => t === DT_RUNPATH || t === DT_RPATH).flatMap(([, v]) => str(v).split(':')).filter((p) => p !== '');
   const sonameEntry = entries.find(([t]) => t === DT_SONAME);
-  return { elf: { bits, machine, interpreter, needed, runpath, soname: sonameEntry ? str(sonameEntry[1]) : undefined, isStatic: false } };
+  return { elf: { bits, machine, interpreter, needed, runpath, soname: sonameEntry ? str(sonameEntry[1]) : undefined, isStatic: interpreter === undefined && needed.length === 0 } };
 }
 
 /** Where the dynamic loader looks for a soname, in order: RUNPATH/RPATH, then the image's ld.so.conf directories, then the defaults. */

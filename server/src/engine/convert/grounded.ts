@@ -75,7 +75,7 @@ export function plainWrapper(script: string, name: string): WrapperResult {
     const at = `line ${i + 1} of ${name} (${line.length > 60 ? `${line.slice(0, 57)}...` : line})`;
     if (line === '' || line.startsWith('#')) continue;
     if (exec) return { refuse: `${name} runs more after exec (${at}), which needs a shell` };
-    if (/^set\s+(?:-[euxo]+|-o\s+(?:errexit|nounset|pipefail|xtrace)|\+[ex]+)(?:\s+(?:-[euxo]+|-o\s+\w+))*$/.test(line)) continue;
+    if (/^set(?:\s+(?:-[eux]*o\s+(?:errexit|nounset|pipefail|xtrace)|-[eux]+|\+[ex]+))+$/.test(line)) continue;
     if (/^(?:echo|printf)\b/.test(line) && !/[;&|<>`]|\$\(/.test(line)) continue;
     const assignment = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (assignment) {
