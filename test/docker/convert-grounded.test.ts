@@ -19,7 +19,8 @@ import { convert } from '../../server/src/engine';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
 import { convertCommand } from '../../server/src/cli/commands/convert';
 import type { CliIo } from '../../server/src/cli/commands/types';
-import { BUILD_LABEL } from '../../server/src/docker/imageEvidence';
+import { BUILD_LABEL, evidenceFromBuild } from '../../server/src/docker/imageEvidence';
+import { connectEngine } from '../../server/src/docker/connection';
 import { answerOf, docker, engineProblem, imageFiles } from './proof';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -44,6 +45,28 @@ test('convert --build grounds the conversion in the built image', { timeout: 40 
   }
   const standins = spawnSync('bash', [STANDINS], { encoding: 'utf8', timeout: 20 * 60_000 });
   assert.equal(standins.status, 0, `stand-in images could not be built:\n${standins.stderr}`);
+
+  await t.test('an ELF program: interpreter and DT_NEEDED closure read through the archive API, with the image\'s library paths', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-grounded-elf-'));
+    try {
+      // No RUN step: apt-get of the Debian stand-in is the program, whose closure is known.
+      fs.writeFileSync(path.join(work, 'Dockerfile'), 'FROM local/debian:trixie\nWORKDIR /usr/bin\nCMD ["apt-get", "update"]\n');
+      const { docker: engine } = await connectEngine();
+      const evidence = await evidenceFromBuild(engine, { contextDir: work, dockerfile: 'Dockerfile' });
+      assert.deepEqual([evidence.cmd, evidence.workdir], [['apt-get', 'update'], '/usr/bin']);
+      const program = evidence.program;
+      assert.equal(program?.path, '/usr/bin/apt-get');
+      assert.equal(program?.kind, 'elf');
+      assert.match(program?.interpreter ?? '', /^\/lib(?:64)?\/ld-linux-[\w-]+\.so\.\d$/);
+      const found = new Map((program?.libraries ?? []).map((l) => [l.soname, l.path]));
+      for (const soname of ['libapt-pkg.so.7.0', 'libstdc++.so.6', 'libc.so.6', 'libz.so.1']) assert.match(found.get(soname) ?? '', new RegExp(`/${soname.replace(/[.+]/g, '\\$&')}$`), soname);
+      assert.equal([...found.values()].filter((p) => p === undefined).length, 0, 'every library is found where the loader finds it');
+      const leftovers = docker(['ps', '-a', '-q', '--filter', `label=${BUILD_LABEL}`]) + docker(['images', '-q', '--filter', `label=${BUILD_LABEL}`]);
+      assert.equal(leftovers, '', 'nothing --build created is left');
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
 
   await t.test('go-wrapper: the wrapper script becomes ENV + ENTRYPOINT, and the result serves as 65532 without a shell', async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-grounded-'));
