@@ -50,6 +50,7 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<ImageEv
             contextDir: path.dirname(document.uri.fsPath),
             dockerfile: name,
             signal: abort.signal,
+            cli: { args: service.endpoint.cliArgs },
             onOutput: (line) => {
               log.info(`${title} ${name}: ${line}`);
               if (/^(?:Building|Reading|Step \d+\/\d+ :)/.test(line)) progress.report({ message: line });

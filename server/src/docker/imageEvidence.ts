@@ -15,6 +15,7 @@ import * as path from 'path';
 import type Docker from 'dockerode';
 import { OperationCancelledError } from './errors';
 import { isMuslInterpreter, ldSoConfDirectories, librarySearchPath, readElf, type ElfFacts } from './elf';
+import { buildWithCli } from './verify';
 
 export const BUILD_LABEL = 'io.distroless.convert-build';
 
@@ -28,6 +29,12 @@ export interface BuildRequest {
   signal?: AbortSignal;
   /** Each line of build output, and progress messages. */
   onOutput?: (line: string) => void;
+  /**
+   * The docker command line against the same engine: a Dockerfile that needs BuildKit
+   * (RUN --mount, COPY --chmod/--link, here-documents), which the engine's classic
+   * builder API refuses, is built with it instead.
+   */
+  cli?: { args: string[]; env?: NodeJS.ProcessEnv; command?: string };
 }
 
 /** Same shape as the engine's GroundedEvidence (server/src/engine/convert/grounded.ts). */
@@ -53,6 +60,8 @@ const MAX_READ = 64 * 1024 * 1024;
 const SCRIPT_READ = 64 * 1024;
 const MAX_LIBRARIES = 200;
 const SHELLS = /^(?:\/usr)?\/bin\/(?:sh|bash|ash|dash)$/;
+/** What the classic builder says about Dockerfile features only BuildKit has. */
+const NEEDS_BUILDKIT = /requires BuildKit|unknown flag: (?:mount|chmod|link|parents|exclude|network|security|checksum|keep-git-dir)|heredoc|the --\w+ option requires/i;
 
 /** Builds the original, reads what its start program needs, and removes the image and container; throws BuildFailedError with the failing output. */
 export async function evidenceFromBuild(docker: Docker, request: BuildRequest): Promise<ImageEvidence> {
@@ -63,7 +72,15 @@ export async function evidenceFromBuild(docker: Docker, request: BuildRequest): 
   let built = false;
   try {
     say(`Building the original image (${tag})`);
-    await buildImage(docker, request, tag, run, say);
+    try {
+      await buildImage(docker, request, tag, run, say);
+    } catch (error) {
+      if (!(error instanceof BuildFailedError) || !request.cli || !NEEDS_BUILDKIT.test(error.message)) throw error;
+      say(`The engine's classic builder cannot build this Dockerfile (${error.message}); building with BuildKit through the docker command line`);
+      const result = await buildWithCli({ cliArgs: request.cli.args, dockerCli: request.cli.command, env: request.cli.env, contextDir: request.contextDir, dockerfile: path.join(request.contextDir, request.dockerfile), tag, labels: { [BUILD_LABEL]: run }, target: request.target, buildArgs: request.buildArgs, platform: request.platform, signal: request.signal }, say);
+      if (request.signal?.aborted) throw new OperationCancelledError('Building the original image');
+      if (!result.ok) throw new BuildFailedError(result.failedStep ? `${result.failedStep} failed` : 'the build failed');
+    }
     built = true;
     container = await docker.createContainer({ Image: tag, Labels: { [BUILD_LABEL]: run }, HostConfig: { AutoRemove: false } });
     say('Reading the start program from the image (archive API, never started)');

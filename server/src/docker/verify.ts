@@ -161,7 +161,7 @@ export function judge(original: ImageReport, converted: ImageReport): string[] {
   return problems;
 }
 
-interface BuildResult {
+export interface BuildResult {
   ok: boolean;
   output: string;
   failedStep?: string;
@@ -169,8 +169,30 @@ interface BuildResult {
 
 /** `docker build` through the CLI against the discovered engine; the output is kept for a failure report. */
 function buildImage(opts: VerifyOptions, dockerfile: string, tag: string, run: string, onLine: (line: string) => void): Promise<BuildResult> {
-  const args = [...opts.endpoint.cliArgs, 'build', '--force-rm', '-f', dockerfile, '-t', tag, '--label', `${VERIFY_LABEL}=${run}`];
+  return buildWithCli({ ...opts, cliArgs: opts.endpoint.cliArgs, dockerfile, tag, labels: { [VERIFY_LABEL]: run } }, onLine);
+}
+
+export interface CliBuild {
+  cliArgs: string[];
+  dockerCli?: string;
+  env?: NodeJS.ProcessEnv;
+  contextDir: string;
+  dockerfile: string;
+  tag: string;
+  labels: Record<string, string>;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  platform?: string;
+  signal?: AbortSignal;
+}
+
+/** `docker build` (BuildKit, .dockerignore, build secrets as in the user's own builds) with the output streamed line by line. */
+export function buildWithCli(opts: CliBuild, onLine: (line: string) => void): Promise<BuildResult> {
+  const args = [...opts.cliArgs, 'build', '--force-rm', '-f', opts.dockerfile, '-t', opts.tag];
+  for (const [k, v] of Object.entries(opts.labels)) args.push('--label', `${k}=${v}`);
   if (opts.target) args.push('--target', opts.target);
+  for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
+  if (opts.platform) args.push('--platform', opts.platform);
   args.push(opts.contextDir);
   return new Promise((resolve, reject) => {
     let output = '';

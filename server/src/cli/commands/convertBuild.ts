@@ -47,6 +47,7 @@ export async function buildEvidence(request: BuildEvidenceRequest, io: CliIo): P
       target: request.target,
       platform: request.platform,
       signal: abort.signal,
+      cli: { args: connection.endpoint.cliArgs, env: io.env },
       onOutput: (line) => io.stderr.write(`${line}\n`),
     });
   } catch (error) {
