@@ -199,6 +199,13 @@ const CASES: ConversionCase[] = [
     "language": "node",
     "runtimeImage": "gcr.io/distroless/nodejs22-debian13:nonroot",
     "expected": "FROM node:22-bookworm AS build\nRUN apt-get update && apt-get install -y python3-distutils\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"server.js\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\n# Not carried over from the build stage \"build\", because they cannot run here or do not apply:\n#   RUN apt-get update && apt-get install -y python3-distutils\nFROM gcr.io/distroless/nodejs22-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /app /app\nCMD [\"server.js\"]\n"
+  },
+  {
+    "name": "7. EXPOSE 80 on a nonroot image: converts, and the comment says Docker lets it bind while Kubernetes does not by default",
+    "dockerfile": "FROM python:3.13\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nEXPOSE 80\nCMD [\"python\", \"-m\", \"gunicorn\", \"-b\", \"0.0.0.0:80\", \"app:app\"]\n",
+    "language": "python",
+    "runtimeImage": "gcr.io/distroless/python3-debian13:nonroot",
+    "expected": "FROM python:3.13-slim-trixie AS build\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nEXPOSE 80\nCMD [\"python\", \"-m\", \"gunicorn\", \"-b\", \"0.0.0.0:80\", \"app:app\"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\n# Port 80 is below 1024 and the image runs as a non-root user: Docker lets it bind it, Kubernetes does not by default; listen on 1024 or above (8080) there.\nFROM gcr.io/distroless/python3-debian13:nonroot\nEXPOSE 80\nWORKDIR /app\nCOPY --from=build /usr/local/lib/python3.13/site-packages /usr/local/lib/python3.13/site-packages\nCOPY --from=build /app /app\nENV PYTHONPATH=/usr/local/lib/python3.13/site-packages\nCMD [\"-m\", \"gunicorn\", \"-b\", \"0.0.0.0:80\", \"app:app\"]\n"
   }
 ];
 

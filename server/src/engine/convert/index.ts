@@ -26,7 +26,7 @@ import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageC
 import { imageOf, imageRangeOf } from '../instructions';
 import { openTail } from '../tail';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
-import { missingAtRuntime, movedOutOfRoot, runtimeHome } from './runtimeNeeds';
+import { lowPortNote, missingAtRuntime, movedOutOfRoot, runtimeHome } from './runtimeNeeds';
 import { groundPlan, groundedStart } from './groundedPlan';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
@@ -254,6 +254,8 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
     body.splice(0, body.length, ...body.map((line) => movedOutOfRoot(line, home)));
     notes.push(`Paths under /root now name ${home}: /root is readable only by root there, and the image runs as a non-root user.`);
   }
+  const lowPorts = lowPortNote(context, plan.runtimeImage);
+  if (lowPorts) notes.push(lowPorts);
   const header = ['# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).'];
   if (dropped.length > 0) {
     header.push(`# Not carried over from ${replaced ? 'the original stage' : `the build stage "${context.buildName}"`}, because they cannot run here or do not apply:`);

@@ -245,3 +245,25 @@ export function missingAtRuntime(context: LanguageContext, plan: Plan, language:
   }
   return undefined;
 }
+
+/**
+ * EXPOSEd ports below 1024 under a non-root runtime user: Docker Engine 20.10 and later
+ * let any user bind them (it sets net.ipv4.ip_unprivileged_port_start=0 in each
+ * container, moby/moby#41030), Kubernetes and other runtimes do not by default. Said in
+ * the comment, so the move to non-root does not surprise there.
+ */
+export function lowPortNote(context: LanguageContext, runtimeImage: string): string | undefined {
+  if (!runtimeHome(runtimeImage)) return undefined;
+  const ports: number[] = [];
+  for (const st of context.chain) {
+    for (const i of st.instructions) {
+      if (i.getKeyword() !== 'EXPOSE') continue;
+      for (const m of i.getTextContent().matchAll(/\b(\d{1,5})(?:\/(?:tcp|udp))?\b/g)) {
+        const port = Number(m[1]);
+        if (port > 0 && port < 1024 && !ports.includes(port)) ports.push(port);
+      }
+    }
+  }
+  if (ports.length === 0) return undefined;
+  return `Port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} ${ports.length > 1 ? 'are' : 'is'} below 1024 and the image runs as a non-root user: Docker lets it bind ${ports.length > 1 ? 'them' : 'it'}, Kubernetes does not by default; listen on 1024 or above (8080) there.`;
+}
