@@ -96,7 +96,7 @@ export const pythonConverter: LanguageConverter = {
         return isOfficialName(name, 'python') ? `${name}:${splitTag(PYTHON_BUILDER_IMAGE).tag}` : PYTHON_BUILDER_IMAGE;
       });
       if (!tagEdit && st.resolvedImage !== PYTHON_BUILDER_IMAGE) {
-        return { refuse: `the python image of stage "${st.name ?? st.index}" cannot be changed by one edit, and it must be ${PYTHON_BUILDER_IMAGE} to match the runtime's Python: set it and convert again` };
+        return { refuse: `the python image of ${stageLabel(st)} cannot be changed by one edit, and it must be ${PYTHON_BUILDER_IMAGE} to match the runtime's Python: set it and convert again` };
       }
       if (tagEdit && !edits.some((e) => sameRange(e, tagEdit))) edits.push(tagEdit);
     }
