@@ -251,21 +251,32 @@ async function readEvidence(docker: Docker, tag: string, container: Docker.Conta
   const env = new Map((config.Env ?? []).map((e: string) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]));
   const evidence: ImageEvidence = { entrypoint, cmd, workdir };
   const start = [...entrypoint, ...cmd];
-  const word = start[0];
+  // An init wrapper (tini, dumb-init) starts the program after its options: that program is the one to read.
+  let k = 0;
+  while (k < start.length && /^(?:\/\S*\/)?(?:tini|tini-static|dumb-init)$/.test(start[k])) {
+    k++;
+    while (k < start.length && start[k].startsWith('-')) k++;
+  }
+  const word = start[k];
   // A shell form (`/bin/sh -c …`) is the converter's to read from the Dockerfile's text.
   if (!word || SHELLS.test(word)) return evidence;
   const candidates = word.includes('/') ? [path.posix.resolve(workdir, word)] : (env.get('PATH') ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':').map((d) => `${d}/${word}`);
   let found: { path: string; stat: PathStat } | undefined;
+  let foundAt: string | undefined;
   for (const c of candidates) {
     if (signal?.aborted) throw new OperationCancelledError('Reading the image');
     found = await resolveFile(container, c);
-    if (found) break;
+    if (found) {
+      foundAt = c;
+      break;
+    }
   }
   if (!found) {
     evidence.program = { path: candidates[0], kind: 'missing' };
     return evidence;
   }
-  const programPath = word.includes('/') ? candidates[0] : found.path;
+  // Where PATH finds it (the name the image runs), not the file its symlinks end at.
+  const programPath = foundAt ?? found.path;
   const head = await readHead(container, found.path, SCRIPT_READ);
   if (head && head.subarray(0, 2).toString() === '#!') {
     evidence.program = { path: programPath, kind: 'script', script: head.toString('utf8') };

@@ -95,6 +95,12 @@ const GROUNDED: Array<{ name: string; dockerfile: string; files?: Record<string,
     expected: 'FROM gcc:14 AS build\nRUN apt-get update && apt-get install -y libncursesw5-dev\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o /usr/local/bin/tui main.c -lncursesw\nCMD ["/usr/local/bin/tui"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\n# Not carried over from the build stage "build", because they cannot run here or do not apply:\n#   RUN apt-get update && apt-get install -y libncursesw5-dev\n# Libraries the program links that the runtime image lacks, read from the built image: libncursesw.so.6, libtinfo.so.6.\nFROM gcr.io/distroless/cc-debian13:nonroot\nWORKDIR /src\nCOPY --from=build /usr/local/bin/tui /app\nCOPY --from=build /usr/lib/x86_64-linux-gnu/libncursesw.so.6 /usr/lib/x86_64-linux-gnu/libncursesw.so.6\nCOPY --from=build /usr/lib/x86_64-linux-gnu/libtinfo.so.6 /usr/lib/x86_64-linux-gnu/libtinfo.so.6\nENTRYPOINT ["/app"]\n',
   },
   {
+    name: 'a C program started through PATH: the image says which file it is, so it converts instead of being refused',
+    dockerfile: 'FROM gcc:14\nWORKDIR /src\nCOPY . .\nRUN make && cp server /usr/local/bin/\nEXPOSE 8080\nCMD ["server", "--port", "8080"]\n',
+    evidence: { entrypoint: [], cmd: ['server', '--port', '8080'], workdir: '/src', program: { path: '/usr/local/bin/server', kind: 'elf', interpreter: '/lib64/ld-linux-x86-64.so.2', musl: false, isStatic: false, libraries: [{ soname: 'libc.so.6', path: '/usr/lib/x86_64-linux-gnu/libc.so.6' }] } },
+    expected: 'FROM gcc:14 AS build\nWORKDIR /src\nCOPY . .\nRUN make && cp server /usr/local/bin/\nEXPOSE 8080\nCMD ["server", "--port", "8080"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/cc-debian13:nonroot\nEXPOSE 8080\nWORKDIR /src\nCOPY --from=build /usr/local/bin/server /app\nENTRYPOINT ["/app"]\nCMD ["--port", "8080"]\n',
+  },
+  {
     name: 'a musl program (Alpine loader) is refused naming the interpreter',
     dockerfile: 'FROM alpine:3.20\nRUN apk add --no-cache build-base\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o /usr/local/bin/srv srv.c\nCMD ["/usr/local/bin/srv"]\n',
     evidence: { entrypoint: [], cmd: ['/usr/local/bin/srv'], workdir: '/src', program: { path: '/usr/local/bin/srv', kind: 'elf', interpreter: '/lib/ld-musl-x86_64.so.1', musl: true, isStatic: false, libraries: [] } },

@@ -8,6 +8,9 @@ import { distrolessNativeImage } from '../imageFacts';
 import { envLines, librariesToCopy, plainWrapper, type GroundedEvidence } from './grounded';
 import type { Language, LanguageContext, Plan } from './types';
 
+/** Programs the converters read by name (the interpreter decides the language and the runtime image). */
+const INTERPRETERS = /^(?:node|nodejs|npm|npx|yarn|pnpm|python[\d.]*|pip[\d.]*|java|dotnet|gunicorn|uvicorn|flask|hypercorn|celery|daphne|streamlit|waitress|tini|dumb-init)$/;
+
 export type GroundedStart = { words: string[]; entrypointLength: number; env: Array<[string, string]> } | { refuse: string };
 
 /** The start command the built image runs, with a plain wrapper script replaced by the program it execs; undefined without evidence of a script. */
@@ -17,6 +20,10 @@ export function groundedStart(evidence: GroundedEvidence | undefined): GroundedS
   const start = [...evidence.entrypoint, ...evidence.cmd];
   if (program.kind === 'elf' && program.musl && !program.isStatic) {
     return { refuse: `the start program ${program.path} in the built image is linked against musl (its interpreter is ${program.interpreter}), which the glibc distroless images do not have: link it statically (CGO_ENABLED=0, -static) or build it on a Debian image, and convert again` };
+  }
+  // A native program named through PATH: the image says which file it is.
+  if (program.kind === 'elf' && start[0] !== undefined && !start[0].includes('/') && !INTERPRETERS.test(start[0])) {
+    return { words: [program.path, ...start.slice(1)], entrypointLength: evidence.entrypoint.length, env: [] };
   }
   if (program.kind !== 'script') return undefined;
   const wrapper = plainWrapper(program.script ?? '', program.path);
