@@ -32,7 +32,7 @@ const NOT_NEEDED_AT_RUNTIME = /^(?:ca-certificates|tzdata|curl|wget|tini|dumb-in
  * browsers, database clients): installed in a build that ships the app, they are there
  * because the app calls them, and a distroless image cannot have them.
  */
-const RUNTIME_PROGRAMS = /^(?:ffmpeg|imagemagick|graphicsmagick|ghostscript|poppler-utils|tesseract-ocr(?:-\w+)?|chromium(?:-driver)?|chromium-browser|google-chrome-stable|firefox-esr|wkhtmltopdf|libreoffice(?:-\w+)?|pandoc|exiftool|libimage-exiftool-perl|sox|mediainfo|gifsicle|optipng|pngquant|jpegoptim|webp|qpdf|pdftk|unoconv|postgresql-client(?:-\d+)?|default-mysql-client|mariadb-client|mysql-client|redis-tools|sqlite3|openjdk-\d+-jre(?:-headless)?|default-jre(?:-headless)?|git-lfs|rpm|nmap|openvpn|wireguard-tools|kubectl|helm|docker-ce-cli|docker\.io|docker-cli)$/;
+const RUNTIME_PROGRAMS = /^(?:ffmpeg|imagemagick|graphicsmagick|ghostscript|poppler-utils|tesseract-ocr(?:-\w+)?|chromium(?:-driver)?|chromium-browser|google-chrome-stable|firefox-esr|wkhtmltopdf|libreoffice(?:-\w+)?|pandoc|exiftool|libimage-exiftool-perl|sox|mediainfo|gifsicle|optipng|pngquant|jpegoptim|webp|qpdf|pdftk|unoconv|postgresql-client(?:-\d+)?|default-mysql-client|mariadb-client|mysql-client|openjdk-\d+-jre(?:-headless)?|default-jre(?:-headless)?|git-lfs|rpm|nmap|openvpn|wireguard-tools|kubectl|helm|docker-ce-cli|docker\.io|docker-cli)$/;
 
 /** Libraries every distroless glibc image carries (base: glibc, libssl, CA certificates; cc adds libgcc and libstdc++). */
 const IN_DISTROLESS_BASE = /^(?:libc6(?:-dev)?|libc-dev|libssl-dev|libssl3(?:t64)?|openssl|libgcc-\d+-dev|libstdc\+\+-\d+-dev|libstdc\+\+6|libgcc-s1|zlib1g(?:-dev)?|libgomp1|linux-libc-dev|ca-certificates)$/;
