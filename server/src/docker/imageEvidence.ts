@@ -58,6 +58,7 @@ export class BuildFailedError extends Error {}
 /** Bytes read from one file at most: enough for an ELF's dynamic section in all but huge binaries. */
 const MAX_READ = 64 * 1024 * 1024;
 const SCRIPT_READ = 64 * 1024;
+const READ_TIMEOUT_MS = 60_000;
 const MAX_LIBRARIES = 200;
 const SHELLS = /^(?:\/usr)?\/bin\/(?:sh|bash|ash|dash)$/;
 /** What the classic builder says about Dockerfile features only BuildKit has. */
@@ -158,9 +159,12 @@ async function readHead(container: Docker.Container, file: string, limit: number
     let dataStart: number | undefined;
     let dataSize = 0;
     const finish = (buf: Buffer | undefined) => {
+      clearTimeout(timer);
       (stream as unknown as { destroy?: () => void }).destroy?.();
       resolve(buf);
     };
+    // An engine that stops sending must not hang the conversion: the file counts as unreadable.
+    const timer = setTimeout(() => finish(undefined), READ_TIMEOUT_MS);
     stream.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       have += chunk.length;
@@ -176,6 +180,7 @@ async function readHead(container: Docker.Container, file: string, limit: number
       if (have >= dataStart + want) finish(all.subarray(dataStart, dataStart + want));
     });
     stream.on('end', () => {
+      clearTimeout(timer);
       const all = Buffer.concat(chunks);
       if (dataStart === undefined) {
         const entry = firstFileEntry(all);
@@ -185,7 +190,7 @@ async function readHead(container: Docker.Container, file: string, limit: number
       }
       resolve(all.subarray(dataStart, dataStart + Math.min(limit, dataSize)));
     });
-    stream.on('error', () => resolve(undefined));
+    stream.on('error', () => finish(undefined));
   });
 }
 
