@@ -11,6 +11,7 @@ export type { FixAllResult } from './fixAll';
 export { applyEdits, rangesOverlap } from './edits';
 export { convert, planConversion, IMAGE_TARGETS } from './convert';
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language, ImageTarget } from './convert';
+export type { GroundedEvidence } from './convert/grounded';
 export { validateSyntax } from './syntax';
 export { openTail, editReachesTail } from './tail';
 export type { OpenTail } from './tail';

@@ -19,7 +19,7 @@ export async function answerConvert(params: ConvertParams, host: ConversionHost)
   const text = typeof params.text === 'string' ? params.text : host.text(uri);
   if (text === undefined) return { status: 'refused', reason: 'the language server has not been sent this document: open it, or send its text' };
   const { target, distrolessRegistry, workspace, convertTo } = await host.options(uri);
-  const result = convert(text, { target, distrolessRegistry, workspace, to: convertTo });
+  const result = convert(text, { target, distrolessRegistry, workspace, to: convertTo, grounded: params.grounded });
   if (!result.ok) return { status: 'refused', reason: result.reason };
   if (!result.changed) return { status: 'unchanged', runtimeImage: result.runtimeImage };
   return { status: 'converted', text: result.text, language: result.language, runtimeImage: result.runtimeImage, dropped: result.dropped };
