@@ -118,6 +118,64 @@ describe('port-forward against a real engine', { concurrency: false }, () => {
     await web.close();
   });
 
+  it('clients that disconnect mid-stream, many times on one forward, raise no MaxListenersExceededWarning', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    // An endless stream: every connection gets zeros until it goes away.
+    await startTarget(engine.docker, { name: `${PREFIX}-zero`, label: LABEL, cmd: ['nc', '-ll', '-p', '9000', '-e', 'cat', '/dev/zero'] });
+    const forward = await engine.openPortForward({ target: `${PREFIX}-zero`, remotePort: 9000 });
+    open.push(forward);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const closed = new Promise<void>((resolve) => {
+        let n = 0;
+        forward.onEvent((e) => e.kind !== 'connection-opened' && ++n === 30 && resolve());
+      });
+      // Half read a little and hang up; half never read (their socket fills) and hang up.
+      for (let i = 0; i < 30; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const socket = net.connect({ host: '127.0.0.1', port: forward.localPort });
+          socket.on('error', reject);
+          if (i % 2 === 0) {
+            let got = 0;
+            socket.on('data', (d: Buffer) => {
+              got += d.length;
+              if (got > 256 * 1024) {
+                socket.destroy();
+                resolve();
+              }
+            });
+          } else {
+            socket.pause();
+            setTimeout(() => {
+              socket.destroy();
+              resolve();
+            }, 150);
+          }
+        });
+      }
+      await closed;
+      // Warnings are emitted on the next tick.
+      await new Promise((r) => setImmediate(r));
+      assert.equal(forward.activeConnections, 0);
+      assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
+      // The forward still works after all that.
+      const bytes = await new Promise<number>((resolve) => {
+        const socket = net.connect({ host: '127.0.0.1', port: forward.localPort });
+        socket.once('data', (d: Buffer) => {
+          socket.destroy();
+          resolve(d.length);
+        });
+      });
+      assert.ok(bytes > 0);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    await forward.close();
+  });
+
   it('a port nothing listens on: the client gets a reset and the forward reports why', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;

@@ -13,6 +13,11 @@ import { createHash } from 'node:crypto';
 import { LocalImageFacts } from '../../server/src/host/imageFacts';
 import { buildModel } from '../../server/src/engine/model';
 import { describeImage } from '../../server/src/engine/observedImage';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { normalizeSettings } from '../../server/src/lsp/settings';
+import { makeProject, NO_ENGINE_ENV, runCli } from '../support/cli';
 
 interface Recorded {
   server: http.Server;
@@ -197,5 +202,83 @@ test('text from a registry\'s image config is escaped in the hover: no image, no
     assert.match(hover, /\\\[Click to fix\\\]\(command:workbench/);
   } finally {
     await registry.close();
+  }
+});
+
+test('a redirect or token realm to a host:port the configuration names is followed; one it does not name is refused unsent', async () => {
+  const digest = `sha256:${'ef'.repeat(32)}`;
+  // The named host: it answers the redirected manifest request and hands out tokens.
+  const named = await serve((request, response) => {
+    if (request.url?.startsWith('/token')) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      return void response.end('{"token":"t"}');
+    }
+    response.writeHead(200, { 'docker-content-digest': digest });
+    response.end();
+  });
+  const unnamed = await serve((_q, response) => response.end('{}'));
+  const registry = await serve((request, response) => {
+    if (request.url?.startsWith('/v2/realm/')) {
+      if (request.headers.authorization === 'Bearer t') {
+        response.writeHead(200, { 'docker-content-digest': digest });
+        return void response.end();
+      }
+      response.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${named.port}/token",service="local"` });
+      return void response.end();
+    }
+    if (request.url?.startsWith('/v2/elsewhere/')) return redirect(response, `http://127.0.0.1:${unnamed.port}/v2/x`);
+    redirect(response, `http://127.0.0.1:${named.port}/v2/blobs/moved`);
+  });
+  const known = { id: `sha256:${'cd'.repeat(32)}`, registry: `127.0.0.1:${registry.port}`, manifestDigest: digest, user: '65532', cmd: [], env: [], workingDir: '', os: 'linux', architecture: 'amd64', labels: {} };
+  const byDigest = (d: string) => (d === digest ? known : undefined);
+  try {
+    const client = new RegistryClient({ timeoutMs: 2000, redirectHosts: [`127.0.0.1:${named.port}`] });
+    assert.equal((await client.lookUp(`127.0.0.1:${registry.port}/team/app:1`, 'linux/amd64', byDigest)).image, known);
+    assert.deepEqual(named.requests, ['HEAD /v2/blobs/moved']);
+    assert.equal((await client.lookUp(`127.0.0.1:${registry.port}/realm/app:1`, 'linux/amd64', byDigest)).image, known);
+    assert.match(named.requests[1], /^GET \/token\?/);
+    await assert.rejects(client.lookUp(`127.0.0.1:${registry.port}/elsewhere/app:1`, 'linux/amd64', byDigest), new RegExp(`redirected to http://127\\.0\\.0\\.1:${unnamed.port}, which is not HTTPS and another host or port`));
+    assert.deepEqual(unnamed.requests, [], 'the unnamed port was never asked');
+    // The same names without the port mean the default port only: neither is followed.
+    const hostOnly = new RegistryClient({ timeoutMs: 2000, redirectHosts: ['127.0.0.1', 'localhost'] });
+    const before = named.requests.length;
+    await assert.rejects(hostOnly.lookUp(`127.0.0.1:${registry.port}/team/app:1`, 'linux/amd64', byDigest), /which is not HTTPS and another host or port/);
+    await assert.rejects(hostOnly.lookUp(`127.0.0.1:${registry.port}/realm/app:1`, 'linux/amd64', byDigest), /token realm is http:\/\/127\.0\.0\.1:\d+, which is not HTTPS and another host or port/);
+    assert.equal(named.requests.length, before);
+  } finally {
+    await registry.close();
+    await named.close();
+    await unnamed.close();
+  }
+});
+
+test('the setting distroless.imageFacts.redirectHosts and lint --registry-redirect-host reach the registry client', async () => {
+  assert.deepEqual(normalizeSettings({ imageFacts: { registryLookups: true, redirectHosts: [' cdn.example.com ', 'localhost:5001', 7, ''] } }).registryRedirectHosts, ['cdn.example.com', 'localhost:5001']);
+  assert.deepEqual(normalizeSettings({ imageFacts: { redirectHosts: 'cdn.example.com' } }).registryRedirectHosts, []);
+  assert.deepEqual(normalizeSettings({}).registryRedirectHosts, []);
+
+  const named = await serve((_q, response) => {
+    response.writeHead(404);
+    response.end();
+  });
+  const registry = await serve((_q, response) => redirect(response, `http://127.0.0.1:${named.port}/v2/moved`));
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-redirect-hosts-'));
+  const project = makeProject({ Dockerfile: `FROM 127.0.0.1:${registry.port}/team/app:1\nUSER 65532\n` });
+  const env = { ...NO_ENGINE_ENV, DISTROLESS_CACHE_DIR: cache };
+  try {
+    const plain = await runCli(['lint', '--no-image-inspect', '--registry-lookups', 'Dockerfile'], { cwd: project, env });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(named.requests.length, 0, 'not named: never asked');
+    const allowed = await runCli(['lint', '--no-image-inspect', '--registry-lookups', '--registry-redirect-host', `127.0.0.1:${named.port}`, 'Dockerfile'], { cwd: project, env });
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.ok(named.requests.some((r) => r.endsWith(' /v2/moved')), `named: followed (${named.requests.join(', ')})`);
+    const bad = await runCli(['lint', '--registry-redirect-host', 'http://x/', 'Dockerfile'], { cwd: project, env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^distroless lint: "http:\/\/x\/" is not a host or host:port\.\n/);
+  } finally {
+    await registry.close();
+    await named.close();
+    fs.rmSync(cache, { recursive: true, force: true });
+    fs.rmSync(project, { recursive: true, force: true });
   }
 });

@@ -31,8 +31,11 @@ export const INSPECT_LOCAL_IMAGES_SETTING = 'distroless.inspectLocalImages';
 /** Turns on registry requests for image facts (server/src/host/imageFacts/registry.ts); VS Code withholds its workspace value while untrusted. */
 export const REGISTRY_LOOKUPS_SETTING = 'distroless.imageFacts.registryLookups';
 
+/** Where a registry's redirects and token realms may go besides its own host; VS Code withholds its workspace value while untrusted. */
+export const REGISTRY_REDIRECT_HOSTS_SETTING = 'distroless.imageFacts.redirectHosts';
+
 /** Every setting an untrusted workspace cannot set (package.json restrictedConfigurations). */
-export const UNTRUSTED_RESTRICTED_SETTINGS: readonly string[] = [...RESTRICTED_SETTINGS, IMAGE_TAG_COMPLETION_SETTING, INSPECT_LOCAL_IMAGES_SETTING, REGISTRY_LOOKUPS_SETTING];
+export const UNTRUSTED_RESTRICTED_SETTINGS: readonly string[] = [...RESTRICTED_SETTINGS, IMAGE_TAG_COMPLETION_SETTING, INSPECT_LOCAL_IMAGES_SETTING, REGISTRY_LOOKUPS_SETTING, REGISTRY_REDIRECT_HOSTS_SETTING];
 
 /**
  * The `distroless` section the language server gets (workspace/configuration) in a

@@ -62,7 +62,7 @@ function settingsFor(uri: string): Promise<ServerSettings> {
 let localImages: { key: string; facts: LocalImageFacts } | undefined;
 function imagesFor(settings: ServerSettings): LocalImageFacts | undefined {
   if (!settings.inspectLocalImages && !settings.registryLookups) return undefined;
-  const key = JSON.stringify([settings.dockerHost, settings.inspectLocalImages, settings.registryLookups]);
+  const key = JSON.stringify([settings.dockerHost, settings.inspectLocalImages, settings.registryLookups, settings.registryRedirectHosts]);
   if (localImages?.key !== key) {
     localImages = {
       key,
@@ -70,6 +70,7 @@ function imagesFor(settings: ServerSettings): LocalImageFacts | undefined {
         dockerHost: settings.dockerHost || undefined,
         localEngine: settings.inspectLocalImages,
         registryLookups: settings.registryLookups,
+        registryRedirectHosts: settings.registryRedirectHosts,
         log: (m) => connection.console.log(m),
       }),
     };

@@ -43,6 +43,10 @@ Options:
       --registry-lookups          For base images not on the local engine, read
                                   their manifest and config from the registry
                                   (network; never layers). Off by default.
+      --registry-redirect-host <host[:port]>
+                                  Also follow a registry's redirects and token
+                                  realm to this host (repeatable); others are
+                                  refused.
   -c, --config <file>             Use this configuration file instead of looking
                                   for .distroless.json/.yaml/.yml above each Dockerfile.
       --stdin                     Read one Dockerfile from standard input.
@@ -66,12 +70,16 @@ interface LintArgs {
   inputs: string[];
   imageInspect: boolean;
   registryLookups: boolean;
+  registryRedirectHosts: string[];
 }
 
 class UsageError extends Error {}
 
+/** `host`, `*.domain`, `[ipv6]`, each with an optional `:port`. */
+const REDIRECT_HOST = /^(?:\*\.)?(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 function parseArgs(argv: string[]): LintArgs {
-  const args: LintArgs = { format: 'text', fix: false, severity: 'warning', stdin: false, inputs: [], imageInspect: true, registryLookups: false };
+  const args: LintArgs = { format: 'text', fix: false, severity: 'warning', stdin: false, inputs: [], imageInspect: true, registryLookups: false, registryRedirectHosts: [] };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -129,6 +137,12 @@ function parseArgs(argv: string[]): LintArgs {
       case '--registry-lookups':
         args.registryLookups = true;
         break;
+      case '--registry-redirect-host': {
+        const host = value('a host or host:port');
+        if (!REDIRECT_HOST.test(host)) throw new UsageError(`"${host}" is not a host or host:port.`);
+        args.registryRedirectHosts.push(host);
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}.`);
         args.inputs.push(arg);
@@ -205,7 +219,7 @@ export const lintCommand: CliCommand = {
         return ExitCode.usage;
       }
     }
-    const images = cliImageFacts(io.env, { localEngine: args.imageInspect, registryLookups: args.registryLookups });
+    const images = cliImageFacts(io.env, { localEngine: args.imageInspect, registryLookups: args.registryLookups, registryRedirectHosts: args.registryRedirectHosts });
     const configs = new ConfigCache();
     const overrides = { target: args.target };
     // Once per folder: the configuration lookup walks up to the repository root, and

@@ -6,8 +6,8 @@
  * hosts (what Docker allows without configuration, for a local registry).
  *
  * Where requests go: to the registry's own host and port; a redirect or a token realm
- * elsewhere only to a host its publisher documents (REDIRECT_HOSTS) or the caller's
- * configuration names (RegistryOptions.redirectHosts), over HTTPS on the default port.
+ * elsewhere only to a host its publisher documents (REDIRECT_HOSTS; HTTPS on the default
+ * port) or the user's configuration names (RegistryOptions.redirectHosts).
  * Every hop is checked before it is sent. At most `concurrency` lookups per registry
  * run at once; the rest wait their turn (their timeout starts when they are sent).
  */
@@ -22,7 +22,11 @@ export interface RegistryOptions {
   timeoutMs?: number;
   /** Counts every HTTP request made, for tests and logs. */
   onRequest?: (url: string) => void;
-  /** More hosts (`cdn.example.com`, `*.example.com`) any registry may redirect or send for a token to. */
+  /**
+   * More hosts any registry may redirect or send for a token to (`distroless.imageFacts.redirectHosts`,
+   * `--registry-redirect-host`): `cdn.example.com` or `*.example.com` on the default port,
+   * `host:port` on that port only; over HTTPS, or plain HTTP when the host is a loopback address.
+   */
   redirectHosts?: readonly string[];
   /** Lookups at once per registry host (default 6, what browsers open per host). */
   concurrency?: number;
@@ -47,6 +51,16 @@ const MAX_REDIRECTS = 5;
 function hostMatches(hostname: string, pattern: string): boolean {
   const p = pattern.toLowerCase();
   return p.startsWith('*.') ? hostname.endsWith(p.slice(1)) && hostname.length > p.length - 1 : hostname === p;
+}
+
+/** Whether `url` is on a configured `host[:port]` (no port: the scheme's default port only). */
+function namedHostMatches(url: URL, entry: string): boolean {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(entry.trim().toLowerCase());
+  if (!m) return false;
+  const port = m[2] === undefined ? '' : String(Number(m[2]));
+  const defaultPort = url.protocol === 'https:' ? '443' : '80';
+  const urlPort = url.port || defaultPort;
+  return hostMatches(url.hostname.toLowerCase(), m[1]) && (port === '' ? url.port === '' : port === urlPort);
 }
 
 const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
@@ -290,10 +304,11 @@ export class RegistryClient {
   private refusal(registry: string, url: URL): string | undefined {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'which is not HTTP';
     if (url.host === registry) return url.protocol === 'https:' || isLoopbackHost(registry) ? undefined : 'which is not HTTPS';
-    const named = [...(REDIRECT_HOSTS[registry] ?? []), ...(this.options.redirectHosts ?? [])];
-    const allowed = url.port === '' && named.some((pattern) => hostMatches(url.hostname.toLowerCase(), pattern));
-    const elsewhere = allowed ? '' : `another host or port than ${registry} that no configuration names`;
-    if (url.protocol !== 'https:') return `which is not HTTPS${elsewhere ? ` and ${elsewhere}` : ''}`;
+    const documented = url.port === '' && (REDIRECT_HOSTS[registry] ?? []).some((pattern) => hostMatches(url.hostname.toLowerCase(), pattern));
+    const configured = (this.options.redirectHosts ?? []).some((entry) => namedHostMatches(url, entry));
+    const elsewhere = documented || configured ? '' : `another host or port than ${registry} that no configuration names`;
+    // Plain HTTP, as for a registry, only to a loopback host, and only one the configuration names.
+    if (url.protocol !== 'https:' && !(configured && isLoopbackHost(url.host))) return `which is not HTTPS${elsewhere ? ` and ${elsewhere}` : ''}`;
     return elsewhere ? `which is ${elsewhere}` : undefined;
   }
 
