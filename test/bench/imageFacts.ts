@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { lint } from '../../server/src/engine/lint';
+import { lint } from '../../server/src/engine';
 import { validateSyntax } from '../../server/src/engine/syntax';
 import { baseImageReferences } from '../../server/src/engine/observedImage';
 import { LocalImageFacts, WANTED_FILES } from '../../server/src/host/imageFacts';

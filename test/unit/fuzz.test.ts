@@ -9,7 +9,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { fixAll, parses } from '../../server/src/engine';
+import { analyze, fixAll, parses } from '../../server/src/engine';
 import { lint } from '../../server/src/engine';
 import { convert } from '../../server/src/engine';
 import { openTail } from '../../server/src/engine';
@@ -89,12 +89,12 @@ test(`fuzz: ${CASES} mutated corpus files (seed ${SEED}): no throw, fixes parse,
     const where = () => describeCase(n, file.name, applied, text);
     try {
       lint(text);
-      const once = fixAll(text);
+      const once = fixAll(analyze(text));
       if (once.text !== text) {
         assert.ok(parses(once.text), `fix-all result parses: ${where()}`);
         assert.equal(openTail(once.text)?.reason, openTail(text)?.reason, `fix-all neither opens nor closes the tail: ${where()}`);
       }
-      assert.equal(fixAll(once.text).text, once.text, `fix-all twice equals once: ${where()}`);
+      assert.equal(fixAll(analyze(once.text)).text, once.text, `fix-all twice equals once: ${where()}`);
 
       const converted = convert(text);
       if (converted.ok && converted.changed) {

@@ -1,7 +1,7 @@
 /** Facts read from a local image, merged over the table: one Dockerfile, the images the host saw, the exact findings. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint } from '../../server/src/engine/lint';
+import { lint } from '../../server/src/engine';
 import type { Rule } from '../../server/src/engine/types';
 import { buildModel } from '../../server/src/engine/model';
 import { compareWithTable } from '../../server/src/host/imageFacts/compare';

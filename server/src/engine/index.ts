@@ -4,13 +4,13 @@
  */
 
 // Linting, fixing, converting.
-export { lint, INVALID_SUPPRESSION } from './lint';
-export type { LintOptions, LintResult } from './lint';
+export { analyze, convert, lint } from './analysis';
+export type { Analysis, AnalysisOptions, LintOptions, LintResult } from './analysis';
+export { INVALID_SUPPRESSION } from './lint';
 export { fixAll, selectFixes, parses } from './fixAll';
 export type { FixAllResult } from './fixAll';
 export { applyEdits, rangesOverlap } from './edits';
-export { convert, planConversion } from './convert';
-export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './convert';
+export type { ConversionPlan, ConvertResult, Language } from './convert';
 export { validateSyntax } from './syntax';
 export { openTail, editReachesTail } from './tail';
 export type { OpenTail } from './tail';

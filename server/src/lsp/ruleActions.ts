@@ -5,7 +5,7 @@
  * and, where the shipped stage is a general-purpose image, Convert to Distroless.
  */
 import { CodeAction, CodeActionKind, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
-import { INVALID_SUPPRESSION, type Diagnosis, type LintResult } from '../engine';
+import { INVALID_SUPPRESSION, type Diagnosis, type Analysis } from '../engine';
 import { clientDiagnosticFor, intersects } from './diagnostics';
 
 import { CLIENT_CONVERT_COMMAND, CLIENT_SHOW_RULE_DOCUMENTATION_COMMAND } from '../protocol';
@@ -29,7 +29,7 @@ export interface RuleActionOptions {
   clientCommands: ReadonlySet<string>;
 }
 
-export function ruleActions(uri: string, result: LintResult, range: Range, clientDiagnostics: Diagnostic[], options: RuleActionOptions): CodeAction[] {
+export function ruleActions(uri: string, result: Analysis, range: Range, clientDiagnostics: Diagnostic[], options: RuleActionOptions): CodeAction[] {
   const text = result.model.text;
   const lines = text.split(/\r?\n/);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -59,7 +59,7 @@ export function ruleActions(uri: string, result: LintResult, range: Range, clien
   return actions;
 }
 
-function instructionStartLine(result: LintResult, line: number): number | undefined {
+function instructionStartLine(result: Analysis, line: number): number | undefined {
   const instruction = result.model.dockerfile.getInstructions().find((i) => i.getRange().start.line <= line && i.getRange().end.line >= line);
   return instruction?.getRange().start.line;
 }
@@ -94,7 +94,7 @@ function appendId(lines: string[], line: number, ruleId: string): TextEdit {
  * VS Code gets its Convert command, which shows the diff before anything changes;
  * other editors get the conversion as the edit final-stage-full-os offers.
  */
-function convertAction(uri: string, result: LintResult, options: RuleActionOptions): Partial<CodeAction> & { title: string } | undefined {
+function convertAction(uri: string, result: Analysis, options: RuleActionOptions): Partial<CodeAction> & { title: string } | undefined {
   if (options.clientCommands.has(CONVERT_TO_DISTROLESS)) {
     return { title: 'Convert to Distroless (shows the changes first)', command: { title: 'Convert to Distroless', command: CONVERT_TO_DISTROLESS, arguments: [uri] } };
   }

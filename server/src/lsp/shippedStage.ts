@@ -1,8 +1,8 @@
-/** Answers `distroless/shippedStage` (protocol.ts) from a lint result. */
-import type { LintResult } from '../engine';
+/** Answers `distroless/shippedStage` (protocol.ts) from the document's Analysis. */
+import type { Analysis } from '../engine';
 import type { ShippedStage } from '../protocol';
 
-export function shippedStageOf(result: LintResult): ShippedStage | null {
+export function shippedStageOf(result: Analysis): ShippedStage | null {
   const stage = result.model.shipped;
   if (!stage) return null;
   return {

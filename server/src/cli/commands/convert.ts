@@ -4,9 +4,10 @@
  * whether a conversion is possible (exit 1 when it is, for CI gates).
  */
 import * as path from 'path';
-import { convert } from '../../engine';
+import type { ConvertResult } from '../../engine';
 import { diskWorkspace } from '../../host/workspaceFiles';
-import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
+import { analysisOptions, ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
+import { cliImageFacts, lookUpImages } from '../imageFacts';
 import { assertEditable, DockerfileSource, encodeDockerfile, InputError, readDockerfileSource } from '../files';
 import { backupFile, FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
 import { ExitCode } from './types';
@@ -105,11 +106,15 @@ export const convertCommand: CliCommand = {
       io.stderr.write(`distroless convert: ${error.message}\n`);
       return ExitCode.usage;
     }
-    const result = convert(source.text, {
-      workspace: diskWorkspace(path.dirname(file)),
-      target: args.target ?? config.target,
-      distrolessRegistry: config.registry,
-    });
+    // The Analysis lint makes of this file (configuration, build args, platform, the
+    // local engine's image facts), so convert and lint agree on what the file ships on.
+    const options = analysisOptions(config, { target: args.target }, { workspace: diskWorkspace(path.dirname(file)) });
+    let result: ConvertResult;
+    try {
+      result = (await lookUpImages(source.text, options, cliImageFacts(io.env, { localEngine: true, registryLookups: false })).ready).convert();
+    } catch (error) {
+      result = { ok: false, reason: `the Dockerfile could not be parsed (${String(error)})` };
+    }
     const shown = path.relative(io.cwd, file) || file;
     if (!result.ok) {
       io.stderr.write(`${shown}: cannot convert: ${result.reason}\n`);
@@ -126,7 +131,7 @@ export const convertCommand: CliCommand = {
       const verifyModule = './convertVerify';
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { runConvertVerify } = require(verifyModule) as typeof import('./convertVerify');
-      return runConvertVerify({ file, shown, contextDir: path.dirname(file), convertedText: result.text, target: args.target ?? config.target, format: args.format }, io);
+      return runConvertVerify({ file, shown, contextDir: path.dirname(file), convertedText: result.text, target: options.target, format: args.format }, io);
     }
     if (args.check) {
       if (result.changed) io.stderr.write(`${shown}: can be converted to ${result.runtimeImage} (run distroless convert --write ${shown})\n`);

@@ -1,8 +1,8 @@
 /** `distroless lint`: the rules over Dockerfiles, as text, JSON or SARIF; `--fix` applies the safe fixes. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
-import { ConfigCache, ConfigError, DistrolessConfig, lintOptionsFrom, readConfigFile } from '../../host/config';
+import { fixAll, type AnalysisOptions, type Diagnosis, type Severity } from '../../engine';
+import { analysisOptions, ConfigCache, ConfigError, DistrolessConfig, readConfigFile } from '../../host/config';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource, type DockerfileSource } from '../files';
 import { FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
@@ -11,7 +11,6 @@ import { SEVERITIES, atOrAbove, parseSeverity } from '../../engine';
 import { version } from '../../../../package.json';
 import { CliCommand, CliIo, ExitCode } from './types';
 import { cliImageFacts, lookUpImages, type ImageLookup } from '../imageFacts';
-import { hostPlatform } from '../../host/platform';
 
 const USAGE = `Usage: distroless lint [options] <file | folder | glob>...
        distroless lint [options] --stdin [--stdin-filename <path>]
@@ -141,12 +140,11 @@ const READ_AHEAD = 256;
 
 /** Lints (or fixes) one Dockerfile's text; throws InputError when it is no Dockerfile. */
 async function check(text: string, display: string, lookup: ImageLookup, fix: boolean): Promise<{ diagnoses: Diagnosis[]; fixed: string[]; text: string; heldBack?: string }> {
-  const options = await lookup.ready;
-  const result = lint(text, options, lookup.parsed);
+  const analysis = await lookup.ready;
   // A file without FROM is not something docker builds: most likely the wrong path.
-  if (result.model.stages.length === 0) throw new InputError(`${display}: no FROM instruction, so this is not a Dockerfile docker can build. Pass a Dockerfile's path.`);
-  if (!fix) return { diagnoses: result.diagnoses, fixed: [], text };
-  const fixed = fixAll(text, options);
+  if (analysis.model.stages.length === 0) throw new InputError(`${display}: no FROM instruction, so this is not a Dockerfile docker can build. Pass a Dockerfile's path.`);
+  if (!fix) return { diagnoses: analysis.diagnoses, fixed: [], text };
+  const fixed = fixAll(analysis);
   return { diagnoses: fixed.remaining, fixed: fixed.applied, text: fixed.text, heldBack: fixed.heldBack };
 }
 
@@ -188,12 +186,12 @@ export const lintCommand: CliCommand = {
     const overrides = { target: args.target };
     // Once per folder: the configuration lookup walks up to the repository root, and
     // the files beside the Dockerfiles are read once for all of them.
-    const optionsByFolder = new Map<string, LintOptions>();
-    const optionsFor = (folder: string): LintOptions => {
+    const optionsByFolder = new Map<string, AnalysisOptions>();
+    const optionsFor = (folder: string): AnalysisOptions => {
       let options = optionsByFolder.get(folder);
       if (!options) {
         const config = explicitConfig ?? configs.load(folder).config;
-        options = { ...lintOptionsFrom(config, overrides), workspace: diskWorkspace(folder), platform: hostPlatform() };
+        options = analysisOptions(config, overrides, { workspace: diskWorkspace(folder) });
         optionsByFolder.set(folder, options);
       }
       return options;

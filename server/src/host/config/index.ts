@@ -6,7 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { RULES, SEVERITY_SETTINGS, closest, parseSeverity, type LintOptions, type SeveritySetting } from '../../engine';
+import { RULES, SEVERITY_SETTINGS, closest, parseSeverity, type AnalysisOptions, type ObservedImages, type SeveritySetting, type WorkspaceFiles } from '../../engine';
+import { hostPlatform } from '../platform';
 
 export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
 
@@ -230,16 +231,29 @@ export interface ConfigOverrides {
   target?: string;
 }
 
+/** What the machine adds to an analysis: the files beside the Dockerfile and facts read from images. */
+export interface MachineFacts {
+  workspace?: WorkspaceFiles;
+  images?: ObservedImages;
+}
+
 /**
- * Engine options from a configuration file and overrides. Overrides win per rule id
- * and for the target; an empty override (no rules, empty target) leaves the file's value.
+ * The options of every analysis (engine/analysis.ts), for the language server and the
+ * CLI alike: the configuration file, the overrides (CLI flags or the editor settings
+ * the user set), the files beside the Dockerfile, image facts and the platform a local
+ * `docker build` targets. Overrides win per rule id and for the target; an empty
+ * override (no rules, empty target) leaves the file's value.
  */
-export function lintOptionsFrom(config: DistrolessConfig, overrides: ConfigOverrides = {}): Pick<LintOptions, 'severities' | 'target' | 'distrolessRegistry' | 'buildArgs'> {
+export function analysisOptions(config: DistrolessConfig, overrides: ConfigOverrides = {}, machine: MachineFacts = {}): AnalysisOptions {
   const severities = { ...configSeverities(config), ...overrides.rules };
+  const platform = hostPlatform();
   return {
     severities,
     target: overrides.target || config.target || undefined,
     distrolessRegistry: config.registry,
     ...(config.buildArgs ? { buildArgs: config.buildArgs } : {}),
+    ...(machine.workspace ? { workspace: machine.workspace } : {}),
+    ...(machine.images ? { images: machine.images } : {}),
+    ...(platform ? { platform } : {}),
   };
 }
