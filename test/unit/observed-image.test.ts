@@ -5,7 +5,8 @@ import { lint } from '../../server/src/engine';
 import type { Rule } from '../../server/src/engine/types';
 import { buildModel } from '../../server/src/engine/model';
 import { compareWithTable } from '../../server/src/host/imageFacts/compare';
-import { baseImageReferences, describeImage, type ImageObservation, type ObservedImage, type ObservedImages, type RegistryImage } from '../../server/src/engine/observedImage';
+import { baseImageReferences } from '../../server/src/engine';
+import { describeImage, type ImageObservation, type ObservedImage, type ObservedImages, type RegistryImage } from '../../server/src/engine/observedImage';
 
 const TODAY = new Date('2026-11-22T12:00:00Z');
 const ID = `sha256:3f2a${'0'.repeat(60)}`;

@@ -23,7 +23,9 @@ export { closest, headlineOf, HEADLINE_MAX } from './messages';
 export type { Diagnosis, Fix, Finding, Rule, RuleContext, Severity, SeveritySetting, WorkspaceFiles } from './types';
 
 // The model of a Dockerfile and its readers (shell commands, stages, image facts).
-export { buildModel, substituteVariables } from './model';
+export { buildModel } from './model';
+export { substituteVariables, fromPlatform, platformArgs } from './buildArgs';
+export { baseImageReferences, stageAtImage } from './stageImages';
 export type { DockerfileModel, ModelOptions, Stage } from './model';
 export {
   parseShell, parseShellInstruction, shellOf, commandsOf, packageChanges, installedPackages, packageName, firstShellSyntax,
@@ -40,8 +42,7 @@ export type { ImageInfo, ImageRef, ImageUser, LocalImageFacts, Runtime } from '.
 
 // Facts read from local images: merged over the table per fact, each naming its source.
 export {
-  imageFactsFor, describeImage, baseImageReferences, provenanceOf, imageKey, parseImageKey, fromPlatform, stageAtImage,
-  platformArgs, shortImageId, RUNTIME_PROGRAMS, SHELL_PATHS,
+  imageFactsFor, describeImage, provenanceOf, imageKey, parseImageKey, shortImageId, RUNTIME_PROGRAMS, SHELL_PATHS,
 } from './observedImage';
 export type { ObservedImage, ObservedImages, ImageObservation, FactSource, ImageProvenance, RegistryImage } from './observedImage';
 export { imageRangeOf } from './instructions';

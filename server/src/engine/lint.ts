@@ -7,7 +7,7 @@ import type { DockerfileModel } from './model';
 import { RULES } from './rules/registry';
 import { findSuppressions, isSuppressed } from './suppressions';
 import { fixesPending, lazyFixes } from './fixes';
-import { noteUnknownFacts } from './observedImage';
+import { noteUnknownFacts } from './stageImages';
 import type { AnalysisOptions, Diagnosis, Finding, RuleFailure, Severity, SeveritySetting } from './types';
 export { INVALID_SUPPRESSION } from './rules/invalidSuppression';
 

@@ -8,7 +8,8 @@
  */
 import type { Instruction } from 'dockerfile-ast';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
-import { DockerfileModel, Stage, execFormArguments, offsetOf, substituteVariables } from './model';
+import { DockerfileModel, Stage, execFormArguments, offsetOf } from './model';
+import { substituteVariables } from './buildArgs';
 import { argumentsContentOf, argumentsOf, imageRangeOf } from './instructions';
 import { Command, Word, basename, commandsOf, packageInstalls, packageName, rawText, values } from './shell';
 import { C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE, compareVersions } from './imageFacts';

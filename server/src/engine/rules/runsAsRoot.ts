@@ -1,3 +1,4 @@
+import { nameAndTag } from '../../shared/imageReference';
 import { clip, explained } from '../messages';
 import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
@@ -101,9 +102,7 @@ function userFixes(model: DockerfileModel, stage: Stage): Fix[] {
     const tag = d.variant === 'debug' ? 'debug-nonroot' : 'nonroot';
     const edit = replaceImageEdit(model, stage, (text) => {
       if (text.includes('@')) return undefined;
-      const slash = text.lastIndexOf('/');
-      const colon = text.lastIndexOf(':');
-      const name = colon > slash ? text.slice(0, colon) : text;
+      const { name } = nameAndTag(text);
       const arch = d.archSuffix ? `-${d.archSuffix}` : '';
       return `${name}:${tag}${arch}`;
     });
