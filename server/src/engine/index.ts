@@ -7,6 +7,7 @@
 export { analyze, convert, lint } from './analysis';
 export type { Analysis, AnalysisOptions, LintOptions, LintResult } from './analysis';
 export { INVALID_SUPPRESSION } from './lint';
+export { SUPPRESSION_COMMENT, SUPPRESSION_KEYWORDS } from './suppressions';
 export { fixAll, selectFixes, parses } from './fixAll';
 export type { FixAllResult } from './fixAll';
 export { applyEdits, rangesOverlap } from './edits';
@@ -27,14 +28,14 @@ export { buildModel } from './model';
 export { substituteVariables, fromPlatform, platformArgs } from './buildArgs';
 export { baseImageReferences, stageAtImage } from './stageImages';
 export type { DockerfileModel, ModelOptions, Stage } from './model';
-export {
-  parseShell, parseShellInstruction, shellOf, commandsOf, packageChanges, installedPackages, packageName, firstShellSyntax,
-} from './shell';
-export type { Command, Word, Heredoc, Redirect, ShellInstruction, PackageChange, InstalledPackage } from './shell';
-export {
-  stageChainFromBase, stageChainToBase, placedInstructions, chainCopies, copySources, originOf, goBuildsFromBase, resolvePath,
-} from './stages';
-export type { CopyInstruction, CopyFlags, GoBuild, PathOrigin, PlacedInstruction } from './stages';
+export { parseShell, parseShellInstruction, shellOf, commandsOf, firstShellSyntax } from './shell';
+export type { Command, Word, Heredoc, Redirect, ShellInstruction } from './shell';
+export { packageChanges, installedPackages, packageName } from './packages';
+export type { PackageChange, InstalledPackage } from './packages';
+export { stageChainFromBase, stageChainToBase, placedInstructions, chainCopies, copySources, originOf, resolvePath } from './stages';
+export type { CopyInstruction, CopyFlags, PathOrigin, PlacedInstruction } from './stages';
+export { goBuildsFromBase } from './goBuilds';
+export type { GoBuild } from './goBuilds';
 export {
   classifyImage, parseImageRef, imageName, distrolessEndOfLife, isWindowsImage, runsAsRootByDefault, withLocalFacts,
 } from './imageFacts';

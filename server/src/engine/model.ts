@@ -58,6 +58,8 @@ export interface DockerfileModel {
   target?: string;
   /** The Dockerfile's escape character (`# escape=` directive; `\\` by default). */
   escape: string;
+  /** The line ending lines added to this file get: `\r\n` when the file has one, else `\n`. */
+  eol: '\r\n' | '\n';
 }
 
 export interface ModelOptions {
@@ -171,7 +173,7 @@ export function buildModel(text: string, options: ModelOptions = {}, parsed?: Do
 
   const target = options.target?.toLowerCase();
   const shipped = (target ? stages.find((s) => s.name === target) : undefined) ?? stages[stages.length - 1];
-  return { text, document, dockerfile, globalArgs, stages, shipped, target: options.target, escape: dockerfile.getEscapeCharacter() };
+  return { text, document, dockerfile, globalArgs, stages, shipped, target: options.target, escape: dockerfile.getEscapeCharacter(), eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
 /**

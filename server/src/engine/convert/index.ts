@@ -11,7 +11,8 @@ import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { applyEdits } from '../edits';
 import { DockerfileModel, Stage, offsetOf, rangeOf } from '../model';
-import { SYSTEM_PACKAGE_MANAGERS, basename, commandsOf, joinedText, packageChanges, rawText } from '../shell';
+import { basename, commandsOf, joinedText, rawText } from '../shell';
+import { SYSTEM_PACKAGE_MANAGERS, packageChanges } from '../packages';
 import { copyAt, resolvePath, stageChainFromBase } from '../stages';
 import { copiedFromFinder, isShellScript, runSteps, startCommand, execLine } from './common';
 import { detectLanguage, languageOfRuntime } from './detect';
@@ -25,6 +26,7 @@ import { ccConverter } from './cc';
 import type { ConversionPlan, ConvertOptions, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { imageOf, imageRangeOf } from '../instructions';
 import { openTail } from '../tail';
+import { SUPPRESSION_COMMENT } from '../suppressions';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
@@ -160,7 +162,7 @@ function commentsAbove(model: DockerfileModel, instruction: Instruction): string
   const out: string[] = [];
   for (let l = instruction.getRange().start.line - 1; l >= 0; l--) {
     const line = lines[l];
-    if (!/^\s*#/.test(line) || /^\s*#\s*(?:syntax|escape|check)\s*=/i.test(line) || /distroless-ignore/.test(line)) break;
+    if (!/^\s*#/.test(line) || /^\s*#\s*(?:syntax|escape|check)\s*=/i.test(line) || SUPPRESSION_COMMENT.test(line)) break;
     out.unshift(line.trim());
   }
   return out;
@@ -218,7 +220,7 @@ function editedText(model: DockerfileModel, instruction: Instruction, edits: Tex
 
 function assemble(context: LanguageContext, plan: Plan, runtimeName: string | undefined): { text: string; dropped: string[] } {
   const { model, stage, chain } = context;
-  const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = model.eol;
   const edits: TextEdit[] = [...(plan.edits ?? [])];
   const replaced = plan.replaceShipped;
   const sources = replaced ? [stage] : chain;

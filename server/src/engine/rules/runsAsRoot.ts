@@ -125,7 +125,7 @@ function userEdit(model: DockerfileModel, stage: Stage, line: string): TextEdit 
   const lastRoot = stage.user.source === 'instruction' ? stage.user.instruction : undefined;
   if (first && !stage.instructions.slice(stage.instructions.indexOf(first)).some((i) => i.getKeyword() === 'RUN' || i === lastRoot)) {
     const at = { line: first.getRange().start.line, character: 0 };
-    const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
+    const eol = model.eol;
     return { range: { start: at, end: at }, newText: `${line}${eol}` };
   }
   return appendToStage(model, stage, line);
