@@ -10,8 +10,6 @@ import { prepareDebugPod } from '../kubernetes/debugPod';
 import { DEFAULT_TOOLS_IMAGE, shellQuote } from '../docker';
 import { CliIo, ExitCode } from './commands/types';
 
-/** As for containers: 125 when we (or kubectl before starting) failed, not the command. */
-export const POD_DEBUG_FAILURE = 125;
 
 export const POD_USAGE = `usage: distroless debug [options] pod/<name> [-c <container>] [-n <namespace>] [-- command [args...]]
 
@@ -111,7 +109,7 @@ export async function runPodDebug(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     if (err instanceof KubectlError || err instanceof IdentityError) {
       io.stderr.write(`distroless debug: ${err.message}\n`);
-      return POD_DEBUG_FAILURE;
+      return ExitCode.engineFailure;
     }
     throw err;
   }
@@ -136,9 +134,9 @@ export async function runPodDebug(argv: string[], io: CliIo): Promise<number> {
       }
       child.on('error', (err) => {
         io.stderr.write(`distroless debug: could not run kubectl: ${err.message}\n`);
-        resolve(POD_DEBUG_FAILURE);
+        resolve(ExitCode.engineFailure);
       });
-      child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + 15 : POD_DEBUG_FAILURE)));
+      child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + 15 : ExitCode.engineFailure)));
     });
   } finally {
     prepared.cleanup();
