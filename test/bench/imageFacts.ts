@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { lint } from '../../server/src/engine';
-import { validateSyntax } from '../../server/src/engine/syntax';
-import { baseImageReferences } from '../../server/src/engine';
+import { lint } from '../../server/src/engine/testing';
+import { validateSyntax } from '../../server/src/engine/testing';
+import { baseImageReferences } from '../../server/src/engine/testing';
 import { LocalImageFacts, WANTED_FILES } from '../../server/src/host/imageFacts';
 import { readImageArchive } from '../../server/src/docker/imageArchive';
 import { connectEngine } from '../../server/src/docker/connection';

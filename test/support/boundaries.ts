@@ -313,3 +313,59 @@ function shortestCycle(start: string, members: ReadonlySet<string>, next: Readon
 export function describeCycle(cycle: readonly string[]): string {
   return [...cycle, cycle[0]].join(' -> ');
 }
+
+/** The names a module declares with `export { … } from` / `export { … }` / `export function|const|class|interface|type` (not those of `export *`). */
+export function ownExportNames(root: string, file: string): string[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  const names: string[] = [];
+  source.forEachChild((node) => {
+    if (ts.isExportDeclaration(node) && node.exportClause && ts.isNamedExports(node.exportClause)) {
+      for (const element of node.exportClause.elements) names.push(element.name.text);
+      return;
+    }
+    const exported = ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (!exported) return;
+    if (ts.isVariableStatement(node)) {
+      for (const declaration of node.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
+    } else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isEnumDeclaration(node)) && node.name) {
+      names.push(node.name.text);
+    }
+  });
+  return names;
+}
+
+/** Each name imported (or re-exported) from `target` by `files`, with the files that import it. Paths relative to `root`. */
+export function namesImportedFrom(root: string, files: readonly string[], target: string): Map<string, string[]> {
+  const used = new Map<string, string[]>();
+  for (const file of files) {
+    const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+    source.forEachChild((node) => {
+      if (!(ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) || !node.moduleSpecifier || !ts.isStringLiteral(node.moduleSpecifier)) return;
+      const to = resolveImport(root, file, node.moduleSpecifier.text);
+      if (to.kind !== 'file' || to.path !== target) return;
+      let elements: readonly ts.ImportSpecifier[] | readonly ts.ExportSpecifier[] = [];
+      if (ts.isImportDeclaration(node)) {
+        const bindings = node.importClause?.namedBindings;
+        if (bindings && ts.isNamedImports(bindings)) elements = bindings.elements;
+      } else if (node.exportClause && ts.isNamedExports(node.exportClause)) {
+        elements = node.exportClause.elements;
+      }
+      for (const element of elements) {
+        const name = (element.propertyName ?? element.name).text;
+        used.set(name, [...(used.get(name) ?? []), file]);
+      }
+    });
+  }
+  return used;
+}
+
+/** The .ts files under `dirs` (relative to `root`), as paths relative to `root`. */
+export function tsFilesUnder(root: string, dirs: readonly string[]): string[] {
+  return dirs.flatMap((dir) => sourceFiles(path.join(root, dir))).map((full) => path.relative(root, full).split(path.sep).join('/'));
+}
+
+/** Names `entry` exports itself that none of `importers` imports from it. */
+export function unusedExports(root: string, entry: string, importers: readonly string[]): string[] {
+  const used = namesImportedFrom(root, importers, entry);
+  return ownExportNames(root, entry).filter((name) => !used.has(name));
+}

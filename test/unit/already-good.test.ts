@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint } from '../../server/src/engine';
-import { analyze, fixAll } from '../../server/src/engine';
+import { lint } from '../../server/src/engine/testing';
+import { analyze, fixAll } from '../../server/src/engine/testing';
 import { FACTS_DATE } from '../support/ruleTable';
 
 const SEED = `FROM golang:1.23 AS build

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { DockerfileParser } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, convert, type AnalysisOptions } from '../../server/src/engine';
+import { analyze, convert, type AnalysisOptions } from '../../server/src/engine/testing';
 import { analysisOptions, type DistrolessConfig } from '../../server/src/host/config';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
 import { DocumentChecker } from '../../server/src/lsp/documentChecker';

@@ -9,9 +9,9 @@ import { hostPlatform } from '../../server/src/host/platform';
 import { ConfigCache, ConfigError, findConfigFile, analysisOptions, readConfigFile, validateConfig } from '../../server/src/host/config';
 import { DocumentChecker, INVALID_CONFIGURATION } from '../../server/src/lsp/documentChecker';
 import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from '../../server/src/lsp/settings';
-import { classifyImage } from '../../server/src/engine';
-import { convert } from '../../server/src/engine';
-import { lint } from '../../server/src/engine';
+import { classifyImage } from '../../server/src/engine/testing';
+import { convert } from '../../server/src/engine/testing';
+import { lint } from '../../server/src/engine/testing';
 import { makeProject, runCli } from '../support/cli';
 
 const SHELL_FORM = 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app --serve\n';

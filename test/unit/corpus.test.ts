@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { validate } from 'dockerfile-utils';
-import { buildModel } from '../../server/src/engine';
-import { RULES } from '../../server/src/engine';
-import { applyEdits } from '../../server/src/engine';
-import { analyze, fixAll } from '../../server/src/engine';
-import { lint } from '../../server/src/engine';
-import type { Finding } from '../../server/src/engine';
+import { buildModel } from '../../server/src/engine/testing';
+import { RULES } from '../../server/src/engine/testing';
+import { applyEdits } from '../../server/src/engine/testing';
+import { analyze, fixAll } from '../../server/src/engine/testing';
+import { lint } from '../../server/src/engine/testing';
+import type { Finding } from '../../server/src/engine/testing';
 import { CORPUS_SKIP, corpusFiles } from '../support/corpus';
 import { FACTS_DATE, formatRange } from '../support/ruleTable';
 

@@ -9,10 +9,10 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { analyze, fixAll, parses } from '../../server/src/engine';
-import { lint } from '../../server/src/engine';
-import { convert } from '../../server/src/engine';
-import { openTail } from '../../server/src/engine';
+import { analyze, fixAll, parses } from '../../server/src/engine/testing';
+import { lint } from '../../server/src/engine/testing';
+import { convert } from '../../server/src/engine/testing';
+import { openTail } from '../../server/src/engine/testing';
 import { decodeDockerfile, encodeDockerfile } from '../../server/src/cli/files';
 import { CORPUS_SKIP, corpusFiles } from '../support/corpus';
 

@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { DockerfileParser, type Argument, type Healthcheck, type Label, type Run } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
-import { buildModel, validateSyntax } from '../../server/src/engine';
-import { parseDockerfile } from '../../server/src/engine/model';
-import { argumentsOf, imageOf, imageRangeOf } from '../../server/src/engine/instructions';
+import { buildModel, validateSyntax } from '../../server/src/engine/testing';
+import { parseDockerfile } from '../../server/src/engine/testing';
+import { argumentsOf, imageOf, imageRangeOf } from '../../server/src/engine/testing';
 import { corpusFiles, CORPUS_SKIP } from '../support/corpus';
 
 test('every corpus file: syntax checks on the shared, remembering tree equal validate() of the text', { skip: CORPUS_SKIP }, () => {

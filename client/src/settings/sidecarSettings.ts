@@ -32,8 +32,6 @@ export const REGISTRY_LOOKUPS_SETTING = 'distroless.imageFacts.registryLookups';
 /** Every setting an untrusted workspace cannot set (package.json restrictedConfigurations). */
 export const UNTRUSTED_RESTRICTED_SETTINGS: readonly string[] = [...RESTRICTED_SETTINGS, IMAGE_TAG_COMPLETION_SETTING, INSPECT_LOCAL_IMAGES_SETTING, REGISTRY_LOOKUPS_SETTING];
 
-export type ModeSetting = 'match-user' | 'root-ptrace';
-
 /** The subset of vscode's `inspect()` result we use (language-specific values do not apply to these settings). */
 export interface InspectedValue<T> {
   defaultValue?: T;

@@ -73,8 +73,6 @@ export function convert(text: string, options: AnalysisOptions = {}): ConvertRes
 
 /** The options of an analysis, under the name the rule tables use. */
 export type LintOptions = AnalysisOptions;
-/** What lint answers: the Analysis (model, diagnoses, failures and the rest). */
-export type LintResult = Analysis;
 
 /** analyze(text, options), under the name the rule tables use. */
 export function lint(text: string, options: AnalysisOptions = {}, parsed?: Dockerfile): Analysis {

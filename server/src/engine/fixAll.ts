@@ -24,7 +24,7 @@ export interface FixAllResult {
 const MAX_ROUNDS = 10;
 
 /** The non-overlapping set of first-preferred fixes from one lint. */
-export function selectFixes(diagnoses: Diagnosis[], tail?: OpenTail): { edits: TextEdit[]; ruleIds: string[]; heldBack: boolean } {
+function selectFixes(diagnoses: Diagnosis[], tail?: OpenTail): { edits: TextEdit[]; ruleIds: string[]; heldBack: boolean } {
   const edits: TextEdit[] = [];
   const ruleIds: string[] = [];
   let heldBack = false;

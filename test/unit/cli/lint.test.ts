@@ -12,7 +12,7 @@ import { spawnSync } from 'child_process';
 import { pathToFileURL } from 'url';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { analyze, fixAll } from '../../../server/src/engine';
+import { analyze, fixAll } from '../../../server/src/engine/testing';
 import { makeProject, repoRoot, runCli } from '../../support/cli';
 
 const FIXTURES = path.join(repoRoot(), 'test', 'fixtures', 'cli');

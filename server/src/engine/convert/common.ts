@@ -121,11 +121,6 @@ export function builderImageEdit(model: DockerfileModel, chain: Stage[], rewrite
   return replaceImageEdit(model, chain[0], rewrite);
 }
 
-/** True when the build installs packages with Alpine's apk, which a Debian builder would not have. */
-export function usesApk(runs: RunStep[]): boolean {
-  return runs.some((r) => r.commands.some((c) => c[0] === 'apk'));
-}
-
 /** An insertion of `text` at an offset of the original document. */
 export function insertAt(model: DockerfileModel, offset: number, text: string): TextEdit {
   const at = rangeOf(model, offset, offset);
