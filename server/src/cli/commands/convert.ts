@@ -126,9 +126,10 @@ export const convertCommand: CliCommand = {
         io.stderr.write(`${shown}: already ships on ${result.runtimeImage}; nothing to convert or verify\n`);
         return ExitCode.ok;
       }
-      // Its own bundle (dist/cli/convertVerify.js, beside this one): the Docker client loads only for
-      // --verify. A module name in a variable keeps esbuild from folding it into the convert bundle.
-      const verifyModule = './convertVerify';
+      // In the Docker commands' bundle (dist/cli/docker-commands.js, beside this one, see esbuild.mjs):
+      // the Docker client loads only for --verify. A module name in a variable keeps esbuild from
+      // folding it into this bundle; run from source (tests), ./convertVerify is the file itself.
+      const verifyModule = __filename.endsWith('engine-commands.js') ? './docker-commands' : './convertVerify';
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { runConvertVerify } = require(verifyModule) as typeof import('./convertVerify');
       return runConvertVerify({ file, shown, contextDir: path.dirname(file), convertedText: result.text, target: options.target, format: args.format }, io);
