@@ -26,6 +26,37 @@ test('every corpus file: syntax checks on the shared, remembering tree equal val
   }
 });
 
+/** What a getter answers, as plain data (values and ranges), comparable across trees. */
+function answer(instruction: unknown, getter: string): unknown {
+  const value = (instruction as Record<string, (() => unknown) | undefined>)[getter]?.call(instruction);
+  const plain = (item: unknown): unknown => {
+    if (item === null || typeof item !== 'object') return item;
+    const o = item as { getValue?: () => unknown; getName?: () => unknown; getRange?: () => unknown; getNameRange?: () => unknown };
+    if (typeof o.getName === 'function') return [o.getName(), o.getNameRange?.(), typeof o.getValue === 'function' ? o.getValue() : undefined];
+    if (typeof o.getValue === 'function') return [o.getValue(), o.getRange?.()];
+    return item;
+  };
+  return Array.isArray(value) ? value.map(plain) : value;
+}
+
+const GETTERS = ['getKeyword', 'getFlags', 'getRawArguments', 'getArguments', 'getArgumentsContent', 'getVariables', 'getArgumentsRanges'];
+
+test('every corpus instruction: each remembered getter answers what dockerfile-ast answers alone on an untouched tree, read in any order', { skip: CORPUS_SKIP }, () => {
+  let compared = 0;
+  for (const file of corpusFiles()) {
+    // The library's own answer to each getter, each on a tree nothing else read.
+    const alone = new Map(GETTERS.map((g) => [g, DockerfileParser.parse(file.text).getInstructions().map((i) => answer(i, g))]));
+    const forward = parseDockerfile(file.text).getInstructions();
+    const backward = parseDockerfile(file.text).getInstructions();
+    for (const getter of GETTERS) {
+      assert.deepEqual(forward.map((i) => answer(i, getter)), alone.get(getter), `${file.name}: ${getter}`);
+      compared += forward.length;
+    }
+    for (const getter of [...GETTERS].reverse()) assert.deepEqual(backward.map((i) => answer(i, getter)), alone.get(getter), `${file.name}: ${getter}, read last to first`);
+  }
+  assert.ok(compared > 10000, `${compared} answers compared`);
+});
+
 test('a remembered getter hands out copies: flags shifted off by one caller are there for the next', () => {
   const text = 'FROM alpine\nRUN --mount=type=cache,target=/root/.cache --network=none echo hi\nLABEL a=\'$X\' b=$Y\n';
   const tree = buildModel(text).dockerfile;
