@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { convert } from '../../server/src/engine';
+import { convert } from '../../server/src/engine/testing';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
 
 const ROOT = path.resolve(__dirname, '../../..');

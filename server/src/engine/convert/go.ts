@@ -6,7 +6,8 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { distrolessNativeImage } from '../imageFacts';
 import type { Stage } from '../model';
 import { basename, optionValue, values } from '../shell';
-import { chainCommands, GoBuild, goBuildsFromBase, indexOfBuild, resolvePath, stageChainFromBase } from '../stages';
+import { chainCommands, resolvePath, stageChainFromBase } from '../stages';
+import { GoBuild, goBuildsFromBase, indexOfBuild } from '../goBuilds';
 import { argumentFileCopies, insertAt, nativeStart, nativeTarget } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
 

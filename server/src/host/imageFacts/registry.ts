@@ -6,7 +6,7 @@
  * hosts (what Docker allows without configuration, for a local registry).
  */
 import { createHash } from 'crypto';
-import { parseImageReference } from '../../docker/references';
+import { parseImageReference } from '../../shared/imageReference';
 import type { RegistryImage } from '../../engine';
 
 export class RegistryLookupError extends Error {}
