@@ -86,6 +86,17 @@ test('analysisOptions: ignore turns rules off, rules win over ignore, overrides 
   assert.equal(overridden.target, 'other');
 });
 
+test('analysisOptions: the build files\' stage only when neither override nor file names a target; convertTo from the override over the file; declared images pass through', () => {
+  const images = { 'corp/base': { shell: false } };
+  assert.equal(analysisOptions({}, {}, { buildTarget: 'prod' }).target, 'prod');
+  assert.equal(analysisOptions({ target: 'runtime' }, {}, { buildTarget: 'prod' }).target, 'runtime');
+  assert.equal(analysisOptions({ target: 'runtime' }, { target: 'dev' }, { buildTarget: 'prod' }).target, 'dev');
+  assert.equal(analysisOptions({ convertTo: 'dhi' }).convertTo, 'dhi');
+  assert.equal(analysisOptions({ convertTo: 'dhi' }, { convertTo: 'chainguard' }).convertTo, 'chainguard');
+  assert.equal(analysisOptions({}).convertTo, undefined);
+  assert.deepEqual(analysisOptions({ images }).declaredImages, images);
+});
+
 test('the cache re-reads a file when it changes', () => {
   const project = makeProject({ '.distroless.json': '{ "target": "a" }' });
   const cache = new ConfigCache();
