@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import { CORPUS_SKIP, corpusDir } from '../support/corpus';
 import { repoRoot } from '../support/paths';
 import { LocalImageFacts } from '../../server/src/host/imageFacts';
 
@@ -31,7 +32,8 @@ function timeRun(args: string[], cwd: string): { ms: number; status: number | nu
 export async function benchCli(): Promise<void> {
   const root = repoRoot();
   const cli = path.join(root, 'dist', 'cli.js');
-  const corpus = path.resolve(root, '..', 'shared', 'corpus', 'dockerfiles');
+  // Found as the tests find it (beside the checkout or above it: a worktree sits one level deeper).
+  const corpus = CORPUS_SKIP === false ? corpusDir() : path.resolve(root, '..', 'shared', 'corpus', 'dockerfiles');
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first.`);
   if (!fs.existsSync(corpus)) throw new Error(`${corpus} is missing: the benchmark reads the shared corpus beside the repository.`);
   const files = fs.readdirSync(corpus).filter((f) => fs.statSync(path.join(corpus, f)).isFile()).length;

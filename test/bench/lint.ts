@@ -6,8 +6,8 @@
  */
 import * as os from 'os';
 import { validate } from 'dockerfile-utils';
-import { validateSyntax } from '../../server/src/engine';
-import { lint } from '../../server/src/engine';
+import { validateSyntax } from '../../server/src/engine/testing';
+import { lint } from '../../server/src/engine/testing';
 import { corpusFiles } from '../support/corpus';
 
 const RUNS = 15;

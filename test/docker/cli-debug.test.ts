@@ -1,7 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { debugCommand, DEBUG_ENGINE_FAILURE } from '../../server/src/cli/commands/debug';
+import { debugCommand } from '../../server/src/cli/commands/debug';
+import { ExitCode } from '../../server/src/cli/commands/types';
 import type { CliIo } from '../../server/src/cli/commands/types';
 import { SIDECAR_LABEL } from '../../server/src/docker';
 import { engineOrSkip, findEngine } from './engine';
@@ -94,12 +95,12 @@ describe('distroless debug', { concurrency: false }, () => {
 
   it('engine and target failures exit 125 with the message', async (t) => {
     const unreachable = fakeIo({ env: { DOCKER_HOST: 'unix:///tmp/distroless-no-engine.sock' } });
-    assert.equal(await debugCommand.run(['c', '--', 'true'], unreachable.io), DEBUG_ENGINE_FAILURE);
+    assert.equal(await debugCommand.run(['c', '--', 'true'], unreachable.io), ExitCode.engineFailure);
     assert.match(unreachable.text.stderr, /^distroless debug: No Docker engine answered\. Tried: unix:\/\/\/tmp\/distroless-no-engine\.sock \(DOCKER_HOST\): no such socket\./);
     const engine = await engineOrSkip(t);
     if (!engine) return;
     const missing = fakeIo();
-    assert.equal(await debugCommand.run([`${PREFIX}-does-not-exist`, '--', 'true'], missing.io), DEBUG_ENGINE_FAILURE);
+    assert.equal(await debugCommand.run([`${PREFIX}-does-not-exist`, '--', 'true'], missing.io), ExitCode.engineFailure);
     assert.equal(missing.text.stderr, `distroless debug: No container named or with ID "${PREFIX}-does-not-exist" exists on this engine. List containers with \`docker ps\`.\n`);
   });
 
@@ -111,7 +112,7 @@ describe('distroless debug', { concurrency: false }, () => {
     const { io, text } = fakeIo();
     const code = await debugCommand.run([`${PREFIX}-paused`, '--', 'ls'], io);
     await container.unpause();
-    assert.equal(code, DEBUG_ENGINE_FAILURE);
+    assert.equal(code, ExitCode.engineFailure);
     assert.equal(
       text.stderr,
       `distroless debug: Container "${PREFIX}-paused" is not running (state: paused). A debug sidecar joins a running container's processes and network; unpause it first (docker unpause ${PREFIX}-paused).\n`,
@@ -121,7 +122,7 @@ describe('distroless debug', { concurrency: false }, () => {
   it('names Docker never allows are refused before the engine is asked: exit 125, one line', async () => {
     for (const name of ['a;b', 'x y', '../x', `${PREFIX}/../x`]) {
       const { io, text } = fakeIo();
-      assert.equal(await debugCommand.run([name, '--', 'ls'], io), DEBUG_ENGINE_FAILURE, name);
+      assert.equal(await debugCommand.run([name, '--', 'ls'], io), ExitCode.engineFailure, name);
       assert.match(text.stderr, /^distroless debug: ".*" is not a valid container name or ID: [^\n]*\n$/, name);
     }
   });

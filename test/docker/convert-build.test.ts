@@ -14,7 +14,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { convert } from '../../server/src/engine';
+import { convert } from '../../server/src/engine/testing';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
 import { answerOf, docker, engineProblem, imageFiles } from './proof';
 

@@ -17,7 +17,7 @@ import { PassThrough } from 'stream';
 import { connectEngine } from '../../server/src/docker/connection';
 import { OperationCancelledError } from '../../server/src/docker/errors';
 import { VERIFY_LABEL, verifyConversion } from '../../server/src/docker/verify';
-import { convert } from '../../server/src/engine/convert';
+import { convert } from '../../server/src/engine/testing';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
 import { convertCommand } from '../../server/src/cli/commands/convert';
 import type { CliIo } from '../../server/src/cli/commands/types';

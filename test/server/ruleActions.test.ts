@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CodeAction, CodeActionRequest, Diagnostic, ExecuteCommandRequest, ShowDocumentParams } from 'vscode-languageserver-protocol/node';
-import { applyEdits } from '../../server/src/engine/edits';
+import { applyEdits } from '../../server/src/engine/testing';
 import { startServer, ServerUnderTest } from '../support/lspClient';
 
 const servers: ServerUnderTest[] = [];

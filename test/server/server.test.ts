@@ -4,7 +4,7 @@ import {
   CodeAction, CodeActionRequest, CompletionRequest, CompletionItem, CompletionList, DocumentFormattingRequest, HoverRequest,
   DocumentSymbolRequest, FoldingRangeRequest, SemanticTokensRequest, DidCloseTextDocumentNotification, TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { applyEdits } from '../../server/src/engine';
+import { applyEdits } from '../../server/src/engine/testing';
 import { startServer, ServerUnderTest } from '../support/lspClient';
 
 let server: ServerUnderTest;

@@ -44,6 +44,7 @@ export const ROOMS = {
   cli: 'server/src/cli',
   docker: 'server/src/docker',
   kubernetes: 'server/src/kubernetes',
+  shared: 'server/src/shared',
 } as const;
 
 export type Room = keyof typeof ROOMS;
@@ -87,7 +88,7 @@ export const DOORS: readonly Door[] = [
     rule: 'the extension reaches the server only through server/src/protocol.ts (plus the shared Docker and Kubernetes code)',
     forbids: (e) => {
       const to = fileTarget(e);
-      return inRoom(e.from, 'extension') && to !== undefined && under('server/src', to) && !inRoom(to, 'protocol', 'docker', 'kubernetes');
+      return inRoom(e.from, 'extension') && to !== undefined && under('server/src', to) && !inRoom(to, 'protocol', 'docker', 'kubernetes', 'shared');
     },
   },
   {
@@ -111,7 +112,7 @@ export const DOORS: readonly Door[] = [
       if (!inRoom(e.from, 'engine')) return false;
       if (e.to.kind === 'builtin') return true;
       if (e.to.kind === 'package') return !ENGINE_PACKAGES.has(e.to.name);
-      return e.to.kind === 'file' && !inRoom(e.to.path, 'engine');
+      return e.to.kind === 'file' && !inRoom(e.to.path, 'engine', 'shared');
     },
   },
   {
@@ -151,6 +152,10 @@ export const DOORS: readonly Door[] = [
       const to = fileTarget(e);
       return inRoom(e.from, 'docker', 'kubernetes') && to !== undefined && inRoom(to, 'engine', 'host', 'cli', 'lsp', 'protocol', 'extension');
     },
+  },
+  {
+    rule: 'server/src/shared holds pure modules every room may import: they import nothing but each other',
+    forbids: (e) => inRoom(e.from, 'shared') && !(e.to.kind === 'file' && inRoom(e.to.path, 'shared')),
   },
 ];
 
@@ -231,4 +236,136 @@ export function readImportGraph(root: string, roots: readonly string[] = CHECKED
 export function describeViolation(v: Violation): string {
   const to = v.edge.to.kind === 'file' ? v.edge.to.path : v.edge.to.kind === 'unresolved' ? `${v.edge.specifier} (unresolved)` : `${v.edge.to.name} (${v.edge.to.kind})`;
   return `${v.edge.from} -> ${to}: ${v.rule}`;
+}
+
+/**
+ * Every import cycle among the files (type-only imports included: a cycle of types is
+ * still two files that cannot be read apart), each as the files around it, starting
+ * at its alphabetically first file. Tarjan's strongly connected components, then one
+ * cycle per component, shortest from its first file.
+ */
+export function importCycles(edges: readonly ImportEdge[]): string[][] {
+  const next = new Map<string, string[]>();
+  for (const edge of edges) {
+    const to = fileTarget(edge);
+    if (to === undefined) continue;
+    if (!next.has(edge.from)) next.set(edge.from, []);
+    next.get(edge.from)?.push(to);
+  }
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  let counter = 0;
+  const visit = (file: string): void => {
+    index.set(file, counter);
+    low.set(file, counter);
+    counter++;
+    stack.push(file);
+    onStack.add(file);
+    for (const to of next.get(file) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(file, Math.min(low.get(file) as number, low.get(to) as number));
+      } else if (onStack.has(to)) {
+        low.set(file, Math.min(low.get(file) as number, index.get(to) as number));
+      }
+    }
+    if (low.get(file) === index.get(file)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop() as string;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== file);
+      const selfLoop = (next.get(file) ?? []).includes(file);
+      if (component.length > 1 || selfLoop) components.push(component);
+    }
+  };
+  for (const file of [...next.keys()].sort()) if (!index.has(file)) visit(file);
+  return components.map((component) => shortestCycle(component.sort()[0], new Set(component), next)).sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+/** The shortest path from `start` back to itself inside one component (breadth first). */
+function shortestCycle(start: string, members: ReadonlySet<string>, next: ReadonlyMap<string, string[]>): string[] {
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const file = queue.shift() as string;
+    for (const to of next.get(file) ?? []) {
+      if (!members.has(to)) continue;
+      if (to === start) {
+        const cycle = [file];
+        while (cycle[0] !== start) cycle.unshift(cameFrom.get(cycle[0]) as string);
+        return cycle;
+      }
+      if (!cameFrom.has(to) && to !== start) {
+        cameFrom.set(to, file);
+        queue.push(to);
+      }
+    }
+  }
+  return [start];
+}
+
+export function describeCycle(cycle: readonly string[]): string {
+  return [...cycle, cycle[0]].join(' -> ');
+}
+
+/** The names a module declares with `export { … } from` / `export { … }` / `export function|const|class|interface|type` (not those of `export *`). */
+export function ownExportNames(root: string, file: string): string[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  const names: string[] = [];
+  source.forEachChild((node) => {
+    if (ts.isExportDeclaration(node) && node.exportClause && ts.isNamedExports(node.exportClause)) {
+      for (const element of node.exportClause.elements) names.push(element.name.text);
+      return;
+    }
+    const exported = ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (!exported) return;
+    if (ts.isVariableStatement(node)) {
+      for (const declaration of node.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
+    } else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isEnumDeclaration(node)) && node.name) {
+      names.push(node.name.text);
+    }
+  });
+  return names;
+}
+
+/** Each name imported (or re-exported) from `target` by `files`, with the files that import it. Paths relative to `root`. */
+export function namesImportedFrom(root: string, files: readonly string[], target: string): Map<string, string[]> {
+  const used = new Map<string, string[]>();
+  for (const file of files) {
+    const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+    source.forEachChild((node) => {
+      if (!(ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) || !node.moduleSpecifier || !ts.isStringLiteral(node.moduleSpecifier)) return;
+      const to = resolveImport(root, file, node.moduleSpecifier.text);
+      if (to.kind !== 'file' || to.path !== target) return;
+      let elements: readonly ts.ImportSpecifier[] | readonly ts.ExportSpecifier[] = [];
+      if (ts.isImportDeclaration(node)) {
+        const bindings = node.importClause?.namedBindings;
+        if (bindings && ts.isNamedImports(bindings)) elements = bindings.elements;
+      } else if (node.exportClause && ts.isNamedExports(node.exportClause)) {
+        elements = node.exportClause.elements;
+      }
+      for (const element of elements) {
+        const name = (element.propertyName ?? element.name).text;
+        used.set(name, [...(used.get(name) ?? []), file]);
+      }
+    });
+  }
+  return used;
+}
+
+/** The .ts files under `dirs` (relative to `root`), as paths relative to `root`. */
+export function tsFilesUnder(root: string, dirs: readonly string[]): string[] {
+  return dirs.flatMap((dir) => sourceFiles(path.join(root, dir))).map((full) => path.relative(root, full).split(path.sep).join('/'));
+}
+
+/** Names `entry` exports itself that none of `importers` imports from it. */
+export function unusedExports(root: string, entry: string, importers: readonly string[]): string[] {
+  const used = namesImportedFrom(root, importers, entry);
+  return ownExportNames(root, entry).filter((name) => !used.has(name));
 }

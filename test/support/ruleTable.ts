@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint, LintOptions, applyEdits, findRule, HEADLINE_MAX, headlineOf } from '../../server/src/engine';
-import type { WorkspaceFiles } from '../../server/src/engine';
+import { lint, LintOptions, applyEdits, findRule, HEADLINE_MAX, headlineOf } from '../../server/src/engine/testing';
+import type { WorkspaceFiles } from '../../server/src/engine/testing';
 
 /** The date the image facts were read; end-of-life answers depend on it. */
 export const FACTS_DATE = new Date('2026-11-22T12:00:00Z');

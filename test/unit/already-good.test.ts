@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint } from '../../server/src/engine';
-import { fixAll } from '../../server/src/engine';
+import { lint } from '../../server/src/engine/testing';
+import { analyze, fixAll } from '../../server/src/engine/testing';
 import { FACTS_DATE } from '../support/ruleTable';
 
 const SEED = `FROM golang:1.23 AS build
@@ -65,7 +65,7 @@ for (const [name, example] of Object.entries(EXAMPLES)) {
 
 test('fix-all on the distroless examples leaves no fixable warning behind', () => {
   for (const [name, example] of Object.entries(EXAMPLES)) {
-    const result = fixAll(example.dockerfile, { today: FACTS_DATE });
+    const result = fixAll(analyze(example.dockerfile, { today: FACTS_DATE }));
     // Quick fixes the user picks (fixAll: false) may remain; nothing fix-all would apply may.
     const fixable = result.remaining.filter((d) => d.fixes.some((f) => f.fixAll !== false));
     assert.deepEqual(fixable.map((d) => d.ruleId), [], `${name}: ${result.text}`);

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  describeViolation, filesOutsideRooms, forbiddenEdges, readImportGraph, resolveImport, type ImportEdge, type ImportTarget,
+  describeCycle, describeViolation, filesOutsideRooms, forbiddenEdges, importCycles, readImportGraph, resolveImport, type ImportEdge, type ImportTarget,
 } from '../support/boundaries';
 import { REPO_ROOT } from '../support/paths';
 
@@ -18,6 +18,24 @@ test('client/src and server/src keep to their rooms', () => {
   const { files, edges } = readImportGraph(REPO_ROOT);
   assert.deepEqual(filesOutsideRooms(files), [], 'every file belongs to a room');
   assert.deepEqual(forbiddenEdges(edges).map(describeViolation), []);
+});
+
+test('no import cycles under client/src and server/src (type-only imports count)', () => {
+  const { edges } = readImportGraph(REPO_ROOT);
+  assert.deepEqual(importCycles(edges).map(describeCycle), []);
+});
+
+test('the cycle finder: each cycle once, from its first file, the shortest way round; none in a tree', () => {
+  const graph = (pairs: Array<[string, string]>): ImportEdge[] => pairs.map(([from, to]) => edge(from, { kind: 'file', path: to }));
+  assert.deepEqual(importCycles(graph([['a.ts', 'b.ts'], ['b.ts', 'c.ts'], ['c.ts', 'd.ts']])), []);
+  assert.deepEqual(importCycles(graph([['m.ts', 'o.ts'], ['o.ts', 'm.ts'], ['a.ts', 'm.ts']])).map(describeCycle), ['m.ts -> o.ts -> m.ts']);
+  assert.deepEqual(importCycles(graph([
+    ['x.ts', 'y.ts'], ['y.ts', 'z.ts'], ['z.ts', 'x.ts'], ['y.ts', 'x.ts'],
+    ['self.ts', 'self.ts'],
+    ['b.ts', 'c.ts'], ['c.ts', 'b.ts'],
+  ])).map(describeCycle), ['b.ts -> c.ts -> b.ts', 'self.ts -> self.ts', 'x.ts -> y.ts -> x.ts']);
+  // Packages and built-ins are not files of ours: no cycle through them.
+  assert.deepEqual(importCycles([{ from: 'a.ts', specifier: 'x', to: { kind: 'package', name: 'x' } }]), []);
 });
 
 test('the real graph is read: known edges are there, lazy requires included', () => {
@@ -71,6 +89,14 @@ const CASES: Array<[string, ImportTarget, string | undefined]> = [
   ['server/src/engine/model.ts', file('server/src/host/workspaceFiles.ts'), 'the engine imports only its own files'],
   ['server/src/engine/docs.ts', file('server/src/protocol.ts'), 'the engine imports only its own files'],
   ['server/src/engine/docs.ts', file('package.json'), 'the engine imports only its own files'],
+  // Pure modules every room shares.
+  ['server/src/engine/imageFacts.ts', file('server/src/shared/imageReference.ts'), undefined],
+  ['server/src/docker/references.ts', file('server/src/shared/imageReference.ts'), undefined],
+  ['server/src/host/imageFacts/registry.ts', file('server/src/shared/imageReference.ts'), undefined],
+  ['server/src/shared/imageReference.ts', file('server/src/shared/other.ts'), undefined],
+  ['server/src/shared/imageReference.ts', file('server/src/engine/model.ts'), 'they import nothing but each other'],
+  ['server/src/shared/imageReference.ts', builtin('fs'), 'they import nothing but each other'],
+  ['server/src/shared/imageReference.ts', pkg('dockerfile-ast'), 'they import nothing but each other'],
   // One door into the engine.
   ['server/src/cli/commands/lint.ts', file('server/src/engine/index.ts'), undefined],
   ['server/src/cli/commands/lint.ts', file('server/src/engine/lint.ts'), 'only its public entry'],

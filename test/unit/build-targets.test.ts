@@ -201,7 +201,7 @@ test('server: compose.yaml\'s target ships; the status answer and the hover say 
   const project = makeProject({ 'compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      target: prod\n' });
   const settings = normalizeSettings({ target: '' });
   const { checker, document } = serverOn(project, settings);
-  const result = await checker.lintNow(document);
+  const result = await checker.analysisOf(document);
   assert.equal(result.model.shipped?.name, 'prod');
   assert.deepEqual(result.diagnoses.filter((d) => d.ruleId === 'package-manager-in-final-stage'), [], 'the dev stage does not ship');
   const source = checker.targetSource(document.uri, settings);
@@ -217,11 +217,11 @@ test('server: compose.yaml\'s target ships; the status answer and the hover say 
 test('server: the distroless.target setting and the configuration file win over the build files', async () => {
   const project = makeProject({ 'compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      target: prod\n' });
   const bySetting = serverOn(project, normalizeSettings({ target: 'dev' }));
-  assert.equal((await bySetting.checker.lintNow(bySetting.document)).model.shipped?.name, 'dev');
+  assert.equal((await bySetting.checker.analysisOf(bySetting.document)).model.shipped?.name, 'dev');
   assert.equal(bySetting.checker.targetSource(bySetting.document.uri, normalizeSettings({ target: 'dev' })), 'the distroless.target setting ("dev")');
   fs.writeFileSync(path.join(project, '.distroless.yaml'), 'target: dev\n');
   const byFile = serverOn(project, normalizeSettings({ target: '' }));
-  assert.equal((await byFile.checker.lintNow(byFile.document)).model.shipped?.name, 'dev');
+  assert.equal((await byFile.checker.analysisOf(byFile.document)).model.shipped?.name, 'dev');
   assert.equal(byFile.checker.targetSource(byFile.document.uri, normalizeSettings({ target: '' })), 'target "dev" in .distroless.yaml');
 });
 

@@ -5,12 +5,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { ConfigCache, ConfigError, findConfigFile, lintOptionsFrom, readConfigFile, validateConfig } from '../../server/src/host/config';
+import { hostPlatform } from '../../server/src/host/platform';
+import { ConfigCache, ConfigError, findConfigFile, analysisOptions, readConfigFile, validateConfig } from '../../server/src/host/config';
 import { DocumentChecker, INVALID_CONFIGURATION } from '../../server/src/lsp/documentChecker';
 import { DEFAULT_SETTINGS, normalizeSettings, ServerSettings } from '../../server/src/lsp/settings';
-import { classifyImage } from '../../server/src/engine';
-import { convert } from '../../server/src/engine';
-import { lint } from '../../server/src/engine';
+import { classifyImage } from '../../server/src/engine/testing';
+import { convert } from '../../server/src/engine/testing';
+import { lint } from '../../server/src/engine/testing';
 import { makeProject, runCli } from '../support/cli';
 
 const SHELL_FORM = 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app --serve\n';
@@ -72,13 +73,28 @@ test('syntax errors name the file and the line', () => {
   assert.throws(() => readConfigFile(path.join(project, 'j/.distroless.json')), /j\/\.distroless\.json: not valid JSON/);
 });
 
-test('lintOptionsFrom: ignore turns rules off, rules win over ignore, overrides win over both; empty overrides are unset', () => {
-  const config = { rules: { 'runs-as-root': 'error' as const }, ignore: ['runs-as-root', 'final-stage-full-os'], target: 'runtime', registry: 'mirror.example/distroless' };
-  assert.deepEqual(lintOptionsFrom(config), { severities: { 'runs-as-root': 'error', 'final-stage-full-os': 'off' }, target: 'runtime', distrolessRegistry: 'mirror.example/distroless' });
-  assert.deepEqual(lintOptionsFrom(config, { rules: {}, target: '' }).target, 'runtime');
-  const overridden = lintOptionsFrom(config, { rules: { 'final-stage-full-os': 'hint' }, target: 'other' });
+test('analysisOptions: ignore turns rules off, rules win over ignore, overrides win over both; empty overrides are unset; the machine adds files, images and the platform', () => {
+  const config = { rules: { 'runs-as-root': 'error' as const }, ignore: ['runs-as-root', 'final-stage-full-os'], target: 'runtime', registry: 'mirror.example/distroless', buildArgs: { BASE: 'debian:12' } };
+  const workspace = { readFile: () => undefined };
+  assert.deepEqual(analysisOptions(config, {}, { workspace, images: {} }), {
+    severities: { 'runs-as-root': 'error', 'final-stage-full-os': 'off' }, target: 'runtime', distrolessRegistry: 'mirror.example/distroless',
+    buildArgs: { BASE: 'debian:12' }, workspace, images: {}, ...(hostPlatform() ? { platform: hostPlatform() } : {}),
+  });
+  assert.deepEqual(analysisOptions(config, { rules: {}, target: '' }).target, 'runtime');
+  const overridden = analysisOptions(config, { rules: { 'final-stage-full-os': 'hint' }, target: 'other' });
   assert.deepEqual(overridden.severities, { 'runs-as-root': 'error', 'final-stage-full-os': 'hint' });
   assert.equal(overridden.target, 'other');
+});
+
+test('analysisOptions: the build files\' stage only when neither override nor file names a target; convertTo from the override over the file; declared images pass through', () => {
+  const images = { 'corp/base': { shell: false } };
+  assert.equal(analysisOptions({}, {}, { buildTarget: 'prod' }).target, 'prod');
+  assert.equal(analysisOptions({ target: 'runtime' }, {}, { buildTarget: 'prod' }).target, 'runtime');
+  assert.equal(analysisOptions({ target: 'runtime' }, { target: 'dev' }, { buildTarget: 'prod' }).target, 'dev');
+  assert.equal(analysisOptions({ convertTo: 'dhi' }).convertTo, 'dhi');
+  assert.equal(analysisOptions({ convertTo: 'dhi' }, { convertTo: 'chainguard' }).convertTo, 'chainguard');
+  assert.equal(analysisOptions({}).convertTo, undefined);
+  assert.deepEqual(analysisOptions({ images }).declaredImages, images);
 });
 
 test('the cache re-reads a file when it changes', () => {
@@ -114,19 +130,19 @@ test('server: the configuration file applies when VS Code settings are left at t
   const project = makeProject({ '.distroless.yaml': 'rules:\n  shell-form-in-shellless-stage: hint\n' });
   // What VS Code sends for untouched settings: the contributed defaults.
   const { checker } = checkerFor(normalizeSettings({ rules: {}, target: '' }), project);
-  const result = await checker.lintNow(documentIn(project));
+  const result = await checker.analysisOf(documentIn(project));
   assert.deepEqual(result.diagnoses.map((d) => [d.ruleId, d.severity]), [['shell-form-in-shellless-stage', 'hint']]);
 });
 
 test('server: a VS Code setting the user set wins over the configuration file, rule by rule', async () => {
   const project = makeProject({ '.distroless.yaml': 'rules:\n  shell-form-in-shellless-stage: hint\n  runs-as-root: "off"\ntarget: first\n' });
   const twoStages = 'FROM gcr.io/distroless/static-debian13 AS first\nCMD /a\nFROM gcr.io/distroless/static-debian13:nonroot AS second\nCMD ["/b"]\n';
-  const fromFile = await checkerFor(DEFAULT_SETTINGS, project).checker.lintNow(documentIn(project, twoStages));
+  const fromFile = await checkerFor(DEFAULT_SETTINGS, project).checker.analysisOf(documentIn(project, twoStages));
   assert.deepEqual(fromFile.diagnoses.map((d) => [d.ruleId, d.severity]), [['shell-form-in-shellless-stage', 'hint']], 'file: target first, runs-as-root off');
   const settings = normalizeSettings({ rules: { 'shell-form-in-shellless-stage': 'error' }, target: '' });
-  const mixed = await checkerFor(settings, project).checker.lintNow(documentIn(project, twoStages));
+  const mixed = await checkerFor(settings, project).checker.analysisOf(documentIn(project, twoStages));
   assert.deepEqual(mixed.diagnoses.map((d) => [d.ruleId, d.severity]), [['shell-form-in-shellless-stage', 'error']], 'the setting wins for its rule; the file still turns runs-as-root off');
-  const retargeted = await checkerFor(normalizeSettings({ rules: {}, target: 'second' }), project).checker.lintNow(documentIn(project, twoStages));
+  const retargeted = await checkerFor(normalizeSettings({ rules: {}, target: 'second' }), project).checker.analysisOf(documentIn(project, twoStages));
   assert.deepEqual(retargeted.diagnoses, [], 'the target setting wins');
 });
 

@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { lint } from '../../server/src/engine';
+import { lint } from '../../server/src/engine/testing';
 import { CORPUS_SKIP, corpusFiles, repoRoot } from '../support/corpus';
 import { FACTS_DATE } from '../support/ruleTable';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
-import type { Fix } from '../../server/src/engine/types';
+import type { Fix } from '../../server/src/engine/testing';
 
 function fixMark(fixes: Fix[]): string {
   if (fixes.length === 0) return '';

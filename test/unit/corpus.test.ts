@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { validate } from 'dockerfile-utils';
-import { buildModel } from '../../server/src/engine';
-import { RULES } from '../../server/src/engine';
-import { applyEdits } from '../../server/src/engine';
-import { fixAll } from '../../server/src/engine';
-import { lint } from '../../server/src/engine';
-import type { Finding } from '../../server/src/engine';
+import { buildModel } from '../../server/src/engine/testing';
+import { RULES } from '../../server/src/engine/testing';
+import { applyEdits } from '../../server/src/engine/testing';
+import { analyze, fixAll } from '../../server/src/engine/testing';
+import { lint } from '../../server/src/engine/testing';
+import type { Finding } from '../../server/src/engine/testing';
 import { CORPUS_SKIP, corpusFiles } from '../support/corpus';
 import { FACTS_DATE, formatRange } from '../support/ruleTable';
 
@@ -65,9 +65,9 @@ for (const file of files) {
         }
       }
     }
-    const all = fixAll(file.text, { today: FACTS_DATE });
+    const all = fixAll(analyze(file.text, { today: FACTS_DATE }));
     assert.deepEqual(newErrors(errorsBefore, syntaxErrors(all.text)), [], 'fix-all adds no syntax error');
     assert.equal(fromCount(all.text), froms, 'fix-all keeps every FROM');
-    assert.equal(fixAll(all.text, { today: FACTS_DATE }).text, all.text, 'fix-all of a fixed file changes nothing');
+    assert.equal(fixAll(analyze(all.text, { today: FACTS_DATE })).text, all.text, 'fix-all of a fixed file changes nothing');
   });
 }

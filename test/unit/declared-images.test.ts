@@ -5,14 +5,14 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { ConfigError, lintOptionsFrom, validateConfig } from '../../server/src/host/config';
-import { describeImage, lint } from '../../server/src/engine';
+import { ConfigError, analysisOptions, validateConfig } from '../../server/src/host/config';
+import { describeImage, lint } from '../../server/src/engine/testing';
 import { FACTS_DATE } from '../support/ruleTable';
 
 const PRIVATE = 'FROM corp/base:1\nCMD /app --serve\n';
 
 function ids(text: string, yaml: unknown, extra = {}): string[] {
-  return lint(text, { today: FACTS_DATE, ...lintOptionsFrom(validateConfig(yaml, '.distroless.yaml')), ...extra }).diagnoses.map((d) => d.ruleId);
+  return lint(text, { today: FACTS_DATE, ...analysisOptions(validateConfig(yaml, '.distroless.yaml')), ...extra }).diagnoses.map((d) => d.ruleId);
 }
 
 test('an undeclared private image is unknown: nothing is claimed, and the hover gives the next step', () => {
@@ -27,7 +27,7 @@ test('declared facts are used by the rules, and the hover names the declaration'
   assert.deepEqual(ids(PRIVATE, { images: { 'corp/base:1': { shell: false, user: '65532:65532', libc: 'glibc' } } }), ['shell-form-in-shellless-stage']);
   // By name, for every tag; root declared: runs-as-root speaks.
   assert.deepEqual(ids(PRIVATE, { images: { 'corp/base': { shell: true, user: 'root' } } }), ['runs-as-root']);
-  const { model } = lint(PRIVATE, { today: FACTS_DATE, ...lintOptionsFrom(validateConfig({ images: { 'corp/base:1': { shell: false, user: 65532 } } }, '.distroless.yaml')) });
+  const { model } = lint(PRIVATE, { today: FACTS_DATE, ...analysisOptions(validateConfig({ images: { 'corp/base:1': { shell: false, user: 65532 } } }, '.distroless.yaml')) });
   const hover = describeImage(model.shipped!.base, { state: 'absent', reason: 'not-found' });
   assert.match(hover, /- no shell: declared in the configuration file \(images: "corp\/base:1"\)/);
   assert.match(hover, /- runs as 65532: declared in the configuration file \(images: "corp\/base:1"\)/);

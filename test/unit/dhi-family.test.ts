@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { classifyImage, lint } from '../../server/src/engine';
+import { classifyImage, lint } from '../../server/src/engine/testing';
 import { FACTS_DATE } from '../support/ruleTable';
 
 const CASES: [string, { shell: string; user?: string; libc: string; runtime: string }][] = [

@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { lint } from '../../server/src/engine';
-import { RULES } from '../../server/src/engine';
-import { ruleDocUrl } from '../../server/src/engine';
+import { lint } from '../../server/src/engine/testing';
+import { RULES } from '../../server/src/engine/testing';
+import { ruleDocUrl } from '../../server/src/engine/testing';
 import { repoRoot } from '../support/corpus';
 import { FACTS_DATE } from '../support/ruleTable';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { otherChanges } from '../../client/src/conversionSummary';
-import { convert } from '../../server/src/engine';
+import { convert } from '../../server/src/engine/testing';
 
 test('a builder image change and dropped instructions are named; nothing else is', () => {
   assert.equal(otherChanges('FROM python:3.12\nCMD ["python", "app.py"]\n', 'FROM python:3.13-slim-trixie AS build\nFROM gcr.io/distroless/python3-debian13\n', 'gcr.io/distroless/python3-debian13', 2),

@@ -12,10 +12,10 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { fixAll, parses } from '../../server/src/engine';
-import { lint } from '../../server/src/engine';
-import { convert } from '../../server/src/engine';
-import { openTail } from '../../server/src/engine';
+import { analyze, fixAll, parses } from '../../server/src/engine/testing';
+import { lint } from '../../server/src/engine/testing';
+import { convert } from '../../server/src/engine/testing';
+import { openTail } from '../../server/src/engine/testing';
 import { validateSyntax } from '../../server/src/engine/syntax';
 import { runCli } from '../support/cli';
 import { decodeDockerfile, encodeDockerfile } from '../../server/src/cli/files';
@@ -112,12 +112,12 @@ test(`fuzz: ${CASES} mutated corpus files (seed ${SEED}): no throw, fixes parse,
     try {
       validateSyntax(text);
       lint(text);
-      const once = fixAll(text);
+      const once = fixAll(analyze(text));
       if (once.text !== text) {
         assert.ok(parses(once.text), `fix-all result parses: ${where()}`);
         assert.equal(openTail(once.text)?.reason, openTail(text)?.reason, `fix-all neither opens nor closes the tail: ${where()}`);
       }
-      assert.equal(fixAll(once.text).text, once.text, `fix-all twice equals once: ${where()}`);
+      assert.equal(fixAll(analyze(once.text)).text, once.text, `fix-all twice equals once: ${where()}`);
 
       const converted = convert(text);
       if (converted.ok && converted.changed) {

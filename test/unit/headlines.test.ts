@@ -7,8 +7,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint } from '../../server/src/engine/lint';
-import { clip, closest, detailOf, explained, HEADLINE_MAX, headlineOf } from '../../server/src/engine/messages';
+import { lint } from '../../server/src/engine/testing';
+import { clip, closest, detailOf, explained, HEADLINE_MAX, headlineOf } from '../../server/src/engine/testing';
 import { CORPUS_SKIP, corpusFiles } from '../support/corpus';
 import { FACTS_DATE } from '../support/ruleTable';
 

@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalImageFacts, ImageFactsDiskCache, defaultCacheDir } from '../../server/src/host/imageFacts';
-import { platformArgs, type ObservedImage } from '../../server/src/engine/observedImage';
+import { platformArgs, type ObservedImage } from '../../server/src/engine/testing';
 import { hostPlatform } from '../../server/src/host/platform';
 
 function tempDir(): string {

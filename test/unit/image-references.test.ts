@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parseImageReference, type ImageReferenceParts } from '../../server/src/docker/references';
+import { parseImageReference, type ImageReferenceParts } from '../../server/src/shared/imageReference';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { classifyImage, distrolessEndOfLife, isWindowsImage, parseImageRef, runsAsRootByDefault, withLocalFacts } from '../../server/src/engine';
+import { classifyImage, distrolessEndOfLife, isWindowsImage, parseImageRef, runsAsRootByDefault, withLocalFacts } from '../../server/src/engine/testing';
 
 const TODAY = new Date('2026-11-22T12:00:00Z');
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { buildModel, lint, type Diagnosis } from '../../server/src/engine';
+import { buildModel, lint, type Diagnosis } from '../../server/src/engine/testing';
 import { corpusFiles } from '../support/corpus';
 import { FACTS_DATE } from '../support/ruleTable';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { minimalEdit } from '../../server/src/lsp/diagnostics';
-import { applyEdits } from '../../server/src/engine';
+import { applyEdits } from '../../server/src/engine/testing';
 
 const pairs: Array<[string, string]> = [
   ['a\nb\nc\n', 'a\nB\nc\n'],

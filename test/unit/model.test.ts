@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { buildModel, substituteVariables } from '../../server/src/engine';
+import { buildModel, substituteVariables } from '../../server/src/engine/testing';
 
 test('variables substitute from ARG defaults, with :- and :+ forms', () => {
   const vars = new Map<string, string | undefined>([['A', 'x'], ['E', ''], ['U', undefined]]);

@@ -1,11 +1,12 @@
 /** Facts read from a local image, merged over the table: one Dockerfile, the images the host saw, the exact findings. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint } from '../../server/src/engine/lint';
-import type { Rule } from '../../server/src/engine/types';
-import { buildModel } from '../../server/src/engine/model';
+import { lint } from '../../server/src/engine/testing';
+import type { Rule } from '../../server/src/engine/testing';
+import { buildModel } from '../../server/src/engine/testing';
 import { compareWithTable } from '../../server/src/host/imageFacts/compare';
-import { baseImageReferences, describeImage, type ImageObservation, type ObservedImage, type ObservedImages, type RegistryImage } from '../../server/src/engine/observedImage';
+import { baseImageReferences } from '../../server/src/engine/testing';
+import { describeImage, type ImageObservation, type ObservedImage, type ObservedImages, type RegistryImage } from '../../server/src/engine/testing';
 
 const TODAY = new Date('2026-11-22T12:00:00Z');
 const ID = `sha256:3f2a${'0'.repeat(60)}`;

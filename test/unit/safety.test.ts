@@ -9,8 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Writable } from 'stream';
-import { openTail } from '../../server/src/engine';
-import { fixAll } from '../../server/src/engine';
+import { openTail } from '../../server/src/engine/testing';
+import { analyze, fixAll } from '../../server/src/engine/testing';
 import { checkContainerRef, checkImageRef, dockerRunCommand, InvalidReferenceError, toDockerError } from '../../server/src/docker';
 import { backupFile, writeFileAtomic } from '../../server/src/host/atomicWrite';
 import { reportInternalError } from '../../server/src/cli/internalError';
@@ -46,7 +46,7 @@ describe('openTail', () => {
 
   it('fix-all holds back a fix of the unfinished last instruction, says why, and is stable', () => {
     const text = 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nCMD /app --serve \\\n';
-    const once = fixAll(text);
+    const once = fixAll(analyze(text));
     assert.equal(once.text, text);
     assert.match(once.heldBack ?? '', /line continuation \(\\ at the end of line 3\)/);
     assert.deepEqual(once.applied, []);
@@ -54,10 +54,10 @@ describe('openTail', () => {
 
   it('fix-all still fixes what lies before an open tail', () => {
     const text = 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app --serve\nRUN <<EOF\nx\n';
-    const once = fixAll(text);
+    const once = fixAll(analyze(text));
     assert.equal(once.text, 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD ["/app", "--serve"]\nRUN <<EOF\nx\n');
     assert.equal(once.heldBack, undefined);
-    assert.equal(fixAll(once.text).text, once.text);
+    assert.equal(fixAll(analyze(once.text)).text, once.text);
   });
 });
 

@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RULES } from '../../server/src/engine/rules/registry';
-import { ruleDocUrl } from '../../server/src/engine/docs';
+import { RULES } from '../../server/src/engine/testing';
+import { ruleDocUrl } from '../../server/src/engine/testing';
 import { repoRoot } from '../support/paths';
 
 const SEVERITIES = ['off', 'hint', 'information', 'warning', 'error'];

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { convert } from '../../server/src/engine';
+import { convert } from '../../server/src/engine/testing';
 import { ruleTable } from '../support/ruleTable';
 
 ruleTable('node-version-mismatch', [

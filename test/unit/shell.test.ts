@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { buildModel } from '../../server/src/engine';
+import { buildModel } from '../../server/src/engine/testing';
 import {
   Command, commandsOf, installedPackages, packageChanges, packageName, parseShell, parseShellInstruction, shellOf,
-} from '../../server/src/engine';
+} from '../../server/src/engine/testing';
 
 /** One line per command: depth, assignments, words, redirects, connector. */
 function render(commands: Command[]): string[] {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { buildModel } from '../../server/src/engine';
+import { buildModel } from '../../server/src/engine/testing';
 import {
   CopyInstruction, chainCopies, goBuildsFromBase, originOf, placedInstructions, resolvePath, stageChainFromBase, stageChainToBase,
-} from '../../server/src/engine';
+} from '../../server/src/engine/testing';
 
 test('stage chains: the order is in the name', () => {
   const model = buildModel('FROM golang:1.23 AS base\nFROM base AS build\nFROM build AS test\nFROM alpine\n');

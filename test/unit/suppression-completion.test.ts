@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { suppressionCompletion } from '../../server/src/lsp/suppressionCompletion';
-import { RULES } from '../../server/src/engine/rules/registry';
+import { RULES } from '../../server/src/engine/testing';
 
 function at(text: string): { text: string; position: { line: number; character: number } } {
   const offset = text.indexOf('|');

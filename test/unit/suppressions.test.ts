@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lint, RULES } from '../../server/src/engine';
+import { lint, RULES } from '../../server/src/engine/testing';
 import { FACTS_DATE, formatRange } from '../support/ruleTable';
 
 const INVALID_SUPPRESSION = 'invalid-suppression';

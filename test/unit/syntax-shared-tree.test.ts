@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { DockerfileParser, type Argument, type Healthcheck, type Label, type Run } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
-import { buildModel, validateSyntax } from '../../server/src/engine';
-import { parseDockerfile } from '../../server/src/engine/model';
-import { argumentsOf, imageOf, imageRangeOf } from '../../server/src/engine/instructions';
+import { buildModel, validateSyntax } from '../../server/src/engine/testing';
+import { parseDockerfile } from '../../server/src/engine/testing';
+import { argumentsOf, imageOf, imageRangeOf } from '../../server/src/engine/testing';
 import { corpusFiles, CORPUS_SKIP } from '../support/corpus';
 
 test('every corpus file: syntax checks on the shared, remembering tree equal validate() of the text', { skip: CORPUS_SKIP }, () => {
@@ -24,6 +24,37 @@ test('every corpus file: syntax checks on the shared, remembering tree equal val
     assert.deepEqual(validateSyntax(file.text, tree), expected, file.name);
     assert.deepEqual(validateSyntax(file.text, tree), expected, `${file.name}, the same tree checked again`);
   }
+});
+
+/** What a getter answers, as plain data (values and ranges), comparable across trees. */
+function answer(instruction: unknown, getter: string): unknown {
+  const value = (instruction as Record<string, (() => unknown) | undefined>)[getter]?.call(instruction);
+  const plain = (item: unknown): unknown => {
+    if (item === null || typeof item !== 'object') return item;
+    const o = item as { getValue?: () => unknown; getName?: () => unknown; getRange?: () => unknown; getNameRange?: () => unknown };
+    if (typeof o.getName === 'function') return [o.getName(), o.getNameRange?.(), typeof o.getValue === 'function' ? o.getValue() : undefined];
+    if (typeof o.getValue === 'function') return [o.getValue(), o.getRange?.()];
+    return item;
+  };
+  return Array.isArray(value) ? value.map(plain) : value;
+}
+
+const GETTERS = ['getKeyword', 'getFlags', 'getRawArguments', 'getArguments', 'getArgumentsContent', 'getVariables', 'getArgumentsRanges'];
+
+test('every corpus instruction: each remembered getter answers what dockerfile-ast answers alone on an untouched tree, read in any order', { skip: CORPUS_SKIP }, () => {
+  let compared = 0;
+  for (const file of corpusFiles()) {
+    // The library's own answer to each getter, each on a tree nothing else read.
+    const alone = new Map(GETTERS.map((g) => [g, DockerfileParser.parse(file.text).getInstructions().map((i) => answer(i, g))]));
+    const forward = parseDockerfile(file.text).getInstructions();
+    const backward = parseDockerfile(file.text).getInstructions();
+    for (const getter of GETTERS) {
+      assert.deepEqual(forward.map((i) => answer(i, getter)), alone.get(getter), `${file.name}: ${getter}`);
+      compared += forward.length;
+    }
+    for (const getter of [...GETTERS].reverse()) assert.deepEqual(backward.map((i) => answer(i, getter)), alone.get(getter), `${file.name}: ${getter}, read last to first`);
+  }
+  assert.ok(compared > 10000, `${compared} answers compared`);
 });
 
 test('a remembered getter hands out copies: flags shifted off by one caller are there for the next', () => {

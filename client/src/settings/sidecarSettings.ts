@@ -48,8 +48,6 @@ export function sectionUnderTrust(section: unknown, trusted: boolean): unknown {
   return { ...section, inspectLocalImages: false };
 }
 
-export type ModeSetting = 'match-user' | 'root-ptrace';
-
 /** The subset of vscode's `inspect()` result we use (language-specific values do not apply to these settings). */
 export interface InspectedValue<T> {
   defaultValue?: T;

@@ -152,11 +152,6 @@ export function readDockerfileSource(file: string, display: string): DockerfileS
   return decodeDockerfile(buffer, display);
 }
 
-/** Reads a Dockerfile as text (see readDockerfileSource). */
-export function readDockerfile(file: string, display: string): string {
-  return readDockerfileSource(file, display).text;
-}
-
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Refuses binary and empty input, the two ways a wrong path shows up as "no findings". */
@@ -174,11 +169,6 @@ export function decodeDockerfile(buffer: Buffer, display: string): DockerfileSou
   }
   if (text.trim() === '') throw new InputError(`${display}: the file is empty. A Dockerfile needs at least a FROM instruction; pass the right file.`);
   return { text, bom, invalidUtf8Line };
-}
-
-/** Refuses binary and empty input; the text without a byte-order mark. */
-export function checkDockerfileText(buffer: Buffer, display: string): string {
-  return decodeDockerfile(buffer, display).text;
 }
 
 function firstInvalidUtf8Line(body: Buffer): number {

@@ -11,7 +11,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { convert, headlineOf, ruleDocUrl, SEVERITIES, parseSeverity, type Severity } from '../engine';
 import { describeErrno, FileWriteError, writeFileAtomic } from '../host/atomicWrite';
-import { ConfigError, findConfigFile, readConfigFile } from '../host/config';
+import { analysisOptions, ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../host/config';
+import { buildTargetFor } from '../host/buildTargets';
 import { diskWorkspace } from '../host/workspaceFiles';
 import { lintCommand } from './commands/lint';
 import { ExitCode, type CliIo } from './commands/types';
@@ -107,18 +108,17 @@ const MAX_TABLE_ROWS = 500;
 function convertedDiff(file: FileReport, where: string, configFile?: string): string | undefined {
   if (!file.file || file.text === undefined) return undefined;
   const folder = path.dirname(file.file);
-  let target: string | undefined;
-  let registry: string | undefined;
+  let config: DistrolessConfig;
   try {
     configFile ??= findConfigFile(folder);
-    const config = configFile ? readConfigFile(configFile) : {};
-    target = config.target;
-    registry = config.registry;
+    config = configFile ? readConfigFile(configFile) : {};
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return undefined;
   }
-  const result = convert(file.text, { workspace: diskWorkspace(folder), target, distrolessRegistry: registry });
+  // The options `distroless convert` builds for this file, so the diff is what that command writes.
+  const buildTarget = config.target ? undefined : buildTargetFor(file.file)?.target;
+  const result = convert(file.text, analysisOptions(config, {}, { workspace: diskWorkspace(folder), buildTarget }));
   if (!result.ok || !result.changed) return undefined;
   const diff = unifiedDiff(file.text, result.text, where);
   if (!diff) return undefined;

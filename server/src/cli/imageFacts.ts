@@ -1,5 +1,5 @@
 /** The CLI's use of local image facts: look the Dockerfiles' base images up before linting them. */
-import { baseImageReferences, buildModel, type DockerfileModel, type ImageObservation, type LintOptions } from '../engine';
+import { analyze, baseImageReferences, type Analysis, type AnalysisOptions, type ImageObservation } from '../engine';
 import { LocalImageFacts } from '../host/imageFacts';
 
 /**
@@ -21,10 +21,8 @@ export function cliImageFacts(env: NodeJS.ProcessEnv, sources: { localEngine: bo
 }
 
 export interface ImageLookup {
-  /** The tree parsed to find the base images, for lint to use rather than parse the text again. */
-  parsed?: DockerfileModel['dockerfile'];
-  /** `options` plus what the local engine knows about the Dockerfile's base images, once it answered. */
-  ready: Promise<LintOptions>;
+  /** The Analysis of the text with what the local engine knows about its base images, once it answered. */
+  ready: Promise<Analysis>;
 }
 
 /**
@@ -33,11 +31,11 @@ export interface ImageLookup {
  * engine answers them all at once (one connection, requests in parallel) instead of
  * one round trip per file between lints.
  */
-export function lookUpImages(text: string, options: LintOptions, images: LocalImageFacts | undefined, progress?: (line: string) => void): ImageLookup {
-  if (!images) return { ready: Promise.resolve(options) };
-  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, buildArgs: options.buildArgs, platform: options.platform });
-  const keys = baseImageReferences(model);
-  if (keys.length === 0) return { parsed: model.dockerfile, ready: Promise.resolve(options) };
+export function lookUpImages(text: string, options: AnalysisOptions, images: LocalImageFacts | undefined, progress?: (line: string) => void): ImageLookup {
+  const first = analyze(text, options);
+  if (!images) return { ready: Promise.resolve(first) };
+  const keys = baseImageReferences(first.model);
+  if (keys.length === 0) return { ready: Promise.resolve(first) };
   const loading = images.load(keys);
   if (progress) sayWhenSlow(images, keys, loading, progress);
   const ready = loading.then(() => {
@@ -47,9 +45,10 @@ export function lookUpImages(text: string, options: LintOptions, images: LocalIm
       const observation = images.peek(key);
       if (observation) known[key] = observation;
     }
-    return { ...options, images: known };
+    // With no facts found, the first analysis stands; otherwise the same tree, modelled with the facts.
+    return Object.keys(known).length === 0 ? first : analyze(text, { ...options, images: known }, first.model.dockerfile);
   });
-  return { parsed: model.dockerfile, ready };
+  return { ready };
 }
 
 /** Images this run already said it is reading (one line per image, however many Dockerfiles name it). */

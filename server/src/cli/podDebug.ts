@@ -22,9 +22,6 @@ import {
 import { DEFAULT_TOOLS_IMAGE } from '../docker';
 import { CliIo, ExitCode } from './commands/types';
 
-/** As for containers: 125 when we (or kubectl before starting) failed, not the command. */
-export const POD_DEBUG_FAILURE = 125;
-
 export const POD_USAGE = `usage: distroless debug [options] pod/<name> [-c <container>] [-n <namespace>] [-- command [args...]]
 
 Adds an ephemeral container with the target container's uid, gid and
@@ -142,13 +139,13 @@ export async function runPodDebug(argv: string[], io: CliIo): Promise<number> {
     const code = await debugContainerExit(prepared);
     if (code === undefined) {
       say(`debug container ${prepared.name} is still running; attach again with ${kubectlCommandLine(attachArgs(prepared))}`);
-      return POD_DEBUG_FAILURE;
+      return ExitCode.engineFailure;
     }
     return code;
   } catch (err) {
     if (err instanceof KubectlError || err instanceof IdentityError || err instanceof PodSecurityError) {
       say(err.message);
-      return POD_DEBUG_FAILURE;
+      return ExitCode.engineFailure;
     }
     throw err;
   }
@@ -166,13 +163,13 @@ function runStreaming(args: string[], tty: boolean, stdin: boolean, io: CliIo): 
     }
     child.on('error', (err) => {
       io.stderr.write(`distroless debug: could not run kubectl: ${err.message}\n`);
-      resolve(POD_DEBUG_FAILURE);
+      resolve(ExitCode.engineFailure);
     });
     child.on('close', (code, signal) => {
       if (stdin && !tty) io.stdin.unpipe(child.stdin!);
       if (signal) resolve(128 + (os.constants.signals[signal] ?? 15));
       // kubectl's own failure (connection lost): the container may still run; its status decides below.
-      else resolve(code === 0 || code === 1 ? undefined : code ?? POD_DEBUG_FAILURE);
+      else resolve(code === 0 || code === 1 ? undefined : code ?? ExitCode.engineFailure);
     });
   });
 }

@@ -8,36 +8,15 @@ import { terminalText } from './terminalText';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Range } from 'vscode-languageserver-types';
-import { PROJECT_URL, RULES, ruleDocUrl, type Diagnosis, type Severity, headlineOf } from '../engine';
+import { PROJECT_URL, RULES, ruleDocUrl, type Severity, headlineOf } from '../engine';
+import type { FileReport, Report } from './formats/types';
 import { renderCheckstyle } from './formats/checkstyle';
 import { renderGitlab } from './formats/gitlab';
 
 export const FORMATS = ['text', 'json', 'sarif', 'gitlab', 'checkstyle'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export interface FileReport {
-  /** Absolute path, or undefined for standard input without --stdin-filename. */
-  file?: string;
-  /** What the user reads: relative to the working folder, or `<stdin>`. */
-  display: string;
-  diagnoses: Diagnosis[];
-  /** Rule ids of the fixes --fix applied, one per fix. */
-  fixed: string[];
-  /** The text the diagnoses' ranges refer to (after --fix): fingerprints read it (fingerprint.ts). */
-  text?: string;
-}
-
-export interface InputProblem {
-  display: string;
-  message: string;
-}
-
-export interface Report {
-  version: string;
-  cwd: string;
-  files: FileReport[];
-  errors: InputProblem[];
-}
+export type { FileReport, InputProblem, Report } from './formats/types';
 
 export function render(format: Format, report: Report): string {
   switch (format) {

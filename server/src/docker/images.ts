@@ -6,7 +6,7 @@
 import type Docker from 'dockerode';
 import { readImageArchive, ImageTree } from './imageArchive';
 import { InvalidReferenceError } from './errors';
-import { parseImageReference } from './references';
+import { parseImageReference } from '../shared/imageReference';
 
 export class EngineTimeoutError extends Error {}
 

@@ -5,9 +5,10 @@
  */
 import type { TextEdit } from 'vscode-languageserver-types';
 import { applyEdits, rangesOverlap } from './edits';
-import { lint, LintOptions } from './lint';
+import type { Dockerfile } from 'dockerfile-ast';
+import { analyze, type Analysis } from './analysis';
 import { parseDockerfile } from './model';
-import { editReachesTail, openTail, OpenTail } from './tail';
+import { editReachesTail, OpenTail } from './tail';
 import type { Diagnosis } from './types';
 
 export interface FixAllResult {
@@ -23,7 +24,7 @@ export interface FixAllResult {
 const MAX_ROUNDS = 10;
 
 /** The non-overlapping set of first-preferred fixes from one lint. */
-export function selectFixes(diagnoses: Diagnosis[], tail?: OpenTail): { edits: TextEdit[]; ruleIds: string[]; heldBack: boolean } {
+function selectFixes(diagnoses: Diagnosis[], tail?: OpenTail): { edits: TextEdit[]; ruleIds: string[]; heldBack: boolean } {
   const edits: TextEdit[] = [];
   const ruleIds: string[] = [];
   let heldBack = false;
@@ -43,33 +44,64 @@ export function selectFixes(diagnoses: Diagnosis[], tail?: OpenTail): { edits: T
   return { edits, ruleIds, heldBack };
 }
 
-export function fixAll(text: string, options: LintOptions = {}): FixAllResult {
-  let current = text;
+/**
+ * Fix-all from an analysis: the first round reads its findings (an editor or the CLI
+ * has just linted this text), each later round analyses the fixed text once, and that
+ * one parse also tells whether the fixed file still parses.
+ */
+export function fixAll(analysis: Analysis): FixAllResult {
+  let done = fixedAnalyses.get(analysis);
+  if (!done) {
+    done = fixRounds(analysis);
+    fixedAnalyses.set(analysis, done);
+  }
+  return done;
+}
+
+/** Fix-all answered per analysis: a second request for the same document version computes nothing. */
+const fixedAnalyses = new WeakMap<Analysis, FixAllResult>();
+
+function fixRounds(analysis: Analysis): FixAllResult {
+  let current = analysis;
   const applied: string[] = [];
   let heldBack: string | undefined;
-  const result = (remaining: Diagnosis[]): FixAllResult => ({ text: current, applied, remaining, ...(heldBack ? { heldBack } : {}) });
+  const result = (remaining: Diagnosis[]): FixAllResult => ({ text: current.text, applied, remaining, ...(heldBack ? { heldBack } : {}) });
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const { diagnoses } = lint(current, options);
+    const { diagnoses } = current;
     // Earlier rounds may have moved it (lines added above), so it is found again each round.
-    const tail = openTail(current);
+    const tail = current.tail;
     const selected = selectFixes(diagnoses, tail);
     if (selected.heldBack && tail) heldBack = tail.reason;
     const { edits, ruleIds } = selected;
     if (edits.length === 0) return result(diagnoses);
-    const next = applyEdits(current, edits);
+    const nextText = applyEdits(current.text, edits);
+    if (nextText === current.text) return result(diagnoses);
+    const next = analyzed(nextText, current.options);
     // A fix that leaves an unparseable file is dropped rather than handed to the user.
-    if (next === current || !parses(next)) return result(diagnoses);
+    if (!next) return result(diagnoses);
     current = next;
     applied.push(...ruleIds);
   }
-  return result(lint(current, options).diagnoses);
+  return result(current.diagnoses);
+}
+
+function analyzed(text: string, options: Analysis['options']): Analysis | undefined {
+  try {
+    const analysis = analyze(text, options);
+    return hasFrom(analysis.model.dockerfile, text) ? analysis : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The parser is tolerant; a Dockerfile that lost its FROM is what "broken" means here. */
+function hasFrom(dockerfile: Dockerfile, text: string): boolean {
+  return dockerfile.getFROMs().length > 0 || text.trim() === '';
+}
+
 export function parses(text: string): boolean {
   try {
-    const dockerfile = parseDockerfile(text);
-    return dockerfile.getFROMs().length > 0 || text.trim() === '';
+    return hasFrom(parseDockerfile(text), text);
   } catch {
     return false;
   }

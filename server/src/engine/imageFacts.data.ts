@@ -7,7 +7,17 @@
  * A fact not written here is unknown, never assumed. Sources were read on
  * 2026-11-22 unless a row says otherwise.
  */
-import type { ImageUser, Libc, Runtime } from './imageFacts';
+/** The C library an image's programs link against. */
+export type Libc = 'glibc' | 'musl' | 'none' | 'unknown';
+/** The language runtime an image carries (or its app needs). */
+export type Runtime = 'go' | 'node' | 'python' | 'java' | 'rust' | 'dotnet' | 'c' | 'none';
+
+export interface ImageUser {
+  name: string;
+  /** Undefined where ids mean nothing (Windows) or are not known. */
+  uid?: number;
+  gid?: number;
+}
 
 /** Publishers' documentation the rows below name. */
 export const SOURCES = {

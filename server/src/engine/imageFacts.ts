@@ -8,29 +8,22 @@
  * only on known facts. Facts read from a local image on the Docker engine override
  * the table (`withLocalFacts`).
  */
+import { splitImageReference } from '../shared/imageReference';
 import {
   CHAINGUARD_IMAGES, CHAINGUARD_REGISTRY, DHI_IMAGES, DHI_REGISTRY, DHI_SOURCES, DISTROLESS_NAMES, DISTROLESS_PYTHON_BY_DISTRO, DOCKER_HUB_MIRRORS,
   DOTNET_APP, DOTNET_DISTROLESS_TAG, DOTNET_FIRST_APP_USER, DOTNET_PREFIX, DOTNET_PRODUCTS, END_OF_LIFE,
   NOBODY, NONROOT, OFFICIAL_IMAGES, OTHER_GENERAL_IMAGES, REDHAT_UBI_PREFIXES, ROOT, SOURCES, WINDOWS_IMAGES,
-  WINDOWS_TAG, WINDOWS_USERS, type DistrolessName, type GeneralImage, type GeneralKind,
+  WINDOWS_TAG, WINDOWS_USERS, type DistrolessName, type GeneralImage, type GeneralKind, type ImageUser, type Libc, type Runtime,
 } from './imageFacts.data';
 
 export { ROOT, NONROOT, NOBODY, DOTNET_APP, C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE, GO_STRIP_IMPLIES_DWARF_SINCE } from './imageFacts.data';
-export type { GeneralKind } from './imageFacts.data';
+export type { GeneralKind, ImageUser, Libc, Runtime } from './imageFacts.data';
 
 export type ImageFamily = 'distroless' | 'chainguard' | 'dhi' | 'dotnet-chiseled' | 'scratch' | 'general' | 'windows' | 'unknown';
-export type Libc = 'glibc' | 'musl' | 'none' | 'unknown';
-export type Runtime = 'go' | 'node' | 'python' | 'java' | 'rust' | 'dotnet' | 'c' | 'none';
 /** A three-valued fact: known yes, known no, or not known. */
 export type Tri = 'yes' | 'no' | 'unknown';
 export type ImageOs = 'linux' | 'windows' | 'unknown';
 
-export interface ImageUser {
-  name: string;
-  /** Undefined where ids mean nothing (Windows) or are not known. */
-  uid?: number;
-  gid?: number;
-}
 
 export interface ImageRef {
   /** The reference as written after variable resolution. */
@@ -196,31 +189,11 @@ export function dotnetProductOf(ref: ImageRef): 'sdk' | 'aspnet' | 'runtime' | '
   return m ? (m[1] as 'sdk' | 'aspnet' | 'runtime' | 'runtime-deps') : undefined;
 }
 
+/** A FROM image as the table reads it: Docker's split (shared/imageReference.ts), lower-cased, Docker Hub's defaults dropped. */
 export function parseImageRef(text: string): ImageRef {
-  let rest = text.trim();
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  let registry: string | undefined;
-  const firstSlash = rest.indexOf('/');
-  if (firstSlash > 0) {
-    const head = rest.slice(0, firstSlash);
-    if (head.includes('.') || head.includes(':') || head === 'localhost') {
-      registry = head.toLowerCase();
-      rest = rest.slice(firstSlash + 1);
-    }
-  }
-  let path = rest.toLowerCase();
+  const { domain, path: written, tag, digest } = splitImageReference(text.trim());
+  let registry = domain?.toLowerCase();
+  let path = written.toLowerCase();
   if ((registry === undefined || registry === 'docker.io' || registry === 'index.docker.io') && path.startsWith('library/')) {
     path = path.slice('library/'.length);
   }

@@ -1,59 +1,24 @@
 /**
- * Runs the rule registry over a Dockerfile: severities from settings and suppression
- * comments (the check on the comments themselves is the invalid-suppression rule).
- * The server, the CLI and the tests all come through here.
+ * Runs the rule registry over a Dockerfile's model: severities from settings and
+ * suppression comments (the check on the comments themselves is the
+ * invalid-suppression rule). Every caller comes through an Analysis (analysis.ts).
  */
-import { buildModel, DockerfileModel } from './model';
+import type { DockerfileModel } from './model';
 import { RULES } from './rules/registry';
 import { findSuppressions, isSuppressed } from './suppressions';
 import { fixesPending, lazyFixes } from './fixes';
-import { noteUnknownFacts, type DeclaredImage, type ObservedImages } from './observedImage';
-import type { Diagnosis, Finding, Rule, Severity, SeveritySetting, WorkspaceFiles } from './types';
+import { noteUnknownFacts } from './stageImages';
+import type { AnalysisOptions, Diagnosis, Finding, RuleFailure, Severity, SeveritySetting } from './types';
 export { INVALID_SUPPRESSION } from './rules/invalidSuppression';
-
-export interface LintOptions {
-  /** Per-rule severity overrides; 'off' disables a rule. */
-  severities?: Record<string, SeveritySetting>;
-  /** The build target (stage name) that ships. */
-  target?: string;
-  /** End-of-life checks compare against this date; defaults to now. */
-  today?: Date;
-  workspace?: WorkspaceFiles;
-  /** Mirror of gcr.io/distroless/ to suggest, and to recognise as distroless. */
-  distrolessRegistry?: string;
-  /** Facts read from local images, by resolved reference; the built-in table fills the rest. */
-  images?: ObservedImages;
-  /** Build args that override global ARG defaults, as `docker build --build-arg`. */
-  buildArgs?: Readonly<Record<string, string>>;
-  /** The platform the build runs on and for (`linux/amd64`): fills $TARGETARCH and the other automatic ARGs. */
-  platform?: string;
-  /** The image family conversions (and final-stage-full-os's fix) ship on: configuration `convertTo`. */
-  convertTo?: 'distroless' | 'chainguard' | 'dhi';
-  /** Facts the configuration file declares for images it names (`images:`); what a local image shows wins. */
-  declaredImages?: Readonly<Record<string, DeclaredImage>>;
-  /** Rules to run; defaults to the whole registry (tests pass one). */
-  rules?: readonly Rule[];
-}
-
-export interface LintResult {
-  model: DockerfileModel;
-  diagnoses: Diagnosis[];
-  /** Rules that threw: reported, never fatal, so one bug cannot hide the others. */
-  failures: Array<{ ruleId: string; error: unknown }>;
-}
 
 const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
 
-/**
- * `parsed`: the model's tree of exactly `text` (DockerfileModel.dockerfile), when the
- * caller already has it. Not an option: options outlive one text (fixAll re-lints).
- */
-export function lint(text: string, options: LintOptions = {}, parsed?: DockerfileModel['dockerfile']): LintResult {
-  const model = buildModel(text, { target: options.target, distrolessRegistry: options.distrolessRegistry, images: options.images, buildArgs: options.buildArgs, platform: options.platform, declaredImages: options.declaredImages }, parsed);
+/** Runs the rule registry over a model (analysis.ts calls this once per Analysis). */
+export function runRules(model: DockerfileModel, options: AnalysisOptions): { diagnoses: Diagnosis[]; failures: RuleFailure[] } {
   const rules = options.rules ?? RULES;
   const suppressions = findSuppressions(model);
   const diagnoses: Diagnosis[] = [];
-  const failures: LintResult['failures'] = [];
+  const failures: RuleFailure[] = [];
   const context = { model, today: options.today ?? new Date(), workspace: options.workspace, distrolessRegistry: options.distrolessRegistry, convertTo: options.convertTo, ruleIds: RULE_IDS };
   const severityOf = (id: string, fallback: Severity): SeveritySetting => options.severities?.[id] ?? fallback;
 
@@ -76,7 +41,7 @@ export function lint(text: string, options: LintOptions = {}, parsed?: Dockerfil
   noteUnknownFacts(model, diagnoses);
   // Rule ids are lower-case ASCII and hyphens: code-unit order, without localeCompare's collator per comparison.
   diagnoses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
-  return { model, diagnoses, failures };
+  return { diagnoses, failures };
 }
 
 function diagnosisOf(finding: Finding, ruleId: string, severity: Severity): Diagnosis {

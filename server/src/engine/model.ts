@@ -8,7 +8,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import { ImageInfo, ImageUser, ROOT, DISTROLESS_USERS } from './imageFacts';
 import { argumentsContentOf, argumentsOf, imageOf, rememberReads } from './instructions';
-import { applyBuildArgs, fromPlatform, imageFactsFor, observedUsers, type DeclaredImage, type ObservedImages } from './observedImage';
+import { imageFactsFor, observedUsers, type DeclaredImage, type ObservedImages } from './observedImage';
+import { applyBuildArgs, collectArg, fromPlatform, substituteVariables } from './buildArgs';
 
 export interface ResolvedUser {
   /** As written (or the base image's default user name). */
@@ -58,6 +59,8 @@ export interface DockerfileModel {
   target?: string;
   /** The Dockerfile's escape character (`# escape=` directive; `\\` by default). */
   escape: string;
+  /** The line ending lines added to this file get: `\r\n` when the file has one, else `\n`. */
+  eol: '\r\n' | '\n';
 }
 
 export interface ModelOptions {
@@ -77,24 +80,6 @@ export interface ModelOptions {
 
 export function parseDockerfile(text: string): Dockerfile {
   return rememberReads(DockerfileParser.parse(text));
-}
-
-/** Substitutes `$VAR`, `${VAR}`, `${VAR:-default}` from `vars`; undefined when a variable has no value. */
-export function substituteVariables(text: string, vars: Map<string, string | undefined>): string | undefined {
-  let unresolved = false;
-  const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare ?? '';
-    const value = vars.get(name);
-    const isSet = value !== undefined && (op?.startsWith(':') ? value !== '' : true);
-    if (op?.endsWith('-')) return isSet ? (value as string) : (word ?? '');
-    if (op?.endsWith('+')) return isSet ? (word ?? '') : '';
-    if (value === undefined) {
-      unresolved = true;
-      return '';
-    }
-    return value;
-  });
-  return unresolved ? undefined : out;
 }
 
 function userFromText(text: string, base: ImageInfo): ResolvedUser['uid'] {
@@ -191,7 +176,7 @@ export function buildModel(text: string, options: ModelOptions = {}, parsed?: Do
 
   const target = options.target?.toLowerCase();
   const shipped = (target ? stages.find((s) => s.name === target) : undefined) ?? stages[stages.length - 1];
-  return { text, document, dockerfile, globalArgs, stages, shipped, target: options.target, escape: dockerfile.getEscapeCharacter() };
+  return { text, document, dockerfile, globalArgs, stages, shipped, target: options.target, escape: dockerfile.getEscapeCharacter(), eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
 /**
@@ -203,13 +188,6 @@ function buildStageOf(from: From, text: string, document: TextDocument): string 
   if (args.length <= 2 || args[1].getValue().toUpperCase() !== 'AS') return undefined;
   const range = args[2].getRange();
   return text.slice(document.offsetAt(range.start), document.offsetAt(range.end));
-}
-
-function collectArg(arg: Arg, into: Map<string, string | undefined>): void {
-  const property = arg.getProperty();
-  if (!property) return;
-  const value = property.getValue();
-  into.set(property.getName(), value === null ? into.get(property.getName()) : value);
 }
 
 /** True when the uid is known to be root. */

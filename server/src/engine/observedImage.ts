@@ -4,11 +4,7 @@
  * unknown), and each fact remembers where it came from so hover and messages can say.
  * Pure: the host reads images (server/src/host/imageFacts) and passes plain data in.
  */
-import type { Position } from 'vscode-languageserver-types';
 import { classifyImage, ImageInfo, ImageUser, Libc, ROOT, Runtime } from './imageFacts';
-import type { From } from 'dockerfile-ast';
-import { substituteVariables, type DockerfileModel, type Stage } from './model';
-import { imageRangeOf } from './instructions';
 
 /** What an image's config says, whoever read it (the local engine or a registry). */
 export interface ImageConfigFacts {
@@ -110,14 +106,6 @@ export function imageKey(reference: string, platform?: string): string {
 export function parseImageKey(key: string): { reference: string; platform?: string } {
   const at = key.indexOf(' --platform=');
   return at < 0 ? { reference: key } : { reference: key.slice(0, at), platform: key.slice(at + ' --platform='.length) };
-}
-
-/** FROM's `--platform` after ARG substitution; undefined when absent or left to BuildKit ($BUILDPLATFORM). */
-export function fromPlatform(from: From, args: Map<string, string | undefined>): string | undefined {
-  const raw = from.getPlatformFlag()?.getValue();
-  if (!raw) return undefined;
-  const value = substituteVariables(raw, args);
-  return value && /^[a-z0-9]+(\/[a-z0-9_]+){0,2}$/i.test(value) ? value.toLowerCase() : undefined;
 }
 
 /**
@@ -439,100 +427,8 @@ export function markdownText(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/[\\`*_[\]<>!&|~#{}]/g, '\\$&');
 }
 
-/** The platform ARGs BuildKit defines in the global scope, usable in FROM without an ARG line. */
-const PLATFORM_ARGS = ['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT'] as const;
-
-/** BuildKit's automatic platform ARGs for building on and for `platform` (`linux/arm64/v8`). */
-export function platformArgs(platform: string): Record<string, string> {
-  const [os = '', arch = '', variant = ''] = platform.split('/');
-  const out: Record<string, string> = {};
-  for (const prefix of ['TARGET', 'BUILD']) {
-    out[`${prefix}PLATFORM`] = platform;
-    out[`${prefix}OS`] = os;
-    out[`${prefix}ARCH`] = arch;
-    out[`${prefix}VARIANT`] = variant;
-  }
-  return out;
-}
-
-/**
- * Build args (configuration `buildArgs`) over the global ARG defaults, as `docker build
- * --build-arg` does, and the automatic platform ARGs of a build on `platform` where
- * the Dockerfile gives them no value.
- */
-export function applyBuildArgs(globalArgs: Map<string, string | undefined>, buildArgs: Readonly<Record<string, string>> | undefined, platform?: string): void {
-  // docker build only lets --build-arg set ARGs the Dockerfile declares.
-  for (const [name, value] of Object.entries(buildArgs ?? {})) if (globalArgs.has(name)) globalArgs.set(name, value);
-  if (!platform) return;
-  const automatic = platformArgs(platform);
-  for (const name of PLATFORM_ARGS) if (globalArgs.get(name) === undefined) globalArgs.set(name, automatic[name]);
-}
-
-/**
- * The image references a model's FROM lines resolve to (stage names, `scratch` and
- * references with an unset variable left out): what the host should look up.
- */
-export function baseImageReferences(model: DockerfileModel): string[] {
-  const out = new Set<string>();
-  for (const stage of model.stages) {
-    const ref = stage.resolvedImage?.trim();
-    if (stage.parent || !ref || ref.toLowerCase() === 'scratch') continue;
-    out.add(imageKey(ref, fromPlatform(stage.from, model.globalArgs)));
-  }
-  return [...out];
-}
-
-/** The stage whose FROM image is under `position`, for hover. */
-export function stageAtImage(model: DockerfileModel, position: Position): Stage | undefined {
-  return model.stages.find((stage) => {
-    const r = imageRangeOf(stage.from);
-    if (!r) return false;
-    const after = (a: Position, b: Position) => a.line > b.line || (a.line === b.line && a.character >= b.character);
-    return after(position, r.start) && after(r.end, position);
-  });
-}
-
 /** The users of the image's own /etc/passwd, when it was read from a local image. */
 export function observedUsers(info: ImageInfo): readonly ImageUser[] | undefined {
   const observation = provenanceOf(info)?.observation;
   return observation?.state === 'observed' ? observation.image.users : undefined;
-}
-
-/** The image facts each rule's findings rest on. */
-const RESTS_ON: Readonly<Record<string, readonly FactName[]>> = {
-  'shell-form-in-shellless-stage': ['shell'],
-  'run-in-shellless-stage': ['shell'],
-  'healthcheck-needs-shell': ['shell'],
-  'missing-program-in-shellless-stage': ['shell'],
-  'runs-as-root': ['user'],
-  'user-not-resolvable': ['user'],
-};
-
-const FACT_WORDS: Record<FactName, (image: string) => string> = {
-  shell: (image) => `whether ${image} has /bin/sh`,
-  user: (image) => `which user ${image} runs as`,
-  entrypoint: (image) => `the entrypoint of ${image}`,
-  runtime: (image) => `the runtime of ${image}`,
-  libc: (image) => `the libc of ${image}`,
-  caBundle: (image) => `whether ${image} has a CA bundle`,
-};
-
-/**
- * A finding that rests on a fact about the base image that is not known says so, in
- * its message: the user then knows it is a judgement, and how to make it a fact
- * (have the image on the local engine).
- */
-export function noteUnknownFacts(model: DockerfileModel, diagnoses: Array<{ ruleId: string; range: { start: Position }; message: string }>): void {
-  for (const d of diagnoses) {
-    const facts = RESTS_ON[d.ruleId];
-    if (!facts) continue;
-    const line = d.range.start.line;
-    const stage = [...model.stages].reverse().find((s) => s.from.getRange().start.line <= line) ?? model.shipped;
-    const p = stage ? provenanceOf(stage.base) : undefined;
-    if (!stage || !p) continue;
-    const unknown = facts.filter((f) => p.sources[f].kind === 'unknown');
-    if (unknown.length === 0) continue;
-    const image = p.reference || 'the base image';
-    d.message = `${d.message} (This rests on an unknown fact: ${unknown.map((f) => FACT_WORDS[f](image)).join(' and ')} is not known: ${absenceWords(p.observation)}.)`;
-  }
 }

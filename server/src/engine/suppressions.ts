@@ -17,7 +17,12 @@ export interface SuppressionComment {
   lines?: { start: number; end: number };
 }
 
-const PATTERN = /^(\s*#\s*)(distroless-ignore(?:-file)?)\b(.*)$/;
+/** The comment keyword of each scope: the one spelling of the syntax, read here and written by the editor's Ignore actions. */
+export const SUPPRESSION_KEYWORDS = { instruction: 'distroless-ignore', file: 'distroless-ignore-file' } as const;
+
+/** A suppression comment: (the `#` and spaces before the keyword)(the keyword)(the ids after it). */
+export const SUPPRESSION_COMMENT = /^(\s*#\s*)(distroless-ignore(?:-file)?)\b(.*)$/;
+const PATTERN = SUPPRESSION_COMMENT;
 
 const cache = new WeakMap<DockerfileModel, SuppressionComment[]>();
 
@@ -33,7 +38,7 @@ export function findSuppressions(model: DockerfileModel): SuppressionComment[] {
 
 function readSuppressions(model: DockerfileModel): SuppressionComment[] {
   // Most files have none: skip splitting the text into lines for them.
-  if (!model.text.includes('distroless-ignore')) return [];
+  if (!model.text.includes(SUPPRESSION_KEYWORDS.instruction)) return [];
   const lines = model.text.split(/\r?\n/);
   const instructions = model.dockerfile.getInstructions();
   const out: SuppressionComment[] = [];
@@ -42,7 +47,7 @@ function readSuppressions(model: DockerfileModel): SuppressionComment[] {
     if (!m) return;
     // A `#` inside a continued instruction is not a comment to Docker either.
     if (instructions.some((i) => i.getRange().start.line < lineNumber && i.getRange().end.line >= lineNumber)) return;
-    const scope = m[2] === 'distroless-ignore-file' ? 'file' : 'instruction';
+    const scope = m[2] === SUPPRESSION_KEYWORDS.file ? 'file' : 'instruction';
     const ids: SuppressionComment['ids'] = [];
     const idsStart = m[1].length + m[2].length;
     const idPattern = /[^\s,]+/g;

@@ -4,6 +4,7 @@
  */
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel } from './model';
+import type { DeclaredImage, ObservedImages } from './observedImage';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type SeveritySetting = Severity | 'off';
@@ -65,4 +66,35 @@ export interface Diagnosis extends Finding {
   ruleId: string;
   severity: Severity;
   fixes: Fix[];
+}
+
+/** Everything an analysis depends on besides the text. The host builds it in one place (host/config analysisOptions). */
+export interface AnalysisOptions {
+  /** Per-rule severity overrides; 'off' disables a rule. */
+  severities?: Record<string, SeveritySetting>;
+  /** The build target (stage name) that ships. */
+  target?: string;
+  /** End-of-life checks compare against this date; defaults to now. */
+  today?: Date;
+  workspace?: WorkspaceFiles;
+  /** Mirror of gcr.io/distroless/ to suggest, and to recognise as distroless. */
+  distrolessRegistry?: string;
+  /** Facts read from local images, by resolved reference; the built-in table fills the rest. */
+  images?: ObservedImages;
+  /** Build args that override global ARG defaults, as `docker build --build-arg`. */
+  buildArgs?: Readonly<Record<string, string>>;
+  /** The platform the build runs on and for (`linux/amd64`): fills $TARGETARCH and the other automatic ARGs. */
+  platform?: string;
+  /** The image family conversions (and final-stage-full-os's fix) ship on: configuration `convertTo`. */
+  convertTo?: 'distroless' | 'chainguard' | 'dhi';
+  /** Facts the configuration file declares for images it names (`images:`); what a local image shows wins. */
+  declaredImages?: Readonly<Record<string, DeclaredImage>>;
+  /** Rules to run; defaults to the whole registry (tests pass one). */
+  rules?: readonly Rule[];
+}
+
+/** A rule that threw: reported, never fatal, so one bug cannot hide the others. */
+export interface RuleFailure {
+  ruleId: string;
+  error: unknown;
 }

@@ -1,17 +1,17 @@
 /**
- * Debounced checking of open documents, and the last result per document version so
- * that code actions reuse what diagnostics computed instead of linting again.
+ * Debounced checking of open documents, and the Analysis per document version so that
+ * code actions, fix-all, hover, the status item and Convert reuse what diagnostics
+ * computed instead of parsing again.
  */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { fixAll, lint, validateSyntax, type FixAllResult, type LintOptions, type LintResult, type WorkspaceFiles } from '../engine';
+import { analyze, fixAll, validateSyntax, type Analysis, type AnalysisOptions, type FixAllResult, type WorkspaceFiles } from '../engine';
 import type { ServerSettings } from './settings';
 import { toDiagnostic } from './diagnostics';
 import { diskWorkspace } from '../host/workspaceFiles';
-import { ConfigCache, ConfigError, lintOptionsFrom, type DistrolessConfig } from '../host/config';
+import { analysisOptions, ConfigCache, ConfigError, type DistrolessConfig } from '../host/config';
 import { SOURCE } from '../protocol';
 import { baseImageReferences, type ObservedImages } from '../engine';
-import { hostPlatform } from '../host/platform';
 import { buildTargetFor, type BuildTargetAnswer } from '../host/buildTargets';
 
 /** The code of the diagnostic that reports a broken .distroless configuration file. */
@@ -53,7 +53,7 @@ export interface ImageFactsSource {
 
 interface Cached {
   version: number;
-  result: LintResult;
+  analysis: Analysis;
 }
 
 export class DocumentChecker {
@@ -89,6 +89,7 @@ export class DocumentChecker {
 
   forget(uri: string): void {
     this.latest.delete(uri);
+    this.trees.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     this.cache.delete(uri);
@@ -100,22 +101,43 @@ export class DocumentChecker {
     return document.getText().length > MAX_CHECKED_BYTES;
   }
 
-  async lintNow(document: TextDocument): Promise<LintResult> {
+  /**
+   * The document's Analysis for its current version: diagnostics, code actions, fix-all,
+   * hover, the status item and `distroless/convert` all read this one. When only the
+   * options changed (image facts arrived, settings), the text is not parsed again.
+   */
+  async analysisOf(document: TextDocument): Promise<Analysis> {
     const cached = this.cache.get(document.uri);
-    if (cached && cached.version === document.version) return cached.result;
-    const result = lint(document.getText(), await this.options(document.uri));
-    this.cache.set(document.uri, { version: document.version, result });
-    return result;
+    if (cached && cached.version === document.version) return cached.analysis;
+    const text = document.getText();
+    const tree = this.trees.get(document.uri);
+    const analysis = analyze(text, await this.options(document.uri), tree?.text === text ? tree.dockerfile : undefined);
+    this.trees.set(document.uri, { text, dockerfile: analysis.model.dockerfile });
+    this.cache.set(document.uri, { version: document.version, analysis });
+    return analysis;
   }
+
+  /**
+   * The Analysis of `text` for the document at `uri`: the cached one when `text` is the
+   * open document's (or undefined), a new one with the same options otherwise.
+   */
+  async analysisOfText(uri: string, document: TextDocument | undefined, text: string | undefined): Promise<Analysis | undefined> {
+    if (document && (text === undefined || text === document.getText())) return this.analysisOf(document);
+    if (text === undefined) return undefined;
+    return analyze(text, await this.options(uri));
+  }
+
+  /** The last tree parsed per document, kept across option changes (the tree depends on the text alone). */
+  private readonly trees = new Map<string, { text: string; dockerfile: Analysis['model']['dockerfile'] }>();
 
   /**
    * Looks up the document's base images on the local engine when their facts are
    * missing or due, after diagnostics went out with what was known; when what is
    * known changes, the document is checked and published again. Resolves true then.
    */
-  async refreshImages(document: TextDocument, result: LintResult): Promise<boolean> {
+  async refreshImages(document: TextDocument, analysis: Analysis): Promise<boolean> {
     const images = this.host.images?.(await this.host.settingsFor(document.uri));
-    const keys = baseImageReferences(result.model);
+    const keys = baseImageReferences(analysis.model);
     if (!images || keys.length === 0 || !images.wants(keys)) return false;
     const changed = await images.load(keys);
     // Closed meanwhile (forget() drops the cached result): nothing to republish.
@@ -127,26 +149,24 @@ export class DocumentChecker {
 
   async fixAllNow(document: TextDocument): Promise<FixAllResult> {
     if (this.tooLarge(document)) return { text: document.getText(), applied: [], remaining: [] };
-    return fixAll(document.getText(), await this.options(document.uri));
+    return fixAll(await this.analysisOf(document));
   }
 
   /**
    * The configuration file found from the document's folder, overridden by the VS Code
    * settings the user set. VS Code fills defaults (`{}`, `''`) for unset settings, so
-   * those count as unset and leave the file's values in force. Conversion
-   * (lsp/conversion.ts) reads the same, so its answer matches the diagnostics.
+   * those count as unset and leave the file's values in force. Built by the function
+   * the CLI uses too (host/config analysisOptions).
    */
-  async options(uri: string): Promise<LintOptions> {
+  async options(uri: string): Promise<AnalysisOptions> {
     const settings = await this.host.settingsFor(uri);
     const folder = this.host.workspaceFolderFor(uri);
     const { config } = this.configFor(folder);
-    return {
-      ...lintOptionsFrom(config, { rules: settings.rules, target: settings.target || this.shippedTarget(uri, settings, config)?.target }),
-      ...(settings.convertTo ? { convertTo: settings.convertTo } : {}),
+    return analysisOptions(config, { rules: settings.rules, target: settings.target, convertTo: settings.convertTo || undefined }, {
+      buildTarget: this.shippedTarget(uri, settings, config)?.target,
       workspace: folder ? this.workspaceFor(folder) : undefined,
       images: this.host.images?.(settings)?.snapshot(),
-      platform: hostPlatform(),
-    };
+    });
   }
 
   /**
@@ -216,14 +236,14 @@ export class DocumentChecker {
       }
       await yieldToEventLoop();
       if (stale()) return;
-      const result = await this.lintNow(document);
+      const analysis = await this.analysisOf(document);
       await yieldToEventLoop();
       if (stale()) return;
-      for (const failure of result.failures) this.host.log(`rule ${failure.ruleId} failed on ${document.uri}: ${String(failure.error)}`);
-      const diagnostics = result.diagnoses.map(toDiagnostic);
+      for (const failure of analysis.failures) this.host.log(`rule ${failure.ruleId} failed on ${document.uri}: ${String(failure.error)}`);
+      const diagnostics = analysis.diagnoses.map(toDiagnostic);
       if (settings.syntaxChecks) {
         try {
-          diagnostics.unshift(...validateSyntax(result.model.text, result.model.dockerfile));
+          diagnostics.unshift(...validateSyntax(analysis.text, analysis.model.dockerfile));
         } catch (error) {
           // The rules' findings still count; the missing syntax check is said, not hidden.
           this.host.log(`the syntax check of ${document.uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
@@ -244,7 +264,7 @@ export class DocumentChecker {
         });
       }
       this.host.publish(document.uri, version, diagnostics);
-      void this.refreshImages(document, result);
+      void this.refreshImages(document, analysis);
     } catch (error) {
       // A bug must cost the user diagnostics for this keystroke, never the server, and
       // never silently: an empty list would say the file is fine.

@@ -1,14 +1,14 @@
 /** Hover on a FROM image: what the product believes about the image and where each fact comes from. */
 import type { Hover, MarkupContent, Position } from 'vscode-languageserver-types';
 import { shippedStageOf } from './shippedStage';
-import { describeImage, fromPlatform, imageKey, imageRangeOf, stageAtImage, type ImageObservation, type LintResult } from '../engine';
+import { describeImage, fromPlatform, imageKey, imageRangeOf, stageAtImage, type ImageObservation, type Analysis } from '../engine';
 
 /**
  * Undefined when the position is not on a FROM image (or the image is an earlier stage).
  * `peek` tells why an image lint saw no facts for is absent (not found, no engine),
  * which lint does not record since it changes no finding.
  */
-export function imageHover(result: LintResult, position: Position, peek: ((key: string) => ImageObservation | undefined) | undefined, targetSource?: string): Hover | undefined {
+export function imageHover(result: Analysis, position: Position, peek: ((key: string) => ImageObservation | undefined) | undefined, targetSource?: string): Hover | undefined {
   const stage = stageAtImage(result.model, position);
   if (!stage || stage.parent) return undefined;
   const key = imageKey(stage.resolvedImage ?? '', fromPlatform(stage.from, result.model.globalArgs));

@@ -5,7 +5,7 @@
  * and, where the shipped stage is a general-purpose image, Convert to Distroless.
  */
 import { CodeAction, CodeActionKind, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
-import { INVALID_SUPPRESSION, type Diagnosis, type LintResult } from '../engine';
+import { INVALID_SUPPRESSION, SUPPRESSION_COMMENT, SUPPRESSION_KEYWORDS, type Diagnosis, type Analysis } from '../engine';
 import { clientDiagnosticFor, intersects } from './diagnostics';
 
 import { CLIENT_CONVERT_COMMAND, CLIENT_SHOW_RULE_DOCUMENTATION_COMMAND } from '../protocol';
@@ -21,18 +21,17 @@ const FULL_OS_RULE = 'final-stage-full-os';
 
 /** Parser directives (`# syntax=`, `# escape=`, `# check=`) must stay the first lines of a Dockerfile. */
 const PARSER_DIRECTIVE = /^\s*#\s*[A-Za-z][A-Za-z0-9_-]*\s*=/;
-const INSTRUCTION_SUPPRESSION = /^\s*#\s*distroless-ignore(?!-file)\b/;
-const FILE_SUPPRESSION = /^\s*#\s*distroless-ignore-file\b/;
+const isSuppression = (line: string, scope: keyof typeof SUPPRESSION_KEYWORDS) => SUPPRESSION_COMMENT.exec(line)?.[2] === SUPPRESSION_KEYWORDS[scope];
 
 export interface RuleActionOptions {
   /** Commands the client runs itself (initializationOptions.clientCommands). */
   clientCommands: ReadonlySet<string>;
 }
 
-export function ruleActions(uri: string, result: LintResult, range: Range, clientDiagnostics: Diagnostic[], options: RuleActionOptions): CodeAction[] {
+export function ruleActions(uri: string, result: Analysis, range: Range, clientDiagnostics: Diagnostic[], options: RuleActionOptions): CodeAction[] {
   const text = result.model.text;
   const lines = text.split(/\r?\n/);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = result.model.eol;
   const actions: CodeAction[] = [];
   const seen = new Set<string>();
   const general = result.model.shipped?.base.family === 'general';
@@ -59,7 +58,7 @@ export function ruleActions(uri: string, result: LintResult, range: Range, clien
   return actions;
 }
 
-function instructionStartLine(result: LintResult, line: number): number | undefined {
+function instructionStartLine(result: Analysis, line: number): number | undefined {
   const instruction = result.model.dockerfile.getInstructions().find((i) => i.getRange().start.line <= line && i.getRange().end.line >= line);
   return instruction?.getRange().start.line;
 }
@@ -67,21 +66,21 @@ function instructionStartLine(result: LintResult, line: number): number | undefi
 /** `# distroless-ignore <id>` above the instruction, or the id added to such a comment already stacked there. */
 export function ignoreInstructionEdit(lines: string[], instructionLine: number, ruleId: string, eol: string): TextEdit {
   for (let above = instructionLine - 1; above >= 0 && /^\s*#/.test(lines[above]); above--) {
-    if (INSTRUCTION_SUPPRESSION.test(lines[above])) return appendId(lines, above, ruleId);
+    if (isSuppression(lines[above], 'instruction')) return appendId(lines, above, ruleId);
   }
   const indent = /^\s*/.exec(lines[instructionLine] ?? '')?.[0] ?? '';
   const at = { line: instructionLine, character: 0 };
-  return { range: { start: at, end: at }, newText: `${indent}# distroless-ignore ${ruleId}${eol}` };
+  return { range: { start: at, end: at }, newText: `${indent}# ${SUPPRESSION_KEYWORDS.instruction} ${ruleId}${eol}` };
 }
 
 /** `# distroless-ignore-file <id>` after any parser directives, or the id added to an existing one. */
 export function ignoreFileEdit(lines: string[], ruleId: string, eol: string): TextEdit {
-  const existing = lines.findIndex((l) => FILE_SUPPRESSION.test(l));
+  const existing = lines.findIndex((l) => isSuppression(l, 'file'));
   if (existing >= 0) return appendId(lines, existing, ruleId);
   let line = 0;
   while (line < lines.length && PARSER_DIRECTIVE.test(lines[line])) line++;
   const at = { line, character: 0 };
-  return { range: { start: at, end: at }, newText: `# distroless-ignore-file ${ruleId}${eol}` };
+  return { range: { start: at, end: at }, newText: `# ${SUPPRESSION_KEYWORDS.file} ${ruleId}${eol}` };
 }
 
 function appendId(lines: string[], line: number, ruleId: string): TextEdit {
@@ -94,7 +93,7 @@ function appendId(lines: string[], line: number, ruleId: string): TextEdit {
  * VS Code gets its Convert command, which shows the diff before anything changes;
  * other editors get the conversion as the edit final-stage-full-os offers.
  */
-function convertAction(uri: string, result: LintResult, options: RuleActionOptions): Partial<CodeAction> & { title: string } | undefined {
+function convertAction(uri: string, result: Analysis, options: RuleActionOptions): Partial<CodeAction> & { title: string } | undefined {
   if (options.clientCommands.has(CONVERT_TO_DISTROLESS)) {
     return { title: 'Convert to Distroless (shows the changes first)', command: { title: 'Convert to Distroless', command: CONVERT_TO_DISTROLESS, arguments: [uri] } };
   }

@@ -11,14 +11,13 @@ import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-languag
 import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
 import { mergeSettings, normalizeSettings, ServerSettings, settingsFromInitializationOptions, unknownRuleIdWarnings } from './settings';
-import { minimalEdit, quickFixes } from './diagnostics';
+import { codeActions } from './codeActions';
 import { CONVERT_REQUEST, FIX_ALL_KIND, SHIPPED_STAGE_REQUEST, SOURCE, type ConvertParams, type ConvertResult, type ShippedStage, type ShippedStageParams } from '../protocol';
 import { answerConvert } from './conversion';
-import { openTail } from '../engine';
 import { LocalImageFacts } from '../host/imageFacts';
 import { imageHover, mergeHovers } from './imageHover';
 import { DocumentChecker, MAX_CHECKED_BYTES } from './documentChecker';
-import { ruleActions, SHOW_RULE_DOCUMENTATION_SERVER } from './ruleActions';
+import { SHOW_RULE_DOCUMENTATION_SERVER } from './ruleActions';
 import { showRuleDocumentation } from './ruleDocumentation';
 import { suppressionCompletion } from './suppressionCompletion';
 import { shippedStageOf } from './shippedStage';
@@ -198,7 +197,7 @@ connection.onHover(async (params) => {
   const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
   if (!/^\s*from\s/i.test(line) || document.getText().length > MAX_CHECKED_BYTES) return theirs ?? null;
   const settings = await settingsFor(document.uri);
-  let result = await checker.lintNow(document);
+  let result = await checker.analysisOf(document);
   const images = imagesFor(settings);
   const peek = images ? (key: string) => images.peek(key) : undefined;
   const targetSource = checker.targetSource(document.uri, settings);
@@ -206,7 +205,7 @@ connection.onHover(async (params) => {
   if (ours && images) {
     // A hover is worth a short wait for facts not read yet; never longer than that.
     const read = await Promise.race([checker.refreshImages(document, result), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
-    if (read) result = await checker.lintNow(document);
+    if (read) result = await checker.analysisOf(document);
     ours = imageHover(result, params.position, peek, targetSource);
   }
   return mergeHovers(ours, theirs);
@@ -279,38 +278,26 @@ connection.languages.semanticTokens.on(async (params, token) => {
 connection.onCodeAction(async (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return [];
-  const uri = document.uri;
-  const only = params.context.only;
-  const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
-  const actions: CodeAction[] = [];
-  if (checker.tooLarge(document)) return actions;
-  const result = await checker.lintNow(document);
-  if (wants(CodeActionKind.QuickFix)) {
-    actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics, openTail(document.getText())));
-    actions.push(...ruleActions(uri, result, params.range, params.context.diagnostics, { clientCommands }));
-    // The service rewrites `code` of the diagnostics it is given (parseInt), so it gets
-    // copies of the syntax diagnostics only, never ours.
-    const syntaxDiagnostics = params.context.diagnostics.filter((d) => d.source !== SOURCE).map((d) => ({ ...d }));
-    for (const command of service.computeCodeActions(params.textDocument, params.range, { ...params.context, diagnostics: syntaxDiagnostics })) {
-      actions.push({ title: command.title, kind: CodeActionKind.QuickFix, command });
-    }
-  }
-  if (wants(FIX_ALL_KIND)) {
-    const fixed = await checker.fixAllNow(document);
-    const edit = minimalEdit(document.getText(), fixed.text);
-    if (edit) actions.push({ title: 'Fix all distroless problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: [edit] } } });
-  }
-  return actions;
+  return codeActions(document, params, checker, {
+    clientCommands,
+    syntaxActions: () => {
+      // The service rewrites `code` of the diagnostics it is given (parseInt), so it gets
+      // copies of the syntax diagnostics only, never ours.
+      const syntaxDiagnostics = params.context.diagnostics.filter((d) => d.source !== SOURCE).map((d) => ({ ...d }));
+      return service.computeCodeActions(params.textDocument, params.range, { ...params.context, diagnostics: syntaxDiagnostics })
+        .map((command): CodeAction => ({ title: command.title, kind: CodeActionKind.QuickFix, command }));
+    },
+  });
 });
 
 connection.onRequest(SHIPPED_STAGE_REQUEST, async (params: ShippedStageParams): Promise<ShippedStage | null> => {
   const document = documents.get(params.uri);
   if (!document) return null;
   const settings = await settingsFor(document.uri);
-  return shippedStageOf(await checker.lintNow(document), checker.targetSource(document.uri, settings));
+  return shippedStageOf(await checker.analysisOf(document), checker.targetSource(document.uri, settings));
 });
 connection.onRequest(CONVERT_REQUEST, (params: ConvertParams): Promise<ConvertResult> =>
-  answerConvert(params, { text, options: (uri) => checker.options(uri) }));
+  answerConvert(params, { analysis: (uri, sent) => checker.analysisOfText(uri, documents.get(uri), sent) }));
 
 connection.onExecuteCommand(async (params) => {
   if (params.command === SHOW_RULE_DOCUMENTATION_SERVER) {

@@ -1,8 +1,8 @@
-/** Answers `distroless/shippedStage` (protocol.ts) from a lint result. */
-import type { LintResult } from '../engine';
+/** Answers `distroless/shippedStage` (protocol.ts) from the document's Analysis. */
+import type { Analysis } from '../engine';
 import type { ShippedStage } from '../protocol';
 
-export function shippedStageOf(result: LintResult, targetSource?: string): ShippedStage | null {
+export function shippedStageOf(result: Analysis, targetSource?: string): ShippedStage | null {
   const stage = result.model.shipped;
   if (!stage) return null;
   const targeted = result.model.target !== undefined && result.model.target !== '' && stage.name === result.model.target.toLowerCase();

@@ -4,11 +4,11 @@
  * each with what it catches.
  */
 import { CompletionItem, CompletionItemKind, MarkupKind, Position } from 'vscode-languageserver-types';
-import { RULES, ruleDocUrl } from '../engine';
+import { RULES, SUPPRESSION_COMMENT, SUPPRESSION_KEYWORDS, ruleDocUrl } from '../engine';
 
 const KEYWORDS: Array<[string, string]> = [
-  ['distroless-ignore', 'Silence the listed rules for the instruction on the next line.'],
-  ['distroless-ignore-file', 'Silence the listed rules in the whole file.'],
+  [SUPPRESSION_KEYWORDS.instruction, 'Silence the listed rules for the instruction on the next line.'],
+  [SUPPRESSION_KEYWORDS.file, 'Silence the listed rules in the whole file.'],
 ];
 
 /** Completion items when `position` is inside a suppression comment; undefined elsewhere. */
@@ -16,7 +16,7 @@ export function suppressionCompletion(text: string, position: Position): Complet
   const line = lineAt(text, position.line).slice(0, position.character);
   const keyword = /^\s*#\s*(d[a-z-]*)$/.exec(line);
   if (keyword) {
-    if (!'distroless-ignore-file'.startsWith(keyword[1]) && !keyword[1].startsWith('distroless-ignore')) return undefined;
+    if (!SUPPRESSION_KEYWORDS.file.startsWith(keyword[1]) && !keyword[1].startsWith(SUPPRESSION_KEYWORDS.instruction)) return undefined;
     const start = { line: position.line, character: position.character - keyword[1].length };
     return KEYWORDS.map(([label, detail]) => ({
       label, kind: CompletionItemKind.Keyword, detail,
@@ -24,7 +24,9 @@ export function suppressionCompletion(text: string, position: Position): Complet
       command: { title: 'Suggest rule ids', command: 'editor.action.triggerSuggest' },
     }));
   }
-  const comment = /^\s*#\s*distroless-ignore(?:-file)?\s+((?:[^\s,]+[\s,]+)*)([^\s,]*)$/.exec(line);
+  // After the keyword and a space: the ids named so far, then the one being typed.
+  const rest = SUPPRESSION_COMMENT.exec(line)?.[3];
+  const comment = rest === undefined ? null : /^\s+((?:[^\s,]+[\s,]+)*)([^\s,]*)$/.exec(rest);
   if (!comment) return undefined;
   const named = new Set(comment[1].split(/[\s,]+/).filter((w) => w !== ''));
   const partial = comment[2];

@@ -12,7 +12,7 @@ import { spawnSync } from 'child_process';
 import { pathToFileURL } from 'url';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { fixAll } from '../../../server/src/engine';
+import { analyze, fixAll } from '../../../server/src/engine/testing';
 import { makeProject, repoRoot, runCli } from '../../support/cli';
 
 const FIXTURES = path.join(repoRoot(), 'test', 'fixtures', 'cli');
@@ -121,7 +121,7 @@ test('--fix rewrites files with the same edits as the editor fix-all and reports
   const original = fs.readFileSync(path.join(GOLDEN, 'Dockerfile'), 'utf8');
   const project = makeProject({ 'svc/Dockerfile': original, 'svc/.distroless.yaml': 'rules:\n  go-cgo-enabled-for-static: "off"\n' });
   const run = await runCli(['lint', '--fix', 'svc'], { cwd: project });
-  const expected = fixAll(original, { severities: { 'go-cgo-enabled-for-static': 'off' } });
+  const expected = fixAll(analyze(original, { severities: { 'go-cgo-enabled-for-static': 'off' } }));
   assert.ok(expected.applied.length >= 2);
   assert.equal(fs.readFileSync(path.join(project, 'svc/Dockerfile'), 'utf8'), expected.text);
   assert.match(run.stdout, new RegExp(`^svc/Dockerfile: fixed ${expected.applied.length} problems \\(`));

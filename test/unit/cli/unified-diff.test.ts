@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { convert } from '../../../server/src/engine';
+import { convert } from '../../../server/src/engine/testing';
 import { unifiedDiff } from '../../../server/src/cli/unifiedDiff';
 import { CORPUS_SKIP, corpusFiles } from '../../support/corpus';
 

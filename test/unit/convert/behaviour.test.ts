@@ -5,10 +5,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PassThrough } from 'stream';
-import { convert } from '../../../server/src/engine';
-import { applyEdits } from '../../../server/src/engine';
-import { fixAll } from '../../../server/src/engine';
-import { lint } from '../../../server/src/engine';
+import { convert } from '../../../server/src/engine/testing';
+import { applyEdits } from '../../../server/src/engine/testing';
+import { analyze, fixAll } from '../../../server/src/engine/testing';
+import { lint } from '../../../server/src/engine/testing';
 import { convertCommand } from '../../../server/src/cli/commands/convert';
 import type { CliIo } from '../../../server/src/cli/commands/types';
 import { FACTS_DATE } from '../../support/ruleTable';
@@ -68,7 +68,7 @@ test('final-stage-full-os offers the conversion as a whole-document fix, out of 
   assert.equal(converted, expected.text);
   assert.equal(lint(converted, { today: FACTS_DATE }).diagnoses.filter((x) => x.ruleId === 'final-stage-full-os').length, 0, 'the diagnostic goes away');
   // fix-all must not rewrite the file into a multi-stage build behind the user's back.
-  assert.ok(!fixAll(SINGLE, { today: FACTS_DATE }).text.includes('distroless'));
+  assert.ok(!fixAll(analyze(SINGLE, { today: FACTS_DATE })).text.includes('distroless'));
 });
 
 test('final-stage-full-os offers no fix when the conversion is refused; convert says why', () => {

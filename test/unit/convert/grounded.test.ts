@@ -118,7 +118,7 @@ const GROUNDED: Array<{ name: string; dockerfile: string; files?: Record<string,
 for (const c of GROUNDED) {
   test(`grounded conversion: ${c.name}`, () => {
     const workspace = c.files ? memoryWorkspace(c.files) : undefined;
-    const result = convert(c.dockerfile, { workspace, grounded: c.evidence });
+    const result = convert(c.dockerfile, { workspace }, c.evidence);
     if (c.refusal !== undefined) {
       assert.equal(result.ok ? result.text : result.reason, c.refusal);
       return;

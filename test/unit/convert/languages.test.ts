@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { convert } from '../../../server/src/engine';
+import { convert } from '../../../server/src/engine/testing';
 import { FACTS_DATE, memoryWorkspace } from '../../support/ruleTable';
 import { assertCleanConversion } from './support';
 

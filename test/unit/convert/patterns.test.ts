@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { convert } from '../../../server/src/engine/convert';
+import { convert } from '../../../server/src/engine/testing';
 import { conversionCaseTests, type ConversionCase } from './support';
 
 const CASES: ConversionCase[] = [

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { validate } from 'dockerfile-utils';
-import { convert } from '../../../server/src/engine';
-import { lint } from '../../../server/src/engine';
-import type { WorkspaceFiles } from '../../../server/src/engine';
+import { convert } from '../../../server/src/engine/testing';
+import { lint } from '../../../server/src/engine/testing';
+import type { WorkspaceFiles } from '../../../server/src/engine/testing';
 import { FACTS_DATE, memoryWorkspace } from '../../support/ruleTable';
 
 export interface CleanOptions {

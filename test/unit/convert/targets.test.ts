@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { convert } from '../../../server/src/engine';
+import { convert } from '../../../server/src/engine/testing';
 import { ConfigError, validateConfig } from '../../../server/src/host/config';
 import { makeProject, runCli } from '../../support/cli';
 
@@ -17,18 +17,18 @@ test('a static Go binary: the same file on each family\'s static image', () => {
   assert.ok(distroless.ok);
   assert.equal(distroless.runtimeImage, 'gcr.io/distroless/static-debian13:nonroot');
   for (const [to, image] of [['chainguard', 'cgr.dev/chainguard/static:latest'], ['dhi', 'dhi.io/static:20250419-debian13']] as const) {
-    const result = convert(GO, { to });
+    const result = convert(GO, { convertTo: to });
     assert.ok(result.ok, to);
     assert.equal(result.runtimeImage, image);
     assert.equal(result.text, distroless.text.replace('FROM gcr.io/distroless/static-debian13:nonroot', `FROM ${image}`), `${to}: only the FROM differs`);
   }
-  assert.deepEqual(convert(GO, { to: 'distroless' }), distroless);
+  assert.deepEqual(convert(GO, { convertTo: 'distroless' }), distroless);
 });
 
 test('a Node app is refused for dhi and chainguard, with the reason; distroless converts it', () => {
   assert.ok(convert(NODE).ok);
   for (const to of ['dhi', 'chainguard'] as const) {
-    const result = convert(NODE, { to });
+    const result = convert(NODE, { convertTo: to });
     assert.equal(result.ok, false);
     if (!result.ok) assert.match(result.reason, /needs gcr\.io\/distroless\/nodejs22-debian13, and converting to (Docker Hardened Images|Chainguard) is supported for static binaries only so far .*convert with --to distroless/);
   }

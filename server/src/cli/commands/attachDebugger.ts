@@ -1,8 +1,6 @@
 import { checkContainerRef, createDockerService, DebuggerSession, DebuggerUnavailableError, DockerError, parsePortSpec, PortSpec, statusCodeOf, toDockerError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
 
-/** As `distroless debug`: the engine, the target or the debugger made attaching impossible. */
-export const ATTACH_FAILURE = 125;
 /** The session ran and ended because the target stopped (or a sidecar went away). */
 export const ATTACH_ENDED = 1;
 
@@ -146,7 +144,7 @@ export const attachDebuggerCommand: CliCommand = {
       // Engine answers and socket errors are expected failures: one line, never a stack trace.
       if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
         io.stderr.write(`distroless attach-debugger: ${toDockerError(err, `attaching a debugger in ${parsed.target}`).message}\n`);
-        return ATTACH_FAILURE;
+        return ExitCode.engineFailure;
       }
       throw err;
     } finally {

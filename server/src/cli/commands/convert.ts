@@ -4,10 +4,11 @@
  * whether a conversion is possible (exit 1 when it is, for CI gates).
  */
 import * as path from 'path';
-import { convert, IMAGE_TARGETS, type GroundedEvidence, type ImageTarget } from '../../engine';
+import { IMAGE_TARGETS, type ConvertResult, type GroundedEvidence, type ImageTarget } from '../../engine';
 import { diskWorkspace } from '../../host/workspaceFiles';
-import { ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
+import { analysisOptions, ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
 import { buildTargetFor } from '../../host/buildTargets';
+import { cliImageFacts, lookUpImages } from '../imageFacts';
 import { assertEditable, DockerfileSource, encodeDockerfile, InputError, readDockerfileSource } from '../files';
 import { backupFile, FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
 import { ExitCode } from './types';
@@ -137,25 +138,28 @@ export const convertCommand: CliCommand = {
       io.stderr.write(`distroless convert: ${error.message}\n`);
       return ExitCode.usage;
     }
-    const target = args.target ?? config.target ?? buildTargetFor(file)?.target;
+    // The Analysis lint makes of this file (configuration, build args, platform, the
+    // local engine's image facts, the stage the project's build files ship), so convert
+    // and lint agree on what the file ships on; --to wins over the file's convertTo.
+    const buildTarget = args.target || config.target ? undefined : buildTargetFor(file)?.target;
+    const options = analysisOptions(config, { target: args.target, convertTo: args.to }, { workspace: diskWorkspace(path.dirname(file)), buildTarget });
     const shown = path.relative(io.cwd, file) || file;
     let grounded: GroundedEvidence | undefined;
     if (args.build) {
-      // Its own bundle, like --verify: the Docker client loads only for --build.
-      const buildModule = './convertBuild';
+      // In the Docker client's bundle, like --verify: the Docker client loads only for --build.
+      const buildModule = __filename.endsWith('engine-commands.js') ? './docker-commands' : './convertBuild';
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { buildEvidence } = require(buildModule) as typeof import('./convertBuild');
-      const evidence = await buildEvidence({ file, shown, buildArgs: args.buildArgs, target, platform: args.platform }, io);
+      const evidence = await buildEvidence({ file, shown, buildArgs: args.buildArgs, target: options.target, platform: args.platform }, io);
       if (typeof evidence === 'number') return evidence;
       grounded = evidence;
     }
-    const result = convert(source.text, {
-      workspace: diskWorkspace(path.dirname(file)),
-      target,
-      distrolessRegistry: config.registry,
-      to: args.to ?? config.convertTo,
-      grounded,
-    });
+    let result: ConvertResult;
+    try {
+      result = (await lookUpImages(source.text, options, cliImageFacts(io.env, { localEngine: true, registryLookups: false })).ready).convert(grounded);
+    } catch (error) {
+      result = { ok: false, reason: `the Dockerfile could not be parsed (${String(error)})` };
+    }
     if (!result.ok) {
       io.stderr.write(`${shown}: cannot convert: ${result.reason}\n`);
       // --check asks "is a conversion possible?": no is the passing answer.
@@ -166,12 +170,13 @@ export const convertCommand: CliCommand = {
         io.stderr.write(`${shown}: already ships on ${result.runtimeImage}; nothing to convert or verify\n`);
         return ExitCode.ok;
       }
-      // Its own bundle (dist/cli/convertVerify.js, beside this one): the Docker client loads only for
-      // --verify. A module name in a variable keeps esbuild from folding it into the convert bundle.
-      const verifyModule = './convertVerify';
+      // In the Docker commands' bundle (dist/cli/docker-commands.js, beside this one, see esbuild.mjs):
+      // the Docker client loads only for --verify. A module name in a variable keeps esbuild from
+      // folding it into this bundle; run from source (tests), ./convertVerify is the file itself.
+      const verifyModule = __filename.endsWith('engine-commands.js') ? './docker-commands' : './convertVerify';
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { runConvertVerify } = require(verifyModule) as typeof import('./convertVerify');
-      return runConvertVerify({ file, shown, contextDir: path.dirname(file), convertedText: result.text, target, format: args.format }, io);
+      return runConvertVerify({ file, shown, contextDir: path.dirname(file), convertedText: result.text, target: options.target, format: args.format }, io);
     }
     if (args.check) {
       if (result.changed) io.stderr.write(`${shown}: can be converted to ${result.runtimeImage} (run distroless convert --write ${shown})\n`);

@@ -22,7 +22,6 @@ export interface VerifyRequest {
 }
 
 /** Exit code when no engine answers or the engine fails: the same as `distroless debug` (docs/cli.md). */
-const DEBUG_ENGINE_FAILURE = 125;
 
 /** Exit code when the run was cancelled (SIGINT), as shells report it. */
 export const CANCELLED = 130;
@@ -36,7 +35,7 @@ export async function runConvertVerify(request: VerifyRequest, io: CliIo): Promi
     // No engine: say so, and still hand over the conversion (not verified).
     io.stderr.write(`${request.shown}: cannot verify the conversion: ${error.message}\n${request.shown}: the converted Dockerfile follows, NOT verified\n`);
     io.stdout.write(request.convertedText);
-    return DEBUG_ENGINE_FAILURE;
+    return ExitCode.engineFailure;
   }
   const abort = new AbortController();
   const onSignal = () => {
@@ -71,7 +70,7 @@ export async function runConvertVerify(request: VerifyRequest, io: CliIo): Promi
     }
     if (error instanceof DockerError) {
       io.stderr.write(`${request.shown}: verify failed: ${error.message}\n`);
-      return DEBUG_ENGINE_FAILURE;
+      return ExitCode.engineFailure;
     }
     throw error;
   } finally {

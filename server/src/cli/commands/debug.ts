@@ -2,8 +2,6 @@ import { checkContainerRef, checkImageRef, createDockerService, DockerError, Doc
 import { CliCommand, CliIo, ExitCode } from './types';
 import { POD_USAGE, runPodDebug } from '../podDebug';
 
-/** docker run's convention: 125 when the engine or the sidecar itself failed, not the command. */
-export const DEBUG_ENGINE_FAILURE = 125;
 
 const USAGE = `usage: distroless debug [options] <container> [-- command [args...]]
 
@@ -100,7 +98,7 @@ export const debugCommand: CliCommand = {
       if (image !== undefined && image.trim() !== '') checkImageRef(image);
     } catch (err) {
       io.stderr.write(`distroless debug: ${(err as Error).message}\n`);
-      return DEBUG_ENGINE_FAILURE;
+      return ExitCode.engineFailure;
     }
     const interactive = Boolean(io.stdin.isTTY);
     if (!interactive && !parsed.printCommand && parsed.command.length === 0) {
@@ -127,7 +125,7 @@ export const debugCommand: CliCommand = {
       // Engine answers (HTTP 301/404/409/500) and socket errors are expected failures: one line, exit 125.
       if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
         io.stderr.write(`distroless debug: ${toDockerError(err, `debugging ${parsed.target}`).message}\n`);
-        return DEBUG_ENGINE_FAILURE;
+        return ExitCode.engineFailure;
       }
       throw err;
     }
@@ -168,7 +166,7 @@ async function runBatch(service: DockerService, target: string, plan: SidecarPla
   releaseSignals();
   if (plan.stdin) io.stdin.pause();
   if (end.reason !== 'exited') io.stderr.write(`distroless debug: ${end.message}\n`);
-  return end.exitCode ?? DEBUG_ENGINE_FAILURE;
+  return end.exitCode ?? ExitCode.engineFailure;
 }
 
 async function runInteractive(service: DockerService, target: string, plan: SidecarPlanOptions, io: CliIo): Promise<number> {
@@ -194,7 +192,7 @@ async function runInteractive(service: DockerService, target: string, plan: Side
     const end = await session.ended;
     // Raw mode prints no newline; start the message on a fresh line.
     if (end.reason !== 'exited') io.stderr.write(`\r\ndistroless debug: ${end.message}\r\n`);
-    return end.exitCode ?? DEBUG_ENGINE_FAILURE;
+    return end.exitCode ?? ExitCode.engineFailure;
   } finally {
     releaseSignals();
     io.stdin.off('data', onInput);

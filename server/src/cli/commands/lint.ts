@@ -2,8 +2,8 @@
 import { terminalText } from '../terminalText';
 import * as fs from 'fs';
 import * as path from 'path';
-import { fixAll, lint, type Diagnosis, type LintOptions, type Severity } from '../../engine';
-import { ConfigCache, ConfigError, DistrolessConfig, lintOptionsFrom, readConfigFile } from '../../host/config';
+import { fixAll, type AnalysisOptions, type Diagnosis, type Severity, type WorkspaceFiles } from '../../engine';
+import { analysisOptions, ConfigCache, ConfigError, DistrolessConfig, readConfigFile } from '../../host/config';
 import { buildTargetFor } from '../../host/buildTargets';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource, type DockerfileSource } from '../files';
@@ -14,7 +14,6 @@ import { SEVERITIES, atOrAbove, parseSeverity } from '../../engine';
 import { version } from '../../../../package.json';
 import { CliCommand, CliIo, ExitCode } from './types';
 import { cliImageFacts, lookUpImages, type ImageLookup } from '../imageFacts';
-import { hostPlatform } from '../../host/platform';
 
 const USAGE = `Usage: distroless lint [options] <file | folder | glob>...
        distroless lint [options] --stdin [--stdin-filename <path>]
@@ -175,12 +174,11 @@ const READ_AHEAD = 256;
 
 /** Lints (or fixes) one Dockerfile's text; throws InputError when it is no Dockerfile. */
 async function check(text: string, display: string, lookup: ImageLookup, fix: boolean): Promise<{ diagnoses: Diagnosis[]; fixed: string[]; text: string; heldBack?: string }> {
-  const options = await lookup.ready;
-  const result = lint(text, options, lookup.parsed);
+  const analysis = await lookup.ready;
   // A file without FROM is not something docker builds: most likely the wrong path.
-  if (result.model.stages.length === 0) throw new InputError(`${display}: no FROM instruction, so this is not a Dockerfile docker can build. Pass a Dockerfile's path.`);
-  if (!fix) return { diagnoses: result.diagnoses, fixed: [], text };
-  const fixed = fixAll(text, options);
+  if (analysis.model.stages.length === 0) throw new InputError(`${display}: no FROM instruction, so this is not a Dockerfile docker can build. Pass a Dockerfile's path.`);
+  if (!fix) return { diagnoses: analysis.diagnoses, fixed: [], text };
+  const fixed = fixAll(analysis);
   return { diagnoses: fixed.remaining, fixed: fixed.applied, text: fixed.text, heldBack: fixed.heldBack };
 }
 
@@ -224,25 +222,27 @@ export const lintCommand: CliCommand = {
     const overrides = { target: args.target };
     // Once per folder: the configuration lookup walks up to the repository root, and
     // the files beside the Dockerfiles are read once for all of them.
-    const optionsByFolder = new Map<string, LintOptions>();
+    const folders = new Map<string, { config: DistrolessConfig; workspace: WorkspaceFiles; options: AnalysisOptions }>();
     const configuredBaselines = new Map<string, string>();
-    const optionsFor = (folder: string): LintOptions => {
-      let options = optionsByFolder.get(folder);
-      if (!options) {
+    const folderOptions = (folder: string) => {
+      let known = folders.get(folder);
+      if (!known) {
         const loaded = explicitConfig ? { config: explicitConfig, file: explicitConfigFile } : configs.load(folder);
         const config = loaded.config;
-        options = { ...lintOptionsFrom(config, overrides), workspace: diskWorkspace(folder), platform: hostPlatform() };
-        optionsByFolder.set(folder, options);
+        const workspace = diskWorkspace(folder);
+        known = { config, workspace, options: analysisOptions(config, overrides, { workspace }) };
+        folders.set(folder, known);
         if (config.baseline && loaded.file) configuredBaselines.set(folder, path.resolve(path.dirname(loaded.file), config.baseline));
       }
-      return options;
+      return known;
     };
+    const optionsFor = (folder: string): AnalysisOptions => folderOptions(folder).options;
     // The stage the project's build files ship (compose.yaml, docker-bake.hcl, skaffold.yaml,
     // GitHub workflows) when neither --target nor the configuration file names one.
-    const optionsForFile = (file: string): LintOptions => {
-      const options = optionsFor(path.dirname(file));
+    const optionsForFile = (file: string): AnalysisOptions => {
+      const { config, workspace, options } = folderOptions(path.dirname(file));
       const found = options.target ? undefined : buildTargetFor(file);
-      return found ? { ...options, target: found.target } : options;
+      return found ? analysisOptions(config, overrides, { workspace, buildTarget: found.target }) : options;
     };
     const configProblem = (error: unknown, display: string): InputProblem => {
       if (!(error instanceof ConfigError)) throw error;

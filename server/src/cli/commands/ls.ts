@@ -2,8 +2,6 @@ import { terminalText } from '../terminalText';
 import { ContainerFileEntry, createDockerService, DockerError, statusCodeOf, toDockerError, modeString, PathNotFoundError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
 
-/** As `distroless debug`: 125 when the engine or the container failed. */
-export const LS_ENGINE_FAILURE = 125;
 export const LS_NOT_FOUND = 1;
 /** The listing stopped early (see MAX_LISTING_CONTENT_BYTES): what it shows is printed, and why on stderr. */
 export const LS_INCOMPLETE = 3;
@@ -100,7 +98,7 @@ export const lsCommand: CliCommand = {
       // Engine answers and socket errors are expected failures: one line, never a stack trace.
       if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
         io.stderr.write(`distroless ls: ${terminalText(toDockerError(err, `listing files of ${parsed.target}`).message)}\n`);
-        return LS_ENGINE_FAILURE;
+        return ExitCode.engineFailure;
       }
       throw err;
     }

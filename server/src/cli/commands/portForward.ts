@@ -1,8 +1,6 @@
 import { createDockerService, DockerError, statusCodeOf, toDockerError, parsePortSpec, PortForward, PortSpec } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
 
-/** As `distroless debug`: 125 when the engine, the target or the local port made the forward impossible. */
-export const PORT_FORWARD_FAILURE = 125;
 /** The forward ran and ended because the target stopped (or its sidecar died). */
 export const PORT_FORWARD_ENDED = 1;
 
@@ -123,7 +121,7 @@ export const portForwardCommand: CliCommand = {
       // Engine answers and socket errors are expected failures: one line, never a stack trace.
       if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
         io.stderr.write(`distroless port-forward: ${toDockerError(err, `forwarding to ${parsed.target}`).message}\n`);
-        return PORT_FORWARD_FAILURE;
+        return ExitCode.engineFailure;
       }
       throw err;
     } finally {

@@ -11,8 +11,12 @@ export interface CliIo {
   report?(report: Report): void;
 }
 
-/** Exit codes shared by every sub-command, as documented in docs/cli.md. */
-export const ExitCode = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
+/**
+ * Exit codes shared by every sub-command, as documented in docs/cli.md. `engineFailure`
+ * is docker run's 125: the engine, the sidecar, kubectl or the target failed, not the
+ * command run (debug, ls, port-forward, attach-debugger, convert --verify).
+ */
+export const ExitCode = { ok: 0, findings: 1, usage: 2, internal: 3, engineFailure: 125 } as const;
 
 export interface CliCommand {
   /** As listed in commands/index.ts, which holds its `--help` line. */

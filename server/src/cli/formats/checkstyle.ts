@@ -4,7 +4,7 @@
  * (error, warning, info), message and source (the rule id).
  */
 import { headlineOf, type Severity } from '../../engine';
-import type { Report } from '../report';
+import type { Report } from './types';
 
 const CHECKSTYLE_SEVERITY: Record<Severity, 'error' | 'warning' | 'info'> = { error: 'error', warning: 'warning', information: 'info', hint: 'info' };
 

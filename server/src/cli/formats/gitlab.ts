@@ -7,7 +7,7 @@
  */
 import { headlineOf, ruleDocUrl, type Severity } from '../../engine';
 import { fileFingerprint, fingerprints } from '../fingerprint';
-import type { Report } from '../report';
+import type { Report } from './types';
 
 /** GitLab's five severities (info, minor, major, critical, blocker); blocker is left for builds that cannot run at all. */
 const GITLAB_SEVERITY: Record<Severity, 'info' | 'minor' | 'major' | 'critical'> = {

@@ -125,20 +125,6 @@ export function builderImageEdit(model: DockerfileModel, chain: Stage[], rewrite
   return replaceImageEdit(model, chain[0], rewrite);
 }
 
-/** The tag part of an image reference, and a function to put a new tag in its place. */
-export function splitTag(image: string): { name: string; tag?: string } {
-  const at = image.indexOf('@');
-  const ref = at >= 0 ? image.slice(0, at) : image;
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  return colon > slash ? { name: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { name: ref };
-}
-
-/** True when the build installs packages with Alpine's apk, which a Debian builder would not have. */
-export function usesApk(runs: RunStep[]): boolean {
-  return runs.some((r) => r.commands.some((c) => c[0] === 'apk'));
-}
-
 /** An insertion of `text` at an offset of the original document. */
 export function insertAt(model: DockerfileModel, offset: number, text: string): TextEdit {
   const at = rangeOf(model, offset, offset);

@@ -10,8 +10,9 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { applyEdits } from '../edits';
-import { buildModel, DockerfileModel, Stage, offsetOf, rangeOf } from '../model';
-import { SYSTEM_PACKAGE_MANAGERS, basename, commandsOf, joinedText, packageChanges, rawText } from '../shell';
+import { DockerfileModel, Stage, offsetOf, rangeOf } from '../model';
+import { basename, commandsOf, joinedText, rawText } from '../shell';
+import { SYSTEM_PACKAGE_MANAGERS, packageChanges } from '../packages';
 import { copyAt, resolvePath, stageChainFromBase } from '../stages';
 import { copiedFromFinder, isShellScript, runSteps, startCommand, execLine } from './common';
 import { detectLanguage, languageOfRuntime } from './detect';
@@ -22,10 +23,11 @@ import { javaConverter } from './java';
 import { rustConverter } from './rust';
 import { dotnetConverter } from './dotnet';
 import { ccConverter } from './cc';
-import type { ConversionPlan, ConvertOptions, ConvertResult, Language, LanguageContext, LanguageConverter, Plan } from './types';
+import type { ConversionPlan, ConvertOptions, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { imageOf, imageRangeOf } from '../instructions';
 import { openTail } from '../tail';
 import { imageForTarget } from './targets';
+import { SUPPRESSION_COMMENT } from '../suppressions';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
 import { lowPortNote, missingAtRuntime, movedOutOfRoot, runtimeHome } from './runtimeNeeds';
 import { groundPlan, groundedStart } from './groundedPlan';
@@ -44,30 +46,38 @@ const DEBUGGERS: Record<string, string> = { dlv: 'the Delve debugger', gdb: 'the
 /** Directories where a bare program name in CMD is usually installed. */
 const PATH_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/go/bin', '/usr/local/cargo/bin'];
 
-export function convert(text: string, options: ConvertOptions = {}): ConvertResult {
-  const planned = planConversion(text, options);
-  return planned.ok ? planned.write() : planned;
+/** Plans already made, per model: final-stage-full-os's fix and convert of the same Analysis share one. */
+const plans = new WeakMap<DockerfileModel, ConversionPlan>();
+
+/**
+ * The converter's decision for a model, planned once per model. The model is the
+ * Analysis's (analysis.ts), built with every option lint has (target, registry mirror,
+ * build args, platform, image facts), so the converter sees the images lint sees.
+ */
+export function conversionOf(model: DockerfileModel, options: ConvertOptions = {}): ConversionPlan {
+  // A build's evidence belongs to one `convert --build`, not to the model: never cached.
+  if (options.grounded) return planConversion(model, options);
+  let plan = plans.get(model);
+  if (!plan) {
+    plan = planConversion(model, options);
+    plans.set(model, plan);
+  }
+  return plan;
 }
 
 /**
- * The decision of convert() without the writing: whether the file converts, and to
- * which runtime image, or why not. Writing the file is left to write(), because the
- * lint rule final-stage-full-os needs the decision on every check (its message names
- * the image or the reason) but the converted text only when a fix is asked for.
+ * Whether the file converts, and to which runtime image, or why not. Writing the file
+ * is left to write(), because the lint rule final-stage-full-os needs the decision
+ * when its fix is read but the converted text only when the fix is applied.
  */
-export function planConversion(text: string, options: ConvertOptions = {}): ConversionPlan {
-  let model: DockerfileModel;
-  try {
-    model = options.model && options.model.text === text && options.model.target === options.target ? options.model : buildModel(text, { target: options.target });
-  } catch (error) {
-    return { ok: false, reason: `the Dockerfile could not be parsed (${String(error)})` };
-  }
+function planConversion(model: DockerfileModel, options: ConvertOptions): ConversionPlan {
+  const text = model.text;
   const tail = openTail(text, model.dockerfile);
   if (tail) return { ok: false, reason: tail.reason };
   const stage = model.shipped;
   if (!stage) return { ok: false, reason: 'the Dockerfile has no FROM instruction' };
-  const target = options.target?.toLowerCase();
-  if (target && stage.name !== target) return { ok: false, reason: `there is no stage named "${options.target}" to convert` };
+  const target = model.target?.toLowerCase();
+  if (target && stage.name !== target) return { ok: false, reason: `there is no stage named "${model.target}" to convert` };
 
   const image = stage.resolvedImage ?? imageOf(stage.from) ?? '';
   const windows = windowsStage(model, stage);
@@ -169,7 +179,7 @@ function commentsAbove(model: DockerfileModel, instruction: Instruction): string
   const out: string[] = [];
   for (let l = instruction.getRange().start.line - 1; l >= 0; l--) {
     const line = lines[l];
-    if (!/^\s*#/.test(line) || /^\s*#\s*(?:syntax|escape|check)\s*=/i.test(line) || /distroless-ignore/.test(line)) break;
+    if (!/^\s*#/.test(line) || /^\s*#\s*(?:syntax|escape|check)\s*=/i.test(line) || SUPPRESSION_COMMENT.test(line)) break;
     out.unshift(line.trim());
   }
   return out;
@@ -227,7 +237,7 @@ function editedText(model: DockerfileModel, instruction: Instruction, edits: Tex
 
 function assemble(context: LanguageContext, plan: Plan, runtimeName: string | undefined): { text: string; dropped: string[] } {
   const { model, stage, chain } = context;
-  const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = model.eol;
   const edits: TextEdit[] = [...(plan.edits ?? [])];
   const replaced = plan.replaceShipped;
   const sources = replaced ? [stage] : chain;

@@ -9,7 +9,8 @@ import { packageScriptRun, plainNodeArguments } from '../packageScripts';
 import { basename } from '../shell';
 import { isInside, resolvePath } from '../stages';
 import { alpineOnlyCommand } from './alpine';
-import { appOwnedByUser, argumentFileCopies, builderImageEdit, foreignPackageManager, isOfficialName, readJson, splitTag, writableDirectories } from './common';
+import { appOwnedByUser, argumentFileCopies, builderImageEdit, foreignPackageManager, isOfficialName, readJson, writableDirectories } from './common';
+import { nameAndTag } from '../../shared/imageReference';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 import { debianReleaseOfTag, vanishedAptPackage } from './runtimeNeeds';
 
@@ -43,7 +44,7 @@ export const nodeConverter: LanguageConverter = {
 
     const edits = [];
     const tagEdit = builderImageEdit(context.model, context.chain, (text) => {
-      const { name, tag } = splitTag(text);
+      const { name, tag } = nameAndTag(text);
       const current = tag ? /^(\d+)/.exec(tag)?.[1] : undefined;
       if (current === major && !alpine && !text.includes('@')) return undefined;
       // Keep a Debian variant suffix (-slim, -bookworm); drop alpine, whose musl builds do not run on glibc.

@@ -4,13 +4,14 @@
  * installed ship as a plain directory on PYTHONPATH, because a venv's interpreter
  * links point at /usr/local/bin/python, which the runtime does not have.
  */
+import { nameAndTag } from '../../shared/imageReference';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { DISTROLESS_PYTHON_VERSION, PYTHON_BUILDER_IMAGE, interpreterWords, suggestedDistrolessImage } from '../imageFacts';
 import { offsetOf, rangeOf, type Stage } from '../model';
 import { rawText } from '../shell';
 import { chainCopies, isInside, replaceImageEdit, resolvePath, stageChainFromBase } from '../stages';
 import { alpineOnlyCommand } from './alpine';
-import { appOwnedByUser, argumentFileCopies, flagValue, foreignPackageManager, isOfficialName, runSteps, splitTag, writableDirectories } from './common';
+import { appOwnedByUser, argumentFileCopies, flagValue, foreignPackageManager, isOfficialName, runSteps, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 import { debianReleaseOfTag, stageLabel, vanishedAptPackage } from './runtimeNeeds';
 
@@ -90,10 +91,10 @@ export const pythonConverter: LanguageConverter = {
       if (st.parent || st.base.runtime !== 'python') continue;
       const tagEdit = replaceImageEdit(context.model, st, (text) => {
         if (text === PYTHON_BUILDER_IMAGE) return undefined;
-        const { name } = splitTag(text);
+        const { name } = nameAndTag(text);
         // A mirror of the official image keeps its name; another vendor's Python image
         // (ubi9/python-312) has no such tag, so the official image replaces it.
-        return isOfficialName(name, 'python') ? `${name}:${splitTag(PYTHON_BUILDER_IMAGE).tag}` : PYTHON_BUILDER_IMAGE;
+        return isOfficialName(name, 'python') ? `${name}:${nameAndTag(PYTHON_BUILDER_IMAGE).tag}` : PYTHON_BUILDER_IMAGE;
       });
       if (!tagEdit && st.resolvedImage !== PYTHON_BUILDER_IMAGE) {
         return { refuse: `the python image of ${stageLabel(st)} cannot be changed by one edit, and it must be ${PYTHON_BUILDER_IMAGE} to match the runtime's Python: set it and convert again` };

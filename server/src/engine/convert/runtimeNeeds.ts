@@ -6,7 +6,8 @@
  * non-root user cannot enter. Each check names what it found and the image or stage it
  * found it in, so a refusal is one line a user can act on.
  */
-import { SYSTEM_PACKAGE_MANAGERS, basename, installedPackages, values } from '../shell';
+import { basename, values } from '../shell';
+import { SYSTEM_PACKAGE_MANAGERS, installedPackages } from '../packages';
 import type { Command } from '../shell';
 import type { Stage } from '../model';
 import { isInside, originOf, resolvePath, stageChainFromBase } from '../stages';

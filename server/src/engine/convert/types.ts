@@ -24,7 +24,7 @@ export type ConvertResult =
     }
   | { ok: false; reason: string };
 
-/** convert()'s decision (planConversion): the refusal as convert() gives it, or the runtime image and a way to write the result. */
+/** The converter's decision (conversionOf): the refusal as convert() gives it, or the runtime image and a way to write the result. */
 export type ConversionPlan =
   | { ok: false; reason: string }
   | {
@@ -35,15 +35,9 @@ export type ConversionPlan =
       write(): Extract<ConvertResult, { ok: true }>;
     };
 
+/** What the converter reads besides the model (the Analysis passes its own). */
 export interface ConvertOptions {
   workspace?: WorkspaceFiles;
-  /** The build target (stage name) that ships; the last stage when absent. */
-  target?: string;
-  /**
-   * The model lint already built for this text: the quick fix of final-stage-full-os
-   * converts on every check, and parsing again would double what a keystroke costs.
-   */
-  model?: DockerfileModel;
   /** The project's mirror of gcr.io/distroless (configuration `registry`). */
   distrolessRegistry?: string;
   /** The image family to ship on (`--to`, configuration `convertTo`); distroless when absent. */

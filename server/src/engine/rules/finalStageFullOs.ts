@@ -1,5 +1,5 @@
 import { explained, shortImage } from '../messages';
-import { planConversion, type ConversionPlan, type ImageTarget } from '../convert';
+import { conversionOf, type ConversionPlan, type ImageTarget } from '../convert';
 import { lazyFixes } from '../fixes';
 import { dotnetChiseledProductImage, dotnetProductOf, imageName, suggestedDistrolessImage, Runtime } from '../imageFacts';
 import type { DockerfileModel } from '../model';
@@ -67,7 +67,7 @@ export const finalStageFullOs: Rule = {
 
 function plan(model: DockerfileModel, workspace: WorkspaceFiles | undefined, distrolessRegistry: string | undefined, to?: ImageTarget): ConversionPlan {
   try {
-    return planConversion(model.text, { workspace, target: model.target, model, distrolessRegistry, to });
+    return conversionOf(model, { workspace, distrolessRegistry, to });
   } catch (error) {
     // A converter bug must not take the diagnostic down with it.
     return { ok: false, reason: `the converter failed (${String(error)})` };

@@ -2,7 +2,7 @@ import { explained } from '../messages';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Finding, Rule } from '../types';
 import { rawText, Word } from '../shell';
-import { GoBuild, goBuildsFromBase, shippedGoBuilds } from '../stages';
+import { GoBuild, goBuildsFromBase, shippedGoBuilds } from '../goBuilds';
 import { rangeOf, type DockerfileModel } from '../model';
 import { GO_STRIP_IMPLIES_DWARF_SINCE, compareVersions } from '../imageFacts';
 

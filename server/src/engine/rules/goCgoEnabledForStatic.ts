@@ -2,7 +2,7 @@ import { explained } from '../messages';
 import { DockerfileModel, Stage, rangeOf } from '../model';
 import type { Finding, Rule } from '../types';
 import { distrolessImage } from '../imageFacts';
-import { GoBuild, cgoOnByDefault, shippedGoBuilds } from '../stages';
+import { GoBuild, cgoOnByDefault, shippedGoBuilds } from '../goBuilds';
 import { nonRuntimeStage } from './runtimeStage';
 
 /**

@@ -2,8 +2,10 @@ import { explained } from '../messages';
 import { C_COMPILER_PACKAGES, GO_CGO_OFF_WITHOUT_CC_SINCE, compareVersions } from '../imageFacts';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Rule } from '../types';
-import { commandsOf, packageInstalls, packageName } from '../shell';
-import { chainInstructions, copySources, goBuildsFromBase, stageChainToBase } from '../stages';
+import { commandsOf } from '../shell';
+import { packageInstalls, packageName } from '../packages';
+import { chainInstructions, copySources, stageChainToBase } from '../stages';
+import { goBuildsFromBase } from '../goBuilds';
 import { argumentsOf } from '../instructions';
 
 /**

@@ -94,7 +94,7 @@ function moveToBuilder(model: DockerfileModel, stage: Stage, instruction: Instru
   const builderStep = `mkdir -p ${plan.dirs.map(staged).join(' ')}`;
   const ref = stageReference(builder);
   const chown = plan.chown ? ` --chown=${plan.chown}` : '';
-  const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = model.eol;
   const copies = plan.dirs.map((d) => `COPY --from=${ref}${chown} ${staged(d)} ${d.replace(/\/+$/, '')}`).join(eol);
   const r = instruction.getRange();
   return {

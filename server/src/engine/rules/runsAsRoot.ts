@@ -1,3 +1,4 @@
+import { nameAndTag } from '../../shared/imageReference';
 import { clip, explained } from '../messages';
 import type { Instruction } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
@@ -114,9 +115,7 @@ function userFixes(model: DockerfileModel, stage: Stage): Fix[] {
     const tag = d.variant === 'debug' ? 'debug-nonroot' : 'nonroot';
     const edit = replaceImageEdit(model, stage, (text) => {
       if (text.includes('@')) return undefined;
-      const slash = text.lastIndexOf('/');
-      const colon = text.lastIndexOf(':');
-      const name = colon > slash ? text.slice(0, colon) : text;
+      const { name } = nameAndTag(text);
       const arch = d.archSuffix ? `-${d.archSuffix}` : '';
       return `${name}:${tag}${arch}`;
     });
@@ -139,7 +138,7 @@ function userEdit(model: DockerfileModel, stage: Stage, line: string): TextEdit 
   const lastRoot = stage.user.source === 'instruction' ? stage.user.instruction : undefined;
   if (first && !stage.instructions.slice(stage.instructions.indexOf(first)).some((i) => i.getKeyword() === 'RUN' || i === lastRoot)) {
     const at = { line: first.getRange().start.line, character: 0 };
-    const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
+    const eol = model.eol;
     return { range: { start: at, end: at }, newText: `${line}${eol}` };
   }
   return appendToStage(model, stage, line);

@@ -6,14 +6,8 @@
 import type { Instruction } from 'dockerfile-ast';
 import { execFormArguments, type DockerfileModel, type Stage } from '../model';
 import { argumentsContentOf, argumentsOf } from '../instructions';
+import { stageChainToBase } from '../stages';
 import type { WorkspaceFiles } from '../types';
-
-/** The stage and the stages it is built on (FROM <stage>), nearest first. */
-export function stageLineage(stage: Stage): Stage[] {
-  const out: Stage[] = [];
-  for (let s: Stage | undefined = stage; s; s = s.parent) out.push(s);
-  return out;
-}
 
 /**
  * A stage that is not a Linux container runtime:
@@ -29,7 +23,7 @@ export function stageLineage(stage: Stage): Stage[] {
  *   moving it off scratch would stop it building.
  */
 export function nonRuntimeStage(_model: DockerfileModel, stage: Stage): 'export' | 'squash' | 'wasm' | undefined {
-  const lineage = stageLineage(stage);
+  const lineage = stageChainToBase(stage);
   if (lineage[lineage.length - 1].base.family !== 'scratch') return undefined;
   const instructions = lineage.flatMap((s) => s.instructions);
   if (instructions.some((i) => i.getKeyword() === 'COPY' && copiesWholeRoot(i))) return 'squash';
@@ -84,7 +78,7 @@ export function knownShellless(model: DockerfileModel, stage: Stage): boolean {
 
 /** The CMD in effect for the stage (its own or an ancestor stage's). */
 export function effectiveCmd(stage: Stage): Instruction | undefined {
-  for (const s of stageLineage(stage)) {
+  for (const s of stageChainToBase(stage)) {
     const cmds = s.instructions.filter((i) => i.getKeyword() === 'CMD');
     if (cmds.length > 0) return cmds[cmds.length - 1];
     if (s.instructions.some((i) => i.getKeyword() === 'ENTRYPOINT')) return undefined;
@@ -168,7 +162,7 @@ function scriptOf(instruction: Instruction): string | undefined {
 function scriptCandidates(stage: Stage, script: string): string[] {
   const base = script.split('/').pop() ?? script;
   const out: string[] = [];
-  for (const s of stageLineage(stage)) {
+  for (const s of stageChainToBase(stage)) {
     for (const i of s.instructions) {
       const keyword = i.getKeyword();
       if ((keyword !== 'COPY' && keyword !== 'ADD') || copySourcesOf(i)) continue;
@@ -188,7 +182,7 @@ function scriptCandidates(stage: Stage, script: string): string[] {
 /** Ports below 1024 the stage EXPOSEs (its own or inherited from earlier stages of this file). */
 export function privilegedPorts(stage: Stage): number[] {
   const ports: number[] = [];
-  for (const s of stageLineage(stage)) {
+  for (const s of stageChainToBase(stage)) {
     for (const i of s.instructions) {
       if (i.getKeyword() !== 'EXPOSE') continue;
       for (const word of argumentsOf(i).map((a) => a.getValue())) {

@@ -1,8 +1,10 @@
 import { explained } from '../messages';
 import type { DockerfileModel, Stage } from '../model';
 import type { Finding, Fix, Rule, WorkspaceFiles } from '../types';
-import { commandsOf, packageInstalls, packageName } from '../shell';
-import { CopyInstruction, chainCopies, chainInstructions, copySources, goBuildsFromBase, stageChainToBase, stageReference } from '../stages';
+import { commandsOf } from '../shell';
+import { packageInstalls, packageName } from '../packages';
+import { CopyInstruction, chainCopies, chainInstructions, copySources, stageChainToBase, stageReference } from '../stages';
+import { goBuildsFromBase } from '../goBuilds';
 import { nonRuntimeStage } from './runtimeStage';
 import { appendToStage } from './util';
 import { imageRangeOf } from '../instructions';

@@ -3,7 +3,8 @@ import { distrolessImage } from '../imageFacts';
 import type { Rule } from '../types';
 import { replaceImageEdit, shippedDescription } from './util';
 import { imageRangeOf } from '../instructions';
-import { nonRuntimeStage, stageLineage } from './runtimeStage';
+import { nonRuntimeStage } from './runtimeStage';
+import { stageChainToBase } from '../stages';
 import type { Stage } from '../model';
 import { CopyInstruction, chainCopies, isInside } from '../stages';
 
@@ -62,5 +63,5 @@ export const scratchPreferStatic: Rule = {
 };
 
 function hasStartCommand(stage: Stage): boolean {
-  return stageLineage(stage).some((s) => s.instructions.some((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT'));
+  return stageChainToBase(stage).some((s) => s.instructions.some((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT'));
 }

@@ -1,6 +1,7 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileModel } from '../model';
-import { basename, commandsOf, installedPackages, packageChanges, PACKAGE_MANAGER_WORD, rawText, values, type InstalledPackage } from '../shell';
+import { basename, commandsOf, rawText, values } from '../shell';
+import { installedPackages, packageChanges, PACKAGE_MANAGER_WORD, type InstalledPackage } from '../packages';
 
 /**
  * The packages a RUN installs and does not take away again in the same RUN

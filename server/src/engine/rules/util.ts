@@ -3,7 +3,8 @@ import type { Instruction } from 'dockerfile-ast';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Stage } from '../model';
 import { argumentsOf } from '../instructions';
-import { SYSTEM_PACKAGE_MANAGERS, basename } from '../shell';
+import { basename } from '../shell';
+import { SYSTEM_PACKAGE_MANAGERS } from '../packages';
 import { chainCopies } from '../stages';
 
 // Shared readers, under the names the rules have always used.
@@ -25,7 +26,7 @@ export function argumentsRange(instruction: Instruction): Range | undefined {
 /** An edit that adds `line` as a new instruction after the stage's last instruction. */
 export function appendToStage(model: DockerfileModel, stage: Stage, line: string): TextEdit {
   const end = stage.range.end;
-  const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = model.eol;
   return { range: { start: end, end }, newText: `${eol}${line}` };
 }
 

@@ -6,7 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { IMAGE_TARGETS, RULES, SEVERITY_SETTINGS, closest, parseSeverity, type DeclaredImage, type ImageTarget, type LintOptions, type SeveritySetting } from '../../engine';
+import { IMAGE_TARGETS, RULES, SEVERITY_SETTINGS, closest, parseSeverity, type AnalysisOptions, type DeclaredImage, type ImageTarget, type ObservedImages, type SeveritySetting, type WorkspaceFiles } from '../../engine';
+import { hostPlatform } from '../platform';
 
 export const CONFIG_FILE_NAMES = ['.distroless.json', '.distroless.yaml', '.distroless.yml'] as const;
 
@@ -278,20 +279,41 @@ export function configSeverities(config: DistrolessConfig): Record<string, Sever
 export interface ConfigOverrides {
   rules?: Record<string, SeveritySetting>;
   target?: string;
+  /** The image family conversions ship on (`convert --to`, the `distroless.convertTo` setting): wins over the file's `convertTo`. */
+  convertTo?: ImageTarget;
+}
+
+/** What the machine adds to an analysis: the files beside the Dockerfile and facts read from images. */
+export interface MachineFacts {
+  workspace?: WorkspaceFiles;
+  images?: ObservedImages;
+  /**
+   * The stage the project's build files build (Compose, bake, skaffold, GitHub
+   * workflows: host/buildTargets): the target when neither an override nor the file names one.
+   */
+  buildTarget?: string;
 }
 
 /**
- * Engine options from a configuration file and overrides. Overrides win per rule id
- * and for the target; an empty override (no rules, empty target) leaves the file's value.
+ * The options of every analysis (engine/analysis.ts), for the language server and the
+ * CLI alike: the configuration file, the overrides (CLI flags or the editor settings
+ * the user set), the files beside the Dockerfile, image facts and the platform a local
+ * `docker build` targets. Overrides win per rule id and for the target; an empty
+ * override (no rules, empty target) leaves the file's value.
  */
-export function lintOptionsFrom(config: DistrolessConfig, overrides: ConfigOverrides = {}): Pick<LintOptions, 'severities' | 'target' | 'distrolessRegistry' | 'buildArgs' | 'declaredImages' | 'convertTo'> {
+export function analysisOptions(config: DistrolessConfig, overrides: ConfigOverrides = {}, machine: MachineFacts = {}): AnalysisOptions {
   const severities = { ...configSeverities(config), ...overrides.rules };
+  const platform = hostPlatform();
+  const convertTo = overrides.convertTo || config.convertTo;
   return {
     severities,
-    target: overrides.target || config.target || undefined,
+    target: overrides.target || config.target || machine.buildTarget || undefined,
     distrolessRegistry: config.registry,
     ...(config.buildArgs ? { buildArgs: config.buildArgs } : {}),
     ...(config.images ? { declaredImages: config.images } : {}),
-    ...(config.convertTo ? { convertTo: config.convertTo } : {}),
+    ...(convertTo ? { convertTo } : {}),
+    ...(machine.workspace ? { workspace: machine.workspace } : {}),
+    ...(machine.images ? { images: machine.images } : {}),
+    ...(platform ? { platform } : {}),
   };
 }

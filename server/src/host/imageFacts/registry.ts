@@ -12,7 +12,7 @@
  * run at once; the rest wait their turn (their timeout starts when they are sent).
  */
 import { createHash } from 'crypto';
-import { parseImageReference } from '../../docker/references';
+import { parseImageReference } from '../../shared/imageReference';
 import type { RegistryImage } from '../../engine';
 
 export class RegistryLookupError extends Error {}
