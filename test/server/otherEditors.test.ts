@@ -61,6 +61,7 @@ test('the server defaults are the defaults of the VS Code settings', () => {
   const fromPackage = {
     rules: props['distroless.rules'].default,
     target: props['distroless.target'].default,
+    convertTo: props['distroless.convertTo'].default,
     imageTagCompletion: props['distroless.imageTagCompletion'].default,
     syntaxChecks: props['distroless.syntaxChecks'].default,
     diagnosticsDelay: props['distroless.diagnosticsDelay'].default,
