@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Range } from 'vscode-languageserver-types';
-import { PROJECT_URL, RULES, ruleDocUrl, type Diagnosis, type Severity, headlineOf } from '../engine';
+import { PROJECT_URL, RULES, ruleDocUrl, type Diagnosis, type Severity, detailOf, headlineOf } from '../engine';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -83,7 +83,8 @@ function renderJson(report: Report) {
       diagnostics: file.diagnoses.map((d) => ({
         ruleId: d.ruleId,
         severity: d.severity,
-        message: d.message,
+        message: headlineOf(d.message),
+        details: detailOf(d.message),
         ...span(d.range),
         url: ruleDocUrl(d.ruleId),
         fixes: d.fixes.map((f) => ({
@@ -146,7 +147,8 @@ function renderSarif(report: Report) {
       ruleId: d.ruleId,
       ...(index.has(d.ruleId) ? { ruleIndex: index.get(d.ruleId) } : {}),
       level: SARIF_LEVEL[d.severity],
-      message: { text: d.message },
+      message: { text: headlineOf(d.message) },
+      properties: { details: detailOf(d.message) },
       locations: [{ physicalLocation: { artifactLocation: location, region: region(d.range) } }],
       ...(d.fixes.length > 0
         ? {

@@ -19,7 +19,7 @@ export type { OpenTail } from './tail';
 export { RULES, findRule } from './rules/registry';
 export { SEVERITIES, SEVERITY_SETTINGS, parseSeverity, atOrAbove } from './severity';
 export { ruleDocUrl, PROJECT_URL } from './docs';
-export { closest, headlineOf, HEADLINE_MAX } from './messages';
+export { closest, detailOf, headlineOf, HEADLINE_MAX } from './messages';
 export type { Diagnosis, Fix, Finding, Rule, RuleContext, Severity, SeveritySetting, WorkspaceFiles } from './types';
 
 // The model of a Dockerfile and its readers (shell commands, stages, image facts).

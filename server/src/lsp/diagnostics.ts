@@ -3,9 +3,9 @@
  * No connection here: server.ts passes what it received and sends what this returns.
  */
 import {
-  CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, Range, TextEdit,
+  CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, Hover, Position, Range, TextEdit,
 } from 'vscode-languageserver-types';
-import { editReachesTail, ruleDocUrl, type Diagnosis, type OpenTail, type Severity } from '../engine';
+import { detailOf, editReachesTail, headlineOf, ruleDocUrl, type Diagnosis, type OpenTail, type Severity } from '../engine';
 import { SOURCE } from '../protocol';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -15,6 +15,12 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+/**
+ * The message is the headline alone: lists show whole messages (Problems, Error Lens,
+ * Neovim's virtual text, Trouble), so it is one line, as ESLint's and hadolint's are.
+ * The explanation is in the hover at the diagnostic (explanationHover) and behind
+ * codeDescription, the rule's documentation.
+ */
 export function toDiagnostic(d: Diagnosis): Diagnostic {
   return {
     range: d.range,
@@ -22,8 +28,27 @@ export function toDiagnostic(d: Diagnosis): Diagnostic {
     code: d.ruleId,
     codeDescription: { href: ruleDocUrl(d.ruleId) },
     source: SOURCE,
-    message: d.message,
+    message: headlineOf(d.message),
   };
+}
+
+function contains(range: Range, p: Position): boolean {
+  const starts = range.start.line < p.line || (range.start.line === p.line && range.start.character <= p.character);
+  const ends = range.end.line > p.line || (range.end.line === p.line && range.end.character >= p.character);
+  return starts && ends;
+}
+
+/**
+ * The explanations of the diagnoses at `position`, one paragraph each: the rule id (a
+ * link to its documentation) and the why. Every LSP client shows a hover; not every one
+ * shows more of a diagnostic than its message. The headline is left out: editors put
+ * the diagnostic's message beside the hover already.
+ */
+export function explanationHover(diagnoses: readonly Diagnosis[], position: Position): Hover | undefined {
+  const here = diagnoses.filter((d) => contains(d.range, position) && detailOf(d.message) !== '');
+  if (here.length === 0) return undefined;
+  const value = here.map((d) => `[${d.ruleId}](${ruleDocUrl(d.ruleId)}): ${detailOf(d.message)}`).join('\n\n');
+  return { contents: { kind: 'markdown', value }, range: here[0].range };
 }
 
 function sameRange(a: Range, b: Range): boolean {

@@ -3,7 +3,7 @@
  * features and syntax checks) and to the distroless engine (rules and fixes).
  */
 import {
-  CodeAction, CodeActionKind, createConnection, DidChangeConfigurationNotification, MessageType, ProposedFeatures, ShowMessageNotification,
+  CodeAction, CodeActionKind, createConnection, Hover, DidChangeConfigurationNotification, MessageType, ProposedFeatures, ShowMessageNotification,
   TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -11,13 +11,13 @@ import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-languag
 import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
 import { mergeSettings, normalizeSettings, ServerSettings, settingsFromInitializationOptions, unknownRuleIdWarnings } from './settings';
-import { minimalEdit, quickFixes } from './diagnostics';
+import { explanationHover, minimalEdit, quickFixes } from './diagnostics';
 import { CONVERT_REQUEST, FIX_ALL_KIND, SHIPPED_STAGE_REQUEST, SOURCE, type ConvertParams, type ConvertResult, type ShippedStage, type ShippedStageParams } from '../protocol';
 import { answerConvert } from './conversion';
 import { openTail } from '../engine';
 import { LocalImageFacts } from '../host/imageFacts';
 import { imageHover, mergeHovers } from './imageHover';
-import { DocumentChecker, MAX_CHECKED_BYTES } from './documentChecker';
+import { DocumentChecker } from './documentChecker';
 import { ruleActions, SHOW_RULE_DOCUMENTATION_SERVER } from './ruleActions';
 import { showRuleDocumentation } from './ruleDocumentation';
 import { suppressionCompletion } from './suppressionCompletion';
@@ -179,21 +179,26 @@ connection.onHover(async (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return null;
   const theirs = service.computeHover(document.getText(), params.position);
-  // Ours is only for a FROM line, and never lints a document too large to check.
-  const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
-  if (!/^\s*from\s/i.test(line) || document.getText().length > MAX_CHECKED_BYTES) return theirs ?? null;
-  const settings = await settingsFor(document.uri);
+  // Ours never lints a document too large to check.
+  if (checker.tooLarge(document)) return theirs ?? null;
   let result = await checker.lintNow(document);
-  const images = imagesFor(settings);
-  const peek = images ? (key: string) => images.peek(key) : undefined;
-  let ours = imageHover(result, params.position, peek);
-  if (ours && images) {
-    // A hover is worth a short wait for facts not read yet; never longer than that.
-    const read = await Promise.race([checker.refreshImages(document, result), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
-    if (read) result = await checker.lintNow(document);
-    ours = imageHover(result, params.position, peek);
+  // The image facts are only for a FROM line.
+  const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
+  let facts: Hover | undefined;
+  if (/^\s*from\s/i.test(line)) {
+    const settings = await settingsFor(document.uri);
+    const images = imagesFor(settings);
+    const peek = images ? (key: string) => images.peek(key) : undefined;
+    facts = imageHover(result, params.position, peek);
+    if (facts && images) {
+      // A hover is worth a short wait for facts not read yet; never longer than that.
+      const read = await Promise.race([checker.refreshImages(document, result), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
+      if (read) result = await checker.lintNow(document);
+      facts = imageHover(result, params.position, peek);
+    }
   }
-  return mergeHovers(ours, theirs);
+  // The why of the problems here first, then the facts, then the language service's.
+  return mergeHovers(explanationHover(result.diagnoses, params.position), mergeHovers(facts, theirs));
 });
 connection.onSignatureHelp((params) => {
   const content = text(params.textDocument.uri);
