@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { requestConversion, type ConvertResult } from '../conversion';
 import type { CommandContext, CommandDefinition } from './types';
 import { log, showError, summarize } from '../log';
-import { otherChanges } from '../conversionSummary';
+import { diffTitle, otherChanges } from '../conversionSummary';
 import { readonlyDocuments, registeredReadonlyDocuments, type ReadonlyDocuments } from '../readonlyDocuments';
 import { dockerfileToActOn, isDockerfile, walkthroughEffect } from '../walkthrough';
 
@@ -110,7 +110,7 @@ async function propose(context: CommandContext, document: vscode.TextDocument, o
   proposals.set(proposed.toString(), { document, original, version, converted: result.text });
   watchProposalTabs(context);
   await vscode.commands.executeCommand('vscode.diff', document.uri, proposed,
-    `${path.basename(document.uri.path)} ↔ distroless (${result.runtimeImage})`, { preview: true });
+    diffTitle(path.basename(document.uri.path), original, result.text, result.runtimeImage), { preview: true });
   log.info(`Convert ${document.uri.fsPath || document.uri.toString()}: proposed a ${result.language} build on ${result.runtimeImage}`);
   walkthroughEffect('conversionShown');
 

@@ -65,8 +65,16 @@ export function clientDiagnosticFor(d: Diagnosis, clientDiagnostics: Diagnostic[
   return clientDiagnostics.find((c) => c.source === SOURCE && c.code === d.ruleId && sameRange(c.range, d.range)) ?? toDiagnostic(d);
 }
 
-/** Quick fixes for the diagnoses under `range`, each attached to the diagnostic the client sent. */
-export function quickFixes(uri: string, diagnoses: Diagnosis[], range: Range, clientDiagnostics: Diagnostic[], tail?: OpenTail): CodeAction[] {
+/** The rule whose fix is the whole-file conversion. */
+const CONVERSION_RULE = 'final-stage-full-os';
+
+/**
+ * Quick fixes for the diagnoses under `range`, each attached to the diagnostic the client
+ * sent. Where the client has its own Convert command (`convertCommand`: VS Code's shows
+ * the diff first, and says when the build stage's image changes), the whole-file
+ * conversion runs that command instead of rewriting the file unseen.
+ */
+export function quickFixes(uri: string, diagnoses: Diagnosis[], range: Range, clientDiagnostics: Diagnostic[], tail?: OpenTail, convertCommand?: string): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const d of diagnoses) {
     // Range first: reading fixes can compute them (engine/fixes.ts).
@@ -75,6 +83,11 @@ export function quickFixes(uri: string, diagnoses: Diagnosis[], range: Range, cl
     d.fixes.forEach((fix, index) => {
       // No offer to append inside an open heredoc or a dangling continuation (engine/tail.ts).
       if (tail && fix.edits.some((e) => editReachesTail(e, tail))) return;
+      if (convertCommand && d.ruleId === CONVERSION_RULE && fix.fixAll === false) {
+        const title = 'Convert to Distroless (shows the changes first)';
+        actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: convertCommand, arguments: [uri] } });
+        return;
+      }
       actions.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,

@@ -12,7 +12,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
 import { mergeSettings, normalizeSettings, ServerSettings, settingsFromInitializationOptions, unknownRuleIdWarnings } from './settings';
 import { explanationHover, minimalEdit, quickFixes } from './diagnostics';
-import { CONVERT_REQUEST, FIX_ALL_KIND, SHIPPED_STAGE_REQUEST, SOURCE, type ConvertParams, type ConvertResult, type ShippedStage, type ShippedStageParams } from '../protocol';
+import { CLIENT_CONVERT_COMMAND, CONVERT_REQUEST, FIX_ALL_KIND, SHIPPED_STAGE_REQUEST, SOURCE, type ConvertParams, type ConvertResult, type ShippedStage, type ShippedStageParams } from '../protocol';
 import { answerConvert } from './conversion';
 import { openTail } from '../engine';
 import { LocalImageFacts } from '../host/imageFacts';
@@ -267,7 +267,8 @@ connection.onCodeAction(async (params) => {
   if (checker.tooLarge(document)) return actions;
   const result = await checker.lintNow(document);
   if (wants(CodeActionKind.QuickFix)) {
-    actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics, openTail(document.getText())));
+    const convertCommand = clientCommands.has(CLIENT_CONVERT_COMMAND) ? CLIENT_CONVERT_COMMAND : undefined;
+    actions.push(...quickFixes(uri, result.diagnoses, params.range, params.context.diagnostics, openTail(document.getText()), convertCommand));
     actions.push(...ruleActions(uri, result, params.range, params.context.diagnostics, { clientCommands }));
     // The service rewrites `code` of the diagnostics it is given (parseInt), so it gets
     // copies of the syntax diagnostics only, never ours.
