@@ -4,6 +4,7 @@
  * view's welcome content depends on.
  */
 import * as vscode from 'vscode';
+import type { DistrolessApi } from './api';
 import { createDockerService, DockerError, DockerService, EngineUnreachableError, ImageUnavailableError, statusCodeOf, toDockerError } from '../../server/src/docker';
 import { ENGINE_STATE_CONTEXT_KEY, EngineManager, EngineState } from '../../server/src/docker/engineManager';
 import { engineConnectOptions, HOST_SETTING, IMAGE_SETTING, resolveSidecarSettings, SidecarSettings } from './settings/sidecarSettings';
@@ -25,8 +26,8 @@ export interface SidecarFeatures {
   connectOrReport(): Promise<DockerService | undefined>;
   /** Shows a sidecar or engine error with the action that fixes it. */
   reportError(err: unknown): void;
-  /** The context keys the welcome content depends on, as last set, and the view's message. */
-  welcomeState(): { engineState: string | undefined; engineSource: string | undefined; viewMessage: string | undefined };
+  /** The context keys the welcome content depends on, as last set, the view's message and how many rows it shows. */
+  welcomeState(): ReturnType<DistrolessApi['containersWelcome']>;
 }
 
 export function readSidecarSettings(): SidecarSettings {
@@ -103,7 +104,7 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
       }
     },
     reportError,
-    welcomeState: () => ({ engineState: shownState, engineSource: shownSource, viewMessage: containers.message }),
+    welcomeState: () => ({ engineState: shownState, engineSource: shownSource, viewMessage: containers.message, shownRows: containers.shownRows }),
   };
 
   context.subscriptions.push(
