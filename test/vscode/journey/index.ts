@@ -3,7 +3,8 @@ import { attachDebugShellJourney } from './attachDebugShell.journey';
 import { convertJourney } from './convert.journey';
 import { convertAndVerifyJourney } from './convertAndVerify.journey';
 import { fixDiagnosticJourney } from './fixDiagnostic.journey';
+import { fromHoverJourney } from './fromHover.journey';
 import { settingsJourney } from './settings.journey';
 import type { Journey } from './workbench';
 
-export const JOURNEYS: readonly Journey[] = [fixDiagnosticJourney, convertJourney, convertAndVerifyJourney, attachDebugShellJourney, settingsJourney];
+export const JOURNEYS: readonly Journey[] = [fixDiagnosticJourney, convertJourney, convertAndVerifyJourney, attachDebugShellJourney, settingsJourney, fromHoverJourney];
