@@ -32,6 +32,12 @@ export function toDiagnostic(d: Diagnosis): Diagnostic {
   };
 }
 
+/** The explanation's opening clause (up to its first colon, semicolon or full stop). */
+function firstClause(text: string): string {
+  const end = /[:;.!?](?=\s)/.exec(text);
+  return end ? `${text.slice(0, end.index)} …` : text;
+}
+
 function contains(range: Range, p: Position): boolean {
   const starts = range.start.line < p.line || (range.start.line === p.line && range.start.character <= p.character);
   const ends = range.end.line > p.line || (range.end.line === p.line && range.end.character >= p.character);
@@ -44,10 +50,12 @@ function contains(range: Range, p: Position): boolean {
  * shows more of a diagnostic than its message. The headline is left out: editors put
  * the diagnostic's message beside the hover already.
  */
-export function explanationHover(diagnoses: readonly Diagnosis[], position: Position): Hover | undefined {
+export function explanationHover(diagnoses: readonly Diagnosis[], position: Position, brief = false): Hover | undefined {
   const here = diagnoses.filter((d) => contains(d.range, position) && detailOf(d.message) !== '');
   if (here.length === 0) return undefined;
-  const value = here.map((d) => `[${d.ruleId}](${ruleDocUrl(d.ruleId)}): ${detailOf(d.message)}`).join('\n\n');
+  // Brief (beside the image facts of a FROM line): the opening clause, the rest behind the rule's link.
+  const why = (d: Diagnosis) => (brief ? firstClause(detailOf(d.message)) : detailOf(d.message));
+  const value = here.map((d) => `[${d.ruleId}](${ruleDocUrl(d.ruleId)}): ${why(d)}`).join('\n\n');
   return { contents: { kind: 'markdown', value }, range: here[0].range };
 }
 

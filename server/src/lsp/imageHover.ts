@@ -7,12 +7,18 @@ import { describeImage, fromPlatform, imageKey, imageRangeOf, stageAtImage, type
  * `peek` tells why an image lint saw no facts for is absent (not found, no engine),
  * which lint does not record since it changes no finding.
  */
-export function imageHover(result: LintResult, position: Position, peek: ((key: string) => ImageObservation | undefined) | undefined): Hover | undefined {
+export function imageHover(result: LintResult, position: Position, peek: ((key: string) => ImageObservation | undefined) | undefined, compact = false): Hover | undefined {
   const stage = stageAtImage(result.model, position);
   if (!stage || stage.parent) return undefined;
   const key = imageKey(stage.resolvedImage ?? '', fromPlatform(stage.from, result.model.globalArgs));
   const otherwise: ImageObservation | undefined = peek ? peek(key) : { state: 'absent', reason: 'off' };
-  const contents: MarkupContent = { kind: 'markdown', value: describeImage(stage.base, otherwise) };
+  const described = describeImage(stage.base, otherwise);
+  // Under the problems and their explanations, the facts take one paragraph, so the hover
+  // stays short enough to show its Quick Fix without scrolling.
+  const value = compact
+    ? described.split('\n').filter((l) => l !== '').map((l) => l.replace(/^- /, '').replace(/ the built-in table \(source: (https?:[^)\s]+)\)/, ' the [built-in table]($1)')).join(' · ')
+    : described;
+  const contents: MarkupContent = { kind: 'markdown', value };
   return { contents, range: imageRangeOf(stage.from) ?? undefined };
 }
 

@@ -182,6 +182,11 @@ connection.onHover(async (params) => {
   // Ours never lints a document too large to check.
   if (checker.tooLarge(document)) return theirs ?? null;
   let result = await checker.lintNow(document);
+  // VS Code shows a problem's Quick Fix at the bottom of the hover, after ours: beside the
+  // image facts there, the why is its first sentence and the facts one paragraph, so the
+  // hover fits without scrolling. Other editors get the whole text.
+  const fitQuickFix = clientCommands.has(CLIENT_CONVERT_COMMAND);
+  const explained = (brief: boolean) => explanationHover(result.diagnoses, params.position, brief);
   // The image facts are only for a FROM line.
   const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
   let facts: Hover | undefined;
@@ -189,16 +194,17 @@ connection.onHover(async (params) => {
     const settings = await settingsFor(document.uri);
     const images = imagesFor(settings);
     const peek = images ? (key: string) => images.peek(key) : undefined;
-    facts = imageHover(result, params.position, peek);
+    const compact = () => fitQuickFix && explained(false) !== undefined;
+    facts = imageHover(result, params.position, peek, compact());
     if (facts && images) {
       // A hover is worth a short wait for facts not read yet; never longer than that.
       const read = await Promise.race([checker.refreshImages(document, result), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
       if (read) result = await checker.lintNow(document);
-      facts = imageHover(result, params.position, peek);
+      facts = imageHover(result, params.position, peek, compact());
     }
   }
   // The why of the problems here first, then the facts, then the language service's.
-  return mergeHovers(explanationHover(result.diagnoses, params.position), mergeHovers(facts, theirs));
+  return mergeHovers(explained(fitQuickFix && facts !== undefined), mergeHovers(facts, theirs));
 });
 connection.onSignatureHelp((params) => {
   const content = text(params.textDocument.uri);
