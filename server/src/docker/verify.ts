@@ -137,9 +137,9 @@ export function judge(original: ImageReport, converted: ImageReport): string[] {
   const problems: string[] = [];
   const pull = pullFailure(original);
   if (pull) problems.push(`the original's base image ${pull.image} could not be pulled (${pull.cause}), so there is nothing to compare with`);
-  else if (!original.built) problems.push(`the original Dockerfile does not build (${original.failedStep ?? 'see its output'}), so there is nothing to compare with`);
+  else if (!original.built) problems.push(`the original Dockerfile does not build (${original.failedStep ?? 'see its output'}${engineCause(original)}), so there is nothing to compare with`);
   if (!converted.built) {
-    problems.push(`the converted Dockerfile does not build: ${converted.failedStep ?? 'see its output'}`);
+    problems.push(`the converted Dockerfile does not build: ${converted.failedStep ?? 'see its output'}${engineCause(converted)}`);
     return problems;
   }
   if (!converted.started) problems.push('the converted image did not start');
@@ -152,6 +152,18 @@ export function judge(original: ImageReport, converted: ImageReport): string[] {
     if (p.answering && !c?.answering) problems.push(`port ${p.port}/${p.protocol} answers on the original but not on the converted image`);
   }
   return problems;
+}
+
+/**
+ * When a build failed on the engine's side (a network endpoint it could not create, a
+ * full disk), the engine's last line, which the step's own output would not explain;
+ * empty for the usual "returned a non-zero code" of a failing command.
+ */
+function engineCause(r: ImageReport): string {
+  const last = (r.buildOutput ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').pop() ?? '';
+  if (!/\b(?:failed to create endpoint|no space left on device|server error|Error response from daemon)\b/i.test(last)) return '';
+  const cause = last.replace(/^ERROR:\s*(?:failed to solve:\s*)?/, '');
+  return `: the engine said ${cause.length > 160 ? `${cause.slice(0, 159)}…` : cause}`;
 }
 
 /**

@@ -95,3 +95,10 @@ test('verify: an original whose base image cannot be pulled says so first, and t
   const both: VerifyReport = { ...report, converted: { ...CONVERTED, hasShell: true, shellPath: '/bin/sh' }, problems: judge(classic, { ...CONVERTED, hasShell: true, shellPath: '/bin/sh' }) };
   assert.doesNotMatch(verdict(both), /passed/);
 });
+
+test('verify: a build that failed on the engine\'s side says the engine\'s words in the verdict', () => {
+  const original = { image: 'o', built: false, failedStep: 'RUN go build -o server .', buildOutput: 'Step 4/7 : RUN go build -o server .\n ---> Running in 9b597cbd6fac\nfailed to create endpoint gifted_cannon on network bridge: adding interface veth1 to bridge docker0 failed: exchange full', started: false, stayedUp: false, ports: [] };
+  assert.deepEqual(judge(original, CONVERTED), ['the original Dockerfile does not build (RUN go build -o server .: the engine said failed to create endpoint gifted_cannon on network bridge: adding interface veth1 to bridge docker0 failed: exchange full), so there is nothing to compare with']);
+  const failing = { ...original, buildOutput: 'Step 4/7 : RUN go build -o server .\nmain.go:3:1: syntax error\nThe command \'/bin/sh -c go build -o server .\' returned a non-zero code: 1' };
+  assert.deepEqual(judge(failing, CONVERTED), ['the original Dockerfile does not build (RUN go build -o server .), so there is nothing to compare with']);
+});
