@@ -24,5 +24,5 @@ export interface DistrolessApi {
    * view message is set and its `when` clause (engine state, and where the engine
    * address came from) holds. VS Code's API cannot read either back, so tests read them here.
    */
-  containersWelcome(): { engineState: string | undefined; engineSource: string | undefined; viewMessage: string | undefined };
+  containersWelcome(): { engineState: string | undefined; engineSource: string | undefined; viewMessage: string | undefined; shownRows: number | undefined };
 }

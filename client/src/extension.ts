@@ -9,6 +9,7 @@ import type { DistrolessApi } from './api';
 import { createLog, showError } from './log';
 import { registerStatusBar } from './statusBar';
 import { refreshContainerToolsTemplate } from './containerTools/offer';
+import { trackDockerfileEditors } from './walkthrough';
 
 export type { DistrolessApi } from './api';
 
@@ -20,6 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Distro
   // Creating the view does not contact Docker; that waits until the view is visible or a command runs.
   const sidecar = registerSidecarFeatures(context);
   const commandContext = { extension: context, languageClient: client, sidecar };
+  trackDockerfileEditors(context);
   for (const command of COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => runReported(command.id, () => command.run(commandContext, ...args))));
   }

@@ -30,9 +30,9 @@ export function showLog(): void {
 }
 
 /** The first line of a long or multi-line error, cut to fit a notification. */
-export function summarize(text: string): string {
+export function summarize(text: string, max = SUMMARY_MAX): string {
   const first = text.trim().split(/\r?\n/)[0] ?? '';
-  return first.length <= SUMMARY_MAX ? first : `${first.slice(0, SUMMARY_MAX - 1)}…`;
+  return first.length <= max ? first : `${first.slice(0, max - 1)}…`;
 }
 
 /**

@@ -4,12 +4,13 @@
  * view's welcome content depends on.
  */
 import * as vscode from 'vscode';
+import type { DistrolessApi } from './api';
 import { createDockerService, DockerError, DockerService, EngineUnreachableError, ImageUnavailableError, statusCodeOf, toDockerError } from '../../server/src/docker';
 import { ENGINE_STATE_CONTEXT_KEY, EngineManager, EngineState } from '../../server/src/docker/engineManager';
-import { engineEnv, HOST_SETTING, IMAGE_SETTING, resolveSidecarSettings, SidecarSettings } from './settings/sidecarSettings';
+import { engineConnectOptions, HOST_SETTING, IMAGE_SETTING, resolveSidecarSettings, SidecarSettings } from './settings/sidecarSettings';
 import { ContainersSource } from './views/containersSource';
 import { ContainersTreeProvider } from './views/containersTreeProvider';
-import { ENGINE_SOURCE_CONTEXT_KEY, engineErrorSummary, engineSource } from './views/engineSource';
+import { ENGINE_SOURCE_CONTEXT_KEY, engineErrorSummary, engineSource, engineStatusLog, toolsImageAdvice } from './views/engineSource';
 import { log, showError, summarize } from './log';
 import { SessionRegistry } from './sessions/sessionRegistry';
 import { registerContainerFileSystem } from './files/containerFileSystem';
@@ -25,8 +26,8 @@ export interface SidecarFeatures {
   connectOrReport(): Promise<DockerService | undefined>;
   /** Shows a sidecar or engine error with the action that fixes it. */
   reportError(err: unknown): void;
-  /** The context keys the welcome content depends on, as last set, and the view's message. */
-  welcomeState(): { engineState: string | undefined; engineSource: string | undefined; viewMessage: string | undefined };
+  /** The context keys the welcome content depends on, as last set, the view's message and how many rows it shows. */
+  welcomeState(): ReturnType<DistrolessApi['containersWelcome']>;
 }
 
 export function readSidecarSettings(): SidecarSettings {
@@ -35,13 +36,14 @@ export function readSidecarSettings(): SidecarSettings {
 }
 
 export function registerSidecarFeatures(context: vscode.ExtensionContext): SidecarFeatures {
-  const engine = new EngineManager(() => createDockerService({ env: engineEnv(process.env, readSidecarSettings().dockerHost) }));
+  const engine = new EngineManager(() => createDockerService(engineConnectOptions(process.env, readSidecarSettings().dockerHost)));
   const source = new ContainersSource();
   const sessions = new SessionRegistry();
   const containers = new ContainersTreeProvider(engine, source, sessions);
   registerContainerFileSystem(context, () => engine.get());
 
   let shownState: EngineState | undefined;
+  const engineLogLine = engineStatusLog();
   let shownSource: string | undefined;
   const currentSource = () => engineSource(readSidecarSettings().dockerHost, process.env);
   const showState = (state: EngineState) => {
@@ -69,7 +71,7 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
         if (choice === 'Engine Host Setting') void vscode.commands.executeCommand('workbench.action.openSettings', HOST_SETTING);
       });
     } else if (err instanceof ImageUnavailableError) {
-      void showError(summarize(message), { raw: message, actions: ['Tools Image Setting'] }).then((choice) => {
+      void showError(toolsImageAdvice(err), { raw: message, actions: ['Tools Image Setting'] }).then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', IMAGE_SETTING);
       });
     } else {
@@ -102,7 +104,7 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
       }
     },
     reportError,
-    welcomeState: () => ({ engineState: shownState, engineSource: shownSource, viewMessage: containers.message }),
+    welcomeState: () => ({ engineState: shownState, engineSource: shownSource, viewMessage: containers.message, shownRows: containers.shownRows }),
   };
 
   context.subscriptions.push(
@@ -111,9 +113,8 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
     new vscode.Disposable(() => void sessions.stopAll()),
     engine.onDidChangeStatus((status) => {
       showState(status.state);
-      if (status.state === 'connecting') log.info(`Docker engine: looking for it (${currentSource() === 'default' ? 'the usual sockets' : `address from ${currentSource()}`})`);
-      if (status.state === 'reachable') log.info(`Docker engine: connected to ${status.endpoint ?? 'the engine'}`);
-      if (status.state === 'unreachable') log.warn(`Docker engine: unreachable. ${status.error?.message ?? ''}`);
+      const line = engineLogLine(status, currentSource());
+      if (line) log[line.level](line.text);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(HOST_SETTING)) containers.reconnect();
@@ -123,3 +124,4 @@ export function registerSidecarFeatures(context: vscode.ExtensionContext): Sidec
   );
   return features;
 }
+

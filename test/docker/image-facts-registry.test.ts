@@ -294,11 +294,8 @@ test('the language server publishes again with the registry\'s facts; hover name
       `**${ROOT}**`,
       `Not read from a local image. Image config ${config} read from the registry ${HOST} (manifest ${manifest}, linux/amd64); its files were not read.`,
       '',
-      '- shell: unknown: only the image config was read from the registry, not its files',
-      `- runs as root (uid 0): from the registry's image config (${config})`,
-      `- entrypoint ["/usr/local/bin/node"]: from the registry's image config (${config})`,
-      `- runtime node 22: from the registry's image config (${config})`,
-      '- libc: unknown: only the image config was read from the registry, not its files',
+      '- Not known (only the image config was read from the registry, not its files): shell; libc.',
+      `- From the registry's image config (${config}): runs as root (uid 0); entrypoint ["/usr/local/bin/node"]; runtime node 22.`,
     ].join('\n'));
   } finally {
     await server.close();

@@ -206,15 +206,17 @@ test('the language server publishes first, then again when the image facts arriv
     const hover = (await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 8 } }))!;
     const markdown = (hover.contents as MarkupContent).value;
     const short = ids.get(STATIC)!.slice(0, 'sha256:'.length + 12);
-    assert.match(markdown, new RegExp(`- no shell: read from the local image ${short}`));
-    assert.match(markdown, new RegExp(`- runs as 65532: read from the local image ${short}`));
+    assert.match(markdown, new RegExp(`Local image ${short} `));
+    // The image is named once; its facts follow.
+    assert.match(markdown, /- Read from this local image: no shell; runs as 65532;/);
+    assert.equal(markdown.split(short).length - 1, 1, `the image id appears once: ${markdown}`);
 
     const missingUri = 'file:///tmp/image-facts-missing/Dockerfile';
     const missing = server.nextDiagnostics(missingUri, 1);
     server.open(missingUri, `FROM ${MISSING}\nCMD ["/app"]\n`);
     await missing;
     const missingHover = (await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: missingUri }, position: { line: 0, character: 8 } }))!;
-    assert.match((missingHover.contents as MarkupContent).value, /- shell: unknown: not on this machine/);
+    assert.match((missingHover.contents as MarkupContent).value, /- Not known \(not on this machine\): shell;/);
   } finally {
     await server.close();
   }
@@ -289,7 +291,7 @@ test('an invalid reference is never sent to the engine: lint completes with a re
       markdown = (hover.contents as MarkupContent).value;
       if (!/not a valid reference/.test(markdown)) await new Promise((r) => setTimeout(r, 100));
     }
-    assert.match(markdown, /- shell: unknown: not a valid reference \(it has an empty path component/);
+    assert.match(markdown, /- Not known \(not a valid reference \(it has an empty path component/);
     assert.equal(server.stderr().includes('ENOTFOUND'), false, server.stderr());
   } finally {
     await server.close();

@@ -287,7 +287,7 @@ describe('debug sidecar against a real engine', { concurrency: false }, () => {
         assert.ok(err instanceof ImageUnavailableError);
         assert.match(
           err.message,
-          /^The tools image "127\.0\.0\.1:9\/distroless-test\/missing:1" is not on the engine and could not be pulled: .*connection refused.*\. Pull or load it yourself \(docker pull 127\.0\.0\.1:9\/distroless-test\/missing:1, or docker load on an offline machine\), or choose another tools image with a shell \(setting distroless\.sidecar\.image, CLI --image\)\.$/,
+          /^The tools image "127\.0\.0\.1:9\/distroless-test\/missing:1" is not on the engine and could not be pulled\. Pull or load it yourself \(docker pull 127\.0\.0\.1:9\/distroless-test\/missing:1, or docker load on an offline machine\), or choose another tools image with a shell \(setting distroless\.sidecar\.image, CLI --image\)\. The engine said: .*connection refused.*\.$/,
         );
         return true;
       });

@@ -111,8 +111,10 @@ test('converts with the configuration file: its target and registry mirror, as t
   const diagnosed = lsp.nextDiagnostics(uri, 1);
   lsp.open(uri, DOCKERFILE);
   const fullOs = (await diagnosed).diagnostics.find((d) => d.code === 'final-stage-full-os');
-  // The headline, then the explanation naming the mirror's image.
-  assert.match(fullOs?.message ?? '', /^Ships on golang:1\.23, a full OS: ship the artifact on static-debian13:nonroot\nThe shipped stage "api" runs on golang:1\.23.* such as mirror\.example\.com\/distroless\/static-debian13:nonroot in a multi-stage build\.$/);
+  // The message is the headline; the explanation in the hover at it names the mirror's image.
+  assert.equal(fullOs?.message, 'Ships on golang:1.23, a full OS: ship the artifact on static-debian13:nonroot');
+  const hover = await lsp.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: fullOs!.range.start }) as { contents: { value: string } };
+  assert.match(hover.contents.value, /^\[final-stage-full-os\]\([^)]*\): The shipped stage "api" runs on golang:1\.23.* such as mirror\.example\.com\/distroless\/static-debian13:nonroot in a multi-stage build\.\n/);
 
   const answer = await lsp.connection.sendRequest(CONVERT, { textDocument: { uri }, text: DOCKERFILE });
   assert.deepEqual(answer, {

@@ -24,10 +24,8 @@ test('hover on FROM: the table\'s facts with their source, unknown ones say why;
       '**gcr.io/distroless/static-debian13:nonroot**',
       'Not read from a local image: no Docker engine reachable.',
       '',
-      '- no shell: from the built-in table (source: https://github.com/GoogleContainerTools/distroless)',
-      '- runs as 65532 (nonroot): from the built-in table (source: https://github.com/GoogleContainerTools/distroless)',
-      '- no entrypoint: from the built-in table',
-      '- no libc: from the built-in table',
+      '- From the built-in table (source: https://github.com/GoogleContainerTools/distroless): no shell; runs as 65532 (nonroot).',
+      '- From the built-in table: no entrypoint; no libc.',
     ].join('\n'));
     const uri = 'file:///tmp/hover-unknown/Dockerfile';
     const unknown = await hoverText(server, uri, 'ARG BASE=myorg/app:1\nFROM ${BASE} AS run\nCMD /app\n', 1, 7);
@@ -35,9 +33,7 @@ test('hover on FROM: the table\'s facts with their source, unknown ones say why;
       '**myorg/app:1**',
       'Not read from a local image: no Docker engine reachable.',
       '',
-      '- shell: unknown: no Docker engine reachable',
-      '- default user: unknown: no Docker engine reachable',
-      '- libc: unknown: no Docker engine reachable',
+      '- Not known (no Docker engine reachable): shell; default user; libc.',
       '',
       'Unknown image: the rules that need its shell or user stay quiet. To make it known, pull it (`docker pull myorg/app:1`), turn on registry lookups (`distroless.imageFacts.registryLookups`, CLI `--registry-lookups`), or declare it in .distroless.yaml: `images: { "myorg/app:1": { shell: false, user: "65532:65532", libc: glibc } }`.',
       // The language service's own hover (the ARG's value) follows ours.
@@ -61,7 +57,7 @@ test('with distroless.inspectLocalImages off, hover says so', async () => {
   try {
     const text = await hoverText(server, 'file:///tmp/hover-off/Dockerfile', 'FROM myorg/app:1\n');
     assert.match(text, /^Not read from a local image: reading local images is turned off\.$/m);
-    assert.match(text, /^- shell: unknown: reading local images is turned off$/m);
+    assert.match(text, /^- Not known \(reading local images is turned off\): shell;/m);
   } finally {
     await server.close();
   }

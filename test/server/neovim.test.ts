@@ -24,7 +24,7 @@ const DOCKERFILE = 'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /ap
 /** Neovim 0.7 (Debian 12) has no vim.lsp.start: start_client and buf_attach_client work from 0.7 on. */
 const SCRIPT = String.raw`
 local out_file, server, dockerfile = _G.arg_out, _G.arg_server, _G.arg_dockerfile
-local result = { diagnostics = {}, actions = {}, lines = {} }
+local result = { diagnostics = {}, actions = {}, lines = {}, hover = '' }
 local function finish(err)
   if err then result.error = err end
   local f = io.open(out_file, 'w'); f:write(vim.fn.json_encode(result)); f:close()
@@ -54,6 +54,13 @@ local line_diagnostics = vim.lsp.diagnostic.get_line_diagnostics(bufnr, 2)
 local target
 for _, d in ipairs(line_diagnostics) do if d.code == 'shell-form-in-shellless-stage' then target = d end end
 if not target then return finish('no shell-form diagnostic on line 3') end
+-- What K (vim.lsp.buf.hover) shows with the cursor on the diagnostic.
+local hover = client.request_sync('textDocument/hover', {
+  textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+  position = target.range.start,
+}, 10000, bufnr)
+if not hover or hover.err or not hover.result then return finish('hover failed: ' .. vim.inspect(hover)) end
+result.hover = table.concat(vim.lsp.util.convert_input_to_markdown_lines(hover.result.contents), '\n')
 local response = client.request_sync('textDocument/codeAction', {
   textDocument = { uri = vim.uri_from_bufnr(bufnr) },
   range = target.range,
@@ -71,7 +78,7 @@ result.lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
 finish()
 `;
 
-test('Neovim: diagnostics arrive from the installed bin and a quick fix applies', { timeout: 180_000 }, (t) => {
+test('Neovim: one-line diagnostics arrive from the installed bin, the hover explains them, and a quick fix applies', { timeout: 180_000 }, (t) => {
   const nvim = nvimPath();
   if (!nvim) {
     if (process.env.CI === 'true') assert.fail('nvim is not installed; .ci/run installs Debian\'s neovim package');
@@ -90,10 +97,13 @@ test('Neovim: diagnostics arrive from the installed bin and a quick fix applies'
     encoding: 'utf8', timeout: 120_000, env: { ...process.env, XDG_STATE_HOME: work, XDG_DATA_HOME: work, XDG_CONFIG_HOME: work },
   });
   assert.ok(fs.existsSync(outFile), `Neovim wrote no result (status ${run.status}): ${run.stderr}${run.stdout}`);
-  const result = JSON.parse(fs.readFileSync(outFile, 'utf8')) as { error?: string; diagnostics: Array<{ code: string; line: number; message: string; severity: number }>; actions: string[]; lines: string[] };
+  const result = JSON.parse(fs.readFileSync(outFile, 'utf8')) as { error?: string; diagnostics: Array<{ code: string; line: number; message: string; severity: number }>; actions: string[]; lines: string[]; hover: string };
   assert.equal(result.error, undefined, result.error);
   assert.deepEqual(result.diagnostics.map((d) => [d.code, d.line]).sort(), [['shell-form-in-shellless-stage', 2]]);
-  assert.equal(result.diagnostics[0].message.split('\n')[0], 'CMD in shell form needs /bin/sh, which this image lacks: use exec form');
+  // One line, the headline alone: virtual text and Trouble show the whole message.
+  assert.equal(result.diagnostics[0].message, 'CMD in shell form needs /bin/sh, which this image lacks: use exec form');
+  // The explanation is in the hover at the diagnostic, with the rule's documentation link.
+  assert.match(result.hover, /^\[shell-form-in-shellless-stage\]\(https:\/\/[^)]*docs\/rules\.md#shell-form-in-shellless-stage\): CMD \/app --serve is in shell form/);
   // vim.diagnostic.severity.WARN: the rule's default is error, so the settings given in Neovim reached the server.
   assert.equal(result.diagnostics[0].severity, 2);
   assert.deepEqual(result.actions, [

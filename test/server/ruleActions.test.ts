@@ -149,3 +149,18 @@ test('a misspelled rule id in the distroless.rules setting: one "did you mean" w
     'distroless.rules: no rule is called "no-such-rule-at-all"; it is ignored.',
   ]);
 });
+
+test('final-stage-full-os: in VS Code its conversion runs the Convert command (the diff first), elsewhere it is the edit', async () => {
+  const server = await vscodeLike();
+  const { uri, actions } = await actionsFor(server, GENERAL, 'final-stage-full-os');
+  const convert = actions.filter((a) => a.title.startsWith('Convert'));
+  assert.deepEqual(convert.map((a) => [a.title, a.command, a.edit]), [[
+    'Convert to Distroless (shows the changes first)',
+    { title: 'Convert to Distroless (shows the changes first)', command: 'distroless.convertToDistroless', arguments: [uri] },
+    undefined,
+  ]], 'no whole-file rewrite without the diff');
+  const plain = await plainEditor();
+  const other = await actionsFor(plain, GENERAL, 'final-stage-full-os');
+  const edit = other.actions.find((a) => a.title.startsWith('Convert to a distroless multi-stage build'));
+  assert.match(editOf(edit, other.uri, GENERAL), /^FROM gcr\.io\/distroless\/python3-debian13/m);
+});

@@ -43,7 +43,7 @@ test('the real graph is read: known edges are there, lazy requires included', ()
   assert.ok(files.length > 80, `read ${files.length} files`);
   const has = (from: string, to: string) => edges.some((e) => e.from === from && e.to.kind === 'file' && e.to.path === to);
   const hasPackage = (from: string, name: string) => edges.some((e) => e.from === from && e.to.kind === 'package' && e.to.name === name);
-  assert.ok(has('client/src/commands/convertToDistroless.ts', 'server/src/protocol.ts'));
+  assert.ok(has('client/src/walkthrough.ts', 'server/src/protocol.ts'));
   assert.ok(has('client/src/commands/fixAll.ts', 'server/src/protocol.ts'));
   assert.ok(has('server/src/lsp/server.ts', 'server/src/lsp/documentChecker.ts'));
   assert.ok(has('server/src/cli/commands/lint.ts', 'server/src/engine/index.ts'));

@@ -1,7 +1,7 @@
 /** The notification line on what a conversion changes besides the runtime image (client/src/conversionSummary.ts). */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { otherChanges } from '../../client/src/conversionSummary';
+import { diffTitle, otherChanges } from '../../client/src/conversionSummary';
 import { convert } from '../../server/src/engine/testing';
 
 test('a builder image change and dropped instructions are named; nothing else is', () => {
@@ -17,4 +17,16 @@ test('on a real conversion: the Python builder moves to the distroless python ve
   assert.ok(result.ok && result.changed, 'the sample converts');
   const line = otherChanges(original, result.text, result.runtimeImage, result.dropped.length);
   assert.match(line, /^the build stage moves from python:3\.12 to python:3\.\d+/);
+});
+
+test('node:latest: the notification and the diff\'s title say the build stage moves to node:24', () => {
+  const original = 'FROM node:latest\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nEXPOSE 8080\nCMD ["node", "server.js"]\n';
+  const result = convert(original, {});
+  assert.ok(result.ok && result.changed, 'the sample converts');
+  assert.equal(otherChanges(original, result.text, result.runtimeImage, result.dropped.length), 'the build stage moves from node:latest to node:24');
+  assert.equal(diffTitle('Dockerfile', original, result.text, result.runtimeImage), 'Dockerfile ↔ distroless (gcr.io/distroless/nodejs24-debian13:nonroot), build stage node:latest → node:24');
+  const go = 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n';
+  const goResult = convert(go, {});
+  assert.ok(goResult.ok);
+  assert.equal(diffTitle('Dockerfile', go, goResult.text, goResult.runtimeImage), 'Dockerfile ↔ distroless (gcr.io/distroless/static-debian13:nonroot)');
 });

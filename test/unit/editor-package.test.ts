@@ -211,9 +211,14 @@ describe('settings', () => {
     assert.equal(props['distroless.sidecar.mode']!.default, 'match-user');
   });
 
-  it('lets the machine, not the workspace by default, choose image and engine', () => {
-    assert.equal(props['distroless.sidecar.image']!.scope, 'machine-overridable');
+  it('scopes each setting as VS Code intends: only the engine address is per machine', () => {
+    // machine-overridable settings are applied from the Remote tab in a remote window (and
+    // left out of its User tab): right for the address of the engine the extension reaches
+    // from where it runs, wrong for preferences a user sets once (the tools image, lookups).
+    const perMachine = Object.entries(props).filter(([, p]) => p.scope === 'machine' || p.scope === 'machine-overridable' || p.scope === 'application').map(([k]) => k);
+    assert.deepEqual(perMachine, ['distroless.docker.host']);
     assert.equal(props['distroless.docker.host']!.scope, 'machine-overridable');
+    assert.equal(props['distroless.sidecar.image']!.scope, 'window');
   });
 
   it('restricts in untrusted workspaces exactly the settings the code ignores there', () => {

@@ -1,8 +1,9 @@
+import { resolveEngineCandidates } from '../../server/src/docker';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   effectiveValue,
-  engineEnv,
+  engineConnectOptions,
   EXTRA_CAPS_SETTING,
   GO_DEBUGGER_IMAGE_SETTING,
   HOST_SETTING,
@@ -81,10 +82,15 @@ describe('sidecar settings', () => {
     assert.equal(modeFromSetting('something else'), 'match');
   });
 
-  it('puts the host setting in place of DOCKER_HOST, leaving the rest of the environment', () => {
+  it('the host setting wins over DOCKER_HOST and is named as the setting, for the connection and the docker CLI', () => {
     const base = { DOCKER_HOST: 'unix:///a.sock', DOCKER_CONTEXT: 'x', HOME: '/h' };
-    assert.deepEqual(engineEnv(base, 'ssh://me@box'), { DOCKER_HOST: 'ssh://me@box', DOCKER_CONTEXT: 'x', HOME: '/h' });
-    assert.equal(engineEnv(base, undefined), base);
+    const options = engineConnectOptions(base, 'tcp://10.0.0.9:2375');
+    assert.deepEqual(options, { env: base, host: { address: 'tcp://10.0.0.9:2375', origin: 'setting distroless.docker.host' } });
+    const [endpoint] = resolveEngineCandidates(options);
+    assert.equal(endpoint!.description, 'tcp://10.0.0.9:2375 (setting distroless.docker.host)');
+    assert.deepEqual(endpoint!.cliArgs, ['--host', 'tcp://10.0.0.9:2375']);
+    assert.deepEqual(engineConnectOptions(base, undefined), { env: base });
+    assert.equal(resolveEngineCandidates(engineConnectOptions(base, undefined))[0]!.description, 'unix:///a.sock (DOCKER_HOST)');
   });
 });
 

@@ -53,37 +53,28 @@ test('the host is asked for each resolved base image once, with its platform; st
   assert.deepEqual(baseImageReferences(model), ['a:1', 'b:2 --platform=linux/arm64']);
 });
 
-test('hover says what is believed and where each fact comes from', () => {
+test('hover says what is believed and names each source once, with the facts it gave', () => {
   const observed = buildModel('FROM myorg/app:1\n', { images: { 'myorg/app:1': STATIC_NONROOT } }).stages[0].base;
   assert.equal(describeImage(observed), [
     '**myorg/app:1**',
     'Local image sha256:3f2a00000000 (linux/amd64).',
     '',
-    '- no shell: read from the local image sha256:3f2a00000000',
-    '- runs as 65532: read from the local image sha256:3f2a00000000',
-    '- no entrypoint: read from the local image sha256:3f2a00000000',
-    '- no language runtime on PATH: read from the local image sha256:3f2a00000000',
-    '- no libc: read from the local image sha256:3f2a00000000',
-    '- no CA certificate bundle: read from the local image sha256:3f2a00000000',
+    '- Read from this local image: no shell; runs as 65532; no entrypoint; no language runtime on PATH; no libc; no CA certificate bundle.',
   ].join('\n'));
   const table = buildModel('FROM gcr.io/distroless/static-debian13:nonroot\n', { images: { 'gcr.io/distroless/static-debian13:nonroot': ABSENT } }).stages[0].base;
   assert.equal(describeImage(table), [
     '**gcr.io/distroless/static-debian13:nonroot**',
     'Not read from a local image: not on this machine.',
     '',
-    '- no shell: from the built-in table (source: https://github.com/GoogleContainerTools/distroless)',
-    '- runs as 65532 (nonroot): from the built-in table (source: https://github.com/GoogleContainerTools/distroless)',
-    '- no entrypoint: from the built-in table',
-    '- no libc: from the built-in table',
+    '- From the built-in table (source: https://github.com/GoogleContainerTools/distroless): no shell; runs as 65532 (nonroot).',
+    '- From the built-in table: no entrypoint; no libc.',
   ].join('\n'));
   const unknown = buildModel('FROM myorg/app:1\n', { images: { 'myorg/app:1': { state: 'absent', reason: 'no-engine' } } }).stages[0].base;
   assert.equal(describeImage(unknown), [
     '**myorg/app:1**',
     'Not read from a local image: no Docker engine reachable.',
     '',
-    '- shell: unknown: no Docker engine reachable',
-    '- default user: unknown: no Docker engine reachable',
-    '- libc: unknown: no Docker engine reachable',
+    '- Not known (no Docker engine reachable): shell; default user; libc.',
     '',
     'Unknown image: the rules that need its shell or user stay quiet. To make it known, pull it (`docker pull myorg/app:1`), turn on registry lookups (`distroless.imageFacts.registryLookups`, CLI `--registry-lookups`), or declare it in .distroless.yaml: `images: { "myorg/app:1": { shell: false, user: "65532:65532", libc: glibc } }`.',
   ].join('\n'));
@@ -148,22 +139,17 @@ test('hover on an image read from the registry: what the config says, the rest f
     '**gcr.io/distroless/static-debian13:nonroot**',
     'Not read from a local image. Image config sha256:9c1e00000000 read from the registry cgr.dev (manifest sha256:77ab00000000, linux/amd64); its files were not read.',
     '',
-    '- no shell: from the built-in table (source: https://github.com/GoogleContainerTools/distroless)',
-    '- runs as 65532: from the registry\'s image config (sha256:9c1e00000000)',
-    // Config text is escaped for Markdown: a registry's brackets never make a link.
-    '- entrypoint \\["/server"\\]: from the registry\'s image config (sha256:9c1e00000000)',
-    '- no libc: from the built-in table',
+    '- From the built-in table (source: https://github.com/GoogleContainerTools/distroless): no shell.',
+    '- From the registry\'s image config (sha256:9c1e00000000): runs as 65532; entrypoint \\["/server"\\].',
+    '- From the built-in table: no libc.',
   ].join('\n'));
   const unknown = buildModel('FROM myorg/app:1\n', { images: { 'myorg/app:1': registry({ user: 'app', env: ['PYTHON_VERSION=3.13.1'] }) } }).stages[0].base;
   assert.equal(describeImage(unknown), [
     '**myorg/app:1**',
     'Not read from a local image. Image config sha256:9c1e00000000 read from the registry cgr.dev (manifest sha256:77ab00000000, linux/amd64); its files were not read.',
     '',
-    '- shell: unknown: only the image config was read from the registry, not its files',
-    '- default user: unknown: only the image config was read from the registry, not its files',
-    '- no entrypoint: from the registry\'s image config (sha256:9c1e00000000)',
-    '- runtime python 3.13: from the registry\'s image config (sha256:9c1e00000000)',
-    '- libc: unknown: only the image config was read from the registry, not its files',
+    '- Not known (only the image config was read from the registry, not its files): shell; default user; libc.',
+    '- From the registry\'s image config (sha256:9c1e00000000): no entrypoint; runtime python 3.13.',
     '',
     'Unknown image: the rules that need its shell or user stay quiet. To make it known, pull it (`docker pull myorg/app:1`), or declare it in .distroless.yaml: `images: { "myorg/app:1": { shell: false, user: "65532:65532", libc: glibc } }`.',
   ].join('\n'));

@@ -26,6 +26,15 @@ test('each step has exactly one action, a declared command or the view it opens,
   }
 });
 
+test('fix and convert are ticked by their effect (a context key the extension sets), not by a click on their link', () => {
+  const steps = pkg.contributes.walkthroughs[0].steps as Array<{ id: string; completionEvents: string[] }>;
+  const events = Object.fromEntries(steps.map((s) => [s.id, s.completionEvents]));
+  assert.deepEqual(events.fix, ['onContext:distroless.walkthrough.fixApplied']);
+  assert.deepEqual(events.convert, ['onContext:distroless.walkthrough.conversionShown']);
+  const source = fs.readFileSync(path.join(repoRoot(), 'client', 'src', 'walkthrough.ts'), 'utf8');
+  for (const key of ['distroless.walkthrough.fixApplied', 'distroless.walkthrough.conversionShown']) assert.ok(source.includes(`'${key}'`), `walkthrough.ts sets ${key}`);
+});
+
 test('every step image has light, dark and high-contrast variants that exist and are SVG', () => {
   for (const step of pkg.contributes.walkthroughs[0].steps as Array<{ id: string; media: { image: Record<string, string>; altText: string } }>) {
     assert.deepEqual(Object.keys(step.media.image).sort(), ['dark', 'hc', 'hcLight', 'light'], step.id);

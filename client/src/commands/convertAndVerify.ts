@@ -13,10 +13,11 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { OperationCancelledError } from '../../../server/src/docker/errors';
-import { formatVerifyReport, verifyConversion, type VerifyReport } from '../../../server/src/docker/verify';
+import { formatVerifyReport, verdict, verifyConversion, type VerifyReport } from '../../../server/src/docker/verify';
 import { applyConversion, closeDiff, contentProvider, conversionOf, CONVERTED_SCHEME, targetDockerfile } from './convertToDistroless';
 import type { CommandContext, CommandDefinition } from './types';
 import { readonlyDocuments } from '../readonlyDocuments';
+import { diffTitle } from '../conversionSummary';
 
 export const VERIFY_REPORT_SCHEME = 'distroless-verify-report';
 
@@ -104,17 +105,18 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<VerifyR
 
   const content = contentProvider(context);
   content.set(proposed, result.text);
-  readonlyDocuments(context.extension, VERIFY_REPORT_SCHEME).set(reportUri, `Convert and Verify: ${name} → ${result.runtimeImage}\n\n${formatVerifyReport(report)}`);
-  await vscode.commands.executeCommand('vscode.diff', document.uri, proposed, `${name} ↔ distroless (${result.runtimeImage})`, { preview: true });
+  readonlyDocuments(context.extension, VERIFY_REPORT_SCHEME).set(reportUri, `${formatVerifyReport(report)}\nConvert and Verify: ${name} → ${result.runtimeImage}\n`);
+  await vscode.commands.executeCommand('vscode.diff', document.uri, proposed, diffTitle(name, original, result.text, result.runtimeImage), { preview: true });
   // The report opens beside the diff, so both are in view when the question comes.
   const reportDocument = await vscode.workspace.openTextDocument(reportUri);
   await vscode.window.showTextDocument(reportDocument, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
   if (options.ask === false) return report;
 
-  const question = report.verified
-    ? `Verified on ${service.endpoint.description}: the converted image builds, starts, keeps running and answers like the original, without a shell. Apply the conversion to ${name}?`
-    : `NOT verified: ${report.problems.join('; ')}. The report is beside the diff. Apply the conversion to ${name} anyway?`;
-  const answer = await vscode.window.showInformationMessage(question, { modal: true }, report.verified ? 'Apply' : 'Apply (not verified)');
+  // A notification, not a dialog: the diff and the report stay readable while it waits.
+  // The verdict leads, with its cause; the question comes last.
+  const answer = report.verified
+    ? await vscode.window.showInformationMessage(`${verdict(report)} (on ${service.endpoint.description}) Apply the conversion to ${name}?`, 'Apply')
+    : await vscode.window.showWarningMessage(`${verdict(report)} The report is beside the diff. Apply the conversion to ${name} anyway?`, 'Apply (not verified)');
   content.delete(proposed);
   await closeDiff(proposed);
   if (!answer) return report;

@@ -6,12 +6,12 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { isDockerfileName } from '../../../server/src/protocol';
 import { requestConversion, type ConvertResult } from '../conversion';
 import type { CommandContext, CommandDefinition } from './types';
 import { log, showError, summarize } from '../log';
-import { otherChanges } from '../conversionSummary';
+import { diffTitle, otherChanges } from '../conversionSummary';
 import { readonlyDocuments, registeredReadonlyDocuments, type ReadonlyDocuments } from '../readonlyDocuments';
+import { dockerfileToActOn, isDockerfile, walkthroughEffect } from '../walkthrough';
 
 export const CONVERTED_SCHEME = 'distroless-converted';
 
@@ -24,18 +24,15 @@ interface ConvertOptions {
   confirm?: boolean;
 }
 
-export function isDockerfile(document: vscode.TextDocument): boolean {
-  return document.languageId === 'dockerfile' || isDockerfileName(path.basename(document.uri.path));
-}
-
 /**
  * The Dockerfile a conversion command acts on: the URI it was given (from the explorer
  * or editor title a Uri; from the language server's code action a string), else the
- * active editor's. Undefined after telling the user to open one.
+ * active editor's, or the one last active when the walkthrough page is (walkthrough.ts).
+ * Undefined after telling the user to open one.
  */
 export async function targetDockerfile(title: string, given: unknown): Promise<vscode.TextDocument | undefined> {
   const uri = given instanceof vscode.Uri ? given : typeof given === 'string' ? vscode.Uri.parse(given) : undefined;
-  const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  const document = uri ? await vscode.workspace.openTextDocument(uri) : await dockerfileToActOn();
   if (!document || !isDockerfile(document)) {
     void vscode.window.showWarningMessage(`${title}: open a Dockerfile first.`);
     return undefined;
@@ -82,6 +79,7 @@ async function run(context: CommandContext, ...args: unknown[]): Promise<void> {
   if (!result) return;
   if (options.confirm === false) {
     await applyConversion(document, original, result.text);
+    walkthroughEffect('conversionShown');
     return;
   }
   await propose(context, document, original, version, result);
@@ -112,8 +110,9 @@ export async function propose(context: CommandContext, document: vscode.TextDocu
   proposals.set(proposed.toString(), { document, original, version, converted: result.text });
   watchProposalTabs(context);
   await vscode.commands.executeCommand('vscode.diff', document.uri, proposed,
-    `${path.basename(document.uri.path)} ↔ distroless (${result.runtimeImage})`, { preview: true });
+    diffTitle(path.basename(document.uri.path), original, result.text, result.runtimeImage), { preview: true });
   log.info(`Convert ${document.uri.fsPath || document.uri.toString()}: proposed a ${result.language} build on ${result.runtimeImage}`);
+  walkthroughEffect('conversionShown');
 
   const others = otherChanges(original, result.text, result.runtimeImage, result.dropped.length);
   void vscode.window.showInformationMessage(

@@ -1,16 +1,20 @@
 import * as vscode from 'vscode';
 import type { CommandDefinition } from './types';
 
-/** A Dockerfile as many start: a full OS image, a package install, root. The walkthrough's first step opens it. */
+/**
+ * A Dockerfile as many start: one stage on a full OS image, a package install, root.
+ * The walkthrough's first step opens it; its next steps act on it: Fix All strips the
+ * Go binary (go-binary-not-stripped, a fix that is safe in fix-all), Convert moves it
+ * onto static-debian13.
+ */
 export const SAMPLE_DOCKERFILE = [
-  'FROM node:22',
-  'WORKDIR /app',
-  'COPY package.json package-lock.json ./',
-  'RUN npm ci --omit=dev',
+  'FROM golang:1.24',
+  'WORKDIR /src',
+  'COPY go.mod main.go ./',
+  'RUN go build -o /usr/local/bin/server .',
   'RUN apt-get update && apt-get install -y curl',
-  'COPY server.js .',
   'EXPOSE 8080',
-  'CMD ["node", "server.js"]',
+  'CMD ["server"]',
   '',
 ].join('\n');
 

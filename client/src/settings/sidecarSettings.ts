@@ -107,7 +107,10 @@ export function resolveSidecarSettings(inspect: (key: string) => InspectedValue<
   };
 }
 
-/** The environment the engine connection resolves against: the host setting stands in for DOCKER_HOST. */
-export function engineEnv(base: NodeJS.ProcessEnv, dockerHost: string | undefined): NodeJS.ProcessEnv {
-  return dockerHost ? { ...base, DOCKER_HOST: dockerHost } : base;
+/**
+ * How the engine connection resolves: the host setting wins over DOCKER_HOST and is
+ * named as itself, so an error says which address it was and where it came from.
+ */
+export function engineConnectOptions(env: NodeJS.ProcessEnv, dockerHost: string | undefined): { env: NodeJS.ProcessEnv; host?: { address: string; origin: string } } {
+  return dockerHost ? { env, host: { address: dockerHost, origin: `setting ${HOST_SETTING}` } } : { env };
 }

@@ -19,6 +19,13 @@ function isChild(node: ContainersViewNode): node is ChildNodeModel {
 export const CONTAINERS_VIEW_ID = 'distroless.containers';
 /** Events often come in bursts (create, start; die, destroy): one refresh per burst. */
 const REFRESH_DEBOUNCE_MS = 150;
+/**
+ * The longest wait between reconnects of the events stream while the engine is away:
+ * how long a view may lag an engine that came back. Each try is a socket connect.
+ */
+const RECONNECT_MAX_DELAY_MS = 5000;
+/** Hides the "No containers" welcome while the rows of an engine that (re)appeared are read. */
+export const READING_MESSAGE = 'Reading the containers on this engine…';
 
 export class ContainersTreeProvider implements vscode.TreeDataProvider<ContainersViewNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -27,6 +34,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
   private readonly subscriptions: vscode.Disposable[] = [];
   private watcher: EngineEventsWatcher | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** Rows of the last list the view showed; undefined before one succeeded or after it failed. */
+  private rows: number | undefined;
 
   constructor(
     private readonly engine: EngineManager,
@@ -41,6 +50,19 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
       this.changed,
       // Connect only while someone looks: activation must not touch Docker.
       this.view.onDidChangeVisibility((e) => (e.visible ? this.startWatching() : this.stopWatching())),
+      // The welcome content follows the engine's state at once, the rows only once they
+      // are read: an engine that comes back would show "No containers" (the rows of its
+      // absence) until then. A message hides the welcome meanwhile.
+      engine.onDidChangeStatus((status) => {
+        if (status.state === 'reachable' && this.rows === undefined) {
+          this.view.message = READING_MESSAGE;
+          this.refresh();
+        }
+        if (status.state === 'unreachable') {
+          this.rows = undefined;
+          if (this.view.message === READING_MESSAGE) this.view.message = undefined;
+        }
+      }),
     );
     if (this.view.visible) this.startWatching();
   }
@@ -52,6 +74,11 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
 
   get visible(): boolean {
     return this.view.visible;
+  }
+
+  /** How many rows the last successful list gave (what the view shows); undefined when none did. */
+  get shownRows(): number | undefined {
+    return this.rows;
   }
 
   refresh(): void {
@@ -109,8 +136,10 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
       const svc = await this.engine.get();
       const items = await this.source.items(svc);
       this.view.message = undefined;
+      this.rows = items.length;
       return items;
     } catch (err) {
+      this.rows = undefined;
       const error = err instanceof Error ? err : new Error(String(err));
       if (isConnectionFailure(err)) this.engine.markUnreachable(new EngineUnreachableError([{ endpoint: 'the engine in use', reason: error.message }]));
       // VS Code hides the welcome content (viewsWelcome: where the address came from, Retry,
@@ -132,6 +161,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
     if (this.watcher) return;
     this.watcher = watchEngineEvents({
       docker: async () => (await this.engine.get()).docker,
+      maxDelayMs: RECONNECT_MAX_DELAY_MS,
       onEvent: (event) => {
         if (event.action === 'destroy') this.source.forget(event.id);
         this.refresh();

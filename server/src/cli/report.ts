@@ -8,7 +8,7 @@ import { terminalText } from './terminalText';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Range } from 'vscode-languageserver-types';
-import { PROJECT_URL, RULES, ruleDocUrl, type Severity, headlineOf } from '../engine';
+import { PROJECT_URL, RULES, ruleDocUrl, type Severity, detailOf, headlineOf } from '../engine';
 import type { FileReport, Report } from './formats/types';
 import { renderCheckstyle } from './formats/checkstyle';
 import { renderGitlab } from './formats/gitlab';
@@ -73,7 +73,8 @@ function renderJson(report: Report) {
       diagnostics: file.diagnoses.map((d) => ({
         ruleId: d.ruleId,
         severity: d.severity,
-        message: d.message,
+        message: headlineOf(d.message),
+        details: detailOf(d.message),
         ...span(d.range),
         url: ruleDocUrl(d.ruleId),
         fixes: d.fixes.map((f) => ({
@@ -136,7 +137,8 @@ function renderSarif(report: Report) {
       ruleId: d.ruleId,
       ...(index.has(d.ruleId) ? { ruleIndex: index.get(d.ruleId) } : {}),
       level: SARIF_LEVEL[d.severity],
-      message: { text: d.message },
+      message: { text: headlineOf(d.message) },
+      properties: { details: detailOf(d.message) },
       locations: [{ physicalLocation: { artifactLocation: location, region: region(d.range) } }],
       ...(d.fixes.length > 0
         ? {

@@ -28,6 +28,11 @@ export interface EngineEndpoint {
 
 export interface ResolveOptions {
   env?: NodeJS.ProcessEnv;
+  /**
+   * An engine address from an editor setting: it wins over DOCKER_HOST and contexts
+   * and is named as `origin` (the setting's name) in descriptions and errors.
+   */
+  host?: { address: string; origin: string };
   /** Home directory; defaults to os.homedir(). Tests pass a temp dir. */
   homedir?: string;
 }
@@ -42,6 +47,13 @@ export interface ResolveOptions {
 export function resolveEngineCandidates(opts: ResolveOptions = {}): EngineEndpoint[] {
   const env = opts.env ?? process.env;
   const home = opts.homedir ?? os.homedir();
+  const fromSetting = opts.host?.address.trim();
+  if (fromSetting) {
+    // TLS variables apply as they would to DOCKER_HOST: the address stands in for it. The
+    // docker CLI (verify's builds) is not given the setting by its environment: it gets --host.
+    const endpoint = endpointFromHost(fromSetting, env, home, opts.host!.origin, 'DOCKER_HOST');
+    return [{ ...endpoint, cliArgs: ['--host', fromSetting] }];
+  }
   const dockerHost = env.DOCKER_HOST?.trim();
   if (dockerHost) {
     return [endpointFromHost(dockerHost, env, home, 'DOCKER_HOST', 'DOCKER_HOST')];
@@ -247,7 +259,7 @@ export async function connectEngine(opts: ConnectOptions = {}): Promise<Connecti
   try {
     candidates = resolveEngineCandidates(opts);
   } catch (err) {
-    if (err instanceof EndpointConfigError) throw new EngineUnreachableError([{ endpoint: err.endpoint, reason: err.message }]);
+    if (err instanceof EndpointConfigError) throw new EngineUnreachableError([{ endpoint: err.endpoint, reason: err.message }], engineAdvice(opts));
     throw err;
   }
   const timeoutMs = opts.pingTimeoutMs ?? 5000;
@@ -266,7 +278,13 @@ export async function connectEngine(opts: ConnectOptions = {}): Promise<Connecti
     if (failure === undefined) return { docker, endpoint };
     attempts.push({ endpoint: endpoint.description, reason: failure });
   }
-  throw new EngineUnreachableError(attempts);
+  throw new EngineUnreachableError(attempts, engineAdvice(opts));
+}
+
+/** What to do when no engine answered, for where the address came from. */
+function engineAdvice(opts: ResolveOptions): string | undefined {
+  if (opts.host?.address.trim()) return `Start the engine at that address, or change ${opts.host.origin} (empty: DOCKER_HOST, the Docker context or the usual sockets).`;
+  return undefined;
 }
 
 /**

@@ -36,12 +36,12 @@ export interface EngineAttempt {
 }
 
 export class EngineUnreachableError extends DockerError {
-  constructor(readonly attempts: readonly EngineAttempt[]) {
+  constructor(readonly attempts: readonly EngineAttempt[], advice = 'Start Docker (or Podman\'s Docker-compatible socket), or point DOCKER_HOST / DOCKER_CONTEXT at a running engine.') {
     super(
       'engine-unreachable',
       'No Docker engine answered. Tried: ' +
         (attempts.length === 0 ? 'nothing (no endpoint configured)' : attempts.map((a) => `${a.endpoint}: ${a.reason}`).join('; ')) +
-        '. Start Docker (or Podman\'s Docker-compatible socket), or point DOCKER_HOST / DOCKER_CONTEXT at a running engine.',
+        `. ${advice}`,
     );
     this.name = 'EngineUnreachableError';
   }
@@ -77,11 +77,12 @@ export class ImageUnavailableError extends DockerError {
     readonly image: string,
     readonly reason: string,
   ) {
+    // The advice first: a notification clips its end, and the engine's words are the part a reader can spare.
     super(
       'image-unavailable',
-      `The tools image "${image}" is not on the engine and could not be pulled: ${reason}. ` +
+      `The tools image "${image}" is not on the engine and could not be pulled. ` +
         `Pull or load it yourself (docker pull ${image}, or docker load on an offline machine), ` +
-        'or choose another tools image with a shell (setting distroless.sidecar.image, CLI --image).',
+        `or choose another tools image with a shell (setting distroless.sidecar.image, CLI --image). The engine said: ${reason.replace(/\.$/, '')}.`,
     );
     this.name = 'ImageUnavailableError';
   }

@@ -136,9 +136,11 @@ function checkCancelled(signal: AbortSignal | undefined): void {
 /** Why the converted image is not as good as the original, one reason each; empty when verified. */
 export function judge(original: ImageReport, converted: ImageReport): string[] {
   const problems: string[] = [];
-  if (!original.built) problems.push(`the original Dockerfile does not build (${original.failedStep ?? 'see its output'}), so there is nothing to compare with`);
+  const pull = pullFailure(original);
+  if (pull) problems.push(`the original's base image ${pull.image} could not be pulled (${pull.cause}), so there is nothing to compare with`);
+  else if (!original.built) problems.push(`the original Dockerfile does not build (${original.failedStep ?? 'see its output'}${engineCause(original)}), so there is nothing to compare with`);
   if (!converted.built) {
-    problems.push(`the converted Dockerfile does not build: ${converted.failedStep ?? 'see its output'}`);
+    problems.push(`the converted Dockerfile does not build: ${converted.failedStep ?? 'see its output'}${engineCause(converted)}`);
     return problems;
   }
   if (!converted.started) problems.push('the converted image did not start');
@@ -159,6 +161,47 @@ export function judge(original: ImageReport, converted: ImageReport): string[] {
   const why = failed ? diagnose(converted.logs) : undefined;
   if (why) problems.push(`why: ${why.line}`);
   return problems;
+}
+
+/**
+ * When a build failed on the engine's side (a network endpoint it could not create, a
+ * full disk), the engine's last line, which the step's own output would not explain;
+ * empty for the usual "returned a non-zero code" of a failing command.
+ */
+function engineCause(r: ImageReport): string {
+  const last = (r.buildOutput ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').pop() ?? '';
+  if (!/\b(?:failed to create endpoint|no space left on device|server error|Error response from daemon)\b/i.test(last)) return '';
+  const cause = last.replace(/^ERROR:\s*(?:failed to solve:\s*)?/, '');
+  return `: the engine said ${cause.length > 160 ? `${cause.slice(0, 159)}…` : cause}`;
+}
+
+/**
+ * The base image a failed build could not pull, and the engine's last word on why: a
+ * FROM that failed (classic builder) or BuildKit's "failed to resolve source metadata
+ * for <image>" / "load metadata for <image>".
+ */
+export function pullFailure(r: ImageReport): { image: string; cause: string } | undefined {
+  if (r.built || !r.buildOutput) return undefined;
+  const out = r.buildOutput;
+  const image = /failed to (?:resolve source metadata|load metadata) for (\S+?)(?=: |\s|$)/m.exec(out)?.[1]
+    ?? /^FROM\s+(?:--\S+\s+)*(\S+)/i.exec(r.failedStep ?? '')?.[1]
+    ?? /pull access denied for ([^,\s]+)/.exec(out)?.[1];
+  if (!image) return undefined;
+  const last = out.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').pop() ?? '';
+  const cause = last.replace(/^ERROR:\s*(?:failed to solve:\s*)?/, '');
+  return { image, cause: cause.length > 200 ? `${cause.slice(0, 199)}…` : cause };
+}
+
+/**
+ * The report's first line: verified, or why not; when the original could not be built
+ * but the converted image passed every check it can pass alone, it says that too.
+ */
+export function verdict(report: VerifyReport): string {
+  if (report.verified) return 'Verified: the converted image builds, starts, keeps running and answers like the original, without a shell.';
+  const c = report.converted;
+  const alone = !report.original.built && report.problems.length === 1 && c.built && c.started && (c.stayedUp || c.exitCode === 0) && c.hasShell === false;
+  const passed = alone ? ` The converted image passed on its own: it built, started, ${c.stayedUp ? 'kept running' : 'ended with exit code 0'} and has no shell.` : '';
+  return `NOT verified: ${report.problems.join('; ')}.${passed}`;
 }
 
 export interface BuildResult {
@@ -407,12 +450,12 @@ export function formatVerifyReport(report: VerifyReport): string {
   }
   const width = [Math.max(...rows.map((r) => r[0].length), 8), Math.max(...rows.map((r) => r[1].length), 8)];
   const line = (a: string, b: string, c: string) => `${a.padEnd(width[0])}  ${b.padEnd(width[1])}  ${c}`.trimEnd();
-  const out = [line('', 'original', 'converted'), ...rows.map((r) => line(...r))];
+  // The verdict, with its cause, comes first: a reader (or a clipped view) sees it before the table and the logs.
+  const out = [verdict(report), '', line('', 'original', 'converted'), ...rows.map((r) => line(...r))];
   if (report.original.built && report.converted.built && report.original.sizeBytes && report.converted.sizeBytes) {
     const saved = 1 - report.converted.sizeBytes / report.original.sizeBytes;
     out.push('', `The converted image is ${formatBytes(report.converted.sizeBytes)}, ${(saved * 100).toFixed(0)}% ${saved >= 0 ? 'smaller' : 'larger'} than the original.`);
   }
-  out.push('', report.verified ? 'Verified: the converted image builds, starts, keeps running and answers like the original, without a shell.' : `NOT verified:\n${report.problems.map((p) => `  - ${p}`).join('\n')}`);
   for (const which of ['original', 'converted'] as const) {
     const r = report[which];
     if (!r.built && r.buildOutput) out.push('', `The ${which} build failed at: ${r.failedStep ?? '(step unknown)'}`, r.buildOutput.split('\n').map((l) => `  | ${l}`).join('\n'));

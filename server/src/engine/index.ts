@@ -22,7 +22,7 @@ export type { OpenTail } from './tail';
 export { RULES } from './rules/registry';
 export { SEVERITIES, SEVERITY_SETTINGS, parseSeverity, atOrAbove } from './severity';
 export { ruleDocUrl, PROJECT_URL } from './docs';
-export { closest, headlineOf } from './messages';
+export { closest, detailOf, headlineOf } from './messages';
 export type { Diagnosis, Severity, SeveritySetting, WorkspaceFiles } from './types';
 
 // The model of a Dockerfile and its readers (build args, the stages' images, image facts).

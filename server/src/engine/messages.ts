@@ -1,8 +1,9 @@
 /**
  * How a diagnostic message is laid out. The first line is the headline: what is wrong
- * and what to do, at most HEADLINE_MAX characters, because that is all the Problems
- * panel, Error Lens and the CLI's text output show. The lines after it are the why and
- * the details, which the editor's hover and the JSON/SARIF reports carry in full.
+ * and what to do, at most HEADLINE_MAX characters. It is the whole message editors and
+ * the CLI's text output show (lsp/diagnostics.ts, cli/report.ts), one line as lists
+ * need. The lines after it are the why and the details: the hover at the diagnostic
+ * and the JSON/SARIF reports (`details`) carry them.
  */
 export const HEADLINE_MAX = 100;
 

@@ -388,27 +388,38 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
     lines.push(`Not read from a local image: ${absenceWords(observation)}.`);
   }
   lines.push('');
+  // Each source is named once, with the facts it gave: six facts read from one local
+  // image would otherwise repeat its id six times.
+  const facts: Array<{ fact: string; source: string }> = [];
+  const unknown = describeSource({ kind: 'unknown' }, observation);
   const shells = observation?.state === 'observed' && sources?.shell.kind === 'image' ? observation.image.shells : [];
   const shellText = info.shell === 'unknown'
     ? 'shell'
     : info.shellless
       ? shells.length > 0 ? `no /bin/sh (only ${markdownText(shells.join(', '))})` : 'no shell'
       : shells.length > 0 ? `shell: ${markdownText(shells.join(', '))}` : 'has a shell';
-  lines.push(`- ${shellText}: ${info.shell === 'unknown' ? describeSource({ kind: 'unknown' }, observation) : src('shell')}`);
+  facts.push({ fact: shellText, source: info.shell === 'unknown' ? unknown : src('shell') });
   const user = info.defaultUser;
   const userText = user ? (user.uid === 0 ? 'runs as root (uid 0)' : `runs as ${user.uid}${user.name !== String(user.uid) ? ` (${markdownText(user.name)})` : ''}`) : 'default user';
-  lines.push(`- ${userText}: ${user ? src('user') : describeSource({ kind: 'unknown' }, observation)}`);
+  facts.push({ fact: userText, source: user ? src('user') : unknown });
   if (sources?.entrypoint.kind !== 'unknown') {
     const ep = info.entrypoint && info.entrypoint.length > 0 ? `entrypoint ${markdownText(JSON.stringify(info.entrypoint))}` : 'no entrypoint';
-    lines.push(`- ${ep}: ${src('entrypoint')}`);
+    facts.push({ fact: ep, source: src('entrypoint') });
   }
   if (info.runtime !== 'none' || sources?.runtime.kind === 'image') {
     const rt = info.runtime === 'none' ? 'no language runtime on PATH' : `runtime ${markdownText(`${info.runtime}${info.runtimeVersion ? ` ${info.runtimeVersion}` : ''}`)}`;
-    lines.push(`- ${rt}: ${src('runtime')}`);
+    facts.push({ fact: rt, source: src('runtime') });
   }
   const libcText = info.libc === 'unknown' ? 'libc' : info.libc === 'none' ? 'no libc' : info.libc;
-  lines.push(`- ${libcText}: ${info.libc === 'unknown' ? describeSource({ kind: 'unknown' }, observation) : src('libc')}`);
-  if (info.caBundle !== undefined) lines.push(`- ${info.caBundle ? 'has' : 'no'} CA certificate bundle: ${src('caBundle')}`);
+  facts.push({ fact: libcText, source: info.libc === 'unknown' ? unknown : src('libc') });
+  if (info.caBundle !== undefined) facts.push({ fact: `${info.caBundle ? 'has' : 'no'} CA certificate bundle`, source: src('caBundle') });
+  const bySource = new Map<string, string[]>();
+  for (const { fact, source } of facts) bySource.set(source, [...(bySource.get(source) ?? []), fact]);
+  const thisImage = observation?.state === 'observed' ? describeSource({ kind: 'image', id: observation.image.id }) : undefined;
+  for (const [source, said] of bySource) {
+    const heading = source === thisImage ? 'Read from this local image' : source.startsWith('unknown: ') ? `Not known (${source.slice('unknown: '.length)})` : source.charAt(0).toUpperCase() + source.slice(1);
+    lines.push(`- ${heading}: ${said.join('; ')}.`);
+  }
   if (info.shell === 'unknown' && !info.defaultUser) {
     const name = title.replace(/[`\\]/g, '');
     const lookups = observation?.state === 'registry' ? '' : ', turn on registry lookups (`distroless.imageFacts.registryLookups`, CLI `--registry-lookups`)';

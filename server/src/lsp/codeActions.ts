@@ -6,7 +6,7 @@
  */
 import { CodeActionKind, type CodeAction, type CodeActionContext, type Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { FIX_ALL_KIND } from '../protocol';
+import { CLIENT_CONVERT_COMMAND, FIX_ALL_KIND } from '../protocol';
 import type { DocumentChecker } from './documentChecker';
 import { minimalEdit, quickFixes } from './diagnostics';
 import { ruleActions, type RuleActionOptions } from './ruleActions';
@@ -24,7 +24,9 @@ export async function codeActions(
   if (checker.tooLarge(document)) return actions;
   const analysis = await checker.analysisOf(document);
   if (wants(CodeActionKind.QuickFix)) {
-    actions.push(...quickFixes(uri, analysis.diagnoses, params.range, params.context.diagnostics, analysis.tail));
+    // A client that can show the conversion as a diff first gets the Convert command instead of the bare edit.
+    const convertCommand = options.clientCommands?.has(CLIENT_CONVERT_COMMAND) ? CLIENT_CONVERT_COMMAND : undefined;
+    actions.push(...quickFixes(uri, analysis.diagnoses, params.range, params.context.diagnostics, analysis.tail, convertCommand));
     actions.push(...ruleActions(uri, analysis, params.range, params.context.diagnostics, options));
     actions.push(...(options.syntaxActions?.() ?? []));
   }

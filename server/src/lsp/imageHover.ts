@@ -8,7 +8,7 @@ import { describeImage, fromPlatform, imageKey, imageRangeOf, stageAtImage, type
  * `peek` tells why an image lint saw no facts for is absent (not found, no engine),
  * which lint does not record since it changes no finding.
  */
-export function imageHover(result: Analysis, position: Position, peek: ((key: string) => ImageObservation | undefined) | undefined, targetSource?: string): Hover | undefined {
+export function imageHover(result: Analysis, position: Position, peek: ((key: string) => ImageObservation | undefined) | undefined, targetSource?: string, compact = false): Hover | undefined {
   const stage = stageAtImage(result.model, position);
   if (!stage || stage.parent) return undefined;
   const key = imageKey(stage.resolvedImage ?? '', fromPlatform(stage.from, result.model.globalArgs));
@@ -18,7 +18,13 @@ export function imageHover(result: Analysis, position: Position, peek: ((key: st
   const ships = stage === result.model.shipped && shipped && (shipped.stages > 1 || shipped.targeted)
     ? `\n\nThis stage ships: ${shipped.targeted ? escapeMarkdown(shipped.targetSource ?? 'the build target') : shipped.stages === 1 ? 'the only stage' : 'the last stage (no target set)'}.`
     : '';
-  const contents: MarkupContent = { kind: 'markdown', value: describeImage(stage.base, otherwise) + ships };
+  const described = describeImage(stage.base, otherwise);
+  // Under the problems and their explanations, the facts take one paragraph, so the hover
+  // stays short enough to show its Quick Fix without scrolling.
+  const value = compact
+    ? described.split('\n').filter((l) => l !== '').map((l) => l.replace(/^- /, '').replace(/ the built-in table \(source: (https?:[^)\s]+)\)/, ' the [built-in table]($1)')).join(' · ')
+    : described;
+  const contents: MarkupContent = { kind: 'markdown', value: value + ships };
   return { contents, range: imageRangeOf(stage.from) ?? undefined };
 }
 

@@ -3,7 +3,7 @@
  * features and syntax checks) and to the distroless engine (rules and fixes).
  */
 import {
-  CodeAction, CodeActionKind, createConnection, DidChangeConfigurationNotification, LSPErrorCodes, MessageType, ProposedFeatures, ResponseError,
+  CodeAction, CodeActionKind, createConnection, DidChangeConfigurationNotification, Hover, LSPErrorCodes, MessageType, ProposedFeatures, ResponseError,
   ShowMessageNotification, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -12,7 +12,8 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { URI } from './uri';
 import { mergeSettings, normalizeSettings, ServerSettings, settingsFromInitializationOptions, unknownRuleIdWarnings } from './settings';
 import { codeActions } from './codeActions';
-import { CONVERT_REQUEST, FIX_ALL_KIND, SHIPPED_STAGE_REQUEST, SOURCE, type ConvertParams, type ConvertResult, type ShippedStage, type ShippedStageParams } from '../protocol';
+import { explanationHover } from './diagnostics';
+import { CLIENT_CONVERT_COMMAND, CONVERT_REQUEST, FIX_ALL_KIND, SHIPPED_STAGE_REQUEST, SOURCE, type ConvertParams, type ConvertResult, type ShippedStage, type ShippedStageParams } from '../protocol';
 import { answerConvert } from './conversion';
 import { LocalImageFacts } from '../host/imageFacts';
 import { imageHover, mergeHovers } from './imageHover';
@@ -193,22 +194,33 @@ connection.onHover(async (params) => {
   const content = serviceText(document.uri);
   if (content === undefined) return null;
   const theirs = service.computeHover(content, params.position);
-  // Ours is only for a FROM line, and never lints a document too large to check.
-  const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
-  if (!/^\s*from\s/i.test(line) || document.getText().length > MAX_CHECKED_BYTES) return theirs ?? null;
-  const settings = await settingsFor(document.uri);
+  // Ours never lints a document too large to check.
+  if (checker.tooLarge(document)) return theirs ?? null;
   let result = await checker.analysisOf(document);
-  const images = imagesFor(settings);
-  const peek = images ? (key: string) => images.peek(key) : undefined;
-  const targetSource = checker.targetSource(document.uri, settings);
-  let ours = imageHover(result, params.position, peek, targetSource);
-  if (ours && images) {
-    // A hover is worth a short wait for facts not read yet; never longer than that.
-    const read = await Promise.race([checker.refreshImages(document, result), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
-    if (read) result = await checker.analysisOf(document);
-    ours = imageHover(result, params.position, peek, targetSource);
+  // VS Code shows a problem's Quick Fix at the bottom of the hover, after ours: beside the
+  // image facts there, the why is its first sentence and the facts one paragraph, so the
+  // hover fits without scrolling. Other editors get the whole text.
+  const fitQuickFix = clientCommands.has(CLIENT_CONVERT_COMMAND);
+  const explained = (brief: boolean) => explanationHover(result.diagnoses, params.position, brief);
+  // The image facts are only for a FROM line.
+  const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
+  let facts: Hover | undefined;
+  if (/^\s*from\s/i.test(line)) {
+    const settings = await settingsFor(document.uri);
+    const images = imagesFor(settings);
+    const peek = images ? (key: string) => images.peek(key) : undefined;
+    const targetSource = checker.targetSource(document.uri, settings);
+    const compact = () => fitQuickFix && explained(false) !== undefined;
+    facts = imageHover(result, params.position, peek, targetSource, compact());
+    if (facts && images) {
+      // A hover is worth a short wait for facts not read yet; never longer than that.
+      const read = await Promise.race([checker.refreshImages(document, result), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
+      if (read) result = await checker.analysisOf(document);
+      facts = imageHover(result, params.position, peek, targetSource, compact());
+    }
   }
-  return mergeHovers(ours, theirs);
+  // The why of the problems here first, then the facts, then the language service's.
+  return mergeHovers(explained(fitQuickFix && facts !== undefined), mergeHovers(facts, theirs));
 });
 connection.onSignatureHelp((params) => {
   const content = serviceText(params.textDocument.uri);

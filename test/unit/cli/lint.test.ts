@@ -228,12 +228,12 @@ test('the preferred registry from the configuration appears in messages and fixe
   });
   const run = await runCli(['lint', '-f', 'json', '.'], { cwd: project });
   const report = JSON.parse(run.stdout);
-  const byFile = Object.fromEntries(report.files.map((f: { path: string; diagnostics: Array<{ ruleId: string; message: string; fixes: Array<{ edits: Array<{ newText: string }> }> }> }) => [f.path, f.diagnostics]));
+  const byFile = Object.fromEntries(report.files.map((f: { path: string; diagnostics: Array<{ ruleId: string; message: string; details: string; fixes: Array<{ edits: Array<{ newText: string }> }> }> }) => [f.path, f.diagnostics]));
   const eol = byFile['old/Dockerfile'].find((d: { ruleId: string }) => d.ruleId === 'distroless-end-of-life');
   assert.ok(eol, 'an image under the mirror is recognised as distroless');
   assert.equal(eol.fixes[0].edits[0].newText, 'registry.example.com/distroless/nodejs22-debian13:nonroot');
   const full = byFile['full/Dockerfile'].find((d: { ruleId: string }) => d.ruleId === 'final-stage-full-os');
-  assert.match(full.message, /registry\.example\.com\/distroless\/static-debian13:nonroot/);
+  assert.match(`${full.message}\n${full.details}`, /registry\.example\.com\/distroless\/static-debian13:nonroot/);
   assert.doesNotMatch(run.stdout, /gcr\.io/);
 });
 

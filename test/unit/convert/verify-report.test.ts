@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { failedStep, formatVerifyReport, judge, verifyReportJson, type ImageReport, type VerifyReport } from '../../../server/src/docker/verify';
+import { failedStep, formatVerifyReport, judge, pullFailure, verdict, verifyReportJson, type ImageReport, type VerifyReport } from '../../../server/src/docker/verify';
 
 const ORIGINAL: ImageReport = {
   image: 'distroless-verify-abc:original', built: true, sizeBytes: 613_416_960, layers: 5, hasShell: true, shellPath: '/bin/sh',
@@ -42,6 +42,8 @@ test('verify: the failing step from classic and BuildKit build output', () => {
 test('verify report: text side by side, and the JSON fields the issue names', () => {
   const report: VerifyReport = { original: ORIGINAL, converted: CONVERTED, verified: true, problems: [], observedSeconds: 5 };
   assert.equal(formatVerifyReport(report), [
+    'Verified: the converted image builds, starts, keeps running and answers like the original, without a shell.',
+    '',
     '                   original   converted',
     'built              yes        yes',
     'image size         585.0 MiB  6.0 MiB',
@@ -53,8 +55,6 @@ test('verify report: text side by side, and the JSON fields the issue names', ()
     'port 8080/tcp      answers    answers',
     '',
     'The converted image is 6.0 MiB, 99% smaller than the original.',
-    '',
-    'Verified: the converted image builds, starts, keeps running and answers like the original, without a shell.',
     '',
   ].join('\n'));
   const json = JSON.parse(verifyReportJson(report)) as Record<string, Record<string, unknown>>;
@@ -71,10 +71,34 @@ test('verify report: text side by side, and the JSON fields the issue names', ()
   };
   const text = formatVerifyReport(failed);
   assert.match(text, /^built +yes +NO: COPY --from=build \/src\/missing \/app$/m);
-  assert.match(text, /^NOT verified:\n {2}- the converted Dockerfile does not build: COPY --from=build \/src\/missing \/app$/m);
+  assert.equal(text.split('\n')[0], 'NOT verified: the converted Dockerfile does not build: COPY --from=build /src/missing /app.', 'the cause is the first line');
   assert.match(text, /^The converted build failed at: COPY --from=build \/src\/missing \/app\n {2}\| #7 ERROR: "\/src\/missing": not found$/m);
   const failedJson = JSON.parse(verifyReportJson(failed)) as { converted: Record<string, unknown> };
   assert.equal(failedJson.converted.built, false);
   assert.equal(failedJson.converted.failedStep, 'COPY --from=build /src/missing /app');
   assert.equal(failedJson.converted.sizeBytes, null);
+});
+
+test('verify: an original whose base image cannot be pulled says so first, and that the converted image passed alone', () => {
+  const classic = { image: 'o', built: false, failedStep: 'FROM golang:1.22', buildOutput: 'Step 1/4 : FROM golang:1.22\nGet "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host', started: false, stayedUp: false, ports: [] };
+  assert.deepEqual(pullFailure(classic), { image: 'golang:1.22', cause: 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host' });
+  const kit = { ...classic, failedStep: '[internal] load metadata for docker.io/library/golang:1.22', buildOutput: '#3 [internal] load metadata for docker.io/library/golang:1.22\n#3 ERROR: failed to do request: Head "https://registry-1.docker.io/v2/library/golang/manifests/1.22": dial tcp: i/o timeout\n------\nERROR: failed to solve: golang:1.22: failed to resolve source metadata for docker.io/library/golang:1.22: failed to do request: Head "https://registry-1.docker.io/v2/library/golang/manifests/1.22": dial tcp: i/o timeout' };
+  assert.deepEqual(pullFailure(kit), { image: 'docker.io/library/golang:1.22', cause: 'golang:1.22: failed to resolve source metadata for docker.io/library/golang:1.22: failed to do request: Head "https://registry-1.docker.io/v2/library/golang/manifests/1.22": dial tcp: i/o timeout' });
+  assert.equal(pullFailure({ ...classic, failedStep: 'RUN make', buildOutput: 'Step 2/4 : RUN make\nmake: *** No targets.' }), undefined, 'a failing RUN is no pull failure');
+
+  const problems = judge(classic, CONVERTED);
+  assert.deepEqual(problems, ['the original\'s base image golang:1.22 could not be pulled (Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host), so there is nothing to compare with']);
+  const report: VerifyReport = { original: classic, converted: CONVERTED, verified: false, problems, observedSeconds: 5 };
+  assert.equal(verdict(report), `NOT verified: ${problems[0]}. The converted image passed on its own: it built, started, kept running and has no shell.`);
+  assert.equal(formatVerifyReport(report).split('\n')[0], verdict(report), 'the verdict and its cause are the first line');
+  // When the converted image failed too, nothing is said to have passed.
+  const both: VerifyReport = { ...report, converted: { ...CONVERTED, hasShell: true, shellPath: '/bin/sh' }, problems: judge(classic, { ...CONVERTED, hasShell: true, shellPath: '/bin/sh' }) };
+  assert.doesNotMatch(verdict(both), /passed/);
+});
+
+test('verify: a build that failed on the engine\'s side says the engine\'s words in the verdict', () => {
+  const original = { image: 'o', built: false, failedStep: 'RUN go build -o server .', buildOutput: 'Step 4/7 : RUN go build -o server .\n ---> Running in 9b597cbd6fac\nfailed to create endpoint gifted_cannon on network bridge: adding interface veth1 to bridge docker0 failed: exchange full', started: false, stayedUp: false, ports: [] };
+  assert.deepEqual(judge(original, CONVERTED), ['the original Dockerfile does not build (RUN go build -o server .: the engine said failed to create endpoint gifted_cannon on network bridge: adding interface veth1 to bridge docker0 failed: exchange full), so there is nothing to compare with']);
+  const failing = { ...original, buildOutput: 'Step 4/7 : RUN go build -o server .\nmain.go:3:1: syntax error\nThe command \'/bin/sh -c go build -o server .\' returned a non-zero code: 1' };
+  assert.deepEqual(judge(failing, CONVERTED), ['the original Dockerfile does not build (RUN go build -o server .), so there is nothing to compare with']);
 });

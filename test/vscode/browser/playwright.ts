@@ -18,6 +18,7 @@ export interface Locator {
   first(): Locator;
   getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
   innerText(options?: { timeout?: number }): Promise<string>;
+  boundingBox(options?: { timeout?: number }): Promise<{ x: number; y: number; width: number; height: number } | null>;
   hover(options?: { timeout?: number }): Promise<void>;
   isVisible(): Promise<boolean>;
   locator(selector: string): Locator;

@@ -25,7 +25,7 @@ import { editorText, Journey, JourneySkipped, quickOpen, STEP_TIMEOUT_MS, visibl
 const VERIFY_TIMEOUT_MS = 10 * 60_000;
 const REPORT_TAB = 'Dockerfile verify report.txt';
 const DIFF_TAB = `Dockerfile ↔ distroless (${GO_VERIFY_RUNTIME})`;
-const QUESTION = /Verified on .*: the converted image builds, starts, keeps running and answers like the original, without a shell\. Apply the conversion to Dockerfile\?/;
+const QUESTION = /Verified: the converted image builds, starts, keeps running and answers like the original, without a shell\. \(on .*\) Apply the conversion to Dockerfile\?/;
 
 /** Resolves once `file` holds exactly `expected`, woken by the folder's change events; fails with what it holds after `timeoutMs`. */
 function waitForFileText(file: string, expected: string, timeoutMs: number): Promise<void> {
@@ -87,8 +87,10 @@ export const convertAndVerifyJourney: Journey = {
     await progress.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await screenshot('progress');
 
-    const dialog = page.locator('.monaco-dialog-box').filter({ hasText: QUESTION });
+    // The question is a notification: nothing modal covers the diff and the report.
+    const dialog = page.locator('.notification-toast').filter({ hasText: QUESTION });
     await dialog.waitFor({ state: 'visible', timeout: VERIFY_TIMEOUT_MS });
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no modal dialog covers the report');
     await progress.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
 
     // Two groups: the diff in one, the report in the other, both in view while the question waits.
@@ -99,6 +101,8 @@ export const convertAndVerifyJourney: Journey = {
     await diffGroup.locator('.monaco-diff-editor .editor.modified .view-lines').filter({ hasText: GO_VERIFY_RUNTIME }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const reportLines = reportGroup.locator('.monaco-editor .view-lines');
     await reportLines.filter({ hasText: 'Verified:' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    // The verdict is the report's first line, seen without scrolling.
+    assert.match(visibleText(await reportLines.innerText({ timeout: STEP_TIMEOUT_MS })), /^Verified: /);
     assert.equal(await reportGroup.locator('.monaco-diff-editor').count(), 0, 'the report is not behind the diff');
     const report = visibleText(await reportLines.innerText({ timeout: STEP_TIMEOUT_MS }));
     assert.match(report, new RegExp(`^Convert and Verify: Dockerfile → ${GO_VERIFY_RUNTIME.replace(/[.]/g, '\\.')}$`, 'm'));

@@ -8,9 +8,9 @@ import * as assert from 'node:assert/strict';
 import { activeEditor, editorText, Journey, quickOpen, STEP_TIMEOUT_MS, waitForEditorText } from './workbench';
 
 const FILE = 'scratch-shell-form/Dockerfile';
-/** The Problems panel shows a message's first line: the headline. */
+/** The message, one line: the headline. */
 const MESSAGE = 'CMD in shell form needs /bin/sh, which this image lacks: use exec form';
-/** The hover shows the lines after it too. */
+/** The hover at the diagnostic explains it. */
 const DETAIL = 'CMD /app --serve is in shell form';
 const FIX_TITLE = 'Rewrite as exec form: CMD ["/app", "--serve"]';
 /**
@@ -39,15 +39,16 @@ export const fixDiagnosticJourney: Journey = {
     await problem.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const row = await problem.innerText();
     assert.match(row, /shell-form-in-shellless-stage/, `the row names the rule: ${row}`);
-    // The headline is the row's first line, whole; the explanation follows on its own line.
+    // The message is the headline alone, one line; the explanation is in the hover.
     assert.equal(row.split('\n')[0]?.trim(), MESSAGE, `the row opens with the headline: ${row}`);
+    assert.ok(!row.includes(DETAIL), `the row holds no explanation: ${row}`);
     await screenshot('problems-panel', { readme: 'problems-panel.png' });
 
     // Selecting a problem (as a click or Enter does) moves the editor's cursor to it.
     await problem.click();
     await page.keyboard.press('Enter');
     await activeEditor(page).locator('textarea').waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
-    // editor.action.showHover: the headline, then why, then the rule's link.
+    // editor.action.showHover: the headline (VS Code's problem part), then the rule's link and why (ours).
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
     const hover = page.locator('.monaco-hover').filter({ hasText: DETAIL });

@@ -4,6 +4,8 @@ import { attachDebuggerJourney } from './attachDebugger.journey';
 import { convertJourney } from './convert.journey';
 import { convertAndVerifyJourney } from './convertAndVerify.journey';
 import { fixDiagnosticJourney } from './fixDiagnostic.journey';
+import { fromHoverJourney } from './fromHover.journey';
+import { settingsJourney } from './settings.journey';
 import type { Journey } from './workbench';
 
-export const JOURNEYS: readonly Journey[] = [fixDiagnosticJourney, convertJourney, convertAndVerifyJourney, attachDebugShellJourney, attachDebuggerJourney];
+export const JOURNEYS: readonly Journey[] = [fixDiagnosticJourney, convertJourney, convertAndVerifyJourney, attachDebugShellJourney, attachDebuggerJourney, settingsJourney, fromHoverJourney];

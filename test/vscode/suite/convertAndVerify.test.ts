@@ -66,7 +66,9 @@ describe('Convert and Verify (real Docker engine)', () => {
     assert.notEqual(reportTab.group.viewColumn, diff.group.viewColumn, 'the report is beside the diff, not behind it');
     const text = (await vscode.workspace.openTextDocument((reportTab.input as vscode.TabInputText).uri)).getText();
     const lines = text.split('\n');
-    assert.equal(lines[0], `Convert and Verify: Dockerfile → ${GO_VERIFY_RUNTIME}`);
+    // The verdict is the first line; what was converted to what is at the end.
+    assert.equal(lines[0], 'Verified: the converted image builds, starts, keeps running and answers like the original, without a shell.');
+    assert.ok(lines.includes(`Convert and Verify: Dockerfile → ${GO_VERIFY_RUNTIME}`), text);
     // Both sides, one column each, on every row.
     assert.match(text, /^ +original +converted$/m);
     assert.match(text, /^built +yes +yes$/m);

@@ -20,8 +20,11 @@ describe('diagnostics', () => {
       [shellForm.range.start.line, shellForm.range.start.character, shellForm.range.end.line, shellForm.range.end.character],
       [5, 4, 5, 16],
     );
-    assert.equal(shellForm.message.split('\n')[0], 'CMD in shell form needs /bin/sh, which this image lacks: use exec form');
-    assert.match(shellForm.message.split('\n')[1] ?? '', /^CMD \/app --serve is in shell form/);
+    // One line, the headline; the explanation is in the hover at the diagnostic.
+    assert.equal(shellForm.message, 'CMD in shell form needs /bin/sh, which this image lacks: use exec form');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, shellForm.range.start);
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hoverText, /\[shell-form-in-shellless-stage\]\([^)]*docs\/rules\.md#shell-form-in-shellless-stage\): CMD \/app --serve is in shell form/);
     for (const d of ours) {
       const code = d.code;
       assert.ok(typeof code === 'object' && code !== null, `${ruleOf(d)} carries a documentation target`);

@@ -46,9 +46,15 @@ export const finalStageFullOs: Rule = {
         fixes: [],
       }];
     }
-    // A .NET runtime image keeps its product (runtime, runtime-deps, aspnet) on the chiseled tag, as the conversion does.
+    // The image named is the converter's decision (a Go binary copied onto node:24 ships on
+    // static, not nodejs24), so the headline and Convert never disagree. Planning decides
+    // the runtime image without writing the file; where the converter refuses, the facts
+    // of the image suggest one (a .NET runtime image keeps its product on the chiseled tag).
+    // The same options as the Analysis's own conversion, so both read one cached plan.
+    const planned = plan(model, workspace, distrolessRegistry, convertTo);
     const product = dotnetProductOf(stage.base.ref);
-    const target = (product && product !== 'sdk' ? dotnetChiseledProductImage(product, version) : undefined)
+    const target = (planned.ok ? planned.runtimeImage : undefined)
+      ?? (product && product !== 'sdk' ? dotnetChiseledProductImage(product, version) : undefined)
       ?? suggestedDistrolessImage(runtime, version, distrolessRegistry);
     const finding = {
       range: imageRangeOf(stage.from) ?? stage.from.getRange(),
@@ -57,11 +63,10 @@ export const finalStageFullOs: Rule = {
         `more to patch, more for an attacker to use, and a larger image. ` +
         `Ship only the artifact on a distroless image such as ${target} in a multi-stage build.`),
     };
-    // The message does not need the converter: the conversion is planned and written
-    // only when the fix is asked for (a code action, --fix listing, a JSON report), never
-    // on a keystroke. When the converter refuses, there is no fix; `distroless convert`
-    // and the Convert to Distroless command say why.
-    return [lazyFixes(finding, () => conversionFix(model, workspace, distrolessRegistry, convertTo))];
+    // The conversion is written only when the fix is asked for (a code action, --fix
+    // listing, a JSON report), never on a keystroke. When the converter refuses, there is
+    // no fix; `distroless convert` and the Convert to Distroless command say why.
+    return [lazyFixes(finding, () => conversionFix(model, planned))];
   },
 };
 
@@ -74,8 +79,7 @@ function plan(model: DockerfileModel, workspace: WorkspaceFiles | undefined, dis
   }
 }
 
-function conversionFix(model: DockerfileModel, workspace: WorkspaceFiles | undefined, distrolessRegistry: string | undefined, to?: ImageTarget): Fix[] {
-  const planned = plan(model, workspace, distrolessRegistry, to);
+function conversionFix(model: DockerfileModel, planned: ConversionPlan): Fix[] {
   if (!planned.ok) return [];
   let conversion: ReturnType<typeof planned.write>;
   try {
