@@ -56,7 +56,7 @@ const CLI_COMMANDS_DIR = 'server/src/cli/commands';
 const CLI_COMMAND_TABLE = path.resolve(CLI_COMMANDS_DIR, 'index.ts');
 const CLI_BUNDLES = {
   'engine-commands': ['lint', 'convert'],
-  'docker-commands': ['debug', 'ls', 'portForward', 'convertVerify', 'attachDebugger'],
+  'docker-commands': ['debug', 'ls', 'portForward', 'convertVerify', 'convertBuild', 'attachDebugger'],
 };
 const cliCommands = fs.readdirSync(CLI_COMMANDS_DIR)
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'types.ts')

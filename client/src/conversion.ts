@@ -13,7 +13,7 @@ export type { ConvertResult } from '../../server/src/protocol';
  * The conversion of `text`, the content of the document at `uri` at the version the
  * caller holds. Rejects when the server cannot be reached or fails.
  */
-export function requestConversion(client: LanguageClient, uri: string, text: string): Promise<ConvertResult> {
-  const params: ConvertParams = { textDocument: { uri }, text };
+export function requestConversion(client: LanguageClient, uri: string, text: string, grounded?: ConvertParams['grounded']): Promise<ConvertResult> {
+  const params: ConvertParams = { textDocument: { uri }, text, ...(grounded ? { grounded } : {}) };
   return client.sendRequest<ConvertResult>(CONVERT_REQUEST, params);
 }

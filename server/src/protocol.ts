@@ -43,6 +43,17 @@ export interface ConvertParams {
    * version sends that version's text, so the answer is about exactly what it holds.
    */
   text?: string;
+  /**
+   * What the built original image showed (Convert from Build…: the extension builds
+   * and reads the image with the shared Docker code, the server converts with it).
+   * The shape of GroundedEvidence in server/src/engine/convert/grounded.ts.
+   */
+  grounded?: {
+    entrypoint: string[];
+    cmd: string[];
+    workdir: string;
+    program?: { path: string; kind: 'elf' | 'script' | 'other' | 'missing'; script?: string; interpreter?: string; musl?: boolean; isStatic?: boolean; libraries?: Array<{ soname: string; path?: string }> };
+  };
 }
 
 export type ConvertResult =

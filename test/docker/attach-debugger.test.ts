@@ -1,15 +1,15 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
+import { once } from 'node:events';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import type Docker from 'dockerode';
-import { DEBUGGER_LABEL, DebuggerSession, DebuggerUnavailableError, PtraceNotAllowedError, SIDECAR_LABEL } from '../../server/src/docker';
+import { DEBUGGER_LABEL, DebuggerSession, DockerService, DebuggerUnavailableError, PtraceNotAllowedError, SIDECAR_LABEL } from '../../server/src/docker';
 import { connectDap } from '../support/dapClient';
-import { REPO_ROOT } from '../support/paths';
-import { cdpClient, connectWebSocket } from '../support/webSocket';
+import { cdpClient, connectWebSocket } from '../../server/src/docker/webSocket';
 import { engineOrSkip, findEngine } from './engine';
-import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget, waitFor } from './fixtures';
-import { DELVE_IMAGE, ensureGoImages, ensureNodeAppImage, GO_APP_IMAGE, NODE_APP_IMAGE } from './debuggerFixtures';
+import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startBuiltCli, startTarget, waitFor } from './fixtures';
+import { DELVE_IMAGE, ensureGoImages, ensureNodeAppImage, GO_APP_IMAGE, GO_APP_NAMED_NODE_IMAGE, NODE_APP_IMAGE } from './debuggerFixtures';
 
 const PREFIX = 'distroless-dbg-test';
 const LABEL = 'io.distroless.test.debugger';
@@ -31,6 +31,23 @@ async function assertUntouched(docker: Docker, before: { id: string; startedAt: 
   assert.equal(now.State.StartedAt, before.startedAt);
   assert.equal(now.RestartCount, 0);
   assert.equal(JSON.stringify(now.Config), before.config);
+}
+
+/** Whether anything answers the inspector's /json/list on the target's 127.0.0.1:9229 (through a forward of our own). */
+async function inspectorOn(engine: DockerService, id: string): Promise<boolean> {
+  const forward = await engine.openPortForward({ target: id, remotePort: 9229 });
+  try {
+    return await new Promise<boolean>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: forward.localPort, path: '/json/list', agent: false, timeout: 3000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+    });
+  } finally {
+    await forward.close();
+  }
 }
 
 async function evaluateThrough(webSocketUrl: string) {
@@ -88,6 +105,39 @@ describe('attach-debugger against a real engine (Node.js)', { concurrency: false
     assert.equal(end.reason, 'closed');
     assert.deepEqual(await sidecarsOf(engine.docker, target.id), []);
     await assertUntouched(engine.docker, target);
+    // The inspector we turned on is off again: nothing stays listening in the target.
+    await waitFor('the inspector closed', async () => ((await inspectorOn(engine, target.id)) ? undefined : true), 5000);
+  });
+
+  it('an inspector the target was started with stays on after the session', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const container = await startTarget(engine.docker, { name: `${PREFIX}-node-inspect`, label: LABEL, image: NODE_APP_IMAGE, cmd: ['--inspect=127.0.0.1:9229', 'server.js'] });
+    const id = (await container.inspect()).Id;
+    await waitFor('the inspector on from the start', async () => ((await inspectorOn(engine, id)) ? true : undefined), 10000);
+    const session = await engine.attachDebugger({ target: `${PREFIX}-node-inspect` });
+    open.push(session);
+    assert.equal((await evaluateThrough(session.inspector!.webSocketUrl)).script, '/app/server.js');
+    await session.close();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await inspectorOn(engine, id), true);
+  });
+
+  it('a local port in use fails before the target is touched: no inspector turned on, no sidecar left', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startNodeApp(engine.docker, `${PREFIX}-node-busyport`);
+    const busy = net.createServer().listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    try {
+      const port = (busy.address() as net.AddressInfo).port;
+      await assert.rejects(engine.attachDebugger({ target: `${PREFIX}-node-busyport`, localPort: port }), new RegExp(`^\\w+: Local port 127\\.0\\.0\\.1:${port} is already in use`));
+    } finally {
+      busy.close();
+    }
+    await waitFor('one-shot sidecars gone', async () => ((await sidecarsOf(engine.docker, target.id)).length === 0 ? true : undefined), 10000);
+    assert.equal(await inspectorOn(engine, target.id), false);
+    await assertUntouched(engine.docker, target);
   });
 
   it('a target running as root: the listing (with the target\'s capabilities) reads its working directory, SIGUSR1 as root', async (t) => {
@@ -127,14 +177,7 @@ describe('distroless attach-debugger (the built CLI as a process)', { concurrenc
     if (!(engine instanceof Error)) await removeTestContainersNamed(engine.docker, `${PREFIX}-cli`, LABEL);
   });
 
-  function startCli(args: string[]) {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'attach-debugger', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = { stdout: '', stderr: '' };
-    child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    return { child, out, exited };
-  }
+  const startCli = (args: string[]) => startBuiltCli(['attach-debugger', ...args]);
 
   async function attached(out: { stdout: string }) {
     return waitFor('the inspector address', async () => /^ {2}(ws:\/\/127\.0\.0\.1:(\d+)\/[0-9a-f-]+)$/m.exec(out.stdout) ?? undefined, 60000);
@@ -253,6 +296,19 @@ describe('attach-debugger against a real engine (Go, Delve)', { concurrency: fal
     await waitFor('one-shot sidecars gone', async () => ((await sidecarsOf(engine.docker, target.id)).length === 0 ? true : undefined), 10000);
   });
 
+  it('a Go program whose name starts with "node" (node_exporter) is found to be Go', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const container = await startTarget(engine.docker, { name: `${PREFIX}-go-node-exporter`, label: LABEL, image: GO_APP_NAMED_NODE_IMAGE });
+    await assert.rejects(engine.attachDebugger({ target: `${PREFIX}-go-node-exporter` }), (err: Error) => {
+      assert.ok(err instanceof DebuggerUnavailableError);
+      assert.match(err.message, /^Process 1 in distroless-dbg-test-go-node-exporter is a Go program: attaching needs Delve/);
+      return true;
+    });
+    const id = (await container.inspect()).Id;
+    await waitFor('one-shot sidecars gone', async () => ((await sidecarsOf(engine.docker, id)).length === 0 ? true : undefined), 10000);
+  });
+
   it('attaches Delve with SYS_PTRACE in its own sidecar only, and a DAP client pauses, lists goroutines and reads the stack through the forward', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
@@ -313,11 +369,8 @@ describe('attach-debugger against a real engine (Go, Delve)', { concurrency: fal
     const engine = await engineOrSkip(t);
     if (!engine) return;
     const target = await startGoApp(engine.docker, `${PREFIX}-go-cli`);
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'attach-debugger', '--tools-image', DELVE_IMAGE, '--allow-ptrace', `${PREFIX}-go-cli`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    const port = Number(await waitFor('the Delve address', async () => /listening on 127\.0\.0\.1:(\d+)$/m.exec(stdout)?.[1], 60000));
+    const { child, out, exited } = startBuiltCli(['attach-debugger', '--tools-image', DELVE_IMAGE, '--allow-ptrace', `${PREFIX}-go-cli`]);
+    const port = Number(await waitFor('the Delve address', async () => /listening on 127\.0\.0\.1:(\d+)$/m.exec(out.stdout)?.[1], 60000));
     const dap = await connectDap(port);
     await dap.request('initialize', { adapterID: 'go', pathFormat: 'path' });
     dap.close();

@@ -10,19 +10,18 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { convert } from '../../server/src/engine/testing';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
+import { answerOf, docker, engineProblem, imageFiles } from './proof';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const APPS = path.join(ROOT, 'test/fixtures/apps');
 const STANDINS = path.join(ROOT, 'test/docker/standins.sh');
 const REQUIRED = process.env.CI === 'true';
-const PORT = 8080;
 
 interface App {
   /** The folder under test/fixtures/apps. */
@@ -64,57 +63,6 @@ const APPS_UNDER_TEST: App[] = [
   { dir: 'python-pinned', language: 'python', runtimeImage: PYTHON, answer: /^hello from python as uid 65532$/ },
   { dir: 'java', language: 'java', runtimeImage: 'gcr.io/distroless/java21-debian13:nonroot', original: AS_ROOT('java'), answer: /^hello from java as user nonroot$/ },
 ];
-
-function docker(args: string[], options: { input?: string; timeoutMs?: number } = {}): string {
-  return execFileSync('docker', args, { encoding: 'utf8', input: options.input, timeout: options.timeoutMs ?? 15 * 60_000, maxBuffer: 64 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] }).trim();
-}
-
-function engineProblem(): string | undefined {
-  const r = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 20_000 });
-  if (r.error) return `docker client not runnable: ${r.error.message}`;
-  if (r.status !== 0) return `no Docker engine answers: ${(r.stderr || r.stdout).trim().split('\n').pop()}`;
-  return undefined;
-}
-
-function get(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-  });
-}
-
-async function answerOf(container: string): Promise<string> {
-  const ip = docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', container]);
-  assert.ok(ip, 'the container has an IP address');
-  let last: unknown;
-  for (let i = 0; i < 60; i++) {
-    try {
-      return (await get(`http://${ip}:${PORT}/`)).trim();
-    } catch (error) {
-      last = error;
-      if (docker(['inspect', '-f', '{{.State.Running}}', container]) !== 'true') break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  const state = docker(['inspect', '-f', '{{.State.Status}} exit={{.State.ExitCode}} oom={{.State.OOMKilled}} {{.State.Error}}', container]);
-  throw new Error(`no HTTP answer from ${container} (${String(last)}); state: ${state}; logs:\n${docker(['logs', container])}`);
-}
-
-function imageFiles(image: string): string[] {
-  const container = docker(['create', image]);
-  try {
-    const r = spawnSync('bash', ['-c', `docker export ${container} | tar -t`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    assert.equal(r.status, 0, r.stderr);
-    return r.stdout.split('\n').map((f) => f.replace(/^\.?\//, '').replace(/\/$/, '')).filter(Boolean);
-  } finally {
-    docker(['rm', '-f', container]);
-  }
-}
 
 function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

@@ -13,6 +13,8 @@ export const NODE_APP_IMAGE = 'distroless-test/debugger-node-app:v1';
 export const NODE_APP_DIR = path.join(REPO_ROOT, 'test/vscode/workspace/debug-node');
 /** A Go program on the distroless static stand-in, built with the golang stand-in. */
 export const GO_APP_IMAGE = 'distroless-test/debugger-go-app:v1';
+/** The same Go program named /app/node_exporter: a name starting with "node" is not Node.js. */
+export const GO_APP_NAMED_NODE_IMAGE = 'distroless-test/debugger-go-app-named-node:v1';
 /** Debian's delve package on the Debian stand-in (apt inside docker build). */
 export const DELVE_IMAGE = 'distroless-test/delve-tools:v1';
 
@@ -35,5 +37,6 @@ export async function ensureNodeAppImage(): Promise<void> {
 export async function ensureGoImages(): Promise<void> {
   await buildStandins();
   await dockerBuild(GO_APP_IMAGE, path.join(REPO_ROOT, 'test/fixtures/debugger/go-app'));
+  await dockerBuild(GO_APP_NAMED_NODE_IMAGE, path.join(REPO_ROOT, 'test/fixtures/debugger/go-app-named-node'));
   await dockerBuild(DELVE_IMAGE, path.join(REPO_ROOT, 'test/fixtures/debugger/delve-tools'));
 }

@@ -3,12 +3,9 @@ import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import * as path from 'node:path';
-import { spawn } from 'node:child_process';
-import { REPO_ROOT } from '../support/paths';
 import { FORWARD_PORT_LABEL, PortForward, PortUnavailableError, SIDECAR_LABEL, TargetNotRunningError } from '../../server/src/docker';
 import { engineOrSkip, findEngine } from './engine';
-import { ensureShelllessImage, ensureToolsImage, INDEX_TEXT, removeTestContainersNamed, startTarget, waitFor } from './fixtures';
+import { ensureShelllessImage, ensureToolsImage, INDEX_TEXT, removeTestContainersNamed, startBuiltCli, startTarget, waitFor } from './fixtures';
 
 const PREFIX = 'distroless-pf-test';
 /** Our own label: other worktrees' runs remove every TEST_LABEL container when they start. */
@@ -121,6 +118,64 @@ describe('port-forward against a real engine', { concurrency: false }, () => {
     await web.close();
   });
 
+  it('clients that disconnect mid-stream, many times on one forward, raise no MaxListenersExceededWarning', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    // An endless stream: every connection gets zeros until it goes away.
+    await startTarget(engine.docker, { name: `${PREFIX}-zero`, label: LABEL, cmd: ['nc', '-ll', '-p', '9000', '-e', 'cat', '/dev/zero'] });
+    const forward = await engine.openPortForward({ target: `${PREFIX}-zero`, remotePort: 9000 });
+    open.push(forward);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const closed = new Promise<void>((resolve) => {
+        let n = 0;
+        forward.onEvent((e) => e.kind !== 'connection-opened' && ++n === 30 && resolve());
+      });
+      // Half read a little and hang up; half never read (their socket fills) and hang up.
+      for (let i = 0; i < 30; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const socket = net.connect({ host: '127.0.0.1', port: forward.localPort });
+          socket.on('error', reject);
+          if (i % 2 === 0) {
+            let got = 0;
+            socket.on('data', (d: Buffer) => {
+              got += d.length;
+              if (got > 256 * 1024) {
+                socket.destroy();
+                resolve();
+              }
+            });
+          } else {
+            socket.pause();
+            setTimeout(() => {
+              socket.destroy();
+              resolve();
+            }, 150);
+          }
+        });
+      }
+      await closed;
+      // Warnings are emitted on the next tick.
+      await new Promise((r) => setImmediate(r));
+      assert.equal(forward.activeConnections, 0);
+      assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
+      // The forward still works after all that.
+      const bytes = await new Promise<number>((resolve) => {
+        const socket = net.connect({ host: '127.0.0.1', port: forward.localPort });
+        socket.once('data', (d: Buffer) => {
+          socket.destroy();
+          resolve(d.length);
+        });
+      });
+      assert.ok(bytes > 0);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    await forward.close();
+  });
+
   it('a port nothing listens on: the client gets a reset and the forward reports why', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
@@ -177,14 +232,7 @@ describe('distroless port-forward (the built CLI as a process)', { concurrency: 
     if (!(engine instanceof Error)) await removeTestContainersNamed(engine.docker, `${PREFIX}-cli`, LABEL);
   });
 
-  function startCli(args: string[]) {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'port-forward', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = { stdout: '', stderr: '' };
-    child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    return { child, out, exited };
-  }
+  const startCli = (args: string[]) => startBuiltCli(['port-forward', ...args]);
 
   it('forwards two ports until Ctrl+C (SIGINT), then removes its sidecars and exits 0', async (t) => {
     const engine = await engineOrSkip(t);

@@ -10,6 +10,8 @@ import {
   ImageUnavailableError,
   SIDECAR_LABEL,
   SIDECAR_OWNER_LABEL,
+  SIDECAR_SESSION_LABEL,
+  sessionLabelFor,
   SidecarEnd,
   SidecarSession,
   TargetNotRunningError,
@@ -194,31 +196,50 @@ describe('debug sidecar against a real engine', { concurrency: false }, () => {
     assert.equal(stdout, "65532\nindex.html\nit's quoted\n");
   });
 
-  it('removes sidecars left behind by a crashed owner', async (t) => {
+  it('removes sidecars left behind by a crashed owner, and never a container it did not create', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
     const target = await startTarget(engine.docker, { name: `${PREFIX}-orphan` });
     const os = await import('node:os');
     // A PID far above pid_max's default cannot belong to a live process.
-    const orphan = await engine.docker.createContainer({
-      Image: 'busybox:latest',
-      Cmd: ['sleep', '300'],
-      Labels: { [SIDECAR_LABEL]: target.id, [SIDECAR_OWNER_LABEL]: `${os.hostname()}:999999999`, [TEST_LABEL]: '1' },
-      HostConfig: { PidMode: `container:${target.id}`, NetworkMode: `container:${target.id}` },
-    });
-    await orphan.start();
-    const live = await engine.docker.createContainer({
-      Image: 'busybox:latest',
-      Cmd: ['sleep', '300'],
-      Labels: { [SIDECAR_LABEL]: target.id, [SIDECAR_OWNER_LABEL]: `${os.hostname()}:${process.pid}`, [TEST_LABEL]: '1' },
-      HostConfig: { PidMode: `container:${target.id}`, NetworkMode: `container:${target.id}` },
-    });
-    await live.start();
-    const removed = await engine.removeOrphanSidecars();
-    assert.deepEqual(removed, [orphan.id]);
-    assert.equal(await containerGone(engine, orphan.id), true);
-    assert.equal(await containerGone(engine, live.id), false);
-    await removeContainer(engine.docker, live.id);
+    const deadOwner = `${os.hostname()}:999999999`;
+    const make = async (name: string, labels: Record<string, string>) => {
+      await removeContainer(engine.docker, name);
+      const container = await engine.docker.createContainer({
+        name,
+        Image: 'busybox:latest',
+        Cmd: ['sleep', '300'],
+        Labels: { [SIDECAR_LABEL]: target.id, [TEST_LABEL]: '1', ...labels },
+        HostConfig: { PidMode: `container:${target.id}`, NetworkMode: `container:${target.id}` },
+      });
+      await container.start();
+      return container;
+    };
+    const orphanName = `${PREFIX}-orphan-debug-1`;
+    const orphanLabel = sessionLabelFor(orphanName);
+    const orphan = await make(orphanName, { [SIDECAR_OWNER_LABEL]: deadOwner, [SIDECAR_SESSION_LABEL]: orphanLabel });
+    const live = await make(`${PREFIX}-orphan-debug-2`, { [SIDECAR_OWNER_LABEL]: `${os.hostname()}:${process.pid}`, [SIDECAR_SESSION_LABEL]: sessionLabelFor(`${PREFIX}-orphan-debug-2`) });
+    // A user's own containers with every sidecar label a dead owner would have: a name of
+    // theirs; our name pattern with a made-up value; a value copied from a real sidecar.
+    const users = [
+      await make(`${PREFIX}-users-own`, { [SIDECAR_OWNER_LABEL]: deadOwner, [SIDECAR_SESSION_LABEL]: orphanLabel }),
+      await make(`${PREFIX}-orphan-debug-3`, { [SIDECAR_OWNER_LABEL]: deadOwner, [SIDECAR_SESSION_LABEL]: `${'0'.repeat(24)}.${'0'.repeat(32)}` }),
+      await make(`${PREFIX}-orphan-debug-4`, { [SIDECAR_OWNER_LABEL]: deadOwner, [SIDECAR_SESSION_LABEL]: orphanLabel }),
+      await make(`${PREFIX}-orphan-debug-5`, { [SIDECAR_OWNER_LABEL]: deadOwner }),
+    ];
+    try {
+      const removed = await engine.removeOrphanSidecars();
+      assert.deepEqual(removed, [orphan.id]);
+      assert.equal(await containerGone(engine, orphan.id), true);
+      assert.equal(await containerGone(engine, live.id), false);
+      for (const user of users) assert.equal((await user.inspect()).State.Running, true, 'a user\'s container is left running');
+      // And the containers view shows them: only verified sidecars are hidden.
+      const listed = await engine.listContainers();
+      for (const user of users) assert.equal(listed.find((c) => c.id === user.id)?.isSidecar, false);
+      assert.equal(listed.find((c) => c.id === live.id)?.isSidecar, true);
+    } finally {
+      for (const c of [live, ...users]) await removeContainer(engine.docker, c.id);
+    }
   });
 
   describe('errors a user can act on', () => {

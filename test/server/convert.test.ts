@@ -174,3 +174,16 @@ test('a broken configuration file is ignored for conversion as it is for diagnos
   const answer = (await lsp.connection.sendRequest(CONVERT, { textDocument: { uri } })) as { status: string; runtimeImage?: string };
   assert.deepEqual([answer.status, answer.runtimeImage], ['converted', 'gcr.io/distroless/nodejs22-debian13:nonroot']);
 });
+
+test('grounded: the evidence of a built image (Convert from Build…) turns a wrapper script into ENV and the program', async () => {
+  const folder = project({ 'go.mod': 'module example.com/hello\n' });
+  const lsp = await server();
+  const text = 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o server .\nENTRYPOINT ["./start.sh"]\n';
+  const uri = dockerfileUri(folder);
+  const refused = (await lsp.connection.sendRequest(CONVERT, { textDocument: { uri }, text })) as { status: string };
+  assert.equal(refused.status, 'refused', 'without the image, a shell-script start is refused');
+  const grounded = { entrypoint: ['./start.sh'], cmd: [], workdir: '/src', program: { path: '/src/start.sh', kind: 'script', script: '#!/bin/sh\nexport PORT="${PORT:-8080}"\nexec /src/server "$@"\n' } };
+  const answer = (await lsp.connection.sendRequest(CONVERT, { textDocument: { uri }, text, grounded })) as { status: string; text?: string };
+  assert.equal(answer.status, 'converted');
+  assert.match(answer.text ?? '', /\nCOPY --from=build \/src\/server \/app\nENV PORT=8080\nENTRYPOINT \["\/app"\]\n$/);
+});

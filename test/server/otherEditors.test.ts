@@ -69,6 +69,7 @@ test('the server defaults are the defaults of the VS Code settings', () => {
     inspectLocalImages: props['distroless.inspectLocalImages'].default,
     dockerHost: props['distroless.docker.host'].default,
     registryLookups: props['distroless.imageFacts.registryLookups'].default,
+    registryRedirectHosts: props['distroless.imageFacts.redirectHosts'].default,
   };
   assert.deepEqual(fromPackage, { ...DEFAULT_SETTINGS });
   assert.deepEqual(normalizeSettings(undefined), DEFAULT_SETTINGS, 'an editor that sends nothing gets them');

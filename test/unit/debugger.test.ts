@@ -1,8 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { chooseProcess, parseProcessListing, runtimeOf, TargetProcess } from '../../server/src/docker/debugger';
 import { NO_ENGINE_ENV, runCli } from '../support/cli';
+import { REPO_ROOT } from '../support/paths';
 
 const DOCS = 'See https://github.com/distroless-tools/distroless-vscode/blob/main/docs/debugging.md#attach-a-debugger';
 
@@ -99,4 +102,16 @@ describe('distroless attach-debugger usage errors (exit 2, one line, no engine c
       assert.equal(run.code, 2);
     });
   }
+});
+
+describe('what attach-debugger says about Delve\'s sidecar matches what it runs (the process\'s uid:gid, never root)', () => {
+  it('the CLI help and the distroless.debugger.goImage setting', async () => {
+    const help = await runCli(['attach-debugger', '--help'], { cwd: os.tmpdir() });
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { markdownDescription?: string }> } } };
+    const setting = pkg.contributes.configuration.properties['distroless.debugger.goImage']!.markdownDescription!;
+    for (const [where, text] of [['--help', help.stdout + help.stderr], ['setting', setting]] as const) {
+      assert.doesNotMatch(text, /as root/, where);
+      assert.match(text.replace(/\s+/g, ' '), /own (uid:gid|user) with CAP_SYS_PTRACE added|own user with `CAP_SYS_PTRACE` added/, where);
+    }
+  });
 });

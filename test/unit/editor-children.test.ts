@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerFileEntry, PortForward } from '../../server/src/docker';
-import { CHILD_CONTEXT, containerChildren, containerFileUri, fileNodes, humanSize, sessionNode } from '../../client/src/views/containerChildren';
+import { CHILD_CONTEXT, containerChildren, containerFileUri, fileNodes, humanSize, IncompleteListingNotices, sessionNode } from '../../client/src/views/containerChildren';
 import { SessionRegistry, ShellSession, ForwardSession } from '../../client/src/sessions/sessionRegistry';
 import { evaluateWhen } from '../support/whenClause';
 import { REPO_ROOT } from '../support/paths';
@@ -96,6 +96,41 @@ describe('rows under a container', () => {
   it('URIs keep the path readable and escape what a URI cannot hold', () => {
     assert.equal(containerFileUri('ABC', '/a b/#1?/ü'), 'distroless-container://abc/a%20b/%231%3F/%C3%BC');
     assert.equal(containerFileUri('abc', '/'), 'distroless-container://abc/');
+  });
+
+  // The reason exactly as listContainerDirectory writes it when it stops at MAX_LISTING_CONTENT_BYTES.
+  const REASON = 'listing of /data stopped at big.bin after 67108865 bytes of file contents (big.bin is 67108865 bytes): the engine sends contents along with the names, so entries after it in name order are not shown';
+
+  it('a listing that stopped early ends with a row saying so (after the entries it read), with nothing to open', () => {
+    const listing = Object.assign([entry({ name: 'big.bin', size: 67108865 }), entry({ name: 'a', type: 'directory' })], { incomplete: REASON });
+    const rows = fileNodes(ID, 'web', '/data', listing);
+    assert.deepEqual(rows.map((r) => r.label), ['a', 'big.bin', 'Listing incomplete']);
+    const last = rows[2]!;
+    assert.deepEqual(
+      { kind: last.kind, contextValue: last.contextValue, iconId: last.iconId, collapsible: last.collapsible, uri: last.uri, path: last.path, description: last.description },
+      { kind: 'other', contextValue: CHILD_CONTEXT.incomplete, iconId: 'warning', collapsible: false, uri: undefined, path: undefined, description: 'later entries not shown; hover for why' },
+    );
+    assert.equal(last.tooltip, `Partial ${REASON}. To see every entry, copy the directory out: docker cp web:/data .`);
+    assert.ok(!rows.slice(0, 2).some((r) => r.id === last.id));
+    // A complete listing has no such row.
+    assert.deepEqual(fileNodes(ID, 'web', '/data', [entry({ name: 'a' })]).map((r) => r.label), ['a']);
+  });
+
+  it('the file system provider says a partial listing once per directory, again only after a complete one', () => {
+    const said: string[] = [];
+    const notices = new IncompleteListingNotices((m) => said.push(m));
+    notices.listed(ID, 'web', '/data', REASON);
+    notices.listed(ID, 'web', '/data', REASON);
+    notices.listed(ID, 'web', '/other dir', REASON);
+    assert.deepEqual(said, [
+      `Partial ${REASON}. To see every entry, copy the directory out: docker cp web:/data .`,
+      `Partial ${REASON}. To see every entry, copy the directory out: docker cp 'web:/other dir' .`,
+    ]);
+    notices.listed(ID, 'web', '/data', undefined);
+    notices.listed(ID, 'web', '/data', REASON);
+    assert.equal(said.length, 3, 'said again after a complete listing came in between');
+    notices.listed('b'.repeat(64), 'db', '/data', REASON);
+    assert.equal(said.length, 4, 'another container is another directory');
   });
 
   for (const [bytes, text] of [[0, '0 B'], [1023, '1023 B'], [1024, '1.0 KiB'], [10 * 1024, '10 KiB'], [3 * 1024 ** 3, '3.0 GiB']] as const) {

@@ -3,16 +3,17 @@
  * terminator followed by spaces), dangling continuations, CRLF, byte-order marks,
  * Latin-1 bytes, dropped, doubled and cut lines, stray shell characters. For every
  * input: nothing throws, every fix-all result parses, fix-all applied twice equals
- * fix-all applied once, and convert is idempotent or refuses. Failures print the seed
+ * fix-all applied once, and convert is idempotent or refuses; the syntax check
+ * (dockerfile-utils, as the editor runs it) does not throw, and `lint --stdin --fix`
+ * never fails with an internal error and always prints a Dockerfile (the input
+ * unchanged or one that parses). Failures print the seed
  * and the case number with the input, so they can be replayed.
  * FUZZ_SEED and FUZZ_CASES change the run (defaults: a fixed seed, a run of seconds).
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { analyze, fixAll, parses } from '../../server/src/engine/testing';
-import { lint } from '../../server/src/engine/testing';
-import { convert } from '../../server/src/engine/testing';
-import { openTail } from '../../server/src/engine/testing';
+import { analyze, convert, fixAll, lint, openTail, parses, validateSyntax } from '../../server/src/engine/testing';
+import { runCli } from '../support/cli';
 import { decodeDockerfile, encodeDockerfile } from '../../server/src/cli/files';
 import { CORPUS_SKIP, corpusFiles } from '../support/corpus';
 
@@ -63,19 +64,28 @@ const MUTATIONS: Record<string, Mutation> = {
     return t.slice(0, at) + pick(['\\', '<<', '"', "'", '[', ']', '$', '${', '`', '#', '&&', '\\\n', '\n', '\t'], r) + t.slice(at);
   },
   'no trailing newline': (t) => t.replace(/\s+$/, ''),
+  'indented first line with a variable': (t) => ` t $c\n${t}`,
+  'continuation into an escaped space': (t) => `${t.replace(/\n*$/, '\n')}RUN \\\n\\ x\n`,
 };
 
 function describeCase(n: number, name: string, mutations: string[], text: string): string {
   return `seed ${SEED}, case ${n} (${name}; ${mutations.join(' + ')}):\n${JSON.stringify(text)}`;
 }
 
-test(`fuzz: ${CASES} mutated corpus files (seed ${SEED}): no throw, fixes parse, fix-all and convert are stable`, { skip: CORPUS_SKIP }, () => {
+interface FuzzCase {
+  n: number;
+  name: string;
+  applied: string[];
+  text: string;
+}
+
+/** The same cases for the same seed, whichever test asks. */
+function* fuzzCases(cases: number, seen?: Set<string>): Generator<FuzzCase> {
   const files = corpusFiles();
   assert.ok(files.length > 0, 'the corpus is there');
   const r = random(SEED);
   const names = Object.keys(MUTATIONS);
-  const seen = new Set<string>();
-  for (let n = 0; n < CASES; n++) {
+  for (let n = 0; n < cases; n++) {
     const file = pick(files, r);
     const applied: string[] = [];
     let text = file.text;
@@ -85,9 +95,18 @@ test(`fuzz: ${CASES} mutated corpus files (seed ${SEED}): no throw, fixes parse,
       applied.push(name);
       text = MUTATIONS[name](text, r);
     }
-    applied.forEach((a) => seen.add(a));
-    const where = () => describeCase(n, file.name, applied, text);
+    applied.forEach((a) => seen?.add(a));
+    yield { n, name: file.name, applied, text };
+  }
+}
+
+test(`fuzz: ${CASES} mutated corpus files (seed ${SEED}): no throw, fixes parse, fix-all and convert are stable`, { skip: CORPUS_SKIP }, () => {
+  const names = Object.keys(MUTATIONS);
+  const seen = new Set<string>();
+  for (const { n, name, applied, text } of fuzzCases(CASES, seen)) {
+    const where = () => describeCase(n, name, applied, text);
     try {
+      validateSyntax(text);
       lint(text);
       const once = fixAll(analyze(text));
       if (once.text !== text) {
@@ -120,4 +139,21 @@ test(`fuzz: ${CASES} mutated corpus files (seed ${SEED}): no throw, fixes parse,
     }
   }
   assert.deepEqual([...seen].sort(), [...names].sort(), 'every mutation ran at least once');
+});
+
+const CLI_CASES = Math.min(CASES, Number(process.env.FUZZ_CLI_CASES ?? 150));
+
+test(`fuzz: lint --stdin --fix on ${CLI_CASES} mutated corpus files prints a Dockerfile and never fails with an internal error`, { skip: CORPUS_SKIP }, async () => {
+  for (const { n, name, applied, text } of fuzzCases(CLI_CASES)) {
+    const where = () => describeCase(n, name, applied, text);
+    const run = await runCli(['lint', '--fix', '--stdin'], { cwd: process.cwd(), stdin: text });
+    assert.notEqual(run.code, 3, `no internal error: ${run.stderr}\n${where()}`);
+    if (run.code === 2) {
+      // Refused input (not a Dockerfile, not UTF-8...): handed back byte for byte.
+      assert.equal(run.stdout, text, `refused input comes back unchanged: ${where()}`);
+    } else if (run.stdout !== text) {
+      assert.ok(parses(run.stdout), `the fixed text parses: ${where()}`);
+    }
+    if (text.trim() !== '') assert.notEqual(run.stdout, '', `never an empty buffer: ${where()}`);
+  }
 });

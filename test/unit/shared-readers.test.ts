@@ -58,7 +58,7 @@ const CONVERSIONS: Array<{ name: string; dockerfile: string; expected: string | 
   {
     name: 'a wrapper named xx-go is not go: nothing is edited inside its name',
     dockerfile: 'FROM golang:1.23-alpine AS golang\nWORKDIR /src\nFROM golang AS build\nRUN --mount=type=bind xx-go build .\nFROM build\n',
-    expected: { refuse: 'no go build or go install runs in the build' },
+    expected: { refuse: 'no go build or go install runs in the stage FROM build' },
   },
 ];
 

@@ -48,11 +48,11 @@ export async function targetDockerfile(title: string, given: unknown): Promise<v
  * undefined after telling the user why there is none: the server did not answer, it
  * refused (with its reason), or the file already ships on a distroless image.
  */
-export async function conversionOf(context: CommandContext, title: string, document: vscode.TextDocument, original: string): Promise<ConvertedResult | undefined> {
+export async function conversionOf(context: CommandContext, title: string, document: vscode.TextDocument, original: string, grounded?: Parameters<typeof requestConversion>[3]): Promise<ConvertedResult | undefined> {
   const name = path.basename(document.uri.path);
   let result: ConvertResult;
   try {
-    result = await requestConversion(context.languageClient, document.uri.toString(), original);
+    result = await requestConversion(context.languageClient, document.uri.toString(), original, grounded);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     void showError(`${title}: the language server did not answer (${summarize(message)}).`, { raw: error instanceof Error ? error.stack : message });
@@ -103,7 +103,7 @@ let proposalCount = 0;
  * diff stays scrollable: nothing modal covers it), and a notification that says in one
  * line what changes besides the runtime image, with the same two buttons.
  */
-async function propose(context: CommandContext, document: vscode.TextDocument, original: string, version: number, result: ConvertedResult): Promise<void> {
+export async function propose(context: CommandContext, document: vscode.TextDocument, original: string, version: number, result: ConvertedResult): Promise<void> {
   const content = contentProvider(context);
   // One URI per proposal: a notification left from an earlier proposal of the same
   // version must not settle this one.

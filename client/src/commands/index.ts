@@ -9,6 +9,7 @@ import { refreshContainersCommand } from './refreshContainers';
 import { restartServerCommand } from './restartServer';
 import { retryEngineCommand } from './retryEngine';
 import { convertAndVerifyCommand } from './convertAndVerify';
+import { convertFromBuildCommand } from './convertFromBuild';
 import { applyConversionCommand, convertToDistrolessCommand, discardConversionCommand } from './convertToDistroless';
 import { showRuleDocumentationCommand } from './showRuleDocumentation';
 import { showLogCommand } from './showLog';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   fixAllCommand,
   convertToDistrolessCommand,
   convertAndVerifyCommand,
+  convertFromBuildCommand,
   applyConversionCommand,
   discardConversionCommand,
   restartServerCommand,

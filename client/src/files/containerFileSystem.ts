@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { ContainerPathStat, DockerService, PathNotFoundError, TargetNotFoundError } from '../../../server/src/docker';
-import { FILES_SCHEME } from '../views/containerChildren';
+import { FILES_SCHEME, IncompleteListingNotices } from '../views/containerChildren';
 
 /** Above this the editor would hold too much in memory; `docker cp` streams to disk instead. */
 export const MAX_OPEN_BYTES = 256 * 1024 * 1024;
@@ -26,7 +26,18 @@ export class ContainerFileSystemProvider implements vscode.FileSystemProvider {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
 
-  constructor(private readonly engine: () => Promise<DockerService>) {}
+  /**
+   * A FileSystemProvider can only return real entries (a made-up one would be a name
+   * that fails to open), so a listing that stopped early is said in a notification.
+   */
+  private readonly incomplete: IncompleteListingNotices;
+
+  constructor(
+    private readonly engine: () => Promise<DockerService>,
+    notify: (message: string) => void = (message) => void vscode.window.showWarningMessage(message),
+  ) {
+    this.incomplete = new IncompleteListingNotices(notify);
+  }
 
   private async call<T>(uri: vscode.Uri, fn: (svc: DockerService) => Promise<T>): Promise<T> {
     try {
@@ -56,6 +67,8 @@ export class ContainerFileSystemProvider implements vscode.FileSystemProvider {
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
     return this.call(uri, async (svc) => {
       const entries = await svc.listDirectory(uri.authority, containerPath(uri));
+      // The URI names the container by id; that is what docker cp gets too.
+      this.incomplete.listed(uri.authority, uri.authority.slice(0, 12), containerPath(uri), entries.incomplete);
       return entries.map((e): [string, vscode.FileType] => [
         e.name,
         e.type === 'directory' ? vscode.FileType.Directory : e.type === 'file' ? vscode.FileType.File : e.type === 'symlink' ? vscode.FileType.SymbolicLink : vscode.FileType.Unknown,

@@ -9,7 +9,7 @@ export const IMAGE_SETTING = 'distroless.sidecar.image';
 export const MODE_SETTING = 'distroless.sidecar.mode';
 export const EXTRA_CAPS_SETTING = 'distroless.sidecar.extraCapabilities';
 export const HOST_SETTING = 'distroless.docker.host';
-/** Image with `dlv` that Attach Debugger runs (root with CAP_SYS_PTRACE) next to a Go target. */
+/** Image with `dlv` that Attach Debugger runs (as the target process's uid:gid, CAP_SYS_PTRACE added) next to a Go target. */
 export const GO_DEBUGGER_IMAGE_SETTING = 'distroless.debugger.goImage';
 
 export const SIDECAR_SETTINGS = [IMAGE_SETTING, MODE_SETTING, EXTRA_CAPS_SETTING, HOST_SETTING, GO_DEBUGGER_IMAGE_SETTING] as const;
@@ -31,8 +31,11 @@ export const INSPECT_LOCAL_IMAGES_SETTING = 'distroless.inspectLocalImages';
 /** Turns on registry requests for image facts (server/src/host/imageFacts/registry.ts); VS Code withholds its workspace value while untrusted. */
 export const REGISTRY_LOOKUPS_SETTING = 'distroless.imageFacts.registryLookups';
 
+/** Where a registry's redirects and token realms may go besides its own host; VS Code withholds its workspace value while untrusted. */
+export const REGISTRY_REDIRECT_HOSTS_SETTING = 'distroless.imageFacts.redirectHosts';
+
 /** Every setting an untrusted workspace cannot set (package.json restrictedConfigurations). */
-export const UNTRUSTED_RESTRICTED_SETTINGS: readonly string[] = [...RESTRICTED_SETTINGS, IMAGE_TAG_COMPLETION_SETTING, INSPECT_LOCAL_IMAGES_SETTING, REGISTRY_LOOKUPS_SETTING];
+export const UNTRUSTED_RESTRICTED_SETTINGS: readonly string[] = [...RESTRICTED_SETTINGS, IMAGE_TAG_COMPLETION_SETTING, INSPECT_LOCAL_IMAGES_SETTING, REGISTRY_LOOKUPS_SETTING, REGISTRY_REDIRECT_HOSTS_SETTING];
 
 /**
  * The `distroless` section the language server gets (workspace/configuration) in a

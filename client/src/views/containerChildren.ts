@@ -4,7 +4,7 @@
  * (shell sidecars, port forwards). Plain data, no vscode: the tree provider
  * maps them to TreeItems and tests check them directly.
  */
-import type { ContainerFileEntry } from '../../../server/src/docker';
+import type { ContainerDirectoryListing, ContainerFileEntry } from '../../../server/src/docker';
 import type { DebugSession } from '../sessions/sessionRegistry';
 
 export const FILES_SCHEME = 'distroless-container';
@@ -15,6 +15,8 @@ export const CHILD_CONTEXT = {
   directory: 'distroless.files.directory',
   file: 'distroless.files.file',
   other: 'distroless.files.other',
+  /** The last row of a listing that stopped early: no menus, nothing to open. */
+  incomplete: 'distroless.files.incomplete',
   shell: 'distroless.session.shell',
   shellDetached: 'distroless.session.shell-detached',
   forward: 'distroless.session.forward',
@@ -69,9 +71,9 @@ function octal(mode: number): string {
 }
 
 /** Rows for one directory listing: directories first, then the rest, each by name. */
-export function fileNodes(containerId: string, containerName: string, dirPath: string, entries: readonly ContainerFileEntry[]): ChildNodeModel[] {
+export function fileNodes(containerId: string, containerName: string, dirPath: string, entries: readonly ContainerFileEntry[] | ContainerDirectoryListing): ChildNodeModel[] {
   const base = dirPath === '/' ? '' : dirPath;
-  return entries
+  const nodes = entries
     .map((e): ChildNodeModel => {
       const p = `${base}/${e.name}`;
       const owner = `${e.user || e.uid}:${e.group || e.gid}`;
@@ -96,6 +98,53 @@ export function fileNodes(containerId: string, containerName: string, dirPath: s
       };
     })
     .sort((a, b) => Number(b.kind === 'directory') - Number(a.kind === 'directory') || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  const incomplete = 'incomplete' in entries ? entries.incomplete : undefined;
+  if (incomplete) {
+    // Last, after the entries it could read: the rows above are not the whole directory.
+    nodes.push({
+      kind: 'other',
+      id: `${containerId}/files${base}/ incomplete`,
+      containerId,
+      containerName,
+      label: 'Listing incomplete',
+      description: 'later entries not shown; hover for why',
+      tooltip: incompleteListingMessage(incomplete, containerName, dirPath),
+      contextValue: CHILD_CONTEXT.incomplete,
+      iconId: 'warning',
+      collapsible: false,
+    });
+  }
+  return nodes;
+}
+
+/** One line for a listing that stopped at MAX_LISTING_CONTENT_BYTES (server/src/docker/files.ts): what is missing and how to see it all. */
+export function incompleteListingMessage(reason: string, containerName: string, dirPath: string): string {
+  const source = `${containerName}:${dirPath}`;
+  const quoted = /^[\w@%+=:,./-]+$/.test(source) ? source : `'${source.replace(/'/g, `'\\''`)}'`;
+  return `Partial ${reason}. To see every entry, copy the directory out: docker cp ${quoted} .`;
+}
+
+/**
+ * Says once that a directory's listing is partial, and again only after a complete
+ * listing of it came in between: the Explorer re-reads a directory on every refresh
+ * and would otherwise repeat the same notification each time.
+ */
+export class IncompleteListingNotices {
+  private readonly shown = new Set<string>();
+
+  constructor(private readonly notify: (message: string) => void) {}
+
+  /** After each listing of `dirPath` in the container: `incomplete` as the listing carries it. */
+  listed(containerId: string, containerName: string, dirPath: string, incomplete: string | undefined): void {
+    const key = `${containerId}\0${dirPath}`;
+    if (!incomplete) {
+      this.shown.delete(key);
+      return;
+    }
+    if (this.shown.has(key)) return;
+    this.shown.add(key);
+    this.notify(incompleteListingMessage(incomplete, containerName, dirPath));
+  }
 }
 
 export function humanSize(bytes: number): string {

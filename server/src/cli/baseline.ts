@@ -6,6 +6,7 @@
  * matches nothing any more (fixed, or the file is gone) is stale: said once, as
  * information, on standard error; it never fails the run.
  */
+import { terminalText } from './terminalText';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeErrno, FileWriteError, writeFileAtomic } from '../host/atomicWrite';
@@ -163,8 +164,9 @@ export function applyBaselines(report: Report, baselineOf: (file: string) => { f
 export function describeStale(stale: Map<string, BaselineEntry[]>): string {
   const lines: string[] = [];
   for (const [display, entries] of stale) {
-    lines.push(`distroless lint: information: ${display}: ${entries.length} baseline ${entries.length === 1 ? 'entry matches' : 'entries match'} no finding any more (fixed, or the file is gone); write the baseline again to drop ${entries.length === 1 ? 'it' : 'them'}:`);
-    for (const e of entries) lines.push(`  ${e.file}: ${e.rule} (line ${e.line} when recorded)`);
+    lines.push(`distroless lint: information: ${terminalText(display)}: ${entries.length} baseline ${entries.length === 1 ? 'entry matches' : 'entries match'} no finding any more (fixed, or the file is gone); write the baseline again to drop ${entries.length === 1 ? 'it' : 'them'}:`);
+    // The baseline is a committed file anyone can edit: its names are not ours to print raw.
+    for (const e of entries) lines.push(`  ${terminalText(e.file)}: ${terminalText(e.rule)} (line ${e.line} when recorded)`);
   }
   return lines.map((l) => `${l}\n`).join('');
 }

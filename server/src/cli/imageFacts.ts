@@ -7,7 +7,7 @@ import { LocalImageFacts } from '../host/imageFacts';
  * asked once too), each image read once per machine; undefined when both sources are
  * off. Like a missing engine, a failed registry lookup is silent: the table stands.
  */
-export function cliImageFacts(env: NodeJS.ProcessEnv, sources: { localEngine: boolean; registryLookups: boolean }): LocalImageFacts | undefined {
+export function cliImageFacts(env: NodeJS.ProcessEnv, sources: { localEngine: boolean; registryLookups: boolean; registryRedirectHosts?: readonly string[] }): LocalImageFacts | undefined {
   if (!sources.localEngine && !sources.registryLookups) return undefined;
   return new LocalImageFacts({
     env,
@@ -16,6 +16,7 @@ export function cliImageFacts(env: NodeJS.ProcessEnv, sources: { localEngine: bo
     registryRefreshAfterMs: Number.POSITIVE_INFINITY,
     localEngine: sources.localEngine,
     registryLookups: sources.registryLookups,
+    registryRedirectHosts: sources.registryRedirectHosts,
   });
 }
 

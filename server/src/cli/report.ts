@@ -4,6 +4,7 @@
  * Quality and checkstyle in formats/. Pure functions
  * from a finished report to a string, so tests can compare exact output.
  */
+import { terminalText } from './terminalText';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Range } from 'vscode-languageserver-types';
@@ -43,7 +44,8 @@ function renderText(report: Report): string {
       lines.push(`${file.display}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.ruleId} ${headlineOf(d.message)}`);
     }
   }
-  return lines.map((l) => `${l}\n`).join('');
+  // File names and quoted Dockerfile text: escape codes and line breaks are shown, never run.
+  return lines.map((l) => `${terminalText(l)}\n`).join('');
 }
 
 function plural(n: number, word: string): string {

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import type Docker from 'dockerode';
 import { statusCodeOf, TargetNotFoundError } from './errors';
 import { checkContainerRef } from './references';
+import { isOurSidecar } from './sidecarIdentity';
+import { readContainerFileStream } from './files';
 
 /** Label every sidecar carries; its value is the target's full container ID. */
 export const SIDECAR_LABEL = 'io.distroless.sidecar.target';
@@ -61,7 +63,8 @@ export async function listContainers(docker: Docker, opts: { all?: boolean } = {
     state: c.State,
     status: c.Status,
     running: c.State === 'running',
-    isSidecar: Boolean(c.Labels?.[SIDECAR_LABEL]),
+    // Only the sidecars this tool made are hidden: a label alone can come from anyone's image.
+    isSidecar: isOurSidecar(c.Names?.[0], c.Labels),
   }));
 }
 
@@ -194,31 +197,35 @@ async function identityFromConfig(docker: Docker, info: Docker.ContainerInspectI
   return { uid, gid: gid ?? 0, source: 'image-passwd' };
 }
 
-/** Reads one small regular file out of a container through the archive API (no exec, no shell needed). */
-export async function readContainerFile(docker: Docker, id: string, filePath: string): Promise<string | undefined> {
+/** The most read of a small file (/etc/passwd, /etc/group): real ones are a few KB. */
+export const MAX_SMALL_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads one small regular file out of a container through the archive API (no exec,
+ * no shell needed); undefined when it is absent, not a regular file, or larger than
+ * `limit`: the size in the tar header is checked before any content is read, and the
+ * transfer is dropped there, so a 1 GiB /etc/passwd costs one header, not 1 GiB.
+ */
+export async function readContainerFile(docker: Docker, id: string, filePath: string, limit = MAX_SMALL_FILE_BYTES): Promise<string | undefined> {
+  let stream: NodeJS.ReadableStream & { destroy(): void } | undefined;
   try {
-    const stream = await docker.getContainer(id).getArchive({ path: filePath });
+    const opened = await readContainerFileStream(docker, id, filePath);
+    stream = opened.stream;
+    // Destroying the stream drops the engine's transfer (the archive response) with it.
+    if (opened.size > limit) return undefined;
     const chunks: Buffer[] = [];
-    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-    return firstTarEntry(Buffer.concat(chunks));
+    let total = 0;
+    for await (const chunk of opened.stream as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > limit) return undefined;
+      chunks.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks).toString('utf8');
   } catch {
     return undefined;
+  } finally {
+    stream?.destroy();
   }
-}
-
-/** Contents of the first regular file in a ustar archive. */
-function firstTarEntry(tar: Buffer): string | undefined {
-  let offset = 0;
-  while (offset + 512 <= tar.length) {
-    const header = tar.subarray(offset, offset + 512);
-    if (header.every((b) => b === 0)) return undefined;
-    const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
-    const type = String.fromCharCode(header[156] ?? 0);
-    const body = offset + 512;
-    if (type === '0' || type === '\0') return tar.subarray(body, body + size).toString('utf8');
-    offset = body + Math.ceil(size / 512) * 512;
-  }
-  return undefined;
 }
 
 async function findShell(docker: Docker, id: string): Promise<{ path?: string; known: boolean }> {

@@ -5,7 +5,8 @@
  * Node.js: a short-lived sidecar in the target's PID namespace, as the
  * process's own uid:gid and with no capability, sends it SIGUSR1, which makes
  * Node open its inspector on its own 127.0.0.1:9229; a port forward (the
- * public `openPortForward`) carries a local loopback port there.
+ * public `openPortForward`) carries a local loopback port there. Closing the
+ * session turns that inspector off again through the forward.
  *
  * Go: Delve, from a tools image that has `dlv`, runs in a sidecar joined to
  * the target's namespaces as the process's uid:gid with CAP_SYS_PTRACE added
@@ -20,6 +21,7 @@ import { DockerError, engineMessage, ImageUnavailableError, SidecarFailedError, 
 import { DEFAULT_TOOLS_IMAGE, planSidecar } from './plan';
 import { openPortForward, PortForward, PortForwardEnd } from './portForward';
 import { checkContainerRef, checkImageRef } from './references';
+import { cdpClient, connectWebSocket } from './webSocket';
 import { demux, ensureImage, ownerTag, PullProgress, removeOrphanSidecars } from './sidecar';
 
 /** Label on the debugger's own sidecars (process listing, SIGUSR1, Delve); its value is the runtime. */
@@ -78,7 +80,8 @@ export class PtraceNotAllowedError extends DockerError {
 /**
  * Lists the processes of the target, one line each: pid, "ppid uid gid", exe,
  * whether the executable carries Go's build info, cwd, and argv joined by \x1f.
- * The sidecar's own processes (its mount namespace) are left out, and so are
+ * Only the interpreters runtimeOf names skip the Go check (large binaries, never
+ * Go); node_exporter is Go. The sidecar's own processes (its mount namespace) are left out, and so are
  * other sidecars' when PID 1's mount namespace is readable.
  */
 const LIST_SCRIPT = `self=$(readlink /proc/self/ns/mnt)
@@ -94,7 +97,7 @@ for d in /proc/[0-9]*; do
   e=$(readlink $d/exe 2>/dev/null)
   w=$(readlink $d/cwd 2>/dev/null)
   g=0
-  case "\${e##*/}" in node*|python*|java|dotnet) ;; *) grep -q 'Go buildinf:' $d/exe 2>/dev/null && g=1 ;; esac
+  case "\${e##*/}" in node|nodejs|node[0-9]*|nodejs[0-9]*|python|python[0-9]*|java|dotnet) ;; *) grep -q 'Go buildinf:' $d/exe 2>/dev/null && g=1 ;; esac
   printf '%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$p" "$s" "$e" "$g" "$w" "$c"
 done`;
 
@@ -301,14 +304,17 @@ export async function attachDebugger(docker: Docker, opts: AttachDebuggerOptions
 
 async function attachNode(docker: Docker, target: TargetInfo, proc: TargetProcess, image: string, opts: AttachDebuggerOptions): Promise<DebuggerSession> {
   const remotePort = opts.remotePort ?? NODE_INSPECTOR_PORT;
-  opts.onStatus?.(`Turning on the inspector of process ${proc.pid} (${proc.argv.join(' ')}) with SIGUSR1, as ${proc.uid}:${proc.gid}`);
-  // The sender's uid matches the process's, so the kernel needs no capability to deliver it.
-  const killed = await runInSidecar(docker, target, image, `${proc.uid}:${proc.gid}`, ['kill', '-USR1', String(proc.pid)], 'inspector-signal');
-  if (killed.code !== 0) {
-    throw new DebuggerUnavailableError(`Could not send SIGUSR1 to process ${proc.pid} in ${target.name}: ${killed.stderr.trim() || `kill exited ${killed.code}`}`);
-  }
+  // The forward first: a local port in use fails here, before anything in the target is turned on.
   const forward = await openPortForward(docker, { target: target.id, remotePort, localPort: opts.localPort, image, onPullProgress: opts.onPullProgress });
   try {
+    // An inspector already on (started with --inspect) is the user's: it stays on after the session.
+    const alreadyOn = (await inspectorTargets(forward.localPort)) !== undefined;
+    opts.onStatus?.(`Turning on the inspector of process ${proc.pid} (${proc.argv.join(' ')}) with SIGUSR1, as ${proc.uid}:${proc.gid}`);
+    // The sender's uid matches the process's, so the kernel needs no capability to deliver it.
+    const killed = await runInSidecar(docker, target, image, `${proc.uid}:${proc.gid}`, ['kill', '-USR1', String(proc.pid)], 'inspector-signal');
+    if (killed.code !== 0) {
+      throw new DebuggerUnavailableError(`Could not send SIGUSR1 to process ${proc.pid} in ${target.name}: ${killed.stderr.trim() || `kill exited ${killed.code}`}`);
+    }
     const info = await waitForInspector(forward.localPort, 10000);
     if (!info) {
       throw new DebuggerUnavailableError(
@@ -323,23 +329,51 @@ async function attachNode(docker: Docker, target: TargetInfo, proc: TargetProces
       devtoolsUrl: `devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws=${hostPort}/${info.id}`,
       title: info.title,
     };
-    return session(docker, 'node', target, proc, forward, { inspector });
+    return session(docker, 'node', target, proc, forward, { inspector, beforeClose: alreadyOn ? undefined : () => closeInspector(inspector.webSocketUrl) });
   } catch (err) {
     await forward.close();
     throw err;
   }
 }
 
+/**
+ * Node.js's inspector.close() (process._debugEnd before Node 22.3), run on the
+ * target's next turn so the answer gets out first, and guarded: nothing may
+ * throw inside the target. The inspector is off again, as before SIGUSR1.
+ */
+export const CLOSE_INSPECTOR_EXPRESSION =
+  "setImmediate(() => { try { (process.getBuiltinModule?.('inspector')?.close ?? process._debugEnd)?.call(undefined); } catch {} }), 'closing'";
+
+/** Turns the inspector we opened off again; best effort, bounded: the forward goes next anyway. */
+async function closeInspector(webSocketUrl: string): Promise<void> {
+  const attempt = (async () => {
+    const ws = await connectWebSocket(webSocketUrl);
+    try {
+      await cdpClient(ws).evaluate(CLOSE_INSPECTOR_EXPRESSION);
+    } finally {
+      ws.close();
+    }
+    await ws.closed;
+  })();
+  await Promise.race([attempt.catch(() => undefined), new Promise((r) => setTimeout(r, 3000).unref())]);
+}
+
 /** GET /json/list through the forward until the inspector answers; undefined after `timeoutMs`. */
 async function waitForInspector(port: number, timeoutMs: number): Promise<{ id: string; title: string } | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const list = await getJson(port, '/json/list').catch(() => undefined);
-    const first = Array.isArray(list) ? (list as Array<{ id?: unknown; title?: unknown }>).find((t) => typeof t.id === 'string') : undefined;
-    if (first) return { id: first.id as string, title: typeof first.title === 'string' ? first.title : '' };
+    const first = await inspectorTargets(port);
+    if (first) return first;
     await new Promise((r) => setTimeout(r, 200));
   }
   return undefined;
+}
+
+/** One GET /json/list through the forward: the first inspector target, or undefined when none answers. */
+async function inspectorTargets(port: number): Promise<{ id: string; title: string } | undefined> {
+  const list = await getJson(port, '/json/list').catch(() => undefined);
+  const first = Array.isArray(list) ? (list as Array<{ id?: unknown; title?: unknown }>).find((t) => typeof t.id === 'string') : undefined;
+  return first ? { id: first.id as string, title: typeof first.title === 'string' ? first.title : '' } : undefined;
 }
 
 function getJson(port: number, path: string): Promise<unknown> {
@@ -492,7 +526,14 @@ async function startDelve(docker: Docker, target: TargetInfo, image: string, pro
   }
 }
 
-function session(docker: Docker, runtime: 'node' | 'go', target: TargetInfo, proc: TargetProcess, forward: PortForward, extra: { inspector?: NodeInspector; delve?: Delve }): DebuggerSession {
+function session(
+  docker: Docker,
+  runtime: 'node' | 'go',
+  target: TargetInfo,
+  proc: TargetProcess,
+  forward: PortForward,
+  extra: { inspector?: NodeInspector; delve?: Delve; beforeClose?: () => Promise<void> },
+): DebuggerSession {
   const delve = extra.delve;
   let closing: Promise<PortForwardEnd> | undefined;
   let delveEnd: PortForwardEnd | undefined;
@@ -500,6 +541,7 @@ function session(docker: Docker, runtime: 'node' | 'go', target: TargetInfo, pro
     (closing ??= (async () => {
       // Delve first: it detaches while the forward still stands.
       await delve?.stop().catch(() => undefined);
+      await extra.beforeClose?.().catch(() => undefined);
       const end = await forward.close();
       return delveEnd ?? end;
     })());

@@ -54,6 +54,69 @@ export class PathNotFoundError extends DockerError {
 }
 
 /** Absolute, normalised, POSIX; refuses NUL (the engine would reject it anyway, with a worse message). */
+/**
+ * File names are bytes; most are UTF-8 and some are not (Latin-1 from an old system).
+ * A name that is not valid UTF-8 keeps its bytes: ASCII as it is, every other byte as
+ * one code point of U+10FF80-U+10FFFF (the end of a private-use plane no real name
+ * uses), so the name can be shown, put in a URI, and turned back into the same bytes
+ * when the engine is asked for that path (encodeFileName).
+ */
+const BYTE_BASE = 0x10ff00;
+
+export function decodeFileName(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes).toString('utf8');
+  if (!text.includes('\ufffd') || Buffer.from(text, 'utf8').equals(Buffer.from(bytes))) return text;
+  let out = '';
+  for (const b of bytes) out += b < 0x80 ? String.fromCharCode(b) : String.fromCodePoint(BYTE_BASE + b);
+  return out;
+}
+
+/** A byte of a name that is not UTF-8, as decodeFileName writes it. */
+const NOT_UTF8_BYTE = /[\u{10ff80}-\u{10ffff}]/u;
+
+/** The bytes of a name decodeFileName made (UTF-8 for every other character). */
+export function encodeFileName(name: string): Buffer {
+  const parts: Buffer[] = [];
+  let plain = '';
+  for (const c of name) {
+    const cp = c.codePointAt(0) as number;
+    if (cp >= BYTE_BASE + 0x80 && cp <= BYTE_BASE + 0xff) {
+      parts.push(Buffer.from(plain, 'utf8'), Buffer.from([cp - BYTE_BASE]));
+      plain = '';
+    } else plain += c;
+  }
+  parts.push(Buffer.from(plain, 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** `path=<bytes>` percent-encoded byte for byte, for a query the engine decodes to the same bytes. */
+function archiveQuery(archivePath: string): string {
+  let out = 'path=';
+  for (const b of encodeFileName(archivePath)) out += /[A-Za-z0-9\-_.~/]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  return out;
+}
+
+/**
+ * GET or HEAD /containers/{id}/archive with the path's own bytes (dockerode would send
+ * the UTF-8 of the JavaScript string, which is not the name when it was not UTF-8).
+ */
+function archiveRequest(docker: Docker, container: string, archivePath: string, method: 'GET' | 'HEAD', signal?: AbortSignal): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    // The modem drops the path's last character when no options follow: '&' is that character.
+    (docker.modem as unknown as { dial(options: object, callback: (err: unknown, data: unknown) => void): void }).dial(
+      {
+        path: `/containers/${encodeURIComponent(container)}/archive?${archiveQuery(archivePath)}&`,
+        method,
+        isStream: true,
+        abortSignal: signal,
+        statusCodes: { 200: true, 400: 'client error, bad parameters', 404: 'no such container', 500: 'server error' },
+        options: {},
+      },
+      (err, data) => (err ? reject(err) : resolve(data)),
+    );
+  });
+}
+
 export function normalizeContainerPath(p: string): string {
   if (p.includes('\0')) throw new Error('a container path cannot contain NUL');
   return path.posix.normalize('/' + p).replace(/(.)\/+$/, '$1');
@@ -107,7 +170,7 @@ export async function statContainerPath(docker: Docker, container: string, fileP
   const p = normalizeContainerPath(filePath);
   let res: IncomingMessage;
   try {
-    res = (await docker.getContainer(container).infoArchive({ path: p })) as IncomingMessage;
+    res = (await archiveRequest(docker, container, p, 'HEAD')) as IncomingMessage;
   } catch (err) {
     throw await notFoundOr(docker, err, container, p);
   }
@@ -119,12 +182,28 @@ export async function statContainerPath(docker: Docker, container: string, fileP
   return { name: raw.name, type, mode, size: raw.size, mtime: new Date(raw.mtime), linkTarget: raw.linkTarget || undefined };
 }
 
+/** Names and PAX records are read into memory; anything larger is not a tar we trust. */
+const MAX_TAR_METADATA_BYTES = 1024 * 1024;
+
+/**
+ * How many bytes of file contents a directory listing lets go by. The engine's archive
+ * API has no "names only": it sends every file under the directory, contents and all,
+ * in name order, and a listing reads past the contents to reach the next header. Past
+ * this many bytes the listing stops and says so (`incomplete`) instead of streaming a
+ * 10 GB file to read the names after it.
+ */
+export const MAX_LISTING_CONTENT_BYTES = 64 * 1024 * 1024;
+
+/** A listing, and why it stops early when it does. */
+export type ContainerDirectoryListing = ContainerFileEntry[] & { incomplete?: string };
+
 /**
  * The entries directly inside a directory (symlinks to directories followed),
  * sorted by name. Throws PathNotFoundError, TargetNotFoundError, or a
- * DockerError when the path is not a directory.
+ * DockerError when the path is not a directory. Stops after `contentLimit` bytes of
+ * file contents went by (see MAX_LISTING_CONTENT_BYTES), with `incomplete` set.
  */
-export async function listContainerDirectory(docker: Docker, container: string, dirPath: string, signal?: AbortSignal): Promise<ContainerFileEntry[]> {
+export async function listContainerDirectory(docker: Docker, container: string, dirPath: string, signal?: AbortSignal, contentLimit = MAX_LISTING_CONTENT_BYTES): Promise<ContainerDirectoryListing> {
   container = checkContainerRef(container);
   const p = normalizeContainerPath(dirPath);
   // "<dir>/." archives the directory's contents as "./name", following a symlinked directory.
@@ -136,8 +215,9 @@ export async function listContainerDirectory(docker: Docker, container: string, 
     if (/not a directory/i.test((err as Error).message)) throw notADirectory();
     throw err;
   }
-  const entries: ContainerFileEntry[] = [];
+  const entries: ContainerDirectoryListing = [];
   let sawSelf = false;
+  let passed = 0;
   await parseTar(stream, (header) => {
     const name = header.name.replace(/^\.?\/+/, '').replace(/\/+$/, '');
     if (name === '' || name === '.') {
@@ -146,6 +226,14 @@ export async function listContainerDirectory(docker: Docker, container: string, 
       return 'skip';
     }
     if (!name.includes('/')) entries.push(toEntry(header, name));
+    if (header.type === 'file' && header.size > 0) {
+      passed += header.size;
+      if (passed > contentLimit) {
+        const top = name.split('/')[0];
+        entries.incomplete = `listing of ${p} stopped at ${top} after ${passed} bytes of file contents (${name} is ${header.size} bytes): the engine sends contents along with the names, so entries after it in name order are not shown`;
+        return 'stop';
+      }
+    }
     return 'skip';
   });
   if (!sawSelf && entries.length === 0) {
@@ -185,12 +273,23 @@ export async function readContainerFileStream(docker: Docker, container: string,
   let p = normalizeContainerPath(filePath);
   const stat = await statContainerPath(docker, container, p);
   if (stat.type === 'symlink' && stat.linkTarget) p = normalizeContainerPath(stat.linkTarget);
-  const archive = await openArchive(docker, container, p, filePath, signal);
+  // The engine answers an empty archive for a single file whose name is not UTF-8; its
+  // directory's archive holds it, after the siblings before it in name order.
+  const wanted = NOT_UTF8_BYTE.test(p) ? path.posix.basename(p) : undefined;
+  const archive = await openArchive(docker, container, wanted === undefined ? p : `${path.posix.dirname(p)}/.`, filePath, signal);
+  let passed = 0;
   return new Promise<ContainerFileStream>((resolve, reject) => {
     let settled = false;
     const out = new Readable({ read: () => archive.resume() });
     parseTar(archive, (header) => {
       if (settled) return 'stop';
+      if (wanted !== undefined && header.name.replace(/^\.?\/+/, '').replace(/\/+$/, '') !== wanted) {
+        if (header.type === 'file') passed += header.size;
+        if (passed <= MAX_LISTING_CONTENT_BYTES) return 'skip';
+        settled = true;
+        reject(new DockerError('sidecar-failed', `${filePath} in "${container}" has a name that is not UTF-8, so it is read from its directory's archive, and more than ${MAX_LISTING_CONTENT_BYTES} bytes of other files come before it.`));
+        return 'stop';
+      }
       settled = true;
       if (header.type !== 'file') {
         reject(new DockerError('sidecar-failed', `${filePath} in "${container}" is a ${header.type === 'directory' ? 'directory' : header.type}, not a regular file.`));
@@ -218,7 +317,7 @@ export async function readContainerFileStream(docker: Docker, container: string,
 
 async function openArchive(docker: Docker, container: string, archivePath: string, shownPath: string, signal?: AbortSignal): Promise<Readable> {
   try {
-    return (await docker.getContainer(container).getArchive({ path: archivePath, ...(signal ? { abortSignal: signal } : {}) })) as Readable;
+    return (await archiveRequest(docker, container, archivePath, 'GET', signal)) as Readable;
   } catch (err) {
     throw await notFoundOr(docker, err, container, shownPath);
   }
@@ -272,7 +371,7 @@ const TYPES: Record<string, ContainerFileType> = {
 function field(block: Buffer, offset: number, length: number): string {
   const raw = block.subarray(offset, offset + length);
   const nul = raw.indexOf(0);
-  return raw.subarray(0, nul < 0 ? raw.length : nul).toString('utf8');
+  return decodeFileName(raw.subarray(0, nul < 0 ? raw.length : nul));
 }
 
 function numeric(block: Buffer, offset: number, length: number): number {
@@ -295,7 +394,8 @@ function parsePax(data: Buffer): Record<string, string> {
     if (space < 0) break;
     const len = Number(data.subarray(i, space).toString('ascii'));
     if (!Number.isInteger(len) || len <= 0) break;
-    const record = data.subarray(space + 1, i + len - 1).toString('utf8');
+    // Go's archive/tar writes a name's bytes as they are, valid UTF-8 or not.
+    const record = decodeFileName(data.subarray(space + 1, i + len - 1));
     const eq = record.indexOf('=');
     if (eq > 0) out[record.slice(0, eq)] = record.slice(eq + 1);
     i += len;
@@ -379,6 +479,8 @@ export function parseTar(source: Readable, visit: (header: TarHeader) => TarVisi
       if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
         meta = typeflag === 'L' ? 'longname' : typeflag === 'K' ? 'longlink' : 'pax';
         if (typeflag === 'g') meta = 'pax';
+        // Kept in memory: a name or a PAX record set, never megabytes.
+        if (size > MAX_TAR_METADATA_BYTES) throw new Error(`a tar metadata entry of ${size} bytes (more than ${MAX_TAR_METADATA_BYTES})`);
         metaChunks = [];
         remaining = size;
         padding = (512 - (size % 512)) % 512;

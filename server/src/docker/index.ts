@@ -7,7 +7,7 @@ import { connectEngine, ConnectOptions, EngineEndpoint } from './connection';
 import { ContainerSummary, inspectTarget, listContainers, TargetInfo } from './containers';
 import { dockerRunCommand } from './dockerRunCommand';
 import { planSidecar, SidecarPlan, SidecarPlanOptions } from './plan';
-import { ContainerFileEntry, ContainerFileStream, ContainerPathStat, describeContainerPath, listContainerDirectory, readContainerFileStream, statContainerPath } from './files';
+import { ContainerDirectoryListing, ContainerFileEntry, ContainerFileStream, ContainerPathStat, describeContainerPath, listContainerDirectory, readContainerFileStream, statContainerPath } from './files';
 import { openPortForward, PortForward, PortForwardOptions } from './portForward';
 import { attachDebugger, AttachDebuggerOptions, DebuggerSession } from './debugger';
 import { ensureImage, imagePresent, openSidecar, OpenSidecarOptions, PullProgress, removeOrphanSidecars, SidecarSession } from './sidecar';
@@ -16,14 +16,15 @@ export * from './errors';
 export { resolveEngineCandidates, connectEngine } from './connection';
 export type { ConnectOptions, EngineEndpoint, EndpointSource, ResolveOptions } from './connection';
 export { SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_LABEL, parseProcStatus, parseTop } from './containers';
+export { isOurSidecar, sessionLabelFor, sidecarKeyFile, SIDECAR_SESSION_LABEL } from './sidecarIdentity';
 export type { ContainerSummary, TargetIdentity, TargetInfo } from './containers';
 export { DEFAULT_TOOLS_IMAGE, DEFAULT_COMMAND, planSidecar } from './plan';
 export type { SidecarMode, SidecarPlan, SidecarPlanOptions } from './plan';
 export { dockerRunCommand, shellQuote } from './dockerRunCommand';
 export { checkContainerRef, checkImageRef, checkNotOption } from './references';
 export type { DockerRunOptions } from './dockerRunCommand';
-export { modeString, normalizeContainerPath, PathNotFoundError } from './files';
-export type { ContainerFileEntry, ContainerFileStream, ContainerFileType, ContainerPathStat } from './files';
+export { MAX_LISTING_CONTENT_BYTES, modeString, normalizeContainerPath, PathNotFoundError } from './files';
+export type { ContainerDirectoryListing, ContainerFileEntry, ContainerFileStream, ContainerFileType, ContainerPathStat } from './files';
 export { FORWARD_PORT_LABEL, parsePortSpec, PortUnavailableError } from './portForward';
 export type { PortForward, PortForwardEnd, PortForwardEndReason, PortForwardEvent, PortForwardOptions, PortSpec } from './portForward';
 export { DebuggerUnavailableError, PtraceNotAllowedError, DEBUGGER_LABEL, DEBUGGING_DOCS, UNSUPPORTED_RUNTIMES, describeProcess } from './debugger';
@@ -55,7 +56,7 @@ export interface DockerService {
   /** One path in a container (HEAD archive); throws PathNotFoundError, TargetNotFoundError. Works on stopped containers. */
   statPath(container: string, filePath: string): Promise<ContainerPathStat>;
   /** A directory's entries from the archive API's tar headers (owner, mode, size, link target). */
-  listDirectory(container: string, dirPath: string, signal?: AbortSignal): Promise<ContainerFileEntry[]>;
+  listDirectory(container: string, dirPath: string, signal?: AbortSignal): Promise<ContainerDirectoryListing>;
   /** The path itself as `ls -ld` sees it (not followed). */
   describePath(container: string, filePath: string): Promise<ContainerFileEntry>;
   /** A regular file's bytes, streamed (symlinks followed). Read-only: nothing here writes to a container. */

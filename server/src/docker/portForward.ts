@@ -15,7 +15,8 @@ import { inspectTarget, SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_
 import { DockerError, engineMessage, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
 import { DEFAULT_TOOLS_IMAGE } from './plan';
 import { checkImageRef } from './references';
-import { demux, ensureImage, ownerTag, PullProgress, removeOrphanSidecars } from './sidecar';
+import { createNamed, demux, ensureImage, ownerTag, PullProgress, removeOrphanSidecars } from './sidecar';
+import { sessionLabelFor, SIDECAR_SESSION_LABEL } from './sidecarIdentity';
 
 /** Label marking a sidecar as a port forward; its value is the target port. */
 export const FORWARD_PORT_LABEL = 'io.distroless.sidecar.forward-port';
@@ -148,7 +149,8 @@ interface Forwarder {
 async function startForwarder(docker: Docker, target: TargetInfo, image: string, remotePort: number): Promise<Forwarder> {
   let container: Docker.Container;
   try {
-    container = await docker.createContainer({
+    container = await createNamed(docker, target.name, (name) => ({
+      name,
       Image: image,
       // Blocks on stdin, which our attach holds open: the sidecar lives exactly as long as this process's connection.
       Cmd: ['cat'],
@@ -163,6 +165,7 @@ async function startForwarder(docker: Docker, target: TargetInfo, image: string,
         [SIDECAR_TARGET_NAME_LABEL]: target.name,
         [SIDECAR_OWNER_LABEL]: ownerTag(),
         [FORWARD_PORT_LABEL]: String(remotePort),
+        [SIDECAR_SESSION_LABEL]: sessionLabelFor(name),
       },
       HostConfig: {
         PidMode: `container:${target.id}`,
@@ -171,7 +174,7 @@ async function startForwarder(docker: Docker, target: TargetInfo, image: string,
         // Connecting to a port needs no capability at all.
         CapDrop: ['ALL'],
       },
-    });
+    }), 'forward');
   } catch (err) {
     throw await failure(docker, target, err, 'create');
   }
@@ -311,21 +314,36 @@ class Forward implements PortForward {
     this.emit({ kind: 'connection-opened' });
     let stderr = '';
     let sent = 0;
+    // One wait for 'drain' per side at a time: chunks already demultiplexed keep arriving
+    // after a pause, and a client gone mid-stream never drains (one listener per chunk
+    // would pile up into a MaxListenersExceededWarning).
+    let socketFull = false;
+    let upstreamFull = false;
     demux(upstream, (chunk, which) => {
       if (which === 'stderr') {
         stderr += chunk.toString('utf8');
         return;
       }
+      if (socket.destroyed) return;
       sent += chunk.length;
-      if (!socket.write(chunk)) {
+      if (!socket.write(chunk) && !socketFull) {
+        socketFull = true;
         upstream.pause();
-        socket.once('drain', () => upstream.resume());
+        socket.once('drain', () => {
+          socketFull = false;
+          upstream.resume();
+        });
       }
     });
     socket.on('data', (chunk: Buffer) => {
-      if (!upstream.write(chunk)) {
+      if (upstream.destroyed) return;
+      if (!upstream.write(chunk) && !upstreamFull) {
+        upstreamFull = true;
         socket.pause();
-        upstream.once('drain', () => socket.resume());
+        upstream.once('drain', () => {
+          upstreamFull = false;
+          socket.resume();
+        });
       }
     });
     // Half-close both ways: a client that ends its request still gets the answer.

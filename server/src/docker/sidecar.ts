@@ -2,6 +2,7 @@ import * as os from 'os';
 import { Duplex, Readable } from 'stream';
 import type Docker from 'dockerode';
 import { inspectTarget, SIDECAR_LABEL, SIDECAR_OWNER_LABEL, TargetInfo } from './containers';
+import { isOurSidecar, sessionLabelFor, SIDECAR_SESSION_LABEL } from './sidecarIdentity';
 import { engineMessage, FileAccessDeniedError, ImageUnavailableError, OperationCancelledError, SidecarFailedError, statusCodeOf, TargetNotRunningError } from './errors';
 import { planSidecar, SidecarPlan, SidecarPlanOptions } from './plan';
 
@@ -127,15 +128,18 @@ export async function ensureImage(docker: Docker, image: string, onProgress?: (p
 /**
  * Removes sidecars left behind by a crash: ones whose owning process on this
  * host is gone, and ones whose target is no longer running (useless, and after
- * a restart they would sit in the old network namespace). Sidecars owned by a
- * live process, or by another host, are left alone. Returns the removed IDs.
+ * a restart they would sit in the old network namespace). Only containers this
+ * tool created count (sidecarIdentity.ts); sidecars owned by a live process, or by
+ * another host, are left alone. Returns the removed IDs.
  */
 export async function removeOrphanSidecars(docker: Docker, isAlive: (pid: number) => boolean = processAlive): Promise<string[]> {
   const host = os.hostname();
-  const sidecars = await docker.listContainers({ all: true, filters: { label: [SIDECAR_LABEL] } });
+  const sidecars = await docker.listContainers({ all: true, filters: { label: [SIDECAR_SESSION_LABEL] } });
   const targetsRunning = new Map<string, boolean>();
   const removed: string[] = [];
   for (const c of sidecars) {
+    // Labels can come from an image or a user: only a name we chose with a label that verifies is ours.
+    if (!isOurSidecar(c.Names?.[0], c.Labels)) continue;
     const owner = c.Labels?.[SIDECAR_OWNER_LABEL];
     const [ownerHost, ownerPid] = owner ? splitOwner(owner) : [undefined, undefined];
     const ownerGone = ownerHost === host && ownerPid !== undefined && !isAlive(ownerPid);
@@ -211,7 +215,7 @@ export async function openSidecar(docker: Docker, opts: OpenSidecarOptions): Pro
       AttachStdin: plan.stdin,
       AttachStdout: true,
       AttachStderr: true,
-      Labels: plan.labels,
+      Labels: { ...plan.labels, [SIDECAR_SESSION_LABEL]: sessionLabelFor(name) },
       HostConfig: {
         PidMode: `container:${target.id}`,
         NetworkMode: `container:${target.id}`,
@@ -249,12 +253,12 @@ export async function openSidecar(docker: Docker, opts: OpenSidecarOptions): Pro
 }
 
 /**
- * Sidecars are named `<target>-debug-<n>` (the smallest n free), so `docker ps` and the
- * containers view show whose they are; a name taken in between (another sidecar started
- * at the same moment) moves on to the next n.
+ * Sidecars are named `<target>-debug-<n>` (port forwards `<target>-forward-<n>`; the
+ * smallest n free), so `docker ps` and the containers view show whose they are; a name
+ * taken in between (another sidecar started at the same moment) moves on to the next n.
  */
-async function createNamed(docker: Docker, targetName: string, options: (name: string) => Docker.ContainerCreateOptions): Promise<Docker.Container> {
-  const prefix = `${targetName}-debug-`;
+export async function createNamed(docker: Docker, targetName: string, options: (name: string) => Docker.ContainerCreateOptions, kind: 'debug' | 'forward' = 'debug'): Promise<Docker.Container> {
+  const prefix = `${targetName}-${kind}-`;
   const taken = new Set(
     (await docker.listContainers({ all: true, filters: { name: [prefix] } }).catch(() => []))
       .flatMap((c) => c.Names ?? []).map((n) => n.replace(/^\//, '')),

@@ -24,6 +24,7 @@ import { inspectTarget } from './containers';
 import { OperationCancelledError, statusCodeOf } from './errors';
 import { ensureImage } from './sidecar';
 import { DEFAULT_TOOLS_IMAGE } from './plan';
+import { diagnose } from './diagnosis';
 
 export const VERIFY_LABEL = 'io.distroless.verify';
 
@@ -55,7 +56,7 @@ export interface ImageReport {
   /** Still running after the observation window. */
   stayedUp: boolean;
   exitCode?: number;
-  /** The last lines the container wrote, when it did not stay up. */
+  /** The last lines the container wrote, when it did not stay up or a port did not answer (or the start error). */
   logs?: string;
   ports: PortReport[];
 }
@@ -145,14 +146,22 @@ export function judge(original: ImageReport, converted: ImageReport): string[] {
     problems.push(`the converted container ended within the observation time (exit code ${converted.exitCode ?? 'unknown'})${original.stayedUp ? ' while the original stayed up' : ''}`);
   }
   if (converted.hasShell === true) problems.push(`the converted image still has a shell (${converted.shellPath})`);
+  let silent = false;
   for (const p of original.ports) {
     const c = converted.ports.find((x) => x.port === p.port && x.protocol === p.protocol);
-    if (p.answering && !c?.answering) problems.push(`port ${p.port}/${p.protocol} answers on the original but not on the converted image`);
+    if (p.answering && !c?.answering) {
+      problems.push(`port ${p.port}/${p.protocol} answers on the original but not on the converted image`);
+      silent = true;
+    }
   }
+  // What the container said explains the failure better than its exit code: one line, with the fix.
+  const failed = !converted.started || (!converted.stayedUp && (original.stayedUp || converted.exitCode !== 0)) || silent;
+  const why = failed ? diagnose(converted.logs) : undefined;
+  if (why) problems.push(`why: ${why.line}`);
   return problems;
 }
 
-interface BuildResult {
+export interface BuildResult {
   ok: boolean;
   output: string;
   failedStep?: string;
@@ -160,8 +169,30 @@ interface BuildResult {
 
 /** `docker build` through the CLI against the discovered engine; the output is kept for a failure report. */
 function buildImage(opts: VerifyOptions, dockerfile: string, tag: string, run: string, onLine: (line: string) => void): Promise<BuildResult> {
-  const args = [...opts.endpoint.cliArgs, 'build', '--force-rm', '-f', dockerfile, '-t', tag, '--label', `${VERIFY_LABEL}=${run}`];
+  return buildWithCli({ ...opts, cliArgs: opts.endpoint.cliArgs, dockerfile, tag, labels: { [VERIFY_LABEL]: run } }, onLine);
+}
+
+export interface CliBuild {
+  cliArgs: string[];
+  dockerCli?: string;
+  env?: NodeJS.ProcessEnv;
+  contextDir: string;
+  dockerfile: string;
+  tag: string;
+  labels: Record<string, string>;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  platform?: string;
+  signal?: AbortSignal;
+}
+
+/** `docker build` (BuildKit, .dockerignore, build secrets as in the user's own builds) with the output streamed line by line. */
+export function buildWithCli(opts: CliBuild, onLine: (line: string) => void): Promise<BuildResult> {
+  const args = [...opts.cliArgs, 'build', '--force-rm', '-f', opts.dockerfile, '-t', opts.tag];
+  for (const [k, v] of Object.entries(opts.labels)) args.push('--label', `${k}=${v}`);
   if (opts.target) args.push('--target', opts.target);
+  for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
+  if (opts.platform) args.push('--platform', opts.platform);
   args.push(opts.contextDir);
   return new Promise((resolve, reject) => {
     let output = '';
@@ -265,10 +296,9 @@ async function observeImage(opts: VerifyOptions, tag: string, run: string, secon
   if (remaining > 0) await sleep(remaining, opts.signal);
   const state = (await container.inspect()).State;
   report.stayedUp = state.Running;
-  if (!state.Running) {
-    report.exitCode = state.ExitCode;
-    report.logs = await logsOf(container);
-  }
+  if (!state.Running) report.exitCode = state.ExitCode;
+  // A server that stays up but does not answer says why in its output (x509, permission denied).
+  if (!state.Running || report.ports.some((p) => p.protocol === 'tcp' && !p.answering)) report.logs = await logsOf(container);
   return report;
 }
 
@@ -386,7 +416,7 @@ export function formatVerifyReport(report: VerifyReport): string {
   for (const which of ['original', 'converted'] as const) {
     const r = report[which];
     if (!r.built && r.buildOutput) out.push('', `The ${which} build failed at: ${r.failedStep ?? '(step unknown)'}`, r.buildOutput.split('\n').map((l) => `  | ${l}`).join('\n'));
-    else if (r.built && !r.stayedUp && r.logs) out.push('', `Last output of the ${which} container:`, r.logs.split('\n').map((l) => `  | ${l}`).join('\n'));
+    else if (r.built && r.logs) out.push('', `Last output of the ${which} container:`, r.logs.split('\n').map((l) => `  | ${l}`).join('\n'));
   }
   return `${out.join('\n')}\n`;
 }

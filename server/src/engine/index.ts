@@ -13,6 +13,7 @@ export { fixAll } from './fixAll';
 export type { FixAllResult } from './fixAll';
 export { IMAGE_TARGETS } from './convert';
 export type { ConvertResult, ImageTarget } from './convert';
+export type { GroundedEvidence } from './convert/grounded';
 export { validateSyntax } from './syntax';
 export { editReachesTail } from './tail';
 export type { OpenTail } from './tail';

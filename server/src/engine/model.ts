@@ -3,6 +3,7 @@
  * reason about. Built once per lint; pure (no I/O).
  */
 import { DockerfileParser, Dockerfile, Instruction, From, Arg, Env, JSONInstruction } from 'dockerfile-ast';
+import './parserGuards';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import { ImageInfo, ImageUser, ROOT, DISTROLESS_USERS } from './imageFacts';

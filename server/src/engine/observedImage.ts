@@ -371,17 +371,19 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
   const p = provenanceOf(info);
   const sources = p?.sources;
   // What lint was given wins when it read the image; otherwise the host's latest word on why not.
-  const observation = p?.observation?.state === 'observed' || p?.observation?.state === 'registry' ? p.observation : otherwise ?? p?.observation;
+  const seen = p?.observation?.state === 'observed' || p?.observation?.state === 'registry' ? p.observation : otherwise ?? p?.observation;
+  // An error's detail may quote what a registry or an engine said.
+  const observation = seen?.state === 'absent' && seen.detail ? { ...seen, detail: markdownText(seen.detail) } : seen;
   const src = (fact: FactName) => (sources ? describeSource(sources[fact], observation) : 'from the built-in table');
   const lines: string[] = [];
   const title = p?.reference ?? info.ref.text;
-  lines.push(`**${title}**`);
+  lines.push(`**${markdownText(title)}**`);
   if (observation?.state === 'observed') {
     const image = observation.image;
-    lines.push(`Local image ${shortImageId(image.id)} (${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}).`);
+    lines.push(`Local image ${shortImageId(image.id)} (${markdownText(`${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}`)}).`);
   } else if (observation?.state === 'registry') {
     const image = observation.image;
-    lines.push(`Not read from a local image. Image config ${shortImageId(image.id)} read from the registry ${image.registry} (manifest ${shortImageId(image.manifestDigest)}, ${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}); its files were not read.`);
+    lines.push(`Not read from a local image. Image config ${shortImageId(image.id)} read from the registry ${markdownText(image.registry)} (manifest ${shortImageId(image.manifestDigest)}, ${markdownText(`${image.os}/${image.architecture}${image.variant ? `/${image.variant}` : ''}`)}); its files were not read.`);
   } else {
     lines.push(`Not read from a local image: ${absenceWords(observation)}.`);
   }
@@ -390,18 +392,18 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
   const shellText = info.shell === 'unknown'
     ? 'shell'
     : info.shellless
-      ? shells.length > 0 ? `no /bin/sh (only ${shells.join(', ')})` : 'no shell'
-      : shells.length > 0 ? `shell: ${shells.join(', ')}` : 'has a shell';
+      ? shells.length > 0 ? `no /bin/sh (only ${markdownText(shells.join(', '))})` : 'no shell'
+      : shells.length > 0 ? `shell: ${markdownText(shells.join(', '))}` : 'has a shell';
   lines.push(`- ${shellText}: ${info.shell === 'unknown' ? describeSource({ kind: 'unknown' }, observation) : src('shell')}`);
   const user = info.defaultUser;
-  const userText = user ? (user.uid === 0 ? 'runs as root (uid 0)' : `runs as ${user.uid}${user.name !== String(user.uid) ? ` (${user.name})` : ''}`) : 'default user';
+  const userText = user ? (user.uid === 0 ? 'runs as root (uid 0)' : `runs as ${user.uid}${user.name !== String(user.uid) ? ` (${markdownText(user.name)})` : ''}`) : 'default user';
   lines.push(`- ${userText}: ${user ? src('user') : describeSource({ kind: 'unknown' }, observation)}`);
   if (sources?.entrypoint.kind !== 'unknown') {
-    const ep = info.entrypoint && info.entrypoint.length > 0 ? `entrypoint ${JSON.stringify(info.entrypoint)}` : 'no entrypoint';
+    const ep = info.entrypoint && info.entrypoint.length > 0 ? `entrypoint ${markdownText(JSON.stringify(info.entrypoint))}` : 'no entrypoint';
     lines.push(`- ${ep}: ${src('entrypoint')}`);
   }
   if (info.runtime !== 'none' || sources?.runtime.kind === 'image') {
-    const rt = info.runtime === 'none' ? 'no language runtime on PATH' : `runtime ${info.runtime}${info.runtimeVersion ? ` ${info.runtimeVersion}` : ''}`;
+    const rt = info.runtime === 'none' ? 'no language runtime on PATH' : `runtime ${markdownText(`${info.runtime}${info.runtimeVersion ? ` ${info.runtimeVersion}` : ''}`)}`;
     lines.push(`- ${rt}: ${src('runtime')}`);
   }
   const libcText = info.libc === 'unknown' ? 'libc' : info.libc === 'none' ? 'no libc' : info.libc;
@@ -413,6 +415,16 @@ export function describeImage(info: ImageInfo, otherwise?: ImageObservation): st
     lines.push('', `Unknown image: the rules that need its shell or user stay quiet. To make it known, pull it (\`docker pull ${name}\`)${lookups}, or declare it in .distroless.yaml: \`images: { "${name}": { shell: false, user: "65532:65532", libc: glibc } }\`.`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Text for Markdown that did not come from us (a registry's or an image's config, the
+ * Dockerfile's reference, error details): the characters that open a link, an image,
+ * HTML, code or emphasis are escaped, and control characters (a line break would start
+ * a block of its own) become spaces.
+ */
+export function markdownText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/[\\`*_[\]<>!&|~#{}]/g, '\\$&');
 }
 
 /** The users of the image's own /etc/passwd, when it was read from a local image. */

@@ -9,6 +9,7 @@
 import { DockerfileParser, Dockerfile } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import './parserGuards';
 
 const parser = DockerfileParser as { parse(content: string): Dockerfile };
 

@@ -49,7 +49,31 @@ export function openTail(text: string, dockerfile: Dockerfile = parseDockerfile(
     }
     break;
   }
+  if (!endsOnItsOwn(text, start.line, escape)) {
+    return {
+      start,
+      reason: `the parser reads anything after the end of the file as part of the ${last.getKeyword()} instruction on line ${start.line + 1} (an escape character at the start of a continued line, as in "\\ x", is read as one more continuation). Finish that instruction on one line or remove the stray ${escape}`,
+    };
+  }
   return undefined;
+}
+
+/**
+ * Whether an instruction appended after the end would be read as one of its own. The
+ * parser (dockerfile-ast) is asked on the last instruction's lines plus a probe line,
+ * so the answer is the one every later reading of the edited file gets.
+ */
+function endsOnItsOwn(text: string, fromLine: number, escape: string): boolean {
+  let offset = 0;
+  for (let line = 0; line < fromLine; line++) {
+    const lf = text.indexOf('\n', offset);
+    if (lf === -1) break;
+    offset = lf + 1;
+  }
+  const lastLines = text.slice(offset).replace(/\s+$/, '');
+  const probe = parseDockerfile(`${escape === '\\' ? '' : '# escape=`\n'}${lastLines}\n\nLABEL distroless.probe=1\n`).getInstructions();
+  const appended = probe[probe.length - 1];
+  return appended !== undefined && appended.getKeyword() === 'LABEL' && appended.getArgumentsContent() === 'distroless.probe=1';
 }
 
 interface HeredocLike {

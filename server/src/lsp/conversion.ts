@@ -20,7 +20,7 @@ export async function answerConvert(params: ConvertParams, host: ConversionHost)
   if (typeof uri !== 'string') return { status: 'refused', reason: 'the request names no document' };
   const analysis = await host.analysis(uri, typeof params.text === 'string' ? params.text : undefined);
   if (!analysis) return { status: 'refused', reason: 'the language server has not been sent this document: open it, or send its text' };
-  const result = analysis.convert();
+  const result = analysis.convert(params.grounded);
   if (!result.ok) return { status: 'refused', reason: result.reason };
   if (!result.changed) return { status: 'unchanged', runtimeImage: result.runtimeImage };
   return { status: 'converted', text: result.text, language: result.language, runtimeImage: result.runtimeImage, dropped: result.dropped };

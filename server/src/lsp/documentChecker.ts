@@ -241,7 +241,15 @@ export class DocumentChecker {
       if (stale()) return;
       for (const failure of analysis.failures) this.host.log(`rule ${failure.ruleId} failed on ${document.uri}: ${String(failure.error)}`);
       const diagnostics = analysis.diagnoses.map(toDiagnostic);
-      if (settings.syntaxChecks) diagnostics.unshift(...validateSyntax(analysis.text, analysis.model.dockerfile));
+      if (settings.syntaxChecks) {
+        try {
+          diagnostics.unshift(...validateSyntax(analysis.text, analysis.model.dockerfile));
+        } catch (error) {
+          // The rules' findings still count; the missing syntax check is said, not hidden.
+          this.host.log(`the syntax check of ${document.uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
+          diagnostics.unshift(checkFailed('The syntax check failed on this file (a bug, please report it; the details are in the log).'));
+        }
+      }
       // The file's problem is shown on every Dockerfile it governs: a log line would go
       // unseen while the user wonders why their severities are not applied.
       const { error } = this.configFor(this.host.workspaceFolderFor(document.uri));
@@ -258,8 +266,14 @@ export class DocumentChecker {
       this.host.publish(document.uri, version, diagnostics);
       void this.refreshImages(document, analysis);
     } catch (error) {
-      // A bug must cost the user diagnostics for this keystroke, never the server.
+      // A bug must cost the user diagnostics for this keystroke, never the server, and
+      // never silently: an empty list would say the file is fine.
       this.host.log(`checking ${document.uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      if (!stale()) this.host.publish(document.uri, version, [checkFailed('This file could not be checked (a bug, please report it; the details are in the log).')]);
     }
   }
+}
+
+function checkFailed(message: string): Diagnostic {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: SOURCE, message };
 }

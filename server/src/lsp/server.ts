@@ -3,8 +3,8 @@
  * features and syntax checks) and to the distroless engine (rules and fixes).
  */
 import {
-  CodeAction, CodeActionKind, createConnection, DidChangeConfigurationNotification, MessageType, ProposedFeatures, ShowMessageNotification,
-  TextDocuments, TextDocumentSyncKind,
+  CodeAction, CodeActionKind, createConnection, DidChangeConfigurationNotification, LSPErrorCodes, MessageType, ProposedFeatures, ResponseError,
+  ShowMessageNotification, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DockerfileLanguageServiceFactory, CommandIds } from 'dockerfile-language-service';
@@ -21,6 +21,7 @@ import { SHOW_RULE_DOCUMENTATION_SERVER } from './ruleActions';
 import { showRuleDocumentation } from './ruleDocumentation';
 import { suppressionCompletion } from './suppressionCompletion';
 import { shippedStageOf } from './shippedStage';
+import { semanticTokens } from './semanticTokens';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -60,7 +61,7 @@ function settingsFor(uri: string): Promise<ServerSettings> {
 let localImages: { key: string; facts: LocalImageFacts } | undefined;
 function imagesFor(settings: ServerSettings): LocalImageFacts | undefined {
   if (!settings.inspectLocalImages && !settings.registryLookups) return undefined;
-  const key = JSON.stringify([settings.dockerHost, settings.inspectLocalImages, settings.registryLookups]);
+  const key = JSON.stringify([settings.dockerHost, settings.inspectLocalImages, settings.registryLookups, settings.registryRedirectHosts]);
   if (localImages?.key !== key) {
     localImages = {
       key,
@@ -68,6 +69,7 @@ function imagesFor(settings: ServerSettings): LocalImageFacts | undefined {
         dockerHost: settings.dockerHost || undefined,
         localEngine: settings.inspectLocalImages,
         registryLookups: settings.registryLookups,
+        registryRedirectHosts: settings.registryRedirectHosts,
         log: (m) => connection.console.log(m),
       }),
     };
@@ -163,8 +165,18 @@ function text(uri: string): string | undefined {
   return documents.get(uri)?.getText();
 }
 
+/**
+ * The text for dockerfile-language-service's features, which parse the whole document
+ * on every request (a 2 MB file takes the parser 40 s): none above the size the editor
+ * checks, so such a document gets empty answers instead of a server that answers nothing.
+ */
+function serviceText(uri: string): string | undefined {
+  const content = text(uri);
+  return content !== undefined && content.length <= MAX_CHECKED_BYTES ? content : undefined;
+}
+
 connection.onCompletion(async (params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   if (content === undefined) return [];
   const suppression = suppressionCompletion(content, params.position);
   if (suppression) return suppression;
@@ -178,7 +190,9 @@ connection.onCompletionResolve((item) => service.resolveCompletionItem(item));
 connection.onHover(async (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return null;
-  const theirs = service.computeHover(document.getText(), params.position);
+  const content = serviceText(document.uri);
+  if (content === undefined) return null;
+  const theirs = service.computeHover(content, params.position);
   // Ours is only for a FROM line, and never lints a document too large to check.
   const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
   if (!/^\s*from\s/i.test(line) || document.getText().length > MAX_CHECKED_BYTES) return theirs ?? null;
@@ -197,60 +211,68 @@ connection.onHover(async (params) => {
   return mergeHovers(ours, theirs);
 });
 connection.onSignatureHelp((params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   return content === undefined ? null : service.computeSignatureHelp(content, params.position);
 });
 connection.onDocumentFormatting(async (params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   if (content === undefined) return [];
   const settings = await settingsFor(params.textDocument.uri);
   return service.format(content, { ...params.options, ...settings.formatter });
 });
 connection.onDocumentRangeFormatting(async (params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   if (content === undefined) return [];
   const settings = await settingsFor(params.textDocument.uri);
   return service.formatRange(content, params.range, { ...params.options, ...settings.formatter });
 });
 connection.onDocumentOnTypeFormatting(async (params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   if (content === undefined) return [];
   const settings = await settingsFor(params.textDocument.uri);
   return service.formatOnType(content, params.position, params.ch, { ...params.options, ...settings.formatter });
 });
 connection.onDocumentSymbol((params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   return content === undefined ? [] : service.computeSymbols(params.textDocument, content);
 });
 connection.onFoldingRanges((params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   return content === undefined ? [] : service.computeFoldingRanges(content);
 });
 connection.onDocumentHighlight((params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   return content === undefined ? [] : service.computeHighlightRanges(content, params.position);
 });
 connection.onDocumentLinks((params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   return content === undefined ? [] : service.computeLinks(content);
 });
 connection.onDocumentLinkResolve((link) => service.resolveLink(link));
 connection.onDefinition((params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   return content === undefined ? null : service.computeDefinition(params.textDocument, content, params.position);
 });
 connection.onPrepareRename((params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   return content === undefined ? null : service.prepareRename(content, params.position);
 });
 connection.onRenameRequest((params) => {
-  const content = text(params.textDocument.uri);
+  const content = serviceText(params.textDocument.uri);
   if (content === undefined) return null;
   return { changes: { [params.textDocument.uri]: service.computeRename(params.textDocument, content, params.position, params.newName) } };
 });
-connection.languages.semanticTokens.on((params) => {
-  const content = text(params.textDocument.uri);
-  return content === undefined ? { data: [] } : service.computeSemanticTokens(content);
+connection.languages.semanticTokens.on(async (params, token) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return { data: [] };
+  const version = document.version;
+  const tokens = await semanticTokens(document.getText(), {
+    compute: (piece) => service.computeSemanticTokens(piece),
+    stopped: () => token.isCancellationRequested || documents.get(document.uri)?.version !== version,
+  });
+  if (tokens) return tokens;
+  // The editor asks again for the new text when told the content changed.
+  throw token.isCancellationRequested ? new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled') : new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
 });
 
 connection.onCodeAction(async (params) => {
@@ -283,7 +305,7 @@ connection.onExecuteCommand(async (params) => {
     return;
   }
   const uri = params.arguments?.[0];
-  const content = typeof uri === 'string' ? text(uri) : undefined;
+  const content = typeof uri === 'string' ? serviceText(uri) : undefined;
   if (typeof uri !== 'string' || content === undefined) return;
   const edits = service.computeCommandEdits(content, params.command, params.arguments ?? []);
   if (edits.length > 0) await connection.workspace.applyEdit({ changes: { [uri]: edits } });

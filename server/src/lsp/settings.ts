@@ -21,6 +21,8 @@ export interface ServerSettings {
   dockerHost: string;
   /** `distroless.imageFacts.registryLookups`: ask registries for the manifest and config of images not on the engine (network). Off by default. */
   registryLookups: boolean;
+  /** `distroless.imageFacts.redirectHosts`: `host[:port]` a registry's redirects and token realms may also go to. */
+  registryRedirectHosts: string[];
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   inspectLocalImages: true,
   dockerHost: '',
   registryLookups: false,
+  registryRedirectHosts: [],
 };
 
 /** Accepts whatever the client sent; anything malformed falls back to the default. */
@@ -58,7 +61,13 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     inspectLocalImages: value.inspectLocalImages !== false,
     dockerHost: value.docker && typeof value.docker === 'object' && typeof (value.docker as Record<string, unknown>).host === 'string' ? ((value.docker as Record<string, unknown>).host as string).trim() : '',
     registryLookups: !!value.imageFacts && typeof value.imageFacts === 'object' && (value.imageFacts as Record<string, unknown>).registryLookups === true,
+    registryRedirectHosts: redirectHostsOf(value.imageFacts),
   };
+}
+
+function redirectHostsOf(imageFacts: unknown): string[] {
+  const hosts = imageFacts && typeof imageFacts === 'object' ? (imageFacts as Record<string, unknown>).redirectHosts : undefined;
+  return Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string' && h.trim() !== '').map((h) => h.trim()) : [];
 }
 
 /**

@@ -111,7 +111,7 @@ const CASES: ConversionCase[] = [
     "name": "Python with psycopg2-binary (its wheel bundles libpq) and libpq-dev installed: converts",
     "dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN apt-get update && apt-get install -y libpq-dev && pip install --no-cache-dir -r requirements.txt\nCOPY . .\n# mysqlclient is not used any more\nEXPOSE 5000\nCMD [\"python\", \"app.py\"]\n",
     "files": {
-      "requirements.txt": "Flask==2.3.3\npsycopg2-binary==2.9.9\n# mysqlclient==2.2.4 was dropped\n"
+      "requirements.txt": "Flask==2.3.3\npsycopg2-binary==2.9.10\n# mysqlclient==2.2.4 was dropped\n"
     },
     "language": "python",
     "runtimeImage": "gcr.io/distroless/python3-debian13:nonroot",

@@ -116,4 +116,31 @@ describe('Attach Debugger (real Docker engine, VS Code\'s JavaScript debugger)',
       stops.dispose();
     }
   });
+
+  it('closing the debug session removes the sidecars; the target keeps running', async function () {
+    this.timeout(3 * ATTACH_TIMEOUT_MS);
+    const engine = docker ?? (await engineOrSkip(this));
+    const name = `${PREFIX}-node-close`;
+    const target = await startTarget(engine, { name, image: NODE_APP_IMAGE, label: VSCODE_TEST_LABEL });
+    const before = await target.inspect();
+    const started = nextEvent(vscode.debug.onDidStartDebugSession, (s) => s.configuration.request === 'attach', ATTACH_TIMEOUT_MS, 'the attach session');
+    const result = (await vscode.commands.executeCommand('distroless.attachDebugger', before.Id)) as AttachDebuggerResult | undefined;
+    assert.ok(result, 'Attach Debugger returned its session');
+    const session = await started;
+    assert.equal((await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${before.Id}`] } })).length, 1, 'the forward\'s sidecar while attached');
+
+    const ended = nextEvent(vscode.debug.onDidTerminateDebugSession, (s) => s.id === session.id, ATTACH_TIMEOUT_MS, 'the session to end');
+    await vscode.debug.stopDebugging(session);
+    await ended;
+    const deadline = Date.now() + 15_000;
+    let left = await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${before.Id}`] } });
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      left = await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${before.Id}`] } });
+    }
+    assert.deepEqual(left, []);
+    const now = await target.inspect();
+    assert.equal(now.State.Running, true);
+    assert.equal(now.State.StartedAt, before.State.StartedAt);
+  });
 });

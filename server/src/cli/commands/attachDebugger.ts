@@ -13,7 +13,8 @@ Ctrl+C, which removes its sidecars; the container keeps running.
   Node.js  SIGUSR1 (sent as the process's own user) opens its inspector on its
            127.0.0.1:9229; prints the ws:// address and the DevTools URL.
   Go       Delve from --tools-image attaches with ptrace and serves DAP; its
-           sidecar runs as root with CAP_SYS_PTRACE, so --allow-ptrace is required.
+           sidecar runs as the process's own uid:gid with CAP_SYS_PTRACE added,
+           so --allow-ptrace is required.
 
 options:
   --pid <n>                  the process (PID inside the container); default PID 1,
@@ -21,7 +22,7 @@ options:
   --port [<local>:]<port>    local port, and the port inside (default :9229 for
                              Node.js, :2345 for Delve; ":" picks a free local port)
   --tools-image <image>      Go: an image with dlv and sh ($DISTROLESS_DEBUGGER_GO_IMAGE)
-  --allow-ptrace             Go: let Delve's sidecar have CAP_SYS_PTRACE (as root)
+  --allow-ptrace             Go: let Delve's sidecar have CAP_SYS_PTRACE
   --image <image>            tools image with sh, kill and nc (default busybox:latest,
                              or $DISTROLESS_SIDECAR_IMAGE)
   -h, --help                 show this help

@@ -4,7 +4,7 @@
  * whether a conversion is possible (exit 1 when it is, for CI gates).
  */
 import * as path from 'path';
-import { IMAGE_TARGETS, type ConvertResult, type ImageTarget } from '../../engine';
+import { IMAGE_TARGETS, type ConvertResult, type GroundedEvidence, type ImageTarget } from '../../engine';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { analysisOptions, ConfigError, findConfigFile, readConfigFile, type DistrolessConfig } from '../../host/config';
 import { buildTargetFor } from '../../host/buildTargets';
@@ -14,7 +14,8 @@ import { backupFile, FileWriteError, writeFileAtomic } from '../../host/atomicWr
 import { ExitCode } from './types';
 import type { CliCommand, CliIo } from './types';
 
-const USAGE = `Usage: distroless convert [--write | --check | --verify [--format text|json]] [--target <stage>] [--to distroless|chainguard|dhi] <Dockerfile>
+const USAGE = `Usage: distroless convert [--write | --check | --verify [--format text|json]] [--target <stage>] [--to distroless|chainguard|dhi]
+                          [--build [--build-arg K=V]... [--platform <p>]] <Dockerfile>
 
 Converts a Dockerfile whose shipped stage runs on a general-purpose image into a
 multi-stage build that ships only the artifact on a distroless image.
@@ -29,6 +30,11 @@ multi-stage build that ships only the artifact on a distroless image.
   --verify           build the original and the converted image on the local Docker
                      engine, run each for a few seconds and report them side by side
   --format <f>       the --verify report as text (default) or json
+  --build            build the original on the local engine first and convert from
+                     what the image holds (the start program, its script, the
+                     libraries it links); build output on stderr, nothing left behind
+  --build-arg K=V    a build argument for --build (repeatable), as docker build
+  --platform <p>     the platform for --build, as docker build
 
 --verify exits 0 when the conversion is verified, 1 when not (a failed build shows
 its failing step), 125 when no engine answers (the conversion is printed, not
@@ -46,15 +52,31 @@ interface Args {
   target?: string;
   /** The image family to ship on; the configuration's convertTo, else distroless. */
   to?: ImageTarget;
+  build: boolean;
+  buildArgs: Record<string, string>;
+  platform?: string;
 }
 
 function parseArgs(argv: string[]): Args | string {
-  const args: Args = { write: false, check: false, verify: false, format: 'text' };
+  const args: Args = { write: false, check: false, verify: false, format: 'text', build: false, buildArgs: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--write' || a === '-w') args.write = true;
     else if (a === '--check') args.check = true;
     else if (a === '--verify') args.verify = true;
+    else if (a === '--build') args.build = true;
+    else if (a === '--build-arg' || a.startsWith('--build-arg=')) {
+      const value = a.startsWith('--build-arg=') ? a.slice('--build-arg='.length) : argv[++i];
+      if (!value) return '--build-arg needs NAME=value';
+      const eq = value.indexOf('=');
+      // As docker build: a bare NAME takes its value from the environment.
+      if (eq < 0) args.buildArgs[value] = process.env[value] ?? '';
+      else args.buildArgs[value.slice(0, eq)] = value.slice(eq + 1);
+    } else if (a === '--platform' || a.startsWith('--platform=')) {
+      const value = a.startsWith('--platform=') ? a.slice('--platform='.length) : argv[++i];
+      if (!value) return '--platform needs a platform (linux/amd64)';
+      args.platform = value;
+    }
     else if (a === '--format' || a === '-f' || a.startsWith('--format=')) {
       const value = a.startsWith('--format=') ? a.slice('--format='.length) : argv[++i];
       if (value !== 'text' && value !== 'json') return '--format takes text or json';
@@ -78,6 +100,7 @@ function parseArgs(argv: string[]): Args | string {
   if (args.write && args.check) return '--write and --check exclude each other';
   if (args.verify && (args.write || args.check)) return '--verify prints a report; convert with --write after it verifies';
   if (args.format !== 'text' && !args.verify) return '--format applies to --verify';
+  if (!args.build && (Object.keys(args.buildArgs).length > 0 || args.platform)) return '--build-arg and --platform apply to --build';
   return args;
 }
 
@@ -120,13 +143,23 @@ export const convertCommand: CliCommand = {
     // and lint agree on what the file ships on; --to wins over the file's convertTo.
     const buildTarget = args.target || config.target ? undefined : buildTargetFor(file)?.target;
     const options = analysisOptions(config, { target: args.target, convertTo: args.to }, { workspace: diskWorkspace(path.dirname(file)), buildTarget });
+    const shown = path.relative(io.cwd, file) || file;
+    let grounded: GroundedEvidence | undefined;
+    if (args.build) {
+      // In the Docker commands' bundle, like --verify: the Docker client loads only for --build.
+      const buildModule = __filename.endsWith('engine-commands.js') ? './docker-commands' : './convertBuild';
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { buildEvidence } = require(buildModule) as typeof import('./convertBuild');
+      const evidence = await buildEvidence({ file, shown, buildArgs: args.buildArgs, target: options.target, platform: args.platform }, io);
+      if (typeof evidence === 'number') return evidence;
+      grounded = evidence;
+    }
     let result: ConvertResult;
     try {
-      result = (await lookUpImages(source.text, options, cliImageFacts(io.env, { localEngine: true, registryLookups: false })).ready).convert();
+      result = (await lookUpImages(source.text, options, cliImageFacts(io.env, { localEngine: true, registryLookups: false })).ready).convert(grounded);
     } catch (error) {
       result = { ok: false, reason: `the Dockerfile could not be parsed (${String(error)})` };
     }
-    const shown = path.relative(io.cwd, file) || file;
     if (!result.ok) {
       io.stderr.write(`${shown}: cannot convert: ${result.reason}\n`);
       // --check asks "is a conversion possible?": no is the passing answer.

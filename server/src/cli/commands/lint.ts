@@ -1,4 +1,5 @@
 /** `distroless lint`: the rules over Dockerfiles, as text, JSON, SARIF, GitLab Code Quality or checkstyle; `--fix` applies the safe fixes; a baseline (baseline.ts) keeps only new findings. */
+import { terminalText } from '../terminalText';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fixAll, type AnalysisOptions, type Diagnosis, type Severity, type WorkspaceFiles } from '../../engine';
@@ -41,6 +42,10 @@ Options:
       --registry-lookups          For base images not on the local engine, read
                                   their manifest and config from the registry
                                   (network; never layers). Off by default.
+      --registry-redirect-host <host[:port]>
+                                  Also follow a registry's redirects and token
+                                  realm to this host (repeatable); others are
+                                  refused.
   -c, --config <file>             Use this configuration file instead of looking
                                   for .distroless.json/.yaml/.yml above each Dockerfile.
       --stdin                     Read one Dockerfile from standard input.
@@ -64,12 +69,16 @@ interface LintArgs {
   inputs: string[];
   imageInspect: boolean;
   registryLookups: boolean;
+  registryRedirectHosts: string[];
 }
 
 class UsageError extends Error {}
 
+/** `host`, `*.domain`, `[ipv6]`, each with an optional `:port`. */
+const REDIRECT_HOST = /^(?:\*\.)?(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 function parseArgs(argv: string[]): LintArgs {
-  const args: LintArgs = { format: 'text', fix: false, severity: 'warning', stdin: false, inputs: [], imageInspect: true, registryLookups: false };
+  const args: LintArgs = { format: 'text', fix: false, severity: 'warning', stdin: false, inputs: [], imageInspect: true, registryLookups: false, registryRedirectHosts: [] };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -127,6 +136,12 @@ function parseArgs(argv: string[]): LintArgs {
       case '--registry-lookups':
         args.registryLookups = true;
         break;
+      case '--registry-redirect-host': {
+        const host = value('a host or host:port');
+        if (!REDIRECT_HOST.test(host)) throw new UsageError(`"${host}" is not a host or host:port.`);
+        args.registryRedirectHosts.push(host);
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}.`);
         args.inputs.push(arg);
@@ -181,7 +196,7 @@ export const lintCommand: CliCommand = {
     }
     const relative = (file: string) => path.relative(io.cwd, file) || file;
     const fail = (display: string, message: string): InputProblem => {
-      io.stderr.write(`distroless lint: ${message}\n`);
+      io.stderr.write(`distroless lint: ${terminalText(message)}\n`);
       return { display, message };
     };
 
@@ -202,7 +217,7 @@ export const lintCommand: CliCommand = {
         return ExitCode.usage;
       }
     }
-    const images = cliImageFacts(io.env, { localEngine: args.imageInspect, registryLookups: args.registryLookups });
+    const images = cliImageFacts(io.env, { localEngine: args.imageInspect, registryLookups: args.registryLookups, registryRedirectHosts: args.registryRedirectHosts });
     const configs = new ConfigCache();
     const overrides = { target: args.target };
     // Once per folder: the configuration lookup walks up to the repository root, and
@@ -246,10 +261,13 @@ export const lintCommand: CliCommand = {
         const source = decodeDockerfile(raw, display);
         if (args.fix) assertEditable(source, display, 'fixed');
         const result = await check(source.text, display, lookUpImages(source.text, file ? optionsForFile(file) : optionsFor(io.cwd), images, args.fix ? undefined : (line) => io.stderr.write(line)), args.fix);
-        if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
+        if (result.heldBack) io.stderr.write(`distroless lint: ${terminalText(`${display}: fixes at the end of the file were not applied: ${result.heldBack}`)}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed, text: result.text });
         fixedText = encodeDockerfile(source, result.text);
       } catch (error) {
+        // A bug while fixing still hands the input back unchanged before it is reported
+        // (exit 3): a filter must never empty an editor's buffer.
+        if (args.fix && raw !== undefined && !(error instanceof InputError) && !(error instanceof ConfigError)) io.stdout.write(raw);
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));
       }
       if (args.fix) {
@@ -316,7 +334,7 @@ export const lintCommand: CliCommand = {
             throw new InputError(error.message);
           }
         }
-        if (result.heldBack) io.stderr.write(`distroless lint: ${display}: fixes at the end of the file were not applied: ${result.heldBack}.\n`);
+        if (result.heldBack) io.stderr.write(`distroless lint: ${terminalText(`${display}: fixes at the end of the file were not applied: ${result.heldBack}`)}.\n`);
         report.files.push({ file, display, diagnoses: result.diagnoses, fixed: result.fixed, text: result.text });
       } catch (error) {
         report.errors.push(error instanceof InputError ? fail(display, error.message) : configProblem(error, display));

@@ -1,7 +1,10 @@
+import { terminalText } from '../terminalText';
 import { ContainerFileEntry, createDockerService, DockerError, statusCodeOf, toDockerError, modeString, PathNotFoundError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
 
 export const LS_NOT_FOUND = 1;
+/** The listing stopped early (see MAX_LISTING_CONTENT_BYTES): what it shows is printed, and why on stderr. */
+export const LS_INCOMPLETE = 3;
 
 const USAGE = `usage: distroless ls [options] <container> [path]
 
@@ -10,7 +13,10 @@ mode, owner, group, size, modification time and link targets, like ls -l.
 Reads through the engine's archive API (what docker cp uses): nothing runs in
 or next to the container, so it works without a shell, and nothing is written.
 A path ending in / follows a symlink to a directory; without it a symlink is
-shown itself.
+shown itself. The archive API sends file contents along with the names, so a
+listing stops after 64 MiB of contents and says so (names in name order after
+the file that passed the limit are not shown). Names are printed with control
+characters escaped (\x1b, \n; a backslash as \\).
 
 options:
   -n, --numeric   numeric uid and gid instead of names
@@ -18,8 +24,9 @@ options:
                   group, size, mtime, linkTarget)
   -h, --help      show this help
 
-exit status: 0 listed; 1 no such path; 2 usage error; 125 when the engine or
-the container failed (no engine, no such container).`;
+exit status: 0 listed; 1 no such path; 2 usage error; 3 listed in part (the
+reason on stderr); 125 when the engine or the container failed (no engine, no
+such container).`;
 
 interface Args {
   target: string;
@@ -46,11 +53,12 @@ function parseArgs(argv: string[]): Args | { error: string } {
 export function formatListing(entries: readonly ContainerFileEntry[], numeric: boolean): string {
   const rows = entries.map((e) => [
     modeString(e.type, e.mode),
-    numeric || !e.user ? String(e.uid) : e.user,
-    numeric || !e.group ? String(e.gid) : e.group,
+    numeric || !e.user ? String(e.uid) : terminalText(e.user, { names: true }),
+    numeric || !e.group ? String(e.gid) : terminalText(e.group, { names: true }),
     String(e.size),
     e.mtime.toISOString().slice(0, 16).replace('T', ' '),
-    e.name + (e.linkTarget !== undefined ? ` -> ${e.linkTarget}` : ''),
+    // Names come from the container: escape codes and line breaks are shown, never run.
+    terminalText(e.name, { names: true }) + (e.linkTarget !== undefined ? ` -> ${terminalText(e.linkTarget, { names: true })}` : ''),
   ]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...rows.map((r) => r[i]!.length)));
   return rows
@@ -76,15 +84,20 @@ export const lsCommand: CliCommand = {
         stat.type === 'directory' || followLink ? await service.listDirectory(parsed.target, parsed.path) : [await service.describePath(parsed.target, parsed.path)];
       if (parsed.json) io.stdout.write(JSON.stringify(entries, null, 2) + '\n');
       else io.stdout.write(formatListing(entries, parsed.numeric));
+      const incomplete = (entries as { incomplete?: string }).incomplete;
+      if (incomplete) {
+        io.stderr.write(`distroless ls: ${terminalText(incomplete)}\n`);
+        return LS_INCOMPLETE;
+      }
       return ExitCode.ok;
     } catch (err) {
       if (err instanceof PathNotFoundError) {
-        io.stderr.write(`distroless ls: ${err.message}\n`);
+        io.stderr.write(`distroless ls: ${terminalText(err.message)}\n`);
         return LS_NOT_FOUND;
       }
       // Engine answers and socket errors are expected failures: one line, never a stack trace.
       if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
-        io.stderr.write(`distroless ls: ${toDockerError(err, `listing files of ${parsed.target}`).message}\n`);
+        io.stderr.write(`distroless ls: ${terminalText(toDockerError(err, `listing files of ${parsed.target}`).message)}\n`);
         return ExitCode.engineFailure;
       }
       throw err;

@@ -28,13 +28,17 @@ export function startCommand(model: DockerfileModel, chain: Stage[]): { words: s
   let entrypoint: Instruction | undefined;
   let cmd: Instruction | undefined;
   for (const stage of chain) {
+    // BuildKit (dockerfile2llb dispatchEntrypoint) and the classic builder reset CMD at an
+    // ENTRYPOINT only when no CMD was set in the same stage: a CMD written before the
+    // ENTRYPOINT of its stage is kept, a CMD inherited from the base (or a parent stage) is not.
+    let cmdSet = false;
     for (const i of stage.instructions) {
       if (i.getKeyword() === 'ENTRYPOINT') {
         entrypoint = i;
-        // A new ENTRYPOINT resets the inherited CMD, as Docker does.
-        cmd = undefined;
+        if (!cmdSet) cmd = undefined;
       } else if (i.getKeyword() === 'CMD') {
         cmd = i;
+        cmdSet = true;
       }
     }
   }

@@ -35,6 +35,39 @@ const PACKAGE_INSTALL = /^(?:apt-get|apt|apk|yum|dnf|microdnf|tdnf|zypper)$/;
 /** Packages a runtime stage installs only for HEALTHCHECK or TLS, which chiseled images make unnecessary (certificates are included). */
 const NOT_NEEDED_AT_RUNTIME = new Set(['curl', 'wget', 'ca-certificates']);
 
+/**
+ * The plain chiseled images have neither ICU nor tzdata and run in globalization-invariant
+ * mode; the `-chiseled-extra` tags add both, and Microsoft points apps that need cultures
+ * or time zones to them ("jammy-chiseled does not include the ICU or tzdata packages. Use
+ * jammy-chiseled-extra if you need those packages": dotnet/dotnet-docker
+ * documentation/ubuntu-chiseled.md; https://learn.microsoft.com/dotnet/core/docker/container-images).
+ */
+const GLOBALIZATION_PACKAGES = /^(?:libicu\d*(?:t64)?|icu-libs|icu-data-full|libicu-dev|tzdata)$/;
+const GLOBALIZATION_CODE = /\b(?:TimeZoneInfo\.(?:FindSystemTimeZoneById|ConvertTimeBySystemTimeZoneId|TryFindSystemTimeZoneById|GetSystemTimeZones)|new\s+CultureInfo\s*\(\s*"[^"]+"|CultureInfo\.(?:GetCultureInfo|CreateSpecificCulture)\s*\(\s*"[^"]+"|new\s+RegionInfo\s*\(|RequestLocalizationOptions|UseRequestLocalization|SupportedCultures)\b/;
+
+/**
+ * What shows the app uses cultures or time zones: ICU or tzdata installed, invariant
+ * mode turned off, TZ set, InvariantGlobalization false in a project, or code that looks
+ * up a time zone or a named culture. Undefined when nothing does (an app that states
+ * InvariantGlobalization true never needs them).
+ */
+function globalizationEvidence(context: LanguageContext, runs: RunStep[]): string | undefined {
+  const installed = installedPackages(runs).find((p) => GLOBALIZATION_PACKAGES.test(p));
+  if (installed) return `installs ${installed}`;
+  for (const st of context.chain) {
+    const invariant = st.env.get('DOTNET_SYSTEM_GLOBALIZATION_INVARIANT');
+    if (invariant !== undefined && /^(?:false|0)$/i.test(invariant)) return 'sets DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false';
+    if (st.env.get('TZ')) return `sets TZ=${st.env.get('TZ')}`;
+  }
+  const workspace = context.workspace;
+  const projects = projectFiles(context).map((f) => workspace?.readFile(f) ?? '');
+  if (projects.some((p) => /<InvariantGlobalization>\s*true\s*<\/InvariantGlobalization>/i.test(p))) return undefined;
+  if (projects.some((p) => /<InvariantGlobalization>\s*false\s*<\/InvariantGlobalization>/i.test(p))) return 'sets InvariantGlobalization false';
+  const sources = workspace?.findFiles?.(/\.cs$/, 200) ?? [];
+  const code = sources.find((f) => GLOBALIZATION_CODE.test(workspace?.readFile(f) ?? ''));
+  return code ? `looks up cultures or time zones in ${code}` : undefined;
+}
+
 interface PublishFacts {
   selfContained: boolean;
   aot: boolean;
@@ -94,13 +127,16 @@ export const dotnetConverter: LanguageConverter = {
     const product = prebuilt ? shippedProduct : shippedProduct && shippedProduct !== 'sdk'
       ? (shippedProduct === 'runtime-deps' && !carriesRuntime ? withRuntime : shippedProduct)
       : carriesRuntime ? 'runtime-deps' : withRuntime;
-    const runtimeImage = dotnetChiseledProductImage(product, version);
+    const chiseled = dotnetChiseledProductImage(product, version);
+    const globalization = chiseled ? globalizationEvidence(context, [...buildRuns, ...context.runs]) : undefined;
+    const runtimeImage = chiseled && globalization ? `${chiseled}-extra` : chiseled;
     if (!runtimeImage) {
       return { refuse: `.NET ${version} has no chiseled runtime image (they start with .NET ${DOTNET_FIRST_NOBLE_CHISELED}); move the project to a supported .NET first` };
     }
 
     if (assembles || prebuilt) {
-      const packages = installedPackages(context.runs.filter((r) => r.stage === context.stage)).filter((p) => !NOT_NEEDED_AT_RUNTIME.has(p));
+      // ICU and tzdata are what the -extra image adds, chosen above when the app uses them.
+      const packages = installedPackages(context.runs.filter((r) => r.stage === context.stage)).filter((p) => !NOT_NEEDED_AT_RUNTIME.has(p) && !(globalization && GLOBALIZATION_PACKAGES.test(p)));
       if (packages.length > 0) {
         return { refuse: `the shipped stage installs OS packages (${packages.join(', ')}) that the app may load at run time, and a chiseled image has no package manager to add them: drop them if the app does not need them, or copy their files from a build stage, and convert again` };
       }

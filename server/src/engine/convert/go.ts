@@ -10,6 +10,7 @@ import { chainCommands, resolvePath, stageChainFromBase } from '../stages';
 import { GoBuild, goBuildsFromBase, indexOfBuild } from '../goBuilds';
 import { argumentFileCopies, insertAt, nativeStart, nativeTarget } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult } from './types';
+import { stageLabel } from './runtimeNeeds';
 
 const OUT = '/out/app';
 
@@ -51,7 +52,7 @@ export const goConverter: LanguageConverter = {
       args = { entrypoint: [target], cmd: rest.slice(k) };
     } else {
       if (builds.length === 0) {
-        return { refuse: `no go build or go install runs in ${copied ? `stage "${copied.stage.name ?? copied.stage.index}"` : 'the build'}, so there is no binary to ship` };
+        return { refuse: `no go build or go install runs in ${stageLabel(copied?.stage ?? context.stage)}, so there is no binary to ship` };
       }
       const wanted = copied?.source ?? (programWord && (programWord.includes('/') || programWord.startsWith('.')) ? resolvePath(programWord, context.workdir) : undefined);
       // A build's binary is wherever later mv/cp put it (GoBuild.paths); without -o, where go build names it by default.

@@ -29,6 +29,8 @@ import { openTail } from '../tail';
 import { imageForTarget } from './targets';
 import { SUPPRESSION_COMMENT } from '../suppressions';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
+import { lowPortNote, missingAtRuntime, movedOutOfRoot, runtimeHome } from './runtimeNeeds';
+import { groundPlan, groundedStart } from './groundedPlan';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 export { IMAGE_TARGETS, type ImageTarget } from './targets';
@@ -53,6 +55,8 @@ const plans = new WeakMap<DockerfileModel, ConversionPlan>();
  * build args, platform, image facts), so the converter sees the images lint sees.
  */
 export function conversionOf(model: DockerfileModel, options: ConvertOptions = {}): ConversionPlan {
+  // A build's evidence is for one `convert --build`: that plan is neither kept nor shared.
+  if (options.grounded) return planConversion(model, options);
   let plan = plans.get(model);
   if (!plan) {
     plan = planConversion(model, options);
@@ -97,9 +101,11 @@ function planConversion(model: DockerfileModel, options: ConvertOptions): Conver
 
   const chain = stageChainFromBase(stage);
   const { runs, workdir } = runSteps(model, stage);
-  const start = startCommand(model, chain);
+  const grounded = groundedStart(options.grounded);
+  if (grounded && 'refuse' in grounded) return { ok: false, reason: grounded.refuse };
+  const start = grounded ?? startCommand(model, chain);
   if ('refuse' in start) return { ok: false, reason: start.refuse };
-  if (start.words.length > 0 && isShellScript(start.words[0])) {
+  if (!grounded && start.words.length > 0 && isShellScript(start.words[0])) {
     return { ok: false, reason: `the start command runs the shell script ${start.words[0]}, and the runtime image has no shell: do its work in the build stage or in the program, start the program directly, and convert again` };
   }
 
@@ -128,6 +134,11 @@ function planConversion(model: DockerfileModel, options: ConvertOptions): Conver
   };
   const planned = CONVERTERS[language].plan(context);
   if ('refuse' in planned) return { ok: false, reason: planned.refuse };
+  // What the built image showed comes first: grounding can move a distroless runtime (static -> cc).
+  const evidence = options.grounded ? groundPlan(planned, language, options.grounded, context, grounded && 'env' in grounded ? grounded.env : []) : undefined;
+  if (evidence && 'refuse' in evidence) return { ok: false, reason: evidence.refuse };
+  const missing = missingAtRuntime(context, planned, language, copied ? { stage: copied.stage, runs: artifactRuns } : undefined, { script: grounded !== undefined, libraries: evidence?.librariesKnown ?? false });
+  if (missing) return { ok: false, reason: missing };
   // The family to ship on (convert --to); the language converters pick distroless.
   const family = imageForTarget(planned.runtimeImage, options.to);
   if ('refuse' in family) return { ok: false, reason: family.refuse };
@@ -253,12 +264,21 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
   if (plan.entrypoint) body.push(execLine('ENTRYPOINT', plan.entrypoint));
   if (plan.cmd && plan.cmd.length > 0) body.push(execLine('CMD', plan.cmd));
 
+  // /root is 0700 root on distroless and chiseled images: what would live there moves to the user's home.
+  const home = runtimeHome(plan.runtimeImage);
+  const notes = [...(plan.notes ?? [])];
+  if (home && body.some((line) => movedOutOfRoot(line, home) !== line)) {
+    body.splice(0, body.length, ...body.map((line) => movedOutOfRoot(line, home)));
+    notes.push(`Paths under /root now name ${home}: /root is readable only by root there, and the image runs as a non-root user.`);
+  }
+  const lowPorts = lowPortNote(context, plan.runtimeImage);
+  if (lowPorts) notes.push(lowPorts);
   const header = ['# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).'];
   if (dropped.length > 0) {
     header.push(`# Not carried over from ${replaced ? 'the original stage' : `the build stage "${context.buildName}"`}, because they cannot run here or do not apply:`);
     header.push(...dropped.map((d) => `#   ${d}`));
   }
-  header.push(...(plan.notes ?? []).map((n) => `# ${n}`));
+  header.push(...notes.map((n) => `# ${n}`));
   const from = `FROM ${plan.fromImage ?? plan.runtimeImage}${runtimeName ? ` AS ${runtimeName}` : replaced && stage.from.getBuildStage() ? ` AS ${stage.from.getBuildStage()}` : ''}`;
   const runtimeText = [...header, from, ...body].join(eol);
 

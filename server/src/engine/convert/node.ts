@@ -12,6 +12,7 @@ import { alpineOnlyCommand } from './alpine';
 import { appOwnedByUser, argumentFileCopies, builderImageEdit, foreignPackageManager, isOfficialName, readJson, writableDirectories } from './common';
 import { nameAndTag } from '../../shared/imageReference';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
+import { debianReleaseOfTag, vanishedAptPackage } from './runtimeNeeds';
 
 const NODE = interpreterWords('node') as RegExp;
 const PACKAGE_RUNNERS = /^(?:npm|yarn|pnpm)$/;
@@ -55,7 +56,15 @@ export const nodeConverter: LanguageConverter = {
     if (!tagEdit && (currentMajor !== major || alpine)) {
       return { refuse: `the build stage's node image cannot be changed by one edit (its reference mixes variables and text), and it must be node:${major} to match the runtime: set it and convert again` };
     }
-    if (tagEdit) edits.push(tagEdit);
+    if (tagEdit) {
+      edits.push(tagEdit);
+      // node:<M> without a variant is Debian trixie (nodejs/docker-node config default_variant, since PR #2558, 2026-07).
+      const release = debianReleaseOfTag(tagEdit.newText) ?? 'trixie';
+      if (debianReleaseOfTag(root.base.ref.tag) !== release) {
+        const vanished = vanishedAptPackage(context.runs, root, tagEdit.newText, release);
+        if (vanished) return { refuse: vanished };
+      }
+    }
 
     const append: string[] = [];
     const notes: string[] = [];

@@ -13,6 +13,7 @@ import { chainCopies, isInside, replaceImageEdit, resolvePath, stageChainFromBas
 import { alpineOnlyCommand } from './alpine';
 import { appOwnedByUser, argumentFileCopies, flagValue, foreignPackageManager, isOfficialName, runSteps, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
+import { debianReleaseOfTag, stageLabel, vanishedAptPackage } from './runtimeNeeds';
 
 const PYTHON = interpreterWords('python') as RegExp;
 /** Servers and tools that are runnable as `python -m <module>`. */
@@ -31,7 +32,12 @@ export const pythonConverter: LanguageConverter = {
       return { refuse: `the build installs Python on ${root.resolvedImage ?? 'its base image'} rather than using the python image, and the distroless runtime runs Python ${DISTROLESS_PYTHON_VERSION}: base the build on ${PYTHON_BUILDER_IMAGE} and convert again` };
     }
     const args = pythonArguments(context.start, context.workdir);
-    if ('refuse' in args) return args;
+    if ('refuse' in args && !/without a script$/.test(args.refuse)) return args;
+    if ('refuse' in args) {
+      const reset = context.entrypointLength === context.start.length && context.chain.slice(0, -1).some((st) => st.instructions.some((i) => i.getKeyword() === 'CMD'));
+      // An ENTRYPOINT resets the CMD its stage inherits (BuildKit's dispatchEntrypoint): say so, it is easy to miss.
+      return { refuse: `${args.refuse} in ${stageLabel(context.stage)}${reset ? ' (its ENTRYPOINT resets the CMD inherited from the stage it builds on, as docker build does)' : ''}: give python the script to run in CMD or ENTRYPOINT of that stage, and convert again` };
+    }
     const appDir = context.workdir !== '/' ? context.workdir : undefined;
     if (!appDir) return { refuse: 'the app has no WORKDIR, so the directory to ship is unknown: set WORKDIR to the app directory and convert again' };
 
@@ -61,6 +67,19 @@ export const pythonConverter: LanguageConverter = {
       return { refuse: `the app installs ${native.name}, which is built from source against ${native.library} and loads it when imported; the distroless python3 image does not have that library, so the app would fail to start: ${native.instead}, or copy the library and what it links to from the build stage by hand, and convert again` };
     }
 
+    const allRuns = [...context.runs, ...builders.flatMap((b) => runSteps(context.model, b).runs)];
+    const roots = pythonStages.filter((st) => !st.parent && st.base.runtime === 'python');
+    const bumped = roots.find((st) => st.base.runtimeVersion !== DISTROLESS_PYTHON_VERSION);
+    const pin = bumped ? pinWithoutWheels(context, allRuns) : undefined;
+    if (bumped && pin) {
+      return { refuse: `the build moves from ${bumped.resolvedImage ?? 'its python image'} to ${PYTHON_BUILDER_IMAGE} (the distroless runtime's Python ${DISTROLESS_PYTHON_VERSION}), and ${pin.requirement} has no wheels for Python ${DISTROLESS_PYTHON_VERSION} (the first release with them is ${pin.first}), so pip install in ${stageLabel(bumped)} would fail: raise the pin to ${pin.first} or later, and convert again` };
+    }
+    // A builder moved to trixie from an older Debian: its apt-get install names must exist there.
+    for (const st of roots.filter((r) => r.resolvedImage !== PYTHON_BUILDER_IMAGE && debianReleaseOfTag(r.base.ref.tag) !== 'trixie')) {
+      const vanished = vanishedAptPackage(allRuns.filter((r) => stageChainFromBase(r.stage)[0] === st), st, PYTHON_BUILDER_IMAGE, 'trixie');
+      if (vanished) return { refuse: vanished };
+    }
+
     const site = sitePackages(context.runs, context.stage);
     if (typeof site === 'object') return site;
     const copiedSite = site === undefined ? sitePackagesCopied(context, builders) : undefined;
@@ -78,7 +97,7 @@ export const pythonConverter: LanguageConverter = {
         return isOfficialName(name, 'python') ? `${name}:${nameAndTag(PYTHON_BUILDER_IMAGE).tag}` : PYTHON_BUILDER_IMAGE;
       });
       if (!tagEdit && st.resolvedImage !== PYTHON_BUILDER_IMAGE) {
-        return { refuse: `the python image of stage "${st.name ?? st.index}" cannot be changed by one edit, and it must be ${PYTHON_BUILDER_IMAGE} to match the runtime's Python: set it and convert again` };
+        return { refuse: `the python image of ${stageLabel(st)} cannot be changed by one edit, and it must be ${PYTHON_BUILDER_IMAGE} to match the runtime's Python: set it and convert again` };
       }
       if (tagEdit && !edits.some((e) => sameRange(e, tagEdit))) edits.push(tagEdit);
     }
@@ -293,6 +312,64 @@ const NATIVE_LIBRARY_PACKAGES: Record<string, { library: string; instead: string
 
 /** The first such package the build installs: named in pip install, or in a requirements file or pyproject.toml beside the Dockerfile. */
 function nativeLibraryPackage(context: LanguageContext, runs: RunStep[]): { name: string; library: string; instead: string } | undefined {
+  const all = requirementsText(context, runs);
+  for (const [name, facts] of Object.entries(NATIVE_LIBRARY_PACKAGES)) {
+    // A requirement line or a quoted pyproject dependency: the name, then a version, an extra, a marker or the end.
+    if (new RegExp(`(?:^|["'\\s])${name}\\s*(?:[<>=!~;\\[@"']|$)`, 'im').test(all)) return { name, ...facts };
+  }
+  return undefined;
+}
+
+/**
+ * The first release of compiled packages with wheels for CPython 3.13 (the distroless
+ * python3-debian13 interpreter), from each project's release notes: NumPy 2.1.0, pandas
+ * 2.2.3, SciPy 1.14.1, scikit-learn 1.5.2, Pillow 11.0.0, lxml 5.3.0, psycopg2-binary
+ * 2.9.10, PyTorch 2.5.0, TensorFlow 2.20.0. A pin below it has no wheel for the builder
+ * the conversion moves to, and pip falls back to compiling from source, which fails
+ * without the project's toolchain (TensorFlow publishes no source distribution at all).
+ */
+const FIRST_WITH_CP313_WHEELS: Record<string, string> = {
+  numpy: '2.1.0', pandas: '2.2.3', scipy: '1.14.1', 'scikit-learn': '1.5.2', pillow: '11.0.0', lxml: '5.3.0',
+  'psycopg2-binary': '2.9.10', torch: '2.5.0', tensorflow: '2.20.0', 'tensorflow-cpu': '2.20.0',
+};
+
+function versionBelow(a: string, b: string): boolean {
+  const pa = a.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) < (pb[i] ?? 0);
+  }
+  return false;
+}
+
+/**
+ * A requirement pinned (`==`, `<`, `<=`, `~=` as an upper bound) to versions of a compiled
+ * package that have no wheels for the runtime's Python: `tensorflow==2.17.0` on a builder
+ * moved from 3.11 to 3.13 fails to install. Packages the table does not list are not judged.
+ */
+function pinWithoutWheels(context: LanguageContext, runs: RunStep[]): { requirement: string; first: string } | undefined {
+  const all = requirementsText(context, runs);
+  for (const [name, first] of Object.entries(FIRST_WITH_CP313_WHEELS)) {
+    const re = new RegExp(`(?:^|["'\\s])(${name.replace(/-/g, '[-_]')}\\s*(?:\\[[^\\]]*\\])?\\s*(==|<=|<|~=)\\s*([0-9][0-9.]*))`, 'gim');
+    for (const m of all.matchAll(re)) {
+      const [, requirement, op, version] = m;
+      // `<X` allows only versions below X; `==`, `<=` and `~=` at most the version named (~= within its series).
+      const below = op === '<' ? !versionBelow(first, version) : op === '~=' ? versionBelow(version, first) && !sameSeriesReaches(version, first) : versionBelow(version, first);
+      if (below) return { requirement: requirement.replace(/\s+/g, ''), first };
+    }
+  }
+  return undefined;
+}
+
+/** `~=2.1` allows 2.x from 2.1 on: it reaches `first` when `first` is in that series. */
+function sameSeriesReaches(version: string, first: string): boolean {
+  const parts = version.split('.');
+  const series = parts.slice(0, Math.max(1, parts.length - 1)).join('.');
+  return first === series || first.startsWith(`${series}.`);
+}
+
+/** pip arguments and the requirements files (and pyproject.toml) beside the Dockerfile, comments removed. */
+function requirementsText(context: LanguageContext, runs: RunStep[]): string {
   const texts: string[] = [];
   const files = new Set(['requirements.txt', 'pyproject.toml']);
   for (const run of runs) {
@@ -306,10 +383,5 @@ function nativeLibraryPackage(context: LanguageContext, runs: RunStep[]): { name
     }
   }
   for (const file of files) texts.push(context.workspace?.readFile(file) ?? '');
-  const all = texts.join('\n').replace(/#.*$/gm, '');
-  for (const [name, facts] of Object.entries(NATIVE_LIBRARY_PACKAGES)) {
-    // A requirement line or a quoted pyproject dependency: the name, then a version, an extra, a marker or the end.
-    if (new RegExp(`(?:^|["'\\s])${name}\\s*(?:[<>=!~;\\[@"']|$)`, 'im').test(all)) return { name, ...facts };
-  }
-  return undefined;
+  return texts.join('\n').replace(/#.*$/gm, '');
 }

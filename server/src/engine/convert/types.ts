@@ -4,6 +4,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Stage } from '../model';
 import type { WorkspaceFiles } from '../types';
 import type { Command } from '../shell';
+import type { GroundedEvidence } from './grounded';
 
 export type Language = 'go' | 'node' | 'python' | 'java' | 'rust' | 'dotnet' | 'c';
 
@@ -41,6 +42,8 @@ export interface ConvertOptions {
   distrolessRegistry?: string;
   /** The image family to ship on (`--to`, configuration `convertTo`); distroless when absent. */
   to?: 'distroless' | 'chainguard' | 'dhi';
+  /** What the built original image showed (`convert --build`): the start program, its script or its libraries. */
+  grounded?: GroundedEvidence;
 }
 
 /** A RUN step split into simple commands, with the WORKDIR it runs in. */

@@ -43,6 +43,8 @@ export interface LocalImageFactsOptions {
   registryLookups?: boolean;
   /** Per registry request. */
   registryTimeoutMs?: number;
+  /** Hosts (`host[:port]`) the user allows a registry's redirects and token realms to go to (RegistryOptions.redirectHosts). */
+  registryRedirectHosts?: readonly string[];
   /** How long a registry's answer (or failure) stands before it is asked again. */
   registryRefreshAfterMs?: number;
   /** The platform of an index to read when FROM names none; default the build's (hostPlatform). */
@@ -116,7 +118,7 @@ export class LocalImageFacts {
     const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env ?? process.env) : options.cacheDir;
     this.disk = cacheDir ? new ImageFactsDiskCache(cacheDir) : undefined;
     this.registryDisk = cacheDir && options.registryLookups ? new RegistryFactsDiskCache(cacheDir) : undefined;
-    this.registry = options.registryLookups ? new RegistryClient({ timeoutMs: options.registryTimeoutMs, onRequest: () => void this.stats.registryRequests++ }) : undefined;
+    this.registry = options.registryLookups ? new RegistryClient({ timeoutMs: options.registryTimeoutMs, redirectHosts: options.registryRedirectHosts, onRequest: () => void this.stats.registryRequests++ }) : undefined;
     this.defaultPlatform = options.platform ?? hostPlatform() ?? 'linux/amd64';
     this.now = options.now ?? Date.now;
   }

@@ -4,6 +4,12 @@
  * names, never a layer. Anonymous only: no credentials are read or sent, a registry
  * that wants them is a failed lookup. HTTPS everywhere, plain HTTP only to loopback
  * hosts (what Docker allows without configuration, for a local registry).
+ *
+ * Where requests go: to the registry's own host and port; a redirect or a token realm
+ * elsewhere only to a host its publisher documents (REDIRECT_HOSTS; HTTPS on the default
+ * port) or the user's configuration names (RegistryOptions.redirectHosts).
+ * Every hop is checked before it is sent. At most `concurrency` lookups per registry
+ * run at once; the rest wait their turn (their timeout starts when they are sent).
  */
 import { createHash } from 'crypto';
 import { parseImageReference } from '../../shared/imageReference';
@@ -16,6 +22,45 @@ export interface RegistryOptions {
   timeoutMs?: number;
   /** Counts every HTTP request made, for tests and logs. */
   onRequest?: (url: string) => void;
+  /**
+   * More hosts any registry may redirect or send for a token to (`distroless.imageFacts.redirectHosts`,
+   * `--registry-redirect-host`): `cdn.example.com` or `*.example.com` on the default port,
+   * `host:port` on that port only; over HTTPS, or plain HTTP when the host is a loopback address.
+   */
+  redirectHosts?: readonly string[];
+  /** Lookups at once per registry host (default 6, what browsers open per host). */
+  concurrency?: number;
+}
+
+/**
+ * Hosts a registry sends its token realm or blob downloads to, from its publisher's
+ * firewall allowlist: Docker Hub, https://docs.docker.com/desktop/setup/allow-list/
+ * (auth.docker.io, production.cloudflare.docker.com, the R2 bucket); MCR,
+ * https://github.com/microsoft/containerregistry/blob/main/docs/client-firewall-rules.md
+ * (*.data.mcr.microsoft.com); GHCR, GitHub's packages allowlist
+ * (pkg-containers.githubusercontent.com). Any other host needs the user's configuration.
+ */
+const REDIRECT_HOSTS: Readonly<Record<string, readonly string[]>> = {
+  'registry-1.docker.io': ['auth.docker.io', 'production.cloudflare.docker.com', 'production.cloudfront.docker.com', 'docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com'],
+  'mcr.microsoft.com': ['*.data.mcr.microsoft.com'],
+  'ghcr.io': ['pkg-containers.githubusercontent.com'],
+};
+
+const MAX_REDIRECTS = 5;
+
+function hostMatches(hostname: string, pattern: string): boolean {
+  const p = pattern.toLowerCase();
+  return p.startsWith('*.') ? hostname.endsWith(p.slice(1)) && hostname.length > p.length - 1 : hostname === p;
+}
+
+/** Whether `url` is on a configured `host[:port]` (no port: the scheme's default port only). */
+function namedHostMatches(url: URL, entry: string): boolean {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(entry.trim().toLowerCase());
+  if (!m) return false;
+  const port = m[2] === undefined ? '' : String(Number(m[2]));
+  const defaultPort = url.protocol === 'https:' ? '443' : '80';
+  const urlPort = url.port || defaultPort;
+  return hostMatches(url.hostname.toLowerCase(), m[1]) && (port === '' ? url.port === '' : port === urlPort);
 }
 
 const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
@@ -106,8 +151,46 @@ export class RegistryClient {
   async lookUp(reference: string, platform: string, cached?: (digest: string, platform?: string) => RegistryImage | undefined): Promise<{ image: RegistryImage; fromCache: boolean; topDigest?: string }> {
     const parsed = parseImageReference(reference);
     if ('problem' in parsed) throw new RegistryLookupError(`not a valid reference: ${parsed.problem}`);
-    const { domain, path, tag, digest } = parsed.parts;
-    const host = registryHost(domain);
+    const host = registryHost(parsed.parts.domain);
+    await this.turn(host);
+    try {
+      return await this.lookUpNow(host, parsed.parts, platform, cached);
+    } finally {
+      this.done(host);
+    }
+  }
+
+  private readonly running = new Map<string, number>();
+  private readonly waiting = new Map<string, Array<() => void>>();
+
+  /** Waits until fewer than `concurrency` lookups run against `host`; a finished lookup hands its place to the next in line. */
+  private async turn(host: string): Promise<void> {
+    const limit = Math.max(1, this.options.concurrency ?? 6);
+    const running = this.running.get(host) ?? 0;
+    if (running < limit) {
+      this.running.set(host, running + 1);
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const queue = this.waiting.get(host) ?? [];
+      queue.push(resolve);
+      this.waiting.set(host, queue);
+    });
+  }
+
+  private done(host: string): void {
+    const next = this.waiting.get(host)?.shift();
+    if (next) return next();
+    const running = (this.running.get(host) ?? 1) - 1;
+    if (running > 0) this.running.set(host, running);
+    else {
+      this.running.delete(host);
+      this.waiting.delete(host);
+    }
+  }
+
+  private async lookUpNow(host: string, parts: { path: string; tag?: string; digest?: string }, platform: string, cached?: (digest: string, platform?: string) => RegistryImage | undefined): Promise<{ image: RegistryImage; fromCache: boolean; topDigest?: string }> {
+    const { path, tag, digest } = parts;
     const scope = `repository:${path}:pull`;
     // Docker Hub counts every manifest GET as a pull against the user's own (anonymous:
     // small, per IP) quota, and a HEAD as none: ask what the tag points at with a HEAD,
@@ -199,33 +282,55 @@ export class RegistryClient {
     const headers: Record<string, string> = { accept: accept.join(', ') };
     if (token) headers.authorization = `Bearer ${token}`;
     const known = this.schemes.get(host);
-    if (known || !isLoopbackHost(host)) return this.fetch(`${known ?? 'https'}://${host}${path}`, headers, method);
+    if (known || !isLoopbackHost(host)) return this.fetch(`${known ?? 'https'}://${host}${path}`, headers, method, host);
     // A loopback registry: HTTPS first, then plain HTTP, as Docker does for it.
     try {
-      const response = await this.fetch(`https://${host}${path}`, headers, method);
+      const response = await this.fetch(`https://${host}${path}`, { ...headers }, method, host);
       this.schemes.set(host, 'https');
       return response;
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw error;
-      const response = await this.fetch(`http://${host}${path}`, headers, method);
+      if ((error as Error).name === 'TimeoutError' || error instanceof RegistryLookupError) throw error;
+      const response = await this.fetch(`http://${host}${path}`, headers, method, host);
       this.schemes.set(host, 'http');
       return response;
     }
   }
 
-  private async fetch(url: string, headers: Record<string, string>, method: 'GET' | 'HEAD' = 'GET'): Promise<Response> {
-    this.options.onRequest?.(url);
+  /**
+   * Why `url` may not be asked on behalf of `registry`, or undefined when it may: the
+   * registry's own host and port (plain HTTP only there, and only on loopback), or over
+   * HTTPS on the default port a host its publisher documents or the configuration names.
+   */
+  private refusal(registry: string, url: URL): string | undefined {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'which is not HTTP';
+    if (url.host === registry) return url.protocol === 'https:' || isLoopbackHost(registry) ? undefined : 'which is not HTTPS';
+    const documented = url.port === '' && (REDIRECT_HOSTS[registry] ?? []).some((pattern) => hostMatches(url.hostname.toLowerCase(), pattern));
+    const configured = (this.options.redirectHosts ?? []).some((entry) => namedHostMatches(url, entry));
+    const elsewhere = documented || configured ? '' : `another host or port than ${registry} that no configuration names`;
+    // Plain HTTP, as for a registry, only to a loopback host, and only one the configuration names.
+    if (url.protocol !== 'https:' && !(configured && isLoopbackHost(url.host))) return `which is not HTTPS${elsewhere ? ` and ${elsewhere}` : ''}`;
+    return elsewhere ? `which is ${elsewhere}` : undefined;
+  }
+
+  private async fetch(url: string, headers: Record<string, string>, method: 'GET' | 'HEAD' = 'GET', registry = new URL(url).host): Promise<Response> {
     // Named, so a registry's operator (and the tests, in its log) can tell these requests apart.
     headers['user-agent'] = USER_AGENT;
-    // Redirects: Docker Hub sends blobs to its CDN. fetch drops the Authorization header when it leaves the origin.
-    const response = await fetch(url, { method, headers, redirect: 'follow', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
-    // A redirect may not move a lookup to plain HTTP on another machine (a manifest fetched by tag has no digest to check).
-    const landed = new URL(response.url || url);
-    if (landed.protocol !== 'https:' && !(landed.protocol === 'http:' && isLoopbackHost(landed.host))) {
+    let next = new URL(url);
+    for (let hop = 0; ; hop++) {
+      const refused = this.refusal(registry, next);
+      if (refused) throw new RegistryLookupError(hop === 0 ? `${registry}: not asking ${next.origin}, ${refused}` : `${registry} redirected to ${next.origin}, ${refused}`);
+      this.options.onRequest?.(next.toString());
+      // Redirects are followed here, one hop at a time, each checked before it is sent.
+      const response = await fetch(next, { method, headers, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+      const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+      if (location === null) return response;
       await response.body?.cancel();
-      throw new RegistryLookupError(`${new URL(url).host} redirected to ${landed.origin}, which is not HTTPS`);
+      if (hop >= MAX_REDIRECTS) throw new RegistryLookupError(`${registry} redirected more than ${MAX_REDIRECTS} times`);
+      const target = new URL(location, next);
+      // Credentials stay with the host that issued them.
+      if (target.host !== next.host) delete headers.authorization;
+      next = target;
     }
-    return response;
   }
 
   private token(host: string, scope: string): string | undefined {
@@ -240,17 +345,22 @@ export class RegistryClient {
     } catch {
       throw new RegistryLookupError(`${host}'s token realm is not a URL`);
     }
-    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
-      throw new RegistryLookupError(`${host}'s token realm ${realm.origin} is not HTTPS`);
-    }
+    const refused = this.refusal(host, realm);
+    if (refused) throw new RegistryLookupError(`${host}'s token realm is ${realm.origin}, ${refused}`);
     if (challenge.service) realm.searchParams.set('service', challenge.service);
     realm.searchParams.set('scope', scope);
-    const response = await this.fetch(realm.toString(), { accept: 'application/json' });
+    const response = await this.fetch(realm.toString(), { accept: 'application/json' }, 'GET', host);
     if (response.status !== 200) {
       await response.body?.cancel();
       throw new RegistryLookupError(`${realm.host} gave no anonymous token (${response.status})`);
     }
-    const body = (await response.json()) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
+    const bytes = await readLimited(response, MAX_BYTES);
+    let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
+    try {
+      body = JSON.parse(new TextDecoder().decode(bytes ?? new Uint8Array())) as typeof body;
+    } catch {
+      throw new RegistryLookupError(`${realm.host} gave no token`);
+    }
     const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
     if (!token) throw new RegistryLookupError(`${realm.host} gave no token`);
     // Docker Hub's anonymous tokens last 300 s; a little less, so one never expires mid-lookup.

@@ -1,5 +1,5 @@
 /**
- * The smallest WebSocket client (RFC 6455) a test needs to speak the Chrome
+ * The smallest WebSocket client (RFC 6455) needed to speak the Chrome
  * DevTools protocol: text messages out (masked), text messages in, ping
  * answered, fragments joined. Node 20 has no global WebSocket without a flag,
  * and the `ws` package is not among the dependencies.

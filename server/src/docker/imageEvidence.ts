@@ -1,0 +1,324 @@
+/**
+ * Evidence for `distroless convert --build`: the original Dockerfile built on the local
+ * engine (the classic builder API with a tar of the context: dockerode's BuildKit
+ * session is not bundled, see esbuild.mjs), then read without exporting the image: a
+ * created, never-started container and the engine's archive API on the few paths that
+ * matter (stat, and bounded reads of the start program, its script, its libraries and
+ * ld.so.conf). Everything created is labelled and removed at the end.
+ *
+ * The result is plain data (no engine types), so the converter, which may not import
+ * this room, takes it as GroundedEvidence.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import type Docker from 'dockerode';
+import { OperationCancelledError } from './errors';
+import { isMuslInterpreter, ldSoConfDirectories, librarySearchPath, readElf, type ElfFacts } from './elf';
+import { buildWithCli } from './verify';
+
+export const BUILD_LABEL = 'io.distroless.convert-build';
+
+export interface BuildRequest {
+  contextDir: string;
+  /** The Dockerfile, relative to the context (as `docker build -f`). */
+  dockerfile: string;
+  buildArgs?: Record<string, string>;
+  target?: string;
+  platform?: string;
+  signal?: AbortSignal;
+  /** Each line of build output, and progress messages. */
+  onOutput?: (line: string) => void;
+  /**
+   * The docker command line against the same engine: a Dockerfile that needs BuildKit
+   * (RUN --mount, COPY --chmod/--link, here-documents), which the engine's classic
+   * builder API refuses, is built with it instead.
+   */
+  cli?: { args: string[]; env?: NodeJS.ProcessEnv; command?: string };
+}
+
+/** Same shape as the engine's GroundedEvidence (server/src/engine/convert/grounded.ts). */
+export interface ImageEvidence {
+  entrypoint: string[];
+  cmd: string[];
+  workdir: string;
+  program?: {
+    path: string;
+    kind: 'elf' | 'script' | 'other' | 'missing';
+    script?: string;
+    interpreter?: string;
+    musl?: boolean;
+    isStatic?: boolean;
+    libraries?: Array<{ soname: string; path?: string }>;
+  };
+}
+
+export class BuildFailedError extends Error {}
+
+/** Bytes read from one file at most: enough for an ELF's dynamic section in all but huge binaries. */
+const MAX_READ = 64 * 1024 * 1024;
+const SCRIPT_READ = 64 * 1024;
+const READ_TIMEOUT_MS = 60_000;
+const MAX_LIBRARIES = 200;
+const SHELLS = /^(?:\/usr)?\/bin\/(?:sh|bash|ash|dash)$/;
+/** What the classic builder says about Dockerfile features only BuildKit has. */
+const NEEDS_BUILDKIT = /requires BuildKit|unknown flag: (?:mount|chmod|link|parents|exclude|network|security|checksum|keep-git-dir)|heredoc|the --\w+ option requires/i;
+
+/** Builds the original, reads what its start program needs, and removes the image and container; throws BuildFailedError with the failing output. */
+export async function evidenceFromBuild(docker: Docker, request: BuildRequest): Promise<ImageEvidence> {
+  const run = crypto.randomBytes(6).toString('hex');
+  const tag = `distroless-convert-build-${run}:original`;
+  const say = request.onOutput ?? (() => undefined);
+  let container: Docker.Container | undefined;
+  let built = false;
+  try {
+    say(`Building the original image (${tag})`);
+    try {
+      await buildImage(docker, request, tag, run, say);
+    } catch (error) {
+      if (!(error instanceof BuildFailedError) || !request.cli || !NEEDS_BUILDKIT.test(error.message)) throw error;
+      say(`The engine's classic builder cannot build this Dockerfile (${error.message}); building with BuildKit through the docker command line`);
+      const result = await buildWithCli({ cliArgs: request.cli.args, dockerCli: request.cli.command, env: request.cli.env, contextDir: request.contextDir, dockerfile: path.join(request.contextDir, request.dockerfile), tag, labels: { [BUILD_LABEL]: run }, target: request.target, buildArgs: request.buildArgs, platform: request.platform, signal: request.signal }, say);
+      if (request.signal?.aborted) throw new OperationCancelledError('Building the original image');
+      if (!result.ok) throw new BuildFailedError(result.failedStep ? `${result.failedStep} failed` : 'the build failed');
+    }
+    built = true;
+    container = await docker.createContainer({ Image: tag, Labels: { [BUILD_LABEL]: run }, HostConfig: { AutoRemove: false } });
+    say('Reading the start program from the image (archive API, never started)');
+    return await readEvidence(docker, tag, container, request.signal);
+  } finally {
+    if (container) await container.remove({ force: true }).catch(() => undefined);
+    if (built) await docker.getImage(tag).remove({ force: true, noprune: false }).catch(() => undefined);
+  }
+}
+
+function buildImage(docker: Docker, request: BuildRequest, tag: string, run: string, say: (line: string) => void): Promise<void> {
+  const entries = fs.readdirSync(request.contextDir);
+  const options: Record<string, unknown> = {
+    t: tag, dockerfile: request.dockerfile, rm: true, forcerm: true,
+    labels: JSON.stringify({ [BUILD_LABEL]: run }),
+    abortSignal: request.signal,
+  };
+  if (request.buildArgs && Object.keys(request.buildArgs).length > 0) options.buildargs = JSON.stringify(request.buildArgs);
+  if (request.target) options.target = request.target;
+  if (request.platform) options.platform = request.platform;
+  return new Promise((resolve, reject) => {
+    docker.buildImage({ context: request.contextDir, src: entries }, options, (err, stream) => {
+      if (err || !stream) {
+        reject(err ?? new Error('the engine returned no build output'));
+        return;
+      }
+      let failure: string | undefined;
+      const tail: string[] = [];
+      docker.modem.followProgress(stream, (done: Error | null) => {
+        if (request.signal?.aborted) reject(new OperationCancelledError('Building the original image'));
+        else if (done || failure) reject(new BuildFailedError(failure ?? done?.message ?? "the build failed"));
+        else resolve();
+      }, (event: { stream?: string; error?: string; status?: string }) => {
+        if (event.error) failure = event.error.trim();
+        const text = event.stream ?? event.status;
+        for (const line of (text ?? '').split('\n')) {
+          if (!line.trim()) continue;
+          tail.push(line);
+          if (tail.length > 40) tail.shift();
+          say(line);
+        }
+      });
+    });
+  });
+}
+
+interface PathStat { name: string; size: number; mode: number; linkTarget: string }
+
+async function statPath(container: Docker.Container, file: string): Promise<PathStat | undefined> {
+  try {
+    const response = (await container.infoArchive({ path: file })) as unknown as { headers?: Record<string, string>; resume?: () => void };
+    response.resume?.();
+    const header = response.headers?.['x-docker-container-path-stat'];
+    return header ? (JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as PathStat) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Directory bit of Go's os.FileMode, as the engine reports modes. */
+const MODE_DIR = 0x80000000;
+const MODE_SYMLINK = 0x08000000;
+
+/** The first `limit` bytes of a regular file, read from the archive stream of its path and then abandoned. */
+async function readHead(container: Docker.Container, file: string, limit: number): Promise<Buffer | undefined> {
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = (await container.getArchive({ path: file })) as unknown as NodeJS.ReadableStream;
+  } catch {
+    return undefined;
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let have = 0;
+    let dataStart: number | undefined;
+    let dataSize = 0;
+    const finish = (buf: Buffer | undefined) => {
+      clearTimeout(timer);
+      (stream as unknown as { destroy?: () => void }).destroy?.();
+      resolve(buf);
+    };
+    // An engine that stops sending must not hang the conversion: the file counts as unreadable.
+    const timer = setTimeout(() => finish(undefined), READ_TIMEOUT_MS);
+    stream.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      have += chunk.length;
+      const all = Buffer.concat(chunks);
+      if (dataStart === undefined) {
+        const entry = firstFileEntry(all);
+        if (entry === 'more') return;
+        if (!entry) return finish(undefined);
+        dataStart = entry.start;
+        dataSize = entry.size;
+      }
+      const want = Math.min(limit, dataSize);
+      if (have >= dataStart + want) finish(all.subarray(dataStart, dataStart + want));
+    });
+    stream.on('end', () => {
+      clearTimeout(timer);
+      const all = Buffer.concat(chunks);
+      if (dataStart === undefined) {
+        const entry = firstFileEntry(all);
+        if (!entry || entry === 'more') return resolve(undefined);
+        dataStart = entry.start;
+        dataSize = entry.size;
+      }
+      resolve(all.subarray(dataStart, dataStart + Math.min(limit, dataSize)));
+    });
+    stream.on('error', () => finish(undefined));
+  });
+}
+
+/** The data of the first regular file in a tar (ustar, with GNU/PAX long-name headers skipped). */
+function firstFileEntry(tar: Buffer): { start: number; size: number } | undefined | 'more' {
+  let at = 0;
+  while (at + 512 <= tar.length) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) return undefined;
+    const size = Number.parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
+    const type = String.fromCharCode(header[156] || 48);
+    const data = at + 512;
+    if (type === '0' || type === '\0' || type === '7') return { start: data, size };
+    // x/g: PAX headers, L/K: GNU long names, 5: directories, 1/2: links — skip their data.
+    at = data + Math.ceil(size / 512) * 512;
+  }
+  return 'more';
+}
+
+/** A path with its symlinks resolved by the engine's stat (linkTarget is absolute), up to a few hops. */
+async function resolveFile(container: Docker.Container, file: string): Promise<{ path: string; stat: PathStat } | undefined> {
+  let current = file;
+  for (let hop = 0; hop < 8; hop++) {
+    const stat = await statPath(container, current);
+    if (!stat) return undefined;
+    if ((stat.mode & MODE_SYMLINK) === 0 || !stat.linkTarget) return (stat.mode & MODE_DIR) !== 0 ? undefined : { path: current, stat };
+    current = path.posix.isAbsolute(stat.linkTarget) ? stat.linkTarget : path.posix.join(path.posix.dirname(current), stat.linkTarget);
+  }
+  return undefined;
+}
+
+async function elfOf(container: Docker.Container, file: string): Promise<ElfFacts | 'not-elf' | undefined> {
+  let limit = 64 * 1024;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const head = await readHead(container, file, limit);
+    if (!head) return undefined;
+    const read = readElf(head);
+    if ('elf' in read) return read.elf;
+    if ('notElf' in read) return 'not-elf';
+    if (read.needBytes > MAX_READ || head.length < limit) return undefined;
+    limit = read.needBytes;
+  }
+  return undefined;
+}
+
+async function configuredLibraryDirs(container: Docker.Container): Promise<string[]> {
+  const dirs: string[] = [];
+  const main = await readHead(container, '/etc/ld.so.conf', SCRIPT_READ);
+  if (main) dirs.push(...ldSoConfDirectories(main.toString('utf8')).dirs);
+  // Debian's ld.so.conf only includes ld.so.conf.d/*.conf: the usual files there.
+  for (const name of ['libc.conf', 'x86_64-linux-gnu.conf', 'aarch64-linux-gnu.conf', 'fakeroot-x86_64-linux-gnu.conf']) {
+    const text = await readHead(container, `/etc/ld.so.conf.d/${name}`, SCRIPT_READ);
+    if (text) dirs.push(...ldSoConfDirectories(text.toString('utf8')).dirs);
+  }
+  return dirs;
+}
+
+async function readEvidence(docker: Docker, tag: string, container: Docker.Container, signal: AbortSignal | undefined): Promise<ImageEvidence> {
+  const config = (await docker.getImage(tag).inspect()).Config ?? {};
+  const entrypoint = (config.Entrypoint as string[] | null | undefined) ?? [];
+  const cmd = (config.Cmd as string[] | null | undefined) ?? [];
+  const workdir = config.WorkingDir || '/';
+  const env = new Map((config.Env ?? []).map((e: string) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]));
+  const evidence: ImageEvidence = { entrypoint, cmd, workdir };
+  const start = [...entrypoint, ...cmd];
+  // An init wrapper (tini, dumb-init) starts the program after its options: that program is the one to read.
+  let k = 0;
+  while (k < start.length && /^(?:\/\S*\/)?(?:tini|tini-static|dumb-init)$/.test(start[k])) {
+    k++;
+    while (k < start.length && start[k].startsWith('-')) k++;
+  }
+  const word = start[k];
+  // A shell form (`/bin/sh -c …`) is the converter's to read from the Dockerfile's text.
+  if (!word || SHELLS.test(word)) return evidence;
+  const candidates = word.includes('/') ? [path.posix.resolve(workdir, word)] : (env.get('PATH') ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':').map((d) => `${d}/${word}`);
+  let found: { path: string; stat: PathStat } | undefined;
+  let foundAt: string | undefined;
+  for (const c of candidates) {
+    if (signal?.aborted) throw new OperationCancelledError('Reading the image');
+    found = await resolveFile(container, c);
+    if (found) {
+      foundAt = c;
+      break;
+    }
+  }
+  if (!found) {
+    evidence.program = { path: candidates[0], kind: 'missing' };
+    return evidence;
+  }
+  // Where PATH finds it (the name the image runs), not the file its symlinks end at.
+  const programPath = foundAt ?? found.path;
+  const head = await readHead(container, found.path, SCRIPT_READ);
+  if (head && head.subarray(0, 2).toString() === '#!') {
+    evidence.program = { path: programPath, kind: 'script', script: head.toString('utf8') };
+    return evidence;
+  }
+  const elf = await elfOf(container, found.path);
+  if (!elf || elf === 'not-elf') {
+    evidence.program = { path: programPath, kind: 'other' };
+    return evidence;
+  }
+  const program: NonNullable<ImageEvidence['program']> = { path: programPath, kind: 'elf', interpreter: elf.interpreter, musl: isMuslInterpreter(elf.interpreter), isStatic: elf.isStatic || elf.needed.length === 0, libraries: [] };
+  evidence.program = program;
+  if (program.isStatic || program.musl) return evidence;
+
+  // The DT_NEEDED closure, breadth first, each soname looked up as the image's loader would.
+  const configured = [...(env.get('LD_LIBRARY_PATH') ?? '').split(':').filter((d) => d.startsWith('/')), ...(await configuredLibraryDirs(container))];
+  const queue: Array<{ soname: string; runpath: string[]; origin: string }> = elf.needed.map((soname) => ({ soname, runpath: elf.runpath, origin: path.posix.dirname(found!.path) }));
+  const seen = new Set<string>();
+  while (queue.length > 0 && seen.size < MAX_LIBRARIES) {
+    if (signal?.aborted) throw new OperationCancelledError('Reading the image');
+    const next = queue.shift()!;
+    if (seen.has(next.soname)) continue;
+    seen.add(next.soname);
+    let where: string | undefined;
+    let real: string | undefined;
+    for (const dir of librarySearchPath(next.runpath, next.origin, configured, elf.machine)) {
+      const hit = await resolveFile(container, `${dir}/${next.soname}`);
+      if (hit) {
+        where = `${dir}/${next.soname}`;
+        real = hit.path;
+        break;
+      }
+    }
+    program.libraries!.push({ soname: next.soname, path: where });
+    if (!real) continue;
+    const lib = await elfOf(container, real);
+    if (lib && lib !== 'not-elf') for (const soname of lib.needed) if (!seen.has(soname)) queue.push({ soname, runpath: lib.runpath, origin: path.posix.dirname(real) });
+  }
+  return evidence;
+}

@@ -1,0 +1,125 @@
+/**
+ * Conversion grounded in the built image (`distroless convert --build`): the Docker
+ * room builds the original, reads the start command from the image config, the start
+ * script's text, and the program's ELF interpreter and DT_NEEDED closure with the
+ * image's own library paths (server/src/docker/imageEvidence.ts); this file turns that
+ * evidence into what the converter decides: the start command behind a plain wrapper
+ * script, the libraries to copy, glibc or a refusal for musl.
+ */
+
+/** What the built image showed, gathered without running it. */
+export interface GroundedEvidence {
+  /** ENTRYPOINT and CMD of the built image, as its config has them. */
+  entrypoint: string[];
+  cmd: string[];
+  /** WORKDIR of the built image ('/' when unset). */
+  workdir: string;
+  /** The start program as found in the image (absolute), and what it is. */
+  program?: {
+    path: string;
+    kind: 'elf' | 'script' | 'other' | 'missing';
+    /** A script's text (bounded). */
+    script?: string;
+    interpreter?: string;
+    musl?: boolean;
+    isStatic?: boolean;
+    /** The DT_NEEDED closure: soname and where the image's loader finds it (undefined: not found in the image). */
+    libraries?: Array<{ soname: string; path?: string }>;
+  };
+}
+
+/** The sonames distroless images provide: base has glibc and OpenSSL; cc adds libgcc, libstdc++ and libgomp (GoogleContainerTools/distroless base/README.md, cc/README.md). */
+const GLIBC = ['libc.so.6', 'libm.so.6', 'libpthread.so.0', 'libdl.so.2', 'librt.so.1', 'libresolv.so.2', 'libutil.so.1', 'libanl.so.1', 'libnss_dns.so.2', 'libnss_files.so.2', 'ld-linux-x86-64.so.2', 'ld-linux-aarch64.so.1'];
+export const DISTROLESS_SONAMES: Record<'static' | 'base' | 'cc', readonly string[]> = {
+  static: [],
+  base: [...GLIBC, 'libssl.so.3', 'libcrypto.so.3'],
+  cc: [...GLIBC, 'libssl.so.3', 'libcrypto.so.3', 'libgcc_s.so.1', 'libstdc++.so.6', 'libgomp.so.1'],
+};
+
+export type WrapperResult = { env: Array<[string, string]>; exec: string[]; passesArguments: boolean } | { refuse: string };
+
+const WORD = /^(?:"((?:[^"\\$`]|\\.)*)"|'([^']*)'|([^\s"'$`\\;&|<>(){}*?[\]#~]+))/;
+
+/** Words of a line where only plain quoted or unquoted words and a final "$@" may appear; undefined when it needs a shell. */
+function plainWords(line: string): { words: string[]; passesArguments: boolean } | undefined {
+  const words: string[] = [];
+  let rest = line.trim();
+  let passesArguments = false;
+  while (rest.length > 0) {
+    if (/^"\$@"|^\$@/.test(rest)) {
+      passesArguments = true;
+      rest = rest.replace(/^"\$@"|^\$@/, '').trim();
+      if (rest.length > 0) return undefined;
+      break;
+    }
+    const m = WORD.exec(rest);
+    if (!m) return undefined;
+    words.push((m[1] ?? m[2] ?? m[3]).replace(/\\(.)/g, '$1'));
+    rest = rest.slice(m[0].length).trimStart();
+  }
+  return { words, passesArguments };
+}
+
+/**
+ * A start script that only sets defaults and hands over to one program: `set -e`,
+ * `export VAR="${VAR:-default}"` (or `VAR=value`), `echo`/`printf`, comments, and a
+ * final `exec prog args "$@"`. It becomes ENV lines and an exec-form start command;
+ * anything else is refused naming the line that needs a shell.
+ */
+export function plainWrapper(script: string, name: string): WrapperResult {
+  const env: Array<[string, string]> = [];
+  const lines = script.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  let exec: { words: string[]; passesArguments: boolean } | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    const at = `line ${i + 1} of ${name} (${line.length > 60 ? `${line.slice(0, 57)}...` : line})`;
+    if (line === '' || line.startsWith('#')) continue;
+    if (exec) return { refuse: `${name} runs more after exec (${at}), which needs a shell` };
+    if (/^set(?:\s+(?:-[eux]*o\s+(?:errexit|nounset|pipefail|xtrace)|-[eux]+|\+[ex]+))+$/.test(line)) continue;
+    if (/^(?:echo|printf)\b/.test(line) && !/[;&|<>`]|\$\(/.test(line)) continue;
+    const assignment = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (assignment) {
+      const [, variable, value] = assignment;
+      const fallback = new RegExp(`^"?\\$\\{${variable}:?-([^}$\`]*)\\}"?$`).exec(value);
+      if (fallback) {
+        env.push([variable, fallback[1]]);
+        continue;
+      }
+      const plain = plainWords(value);
+      if (plain && plain.words.length === 1 && !plain.passesArguments) {
+        env.push([variable, plain.words[0]]);
+        continue;
+      }
+      return { refuse: `${at} computes ${variable} with the shell, and the runtime image has none: set it with ENV, and convert again` };
+    }
+    const defaulted = /^:\s+"?\$\{([A-Za-z_][A-Za-z0-9_]*):?=([^}$`]*)\}"?$/.exec(line);
+    if (defaulted) {
+      env.push([defaulted[1], defaulted[2]]);
+      continue;
+    }
+    const command = plainWords(line.replace(/^exec\s+/, ''));
+    if (!command || command.words.length === 0) return { refuse: `${at} needs a shell (variables, pipes, conditions or several commands), and the runtime image has none: start the program directly, and convert again` };
+    // A last command without exec still is the program the container runs.
+    exec = command;
+  }
+  if (!exec) return { refuse: `${name} starts no program (no exec line), so there is nothing to run without a shell` };
+  return { env, exec: exec.words, passesArguments: exec.passesArguments };
+}
+
+/** ENV lines for the wrapper's defaults, as the runtime stage writes them. */
+export function envLines(env: Array<[string, string]>): string[] {
+  return env.map(([k, v]) => `ENV ${k}=${/^[\w./:@,+-]*$/.test(v) && v !== '' ? v : JSON.stringify(v)}`);
+}
+
+/** Needed libraries the runtime image lacks and the build image has: copied from the build stage at the same path. */
+export function librariesToCopy(evidence: GroundedEvidence, runtime: 'static' | 'base' | 'cc'): { copy: string[]; missing: string[] } {
+  const provided = new Set(DISTROLESS_SONAMES[runtime]);
+  const copy: string[] = [];
+  const missing: string[] = [];
+  for (const lib of evidence.program?.libraries ?? []) {
+    if (provided.has(lib.soname)) continue;
+    if (lib.path) copy.push(lib.path);
+    else missing.push(lib.soname);
+  }
+  return { copy, missing };
+}
