@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PassThrough } from 'stream';
-import { convert } from '../../server/src/engine';
+import { convert } from '../../server/src/engine/testing';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
 import { convertCommand } from '../../server/src/cli/commands/convert';
 import type { CliIo } from '../../server/src/cli/commands/types';

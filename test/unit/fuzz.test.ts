@@ -12,11 +12,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { analyze, fixAll, parses } from '../../server/src/engine/testing';
-import { lint } from '../../server/src/engine/testing';
-import { convert } from '../../server/src/engine/testing';
-import { openTail } from '../../server/src/engine/testing';
-import { validateSyntax } from '../../server/src/engine/syntax';
+import { analyze, convert, fixAll, lint, openTail, parses, validateSyntax } from '../../server/src/engine/testing';
 import { runCli } from '../support/cli';
 import { decodeDockerfile, encodeDockerfile } from '../../server/src/cli/files';
 import { CORPUS_SKIP, corpusFiles } from '../support/corpus';

@@ -29,7 +29,10 @@ export interface Analysis {
   readonly tail: OpenTail | undefined;
   /** The converter's decision for the shipped stage, planned once (shared with final-stage-full-os's fix). */
   conversion(): ConversionPlan;
-  /** What `distroless convert` prints: the plan written, or why not; `grounded`: what a build of the original showed (`convert --build`). */
+  /**
+   * What `distroless convert` prints: the plan written, or why not. `grounded`: what a
+   * build of the original showed (`convert --build`); such a plan is made for this call only.
+   */
   convert(grounded?: GroundedEvidence): ConvertResult;
 }
 
@@ -45,7 +48,7 @@ export function analyze(text: string, options: AnalysisOptions = {}, parsed?: Do
   let findings: ReturnType<typeof runRules> | undefined;
   const ran = () => (findings ??= runRules(model, options));
   let tail: { value: OpenTail | undefined } | undefined;
-  const conversion = () => conversionOf(model, { workspace: options.workspace, distrolessRegistry: options.distrolessRegistry, to: options.convertTo });
+  const conversion = (grounded?: GroundedEvidence) => conversionOf(model, { workspace: options.workspace, distrolessRegistry: options.distrolessRegistry, to: options.convertTo, grounded });
   return {
     text,
     options,
@@ -53,15 +56,15 @@ export function analyze(text: string, options: AnalysisOptions = {}, parsed?: Do
     get diagnoses() { return ran().diagnoses; },
     get failures() { return ran().failures; },
     get tail() { return (tail ??= { value: openTail(text, model.dockerfile) }).value; },
-    conversion,
+    conversion: () => conversion(),
     convert(grounded) {
-      const planned = grounded ? conversionOf(model, { workspace: options.workspace, distrolessRegistry: options.distrolessRegistry, to: options.convertTo, grounded }) : conversion();
+      const planned = conversion(grounded);
       return planned.ok ? planned.write() : planned;
     },
   };
 }
 
-/** `analyze(text, options).convert()`: for callers that have no Analysis to keep. */
+/** `analyze(text, options).convert(grounded)`: for callers that have no Analysis to keep. */
 export function convert(text: string, options: AnalysisOptions = {}, grounded?: GroundedEvidence): ConvertResult {
   let analysis: Analysis;
   try {

@@ -23,3 +23,5 @@ export type { CopyInstruction } from './stages';
 export { goBuildsFromBase } from './goBuilds';
 export { parseImageRef, distrolessEndOfLife, isWindowsImage, runsAsRootByDefault, withLocalFacts } from './imageFacts';
 export { argumentsOf, imageOf } from './instructions';
+export { plainWrapper } from './convert/grounded';
+export { startCommand } from './convert/common';

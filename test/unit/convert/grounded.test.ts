@@ -8,8 +8,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import { readElf, librarySearchPath, ldSoConfDirectories, isMuslInterpreter } from '../../../server/src/docker/elf';
-import { plainWrapper } from '../../../server/src/engine/convert/grounded';
-import { convert, type GroundedEvidence } from '../../../server/src/engine';
+import { convert, plainWrapper, type GroundedEvidence } from '../../../server/src/engine/testing';
 import { memoryWorkspace, FACTS_DATE } from '../../support/ruleTable';
 import { assertCleanConversion } from './support';
 

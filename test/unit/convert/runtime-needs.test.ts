@@ -6,9 +6,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { buildModel } from '../../../server/src/engine/model';
-import { stageChainFromBase } from '../../../server/src/engine/stages';
-import { startCommand } from '../../../server/src/engine/convert/common';
+import { buildModel, stageChainFromBase, startCommand } from '../../../server/src/engine/testing';
 import { conversionCaseTests, type ConversionCase } from './support';
 
 const CASES: ConversionCase[] = [

@@ -146,7 +146,7 @@ export const convertCommand: CliCommand = {
     const shown = path.relative(io.cwd, file) || file;
     let grounded: GroundedEvidence | undefined;
     if (args.build) {
-      // In the Docker client's bundle, like --verify: the Docker client loads only for --build.
+      // In the Docker commands' bundle, like --verify: the Docker client loads only for --build.
       const buildModule = __filename.endsWith('engine-commands.js') ? './docker-commands' : './convertBuild';
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { buildEvidence } = require(buildModule) as typeof import('./convertBuild');

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { connectEngine } from '../../docker/connection';
 import { DockerError, OperationCancelledError } from '../../docker/errors';
 import { BuildFailedError, evidenceFromBuild, type ImageEvidence } from '../../docker/imageEvidence';
-import type { CliIo } from './types';
+import { ExitCode, type CliIo } from './types';
+import { CANCELLED } from './convertVerify';
 
 export interface BuildEvidenceRequest {
   file: string;
@@ -17,9 +18,7 @@ export interface BuildEvidenceRequest {
   platform?: string;
 }
 
-/** Exit codes as --verify has them: 125 no engine or a failed build, 130 cancelled. */
-export const ENGINE_FAILURE = 125;
-export const CANCELLED = 130;
+/* Exit codes as --verify has them: 125 (ExitCode.engineFailure) no engine or a failed build, 130 cancelled. */
 
 /** The evidence, or the exit code after saying why there is none. */
 export async function buildEvidence(request: BuildEvidenceRequest, io: CliIo): Promise<ImageEvidence | number> {
@@ -29,7 +28,7 @@ export async function buildEvidence(request: BuildEvidenceRequest, io: CliIo): P
   } catch (error) {
     if (!(error instanceof DockerError)) throw error;
     io.stderr.write(`${request.shown}: cannot build the original: ${error.message}\n`);
-    return ENGINE_FAILURE;
+    return ExitCode.engineFailure;
   }
   const abort = new AbortController();
   const onSignal = () => {
@@ -54,11 +53,11 @@ export async function buildEvidence(request: BuildEvidenceRequest, io: CliIo): P
     if (error instanceof OperationCancelledError || abort.signal.aborted) return CANCELLED;
     if (error instanceof BuildFailedError) {
       io.stderr.write(`${request.shown}: the original does not build, so there is nothing to read: ${error.message}\n`);
-      return ENGINE_FAILURE;
+      return ExitCode.engineFailure;
     }
     if (error instanceof DockerError || (error as { statusCode?: number }).statusCode !== undefined) {
       io.stderr.write(`${request.shown}: the engine failed: ${(error as Error).message}\n`);
-      return ENGINE_FAILURE;
+      return ExitCode.engineFailure;
     }
     throw error;
   } finally {

@@ -55,7 +55,7 @@ const plans = new WeakMap<DockerfileModel, ConversionPlan>();
  * build args, platform, image facts), so the converter sees the images lint sees.
  */
 export function conversionOf(model: DockerfileModel, options: ConvertOptions = {}): ConversionPlan {
-  // A build's evidence belongs to one `convert --build`, not to the model: never cached.
+  // A build's evidence is for one `convert --build`: that plan is neither kept nor shared.
   if (options.grounded) return planConversion(model, options);
   let plan = plans.get(model);
   if (!plan) {
