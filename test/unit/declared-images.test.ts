@@ -29,8 +29,8 @@ test('declared facts are used by the rules, and the hover names the declaration'
   assert.deepEqual(ids(PRIVATE, { images: { 'corp/base': { shell: true, user: 'root' } } }), ['runs-as-root']);
   const { model } = lint(PRIVATE, { today: FACTS_DATE, ...analysisOptions(validateConfig({ images: { 'corp/base:1': { shell: false, user: 65532 } } }, '.distroless.yaml')) });
   const hover = describeImage(model.shipped!.base, { state: 'absent', reason: 'not-found' });
-  assert.match(hover, /- no shell: declared in the configuration file \(images: "corp\/base:1"\)/);
-  assert.match(hover, /- runs as 65532: declared in the configuration file \(images: "corp\/base:1"\)/);
+  // The hover names each source once, with the facts it gave (issue 27).
+  assert.match(hover, /- Declared in the configuration file \(images: "corp\/base:1"\): no shell; runs as 65532\./);
   assert.doesNotMatch(hover, /Unknown image/);
 });
 
