@@ -4,11 +4,14 @@
  * names are Dockerfiles, and the custom requests with their params and results.
  *
  * The extension (client/) may import nothing else from server/src
- * (test/unit/boundaries.test.ts), so this file imports nothing at all: whatever it
- * pulls in would land in the extension's bundle and start-up.
+ * (test/unit/boundaries.test.ts), so this file imports nothing but the pure, tiny
+ * server/src/shared (a type here): whatever it pulls in would land in the extension's
+ * bundle and start-up.
  *
  * Other editors can use the same requests; docs/editors.md names them.
  */
+
+import type { GroundedEvidence } from './shared/groundedEvidence';
 
 /** `source` of every diagnostic the distroless rules publish (syntax checks keep dockerfile-utils' own). */
 export const SOURCE = 'distroless';
@@ -46,14 +49,8 @@ export interface ConvertParams {
   /**
    * What the built original image showed (Convert from Build…: the extension builds
    * and reads the image with the shared Docker code, the server converts with it).
-   * The shape of GroundedEvidence in server/src/engine/convert/grounded.ts.
    */
-  grounded?: {
-    entrypoint: string[];
-    cmd: string[];
-    workdir: string;
-    program?: { path: string; kind: 'elf' | 'script' | 'other' | 'missing'; script?: string; interpreter?: string; musl?: boolean; isStatic?: boolean; libraries?: Array<{ soname: string; path?: string }> };
-  };
+  grounded?: GroundedEvidence;
 }
 
 export type ConvertResult =

@@ -16,6 +16,7 @@ import type Docker from 'dockerode';
 import { OperationCancelledError } from './errors';
 import { isMuslInterpreter, ldSoConfDirectories, librarySearchPath, readElf, type ElfFacts } from './elf';
 import { buildWithCli } from './verify';
+import type { GroundedEvidence } from '../shared/groundedEvidence';
 
 export const BUILD_LABEL = 'io.distroless.convert-build';
 
@@ -37,21 +38,8 @@ export interface BuildRequest {
   cli?: { args: string[]; env?: NodeJS.ProcessEnv; command?: string };
 }
 
-/** Same shape as the engine's GroundedEvidence (server/src/engine/convert/grounded.ts). */
-export interface ImageEvidence {
-  entrypoint: string[];
-  cmd: string[];
-  workdir: string;
-  program?: {
-    path: string;
-    kind: 'elf' | 'script' | 'other' | 'missing';
-    script?: string;
-    interpreter?: string;
-    musl?: boolean;
-    isStatic?: boolean;
-    libraries?: Array<{ soname: string; path?: string }>;
-  };
-}
+/** What the built image showed: one declaration for this room, the protocol and the engine. */
+export type ImageEvidence = GroundedEvidence;
 
 export class BuildFailedError extends Error {}
 

@@ -7,26 +7,9 @@
  * script, the libraries to copy, glibc or a refusal for musl.
  */
 
-/** What the built image showed, gathered without running it. */
-export interface GroundedEvidence {
-  /** ENTRYPOINT and CMD of the built image, as its config has them. */
-  entrypoint: string[];
-  cmd: string[];
-  /** WORKDIR of the built image ('/' when unset). */
-  workdir: string;
-  /** The start program as found in the image (absolute), and what it is. */
-  program?: {
-    path: string;
-    kind: 'elf' | 'script' | 'other' | 'missing';
-    /** A script's text (bounded). */
-    script?: string;
-    interpreter?: string;
-    musl?: boolean;
-    isStatic?: boolean;
-    /** The DT_NEEDED closure: soname and where the image's loader finds it (undefined: not found in the image). */
-    libraries?: Array<{ soname: string; path?: string }>;
-  };
-}
+import type { GroundedEvidence } from '../../shared/groundedEvidence';
+
+export type { GroundedEvidence };
 
 /** The sonames distroless images provide: base has glibc and OpenSSL; cc adds libgcc, libstdc++ and libgomp (GoogleContainerTools/distroless base/README.md, cc/README.md). */
 const GLIBC = ['libc.so.6', 'libm.so.6', 'libpthread.so.0', 'libdl.so.2', 'librt.so.1', 'libresolv.so.2', 'libutil.so.1', 'libanl.so.1', 'libnss_dns.so.2', 'libnss_files.so.2', 'ld-linux-x86-64.so.2', 'ld-linux-aarch64.so.1'];

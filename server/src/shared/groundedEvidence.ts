@@ -1,0 +1,26 @@
+/**
+ * What a build of the original image showed (`distroless convert --build`, the editor's
+ * Convert from Build…): gathered by the Docker room without running the image
+ * (server/src/docker/imageEvidence.ts), carried by `distroless/convert`
+ * (server/src/protocol.ts), and turned into the converter's decisions by the engine
+ * (server/src/engine/convert/grounded.ts). Declared once here so the three agree.
+ */
+export interface GroundedEvidence {
+  /** ENTRYPOINT and CMD of the built image, as its config has them. */
+  entrypoint: string[];
+  cmd: string[];
+  /** WORKDIR of the built image ('/' when unset). */
+  workdir: string;
+  /** The start program as found in the image (absolute), and what it is. */
+  program?: {
+    path: string;
+    kind: 'elf' | 'script' | 'other' | 'missing';
+    /** A script's text (bounded). */
+    script?: string;
+    interpreter?: string;
+    musl?: boolean;
+    isStatic?: boolean;
+    /** The DT_NEEDED closure: soname and where the image's loader finds it (undefined: not found in the image). */
+    libraries?: Array<{ soname: string; path?: string }>;
+  };
+}
