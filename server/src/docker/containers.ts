@@ -10,6 +10,8 @@ export const SIDECAR_LABEL = 'io.distroless.sidecar.target';
 /** Which process on which host opened the sidecar, for orphan cleanup: `<hostname>:<pid>`. */
 export const SIDECAR_OWNER_LABEL = 'io.distroless.sidecar.owner';
 export const SIDECAR_TARGET_NAME_LABEL = 'io.distroless.sidecar.target-name';
+/** On the short-lived helpers that list a directory (directoryListing.ts); value "ls". */
+export const LISTING_HELPER_LABEL = 'io.distroless.sidecar.listing';
 
 export interface ContainerSummary {
   id: string;

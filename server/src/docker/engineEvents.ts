@@ -5,6 +5,8 @@
  * never retries in a tight loop.
  */
 import type Docker from 'dockerode';
+import { LISTING_HELPER_LABEL } from './containers';
+import { isOurSidecar } from './sidecarIdentity';
 
 export interface ContainerEvent {
   /** start, die, destroy, create, pause, unpause, rename, ... */
@@ -56,7 +58,7 @@ export function onStreamLines(stream: NodeJS.ReadableStream, onLine: (line: stri
 }
 
 export function parseEventLine(line: string): ContainerEvent | undefined {
-  let raw: { Type?: unknown; Action?: unknown; status?: unknown; id?: unknown; Actor?: { ID?: unknown; Attributes?: { name?: unknown } } };
+  let raw: { Type?: unknown; Action?: unknown; status?: unknown; id?: unknown; Actor?: { ID?: unknown; Attributes?: Record<string, unknown> } };
   try {
     raw = JSON.parse(line);
   } catch {
@@ -67,6 +69,10 @@ export function parseEventLine(line: string): ContainerEvent | undefined {
   const id = typeof raw.Actor?.ID === 'string' ? raw.Actor.ID : typeof raw.id === 'string' ? raw.id : undefined;
   if (!action || !id) return undefined;
   const name = raw.Actor?.Attributes?.name;
+  // A listing helper comes and goes for each directory the view expands: refreshing the
+  // view on its events would list the expanded directories again, and again.
+  const attributes = raw.Actor?.Attributes;
+  if (attributes?.[LISTING_HELPER_LABEL] !== undefined && typeof name === 'string' && isOurSidecar(name, attributes as Record<string, string>)) return undefined;
   // exec_start: sh ... and health_status: healthy carry details after a colon.
   return { action: action.split(':')[0]!.trim(), id, name: typeof name === 'string' ? name : undefined };
 }

@@ -5,8 +5,9 @@
  * containers, on stopped ones, and on Podman's Docker-compatible API. Nothing
  * here writes to the container.
  *
- * Directory listings read the tar stream's headers and skip file contents;
- * a file's contents are streamed out of the tar as they arrive.
+ * Directory listings here read the tar stream's headers and skip file contents
+ * (bounded): directoryListing.ts lists running containers without the tar and
+ * falls back to this. A file's contents are streamed out of the tar as they arrive.
  */
 import * as path from 'path';
 import { Readable } from 'stream';
@@ -194,16 +195,21 @@ const MAX_TAR_METADATA_BYTES = 1024 * 1024;
  */
 export const MAX_LISTING_CONTENT_BYTES = 64 * 1024 * 1024;
 
-/** A listing, and why it stops early when it does. */
-export type ContainerDirectoryListing = ContainerFileEntry[] & { incomplete?: string };
+/**
+ * A listing, why it stops early when it does, and which way it came: `helper` (stat
+ * from a helper container, no contents moved; directoryListing.ts) or `archive`.
+ */
+export type ContainerDirectoryListing = ContainerFileEntry[] & { incomplete?: string; via?: 'helper' | 'archive' };
 
 /**
  * The entries directly inside a directory (symlinks to directories followed),
- * sorted by name. Throws PathNotFoundError, TargetNotFoundError, or a
- * DockerError when the path is not a directory. Stops after `contentLimit` bytes of
- * file contents went by (see MAX_LISTING_CONTENT_BYTES), with `incomplete` set.
+ * sorted by name, from the archive API's tar headers. Throws PathNotFoundError,
+ * TargetNotFoundError, or a DockerError when the path is not a directory. Stops after
+ * `contentLimit` bytes of file contents went by (see MAX_LISTING_CONTENT_BYTES), with
+ * `incomplete` set. listContainerDirectory (directoryListing.ts) comes here only
+ * when no helper can list.
  */
-export async function listContainerDirectory(docker: Docker, container: string, dirPath: string, signal?: AbortSignal, contentLimit = MAX_LISTING_CONTENT_BYTES): Promise<ContainerDirectoryListing> {
+export async function listDirectoryFromArchive(docker: Docker, container: string, dirPath: string, signal?: AbortSignal, contentLimit = MAX_LISTING_CONTENT_BYTES): Promise<ContainerDirectoryListing> {
   container = checkContainerRef(container);
   const p = normalizeContainerPath(dirPath);
   // "<dir>/." archives the directory's contents as "./name", following a symlinked directory.

@@ -7,7 +7,8 @@ import { connectEngine, ConnectOptions, EngineEndpoint } from './connection';
 import { ContainerSummary, inspectTarget, listContainers, TargetInfo } from './containers';
 import { dockerRunCommand } from './dockerRunCommand';
 import { planSidecar, SidecarPlan, SidecarPlanOptions } from './plan';
-import { ContainerDirectoryListing, ContainerFileEntry, ContainerFileStream, ContainerPathStat, describeContainerPath, listContainerDirectory, readContainerFileStream, statContainerPath } from './files';
+import { ContainerDirectoryListing, ContainerFileEntry, ContainerFileStream, ContainerPathStat, describeContainerPath, readContainerFileStream, statContainerPath } from './files';
+import { listContainerDirectory, ListDirectoryOptions } from './directoryListing';
 import { openPortForward, PortForward, PortForwardOptions } from './portForward';
 import { attachDebugger, AttachDebuggerOptions, DebuggerSession } from './debugger';
 import { ensureImage, imagePresent, openSidecar, OpenSidecarOptions, PullProgress, removeOrphanSidecars, SidecarSession } from './sidecar';
@@ -15,7 +16,7 @@ import { ensureImage, imagePresent, openSidecar, OpenSidecarOptions, PullProgres
 export * from './errors';
 export { resolveEngineCandidates, connectEngine } from './connection';
 export type { ConnectOptions, EngineEndpoint, EndpointSource, ResolveOptions } from './connection';
-export { SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_LABEL, parseProcStatus, parseTop } from './containers';
+export { LISTING_HELPER_LABEL, SIDECAR_LABEL, SIDECAR_OWNER_LABEL, SIDECAR_TARGET_NAME_LABEL, parseProcStatus, parseTop } from './containers';
 export { isOurSidecar, sessionLabelFor, sidecarKeyFile, SIDECAR_SESSION_LABEL } from './sidecarIdentity';
 export type { ContainerSummary, TargetIdentity, TargetInfo } from './containers';
 export { DEFAULT_TOOLS_IMAGE, DEFAULT_COMMAND, planSidecar } from './plan';
@@ -24,6 +25,7 @@ export { dockerRunCommand, shellQuote } from './dockerRunCommand';
 export { checkContainerRef, checkImageRef, checkNotOption } from './references';
 export type { DockerRunOptions } from './dockerRunCommand';
 export { MAX_LISTING_CONTENT_BYTES, modeString, normalizeContainerPath, PathNotFoundError } from './files';
+export type { ListDirectoryOptions } from './directoryListing';
 export type { ContainerDirectoryListing, ContainerFileEntry, ContainerFileStream, ContainerFileType, ContainerPathStat } from './files';
 export { FORWARD_PORT_LABEL, parsePortSpec, PortUnavailableError } from './portForward';
 export type { PortForward, PortForwardEnd, PortForwardEndReason, PortForwardEvent, PortForwardOptions, PortSpec } from './portForward';
@@ -55,8 +57,11 @@ export interface DockerService {
   attachDebugger(opts: AttachDebuggerOptions): Promise<DebuggerSession>;
   /** One path in a container (HEAD archive); throws PathNotFoundError, TargetNotFoundError. Works on stopped containers. */
   statPath(container: string, filePath: string): Promise<ContainerPathStat>;
-  /** A directory's entries from the archive API's tar headers (owner, mode, size, link target). */
-  listDirectory(container: string, dirPath: string, signal?: AbortSignal): Promise<ContainerDirectoryListing>;
+  /**
+   * A directory's entries (owner, mode, size, link target): a running container's from stat in a
+   * helper container of the tools image (no contents moved), else from the archive API's tar headers.
+   */
+  listDirectory(container: string, dirPath: string, signal?: AbortSignal, options?: Omit<ListDirectoryOptions, 'signal'>): Promise<ContainerDirectoryListing>;
   /** The path itself as `ls -ld` sees it (not followed). */
   describePath(container: string, filePath: string): Promise<ContainerFileEntry>;
   /** A regular file's bytes, streamed (symlinks followed). Read-only: nothing here writes to a container. */
@@ -82,7 +87,7 @@ export async function createDockerService(opts: ConnectOptions = {}): Promise<Do
     openPortForward: (o) => openPortForward(docker, o),
     attachDebugger: (o) => attachDebugger(docker, o),
     statPath: (c, p) => statContainerPath(docker, c, p),
-    listDirectory: (c, p, signal) => listContainerDirectory(docker, c, p, signal),
+    listDirectory: (c, p, signal, o) => listContainerDirectory(docker, c, p, { ...o, signal }),
     describePath: (c, p) => describeContainerPath(docker, c, p),
     readFile: (c, p, signal) => readContainerFileStream(docker, c, p, signal),
   };

@@ -253,11 +253,11 @@ export async function openSidecar(docker: Docker, opts: OpenSidecarOptions): Pro
 }
 
 /**
- * Sidecars are named `<target>-debug-<n>` (port forwards `<target>-forward-<n>`; the
+ * Sidecars are named `<target>-debug-<n>` (port forwards `<target>-forward-<n>`, listing helpers `<target>-list-<n>`; the
  * smallest n free), so `docker ps` and the containers view show whose they are; a name
  * taken in between (another sidecar started at the same moment) moves on to the next n.
  */
-export async function createNamed(docker: Docker, targetName: string, options: (name: string) => Docker.ContainerCreateOptions, kind: 'debug' | 'forward' = 'debug'): Promise<Docker.Container> {
+export async function createNamed(docker: Docker, targetName: string, options: (name: string) => Docker.ContainerCreateOptions, kind: 'debug' | 'forward' | 'list' = 'debug'): Promise<Docker.Container> {
   const prefix = `${targetName}-${kind}-`;
   const taken = new Set(
     (await docker.listContainers({ all: true, filters: { name: [prefix] } }).catch(() => []))

@@ -3,7 +3,7 @@
  *
  * Labels alone prove nothing: an image can carry any label into every container made
  * from it, and a user can set them by hand. Each sidecar gets a name this tool chose
- * (`<target>-debug-<n>`, `<target>-forward-<n>`) and a session label whose value is a
+ * (`<target>-debug-<n>`, `<target>-forward-<n>`, `<target>-list-<n>`) and a session label whose value is a
  * random nonce with an HMAC over nonce and name, keyed by a secret kept in this user's
  * state folder (created on first use, readable by this user only). Only a container
  * whose name has that form and whose label verifies against that name is ours: the
@@ -19,7 +19,7 @@ import * as path from 'path';
 export const SIDECAR_SESSION_LABEL = 'io.distroless.sidecar.session';
 
 /** The names sidecars are given (see createNamed in sidecar.ts). */
-const SIDECAR_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*-(debug|forward)-\d+$/;
+const SIDECAR_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*-(debug|forward|list)-\d+$/;
 
 /** `$XDG_STATE_HOME/distroless/sidecar.key` (default ~/.local/state); DISTROLESS_STATE_DIR replaces the folder. */
 export function sidecarKeyFile(env: NodeJS.ProcessEnv = process.env): string {
