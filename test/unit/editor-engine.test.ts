@@ -1,9 +1,14 @@
 import { describe, it } from 'node:test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import type { DockerService } from '../../server/src/docker';
 import { EngineManager, EngineState, isConnectionFailure } from '../../server/src/docker/engineManager';
 import { parseEventLine, watchEngineEvents } from '../../server/src/docker/engineEvents';
+import { LISTING_HELPER_LABEL } from '../../server/src/docker/containers';
+import { sessionLabelFor, SIDECAR_SESSION_LABEL } from '../../server/src/docker/sidecarIdentity';
 
 const fakeService = (description: string) => ({ endpoint: { description } }) as unknown as DockerService;
 
@@ -62,6 +67,17 @@ describe('engine events', () => {
     assert.deepEqual(parseEventLine('{"Type":"container","Action":"health_status: healthy","Actor":{"ID":"abc"}}'), { action: 'health_status', id: 'abc', name: undefined });
     assert.equal(parseEventLine('{"Type":"network","Action":"connect","Actor":{"ID":"n"}}'), undefined);
     assert.equal(parseEventLine('not json'), undefined);
+  });
+
+  it("drops the events of this tool's own listing helpers (each expanded directory makes one), not a look-alike's", () => {
+    process.env.DISTROLESS_STATE_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'engine-events-key-'));
+    const name = 'web-list-1';
+    const event = (labels: Record<string, string>) => JSON.stringify({ Type: 'container', Action: 'destroy', Actor: { ID: 'h', Attributes: { name, ...labels } } });
+    assert.equal(parseEventLine(event({ [LISTING_HELPER_LABEL]: 'ls', [SIDECAR_SESSION_LABEL]: sessionLabelFor(name) })), undefined);
+    // A label alone proves nothing: anyone's container can carry it, and the view must still follow it.
+    assert.deepEqual(parseEventLine(event({ [LISTING_HELPER_LABEL]: 'ls', [SIDECAR_SESSION_LABEL]: 'feed.0123456789abcdef0123456789abcdef' })), { action: 'destroy', id: 'h', name });
+    // A debug sidecar's events still refresh the view (its row and sessions change).
+    assert.deepEqual(parseEventLine(event({ [SIDECAR_SESSION_LABEL]: sessionLabelFor(name) })), { action: 'destroy', id: 'h', name });
   });
 
   it('backs off exponentially while the engine is unreachable, and stops on dispose', async () => {

@@ -3,20 +3,23 @@ import { ContainerFileEntry, createDockerService, DockerError, statusCodeOf, toD
 import { CliCommand, CliIo, ExitCode } from './types';
 
 export const LS_NOT_FOUND = 1;
-/** The listing stopped early (see MAX_LISTING_CONTENT_BYTES): what it shows is printed, and why on stderr. */
+/** The listing stopped early (see MAX_LISTING_CONTENT_BYTES, MAX_LISTING_OUTPUT_BYTES): what it shows is printed, and why on stderr. */
 export const LS_INCOMPLETE = 3;
 
 const USAGE = `usage: distroless ls [options] <container> [path]
 
 Lists a directory (default /) inside a container, running or stopped, with
 mode, owner, group, size, modification time and link targets, like ls -l.
-Reads through the engine's archive API (what docker cp uses): nothing runs in
-or next to the container, so it works without a shell, and nothing is written.
-A path ending in / follows a symlink to a directory; without it a symlink is
-shown itself. The archive API sends file contents along with the names, so a
-listing stops after 64 MiB of contents and says so (names in name order after
-the file that passed the limit are not shown). Names are printed with control
-characters escaped (\x1b, \n; a backslash as \\).
+A running container's directory is listed by a short-lived helper container of
+busybox:latest (when on the engine; never pulled) in the target's PID namespace,
+as the target's user, that stats the entries: no file contents move, nothing is
+written, the helper is removed. A stopped container (or no tools image) is read
+through the engine's archive API (what docker cp uses), which sends file
+contents along with the names, so that listing stops after 64 MiB of contents
+and says so (names in name order after the file that passed the limit are not
+shown). A path ending in / follows a symlink to a directory; without it a
+symlink is shown itself. Names are printed with control characters escaped
+(\x1b, \n; a backslash as \\).
 
 options:
   -n, --numeric   numeric uid and gid instead of names
