@@ -39,6 +39,7 @@ const SETUP = [
   `touch "/names/$(printf 'x\\n81a4 0 0 1 1 forged')"`,
   'echo root-only > /secret/inside && chmod 700 /secret',
   'echo deep > /real/dir/file && ln -s /real /abs-link',
+  'echo mounted > /mnt/tmp/on-tmpfs',
   'chown -R 65532:65532 /data /names',
 ].join(' && ');
 
@@ -98,7 +99,8 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
       User: '65532:65532',
       Cmd: ['sleep', '3600'],
       Labels: { [TEST_LABEL]: '1' },
-      HostConfig: { NetworkMode: 'none' },
+      // A mount of the target's own: the helper sees the target's mount namespace, not the image alone.
+      HostConfig: { NetworkMode: 'none', Tmpfs: { '/mnt/tmp': 'mode=1777' } },
     });
     await container.start();
     id = container.id;
@@ -188,11 +190,13 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
     assert.equal(listing[0]!.user, '');
   });
 
-  it('an absolute symlink on the way resolves inside the target, not the helper', async (t) => {
+  it('an absolute symlink on the way resolves inside the target, not the helper; the target\'s mounts are seen', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
     const listing = await listContainerDirectory(engine.docker, NAME, '/abs-link/dir');
     assert.deepEqual(listing.map((e) => e.name), ['file']);
+    const mounted = await listContainerDirectory(engine.docker, NAME, '/mnt/tmp');
+    assert.deepEqual([mounted.via, mounted.map((e) => [e.name, e.size])], ['helper', [['on-tmpfs', 8]]]);
     await assert.rejects(listContainerDirectory(engine.docker, NAME, '/data/a-small'), /is not a directory/);
     await assert.rejects(listContainerDirectory(engine.docker, NAME, '/nope'), /No such file or directory/);
   });

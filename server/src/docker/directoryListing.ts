@@ -279,14 +279,17 @@ class HelperUnavailable extends Error {}
 
 async function listWithHelper(docker: Docker, target: TargetInfo, image: string, dir: string, signal?: AbortSignal): Promise<ContainerDirectoryListing> {
   const plan = planSidecar(target, { image });
+  // A privileged target's capabilities are all of them: stat needs only these two, not ALL.
+  const rootIdentity = { user: '0:0', capAdd: ['SYS_PTRACE', 'DAC_READ_SEARCH'], capDrop: ['ALL'] };
+  const first = plan.capAdd.some((c) => c.toUpperCase() === 'ALL') ? rootIdentity : plan;
   const owners = Promise.all([readContainerFile(docker, target.id, '/etc/passwd'), readContainerFile(docker, target.id, '/etc/group')]);
   owners.catch(() => undefined);
-  let run = await runListingHelper(docker, target, image, dir, plan, signal);
-  let asRoot = false;
-  if (run.code === 13 || (run.code !== 0 && /permission denied/i.test(run.stderr))) {
+  let run = await runListingHelper(docker, target, image, dir, first, signal);
+  let asRoot = first === rootIdentity;
+  if (!asRoot && (run.code === 13 || (run.code !== 0 && /permission denied/i.test(run.stderr)))) {
     // The target's user may not read it; the archive API (the engine's root) could: so may this.
     asRoot = true;
-    run = await runListingHelper(docker, target, image, dir, { user: '0:0', capAdd: ['SYS_PTRACE', 'DAC_READ_SEARCH'], capDrop: ['ALL'] }, signal);
+    run = await runListingHelper(docker, target, image, dir, rootIdentity, signal);
   }
   const said = run.stderr.trim().split('\n').pop() ?? '';
   if (run.code === 13) throw new HelperUnavailable(`the listing helper could not read ${dir}${asRoot ? ' even as root with CAP_SYS_PTRACE' : ''}`);
