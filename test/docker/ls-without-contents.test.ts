@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
 import { spawn } from 'node:child_process';
-import { LISTING_HELPER_LABEL, SIDECAR_LABEL } from '../../server/src/docker';
+import { isOurSidecar, LISTING_HELPER_LABEL, SIDECAR_LABEL } from '../../server/src/docker';
 import { listContainerDirectory, parseHelperListing, printfEscaped } from '../../server/src/docker/directoryListing';
 import { encodeFileName } from '../../server/src/docker/files';
 import { engineOrSkip, findEngine } from './engine';
@@ -77,6 +77,61 @@ function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | n
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr }));
   });
+}
+
+interface HelperSeen {
+  name: string;
+  user: string;
+  capAdd: string[];
+  capDrop: string[];
+  privileged: boolean;
+  networkMode: string;
+  pidMode: string;
+  ours: boolean;
+}
+
+/** Every listing helper created while it runs, as the engine describes it right after its creation. */
+async function watchHelpers(docker: Docker, onCreate?: () => void): Promise<{ seen: HelperSeen[]; stop: () => Promise<void> }> {
+  const abort = new AbortController();
+  const seen: HelperSeen[] = [];
+  const pending: Promise<void>[] = [];
+  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['create'], label: [LISTING_HELPER_LABEL] }, abortSignal: abort.signal } as Docker.GetEventsOptions)) as NodeJS.ReadableStream;
+  let buffered = '';
+  stream.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const event = JSON.parse(buffered.slice(0, nl)) as { Actor: { ID: string } };
+      buffered = buffered.slice(nl + 1);
+      onCreate?.();
+      pending.push(
+        docker
+          .getContainer(event.Actor.ID)
+          .inspect()
+          .then((c) => {
+            seen.push({
+              name: c.Name.replace(/^\//, ''),
+              user: c.Config.User,
+              capAdd: c.HostConfig.CapAdd ?? [],
+              capDrop: c.HostConfig.CapDrop ?? [],
+              privileged: Boolean(c.HostConfig.Privileged),
+              networkMode: String(c.HostConfig.NetworkMode),
+              pidMode: String(c.HostConfig.PidMode),
+              ours: isOurSidecar(c.Name, c.Config.Labels),
+            });
+          }),
+      );
+    }
+  });
+  stream.on('error', () => undefined);
+  return {
+    seen,
+    stop: async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      abort.abort();
+      await Promise.all(pending);
+    },
+  };
 }
 
 async function helpersOf(docker: Docker, targetId: string): Promise<string[]> {
@@ -183,8 +238,15 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
   it('a directory only root may read is listed for a target running as 65532', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
-    const listing = await listContainerDirectory(engine.docker, NAME, '/secret');
+    const helpers = await watchHelpers(engine.docker);
+    const listing = await listContainerDirectory(engine.docker, NAME, '/secret').finally(helpers.stop);
     assert.equal(listing.via, 'helper');
+    // First as the target's user with its (no) capabilities, then root with two, never privileged; both ours.
+    const expected = (user: string, capAdd: string[], capDrop: string[]) => ({ name: `${NAME}-list-n`, user, capAdd, capDrop, privileged: false, networkMode: 'none', pidMode: `container:${id}`, ours: true });
+    assert.deepEqual(
+      helpers.seen.map((h) => ({ ...h, name: h.name.replace(/-list-\d+$/, '-list-n') })),
+      [expected('65532:65532', [], []), expected('0:0', ['SYS_PTRACE', 'DAC_READ_SEARCH'], ['ALL'])],
+    );
     assert.deepEqual(listing.map((e) => [e.name, e.uid, e.size]), [['inside', 0, 10]]);
     // With the owners' names from the target's own /etc/passwd (busybox has none: numbers then).
     assert.equal(listing[0]!.user, '');
@@ -232,15 +294,10 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
     const engine = await engineOrSkip(t);
     if (!engine) return;
     const abort = new AbortController();
-    const pending = listContainerDirectory(engine.docker, NAME, '/data', { signal: abort.signal });
-    setTimeout(() => abort.abort(), 300);
-    await pending.then(
-      (l) => assert.equal(l.via, 'helper', 'finished before the abort'),
-      (err: Error) => {
-        assert.equal(err.name, 'OperationCancelledError');
-        t.diagnostic('cancelled while the helper ran');
-      },
-    );
+    // Cancelled the moment its helper exists.
+    const helpers = await watchHelpers(engine.docker, () => abort.abort());
+    await assert.rejects(listContainerDirectory(engine.docker, NAME, '/data', { signal: abort.signal }).finally(helpers.stop), (err: Error) => err.name === 'OperationCancelledError');
+    assert.equal(helpers.seen.length, 1);
     const deadline = Date.now() + 10_000;
     while ((await helpersOf(engine.docker, id)).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(await helpersOf(engine.docker, id), []);
