@@ -67,7 +67,7 @@ export async function evidenceFromBuild(docker: Docker, request: BuildRequest): 
     container = await docker.createContainer({ Image: tag, Labels: { [BUILD_LABEL]: run }, HostConfig: { AutoRemove: false } });
     say('Reading the start program from the image (archive API, never started)');
     const evidence = await readEvidence(docker, tag, container, request.signal);
-    await addBuildFacts(evidence, fs.readFileSync(path.join(request.contextDir, request.dockerfile), 'utf8'), {
+    await addBuildFacts(evidence, readText(path.join(request.contextDir, request.dockerfile)), {
       image: containerReader(container, request.signal),
       target: request.target,
       say,
@@ -77,6 +77,15 @@ export async function evidenceFromBuild(docker: Docker, request: BuildRequest): 
   } finally {
     if (container) await container.remove({ force: true }).catch(() => undefined);
     if (built) await docker.getImage(tag).remove({ force: true, noprune: false }).catch(() => undefined);
+  }
+}
+
+/** The Dockerfile just built; empty (nothing more to look at) if it went away since. */
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
   }
 }
 

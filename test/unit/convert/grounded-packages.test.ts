@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { convert, type GroundedEvidence } from '../../../server/src/engine/testing';
-import { buildProbes } from '../../../server/src/docker/buildFacts';
+import { addBuildFacts, buildProbes, type ImageReader } from '../../../server/src/docker/buildFacts';
 import { memoryWorkspace, FACTS_DATE } from '../../support/ruleTable';
 import { assertCleanConversion } from './support';
 
@@ -78,4 +78,28 @@ for (const c of CASES) {
 test('what the Docker room reads a Dockerfile for: stage names in order, apt packages installed', () => {
   assert.deepEqual(buildProbes(C_DOCKERFILE), { stages: ['build', ''], aptPackages: ['gcc', 'libc6-dev', 'libmicrohttpd-dev', 'libmicrohttpd12t64'] });
   assert.deepEqual(buildProbes('FROM --platform=$BUILDPLATFORM golang:1.22 AS Build\nRUN apt install -y \\\n  git=1:2.47 \\\n  libpq5:amd64 && make\nFROM scratch\n'), { stages: ['Build', ''], aptPackages: ['git', 'libpq5'] });
+});
+
+/** An image as a map of paths to contents, for the Docker room's reads. */
+function fakeImage(files: Record<string, string>): ImageReader {
+  return { isFile: async (f) => f in files, read: async (f, limit) => (f in files ? Buffer.from(files[f]).subarray(0, limit) : undefined) };
+}
+
+test('build facts: dpkg lists (Multi-Arch names too) and the stages before the target, each asked for the program\'s library paths', async () => {
+  const dockerfile = 'FROM debian:trixie AS build\nRUN apt-get install -y libfoo-dev\nFROM debian:trixie AS tools\nFROM debian:trixie AS runtime\nRUN apt-get install -y libfoo1 xz-utils absent-pkg\nFROM runtime AS later\n';
+  const evidence: GroundedEvidence = { entrypoint: [], cmd: ['/app'], workdir: '/', program: { path: '/app', kind: 'elf', libraries: [{ soname: 'libfoo.so.1', path: '/lib/x86_64-linux-gnu/libfoo.so.1' }, { soname: 'libgone.so.2' }] } };
+  const image = fakeImage({ '/var/lib/dpkg/status': '', '/var/lib/dpkg/info/libfoo1:amd64.list': '/.\n/usr\n/usr/lib/x86_64-linux-gnu/libfoo.so.1\n', '/var/lib/dpkg/info/xz-utils.list': '/.\n/usr/bin\n/usr/bin/xz\n' });
+  const asked: string[] = [];
+  const stageFiles: Record<string, Record<string, string>> = { build: { '/lib/x86_64-linux-gnu/libfoo.so.1': '' }, tools: {} };
+  await addBuildFacts(evidence, dockerfile, { image, target: 'runtime', say: () => undefined, withStage: async (name, use) => { asked.push(name); await use(fakeImage(stageFiles[name])); } });
+  assert.deepEqual(asked, ['build', 'tools']);
+  assert.deepEqual(evidence.stages, [{ name: 'build', has: ['/lib/x86_64-linux-gnu/libfoo.so.1'] }, { name: 'tools', has: [] }]);
+  assert.deepEqual(evidence.packages, [{ name: 'libfoo1', files: ['/usr', '/usr/lib/x86_64-linux-gnu/libfoo.so.1'] }, { name: 'xz-utils', files: ['/usr/bin', '/usr/bin/xz'] }]);
+});
+
+test('build facts: no dpkg in the image and a static program ask nothing', async () => {
+  const evidence: GroundedEvidence = { entrypoint: [], cmd: ['/app'], workdir: '/', program: { path: '/app', kind: 'elf', isStatic: true, libraries: [] } };
+  let built = 0;
+  await addBuildFacts(evidence, 'FROM golang:1.22 AS build\nFROM alpine:3.20\nRUN apt-get install -y git\n', { image: fakeImage({}), say: () => undefined, withStage: async () => { built++; } });
+  assert.deepEqual([evidence.packages, evidence.stages, built], [undefined, undefined, 0]);
 });
