@@ -14,27 +14,15 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PassThrough } from 'stream';
 import { convert } from '../../server/src/engine/testing';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
 import { convertCommand } from '../../server/src/cli/commands/convert';
-import type { CliIo } from '../../server/src/cli/commands/types';
 import { BUILD_LABEL, evidenceFromBuild } from '../../server/src/docker/imageEvidence';
 import { connectEngine } from '../../server/src/docker/connection';
-import { answerOf, docker, engineProblem, imageFiles } from './proof';
+import { answerOf, capturedIo, docker, engineProblem, imageFiles } from './proof';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const STANDINS = path.join(ROOT, 'test/docker/standins.sh');
-
-function io(): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { stdout, stderr, stdin: new PassThrough(), cwd: ROOT, env: process.env, out: () => out, err: () => err };
-}
 
 test('convert --build grounds the conversion in the built image', { timeout: 40 * 60_000 }, async (t) => {
   const problem = engineProblem();
@@ -78,7 +66,7 @@ test('convert --build grounds the conversion in the built image', { timeout: 40 
       const stat = convert(fs.readFileSync(dockerfile, 'utf8'), { workspace: diskWorkspace(work) });
       assert.equal(stat.ok, false, 'without the image, a shell-script start is refused');
 
-      const cli = io();
+      const cli = capturedIo(ROOT);
       const code = await convertCommand.run(['--build', dockerfile], cli);
       assert.equal(code, 0, cli.err());
       assert.match(cli.err(), /Step \d+\/\d+ : RUN go build -o server \./, 'the build output streams to stderr');

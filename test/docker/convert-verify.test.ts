@@ -13,15 +13,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PassThrough } from 'stream';
 import { connectEngine } from '../../server/src/docker/connection';
 import { OperationCancelledError } from '../../server/src/docker/errors';
 import { VERIFY_LABEL, verifyConversion } from '../../server/src/docker/verify';
 import { convert } from '../../server/src/engine/testing';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
 import { convertCommand } from '../../server/src/cli/commands/convert';
-import type { CliIo } from '../../server/src/cli/commands/types';
 import { engineOrSkip } from './engine';
+import { capturedIo } from './proof';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const GO_APP = path.join(ROOT, 'test/fixtures/apps/go');
@@ -41,16 +40,6 @@ function leftovers(runLabelValue?: string): string[] {
   return [...containers.map((c) => `container ${c}`), ...images.map((i) => `image ${i}`)];
 }
 
-function io(env: NodeJS.ProcessEnv = process.env): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { stdout, stderr, stdin: new PassThrough(), cwd: ROOT, env, out: () => out, err: () => err };
-}
-
 test('convert --verify on a real engine', { timeout: 20 * 60_000 }, async (t) => {
   if (!(await engineOrSkip(t))) return;
   const standins = spawnSync('bash', [STANDINS], { encoding: 'utf8', timeout: 20 * 60_000 });
@@ -61,7 +50,7 @@ test('convert --verify on a real engine', { timeout: 20 * 60_000 }, async (t) =>
     const work = copyApp();
     try {
       const before = new Set(leftovers());
-      const cli = io();
+      const cli = capturedIo(ROOT);
       const code = await convertCommand.run(['--verify', '--format', 'json', path.join(work, 'Dockerfile')], cli);
       assert.equal(code, 0, cli.err());
       const report = JSON.parse(cli.out()) as Record<'original' | 'converted', { image: string; sizeBytes: number; hasShell: boolean; user: string; started: boolean; stayedUp: boolean; layers: number; ports: Array<{ port: number; protocol: string; answering: boolean }> }> & { verified: boolean };
@@ -133,7 +122,7 @@ test('convert --verify on a real engine', { timeout: 20 * 60_000 }, async (t) =>
 test('convert --verify without an engine says so and still prints the conversion', async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-verify-home-'));
   try {
-    const cli = io({ ...process.env, DOCKER_HOST: `unix://${path.join(home, 'no-engine.sock')}`, DOCKER_CONTEXT: '', HOME: home });
+    const cli = capturedIo(ROOT, { ...process.env, DOCKER_HOST: `unix://${path.join(home, 'no-engine.sock')}`, DOCKER_CONTEXT: '', HOME: home });
     const code = await convertCommand.run(['--verify', path.join(GO_APP, 'Dockerfile')], cli);
     assert.equal(code, 125);
     assert.match(cli.err(), /cannot verify the conversion: No Docker engine answered/);

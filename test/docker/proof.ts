@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'child_process';
 import * as http from 'http';
+import { PassThrough } from 'stream';
+import type { CliIo } from '../../server/src/cli/commands/types';
 
 const PORT = 8080;
 
@@ -46,6 +48,17 @@ export async function answerOf(container: string): Promise<string> {
   }
   const state = docker(['inspect', '-f', '{{.State.Status}} exit={{.State.ExitCode}} oom={{.State.OOMKilled}} {{.State.Error}}', container]);
   throw new Error(`no HTTP answer from ${container} (${String(last)}); state: ${state}; logs:\n${docker(['logs', container])}`);
+}
+
+/** A CLI command's input and output in memory, for running `distroless` commands in a test. */
+export function capturedIo(cwd: string, env: NodeJS.ProcessEnv = process.env): CliIo & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  return { stdout, stderr, stdin: new PassThrough(), cwd, env, out: () => out, err: () => err };
 }
 
 export function imageFiles(image: string): string[] {

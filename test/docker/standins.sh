@@ -127,4 +127,13 @@ runtime java21-debian13 'openjdk-21-jre-headless' '["/usr/bin/java","-jar"]' '
 J=$(dirname "$(dirname "$(readlink -f /usr/bin/java)")")
 mkdir -p $R$J && cp -a $J/. $R$J/ && cp -a /etc/java-21-openjdk $R/etc/ && ln -s $J/bin/java $R/usr/bin/java
 libs $J'
+# cc: glibc, libssl and libgcc's runtime (libgcc_s, libstdc++, libgomp), as GoogleContainerTools/distroless
+# cc/README.md and base/README.md list them; nothing else (no libsqlite3, no liblzma), so a program
+# that links more fails here as on the real image.
+runtime cc-debian13 'libgomp1 libssl3t64' '' '
+T=$(dirname "$(readlink -f "$(ls /usr/lib/*-linux-gnu/libc.so.6 | head -n 1)")")
+mkdir -p $R$T
+for s in libc.so.6 libm.so.6 libgcc_s.so.1 libstdc++.so.6 libgomp.so.1 libssl.so.3 libcrypto.so.3; do cp -L $T/$s $R$T/$s; libs "$(readlink -f $T/$s)"; done'
+# The Debian image the C fixtures build and run on (Docker Hub's debian:trixie is not reachable).
+have debian:trixie || docker tag "$DEBIAN_TAG" debian:trixie
 log "ready"

@@ -8,7 +8,7 @@
 
 export interface Diagnosis {
   /** A short name for the cause (tests and JSON). */
-  cause: 'missing-library' | 'untrusted-certificate' | 'permission-denied' | 'exec-format' | 'missing-interpreter' | 'unknown-time-zone' | 'unknown-culture';
+  cause: 'missing-library' | 'missing-program' | 'untrusted-certificate' | 'permission-denied' | 'exec-format' | 'missing-interpreter' | 'unknown-time-zone' | 'unknown-culture';
   /** One line: what happened, then the fix. */
   line: string;
 }
@@ -35,6 +35,12 @@ const RULES: Rule[] = [
       if (m[3] || m[4]) return `an interpreter is missing: the start command needs ${what}, which the runtime image does not have (no shell, no ${what}); start the program directly in exec form`;
       return `the program's interpreter is missing: ${what} exists but its loader (glibc's ld-linux or musl's ld-musl) or its #! interpreter is not in the runtime image; build it statically (CGO_ENABLED=0, -static, a musl target on static) or ship it on base/cc, and start scripts with their program, not a shell`;
     },
+  },
+  {
+    cause: 'missing-program',
+    // A tool the app runs by name, which the runtime stage had installed with apt: Go's os/exec, Node.js's child_process, Python's subprocess.
+    match: /exec: "([\w.+-]+)": executable file not found in \$PATH|spawn ([\w.+-]+) ENOENT|FileNotFoundError: \[Errno 2\] No such file or directory: '([\w+-]+)'/,
+    line: (m) => `a program the app runs is missing: ${m[1] ?? m[2] ?? m[3]} is not in the runtime image, which has no package manager to install it; keep the stage that installs its package on a Debian image, or change the app so it does not run ${m[1] ?? m[2] ?? m[3]}`,
   },
   {
     cause: 'exec-format',

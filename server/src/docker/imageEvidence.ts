@@ -17,6 +17,7 @@ import { OperationCancelledError } from './errors';
 import { isMuslInterpreter, ldSoConfDirectories, librarySearchPath, readElf, type ElfFacts } from './elf';
 import { buildWithCli } from './verify';
 import type { GroundedEvidence } from '../shared/groundedEvidence';
+import { addBuildFacts, type ImageReader } from './buildFacts';
 
 export const BUILD_LABEL = 'io.distroless.convert-build';
 
@@ -61,23 +62,76 @@ export async function evidenceFromBuild(docker: Docker, request: BuildRequest): 
   let built = false;
   try {
     say(`Building the original image (${tag})`);
-    try {
-      await buildImage(docker, request, tag, run, say);
-    } catch (error) {
-      if (!(error instanceof BuildFailedError) || !request.cli || !NEEDS_BUILDKIT.test(error.message)) throw error;
-      say(`The engine's classic builder cannot build this Dockerfile (${error.message}); building with BuildKit through the docker command line`);
-      const result = await buildWithCli({ cliArgs: request.cli.args, dockerCli: request.cli.command, env: request.cli.env, contextDir: request.contextDir, dockerfile: path.join(request.contextDir, request.dockerfile), tag, labels: { [BUILD_LABEL]: run }, target: request.target, buildArgs: request.buildArgs, platform: request.platform, signal: request.signal }, say);
-      if (request.signal?.aborted) throw new OperationCancelledError('Building the original image');
-      if (!result.ok) throw new BuildFailedError(result.failedStep ? `${result.failedStep} failed` : 'the build failed');
-    }
+    await buildTagged(docker, request, tag, run, say);
     built = true;
     container = await docker.createContainer({ Image: tag, Labels: { [BUILD_LABEL]: run }, HostConfig: { AutoRemove: false } });
     say('Reading the start program from the image (archive API, never started)');
-    return await readEvidence(docker, tag, container, request.signal);
+    const evidence = await readEvidence(docker, tag, container, request.signal);
+    await addBuildFacts(evidence, readText(path.join(request.contextDir, request.dockerfile)), {
+      image: containerReader(container, request.signal),
+      target: request.target,
+      say,
+      withStage: (name, use) => withStageImage(docker, { ...request, target: name }, `distroless-convert-build-${run}:stage-${name.toLowerCase()}`, run, say, use),
+    });
+    return evidence;
   } finally {
     if (container) await container.remove({ force: true }).catch(() => undefined);
     if (built) await docker.getImage(tag).remove({ force: true, noprune: false }).catch(() => undefined);
   }
+}
+
+/** The Dockerfile just built; empty (nothing more to look at) if it went away since. */
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The classic builder's API first; BuildKit through the docker command line for what only it builds. */
+async function buildTagged(docker: Docker, request: BuildRequest, tag: string, run: string, say: (line: string) => void): Promise<void> {
+  try {
+    await buildImage(docker, request, tag, run, say);
+  } catch (error) {
+    if (!(error instanceof BuildFailedError) || !request.cli || !NEEDS_BUILDKIT.test(error.message)) throw error;
+    say(`The engine's classic builder cannot build this Dockerfile (${error.message}); building with BuildKit through the docker command line`);
+    const result = await buildWithCli({ cliArgs: request.cli.args, dockerCli: request.cli.command, env: request.cli.env, contextDir: request.contextDir, dockerfile: path.join(request.contextDir, request.dockerfile), tag, labels: { [BUILD_LABEL]: run }, target: request.target, buildArgs: request.buildArgs, platform: request.platform, signal: request.signal }, say);
+    if (request.signal?.aborted) throw new OperationCancelledError('Building the original image');
+    if (!result.ok) throw new BuildFailedError(result.failedStep ? `${result.failedStep} failed` : 'the build failed');
+  }
+}
+
+/** An earlier stage built on its own (its steps come from the build's cache), read through a never-started container, then removed. */
+async function withStageImage(docker: Docker, request: BuildRequest, tag: string, run: string, say: (line: string) => void, use: (image: ImageReader) => Promise<void>): Promise<void> {
+  let container: Docker.Container | undefined;
+  let built = false;
+  try {
+    await buildTagged(docker, request, tag, run, () => undefined);
+    built = true;
+    container = await docker.createContainer({ Image: tag, Labels: { [BUILD_LABEL]: run }, HostConfig: { AutoRemove: false } });
+    await use(containerReader(container, request.signal));
+  } catch (error) {
+    if (error instanceof OperationCancelledError) throw error;
+    say(`Stage ${request.target} could not be read (${(error as Error).message}); nothing is copied from it`);
+  } finally {
+    if (container) await container.remove({ force: true }).catch(() => undefined);
+    if (built) await docker.getImage(tag).remove({ force: true, noprune: false }).catch(() => undefined);
+  }
+}
+
+/** What buildFacts.ts may ask of an image: whether a path is a file (symlinks followed), and a bounded read. */
+function containerReader(container: Docker.Container, signal: AbortSignal | undefined): ImageReader {
+  return {
+    isFile: async (file) => {
+      if (signal?.aborted) throw new OperationCancelledError('Reading the image');
+      return (await resolveFile(container, file)) !== undefined;
+    },
+    read: async (file, limit) => {
+      if (signal?.aborted) throw new OperationCancelledError('Reading the image');
+      return readHead(container, file, limit);
+    },
+  };
 }
 
 function buildImage(docker: Docker, request: BuildRequest, tag: string, run: string, say: (line: string) => void): Promise<void> {

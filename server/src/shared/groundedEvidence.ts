@@ -23,4 +23,15 @@ export interface GroundedEvidence {
     /** The DT_NEEDED closure: soname and where the image's loader finds it (undefined: not found in the image). */
     libraries?: Array<{ soname: string; path?: string }>;
   };
+  /**
+   * The build's earlier named stages, each built again with `--target` (from the build's
+   * cache), and which of the program's library paths each has: where the conversion can
+   * copy a library from when the shipped stage installed it itself.
+   */
+  stages?: Array<{ name: string; has: string[] }>;
+  /**
+   * What dpkg says each apt package the Dockerfile installs put in the built image (its
+   * /var/lib/dpkg/info list, directories included); packages the image does not have are absent.
+   */
+  packages?: Array<{ name: string; files: string[] }>;
 }

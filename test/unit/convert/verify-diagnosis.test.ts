@@ -31,6 +31,21 @@ const CASES: Array<{ output: string; cause: string; line: string }> = [
     line: 'an interpreter is missing: the start command needs python, which the runtime image does not have (no shell, no python); start the program directly in exec form',
   },
   {
+    output: '2026/12/07 23:50:02 compression tool: exec: "xz": executable file not found in $PATH',
+    cause: 'missing-program',
+    line: 'a program the app runs is missing: xz is not in the runtime image, which has no package manager to install it; keep the stage that installs its package on a Debian image, or change the app so it does not run xz',
+  },
+  {
+    output: "Error: spawn git ENOENT\n    at ChildProcess._handle.onexit (node:internal/child_process:285:19)",
+    cause: 'missing-program',
+    line: 'a program the app runs is missing: git is not in the runtime image, which has no package manager to install it; keep the stage that installs its package on a Debian image, or change the app so it does not run git',
+  },
+  {
+    output: "FileNotFoundError: [Errno 2] No such file or directory: 'ffmpeg'",
+    cause: 'missing-program',
+    line: 'a program the app runs is missing: ffmpeg is not in the runtime image, which has no package manager to install it; keep the stage that installs its package on a Debian image, or change the app so it does not run ffmpeg',
+  },
+  {
     output: 'exec /usr/local/bin/server: exec format error',
     cause: 'exec-format',
     line: 'exec format error: the program was built for another CPU architecture than the engine runs (or is a script without a #! line); build with --platform for the engine\'s architecture (TARGETARCH for go build, -r linux-<arch> for dotnet)',

@@ -6,6 +6,7 @@
  */
 import { distrolessNativeImage } from '../imageFacts';
 import { envLines, librariesToCopy, plainWrapper, type GroundedEvidence } from './grounded';
+import { stageWithLibraries } from './groundedPackages';
 import type { Language, LanguageContext, Plan } from './types';
 
 /** Programs the converters read by name (the interpreter decides the language and the runtime image). */
@@ -56,10 +57,11 @@ export function groundPlan(plan: Plan, language: Language, evidence: GroundedEvi
     return { refuse: `${program.path} needs ${missing.join(', ')}, which the built image's loader does not find either (not in its library path): fix the build so the program starts there, and convert again` };
   }
   if (runtime === 'static') plan.runtimeImage = distrolessNativeImage('libstdc++', context.distrolessRegistry);
-  if (copy.length > 0 && plan.replaceShipped) {
+  // A shipped stage that only assembles is replaced: its libraries come from an earlier stage the build showed has them all.
+  const from = copy.length > 0 && plan.replaceShipped ? stageWithLibraries(evidence, copy, context) : context.buildName;
+  if (from === undefined) {
     return { refuse: `${program.path} needs ${copy.join(', ')}, which the shipped stage installs itself and which no build stage has to copy from: install them in the build stage (or a stage of the same distribution), and convert again` };
   }
-  const from = context.buildName;
   plan.copies = [...plan.copies, ...copy.map((path) => `COPY --from=${from} ${path} ${path}`)];
   // The comment's note about libraries beyond glibc is answered by the copies.
   plan.notes = (plan.notes ?? []).filter((n) => !/^Shared libraries the binary loads/.test(n));

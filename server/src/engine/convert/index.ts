@@ -31,6 +31,7 @@ import { SUPPRESSION_COMMENT } from '../suppressions';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
 import { lowPortNote, missingAtRuntime, movedOutOfRoot, runtimeHome } from './runtimeNeeds';
 import { groundPlan, groundedStart } from './groundedPlan';
+import { groundedRuntimePackages } from './groundedPackages';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 export { IMAGE_TARGETS, type ImageTarget } from './targets';
@@ -137,7 +138,9 @@ function planConversion(model: DockerfileModel, options: ConvertOptions): Conver
   // What the built image showed comes first: grounding can move a distroless runtime (static -> cc).
   const evidence = options.grounded ? groundPlan(planned, language, options.grounded, context, grounded && 'env' in grounded ? grounded.env : []) : undefined;
   if (evidence && 'refuse' in evidence) return { ok: false, reason: evidence.refuse };
-  const missing = missingAtRuntime(context, planned, language, copied ? { stage: copied.stage, runs: artifactRuns } : undefined, { script: grounded !== undefined, libraries: evidence?.librariesKnown ?? false });
+  const packagesRead = options.grounded ? groundedRuntimePackages(context, planned, options.grounded) : undefined;
+  if (packagesRead && packagesRead !== 'carried') return { ok: false, reason: packagesRead.refuse };
+  const missing = missingAtRuntime(context, planned, language, copied ? { stage: copied.stage, runs: artifactRuns } : undefined, { script: grounded !== undefined, libraries: evidence?.librariesKnown ?? false, packages: packagesRead === 'carried' });
   if (missing) return { ok: false, reason: missing };
   // The family to ship on (convert --to); the language converters pick distroless.
   const family = imageForTarget(planned.runtimeImage, options.to);

@@ -26,7 +26,7 @@ export function stageLabel(stage: Stage): string {
  * and time zones (every distroless image has both), HTTP clients used by HEALTHCHECK,
  * init wrappers (`docker run --init`), shells and user tools the runtime replaces.
  */
-const NOT_NEEDED_AT_RUNTIME = /^(?:ca-certificates|tzdata|curl|wget|tini|dumb-init|su-exec|gosu|bash|shadow|coreutils|busybox|procps|libc6-compat|gcompat|apt-utils|gnupg2?|lsb-release|locales|netbase|openssl|iproute2|iputils-ping|net-tools|nano|vim|less|unzip|zip|jq)$/;
+export const NOT_NEEDED_AT_RUNTIME = /^(?:ca-certificates|tzdata|curl|wget|tini|dumb-init|su-exec|gosu|bash|shadow|coreutils|busybox|procps|libc6-compat|gcompat|apt-utils|gnupg2?|lsb-release|locales|netbase|openssl|iproute2|iputils-ping|net-tools|nano|vim|less|unzip|zip|jq)$/;
 
 /**
  * Programs an app typically runs at run time (image, video, document and PDF tools,
@@ -38,7 +38,7 @@ const RUNTIME_PROGRAMS = /^(?:ffmpeg|imagemagick|graphicsmagick|ghostscript|popp
 /** Libraries every distroless glibc image carries (base: glibc, libssl, CA certificates; cc adds libgcc and libstdc++). */
 const IN_DISTROLESS_BASE = /^(?:libc6(?:-dev)?|libc-dev|libssl-dev|libssl3(?:t64)?|openssl|libgcc-\d+-dev|libstdc\+\+-\d+-dev|libstdc\+\+6|libgcc-s1|zlib1g(?:-dev)?|libgomp1|linux-libc-dev|ca-certificates)$/;
 
-function packagesOf(runs: RunStep[], managers: 'os' | 'any' = 'os'): { name: string; manager: string }[] {
+export function packagesOf(runs: RunStep[], managers: 'os' | 'any' = 'os'): { name: string; manager: string }[] {
   const commands: Command[] = runs.flatMap((r) => r.shell);
   return installedPackages(commands)
     .filter((p) => !p.removedBy && (managers === 'any' || p.change.manager in SYSTEM_PACKAGE_MANAGERS))
@@ -227,7 +227,7 @@ export function livesUnderRoot(context: LanguageContext, plan: Plan): boolean {
  * The first thing the app needs at run time that the planned runtime stage would lack,
  * as a one-line refusal; undefined when nothing the text shows is missing.
  */
-export function missingAtRuntime(context: LanguageContext, plan: Plan, language: string, artifact: { stage: Stage; runs: RunStep[] } | undefined, known: { script: boolean; libraries: boolean } = { script: false, libraries: false }): string | undefined {
+export function missingAtRuntime(context: LanguageContext, plan: Plan, language: string, artifact: { stage: Stage; runs: RunStep[] } | undefined, known: { script: boolean; libraries: boolean; packages?: boolean } = { script: false, libraries: false }): string | undefined {
   const socket = dockerSocket(context);
   if (socket) return socket;
   const program = context.start[0];
@@ -236,7 +236,7 @@ export function missingAtRuntime(context: LanguageContext, plan: Plan, language:
     const script = builtShellScript(context, resolvePath(program, context.workdir));
     if (script) return script;
   }
-  if (language !== 'dotnet') {
+  if (language !== 'dotnet' && !known.packages) {
     const packages = runtimePackages(context, plan.replaceShipped);
     if (packages) return packages;
   }
