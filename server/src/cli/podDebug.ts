@@ -41,6 +41,8 @@ options:
   -i, --stdin             without a terminal, pass stdin to the command
   --print-command         print the --custom spec (to save as debug-container.json)
                           and the kubectl command, and exit
+  --root, --privileged    containers only; for a pod, run kubectl
+                          debug --profile=sysadmin yourself
 
 exit status: the command's (or shell's) own, read from the debug container's
 state.terminated.exitCode when it ends; 2 for usage errors; 125 when kubectl is
@@ -59,7 +61,7 @@ interface PodArgs {
   command: string[];
 }
 
-const POD_LINE: CommandLine = {
+export const POD_LINE: CommandLine = {
   command: 'debug',
   usage: POD_USAGE,
   afterDashDash: 'command',

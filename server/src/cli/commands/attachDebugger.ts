@@ -39,7 +39,7 @@ interface Args {
   allowPtrace: boolean;
 }
 
-const ATTACH_LINE: CommandLine = {
+export const ATTACH_LINE: CommandLine = {
   command: 'attach-debugger',
   usage: USAGE,
   afterDashDash: 'operands',
@@ -55,7 +55,7 @@ const ATTACH_LINE: CommandLine = {
 function interpret(line: ParsedLine): Args {
   const [target, extra] = line.operands;
   if (!target) throw new UsageError('missing <container>');
-  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" (one container at a time)`);
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}": one container at a time`);
   const pid = line.value('pid');
   if (pid !== undefined && (!/^\d+$/.test(pid) || Number(pid) < 1)) throw new UsageError(`--pid needs a process number, not "${pid}"`);
   const port = line.value('port');

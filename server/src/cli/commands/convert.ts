@@ -22,7 +22,7 @@ Converts a Dockerfile whose shipped stage runs on a general-purpose image into a
 multi-stage build that ships only the artifact on a distroless image.
 
   (default)          print the converted Dockerfile to stdout
-  --write            replace the file, keeping the original as <Dockerfile>.bak
+  -w, --write        replace the file, keeping the original as <Dockerfile>.bak
                      (or .bak.1, .bak.2, ... when that exists: a backup never
                      replaces a file)
   --check            print nothing; exit 1 when a conversion is possible, 0 when not
@@ -30,7 +30,7 @@ multi-stage build that ships only the artifact on a distroless image.
   --to <family>      ship on distroless (default), chainguard or dhi (static binaries only, so far)
   --verify           build the original and the converted image on the local Docker
                      engine, run each for a few seconds and report them side by side
-  --format <f>       the --verify report as text (default) or json
+  -f, --format <f>   the --verify report as text (default) or json
   --build            build the original on the local engine first and convert from
                      what the image holds (the start program, its script, the
                      libraries it links); build output on stderr, nothing left behind
@@ -58,7 +58,7 @@ interface Args {
   platform?: string;
 }
 
-const CONVERT_LINE: CommandLine = {
+export const CONVERT_LINE: CommandLine = {
   command: 'convert',
   usage: USAGE,
   afterDashDash: 'operands',

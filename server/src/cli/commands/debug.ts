@@ -38,7 +38,7 @@ interface DebugArgs {
   printCommand: boolean;
 }
 
-const DEBUG_LINE: CommandLine = {
+export const DEBUG_LINE: CommandLine = {
   command: 'debug',
   usage: USAGE,
   // `distroless debug c ls -l` is a common slip for `-- ls -l`; accept it like docker run does.

@@ -76,7 +76,7 @@ interface LintArgs {
 /** `host`, `*.domain`, `[ipv6]`, each with an optional `:port`. */
 const REDIRECT_HOST = /^(?:\*\.)?(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-const LINT_LINE: CommandLine = {
+export const LINT_LINE: CommandLine = {
   command: 'lint',
   usage: USAGE,
   afterDashDash: 'operands',

@@ -32,7 +32,7 @@ interface Args {
   json: boolean;
 }
 
-const LS_LINE: CommandLine = {
+export const LS_LINE: CommandLine = {
   command: 'ls',
   usage: USAGE,
   afterDashDash: 'operands',

@@ -30,7 +30,7 @@ interface Args {
   image?: string;
 }
 
-const PORT_FORWARD_LINE: CommandLine = {
+export const PORT_FORWARD_LINE: CommandLine = {
   command: 'port-forward',
   usage: USAGE,
   afterDashDash: 'operands',
