@@ -81,7 +81,6 @@ function describe(s: DebuggerSession): string[] {
 
 export const attachDebuggerCommand: CliCommand = {
   name: 'attach-debugger',
-  usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const parsed = readCommandLine(ATTACH_LINE, argv, io, interpret);
     if (typeof parsed === 'number') return parsed;

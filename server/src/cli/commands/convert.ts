@@ -110,7 +110,6 @@ function interpret(line: ParsedLine, env: NodeJS.ProcessEnv): Args {
 
 export const convertCommand: CliCommand = {
   name: 'convert',
-  usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = readCommandLine(CONVERT_LINE, argv, io, (line) => interpret(line, io.env));
     if (typeof args === 'number') return args;

@@ -73,7 +73,6 @@ function interpret(line: ParsedLine): DebugArgs {
 
 export const debugCommand: CliCommand = {
   name: 'debug',
-  usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     // Kubernetes pods go through kubectl debug (../podDebug.ts).
     const beforeCommand = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;

@@ -157,7 +157,6 @@ async function check(text: string, display: string, lookup: ImageLookup, fix: bo
 
 export const lintCommand: CliCommand = {
   name: 'lint',
-  usage: USAGE,
   async run(argv, io) {
     const args = readCommandLine(LINT_LINE, argv, io, interpret);
     if (typeof args === 'number') return args;

@@ -65,7 +65,6 @@ export function formatListing(entries: readonly ContainerFileEntry[], numeric: b
 
 export const lsCommand: CliCommand = {
   name: 'ls',
-  usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const parsed = readCommandLine(LS_LINE, argv, io, interpret);
     if (typeof parsed === 'number') return parsed;

@@ -53,7 +53,6 @@ function interpret(line: ParsedLine): Args {
 
 export const portForwardCommand: CliCommand = {
   name: 'port-forward',
-  usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const parsed = readCommandLine(PORT_FORWARD_LINE, argv, io, interpret);
     if (typeof parsed === 'number') return parsed;

@@ -37,6 +37,6 @@ export const ExitCode = {
 export interface CliCommand {
   /** As listed in commands/index.ts, which holds its `--help` line. */
   name: string;
-  usage: string;
+  /** Reads `argv` with the one parser (../args.ts), whose CommandLine holds the usage --help prints. */
   run(argv: string[], io: CliIo): Promise<number>;
 }
