@@ -84,13 +84,13 @@ describe('distroless debug', { concurrency: false }, () => {
   it('usage errors exit 2', async () => {
     const noCommand = fakeIo();
     assert.equal(await debugCommand.run(['some-container'], noCommand.io), 2);
-    assert.match(noCommand.text.stderr, /stdin is not a terminal, so give the command to run after --/);
+    assert.equal(noCommand.text.stderr, 'distroless debug: stdin is not a terminal, so give the command to run after --, e.g. distroless debug app -- ps (see distroless debug --help)\n');
     const noTarget = fakeIo();
     assert.equal(await debugCommand.run([], noTarget.io), 2);
-    assert.match(noTarget.text.stderr, /^distroless debug: missing <container>\n/);
+    assert.equal(noTarget.text.stderr, 'distroless debug: missing <container> (see distroless debug --help)\n');
     const badUser = fakeIo();
     assert.equal(await debugCommand.run(['--user', 'nonroot', 'c', '--', 'true'], badUser.io), 2);
-    assert.match(badUser.text.stderr, /--user must be a numeric uid or uid:gid, got "nonroot"/);
+    assert.equal(badUser.text.stderr, 'distroless debug: --user must be a numeric uid or uid:gid, got "nonroot" (see distroless debug --help)\n');
   });
 
   it('engine and target failures exit 125 with the message', async (t) => {

@@ -86,13 +86,13 @@ describe('distroless attach-debugger refuses a name Docker would never accept be
 
 describe('distroless attach-debugger usage errors (exit 2, one line, no engine contacted)', () => {
   const cases: Array<[string[], string]> = [
-    [[], 'distroless attach-debugger: missing <container>\n'],
-    [['web', 'other'], 'distroless attach-debugger: unexpected argument "other" (one container at a time)\n'],
-    [['web', '--pid', 'one'], 'distroless attach-debugger: --pid needs a process number, not "one"\n'],
-    [['web', '--pid=0'], 'distroless attach-debugger: --pid needs a process number, not "0"\n'],
-    [['web', '--port', 'inspector'], 'distroless attach-debugger: "inspector" is not a port: give <port> or <local>:<port>, numbers from 1 to 65535 (e.g. 8080 or 18080:8080)\n'],
-    [['web', '--tools-image'], 'distroless attach-debugger: --tools-image needs a value\n'],
-    [['--bogus', 'web'], 'distroless attach-debugger: unknown option --bogus\n'],
+    [[], 'distroless attach-debugger: missing <container> (see distroless attach-debugger --help)\n'],
+    [['web', 'other'], 'distroless attach-debugger: unexpected argument "other": one container at a time (see distroless attach-debugger --help)\n'],
+    [['web', '--pid', 'one'], 'distroless attach-debugger: --pid needs a process number, not "one" (see distroless attach-debugger --help)\n'],
+    [['web', '--pid=0'], 'distroless attach-debugger: --pid needs a process number, not "0" (see distroless attach-debugger --help)\n'],
+    [['web', '--port', 'inspector'], 'distroless attach-debugger: "inspector" is not a port: give <port> or <local>:<port>, numbers from 1 to 65535 (e.g. 8080 or 18080:8080) (see distroless attach-debugger --help)\n'],
+    [['web', '--tools-image'], 'distroless attach-debugger: --tools-image needs a value: <image> (see distroless attach-debugger --help)\n'],
+    [['--bogus', 'web'], 'distroless attach-debugger: unknown option --bogus (see distroless attach-debugger --help)\n'],
   ];
   for (const [argv, stderr] of cases) {
     it(`attach-debugger ${argv.join(' ')}`, async () => {

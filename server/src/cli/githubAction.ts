@@ -18,6 +18,7 @@ import { lintCommand } from './commands/lint';
 import { ExitCode, type CliIo } from './commands/types';
 import { FORMATS, type FileReport, type Report } from './report';
 import { reportInternalError } from './internalError';
+import { withoutHelpHint } from './args';
 import { unifiedDiff } from './unifiedDiff';
 
 export interface ActionInputs {
@@ -190,7 +191,7 @@ export async function runAction(io: CliIo): Promise<number> {
     io.stdout.write(`::notice title=distroless baseline::${escapeData(block.slice('distroless lint: information: '.length).trimEnd())}\n`);
   }
   if (!report && code === ExitCode.usage) {
-    for (const line of said.split('\n').filter((l) => l.startsWith('distroless lint: '))) io.stdout.write(`::error title=distroless::${escapeData(line.slice('distroless lint: '.length))}\n`);
+    for (const line of said.split('\n').filter((l) => l.startsWith('distroless lint: '))) io.stdout.write(`::error title=distroless::${escapeData(withoutHelpHint(line, 'lint').slice('distroless lint: '.length))}\n`);
   }
   const output = Buffer.concat(chunks);
   let resultsFile = '';
@@ -215,7 +216,7 @@ export async function runAction(io: CliIo): Promise<number> {
   if (io.env.GITHUB_OUTPUT) {
     fs.appendFileSync(io.env.GITHUB_OUTPUT, outputLine('findings', String(findings)) + outputLine('results-file', resultsFile ? path.relative(workspace, resultsFile) || resultsFile : ''));
   }
-  if (code === ExitCode.findings) {
+  if (code === ExitCode.negative) {
     if (inputs.noFail) return ExitCode.ok;
     io.stdout.write(`::error title=distroless::${escapeData(`findings at or above the failure threshold (${inputs.failureThreshold}); see the annotations and the job summary`)}\n`);
   }

@@ -26,5 +26,5 @@ export function reportInternalError(error: unknown, io: Pick<CliIo, 'stderr' | '
     }
   }
   io.stderr.write(`distroless: internal error (a bug, please report it): ${summary.split('\n')[0]}; ${where}.\n`);
-  return ExitCode.internal;
+  return ExitCode.incomplete;
 }

@@ -2,6 +2,7 @@
 import { COMMANDS } from './commands';
 import { CliIo, ExitCode } from './commands/types';
 import { reportInternalError } from './internalError';
+import { refuseUsage } from './args';
 import { version } from '../../../package.json';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -10,22 +11,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${version}\n`);
     return ExitCode.ok;
   }
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     const width = Math.max(...COMMANDS.map((c) => c.name.length));
     io.stdout.write(`Usage: distroless <command> [options]\n\nCommands:\n${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}\n\nRun 'distroless <command> --help' for a command's options.\n`);
-    return name ? ExitCode.ok : ExitCode.usage;
-  }
-  const entry = COMMANDS.find((c) => c.name === name);
-  if (!entry) {
-    io.stderr.write(`distroless: unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}.\n`);
-    return ExitCode.usage;
-  }
-  const command = entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${command.usage}\n`);
     return ExitCode.ok;
   }
-  return command.run(rest, io);
+  const names = COMMANDS.map((c) => c.name).join(', ');
+  if (!name) return refuseUsage(io, '', `name a command: ${names}`);
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) return refuseUsage(io, '', name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"; the commands are ${names}`);
+  // The command reads its own command line (args.ts), --help included.
+  return entry.load().run(rest, io);
 }
 
 if (require.main === module) {

@@ -21,6 +21,7 @@ import {
 } from '../kubernetes/debugPod';
 import { DEFAULT_TOOLS_IMAGE } from '../docker';
 import { CliIo, ExitCode } from './commands/types';
+import { readCommandLine, refuseUsage, UsageError, type CommandLine, type ParsedLine } from './args';
 
 export const POD_USAGE = `usage: distroless debug [options] pod/<name> [-c <container>] [-n <namespace>] [-- command [args...]]
 
@@ -40,6 +41,8 @@ options:
   -i, --stdin             without a terminal, pass stdin to the command
   --print-command         print the --custom spec (to save as debug-container.json)
                           and the kubectl command, and exit
+  --root, --privileged    containers only; for a pod, run kubectl
+                          debug --profile=sysadmin yourself
 
 exit status: the command's (or shell's) own, read from the debug container's
 state.terminated.exitCode when it ends; 2 for usage errors; 125 when kubectl is
@@ -58,55 +61,49 @@ interface PodArgs {
   command: string[];
 }
 
-function parse(argv: string[]): PodArgs | { error: string } {
-  const a: PodArgs = { pod: '', stdin: false, printCommand: false, command: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v === '') throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    try {
-      if (arg === '--') {
-        a.command = argv.slice(i + 1);
-        break;
-      } else if (arg === '-c' || arg === '--container') a.container = value();
-      else if (arg.startsWith('--container=')) a.container = arg.slice(12);
-      else if (arg === '-n' || arg === '--namespace') a.namespace = value();
-      else if (arg.startsWith('--namespace=')) a.namespace = arg.slice(12);
-      else if (arg === '--image') a.image = value();
-      else if (arg.startsWith('--image=')) a.image = arg.slice(8);
-      else if (arg === '--user') a.user = value();
-      else if (arg.startsWith('--user=')) a.user = arg.slice(7);
-      else if (arg === '-i' || arg === '--stdin') a.stdin = true;
-      else if (arg === '--print-command') a.printCommand = true;
-      else if (arg === '--root' || arg === '--privileged') return { error: `${arg} is for containers; for pods use kubectl debug --profile=sysadmin yourself` };
-      else if (arg.startsWith('-')) return { error: `unknown option ${arg}` };
-      else if (arg.startsWith('pod/') && !a.pod) a.pod = arg.slice(4);
-      else if (!a.pod) return { error: `expected pod/<name>, got "${arg}"` };
-      else {
-        a.command = argv.slice(i);
-        break;
-      }
-    } catch (err) {
-      return { error: (err as Error).message };
-    }
+export const POD_LINE: CommandLine = {
+  command: 'debug',
+  usage: POD_USAGE,
+  afterDashDash: 'command',
+  commandAfterOperands: 1,
+  options: [
+    { name: 'container', short: 'c', value: '<name>' },
+    { name: 'namespace', short: 'n', value: '<ns>' },
+    { name: 'image', value: '<image>' },
+    { name: 'user', value: '<uid[:gid]>' },
+    { name: 'stdin', short: 'i' },
+    { name: 'print-command' },
+    // Container options, declared to say what to do instead.
+    { name: 'root' },
+    { name: 'privileged' },
+  ],
+};
+
+function interpret(line: ParsedLine): PodArgs {
+  for (const option of ['root', 'privileged']) {
+    if (line.flag(option)) throw new UsageError(`--${option} is for containers; for pods use kubectl debug --profile=sysadmin yourself`);
   }
-  if (!a.pod) return { error: 'missing the pod name after pod/' };
-  return a;
+  const [first] = line.operands;
+  if (first === undefined || first === 'pod/') throw new UsageError('missing the pod name after pod/');
+  if (!first.startsWith('pod/')) throw new UsageError(`expected pod/<name>, got "${first}"`);
+  return {
+    pod: first.slice('pod/'.length),
+    container: line.value('container'),
+    namespace: line.value('namespace'),
+    image: line.value('image'),
+    user: line.value('user'),
+    stdin: line.flag('stdin'),
+    printCommand: line.flag('print-command'),
+    command: [...(line.command ?? [])],
+  };
 }
 
 export async function runPodDebug(argv: string[], io: CliIo): Promise<number> {
-  const parsed = parse(argv);
-  if ('error' in parsed) {
-    io.stderr.write(`distroless debug: ${parsed.error}\n`);
-    return ExitCode.usage;
-  }
+  const parsed = readCommandLine(POD_LINE, argv, io, interpret);
+  if (typeof parsed === 'number') return parsed;
   const tty = Boolean(io.stdin.isTTY);
   if (!tty && !parsed.printCommand && parsed.command.length === 0) {
-    io.stderr.write('distroless debug: stdin is not a terminal, so give the command to run after --, e.g. distroless debug pod/web -- ps\n');
-    return ExitCode.usage;
+    return refuseUsage(io, 'debug', 'stdin is not a terminal, so give the command to run after --, e.g. distroless debug pod/web -- ps');
   }
   const say = (line: string) => io.stderr.write(`distroless debug: ${printable(line)}\n`);
   const options: PrepareDebugPodOptions = {

@@ -145,7 +145,7 @@ test('--stdin with a baseline needs --stdin-filename (findings are recorded by f
   for (const flag of ['--write-baseline', '--baseline']) {
     const run = await runCli(['lint', '--stdin', flag, 'b.json'], { cwd: root, stdin: TODAY });
     assert.equal(run.code, 2, run.stderr);
-    assert.match(run.stderr, new RegExp(`^distroless lint: ${flag} with --stdin needs --stdin-filename <path>: the baseline records findings by file\\.\\n`));
+    assert.equal(run.stderr, `distroless lint: ${flag} with --stdin needs --stdin-filename <path>: the baseline records findings by file (see distroless lint --help)\n`);
   }
   assert.ok(!fs.existsSync(path.join(root, 'b.json')));
   const named = await runCli(['lint', '--stdin', '--stdin-filename', 'Dockerfile', '--write-baseline', 'b.json'], { cwd: root, stdin: TODAY });

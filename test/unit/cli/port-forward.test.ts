@@ -24,12 +24,12 @@ describe('port specs', () => {
 
 describe('distroless port-forward usage errors (exit 2, one line, no engine contacted)', () => {
   const cases: Array<[string[], string]> = [
-    [[], 'distroless port-forward: missing <container>\n'],
-    [['web'], 'distroless port-forward: missing the port to forward, e.g. 8080 or 18080:8080\n'],
-    [['web', 'http'], 'distroless port-forward: "http" is not a port: give <port> or <local>:<port>, numbers from 1 to 65535 (e.g. 8080 or 18080:8080)\n'],
-    [['web', '8080', '18080:8080', '8080:9090'], 'distroless port-forward: local port 8080 is given twice\n'],
-    [['--bogus', 'web', '8080'], 'distroless port-forward: unknown option --bogus\n'],
-    [['web', '8080', '--address'], 'distroless port-forward: --address needs a value\n'],
+    [[], 'distroless port-forward: missing <container> (see distroless port-forward --help)\n'],
+    [['web'], 'distroless port-forward: missing the port to forward, e.g. 8080 or 18080:8080 (see distroless port-forward --help)\n'],
+    [['web', 'http'], 'distroless port-forward: "http" is not a port: give <port> or <local>:<port>, numbers from 1 to 65535 (e.g. 8080 or 18080:8080) (see distroless port-forward --help)\n'],
+    [['web', '8080', '18080:8080', '8080:9090'], 'distroless port-forward: local port 8080 is given twice (see distroless port-forward --help)\n'],
+    [['--bogus', 'web', '8080'], 'distroless port-forward: unknown option --bogus (see distroless port-forward --help)\n'],
+    [['web', '8080', '--address'], 'distroless port-forward: --address needs a value: <ip> (see distroless port-forward --help)\n'],
   ];
   for (const [argv, stderr] of cases) {
     it(`port-forward ${argv.join(' ')}`, async () => {

@@ -1,8 +1,6 @@
 import { checkContainerRef, createDockerService, DebuggerSession, DebuggerUnavailableError, DockerError, parsePortSpec, PortSpec, statusCodeOf, toDockerError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
-
-/** The session ran and ended because the target stopped (or a sidecar went away). */
-export const ATTACH_ENDED = 1;
+import { readCommandLine, readValue, UsageError, type CommandLine, type ParsedLine } from '../args';
 
 const USAGE = `usage: distroless attach-debugger [options] <container>
 
@@ -41,36 +39,27 @@ interface Args {
   allowPtrace: boolean;
 }
 
-function parseArgs(argv: string[]): Args | { error: string } {
-  let target: string | undefined;
-  const args: Omit<Args, 'target'> = { allowPtrace: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const eq = a.indexOf('=');
-    const [name, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new Error(`${name} needs a value`);
-      return v;
-    };
-    try {
-      if (name === '--pid') {
-        const v = value();
-        if (!/^\d+$/.test(v) || Number(v) < 1) return { error: `--pid needs a process number, not "${v}"` };
-        args.pid = Number(v);
-      } else if (name === '--port') args.port = parsePortSpec(value());
-      else if (name === '--image') args.image = value();
-      else if (name === '--tools-image') args.toolsImage = value();
-      else if (a === '--allow-ptrace') args.allowPtrace = true;
-      else if (a.startsWith('-')) return { error: `unknown option ${a}` };
-      else if (target === undefined) target = a;
-      else return { error: `unexpected argument "${a}" (one container at a time)` };
-    } catch (err) {
-      return { error: (err as Error).message };
-    }
-  }
-  if (!target) return { error: 'missing <container>' };
-  return { target, ...args };
+export const ATTACH_LINE: CommandLine = {
+  command: 'attach-debugger',
+  usage: USAGE,
+  afterDashDash: 'operands',
+  options: [
+    { name: 'pid', value: '<n>' },
+    { name: 'port', value: '[<local>:]<port>' },
+    { name: 'tools-image', value: '<image>' },
+    { name: 'allow-ptrace' },
+    { name: 'image', value: '<image>' },
+  ],
+};
+
+function interpret(line: ParsedLine): Args {
+  const [target, extra] = line.operands;
+  if (!target) throw new UsageError('missing <container>');
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}": one container at a time`);
+  const pid = line.value('pid');
+  if (pid !== undefined && (!/^\d+$/.test(pid) || Number(pid) < 1)) throw new UsageError(`--pid needs a process number, not "${pid}"`);
+  const port = line.value('port');
+  return { target, pid: pid === undefined ? undefined : Number(pid), port: port === undefined ? undefined : readValue(() => parsePortSpec(port)), image: line.value('image'), toolsImage: line.value('tools-image'), allowPtrace: line.flag('allow-ptrace') };
 }
 
 function describe(s: DebuggerSession): string[] {
@@ -92,13 +81,9 @@ function describe(s: DebuggerSession): string[] {
 
 export const attachDebuggerCommand: CliCommand = {
   name: 'attach-debugger',
-  usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const parsed = parseArgs(argv);
-    if ('error' in parsed) {
-      io.stderr.write(`distroless attach-debugger: ${parsed.error}\n`);
-      return ExitCode.usage;
-    }
+    const parsed = readCommandLine(ATTACH_LINE, argv, io, interpret);
+    if (typeof parsed === 'number') return parsed;
     let session: DebuggerSession | undefined;
     let interrupted = false;
     let onInterrupt: () => void = () => undefined;
@@ -134,7 +119,7 @@ export const attachDebuggerCommand: CliCommand = {
       const end = await session.close();
       if (first === 'interrupted' || end.reason === 'closed') return ExitCode.ok;
       io.stderr.write(`distroless attach-debugger: ${end.message}\n`);
-      return ATTACH_ENDED;
+      return ExitCode.negative;
     } catch (err) {
       await session?.close();
       if (err instanceof DebuggerUnavailableError && err.candidates) {

@@ -13,6 +13,7 @@ import { assertEditable, DockerfileSource, encodeDockerfile, InputError, readDoc
 import { backupFile, FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
 import { ExitCode } from './types';
 import type { CliCommand, CliIo } from './types';
+import { readCommandLine, UsageError, type CommandLine, type ParsedLine } from '../args';
 
 const USAGE = `Usage: distroless convert [--write | --check | --verify [--format text|json]] [--target <stage>] [--to distroless|chainguard|dhi]
                           [--build [--build-arg K=V]... [--platform <p>]] <Dockerfile>
@@ -21,7 +22,7 @@ Converts a Dockerfile whose shipped stage runs on a general-purpose image into a
 multi-stage build that ships only the artifact on a distroless image.
 
   (default)          print the converted Dockerfile to stdout
-  --write            replace the file, keeping the original as <Dockerfile>.bak
+  -w, --write        replace the file, keeping the original as <Dockerfile>.bak
                      (or .bak.1, .bak.2, ... when that exists: a backup never
                      replaces a file)
   --check            print nothing; exit 1 when a conversion is possible, 0 when not
@@ -29,7 +30,7 @@ multi-stage build that ships only the artifact on a distroless image.
   --to <family>      ship on distroless (default), chainguard or dhi (static binaries only, so far)
   --verify           build the original and the converted image on the local Docker
                      engine, run each for a few seconds and report them side by side
-  --format <f>       the --verify report as text (default) or json
+  -f, --format <f>   the --verify report as text (default) or json
   --build            build the original on the local engine first and convert from
                      what the image holds (the start program, its script, the
                      libraries it links); build output on stderr, nothing left behind
@@ -44,7 +45,7 @@ Exit codes: 0 done (or nothing to convert), 1 a conversion is possible (--check)
 or the file cannot be converted (the reason is printed), 2 usage error.`;
 
 interface Args {
-  file?: string;
+  file: string;
   write: boolean;
   check: boolean;
   verify: boolean;
@@ -57,72 +58,67 @@ interface Args {
   platform?: string;
 }
 
-function parseArgs(argv: string[]): Args | string {
-  const args: Args = { write: false, check: false, verify: false, format: 'text', build: false, buildArgs: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--write' || a === '-w') args.write = true;
-    else if (a === '--check') args.check = true;
-    else if (a === '--verify') args.verify = true;
-    else if (a === '--build') args.build = true;
-    else if (a === '--build-arg' || a.startsWith('--build-arg=')) {
-      const value = a.startsWith('--build-arg=') ? a.slice('--build-arg='.length) : argv[++i];
-      if (!value) return '--build-arg needs NAME=value';
-      const eq = value.indexOf('=');
-      // As docker build: a bare NAME takes its value from the environment.
-      if (eq < 0) args.buildArgs[value] = process.env[value] ?? '';
-      else args.buildArgs[value.slice(0, eq)] = value.slice(eq + 1);
-    } else if (a === '--platform' || a.startsWith('--platform=')) {
-      const value = a.startsWith('--platform=') ? a.slice('--platform='.length) : argv[++i];
-      if (!value) return '--platform needs a platform (linux/amd64)';
-      args.platform = value;
-    }
-    else if (a === '--format' || a === '-f' || a.startsWith('--format=')) {
-      const value = a.startsWith('--format=') ? a.slice('--format='.length) : argv[++i];
-      if (value !== 'text' && value !== 'json') return '--format takes text or json';
-      args.format = value;
-    }
-    else if (a === '--target') {
-      const value = argv[++i];
-      if (!value) return '--target needs a stage name';
-      args.target = value;
-    } else if (a.startsWith('--target=')) args.target = a.slice('--target='.length);
-    else if (a === '--to' || a.startsWith('--to=')) {
-      const value = a.startsWith('--to=') ? a.slice('--to='.length) : argv[++i];
-      if (!(IMAGE_TARGETS as readonly string[]).includes(value ?? '')) return `--to takes ${IMAGE_TARGETS.join(', ')}`;
-      args.to = value as ImageTarget;
-    }
-    else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
-    else if (args.file) return 'give one Dockerfile';
-    else args.file = a;
+export const CONVERT_LINE: CommandLine = {
+  command: 'convert',
+  usage: USAGE,
+  afterDashDash: 'operands',
+  options: [
+    { name: 'write', short: 'w' },
+    { name: 'check' },
+    { name: 'verify' },
+    { name: 'format', short: 'f', value: '<f>' },
+    { name: 'target', value: '<stage>' },
+    { name: 'to', value: '<family>' },
+    { name: 'build' },
+    { name: 'build-arg', value: 'K=V', repeatable: true },
+    { name: 'platform', value: '<p>' },
+  ],
+};
+
+function interpret(line: ParsedLine, env: NodeJS.ProcessEnv): Args {
+  const format = line.value('format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format takes text or json');
+  const to = line.value('to');
+  if (to !== undefined && !(IMAGE_TARGETS as readonly string[]).includes(to)) throw new UsageError(`--to takes ${IMAGE_TARGETS.join(', ')}`);
+  const buildArgs: Record<string, string> = {};
+  for (const value of line.values('build-arg')) {
+    const eq = value.indexOf('=');
+    // As docker build: a bare NAME takes its value from the environment.
+    if (eq < 0) buildArgs[value] = env[value] ?? '';
+    else buildArgs[value.slice(0, eq)] = value.slice(eq + 1);
   }
-  if (!args.file) return 'give the Dockerfile to convert';
-  if (args.write && args.check) return '--write and --check exclude each other';
-  if (args.verify && (args.write || args.check)) return '--verify prints a report; convert with --write after it verifies';
-  if (args.format !== 'text' && !args.verify) return '--format applies to --verify';
-  if (!args.build && (Object.keys(args.buildArgs).length > 0 || args.platform)) return '--build-arg and --platform apply to --build';
+  if (line.operands.length === 0) throw new UsageError('give the Dockerfile to convert');
+  if (line.operands.length > 1) throw new UsageError('give one Dockerfile');
+  const args: Args = {
+    file: line.operands[0],
+    write: line.flag('write'),
+    check: line.flag('check'),
+    verify: line.flag('verify'),
+    format,
+    target: line.value('target'),
+    to: to as ImageTarget | undefined,
+    build: line.flag('build'),
+    buildArgs,
+    platform: line.value('platform'),
+  };
+  if (args.write && args.check) throw new UsageError('--write and --check exclude each other');
+  if (args.verify && (args.write || args.check)) throw new UsageError('--verify prints a report; convert with --write after it verifies');
+  if (args.format !== 'text' && !args.verify) throw new UsageError('--format applies to --verify');
+  if (!args.build && (Object.keys(args.buildArgs).length > 0 || args.platform)) throw new UsageError('--build-arg and --platform apply to --build');
   return args;
 }
 
 export const convertCommand: CliCommand = {
   name: 'convert',
-  usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout.write(`${USAGE}\n`);
-      return ExitCode.ok;
-    }
-    const args = parseArgs(argv);
-    if (typeof args === 'string') {
-      io.stderr.write(`distroless convert: ${args}\n\n${USAGE}\n`);
-      return ExitCode.usage;
-    }
-    const file = path.resolve(io.cwd, args.file ?? '');
+    const args = readCommandLine(CONVERT_LINE, argv, io, (line) => interpret(line, io.env));
+    if (typeof args === 'number') return args;
+    const file = path.resolve(io.cwd, args.file);
     let source: DockerfileSource;
     try {
-      source = readDockerfileSource(file, args.file ?? file);
+      source = readDockerfileSource(file, args.file);
       // Printed or written, text decoded from bytes that are not UTF-8 would come out changed.
-      if (!args.check) assertEditable(source, args.file ?? file, 'converted');
+      if (!args.check) assertEditable(source, args.file, 'converted');
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       io.stderr.write(`distroless convert: ${error.message}\n`);
@@ -163,7 +159,7 @@ export const convertCommand: CliCommand = {
     if (!result.ok) {
       io.stderr.write(`${shown}: cannot convert: ${result.reason}\n`);
       // --check asks "is a conversion possible?": no is the passing answer.
-      return args.check ? ExitCode.ok : ExitCode.findings;
+      return args.check ? ExitCode.ok : ExitCode.negative;
     }
     if (args.verify) {
       if (!result.changed) {
@@ -180,7 +176,7 @@ export const convertCommand: CliCommand = {
     }
     if (args.check) {
       if (result.changed) io.stderr.write(`${shown}: can be converted to ${result.runtimeImage} (run distroless convert --write ${shown})\n`);
-      return result.changed ? ExitCode.findings : ExitCode.ok;
+      return result.changed ? ExitCode.negative : ExitCode.ok;
     }
     if (!args.write) {
       io.stdout.write(result.text);

@@ -8,7 +8,6 @@ import { connectEngine } from '../../docker/connection';
 import { DockerError, OperationCancelledError } from '../../docker/errors';
 import { BuildFailedError, evidenceFromBuild, type ImageEvidence } from '../../docker/imageEvidence';
 import { ExitCode, type CliIo } from './types';
-import { CANCELLED } from './convertVerify';
 
 export interface BuildEvidenceRequest {
   file: string;
@@ -17,8 +16,6 @@ export interface BuildEvidenceRequest {
   target?: string;
   platform?: string;
 }
-
-/* Exit codes as --verify has them: 125 (ExitCode.engineFailure) no engine or a failed build, 130 cancelled. */
 
 /** The evidence, or the exit code after saying why there is none. */
 export async function buildEvidence(request: BuildEvidenceRequest, io: CliIo): Promise<ImageEvidence | number> {
@@ -50,7 +47,7 @@ export async function buildEvidence(request: BuildEvidenceRequest, io: CliIo): P
       onOutput: (line) => io.stderr.write(`${line}\n`),
     });
   } catch (error) {
-    if (error instanceof OperationCancelledError || abort.signal.aborted) return CANCELLED;
+    if (error instanceof OperationCancelledError || abort.signal.aborted) return ExitCode.cancelled;
     if (error instanceof BuildFailedError) {
       io.stderr.write(`${request.shown}: the original does not build, so there is nothing to read: ${error.message}\n`);
       return ExitCode.engineFailure;

@@ -21,11 +21,6 @@ export interface VerifyRequest {
   observeSeconds?: number;
 }
 
-/** Exit code when no engine answers or the engine fails: the same as `distroless debug` (docs/cli.md). */
-
-/** Exit code when the run was cancelled (SIGINT), as shells report it. */
-export const CANCELLED = 130;
-
 export async function runConvertVerify(request: VerifyRequest, io: CliIo): Promise<number> {
   let connection;
   try {
@@ -62,11 +57,11 @@ export async function runConvertVerify(request: VerifyRequest, io: CliIo): Promi
       },
     });
     io.stdout.write(request.format === 'json' ? verifyReportJson(report) : formatVerifyReport(report));
-    return report.verified ? ExitCode.ok : ExitCode.findings;
+    return report.verified ? ExitCode.ok : ExitCode.negative;
   } catch (error) {
     if (error instanceof OperationCancelledError) {
       io.stderr.write('Verify cancelled; what it created is removed.\n');
-      return CANCELLED;
+      return ExitCode.cancelled;
     }
     if (error instanceof DockerError) {
       io.stderr.write(`${request.shown}: verify failed: ${error.message}\n`);

@@ -1,5 +1,6 @@
 import { checkContainerRef, checkImageRef, createDockerService, DockerError, DockerService, SidecarMode, SidecarPlanOptions, statusCodeOf, toDockerError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
+import { readCommandLine, refuseUsage, UsageError, type CommandLine, type ParsedLine } from '../args';
 import { POD_USAGE, runPodDebug } from '../podDebug';
 
 
@@ -37,60 +38,47 @@ interface DebugArgs {
   printCommand: boolean;
 }
 
-function parseArgs(argv: string[]): DebugArgs | { error: string } | 'help' {
-  const args: Partial<DebugArgs> & { command: string[] } = { command: [], mode: 'match', privileged: false, stdin: false, printCommand: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v === '') throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '--') {
-        args.command = argv.slice(i + 1);
-        break;
-      } else if (a === '-h' || a === '--help') return 'help';
-      else if (a === '--image') args.image = value();
-      else if (a.startsWith('--image=')) args.image = a.slice('--image='.length);
-      else if (a === '--root') args.mode = 'root';
-      else if (a === '--user') args.user = value();
-      else if (a.startsWith('--user=')) args.user = a.slice('--user='.length);
-      else if (a === '--privileged') args.privileged = true;
-      else if (a === '-i' || a === '--stdin') args.stdin = true;
-      else if (a === '--print-command') args.printCommand = true;
-      else if (a.startsWith('-')) return { error: `unknown option ${a}` };
-      else if (args.target === undefined) args.target = a;
-      else {
-        // `distroless debug c ls -l` is a common slip for `-- ls -l`; accept it like docker run does.
-        args.command = argv.slice(i);
-        break;
-      }
-    } catch (err) {
-      return { error: (err as Error).message };
-    }
-  }
-  if (!args.target) return { error: 'missing <container>' };
-  if (args.user !== undefined && !/^\d+(:\d+)?$/.test(args.user)) return { error: `--user must be a numeric uid or uid:gid, got "${args.user}"` };
-  return args as DebugArgs;
+export const DEBUG_LINE: CommandLine = {
+  command: 'debug',
+  usage: USAGE,
+  // `distroless debug c ls -l` is a common slip for `-- ls -l`; accept it like docker run does.
+  afterDashDash: 'command',
+  commandAfterOperands: 1,
+  options: [
+    { name: 'image', value: '<image>' },
+    { name: 'root' },
+    { name: 'user', value: '<uid[:gid]>' },
+    { name: 'privileged' },
+    { name: 'stdin', short: 'i' },
+    { name: 'print-command' },
+  ],
+};
+
+function interpret(line: ParsedLine): DebugArgs {
+  const target = line.operands[0];
+  if (!target) throw new UsageError('missing <container>');
+  const user = line.value('user');
+  if (user !== undefined && !/^\d+(:\d+)?$/.test(user)) throw new UsageError(`--user must be a numeric uid or uid:gid, got "${user}"`);
+  return {
+    target,
+    command: [...(line.command ?? [])],
+    image: line.value('image'),
+    mode: line.flag('root') ? 'root' : 'match',
+    user,
+    privileged: line.flag('privileged'),
+    stdin: line.flag('stdin'),
+    printCommand: line.flag('print-command'),
+  };
 }
 
 export const debugCommand: CliCommand = {
   name: 'debug',
-  usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     // Kubernetes pods go through kubectl debug (../podDebug.ts).
     const beforeCommand = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
     if (beforeCommand.some((a) => a.startsWith('pod/'))) return runPodDebug(argv, io);
-    const parsed = parseArgs(argv);
-    if (parsed === 'help') {
-      io.stdout.write(USAGE + '\n');
-      return ExitCode.ok;
-    }
-    if ('error' in parsed) {
-      io.stderr.write(`distroless debug: ${parsed.error}\n${USAGE}\n`);
-      return ExitCode.usage;
-    }
+    const parsed = readCommandLine(DEBUG_LINE, argv, io, interpret);
+    if (typeof parsed === 'number') return parsed;
     // Names Docker would never accept are refused before any engine call (exit 125, as docker run does).
     try {
       checkContainerRef(parsed.target);
@@ -102,8 +90,7 @@ export const debugCommand: CliCommand = {
     }
     const interactive = Boolean(io.stdin.isTTY);
     if (!interactive && !parsed.printCommand && parsed.command.length === 0) {
-      io.stderr.write('distroless debug: stdin is not a terminal, so give the command to run after --, e.g. distroless debug app -- ps\n');
-      return ExitCode.usage;
+      return refuseUsage(io, 'debug', 'stdin is not a terminal, so give the command to run after --, e.g. distroless debug app -- ps');
     }
     const planOptions: SidecarPlanOptions = {
       image: parsed.image ?? io.env.DISTROLESS_SIDECAR_IMAGE,

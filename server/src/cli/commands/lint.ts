@@ -13,6 +13,7 @@ import { applyBaselines, describeStale, writeBaseline } from '../baseline';
 import { SEVERITIES, atOrAbove, parseSeverity } from '../../engine';
 import { version } from '../../../../package.json';
 import { CliCommand, CliIo, ExitCode } from './types';
+import { readCommandLine, UsageError, type CommandLine, type ParsedLine } from '../args';
 import { cliImageFacts, lookUpImages, type ImageLookup } from '../imageFacts';
 
 const USAGE = `Usage: distroless lint [options] <file | folder | glob>...
@@ -72,87 +73,59 @@ interface LintArgs {
   registryRedirectHosts: string[];
 }
 
-class UsageError extends Error {}
-
 /** `host`, `*.domain`, `[ipv6]`, each with an optional `:port`. */
 const REDIRECT_HOST = /^(?:\*\.)?(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-function parseArgs(argv: string[]): LintArgs {
-  const args: LintArgs = { format: 'text', fix: false, severity: 'warning', stdin: false, inputs: [], imageInspect: true, registryLookups: false, registryRedirectHosts: [] };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (what: string): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${arg} needs ${what}.`);
-      return v;
-    };
-    switch (arg) {
-      case '-f':
-      case '--format': {
-        const format = value(`a format (${FORMATS.join(', ')})`);
-        if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}". Use one of ${FORMATS.join(', ')}.`);
-        args.format = format as Format;
-        break;
-      }
-      case '--failure-threshold':
-      case '--severity': {
-        const level = value(`a level (${SEVERITIES.join(', ')}, none)`);
-        const severity = level === 'none' ? level : parseSeverity(level);
-        if (!severity) throw new UsageError(`unknown severity "${level}". Use one of ${SEVERITIES.join(', ')}, none.`);
-        args.severity = severity;
-        break;
-      }
-      case '--baseline':
-        args.baseline = value('a baseline file');
-        break;
-      case '--write-baseline':
-        args.writeBaseline = value('a file to write the baseline to');
-        break;
-      case '--target':
-        args.target = value('a stage name');
-        break;
-      case '-c':
-      case '--config':
-        args.config = value('a configuration file');
-        break;
-      case '--stdin-filename':
-        args.stdinFilename = value('a path');
-        break;
-      case '--fix':
-        args.fix = true;
-        break;
-      case '--stdin':
-        args.stdin = true;
-        break;
-      case '--no-image-inspect':
-        args.imageInspect = false;
-        break;
-      case '--registry-lookups':
-        args.registryLookups = true;
-        break;
-      case '--registry-redirect-host': {
-        const host = value('a host or host:port');
-        if (!REDIRECT_HOST.test(host)) throw new UsageError(`"${host}" is not a host or host:port.`);
-        args.registryRedirectHosts.push(host);
-        break;
-      }
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}.`);
-        args.inputs.push(arg);
-    }
-  }
-  if (args.stdin && args.inputs.length > 0) throw new UsageError(`--stdin reads one Dockerfile from standard input; drop ${args.inputs[0]} or --stdin.`);
-  if (args.stdinFilename && !args.stdin) throw new UsageError('--stdin-filename only names standard input; add --stdin.');
+export const LINT_LINE: CommandLine = {
+  command: 'lint',
+  usage: USAGE,
+  afterDashDash: 'operands',
+  options: [
+    { name: 'format', short: 'f', value: '<format>' },
+    { name: 'fix' },
+    { name: 'failure-threshold', aliases: ['severity'], value: '<level>' },
+    { name: 'baseline', value: '<file>' },
+    { name: 'write-baseline', value: '<file>' },
+    { name: 'target', value: '<stage>' },
+    { name: 'no-image-inspect' },
+    { name: 'registry-lookups' },
+    { name: 'registry-redirect-host', value: '<host[:port]>', repeatable: true },
+    { name: 'config', short: 'c', value: '<file>' },
+    { name: 'stdin' },
+    { name: 'stdin-filename', value: '<path>' },
+  ],
+};
+
+function interpret(line: ParsedLine): LintArgs {
+  const format = line.value('format') ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}". Use one of ${FORMATS.join(', ')}`);
+  const level = line.value('failure-threshold') ?? 'warning';
+  const severity = level === 'none' ? level : parseSeverity(level);
+  if (!severity) throw new UsageError(`unknown severity "${level}". Use one of ${SEVERITIES.join(', ')}, none`);
+  const registryRedirectHosts = line.values('registry-redirect-host');
+  const badHost = registryRedirectHosts.find((host) => !REDIRECT_HOST.test(host));
+  if (badHost !== undefined) throw new UsageError(`"${badHost}" is not a host or host:port`);
+  const args: LintArgs = {
+    format: format as Format,
+    fix: line.flag('fix'),
+    severity,
+    baseline: line.value('baseline'),
+    writeBaseline: line.value('write-baseline'),
+    target: line.value('target'),
+    config: line.value('config'),
+    stdin: line.flag('stdin'),
+    stdinFilename: line.value('stdin-filename'),
+    inputs: [...line.operands],
+    imageInspect: !line.flag('no-image-inspect'),
+    registryLookups: line.flag('registry-lookups'),
+    registryRedirectHosts,
+  };
+  if (args.stdin && args.inputs.length > 0) throw new UsageError(`--stdin reads one Dockerfile from standard input; drop ${args.inputs[0]} or --stdin`);
+  if (args.stdinFilename && !args.stdin) throw new UsageError('--stdin-filename only names standard input; add --stdin');
   // Baseline entries are per file: unnamed standard input would record nothing and match nothing.
   const baselineFlag = args.writeBaseline !== undefined ? '--write-baseline' : args.baseline !== undefined ? '--baseline' : undefined;
-  if (args.stdin && !args.stdinFilename && baselineFlag) throw new UsageError(`${baselineFlag} with --stdin needs --stdin-filename <path>: the baseline records findings by file.`);
-  if (!args.stdin && args.inputs.length === 0) throw new UsageError('name at least one Dockerfile, folder or glob, or pass --stdin.');
+  if (args.stdin && !args.stdinFilename && baselineFlag) throw new UsageError(`${baselineFlag} with --stdin needs --stdin-filename <path>: the baseline records findings by file`);
+  if (!args.stdin && args.inputs.length === 0) throw new UsageError('name at least one Dockerfile, folder or glob, or pass --stdin');
   return args;
 }
 
@@ -184,16 +157,9 @@ async function check(text: string, display: string, lookup: ImageLookup, fix: bo
 
 export const lintCommand: CliCommand = {
   name: 'lint',
-  usage: USAGE,
   async run(argv, io) {
-    let args: LintArgs;
-    try {
-      args = parseArgs(argv);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      io.stderr.write(`distroless lint: ${error.message}\n\n${USAGE}\n`);
-      return ExitCode.usage;
-    }
+    const args = readCommandLine(LINT_LINE, argv, io, interpret);
+    if (typeof args === 'number') return args;
     const relative = (file: string) => path.relative(io.cwd, file) || file;
     const fail = (display: string, message: string): InputProblem => {
       io.stderr.write(`distroless lint: ${terminalText(message)}\n`);
@@ -379,5 +345,5 @@ function exitCode(report: Report, threshold: Severity | 'none'): number {
   if (report.errors.length > 0) return ExitCode.usage;
   if (threshold === 'none') return ExitCode.ok;
   const found = report.files.some((f) => f.diagnoses.some((d) => atOrAbove(d.severity, threshold)));
-  return found ? ExitCode.findings : ExitCode.ok;
+  return found ? ExitCode.negative : ExitCode.ok;
 }

@@ -1,10 +1,7 @@
 import { terminalText } from '../terminalText';
 import { ContainerFileEntry, createDockerService, DockerError, statusCodeOf, toDockerError, modeString, PathNotFoundError } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
-
-export const LS_NOT_FOUND = 1;
-/** The listing stopped early (see MAX_LISTING_CONTENT_BYTES, MAX_LISTING_OUTPUT_BYTES): what it shows is printed, and why on stderr. */
-export const LS_INCOMPLETE = 3;
+import { readCommandLine, UsageError, type CommandLine, type ParsedLine } from '../args';
 
 const USAGE = `usage: distroless ls [options] <container> [path]
 
@@ -38,19 +35,18 @@ interface Args {
   json: boolean;
 }
 
-function parseArgs(argv: string[]): Args | { error: string } {
-  const positional: string[] = [];
-  let numeric = false;
-  let json = false;
-  for (const a of argv) {
-    if (a === '-n' || a === '--numeric') numeric = true;
-    else if (a === '--json') json = true;
-    else if (a.startsWith('-') && a !== '-') return { error: `unknown option ${a}` };
-    else positional.push(a);
-  }
-  if (positional.length === 0) return { error: 'missing <container>' };
-  if (positional.length > 2) return { error: `one path at a time (got ${positional.length - 1})` };
-  return { target: positional[0]!, path: positional[1] ?? '/', numeric, json };
+export const LS_LINE: CommandLine = {
+  command: 'ls',
+  usage: USAGE,
+  afterDashDash: 'operands',
+  options: [{ name: 'numeric', short: 'n' }, { name: 'json' }],
+};
+
+function interpret(line: ParsedLine): Args {
+  const [target, path, ...more] = line.operands;
+  if (!target) throw new UsageError('missing <container>');
+  if (more.length > 0) throw new UsageError(`one path at a time (got ${more.length + 1})`);
+  return { target, path: path ?? '/', numeric: line.flag('numeric'), json: line.flag('json') };
 }
 
 export function formatListing(entries: readonly ContainerFileEntry[], numeric: boolean): string {
@@ -72,13 +68,9 @@ export function formatListing(entries: readonly ContainerFileEntry[], numeric: b
 
 export const lsCommand: CliCommand = {
   name: 'ls',
-  usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const parsed = parseArgs(argv);
-    if ('error' in parsed) {
-      io.stderr.write(`distroless ls: ${parsed.error}\n`);
-      return ExitCode.usage;
-    }
+    const parsed = readCommandLine(LS_LINE, argv, io, interpret);
+    if (typeof parsed === 'number') return parsed;
     try {
       const service = await createDockerService({ env: io.env, homedir: io.env.HOME || undefined });
       const stat = await service.statPath(parsed.target, parsed.path);
@@ -90,13 +82,13 @@ export const lsCommand: CliCommand = {
       const incomplete = (entries as { incomplete?: string }).incomplete;
       if (incomplete) {
         io.stderr.write(`distroless ls: ${terminalText(incomplete)}\n`);
-        return LS_INCOMPLETE;
+        return ExitCode.incomplete;
       }
       return ExitCode.ok;
     } catch (err) {
       if (err instanceof PathNotFoundError) {
         io.stderr.write(`distroless ls: ${terminalText(err.message)}\n`);
-        return LS_NOT_FOUND;
+        return ExitCode.negative;
       }
       // Engine answers and socket errors are expected failures: one line, never a stack trace.
       if (err instanceof DockerError || statusCodeOf(err) !== undefined || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {

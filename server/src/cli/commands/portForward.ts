@@ -1,8 +1,6 @@
 import { createDockerService, DockerError, statusCodeOf, toDockerError, parsePortSpec, PortForward, PortSpec } from '../../docker';
 import { CliCommand, CliIo, ExitCode } from './types';
-
-/** The forward ran and ended because the target stopped (or its sidecar died). */
-export const PORT_FORWARD_ENDED = 1;
+import { readCommandLine, readValue, UsageError, type CommandLine, type ParsedLine } from '../args';
 
 const USAGE = `usage: distroless port-forward [options] <container> [<local>:]<port> [...]
 
@@ -32,47 +30,32 @@ interface Args {
   image?: string;
 }
 
-function parseArgs(argv: string[]): Args | { error: string } {
-  let target: string | undefined;
-  const ports: PortSpec[] = [];
-  let address: string | undefined;
-  let image: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (name: string) => {
-      const v = argv[++i];
-      if (v === undefined || v === '') throw new Error(`${name} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '--address') address = value(a);
-      else if (a.startsWith('--address=')) address = a.slice('--address='.length);
-      else if (a === '--image') image = value(a);
-      else if (a.startsWith('--image=')) image = a.slice('--image='.length);
-      else if (a.startsWith('-')) return { error: `unknown option ${a}` };
-      else if (target === undefined) target = a;
-      else ports.push(parsePortSpec(a));
-    } catch (err) {
-      return { error: (err as Error).message };
-    }
-  }
-  if (!target) return { error: 'missing <container>' };
-  if (ports.length === 0) return { error: 'missing the port to forward, e.g. 8080 or 18080:8080' };
+export const PORT_FORWARD_LINE: CommandLine = {
+  command: 'port-forward',
+  usage: USAGE,
+  afterDashDash: 'operands',
+  options: [
+    { name: 'address', value: '<ip>' },
+    { name: 'image', value: '<image>' },
+  ],
+};
+
+function interpret(line: ParsedLine): Args {
+  const [target, ...specs] = line.operands;
+  if (!target) throw new UsageError('missing <container>');
+  if (specs.length === 0) throw new UsageError('missing the port to forward, e.g. 8080 or 18080:8080');
+  const ports = specs.map((spec) => readValue(() => parsePortSpec(spec)));
   const locals = ports.map((p) => p.localPort).filter((p) => p !== 0);
   const dup = locals.find((p, i) => locals.indexOf(p) !== i);
-  if (dup !== undefined) return { error: `local port ${dup} is given twice` };
-  return { target, ports, address, image };
+  if (dup !== undefined) throw new UsageError(`local port ${dup} is given twice`);
+  return { target, ports, address: line.value('address'), image: line.value('image') };
 }
 
 export const portForwardCommand: CliCommand = {
   name: 'port-forward',
-  usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const parsed = parseArgs(argv);
-    if ('error' in parsed) {
-      io.stderr.write(`distroless port-forward: ${parsed.error}\n`);
-      return ExitCode.usage;
-    }
+    const parsed = readCommandLine(PORT_FORWARD_LINE, argv, io, interpret);
+    if (typeof parsed === 'number') return parsed;
     const forwards: PortForward[] = [];
     let stopping = false;
     const stopAll = () => {
@@ -115,7 +98,7 @@ export const portForwardCommand: CliCommand = {
       await stopAll();
       if (first === 'interrupted') return ExitCode.ok;
       io.stderr.write(`distroless port-forward: ${first.message}\n`);
-      return first.reason === 'closed' ? ExitCode.ok : PORT_FORWARD_ENDED;
+      return first.reason === 'closed' ? ExitCode.ok : ExitCode.negative;
     } catch (err) {
       await stopAll();
       // Engine answers and socket errors are expected failures: one line, never a stack trace.
