@@ -278,44 +278,75 @@ function entriesOf(key: string, files: string[], read: (texts: { file: string; t
   return entries;
 }
 
+/** The build entries of the build files in one folder, and whether the folder is the repository root (or the file system's). */
+function entriesIn(dir: string): { entries: BuildEntry[]; last: boolean } {
+  const entries: BuildEntry[] = [];
+  for (const [main, override] of COMPOSE_FILES) {
+    const files = [path.join(dir, main), path.join(dir, override)];
+    if (!fs.existsSync(files[0])) continue;
+    entries.push(...entriesOf(`compose:${files[0]}`, files, composeEntries));
+  }
+  for (const name of BAKE_FILES) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) entries.push(...entriesOf(`bake:${file}`, [file], ([t]) => bakeEntries(t.file, t.text)));
+  }
+  for (const name of SKAFFOLD_FILES) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) entries.push(...entriesOf(`skaffold:${file}`, [file], ([t]) => skaffoldEntries(t.file, t.text)));
+  }
+  const workflows = path.join(dir, '.github', 'workflows');
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(workflows).filter((n) => /\.ya?ml$/.test(n)).sort().slice(0, MAX_WORKFLOWS);
+  } catch {
+    names = [];
+  }
+  for (const name of names) {
+    const file = path.join(workflows, name);
+    entries.push(...entriesOf(`workflow:${file}`, [file], ([t]) => workflowEntries(t.file, t.text, dir)));
+  }
+  return { entries, last: fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir };
+}
+
 /** Every build entry in the build files from `folder` up to the repository root. */
-export function buildEntriesAround(folder: string): BuildEntry[] {
+export function buildEntriesAround(folder: string, inFolder: (dir: string) => { entries: BuildEntry[]; last: boolean } = entriesIn): BuildEntry[] {
   const entries: BuildEntry[] = [];
   let dir = path.resolve(folder);
   for (let level = 0; level < MAX_LEVELS; level++) {
-    for (const [main, override] of COMPOSE_FILES) {
-      const files = [path.join(dir, main), path.join(dir, override)];
-      if (!fs.existsSync(files[0])) continue;
-      entries.push(...entriesOf(`compose:${files[0]}`, files, composeEntries));
-    }
-    for (const name of BAKE_FILES) {
-      const file = path.join(dir, name);
-      if (fs.existsSync(file)) entries.push(...entriesOf(`bake:${file}`, [file], ([t]) => bakeEntries(t.file, t.text)));
-    }
-    for (const name of SKAFFOLD_FILES) {
-      const file = path.join(dir, name);
-      if (fs.existsSync(file)) entries.push(...entriesOf(`skaffold:${file}`, [file], ([t]) => skaffoldEntries(t.file, t.text)));
-    }
-    const workflows = path.join(dir, '.github', 'workflows');
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(workflows).filter((n) => /\.ya?ml$/.test(n)).sort().slice(0, MAX_WORKFLOWS);
-    } catch {
-      names = [];
-    }
-    for (const name of names) {
-      const file = path.join(workflows, name);
-      entries.push(...entriesOf(`workflow:${file}`, [file], ([t]) => workflowEntries(t.file, t.text, dir)));
-    }
-    const parent = path.dirname(dir);
-    if (fs.existsSync(path.join(dir, '.git')) || parent === dir) break;
-    dir = parent;
+    const found = inFolder(dir);
+    entries.push(...found.entries);
+    if (found.last) break;
+    dir = path.dirname(dir);
   }
   return entries;
 }
 
+function targetIn(entries: readonly BuildEntry[], dockerfile: string): BuildTargetAnswer | undefined {
+  const folder = path.dirname(path.resolve(dockerfile));
+  return chooseTarget(entries, dockerfile, (f) => path.relative(folder, f).split(path.sep).join('/'));
+}
+
 /** The target the project's build files give the Dockerfile at `dockerfile`, if any. */
 export function buildTargetFor(dockerfile: string): BuildTargetAnswer | undefined {
-  const folder = path.dirname(path.resolve(dockerfile));
-  return chooseTarget(buildEntriesAround(folder), dockerfile, (f) => path.relative(folder, f).split(path.sep).join('/'));
+  return targetIn(buildEntriesAround(path.dirname(path.resolve(dockerfile))), dockerfile);
+}
+
+/**
+ * buildTargetFor for the Dockerfiles of one run (`distroless lint` over a tree): each
+ * folder's build files are looked for once per run, not once per Dockerfile (about 20
+ * file lookups per folder and level, up to the repository root). A build file changed
+ * during the run is not read again; the language server, which lives longer, asks
+ * buildTargetFor each time.
+ */
+export function buildTargetsOfRun(): (dockerfile: string) => BuildTargetAnswer | undefined {
+  const folders = new Map<string, { entries: BuildEntry[]; last: boolean }>();
+  const inFolder = (dir: string) => {
+    let found = folders.get(dir);
+    if (!found) {
+      found = entriesIn(dir);
+      folders.set(dir, found);
+    }
+    return found;
+  };
+  return (dockerfile) => targetIn(buildEntriesAround(path.dirname(path.resolve(dockerfile)), inFolder), dockerfile);
 }
