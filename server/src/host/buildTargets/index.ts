@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse, parseAllDocuments } from 'yaml';
+import type * as Yaml from 'yaml';
 import { parseBakeHcl, type HclBlock, type HclValue } from './bakeHcl';
 
 export type BuildFileKind = 'workflow' | 'bake' | 'skaffold' | 'compose';
@@ -34,6 +34,14 @@ export interface BuildTargetAnswer {
   /** The file (relative to the Dockerfile's folder when below it, else as found) and the entry. */
   source: string;
 }
+
+/**
+ * Loaded on the first YAML build file, not at the top: most folders have none, and yaml
+ * is about a fifth of what `distroless lint` would otherwise compile at start-up (the
+ * bundles load it from a file of its own: esbuild.mjs, yamlApart).
+ */
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= require('yaml') as typeof Yaml);
 
 const MAX_FILE_BYTES = 512 * 1024;
 const MAX_LEVELS = 6;
@@ -73,7 +81,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function composeEntries(files: { file: string; text: string }[]): BuildEntry[] {
   const services = new Map<string, { file: string; build: Record<string, unknown> }>();
   for (const { file, text } of files) {
-    const doc: unknown = parse(text);
+    const doc: unknown = yaml().parse(text);
     if (!isRecord(doc) || !isRecord(doc.services)) continue;
     for (const [name, service] of Object.entries(doc.services)) {
       if (!isRecord(service) || service.build === undefined) continue;
@@ -177,7 +185,7 @@ export function bakeEntries(file: string, text: string): BuildEntry[] {
 export function skaffoldEntries(file: string, text: string): BuildEntry[] {
   const out: BuildEntry[] = [];
   const dir = path.dirname(file);
-  for (const document of parseAllDocuments(text)) {
+  for (const document of yaml().parseAllDocuments(text)) {
     const doc: unknown = document.toJS();
     if (!isRecord(doc) || !isRecord(doc.build) || !Array.isArray(doc.build.artifacts)) continue;
     for (const artifact of doc.build.artifacts) {
@@ -198,7 +206,7 @@ export function skaffoldEntries(file: string, text: string): BuildEntry[] {
  * `{context}/Dockerfile`. A value with a `${{ … }}` expression is unknown.
  */
 export function workflowEntries(file: string, text: string, root: string): BuildEntry[] {
-  const doc: unknown = parse(text);
+  const doc: unknown = yaml().parse(text);
   if (!isRecord(doc) || !isRecord(doc.jobs)) return [];
   const out: BuildEntry[] = [];
   for (const [jobName, job] of Object.entries(doc.jobs)) {
