@@ -29,6 +29,25 @@ const withoutBuildKit = {
   },
 };
 
+/**
+ * dockerfile-utils is a CommonJS package: esbuild keeps a bundled CommonJS module that
+ * anything imports, used or not, and runs it at start-up. The engine imports its
+ * `validate` for the syntax checks only the language server runs (engine/syntax.ts), so
+ * the CLI bundles carried and ran 47 KB of it for nothing. Its modules only define
+ * classes and functions, so it is marked free of side effects: a bundle keeps it only
+ * where something calls it.
+ */
+const sideEffectFree = {
+  name: 'side-effect-free',
+  setup(build) {
+    build.onResolve({ filter: /^dockerfile-utils$/ }, async (args) => {
+      if (args.pluginData === 'side-effect-free') return undefined;
+      const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'side-effect-free' });
+      return resolved.errors.length > 0 ? undefined : { path: resolved.path, sideEffects: false };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -39,7 +58,7 @@ const common = {
   logLevel: 'warning',
   // ssh2's optional native helpers are loaded in try/catch; leave them out of the bundle.
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
-  plugins: [withoutBuildKit],
+  plugins: [withoutBuildKit, sideEffectFree],
 };
 
 /**

@@ -78,6 +78,14 @@ test('yaml (dist/cli/yaml.js) is loaded only when a YAML file is read: a .distro
   assert.deepEqual(loadedBundles(['lint', '--no-image-inspect', path.join(project, 'Dockerfile')]), { status: 1, loaded: ['dist/cli.js', ENGINE, 'dist/cli/yaml.js'] });
 });
 
+test('the CLI\'s bundles carry no dockerfile-utils (only the language server runs its syntax checks)', () => {
+  // A method name of dockerfile-utils' validator, which minification keeps.
+  const VALIDATOR = 'createHEALTHCHECKRequiresAtLeastOneArgument';
+  const text = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+  assert.ok(text('dist/server.js').includes(VALIDATOR), 'the language server has the syntax checks (the marker is found where it should be)');
+  for (const file of [ENGINE, DOCKER, 'dist/cli.js']) assert.ok(!text(file).includes(VALIDATOR), `${file} has no syntax checks`);
+});
+
 test('the engine commands\' bundle carries no Docker client, the Docker commands\' no engine; dist/cli holds only what the build wrote', () => {
   // Strings that survive minification: the Docker API's container list path, and a rule id.
   const DOCKER_API = '/containers/json';
