@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildTargetFor } from '../../server/src/host/buildTargets';
+import { buildTargetFor, buildTargetsOfRun } from '../../server/src/host/buildTargets';
 import { parseBakeHcl } from '../../server/src/host/buildTargets/bakeHcl';
 import { makeProject, runCli } from '../support/cli';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -171,6 +171,24 @@ test('build target: an edited build file is read again', () => {
   assert.equal(buildTargetFor(path.join(root, 'Dockerfile'))?.target, 'dev');
   fs.writeFileSync(path.join(root, 'compose.yaml'), 'services:\n  web:\n    build:\n      context: .\n      target: prod # now\n');
   assert.equal(buildTargetFor(path.join(root, 'Dockerfile'))?.target, 'prod');
+});
+
+test('build target: one run looks at each folder once and answers as buildTargetFor', () => {
+  const root = makeProject({
+    'app/Dockerfile': 'FROM debian:13 AS dev\nFROM debian:13 AS prod\n',
+    'app/Dockerfile.dev': 'FROM debian:13 AS dev\n',
+    'compose.yaml': 'services:\n  web:\n    build:\n      context: app\n      target: prod\n  dev:\n    build:\n      context: app\n      dockerfile: Dockerfile.dev\n      target: dev\n',
+  });
+  const ofRun = buildTargetsOfRun();
+  for (const name of ['app/Dockerfile', 'app/Dockerfile.dev', 'app/Dockerfile.other']) {
+    assert.deepEqual(ofRun(path.join(root, name)), buildTargetFor(path.join(root, name)), name);
+  }
+  assert.equal(ofRun(path.join(root, 'app/Dockerfile'))?.source, 'target "prod" of service "web" in ../compose.yaml');
+  // Within a run the folders were read once: a later edit is for the next run (buildTargetFor reads it).
+  fs.writeFileSync(path.join(root, 'compose.yaml'), 'services:\n  web:\n    build:\n      context: app\n      target: dev\n');
+  assert.equal(ofRun(path.join(root, 'app/Dockerfile'))?.target, 'prod');
+  assert.equal(buildTargetFor(path.join(root, 'app/Dockerfile'))?.target, 'dev');
+  assert.equal(buildTargetsOfRun()(path.join(root, 'app/Dockerfile'))?.target, 'dev');
 });
 
 test('bake HCL subset: blocks, labels, strings, lists; other expressions unknown', () => {

@@ -67,6 +67,25 @@ test('convert --verify of a file to convert loads the Docker commands beside the
   assert.deepEqual(loadedBundles(['convert', '--verify', 'go.Dockerfile']), { status: 125, loaded: ['dist/cli.js', DOCKER, 'dist/cli/docker.js', ENGINE] });
 });
 
+test('yaml (dist/cli/yaml.js) is loaded only when a YAML file is read: a .distroless.yaml, or a Compose file around the Dockerfile', () => {
+  const project = path.join(work, 'with-yaml');
+  fs.mkdirSync(path.join(project, '.git'), { recursive: true });
+  fs.writeFileSync(path.join(project, 'Dockerfile'), 'FROM scratch AS dev\nCMD /app\nFROM scratch AS prod\nCMD /app\n');
+  fs.writeFileSync(path.join(project, 'compose.yaml'), 'services:\n  web:\n    build:\n      context: .\n      target: prod\n');
+  assert.deepEqual(loadedBundles(['lint', '--no-image-inspect', path.join(project, 'Dockerfile')]), { status: 1, loaded: ['dist/cli.js', ENGINE, 'dist/cli/yaml.js'] });
+  fs.rmSync(path.join(project, 'compose.yaml'));
+  fs.writeFileSync(path.join(project, '.distroless.yaml'), 'ignore: [runs-as-root]\n');
+  assert.deepEqual(loadedBundles(['lint', '--no-image-inspect', path.join(project, 'Dockerfile')]), { status: 1, loaded: ['dist/cli.js', ENGINE, 'dist/cli/yaml.js'] });
+});
+
+test('the CLI\'s bundles carry no dockerfile-utils (only the language server runs its syntax checks)', () => {
+  // A method name of dockerfile-utils' validator, which minification keeps.
+  const VALIDATOR = 'createHEALTHCHECKRequiresAtLeastOneArgument';
+  const text = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+  assert.ok(text('dist/server.js').includes(VALIDATOR), 'the language server has the syntax checks (the marker is found where it should be)');
+  for (const file of [ENGINE, DOCKER, 'dist/cli.js']) assert.ok(!text(file).includes(VALIDATOR), `${file} has no syntax checks`);
+});
+
 test('the engine commands\' bundle carries no Docker client, the Docker commands\' no engine; dist/cli holds only what the build wrote', () => {
   // Strings that survive minification: the Docker API's container list path, and a rule id.
   const DOCKER_API = '/containers/json';
@@ -76,5 +95,5 @@ test('the engine commands\' bundle carries no Docker client, the Docker commands
   assert.ok(text(ENGINE).includes(RULE), 'engine-commands.js has the engine (the marker is found where it should be)');
   assert.ok(text(DOCKER).includes(DOCKER_API), 'docker-commands.js has the Docker client');
   assert.ok(!text(DOCKER).includes(RULE), 'docker-commands.js has no engine');
-  assert.deepEqual(fs.readdirSync(path.join(dist, 'cli')).filter((f) => f.endsWith('.js')).sort(), ['docker-commands.js', 'docker.js', 'engine-commands.js']);
+  assert.deepEqual(fs.readdirSync(path.join(dist, 'cli')).filter((f) => f.endsWith('.js')).sort(), ['docker-commands.js', 'docker.js', 'engine-commands.js', 'yaml.js']);
 });

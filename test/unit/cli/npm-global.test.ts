@@ -20,8 +20,8 @@ test('npm install -g <tarball> into a clean prefix gives a distroless bin that l
   const prefix = path.join(work, 'prefix');
   const env = { ...process.env, npm_config_cache: path.join(work, 'cache'), npm_config_prefix: prefix, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
   const packed = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, env, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  // The commands in their two groups (CLI_BUNDLES in esbuild.mjs).
-  const commands = ['dist/cli/engine-commands.js', 'dist/cli/docker-commands.js'];
+  // The commands in their two groups (CLI_BUNDLES in esbuild.mjs), and yaml, loaded on the first YAML file read.
+  const commands = ['dist/cli/engine-commands.js', 'dist/cli/docker-commands.js', 'dist/cli/yaml.js'];
   assert.deepEqual(packed[0].files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/cli/docker.js', ...commands, 'dist/server.js', 'docs/rules.md', 'package.json'].sort(),
     'only the CLI bundles, the language server bundle, the rules documentation and the package files: no Action bundle, Dockerfile, sources or tests');
 

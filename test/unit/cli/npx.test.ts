@@ -23,10 +23,11 @@ test('npx --yes ./distroless-vscode-<version>.tgz lint <dir> runs the packed CLI
   const env = { ...process.env, npm_config_cache: path.join(work, 'cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
   const packed = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, env, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
   // The engine's commands and the Docker client's in one bundle each; dist/cli/docker.js: the
-  // Docker client lint loads when it reads base images (esbuild.mjs).
-  const commands = ['dist/cli/engine-commands.js', 'dist/cli/docker-commands.js'];
+  // Docker client lint loads when it reads base images; dist/cli/yaml.js: yaml, loaded on
+  // the first YAML file read (esbuild.mjs).
+  const commands = ['dist/cli/engine-commands.js', 'dist/cli/docker-commands.js', 'dist/cli/yaml.js'];
   assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/') || p.startsWith('docs/')).sort(), ['dist/cli.js', 'dist/cli/docker.js', ...commands, 'dist/server.js', 'docs/rules.md'].sort(),
-    'the tarball ships the CLI bundles (the dispatcher, the two command bundles and the Docker client), the language server bundle and the rules documentation');
+    'the tarball ships the CLI bundles (the dispatcher, the two command bundles, the Docker client and yaml), the language server bundle and the rules documentation');
   const project = path.join(work, 'project');
   fs.mkdirSync(path.join(project, 'svc'), { recursive: true });
   fs.writeFileSync(path.join(project, 'svc', 'Dockerfile'), 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app\n');

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fixAll, type AnalysisOptions, type Diagnosis, type Severity, type WorkspaceFiles } from '../../engine';
 import { analysisOptions, ConfigCache, ConfigError, DistrolessConfig, readConfigFile } from '../../host/config';
-import { buildTargetFor } from '../../host/buildTargets';
+import { buildTargetsOfRun } from '../../host/buildTargets';
 import { diskWorkspace } from '../../host/workspaceFiles';
 import { assertEditable, collectDockerfiles, decodeDockerfile, encodeDockerfile, InputError, readDockerfileSource, type DockerfileSource } from '../files';
 import { FileWriteError, writeFileAtomic } from '../../host/atomicWrite';
@@ -205,6 +205,7 @@ export const lintCommand: CliCommand = {
     const optionsFor = (folder: string): AnalysisOptions => folderOptions(folder).options;
     // The stage the project's build files ship (compose.yaml, docker-bake.hcl, skaffold.yaml,
     // GitHub workflows) when neither --target nor the configuration file names one.
+    const buildTargetFor = buildTargetsOfRun();
     const optionsForFile = (file: string): AnalysisOptions => {
       const { config, workspace, options } = folderOptions(path.dirname(file));
       const found = options.target ? undefined : buildTargetFor(file);

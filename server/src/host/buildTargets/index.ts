@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse, parseAllDocuments } from 'yaml';
+import type * as Yaml from 'yaml';
 import { parseBakeHcl, type HclBlock, type HclValue } from './bakeHcl';
 
 export type BuildFileKind = 'workflow' | 'bake' | 'skaffold' | 'compose';
@@ -34,6 +34,14 @@ export interface BuildTargetAnswer {
   /** The file (relative to the Dockerfile's folder when below it, else as found) and the entry. */
   source: string;
 }
+
+/**
+ * Loaded on the first YAML build file, not at the top: most folders have none, and yaml
+ * is about a fifth of what `distroless lint` would otherwise compile at start-up (the
+ * bundles load it from a file of its own: esbuild.mjs, yamlApart).
+ */
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= require('yaml') as typeof Yaml);
 
 const MAX_FILE_BYTES = 512 * 1024;
 const MAX_LEVELS = 6;
@@ -73,7 +81,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function composeEntries(files: { file: string; text: string }[]): BuildEntry[] {
   const services = new Map<string, { file: string; build: Record<string, unknown> }>();
   for (const { file, text } of files) {
-    const doc: unknown = parse(text);
+    const doc: unknown = yaml().parse(text);
     if (!isRecord(doc) || !isRecord(doc.services)) continue;
     for (const [name, service] of Object.entries(doc.services)) {
       if (!isRecord(service) || service.build === undefined) continue;
@@ -177,7 +185,7 @@ export function bakeEntries(file: string, text: string): BuildEntry[] {
 export function skaffoldEntries(file: string, text: string): BuildEntry[] {
   const out: BuildEntry[] = [];
   const dir = path.dirname(file);
-  for (const document of parseAllDocuments(text)) {
+  for (const document of yaml().parseAllDocuments(text)) {
     const doc: unknown = document.toJS();
     if (!isRecord(doc) || !isRecord(doc.build) || !Array.isArray(doc.build.artifacts)) continue;
     for (const artifact of doc.build.artifacts) {
@@ -198,7 +206,7 @@ export function skaffoldEntries(file: string, text: string): BuildEntry[] {
  * `{context}/Dockerfile`. A value with a `${{ … }}` expression is unknown.
  */
 export function workflowEntries(file: string, text: string, root: string): BuildEntry[] {
-  const doc: unknown = parse(text);
+  const doc: unknown = yaml().parse(text);
   if (!isRecord(doc) || !isRecord(doc.jobs)) return [];
   const out: BuildEntry[] = [];
   for (const [jobName, job] of Object.entries(doc.jobs)) {
@@ -278,44 +286,75 @@ function entriesOf(key: string, files: string[], read: (texts: { file: string; t
   return entries;
 }
 
+/** The build entries of the build files in one folder, and whether the folder is the repository root (or the file system's). */
+function entriesIn(dir: string): { entries: BuildEntry[]; last: boolean } {
+  const entries: BuildEntry[] = [];
+  for (const [main, override] of COMPOSE_FILES) {
+    const files = [path.join(dir, main), path.join(dir, override)];
+    if (!fs.existsSync(files[0])) continue;
+    entries.push(...entriesOf(`compose:${files[0]}`, files, composeEntries));
+  }
+  for (const name of BAKE_FILES) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) entries.push(...entriesOf(`bake:${file}`, [file], ([t]) => bakeEntries(t.file, t.text)));
+  }
+  for (const name of SKAFFOLD_FILES) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) entries.push(...entriesOf(`skaffold:${file}`, [file], ([t]) => skaffoldEntries(t.file, t.text)));
+  }
+  const workflows = path.join(dir, '.github', 'workflows');
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(workflows).filter((n) => /\.ya?ml$/.test(n)).sort().slice(0, MAX_WORKFLOWS);
+  } catch {
+    names = [];
+  }
+  for (const name of names) {
+    const file = path.join(workflows, name);
+    entries.push(...entriesOf(`workflow:${file}`, [file], ([t]) => workflowEntries(t.file, t.text, dir)));
+  }
+  return { entries, last: fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir };
+}
+
 /** Every build entry in the build files from `folder` up to the repository root. */
-export function buildEntriesAround(folder: string): BuildEntry[] {
+export function buildEntriesAround(folder: string, inFolder: (dir: string) => { entries: BuildEntry[]; last: boolean } = entriesIn): BuildEntry[] {
   const entries: BuildEntry[] = [];
   let dir = path.resolve(folder);
   for (let level = 0; level < MAX_LEVELS; level++) {
-    for (const [main, override] of COMPOSE_FILES) {
-      const files = [path.join(dir, main), path.join(dir, override)];
-      if (!fs.existsSync(files[0])) continue;
-      entries.push(...entriesOf(`compose:${files[0]}`, files, composeEntries));
-    }
-    for (const name of BAKE_FILES) {
-      const file = path.join(dir, name);
-      if (fs.existsSync(file)) entries.push(...entriesOf(`bake:${file}`, [file], ([t]) => bakeEntries(t.file, t.text)));
-    }
-    for (const name of SKAFFOLD_FILES) {
-      const file = path.join(dir, name);
-      if (fs.existsSync(file)) entries.push(...entriesOf(`skaffold:${file}`, [file], ([t]) => skaffoldEntries(t.file, t.text)));
-    }
-    const workflows = path.join(dir, '.github', 'workflows');
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(workflows).filter((n) => /\.ya?ml$/.test(n)).sort().slice(0, MAX_WORKFLOWS);
-    } catch {
-      names = [];
-    }
-    for (const name of names) {
-      const file = path.join(workflows, name);
-      entries.push(...entriesOf(`workflow:${file}`, [file], ([t]) => workflowEntries(t.file, t.text, dir)));
-    }
-    const parent = path.dirname(dir);
-    if (fs.existsSync(path.join(dir, '.git')) || parent === dir) break;
-    dir = parent;
+    const found = inFolder(dir);
+    entries.push(...found.entries);
+    if (found.last) break;
+    dir = path.dirname(dir);
   }
   return entries;
 }
 
+function targetIn(entries: readonly BuildEntry[], dockerfile: string): BuildTargetAnswer | undefined {
+  const folder = path.dirname(path.resolve(dockerfile));
+  return chooseTarget(entries, dockerfile, (f) => path.relative(folder, f).split(path.sep).join('/'));
+}
+
 /** The target the project's build files give the Dockerfile at `dockerfile`, if any. */
 export function buildTargetFor(dockerfile: string): BuildTargetAnswer | undefined {
-  const folder = path.dirname(path.resolve(dockerfile));
-  return chooseTarget(buildEntriesAround(folder), dockerfile, (f) => path.relative(folder, f).split(path.sep).join('/'));
+  return targetIn(buildEntriesAround(path.dirname(path.resolve(dockerfile))), dockerfile);
+}
+
+/**
+ * buildTargetFor for the Dockerfiles of one run (`distroless lint` over a tree): each
+ * folder's build files are looked for once per run, not once per Dockerfile (about 20
+ * file lookups per folder and level, up to the repository root). A build file changed
+ * during the run is not read again; the language server, which lives longer, asks
+ * buildTargetFor each time.
+ */
+export function buildTargetsOfRun(): (dockerfile: string) => BuildTargetAnswer | undefined {
+  const folders = new Map<string, { entries: BuildEntry[]; last: boolean }>();
+  const inFolder = (dir: string) => {
+    let found = folders.get(dir);
+    if (!found) {
+      found = entriesIn(dir);
+      folders.set(dir, found);
+    }
+    return found;
+  };
+  return (dockerfile) => targetIn(buildEntriesAround(path.dirname(path.resolve(dockerfile)), inFolder), dockerfile);
 }
