@@ -65,15 +65,22 @@ export const debugPodJourney: Journey = {
       const notice = page.locator('.notification-toast').filter({ hasText: 'Profile: restricted.' });
       await notice.waitFor({ state: 'visible', timeout: ATTACH_TIMEOUT_MS });
       const said = (await notice.locator('.notification-list-item-message').innerText()).trim();
-      assert.match(said, /The target's files are under \/proc\/1\/root\. Profile: restricted\.$/, said);
+      // The dispatcher's line only where kubectl on PATH is the Google Cloud SDK's (for this server it runs kubectl.1.32).
+      const dispatcher = /^kubectl on PATH is the Google Cloud SDK's dispatcher; for this cluster it runs kubectl v1\.32\.\d+(?:-dispatcher)?\. /;
+      assert.equal(
+        said.replace(dispatcher, ''),
+        "Namespace payments enforces the restricted Pod Security Standard: profile restricted. Debug container runs as 65532:65532 (uid from the pod's securityContext, gid from the pod's securityContext). The target's files are under /proc/1/root. Profile: restricted.",
+      );
 
       const rows = terminal.locator('.xterm-rows');
       await rows.filter({ hasText: /If you don't see a command prompt/ }).waitFor({ state: 'visible', timeout: ATTACH_TIMEOUT_MS });
-      await terminal.click();
+      // Its top left corner: the notification may cover the middle of the panel.
+      await terminal.click({ position: { x: 20, y: 20 } });
       await page.keyboard.type('echo inside-$((40+2))');
       await page.keyboard.press('Enter');
-      await rows.filter({ hasText: /^inside-42$/m }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-      await screenshot('terminal', { readme: 'debug-pod.png' });
+      // The shell's output, not the typed line: only the shell turns $((40+2)) into 42.
+      await rows.filter({ hasText: /inside-42/ }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await screenshot('terminal');
 
       // What kubectl sent and what admission decided: the target's identity, admitted by restricted.
       assert.equal(server.patches.length, 1);

@@ -57,6 +57,8 @@ export async function journeyEngine(): Promise<DockerService> {
 
 /** Ctrl+Shift+P, type "Distroless: <title>", run the row it focuses once that row is the command. */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
+  // The palette lists the extension's commands once its contributions are read; its activity-bar entry shows they are.
+  await page.locator('.activitybar .action-item .action-label[aria-label^="Distroless"]').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await page.keyboard.press('Control+Shift+P');
   await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await page.keyboard.type(`Distroless: ${title}`);
