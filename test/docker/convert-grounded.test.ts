@@ -18,6 +18,7 @@ import { convert } from '../../server/src/engine/testing';
 import { diskWorkspace } from '../../server/src/host/workspaceFiles';
 import { convertCommand } from '../../server/src/cli/commands/convert';
 import { BUILD_LABEL, evidenceFromBuild } from '../../server/src/docker/imageEvidence';
+import { OperationCancelledError } from '../../server/src/docker/errors';
 import { connectEngine } from '../../server/src/docker/connection';
 import { answerOf, capturedIo, docker, engineProblem, imageFiles } from './proof';
 
@@ -52,6 +53,40 @@ test('convert --build grounds the conversion in the built image', { timeout: 40 
       const leftovers = docker(['ps', '-a', '-q', '--filter', `label=${BUILD_LABEL}`]) + docker(['images', '-q', '--filter', `label=${BUILD_LABEL}`]);
       assert.equal(leftovers, '', 'nothing --build created is left');
     } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  await t.test('cancelled mid-step: the step container (still running on the engine) and the layers committed before it are removed', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-grounded-cancel-'));
+    // A LABEL after FROM marks every later layer and step container: the engine can be asked for exactly this build's.
+    const label = `io.distroless.test.cancel=${process.pid}-${Date.now()}`;
+    const left = () => docker(['ps', '-a', '-q', '--filter', `label=${label}`]) + docker(['images', '-a', '-q', '--filter', `label=${label}`]);
+    try {
+      fs.cpSync(path.join(ROOT, 'test/fixtures/apps/go-wrapper'), work, { recursive: true });
+      const dockerfile = path.join(work, 'Dockerfile');
+      fs.writeFileSync(dockerfile, fs.readFileSync(dockerfile, 'utf8').replace(/^(FROM .*\n)/, `$1LABEL ${label}\n`));
+      const { docker: engine } = await connectEngine();
+      const abort = new AbortController();
+      let stepSeen = false;
+      const build = evidenceFromBuild(engine, {
+        contextDir: work,
+        dockerfile: 'Dockerfile',
+        signal: abort.signal,
+        onOutput: (line) => {
+          if (/^Step \d+\/\d+ : RUN go build/.test(line)) stepSeen = true;
+        },
+      });
+      // Cancelled once `go build` runs in its step container.
+      const until = Date.now() + 10 * 60_000;
+      while (!(stepSeen && docker(['ps', '-q', '--filter', `label=${label}`]) !== '') && Date.now() < until) await new Promise((r) => setTimeout(r, 300));
+      assert.ok(stepSeen, 'the build reached go build');
+      abort.abort();
+      await assert.rejects(build, OperationCancelledError);
+      assert.equal(left(), '', 'nothing of the cancelled build is left when it returns');
+    } finally {
+      for (const id of docker(['ps', '-a', '-q', '--filter', `label=${label}`]).split('\n').filter(Boolean)) spawnSync('docker', ['rm', '-f', id]);
+      for (const id of docker(['images', '-a', '-q', '--filter', `label=${label}`]).split('\n').filter(Boolean)) spawnSync('docker', ['rmi', '-f', id]);
       fs.rmSync(work, { recursive: true, force: true });
     }
   });

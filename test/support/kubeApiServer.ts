@@ -13,6 +13,8 @@
  * Not modelled (see docs/debugging.md): namespaces, users and capabilities of the
  * process (it runs on this machine as this user), images (the command or `sh`),
  * SPDY (refused with 400, which kubectl reports as an upgrade failure), TLS and auth.
+ * A tty container's process runs on pipes: the line discipline its pty would give (echo,
+ * Enter read as a newline, newlines sent as CR LF) is done here, so a terminal works.
  */
 import * as http from 'http';
 import * as crypto from 'crypto';
@@ -156,6 +158,15 @@ function strategicMerge(target: any, patch: any): any {
   return out;
 }
 
+/**
+ * A tty container's output as its terminal sends it (ONLCR: a newline goes out as CR LF).
+ * The stand-in runs the process on pipes, so the line discipline a pty gives is done here;
+ * a client in raw mode (kubectl attach -t) shows a bare LF as a step down without a return.
+ */
+function ttyOutput(raw: Buffer): Buffer {
+  return Buffer.from(raw.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+}
+
 interface Running {
   child: ChildProcess;
   log: Buffer[];
@@ -234,7 +245,8 @@ export async function startKubeApiServer(opts: KubeApiServerOptions): Promise<Ku
       if (spec.stdin !== true) child.stdin!.end();
       const startedAt = stamp();
       for (const [stream, n] of [[child.stdout!, 1], [child.stderr!, 2]] as const) {
-        stream.on('data', (chunk: Buffer) => {
+        stream.on('data', (raw: Buffer) => {
+          const chunk = r.tty ? ttyOutput(raw) : raw;
           r.log.push(chunk);
           for (const l of r.listeners) l(chunk, r.tty ? 1 : n);
         });
@@ -450,7 +462,13 @@ export async function startKubeApiServer(opts: KubeApiServerOptions): Promise<Ku
       const l = (chunk: Buffer, n: 1 | 2) => sendChannel(n, chunk);
       r.listeners.add(l);
       socket.on('close', () => r.listeners.delete(l));
-      stdinWrite = (b) => r.child.stdin!.write(b);
+      stdinWrite = (b) => {
+        if (!r.tty) return void r.child.stdin!.write(b);
+        // What the container's terminal does with typed keys: echo, and Enter (CR) read as a newline (ICRNL).
+        const typed = Buffer.from(b.toString('latin1').replace(/\r/g, '\n'), 'latin1');
+        for (const listener of r.listeners) listener(ttyOutput(typed), 1);
+        r.child.stdin!.write(typed);
+      };
       stdinEnd = () => r.child.stdin!.end();
       void r.exited.then(() => setTimeout(() => finish(0, false), 20));
     } else {

@@ -1,6 +1,6 @@
 /**
  * `distroless debug pod/…` and the editor's Debug Pod path through the REAL kubectl
- * (1.32, and 1.30: the oldest with --custom) against the test API server
+ * (1.33, 1.32, and 1.30: the oldest with --custom) against the test API server
  * (test/support/kubeApiServer.ts): the PATCH body kubectl sends, Pod Security
  * admission's decision, the attach/logs streams and the exit code from the pod's status.
  */
@@ -24,13 +24,13 @@ function kubectlDir(): string | undefined {
   try {
     const onPath = execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
     const dir = path.dirname(fs.realpathSync(onPath));
-    return fs.existsSync(path.join(dir, 'kubectl.1.32')) && fs.existsSync(path.join(dir, 'kubectl.1.30')) ? dir : undefined;
+    return ['1.33', '1.32', '1.30'].every((minor) => fs.existsSync(path.join(dir, `kubectl.${minor}`))) ? dir : undefined;
   } catch {
     return undefined;
   }
 }
 const KUBECTL_DIR = kubectlDir();
-const SKIP = KUBECTL_DIR ? false : 'needs the real kubectl with kubectl.1.32 and kubectl.1.30 beside it (the Google Cloud SDK layout)';
+const SKIP = KUBECTL_DIR ? false : 'needs the real kubectl with kubectl.1.33, kubectl.1.32 and kubectl.1.30 beside it (the Google Cloud SDK layout)';
 if (SKIP && process.env.CI === 'true') throw new Error(`CI=true but ${SKIP}`);
 const CAN_CGROUP = (() => {
   try {
@@ -111,7 +111,7 @@ function inTerminal(argv: string[], env: NodeJS.ProcessEnv, ready: RegExp, input
 
 const CLI_RUNNER = `require(${JSON.stringify(path.join(REPO_ROOT, 'out', 'server', 'src', 'cli', 'main.js'))}).main(process.argv.slice(1), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env }).then((c) => process.exit(c))`;
 
-for (const minor of ['1.32', '1.30']) {
+for (const minor of ['1.33', '1.32', '1.30']) {
   describe(`debug pod/… through the real kubectl ${minor}`, { skip: SKIP }, () => {
     const servers: KubeApiServer[] = [];
     const start = async (namespaces: Record<string, FakeNamespace>, pods: PodObject[], extra: { targetProcesses?: Record<string, string[]>; defaultEnforce?: 'baseline' } = {}) => {

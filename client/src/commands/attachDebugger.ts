@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { DebuggerSession, DebuggerUnavailableError, PtraceNotAllowedError, TargetNotRunningError } from '../../../server/src/docker';
+import { DebuggerSession, DebuggerUnavailableError, PtraceNotAllowedError } from '../../../server/src/docker';
 import { isDockerfileName } from '../../../server/src/protocol';
 import { goSourceRoots, matchSourceRoots, nodeScriptPath, SourceRoots, WorkspaceDockerfile } from '../debugger/sourceRoots';
 import { GO_DEBUGGER_IMAGE_SETTING } from '../settings/sidecarSettings';
 import { pullWithProgress } from '../terminal/sidecarTerminal';
-import { targetFromArgOrPick } from '../views/pickContainer';
+import { withRunningTarget } from '../views/pickContainer';
 import { showError } from '../log';
 import type { CommandDefinition } from './types';
 
@@ -49,14 +49,8 @@ async function sourceRootsFor(session: DebuggerSession): Promise<SourceRoots | u
  */
 export const attachDebuggerCommand: CommandDefinition = {
   id: 'distroless.attachDebugger',
-  async run({ sidecar }, arg): Promise<AttachDebuggerResult | undefined> {
-    const svc = await sidecar.connectOrReport();
-    if (!svc) return undefined;
-    try {
-      const ref = await targetFromArgOrPick(sidecar, svc, arg, 'Attach Debugger');
-      if (!ref) return undefined;
-      const target = await svc.inspectTarget(ref);
-      if (!target.running) throw new TargetNotRunningError(target.name, target.state);
+  run({ sidecar }, arg): Promise<AttachDebuggerResult | undefined> {
+    return withRunningTarget(sidecar, arg, 'Attach Debugger', async (svc, target) => {
       const settings = sidecar.settings();
       if (!(await pullWithProgress(svc, settings.image))) return undefined;
       let pid: number | undefined;
@@ -92,10 +86,7 @@ export const attachDebuggerCommand: CommandDefinition = {
         }
       }
       return await startSession(sidecar, session);
-    } catch (err) {
-      sidecar.reportError(err);
-      return undefined;
-    }
+    });
   },
 };
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { parsePortSpec, TargetNotRunningError } from '../../../server/src/docker';
+import { parsePortSpec } from '../../../server/src/docker';
 import { pullWithProgress } from '../terminal/sidecarTerminal';
-import { targetFromArgOrPick } from '../views/pickContainer';
+import { withRunningTarget } from '../views/pickContainer';
 import type { CommandDefinition } from './types';
 
 /**
@@ -12,14 +12,8 @@ import type { CommandDefinition } from './types';
  */
 export const forwardPortCommand: CommandDefinition = {
   id: 'distroless.forwardPort',
-  async run({ sidecar }, arg, specArg) {
-    const svc = await sidecar.connectOrReport();
-    if (!svc) return undefined;
-    try {
-      const ref = await targetFromArgOrPick(sidecar, svc, arg, 'Forward Port');
-      if (!ref) return undefined;
-      const target = await svc.inspectTarget(ref);
-      if (!target.running) throw new TargetNotRunningError(target.name, target.state);
+  run({ sidecar }, arg, specArg) {
+    return withRunningTarget(sidecar, arg, 'Forward Port', async (svc, target) => {
       const spec =
         typeof specArg === 'string'
           ? specArg
@@ -69,9 +63,6 @@ export const forwardPortCommand: CommandDefinition = {
         if (choice === 'Copy Address') void vscode.env.clipboard.writeText(address);
       });
       return { id, localPort: forward.localPort, remotePort, sidecarId: forward.sidecarId };
-    } catch (err) {
-      sidecar.reportError(err);
-      return undefined;
-    }
+    });
   },
 };

@@ -1,8 +1,8 @@
 /** Opens a VS Code terminal inside a debug sidecar next to a running container. */
 import * as vscode from 'vscode';
-import { DockerService, OperationCancelledError, SidecarMode, SidecarSession, TargetNotRunningError } from '../../../server/src/docker';
+import { DockerService, OperationCancelledError, SidecarMode, SidecarSession } from '../../../server/src/docker';
 import type { SidecarFeatures } from '../sidecarFeatures';
-import { targetFromArgOrPick } from '../views/pickContainer';
+import { withRunningTarget } from '../views/pickContainer';
 import { SidecarBridge, TerminalDimensions } from './sidecarBridge';
 import type { ShellSession } from '../sessions/sessionRegistry';
 import { log, showError } from '../log';
@@ -23,16 +23,9 @@ export async function closeAllSidecarTerminals(): Promise<void> {
  * the sidecar. `mode` overrides the setting (the "as root" menu item).
  */
 export async function attachDebugShell(features: SidecarFeatures, arg: unknown, mode?: SidecarMode): Promise<vscode.Terminal | undefined> {
-  const svc = await features.connectOrReport();
-  if (!svc) return undefined;
-  try {
-    const ref = await targetFromArgOrPick(features, svc, arg, mode === 'root' ? 'Attach Debug Shell as root (SYS_PTRACE)' : 'Attach Debug Shell');
-    if (!ref) return undefined;
+  return withRunningTarget(features, arg, mode === 'root' ? 'Attach Debug Shell as root (SYS_PTRACE)' : 'Attach Debug Shell', async (svc, target) => {
     const settings = features.settings();
     const effectiveMode = mode ?? settings.mode;
-    // Checked before any pull: a stopped target should not cost a download.
-    const target = await svc.inspectTarget(ref);
-    if (!target.running) throw new TargetNotRunningError(target.name, target.state);
     if (!(await pullWithProgress(svc, settings.image))) return undefined;
 
     const name = `Debug: ${target.name}${effectiveMode === 'root' ? ' (root)' : ''}`;
@@ -127,12 +120,8 @@ export async function attachDebugShell(features: SidecarFeatures, arg: unknown, 
         }
       },
     );
-    const terminal = first.terminal;
-    return terminal;
-  } catch (err) {
-    features.reportError(err);
-    return undefined;
-  }
+    return first.terminal;
+  });
 }
 
 /** False when the user cancelled the pull. */

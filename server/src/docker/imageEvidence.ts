@@ -134,7 +134,47 @@ function containerReader(container: Docker.Container, signal: AbortSignal | unde
   };
 }
 
-function buildImage(docker: Docker, request: BuildRequest, tag: string, run: string, say: (line: string) => void): Promise<void> {
+/** What a classic build has made so far, from its output: the step's container and the newest layer it committed (not a cached one). */
+interface BuildTrail {
+  stepContainer?: string;
+  newestLayer?: string;
+}
+
+/**
+ * After a cancelled or failed build: the engine neither stops a step whose client went away
+ * (a `go build` runs on) nor removes the layers committed before it, and the build's label
+ * is only on the final image. So the step's container is removed by force, then the newest
+ * layer this build committed, and with it (noprune false) the untagged parents no other
+ * image uses; a layer committed on top of it meanwhile is removed first.
+ */
+async function removeBuildLeftovers(docker: Docker, trail: BuildTrail): Promise<void> {
+  if (trail.stepContainer) await docker.getContainer(trail.stepContainer).remove({ force: true }).catch(() => undefined);
+  if (!trail.newestLayer) return;
+  const images = await docker.listImages({ all: true }).catch(() => [] as Docker.ImageInfo[]);
+  const same = (full: string | undefined, id: string) => !!full && full.replace(/^sha256:/, '').startsWith(id.replace(/^sha256:/, ''));
+  let tip = trail.newestLayer;
+  const chain = [tip];
+  for (let depth = 0; depth < 50; depth++) {
+    const child = images.find((i) => same(i.ParentId, tip));
+    if (!child || child.RepoTags?.some((t) => t !== '<none>:<none>')) break;
+    tip = child.Id;
+    chain.unshift(tip);
+  }
+  // Never by force: a layer another image or build uses is refused by the engine and stays.
+  for (const layer of chain) await docker.getImage(layer).remove({ noprune: false }).catch(() => undefined);
+}
+
+async function buildImage(docker: Docker, request: BuildRequest, tag: string, run: string, say: (line: string) => void): Promise<void> {
+  const trail: BuildTrail = {};
+  try {
+    await buildStream(docker, request, tag, run, say, trail);
+  } catch (error) {
+    await removeBuildLeftovers(docker, trail);
+    throw error;
+  }
+}
+
+function buildStream(docker: Docker, request: BuildRequest, tag: string, run: string, say: (line: string) => void, trail: BuildTrail): Promise<void> {
   const entries = fs.readdirSync(request.contextDir);
   const options: Record<string, unknown> = {
     t: tag, dockerfile: request.dockerfile, rm: true, forcerm: true,
@@ -151,6 +191,7 @@ function buildImage(docker: Docker, request: BuildRequest, tag: string, run: str
         return;
       }
       let failure: string | undefined;
+      let cached = false;
       const tail: string[] = [];
       docker.modem.followProgress(stream, (done: Error | null) => {
         if (request.signal?.aborted) reject(new OperationCancelledError('Building the original image'));
@@ -161,6 +202,14 @@ function buildImage(docker: Docker, request: BuildRequest, tag: string, run: str
         const text = event.stream ?? event.status;
         for (const line of (text ?? '').split('\n')) {
           if (!line.trim()) continue;
+          const step = /^\s*---> (?:Running in ([0-9a-f]{12,64})|([0-9a-f]{12,64})|(Using cache))\s*$/.exec(line);
+          if (step?.[1]) trail.stepContainer = step[1];
+          else if (step?.[3]) cached = true;
+          else if (step?.[2]) {
+            if (!cached) trail.newestLayer = step[2];
+            cached = false;
+            trail.stepContainer = undefined;
+          }
           tail.push(line);
           if (tail.length > 40) tail.shift();
           say(line);

@@ -12,7 +12,7 @@ export interface WaitOptions {
 }
 
 export interface Locator {
-  click(options?: { button?: 'left' | 'right' | 'middle'; timeout?: number }): Promise<void>;
+  click(options?: { button?: 'left' | 'right' | 'middle'; position?: { x: number; y: number }; timeout?: number }): Promise<void>;
   count(): Promise<number>;
   filter(options: { hasText?: string | RegExp; hasNotText?: string | RegExp }): Locator;
   first(): Locator;

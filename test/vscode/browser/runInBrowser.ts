@@ -130,7 +130,7 @@ async function runSuite(browser: Browser, server: RunningServer, tally: Tally): 
   }
 }
 
-async function runJourneys(browser: Browser, server: RunningServer, tally: Tally): Promise<void> {
+async function runJourneys(browser: Browser, server: RunningServer, kubeconfig: string, tally: Tally): Promise<void> {
   console.log('== user journeys through the page');
   ensureDir(RESULTS_DIR);
   for (const old of fs.readdirSync(RESULTS_DIR)) if (/^journey-.*\.png$/.test(old)) fs.rmSync(path.join(RESULTS_DIR, old));
@@ -163,7 +163,7 @@ async function runJourneys(browser: Browser, server: RunningServer, tally: Tally
           await page.goto(workbenchUrl(server, workspace, [['extensionDevelopmentPath', REPO_ROOT]]));
           await waitForWorkbench(page);
           console.log(`       workbench ready at ${Date.now() - started} ms`);
-          await journey.run({ page, workspace, screenshot });
+          await journey.run({ page, workspace, screenshot, kubeconfig });
         })(),
         limit.promise,
       ]);
@@ -181,6 +181,7 @@ async function runJourneys(browser: Browser, server: RunningServer, tally: Tally
       limit.cancel();
       await page.close().catch(() => undefined);
       fs.rmSync(workspace, { recursive: true, force: true });
+      fs.rmSync(kubeconfig, { force: true });
     }
   }
 }
@@ -194,13 +195,15 @@ async function main(): Promise<number> {
   ensureDir(RESULTS_DIR);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-vscode-server-'));
   const tally: Tally = { passed: 0, failed: 0 };
+  const kubeconfig = path.join(dataDir, 'kubeconfig');
   const server = await startServer({
     toolsDir: TOOLS_DIR,
     dataDir,
     logFile: path.join(RESULTS_DIR, 'code-server.log'),
     pidFile: process.env.DISTROLESS_SERVER_PIDFILE,
-    // The extension host inherits the server's environment: this is how the suite learns where to write.
-    env: { ...process.env, DISTROLESS_TEST_RESULTS: SUITE_RESULTS },
+    // The extension host inherits the server's environment: this is how the suite learns where to write,
+    // and kubectl (run by the extension and in its terminals) which cluster a journey's test API server is.
+    env: { ...process.env, DISTROLESS_TEST_RESULTS: SUITE_RESULTS, KUBECONFIG: kubeconfig },
     startTimeoutMs: 60_000,
   });
   serverPid = server.pid;
@@ -209,7 +212,7 @@ async function main(): Promise<number> {
   try {
     browser = await loadPlaywright(TOOLS_DIR).chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
     if (wanted('suite')) await runSuite(browser, server, tally);
-    if (wanted('journey')) await runJourneys(browser, server, tally);
+    if (wanted('journey')) await runJourneys(browser, server, kubeconfig, tally);
   } finally {
     await browser?.close().catch(() => undefined);
     await server.stop();

@@ -4,9 +4,8 @@
  * and sees the target's own process: what `docker exec` cannot give them.
  */
 import * as assert from 'node:assert/strict';
-import { findEngine } from '../../docker/engine';
 import { ensureShelllessImage, ensureToolsImage, removeTestContainersNamed, startTarget } from '../../docker/fixtures';
-import { Journey, JourneySkipped, STEP_TIMEOUT_MS } from './workbench';
+import { Journey, journeyEngine, STEP_TIMEOUT_MS } from './workbench';
 
 /** Not the suite's label or the docker tests': each run's cleanup must only reach its own containers. */
 const JOURNEY_LABEL = 'io.distroless.test.journey';
@@ -18,12 +17,7 @@ const SIDECAR_TIMEOUT_MS = 45_000;
 export const attachDebugShellJourney: Journey = {
   name: 'attach-debug-shell',
   async run({ page, screenshot }) {
-    const engine = await findEngine();
-    if (engine instanceof Error) {
-      if (process.env.CI === 'true') throw new Error(`CI=true but no Docker engine is available (start one with: bash .ci/docker-engine.sh start): ${engine.message}`);
-      throw new JourneySkipped(`no Docker engine: ${engine.message}`);
-    }
-    const docker = engine.docker;
+    const docker = (await journeyEngine()).docker;
     await ensureShelllessImage(docker);
     await ensureToolsImage(docker);
     await removeTestContainersNamed(docker, NAME, JOURNEY_LABEL);

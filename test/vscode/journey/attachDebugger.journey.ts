@@ -4,10 +4,9 @@
  * stops on that line inside the container: no rebuild, no restart, no
  * published port.
  */
-import { findEngine } from '../../docker/engine';
 import { ensureNodeAppImage, NODE_APP_IMAGE } from '../../docker/debuggerFixtures';
 import { ensureToolsImage, removeTestContainersNamed, startTarget } from '../../docker/fixtures';
-import { activeEditor, Journey, JourneySkipped, quickOpen, STEP_TIMEOUT_MS, waitForEditorText } from './workbench';
+import { activeEditor, Journey, journeyEngine, quickOpen, STEP_TIMEOUT_MS, waitForEditorText } from './workbench';
 
 const JOURNEY_LABEL = 'io.distroless.test.journey';
 const NAME = `demo-api-${process.pid}`;
@@ -18,12 +17,7 @@ export const attachDebuggerJourney: Journey = {
   name: 'attach-debugger',
   timeoutMs: 6 * 60_000,
   async run({ page, screenshot }) {
-    const engine = await findEngine();
-    if (engine instanceof Error) {
-      if (process.env.CI === 'true') throw new Error(`CI=true but no Docker engine is available (start one with: bash .ci/docker-engine.sh start): ${engine.message}`);
-      throw new JourneySkipped(`no Docker engine: ${engine.message}`);
-    }
-    const docker = engine.docker;
+    const docker = (await journeyEngine()).docker;
     await ensureToolsImage(docker);
     await ensureNodeAppImage();
     await removeTestContainersNamed(docker, NAME, JOURNEY_LABEL);

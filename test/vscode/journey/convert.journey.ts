@@ -5,20 +5,11 @@
  * changes), runs it again and applies it from the title bar.
  */
 import * as assert from 'node:assert/strict';
-import type { Page } from '../browser/playwright';
-import { editorText, Journey, quickOpen, STEP_TIMEOUT_MS, waitForEditorText } from './workbench';
+import { editorText, Journey, quickOpen, runFromPalette, STEP_TIMEOUT_MS, waitForEditorText } from './workbench';
 
 const FILE = 'go-single-stage/Dockerfile';
 const RUNTIME = 'gcr.io/distroless/static-debian13:nonroot';
 const QUESTION = `Convert Dockerfile to a go build on ${RUNTIME}?`;
-
-async function runConvert(page: Page): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await page.keyboard.type('Distroless: Convert to Distroless');
-  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: 'Convert to Distroless' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await page.keyboard.press('Enter');
-}
 
 export const convertJourney: Journey = {
   name: 'convert',
@@ -26,7 +17,7 @@ export const convertJourney: Journey = {
     await quickOpen(page, FILE);
     await waitForEditorText(page, 'FROM golang:1.23');
 
-    await runConvert(page);
+    await runFromPalette(page, 'Convert to Distroless');
     const proposed = page.locator('.monaco-diff-editor .editor.modified .view-lines');
     await proposed.filter({ hasText: RUNTIME }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const apply = page.locator('.editor-actions .action-label[aria-label="Apply Conversion"]');
@@ -45,7 +36,7 @@ export const convertJourney: Journey = {
     assert.ok(!declined.includes(RUNTIME) && !declined.includes('AS build'), `discarding leaves the Dockerfile as it was:\n${declined}`);
     await screenshot('discarded');
 
-    await runConvert(page);
+    await runFromPalette(page, 'Convert to Distroless');
     await proposed.filter({ hasText: RUNTIME }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await apply.click();
     await page.locator('.monaco-diff-editor').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });

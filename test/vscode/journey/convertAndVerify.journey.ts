@@ -9,13 +9,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findEngine } from '../../docker/engine';
 import { ensureToolsImage } from '../../docker/fixtures';
 import { buildStandins } from '../../docker/standins';
 import { GO_VERIFY_CONVERTED, GO_VERIFY_DOCKERFILE, GO_VERIFY_RUNTIME } from '../goVerify';
 import { FIXTURE_WORKSPACE } from '../support';
-import type { Page } from '../browser/playwright';
-import { editorText, Journey, JourneySkipped, quickOpen, STEP_TIMEOUT_MS, visibleText, waitForEditorText } from './workbench';
+import { editorText, Journey, journeyEngine, quickOpen, runFromPalette, STEP_TIMEOUT_MS, visibleText, waitForEditorText, waitForFileText } from './workbench';
 
 /**
  * Two builds and two runs of a few seconds each: about 80 s on an idle two-core
@@ -27,49 +25,11 @@ const REPORT_TAB = 'Dockerfile verify report.txt';
 const DIFF_TAB = `Dockerfile ↔ distroless (${GO_VERIFY_RUNTIME})`;
 const QUESTION = /Verified: the converted image builds, starts, keeps running and answers like the original, without a shell\. \(on .*\) Apply the conversion to Dockerfile\?/;
 
-/** Resolves once `file` holds exactly `expected`, woken by the folder's change events; fails with what it holds after `timeoutMs`. */
-function waitForFileText(file: string, expected: string, timeoutMs: number): Promise<void> {
-  const read = (): string => {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      // A save that replaces the file may leave a moment without it.
-      return `(unreadable: ${error instanceof Error ? error.message : String(error)})`;
-    }
-  };
-  return new Promise((resolve, reject) => {
-    const finish = (error?: Error) => {
-      watcher.close();
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve();
-    };
-    const watcher = fs.watch(path.dirname(file), () => {
-      if (read() === expected) finish();
-    });
-    const timer = setTimeout(() => finish(new Error(`${file} does not hold the conversion after ${timeoutMs} ms; it holds:\n${read()}`)), timeoutMs);
-    // Checked after the watch starts, so a write between the two is not missed.
-    if (read() === expected) finish();
-  });
-}
-
-async function runConvertAndVerify(page: Page): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await page.keyboard.type('Distroless: Convert and Verify');
-  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: 'Convert and Verify' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await page.keyboard.press('Enter');
-}
-
 export const convertAndVerifyJourney: Journey = {
   name: 'convert-and-verify',
   timeoutMs: VERIFY_TIMEOUT_MS + 4 * 60_000,
   async run({ page, workspace, screenshot }) {
-    const engine = await findEngine();
-    if (engine instanceof Error) {
-      if (process.env.CI === 'true') throw new Error(`CI=true but no Docker engine is available (start one with: bash .ci/docker-engine.sh start): ${engine.message}`);
-      throw new JourneySkipped(`no Docker engine: ${engine.message}`);
-    }
+    const engine = await journeyEngine();
     // The port probe runs in the tools image; the Dockerfile and its conversion name stand-in images.
     await ensureToolsImage(engine.docker);
     await buildStandins();
@@ -82,7 +42,7 @@ export const convertAndVerifyJourney: Journey = {
     await page.keyboard.press('Control+B');
     await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
 
-    await runConvertAndVerify(page);
+    await runFromPalette(page, 'Convert and Verify');
     const progress = page.locator('.notification-toast').filter({ hasText: 'Verifying the conversion of Dockerfile' });
     await progress.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     await screenshot('progress');

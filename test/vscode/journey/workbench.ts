@@ -4,6 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { DockerService } from '../../../server/src/docker';
+import { findEngine } from '../../docker/engine';
 import type { Locator, Page } from '../browser/playwright';
 
 export const STEP_TIMEOUT_MS = 30_000;
@@ -19,6 +21,12 @@ export interface JourneyContext {
    * never as a side effect of a CI run.
    */
   screenshot(step: string, options?: { readme?: string }): Promise<string>;
+  /**
+   * The KUBECONFIG of the VS Code server and so of every kubectl the extension and its
+   * terminals run. Absent until a journey writes it (kubectl then has no cluster), and
+   * removed after each journey.
+   */
+  kubeconfig: string;
 }
 
 /**
@@ -37,6 +45,51 @@ export interface Journey {
 /** Monaco renders spaces as U+00A0; compare what a person reads. */
 export function visibleText(text: string): string {
   return text.replace(/\u00a0/g, ' ');
+}
+
+/** The local Docker engine; without one the journey is skipped, except under CI=true, where it fails. */
+export async function journeyEngine(): Promise<DockerService> {
+  const engine = await findEngine();
+  if (!(engine instanceof Error)) return engine;
+  if (process.env.CI === 'true') throw new Error(`CI=true but no Docker engine is available (start one with: bash .ci/docker-engine.sh start): ${engine.message}`);
+  throw new JourneySkipped(`no Docker engine: ${engine.message}`);
+}
+
+/** Ctrl+Shift+P, type "Distroless: <title>", run the row it focuses once that row is the command. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  // The palette lists the extension's commands once its contributions are read; its activity-bar entry shows they are.
+  await page.locator('.activitybar .action-item .action-label[aria-label^="Distroless"]').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.type(`Distroless: ${title}`);
+  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: title }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+}
+
+/** Resolves once `file` holds exactly `expected`, woken by the folder's change events; fails with what it holds after `timeoutMs`. */
+export function waitForFileText(file: string, expected: string, timeoutMs: number): Promise<void> {
+  const read = (): string => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      // A save that replaces the file may leave a moment without it.
+      return `(unreadable: ${error instanceof Error ? error.message : String(error)})`;
+    }
+  };
+  return new Promise((resolve, reject) => {
+    const finish = (error?: Error) => {
+      watcher.close();
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve();
+    };
+    const watcher = fs.watch(path.dirname(file), () => {
+      if (read() === expected) finish();
+    });
+    const timer = setTimeout(() => finish(new Error(`${file} does not hold the expected text after ${timeoutMs} ms; it holds:\n${read()}`)), timeoutMs);
+    // Checked after the watch starts, so a write between the two is not missed.
+    if (read() === expected) finish();
+  });
 }
 
 export async function waitForWorkbench(page: Page): Promise<void> {
