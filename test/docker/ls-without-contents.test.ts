@@ -24,6 +24,7 @@ import { repoRoot } from '../support/cli';
 
 const NAME = 'distroless-j23b-ls-running';
 const STOPPED = 'distroless-j23b-ls-stopped';
+const SHARES_PID = 'distroless-rv1-ls-shares-pid';
 const EVIL = 'evil\x1b[31mred\nforged  row';
 const TEN_GIB = 10 * 1024 ** 3;
 
@@ -172,6 +173,7 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
   after(async () => {
     const engine = await findEngine();
     if (engine instanceof Error) return;
+    await removeContainer(engine.docker, SHARES_PID);
     await removeContainer(engine.docker, NAME);
     await removeContainer(engine.docker, STOPPED);
   });
@@ -279,6 +281,31 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
     assert.equal(listing.via, 'archive');
     assert.deepEqual(listing.map((e) => e.name), ['a-small', 'b-big']);
     assert.match(listing.incomplete ?? '', /^listing of \/data stopped at b-big after \d+ bytes of file contents .*\(read through the engine's archive API because distroless-j23b-ls-stopped is not running, so nothing can list it from inside\)$/);
+  });
+
+  it("a target in another container's PID namespace is not listed from /proc/1/root (that is the other's root): the archive API lists its own", async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    await removeContainer(engine.docker, SHARES_PID);
+    const container = await engine.docker.createContainer({
+      name: SHARES_PID,
+      Image: TOOLS_IMAGE,
+      Cmd: ['sh', '-c', 'mkdir -p /data && echo b > /data/only-in-b && exec sleep 3600'],
+      Labels: { [TEST_LABEL]: '1' },
+      HostConfig: { NetworkMode: 'none', PidMode: `container:${id}` },
+    });
+    await container.start();
+    const helpers = await watchHelpers(engine.docker);
+    let listing: Awaited<ReturnType<typeof listContainerDirectory>> | undefined;
+    for (let tries = 0; tries < 50; tries++) {
+      listing = await listContainerDirectory(engine.docker, SHARES_PID, '/data').catch(() => undefined);
+      if (listing?.length) break;
+      await new Promise((r) => setTimeout(r, 100)); // its sh has not made /data/only-in-b yet
+    }
+    await helpers.stop();
+    assert.deepEqual([listing!.via, listing!.map((e) => e.name)], ['archive', ['only-in-b']]);
+    assert.deepEqual(helpers.seen, [], 'no helper joins a PID namespace that is not the target\'s own');
+    await removeContainer(engine.docker, SHARES_PID);
   });
 
   it('a tools image that is not on the engine is never pulled: the archive API lists', async (t) => {

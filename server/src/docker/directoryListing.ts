@@ -12,7 +12,8 @@
  * privileged): it sees what the archive API, which reads as the engine's root, shows.
  *
  * The archive path (files.ts, bounded, says `incomplete` when it stops) stays for what
- * a helper cannot list: a stopped container (nothing runs in its namespaces), a tools
+ * a helper cannot list: a stopped container (nothing runs in its namespaces), one that
+ * shares the host's or another container's PID namespace (PID 1 there is not its own), a tools
  * image that is not on the engine (never pulled for a listing), and a helper that
  * failed. Helpers carry the sidecar labels with a keyed session label (sidecarIdentity.ts),
  * are AutoRemove, and are removed in a finally as well (error, timeout, cancel).
@@ -313,6 +314,11 @@ async function listWithHelper(docker: Docker, target: TargetInfo, image: string,
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** "" (Docker's default) and "private" (Podman's) are the container's own PID namespace. */
+export function ownPidNamespace(pidMode: string | undefined): boolean {
+  return pidMode === undefined || pidMode === '' || pidMode === 'private';
+}
+
 /**
  * The entries directly inside a directory (symlinks to directories followed), sorted
  * by name; see the module comment for which way. Throws PathNotFoundError,
@@ -327,6 +333,9 @@ export async function listContainerDirectory(docker: Docker, container: string, 
   const target = await inspectTarget(docker, container);
   let why: string;
   if (!target.running) why = `${target.name} is not running, so nothing can list it from inside`;
+  // With --pid=host or --pid=container:<other>, PID 1 of the namespace the helper joins is the
+  // host's init or the other container's: /proc/1/root would be their files, not the target's.
+  else if (!ownPidNamespace(target.pidMode)) why = `${target.name} shares the PID namespace "${target.pidMode}", whose PID 1 is not its own process, so a helper there would see another root`;
   else if (!(await imagePresent(docker, image))) why = `the tools image ${image} is not on this engine (it is never pulled for a listing)`;
   else {
     const { resolved, type } = await resolveInContainer(docker, target.id, p);
