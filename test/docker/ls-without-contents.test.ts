@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import { spawn } from 'node:child_process';
 import { isOurSidecar, LISTING_HELPER_LABEL, SIDECAR_LABEL } from '../../server/src/docker';
-import { listContainerDirectory, parseHelperListing, printfEscaped } from '../../server/src/docker/directoryListing';
+import { listContainerDirectory, MAX_CONCURRENT_HELPERS, parseHelperListing, printfEscaped } from '../../server/src/docker/directoryListing';
 import { encodeFileName } from '../../server/src/docker/files';
 import { engineOrSkip, findEngine } from './engine';
 import { ensureToolsImage, removeContainer, TEST_LABEL, TOOLS_IMAGE } from './fixtures';
@@ -131,6 +131,41 @@ async function watchHelpers(docker: Docker, onCreate?: () => void): Promise<{ se
       await new Promise((r) => setTimeout(r, 300));
       abort.abort();
       await Promise.all(pending);
+    },
+  };
+}
+
+/** How many listing helpers of `targetId` existed at most at once, and how many were made, from the engine's create and destroy events. */
+async function countHelpers(docker: Docker, targetId: string): Promise<{ stop: () => Promise<{ created: number; mostAtOnce: number }> }> {
+  const abort = new AbortController();
+  let alive = 0;
+  let created = 0;
+  let mostAtOnce = 0;
+  let destroyed = 0;
+  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['create', 'destroy'], label: [`${SIDECAR_LABEL}=${targetId}`, LISTING_HELPER_LABEL] }, abortSignal: abort.signal } as Docker.GetEventsOptions)) as NodeJS.ReadableStream;
+  let buffered = '';
+  stream.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const event = JSON.parse(buffered.slice(0, nl)) as { Action: string };
+      buffered = buffered.slice(nl + 1);
+      if (event.Action === 'create') {
+        created++;
+        mostAtOnce = Math.max(mostAtOnce, ++alive);
+      } else if (event.Action === 'destroy') {
+        alive--;
+        destroyed++;
+      }
+    }
+  });
+  stream.on('error', () => undefined);
+  return {
+    stop: async () => {
+      const deadline = Date.now() + 10_000;
+      while (destroyed < created && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      abort.abort();
+      return { created, mostAtOnce };
     },
   };
 }
@@ -306,6 +341,40 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
     assert.deepEqual([listing!.via, listing!.map((e) => e.name)], ['archive', ['only-in-b']]);
     assert.deepEqual(helpers.seen, [], 'no helper joins a PID namespace that is not the target\'s own');
     await removeContainer(engine.docker, SHARES_PID);
+  });
+
+  it('a listing asked for again while it runs joins it, and helpers at once stay within the limit (a view refreshing many expanded rows)', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    let counter = await countHelpers(engine.docker, id);
+    const same = await Promise.all(Array.from({ length: 5 }, () => listContainerDirectory(engine.docker, NAME, '/data')));
+    assert.deepEqual(await counter.stop(), { created: 1, mostAtOnce: 1 });
+    assert.ok(same.every((l) => l === same[0]), 'one listing, shared');
+    const dirs = ['/data', '/names', '/real', '/real/dir', '/mnt/tmp', '/abs-link', '/abs-link/dir'];
+    counter = await countHelpers(engine.docker, id);
+    const listings = await Promise.all(dirs.map((d) => listContainerDirectory(engine.docker, NAME, d)));
+    const { created, mostAtOnce } = await counter.stop();
+    assert.deepEqual(listings.map((l) => l.via), dirs.map(() => 'helper'));
+    assert.equal(created, dirs.length);
+    assert.ok(mostAtOnce <= MAX_CONCURRENT_HELPERS, `${mostAtOnce} helpers at once`);
+    assert.deepEqual(await helpersOf(engine.docker, id), []);
+  });
+
+  it('distroless ls killed (SIGKILL) the moment its helper exists leaves none behind once the next ls ran', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'cli.js'), 'ls', NAME, '/data'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('close', r));
+    const helpers = await watchHelpers(engine.docker, () => child.kill('SIGKILL'));
+    await exited;
+    await helpers.stop();
+    assert.equal(helpers.seen.length, 1, 'killed as its helper was created');
+    // Started, it ends and AutoRemove takes it; created only, the next run removes it (its owner is gone).
+    const result = await cli(['ls', NAME, '/names'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const deadline = Date.now() + 10_000;
+    while ((await helpersOf(engine.docker, id)).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(await helpersOf(engine.docker, id), []);
   });
 
   it('a tools image that is not on the engine is never pulled: the archive API lists', async (t) => {

@@ -35,7 +35,7 @@ import {
 } from './files';
 import { DEFAULT_TOOLS_IMAGE, planSidecar } from './plan';
 import { checkContainerRef } from './references';
-import { createNamed, demux, imagePresent, ownerTag } from './sidecar';
+import { createNamed, demux, imagePresent, ownerTag, removeOrphanSidecars } from './sidecar';
 import { sessionLabelFor, SIDECAR_SESSION_LABEL } from './sidecarIdentity';
 
 /** Most bytes of names and stat fields a helper may send (about half a million entries). */
@@ -43,6 +43,51 @@ export const MAX_LISTING_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** A helper that has not finished by then is removed and the listing fails. */
 export const LISTING_HELPER_TIMEOUT_MS = 120_000;
+
+/**
+ * Listing helpers alive at once per engine client. The Containers view asks for every
+ * expanded directory again on each refresh (any container's event on the engine): more
+ * than this wait their turn instead of starting a container each at the same moment.
+ */
+export const MAX_CONCURRENT_HELPERS = 3;
+
+const helperSlots = new WeakMap<Docker, { running: number; waiting: Array<() => void> }>();
+
+/** Runs `fn` once fewer than MAX_CONCURRENT_HELPERS helpers run on `docker`, in order of asking; a cancelled wait leaves the line. */
+async function withHelperSlot<T>(docker: Docker, signal: AbortSignal | undefined, what: string, fn: () => Promise<T>): Promise<T> {
+  let slots = helperSlots.get(docker);
+  if (!slots) helperSlots.set(docker, (slots = { running: 0, waiting: [] }));
+  const s = slots;
+  if (s.running >= MAX_CONCURRENT_HELPERS) {
+    await new Promise<void>((resolve, reject) => {
+      const go = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        s.waiting = s.waiting.filter((w) => w !== go);
+        reject(new OperationCancelledError(what));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort);
+      s.waiting.push(go);
+    });
+    // A finished helper handed its place over (running was not lowered in between).
+  } else s.running++;
+  try {
+    return await fn();
+  } finally {
+    const next = s.waiting.shift();
+    if (next) next();
+    else s.running--;
+  }
+}
+
+/** Listings without a signal under way, per engine client: asking for the same one again joins it. */
+const listingsInFlight = new WeakMap<Docker, Map<string, Promise<ContainerDirectoryListing>>>();
+
+/** Engine clients whose leftover helpers (a process killed between a helper's create and start) were looked for. */
+const orphansSought = new WeakSet<Docker>();
 
 export interface ListDirectoryOptions {
   signal?: AbortSignal;
@@ -204,6 +249,17 @@ async function runListingHelper(
   identity: { user: string; capAdd: string[]; capDrop: string[] },
   signal?: AbortSignal,
 ): Promise<HelperRun> {
+  return withHelperSlot(docker, signal, `Listing ${dir} in "${target.name}"`, () => runListingHelperNow(docker, target, image, dir, identity, signal));
+}
+
+async function runListingHelperNow(
+  docker: Docker,
+  target: TargetInfo,
+  image: string,
+  dir: string,
+  identity: { user: string; capAdd: string[]; capDrop: string[] },
+  signal?: AbortSignal,
+): Promise<HelperRun> {
   const plan = planSidecar(target, { image });
   const container = await createNamed(
     docker,
@@ -221,9 +277,14 @@ async function runListingHelper(
     }),
     'list',
   );
+  // 409: AutoRemove is removing it. Its place among MAX_CONCURRENT_HELPERS is given back
+  // only once it is gone (bounded), so helpers that still exist never outnumber the limit.
   const remove = () =>
-    container.remove({ force: true }).catch((err: unknown) => {
-      if (statusCodeOf(err) !== 404 && statusCodeOf(err) !== 409) throw err;
+    container.remove({ force: true }).catch(async (err: unknown) => {
+      if (statusCodeOf(err) === 409) {
+        const gone = container.wait({ condition: 'removed' }).catch(() => undefined);
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 5000).unref())]);
+      } else if (statusCodeOf(err) !== 404) throw err;
     });
   let stream: Duplex | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -285,6 +346,11 @@ async function listWithHelper(docker: Docker, target: TargetInfo, image: string,
   const first = plan.capAdd.some((c) => c.toUpperCase() === 'ALL') ? rootIdentity : plan;
   const owners = Promise.all([readContainerFile(docker, target.id, '/etc/passwd'), readContainerFile(docker, target.id, '/etc/group')]);
   owners.catch(() => undefined);
+  // A helper created but never started (its process killed in between) has no AutoRemove to end it.
+  if (!orphansSought.has(docker)) {
+    orphansSought.add(docker);
+    await removeOrphanSidecars(docker).catch(() => []);
+  }
   let run = await runListingHelper(docker, target, image, dir, first, signal);
   let asRoot = first === rootIdentity;
   if (!asRoot && (run.code === 13 || (run.code !== 0 && /permission denied/i.test(run.stderr)))) {
@@ -327,6 +393,19 @@ export function ownPidNamespace(pidMode: string | undefined): boolean {
  * it came the way it did.
  */
 export async function listContainerDirectory(docker: Docker, container: string, dirPath: string, options: ListDirectoryOptions = {}): Promise<ContainerDirectoryListing> {
+  if (options.signal) return listOnce(docker, container, dirPath, options);
+  // One cancellable caller's abort must not end another's listing: only signal-less ones are shared.
+  let inFlight = listingsInFlight.get(docker);
+  if (!inFlight) listingsInFlight.set(docker, (inFlight = new Map()));
+  const key = JSON.stringify([container, dirPath, options.toolsImage ?? '', options.contentLimit ?? 0]);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const listing = listOnce(docker, container, dirPath, options).finally(() => inFlight!.delete(key));
+  inFlight.set(key, listing);
+  return listing;
+}
+
+async function listOnce(docker: Docker, container: string, dirPath: string, options: ListDirectoryOptions): Promise<ContainerDirectoryListing> {
   container = checkContainerRef(container);
   const p = normalizeContainerPath(dirPath);
   const image = options.toolsImage?.trim() || DEFAULT_TOOLS_IMAGE;
