@@ -85,6 +85,8 @@ for (const c of CASES) {
 test('what the Docker room reads a Dockerfile for: stage names in order, apt packages installed', () => {
   assert.deepEqual(buildProbes(C_DOCKERFILE), { stages: ['build', ''], aptPackages: ['gcc', 'libc6-dev', 'libmicrohttpd-dev', 'libmicrohttpd12t64'] });
   assert.deepEqual(buildProbes('FROM --platform=$BUILDPLATFORM golang:1.22 AS Build\nRUN apt install -y \\\n  git=1:2.47 \\\n  libpq5:amd64 && make\nFROM scratch\n'), { stages: ['Build', ''], aptPackages: ['git', 'libpq5'] });
+  // Blanks after a continuation's backslash, and a comment line inside it, as Docker reads them.
+  assert.deepEqual(buildProbes('FROM debian:trixie\nRUN apt-get install -y \\  \n  # the server\'s library\n  libmicrohttpd12t64 \\\r\n  xz-utils\n'), { stages: [''], aptPackages: ['libmicrohttpd12t64', 'xz-utils'] });
 });
 
 /** An image as a map of paths to contents, for the Docker room's reads. */
