@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import { spawn } from 'node:child_process';
 import { isOurSidecar, LISTING_HELPER_LABEL, SIDECAR_LABEL } from '../../server/src/docker';
-import { listContainerDirectory, MAX_CONCURRENT_HELPERS, parseHelperListing, printfEscaped } from '../../server/src/docker/directoryListing';
+import { listContainerDirectory, MAX_CONCURRENT_HELPERS, mayTraceRootHelper, parseHelperListing, printfEscaped } from '../../server/src/docker/directoryListing';
 import { encodeFileName } from '../../server/src/docker/files';
 import { engineOrSkip, findEngine } from './engine';
 import { ensureToolsImage, removeContainer, TEST_LABEL, TOOLS_IMAGE } from './fixtures';
@@ -25,6 +25,7 @@ import { repoRoot } from '../support/cli';
 const NAME = 'distroless-j23b-ls-running';
 const STOPPED = 'distroless-j23b-ls-stopped';
 const SHARES_PID = 'distroless-rv1-ls-shares-pid';
+const TRACER = 'distroless-rv1-ls-tracer';
 const EVIL = 'evil\x1b[31mred\nforged  row';
 const TEN_GIB = 10 * 1024 ** 3;
 
@@ -209,6 +210,7 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
     const engine = await findEngine();
     if (engine instanceof Error) return;
     await removeContainer(engine.docker, SHARES_PID);
+    await removeContainer(engine.docker, TRACER);
     await removeContainer(engine.docker, NAME);
     await removeContainer(engine.docker, STOPPED);
   });
@@ -377,6 +379,33 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
     assert.deepEqual(await helpersOf(engine.docker, id), []);
   });
 
+  it('a target with CAP_SYS_PTRACE gets no root helper with CAP_DAC_READ_SEARCH beside it (it could take it over): the archive API lists', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    await removeContainer(engine.docker, TRACER);
+    const container = await engine.docker.createContainer({
+      name: TRACER,
+      Image: TOOLS_IMAGE,
+      User: '65532:65532',
+      Cmd: ['sleep', '3600'],
+      Labels: { [TEST_LABEL]: '1' },
+      HostConfig: { NetworkMode: 'none', CapAdd: ['SYS_PTRACE'] },
+    });
+    await container.start();
+    const exec = await container.exec({ Cmd: ['/bin/busybox', 'sh', '-c', 'mkdir /secret && echo x > /secret/inside && chmod 700 /secret'], User: '0:0', AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({});
+    await new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.resume();
+    });
+    const helpers = await watchHelpers(engine.docker);
+    const listing = await listContainerDirectory(engine.docker, TRACER, '/secret').finally(helpers.stop);
+    assert.deepEqual([listing.via, listing.map((e) => e.name)], ['archive', ['inside']]);
+    assert.deepEqual(helpers.seen.map((h) => [h.user, h.capAdd]), [['65532:65532', ['SYS_PTRACE']]], 'only the helper as the target itself');
+    await removeContainer(engine.docker, TRACER);
+  });
+
   it('a tools image that is not on the engine is never pulled: the archive API lists', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
@@ -400,6 +429,18 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
     const all = await engine.docker.listContainers({ all: true, filters: { label: [LISTING_HELPER_LABEL] } });
     assert.deepEqual(all.filter((c) => c.Labels[SIDECAR_LABEL] === id), []);
   });
+});
+
+describe('which targets may have a root helper with CAP_DAC_READ_SEARCH beside them', () => {
+  const cases: Array<[string, { capAdd: string[]; capDrop: string[]; privileged: boolean }, boolean]> = [
+    ['default capabilities', { capAdd: [], capDrop: [], privileged: false }, true],
+    ['SYS_PTRACE added', { capAdd: ['SYS_PTRACE'], capDrop: [], privileged: false }, false],
+    ['cap_sys_ptrace added (any spelling)', { capAdd: ['cap_sys_ptrace'], capDrop: ['ALL'], privileged: false }, false],
+    ['SYS_PTRACE and DAC_READ_SEARCH added (gains nothing)', { capAdd: ['SYS_PTRACE', 'DAC_READ_SEARCH'], capDrop: [], privileged: false }, true],
+    ['ALL added', { capAdd: ['ALL'], capDrop: [], privileged: false }, true],
+    ['privileged', { capAdd: [], capDrop: [], privileged: true }, true],
+  ];
+  for (const [name, target, allowed] of cases) it(name, () => assert.equal(mayTraceRootHelper(target) === undefined, allowed));
 });
 
 describe('the listing helper output format', () => {

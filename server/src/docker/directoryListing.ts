@@ -336,6 +336,23 @@ async function runListingHelperNow(
   }
 }
 
+/**
+ * Why no root helper with CAP_DAC_READ_SEARCH may run beside this target, or undefined.
+ * That capability unlocks open_by_handle_at (Docker's seccomp profile allows it only
+ * with the capability), which reads the host's files by inode handle ("Shocker"). A
+ * target that has CAP_SYS_PTRACE but not that capability could ptrace the helper
+ * (its PIDs are in the target's namespace) and use it: that would give the target more
+ * than it has. A privileged target, or one with ALL or DAC_READ_SEARCH, gains nothing.
+ */
+export function mayTraceRootHelper(target: Pick<TargetInfo, 'capAdd' | 'capDrop' | 'privileged'>): string | undefined {
+  const name = (c: string) => c.toUpperCase().replace(/^CAP_/, '');
+  const added = new Set(target.capAdd.map(name));
+  const dropped = new Set(target.capDrop.map(name));
+  if (target.privileged || added.has('ALL') || added.has('DAC_READ_SEARCH')) return undefined;
+  if (!added.has('SYS_PTRACE') || dropped.has('SYS_PTRACE')) return undefined;
+  return 'the target has CAP_SYS_PTRACE, so it could take over a root helper with CAP_DAC_READ_SEARCH, which it lacks: none is started';
+}
+
 /** Why the helper could not list, to be told next to an archive listing that stopped. */
 class HelperUnavailable extends Error {}
 
@@ -355,6 +372,8 @@ async function listWithHelper(docker: Docker, target: TargetInfo, image: string,
   let asRoot = first === rootIdentity;
   if (!asRoot && (run.code === 13 || (run.code !== 0 && /permission denied/i.test(run.stderr)))) {
     // The target's user may not read it; the archive API (the engine's root) could: so may this.
+    const tracer = mayTraceRootHelper(target);
+    if (tracer) throw new HelperUnavailable(`the listing helper could not read ${dir} as the target's user, and ${tracer}`);
     asRoot = true;
     run = await runListingHelper(docker, target, image, dir, rootIdentity, signal);
   }
