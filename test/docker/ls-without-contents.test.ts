@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import { spawn } from 'node:child_process';
 import { isOurSidecar, LISTING_HELPER_LABEL, SIDECAR_LABEL } from '../../server/src/docker';
-import { listContainerDirectory, parseHelperListing, printfEscaped } from '../../server/src/docker/directoryListing';
+import { listContainerDirectory, MAX_CONCURRENT_HELPERS, mayTraceRootHelper, parseHelperListing, printfEscaped } from '../../server/src/docker/directoryListing';
 import { encodeFileName } from '../../server/src/docker/files';
 import { engineOrSkip, findEngine } from './engine';
 import { ensureToolsImage, removeContainer, TEST_LABEL, TOOLS_IMAGE } from './fixtures';
@@ -24,6 +24,8 @@ import { repoRoot } from '../support/cli';
 
 const NAME = 'distroless-j23b-ls-running';
 const STOPPED = 'distroless-j23b-ls-stopped';
+const SHARES_PID = 'distroless-rv1-ls-shares-pid';
+const TRACER = 'distroless-rv1-ls-tracer';
 const EVIL = 'evil\x1b[31mred\nforged  row';
 const TEN_GIB = 10 * 1024 ** 3;
 
@@ -134,6 +136,41 @@ async function watchHelpers(docker: Docker, onCreate?: () => void): Promise<{ se
   };
 }
 
+/** How many listing helpers of `targetId` existed at most at once, and how many were made, from the engine's create and destroy events. */
+async function countHelpers(docker: Docker, targetId: string): Promise<{ stop: () => Promise<{ created: number; mostAtOnce: number }> }> {
+  const abort = new AbortController();
+  let alive = 0;
+  let created = 0;
+  let mostAtOnce = 0;
+  let destroyed = 0;
+  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['create', 'destroy'], label: [`${SIDECAR_LABEL}=${targetId}`, LISTING_HELPER_LABEL] }, abortSignal: abort.signal } as Docker.GetEventsOptions)) as NodeJS.ReadableStream;
+  let buffered = '';
+  stream.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const event = JSON.parse(buffered.slice(0, nl)) as { Action: string };
+      buffered = buffered.slice(nl + 1);
+      if (event.Action === 'create') {
+        created++;
+        mostAtOnce = Math.max(mostAtOnce, ++alive);
+      } else if (event.Action === 'destroy') {
+        alive--;
+        destroyed++;
+      }
+    }
+  });
+  stream.on('error', () => undefined);
+  return {
+    stop: async () => {
+      const deadline = Date.now() + 10_000;
+      while (destroyed < created && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      abort.abort();
+      return { created, mostAtOnce };
+    },
+  };
+}
+
 async function helpersOf(docker: Docker, targetId: string): Promise<string[]> {
   const all = await docker.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${targetId}`] } });
   return all.map((c) => c.Names?.[0] ?? c.Id);
@@ -172,6 +209,8 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
   after(async () => {
     const engine = await findEngine();
     if (engine instanceof Error) return;
+    await removeContainer(engine.docker, SHARES_PID);
+    await removeContainer(engine.docker, TRACER);
     await removeContainer(engine.docker, NAME);
     await removeContainer(engine.docker, STOPPED);
   });
@@ -281,6 +320,92 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
     assert.match(listing.incomplete ?? '', /^listing of \/data stopped at b-big after \d+ bytes of file contents .*\(read through the engine's archive API because distroless-j23b-ls-stopped is not running, so nothing can list it from inside\)$/);
   });
 
+  it("a target in another container's PID namespace is not listed from /proc/1/root (that is the other's root): the archive API lists its own", async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    await removeContainer(engine.docker, SHARES_PID);
+    const container = await engine.docker.createContainer({
+      name: SHARES_PID,
+      Image: TOOLS_IMAGE,
+      Cmd: ['sh', '-c', 'mkdir -p /data && echo b > /data/only-in-b && exec sleep 3600'],
+      Labels: { [TEST_LABEL]: '1' },
+      HostConfig: { NetworkMode: 'none', PidMode: `container:${id}` },
+    });
+    await container.start();
+    const helpers = await watchHelpers(engine.docker);
+    let listing: Awaited<ReturnType<typeof listContainerDirectory>> | undefined;
+    for (let tries = 0; tries < 50; tries++) {
+      listing = await listContainerDirectory(engine.docker, SHARES_PID, '/data').catch(() => undefined);
+      if (listing?.length) break;
+      await new Promise((r) => setTimeout(r, 100)); // its sh has not made /data/only-in-b yet
+    }
+    await helpers.stop();
+    assert.deepEqual([listing!.via, listing!.map((e) => e.name)], ['archive', ['only-in-b']]);
+    assert.deepEqual(helpers.seen, [], 'no helper joins a PID namespace that is not the target\'s own');
+    await removeContainer(engine.docker, SHARES_PID);
+  });
+
+  it('a listing asked for again while it runs joins it, and helpers at once stay within the limit (a view refreshing many expanded rows)', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    let counter = await countHelpers(engine.docker, id);
+    const same = await Promise.all(Array.from({ length: 5 }, () => listContainerDirectory(engine.docker, NAME, '/data')));
+    assert.deepEqual(await counter.stop(), { created: 1, mostAtOnce: 1 });
+    assert.ok(same.every((l) => l === same[0]), 'one listing, shared');
+    const dirs = ['/data', '/names', '/real', '/real/dir', '/mnt/tmp', '/abs-link', '/abs-link/dir'];
+    counter = await countHelpers(engine.docker, id);
+    const listings = await Promise.all(dirs.map((d) => listContainerDirectory(engine.docker, NAME, d)));
+    const { created, mostAtOnce } = await counter.stop();
+    assert.deepEqual(listings.map((l) => l.via), dirs.map(() => 'helper'));
+    assert.equal(created, dirs.length);
+    assert.ok(mostAtOnce <= MAX_CONCURRENT_HELPERS, `${mostAtOnce} helpers at once`);
+    assert.deepEqual(await helpersOf(engine.docker, id), []);
+  });
+
+  it('distroless ls killed (SIGKILL) the moment its helper exists leaves none behind once the next ls ran', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'cli.js'), 'ls', NAME, '/data'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('close', r));
+    const helpers = await watchHelpers(engine.docker, () => child.kill('SIGKILL'));
+    await exited;
+    await helpers.stop();
+    assert.equal(helpers.seen.length, 1, 'killed as its helper was created');
+    // Started, it ends and AutoRemove takes it; created only, the next run removes it (its owner is gone).
+    const result = await cli(['ls', NAME, '/names'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const deadline = Date.now() + 10_000;
+    while ((await helpersOf(engine.docker, id)).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(await helpersOf(engine.docker, id), []);
+  });
+
+  it('a target with CAP_SYS_PTRACE gets no root helper with CAP_DAC_READ_SEARCH beside it (it could take it over): the archive API lists', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    await removeContainer(engine.docker, TRACER);
+    const container = await engine.docker.createContainer({
+      name: TRACER,
+      Image: TOOLS_IMAGE,
+      User: '65532:65532',
+      Cmd: ['sleep', '3600'],
+      Labels: { [TEST_LABEL]: '1' },
+      HostConfig: { NetworkMode: 'none', CapAdd: ['SYS_PTRACE'] },
+    });
+    await container.start();
+    const exec = await container.exec({ Cmd: ['/bin/busybox', 'sh', '-c', 'mkdir /secret && echo x > /secret/inside && chmod 700 /secret'], User: '0:0', AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({});
+    await new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.resume();
+    });
+    const helpers = await watchHelpers(engine.docker);
+    const listing = await listContainerDirectory(engine.docker, TRACER, '/secret').finally(helpers.stop);
+    assert.deepEqual([listing.via, listing.map((e) => e.name)], ['archive', ['inside']]);
+    assert.deepEqual(helpers.seen.map((h) => [h.user, h.capAdd]), [['65532:65532', ['SYS_PTRACE']]], 'only the helper as the target itself');
+    await removeContainer(engine.docker, TRACER);
+  });
+
   it('a tools image that is not on the engine is never pulled: the archive API lists', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;
@@ -304,6 +429,18 @@ describe('ls lists without moving file contents (real engine)', { concurrency: f
     const all = await engine.docker.listContainers({ all: true, filters: { label: [LISTING_HELPER_LABEL] } });
     assert.deepEqual(all.filter((c) => c.Labels[SIDECAR_LABEL] === id), []);
   });
+});
+
+describe('which targets may have a root helper with CAP_DAC_READ_SEARCH beside them', () => {
+  const cases: Array<[string, { capAdd: string[]; capDrop: string[]; privileged: boolean }, boolean]> = [
+    ['default capabilities', { capAdd: [], capDrop: [], privileged: false }, true],
+    ['SYS_PTRACE added', { capAdd: ['SYS_PTRACE'], capDrop: [], privileged: false }, false],
+    ['cap_sys_ptrace added (any spelling)', { capAdd: ['cap_sys_ptrace'], capDrop: ['ALL'], privileged: false }, false],
+    ['SYS_PTRACE and DAC_READ_SEARCH added (gains nothing)', { capAdd: ['SYS_PTRACE', 'DAC_READ_SEARCH'], capDrop: [], privileged: false }, true],
+    ['ALL added', { capAdd: ['ALL'], capDrop: [], privileged: false }, true],
+    ['privileged', { capAdd: [], capDrop: [], privileged: true }, true],
+  ];
+  for (const [name, target, allowed] of cases) it(name, () => assert.equal(mayTraceRootHelper(target) === undefined, allowed));
 });
 
 describe('the listing helper output format', () => {

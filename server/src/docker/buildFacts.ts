@@ -35,7 +35,8 @@ const MAX_STAGES = 8;
 
 /** Stage names (in order) and apt package names a Dockerfile's text mentions. */
 export function buildProbes(text: string): { stages: string[]; aptPackages: string[] } {
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  // A continuation may have blanks after its backslash, and comment lines inside it are dropped (as Docker does).
+  const lines = text.replace(/\\[ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*/g, ' ').split(/\r?\n/);
   const stages: string[] = [];
   const aptPackages: string[] = [];
   for (const line of lines) {

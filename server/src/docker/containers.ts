@@ -50,6 +50,11 @@ export interface TargetInfo {
   capAdd: string[];
   capDrop: string[];
   privileged: boolean;
+  /**
+   * HostConfig.PidMode: "" (its own PID namespace), "host", "container:<id>" (another's).
+   * Only with its own is the target's main process PID 1 in the namespace a sidecar joins.
+   */
+  pidMode?: string;
   /** Path of a shell inside the target, if any; absent means "distroless". */
   shellPath?: string;
   /** False means "distroless" (no shell found); undefined when the engine cannot tell. */
@@ -101,6 +106,7 @@ export async function inspectTarget(docker: Docker, idOrName: string): Promise<T
     capAdd: [...(info.HostConfig.CapAdd ?? [])],
     capDrop: [...(info.HostConfig.CapDrop ?? [])],
     privileged: Boolean(info.HostConfig.Privileged),
+    pidMode: String(info.HostConfig.PidMode ?? ''),
     shellPath: shell.path,
     hasShell: shell.known ? shell.path !== undefined : undefined,
   };

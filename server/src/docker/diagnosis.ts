@@ -39,7 +39,8 @@ const RULES: Rule[] = [
   {
     cause: 'missing-program',
     // A tool the app runs by name, which the runtime stage had installed with apt: Go's os/exec, Node.js's child_process, Python's subprocess.
-    match: /exec: "([\w.+-]+)": executable file not found in \$PATH|spawn ([\w.+-]+) ENOENT|FileNotFoundError: \[Errno 2\] No such file or directory: '([\w+-]+)'/,
+    // Python says the same for open('config') as for a missing program: only the traceback through subprocess's _execute_child tells them apart.
+    match: /exec: "([\w.+-]+)": executable file not found in \$PATH|spawn(?:Sync)? ([\w.+-]+) ENOENT|in _execute_child\n(?:.*\n){0,3}?FileNotFoundError: \[Errno 2\] No such file or directory: '([\w.+-]+)'/,
     line: (m) => `a program the app runs is missing: ${m[1] ?? m[2] ?? m[3]} is not in the runtime image, which has no package manager to install it; keep the stage that installs its package on a Debian image, or change the app so it does not run ${m[1] ?? m[2] ?? m[3]}`,
   },
   {

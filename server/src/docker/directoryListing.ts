@@ -12,7 +12,8 @@
  * privileged): it sees what the archive API, which reads as the engine's root, shows.
  *
  * The archive path (files.ts, bounded, says `incomplete` when it stops) stays for what
- * a helper cannot list: a stopped container (nothing runs in its namespaces), a tools
+ * a helper cannot list: a stopped container (nothing runs in its namespaces), one that
+ * shares the host's or another container's PID namespace (PID 1 there is not its own), a tools
  * image that is not on the engine (never pulled for a listing), and a helper that
  * failed. Helpers carry the sidecar labels with a keyed session label (sidecarIdentity.ts),
  * are AutoRemove, and are removed in a finally as well (error, timeout, cancel).
@@ -34,7 +35,7 @@ import {
 } from './files';
 import { DEFAULT_TOOLS_IMAGE, planSidecar } from './plan';
 import { checkContainerRef } from './references';
-import { createNamed, demux, imagePresent, ownerTag } from './sidecar';
+import { createNamed, demux, imagePresent, ownerTag, removeOrphanSidecars } from './sidecar';
 import { sessionLabelFor, SIDECAR_SESSION_LABEL } from './sidecarIdentity';
 
 /** Most bytes of names and stat fields a helper may send (about half a million entries). */
@@ -42,6 +43,51 @@ export const MAX_LISTING_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** A helper that has not finished by then is removed and the listing fails. */
 export const LISTING_HELPER_TIMEOUT_MS = 120_000;
+
+/**
+ * Listing helpers alive at once per engine client. The Containers view asks for every
+ * expanded directory again on each refresh (any container's event on the engine): more
+ * than this wait their turn instead of starting a container each at the same moment.
+ */
+export const MAX_CONCURRENT_HELPERS = 3;
+
+const helperSlots = new WeakMap<Docker, { running: number; waiting: Array<() => void> }>();
+
+/** Runs `fn` once fewer than MAX_CONCURRENT_HELPERS helpers run on `docker`, in order of asking; a cancelled wait leaves the line. */
+async function withHelperSlot<T>(docker: Docker, signal: AbortSignal | undefined, what: string, fn: () => Promise<T>): Promise<T> {
+  let slots = helperSlots.get(docker);
+  if (!slots) helperSlots.set(docker, (slots = { running: 0, waiting: [] }));
+  const s = slots;
+  if (s.running >= MAX_CONCURRENT_HELPERS) {
+    await new Promise<void>((resolve, reject) => {
+      const go = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        s.waiting = s.waiting.filter((w) => w !== go);
+        reject(new OperationCancelledError(what));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort);
+      s.waiting.push(go);
+    });
+    // A finished helper handed its place over (running was not lowered in between).
+  } else s.running++;
+  try {
+    return await fn();
+  } finally {
+    const next = s.waiting.shift();
+    if (next) next();
+    else s.running--;
+  }
+}
+
+/** Listings without a signal under way, per engine client: asking for the same one again joins it. */
+const listingsInFlight = new WeakMap<Docker, Map<string, Promise<ContainerDirectoryListing>>>();
+
+/** Engine clients whose leftover helpers (a process killed between a helper's create and start) were looked for. */
+const orphansSought = new WeakSet<Docker>();
 
 export interface ListDirectoryOptions {
   signal?: AbortSignal;
@@ -203,6 +249,17 @@ async function runListingHelper(
   identity: { user: string; capAdd: string[]; capDrop: string[] },
   signal?: AbortSignal,
 ): Promise<HelperRun> {
+  return withHelperSlot(docker, signal, `Listing ${dir} in "${target.name}"`, () => runListingHelperNow(docker, target, image, dir, identity, signal));
+}
+
+async function runListingHelperNow(
+  docker: Docker,
+  target: TargetInfo,
+  image: string,
+  dir: string,
+  identity: { user: string; capAdd: string[]; capDrop: string[] },
+  signal?: AbortSignal,
+): Promise<HelperRun> {
   const plan = planSidecar(target, { image });
   const container = await createNamed(
     docker,
@@ -220,9 +277,14 @@ async function runListingHelper(
     }),
     'list',
   );
+  // 409: AutoRemove is removing it. Its place among MAX_CONCURRENT_HELPERS is given back
+  // only once it is gone (bounded), so helpers that still exist never outnumber the limit.
   const remove = () =>
-    container.remove({ force: true }).catch((err: unknown) => {
-      if (statusCodeOf(err) !== 404 && statusCodeOf(err) !== 409) throw err;
+    container.remove({ force: true }).catch(async (err: unknown) => {
+      if (statusCodeOf(err) === 409) {
+        const gone = container.wait({ condition: 'removed' }).catch(() => undefined);
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 5000).unref())]);
+      } else if (statusCodeOf(err) !== 404) throw err;
     });
   let stream: Duplex | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -274,6 +336,23 @@ async function runListingHelper(
   }
 }
 
+/**
+ * Why no root helper with CAP_DAC_READ_SEARCH may run beside this target, or undefined.
+ * That capability unlocks open_by_handle_at (Docker's seccomp profile allows it only
+ * with the capability), which reads the host's files by inode handle ("Shocker"). A
+ * target that has CAP_SYS_PTRACE but not that capability could ptrace the helper
+ * (its PIDs are in the target's namespace) and use it: that would give the target more
+ * than it has. A privileged target, or one with ALL or DAC_READ_SEARCH, gains nothing.
+ */
+export function mayTraceRootHelper(target: Pick<TargetInfo, 'capAdd' | 'capDrop' | 'privileged'>): string | undefined {
+  const name = (c: string) => c.toUpperCase().replace(/^CAP_/, '');
+  const added = new Set(target.capAdd.map(name));
+  const dropped = new Set(target.capDrop.map(name));
+  if (target.privileged || added.has('ALL') || added.has('DAC_READ_SEARCH')) return undefined;
+  if (!added.has('SYS_PTRACE') || dropped.has('SYS_PTRACE')) return undefined;
+  return 'the target has CAP_SYS_PTRACE, so it could take over a root helper with CAP_DAC_READ_SEARCH, which it lacks: none is started';
+}
+
 /** Why the helper could not list, to be told next to an archive listing that stopped. */
 class HelperUnavailable extends Error {}
 
@@ -284,10 +363,17 @@ async function listWithHelper(docker: Docker, target: TargetInfo, image: string,
   const first = plan.capAdd.some((c) => c.toUpperCase() === 'ALL') ? rootIdentity : plan;
   const owners = Promise.all([readContainerFile(docker, target.id, '/etc/passwd'), readContainerFile(docker, target.id, '/etc/group')]);
   owners.catch(() => undefined);
+  // A helper created but never started (its process killed in between) has no AutoRemove to end it.
+  if (!orphansSought.has(docker)) {
+    orphansSought.add(docker);
+    await removeOrphanSidecars(docker).catch(() => []);
+  }
   let run = await runListingHelper(docker, target, image, dir, first, signal);
   let asRoot = first === rootIdentity;
   if (!asRoot && (run.code === 13 || (run.code !== 0 && /permission denied/i.test(run.stderr)))) {
     // The target's user may not read it; the archive API (the engine's root) could: so may this.
+    const tracer = mayTraceRootHelper(target);
+    if (tracer) throw new HelperUnavailable(`the listing helper could not read ${dir} as the target's user, and ${tracer}`);
     asRoot = true;
     run = await runListingHelper(docker, target, image, dir, rootIdentity, signal);
   }
@@ -313,6 +399,11 @@ async function listWithHelper(docker: Docker, target: TargetInfo, image: string,
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** "" (Docker's default) and "private" (Podman's) are the container's own PID namespace. */
+export function ownPidNamespace(pidMode: string | undefined): boolean {
+  return pidMode === undefined || pidMode === '' || pidMode === 'private';
+}
+
 /**
  * The entries directly inside a directory (symlinks to directories followed), sorted
  * by name; see the module comment for which way. Throws PathNotFoundError,
@@ -321,12 +412,28 @@ async function listWithHelper(docker: Docker, target: TargetInfo, image: string,
  * it came the way it did.
  */
 export async function listContainerDirectory(docker: Docker, container: string, dirPath: string, options: ListDirectoryOptions = {}): Promise<ContainerDirectoryListing> {
+  if (options.signal) return listOnce(docker, container, dirPath, options);
+  // One cancellable caller's abort must not end another's listing: only signal-less ones are shared.
+  let inFlight = listingsInFlight.get(docker);
+  if (!inFlight) listingsInFlight.set(docker, (inFlight = new Map()));
+  const key = JSON.stringify([container, dirPath, options.toolsImage ?? '', options.contentLimit ?? 0]);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const listing = listOnce(docker, container, dirPath, options).finally(() => inFlight!.delete(key));
+  inFlight.set(key, listing);
+  return listing;
+}
+
+async function listOnce(docker: Docker, container: string, dirPath: string, options: ListDirectoryOptions): Promise<ContainerDirectoryListing> {
   container = checkContainerRef(container);
   const p = normalizeContainerPath(dirPath);
   const image = options.toolsImage?.trim() || DEFAULT_TOOLS_IMAGE;
   const target = await inspectTarget(docker, container);
   let why: string;
   if (!target.running) why = `${target.name} is not running, so nothing can list it from inside`;
+  // With --pid=host or --pid=container:<other>, PID 1 of the namespace the helper joins is the
+  // host's init or the other container's: /proc/1/root would be their files, not the target's.
+  else if (!ownPidNamespace(target.pidMode)) why = `${target.name} shares the PID namespace "${target.pidMode}", whose PID 1 is not its own process, so a helper there would see another root`;
   else if (!(await imagePresent(docker, image))) why = `the tools image ${image} is not on this engine (it is never pulled for a listing)`;
   else {
     const { resolved, type } = await resolveInContainer(docker, target.id, p);

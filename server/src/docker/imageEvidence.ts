@@ -59,11 +59,9 @@ export async function evidenceFromBuild(docker: Docker, request: BuildRequest): 
   const tag = `distroless-convert-build-${run}:original`;
   const say = request.onOutput ?? (() => undefined);
   let container: Docker.Container | undefined;
-  let built = false;
   try {
     say(`Building the original image (${tag})`);
     await buildTagged(docker, request, tag, run, say);
-    built = true;
     container = await docker.createContainer({ Image: tag, Labels: { [BUILD_LABEL]: run }, HostConfig: { AutoRemove: false } });
     say('Reading the start program from the image (archive API, never started)');
     const evidence = await readEvidence(docker, tag, container, request.signal);
@@ -76,7 +74,8 @@ export async function evidenceFromBuild(docker: Docker, request: BuildRequest): 
     return evidence;
   } finally {
     if (container) await container.remove({ force: true }).catch(() => undefined);
-    if (built) await docker.getImage(tag).remove({ force: true, noprune: false }).catch(() => undefined);
+    // Also when the build "failed" or was cancelled after it tagged: the tag is this run's own, and absent is a 404.
+    await docker.getImage(tag).remove({ force: true, noprune: false }).catch(() => undefined);
   }
 }
 
@@ -105,10 +104,8 @@ async function buildTagged(docker: Docker, request: BuildRequest, tag: string, r
 /** An earlier stage built on its own (its steps come from the build's cache), read through a never-started container, then removed. */
 async function withStageImage(docker: Docker, request: BuildRequest, tag: string, run: string, say: (line: string) => void, use: (image: ImageReader) => Promise<void>): Promise<void> {
   let container: Docker.Container | undefined;
-  let built = false;
   try {
     await buildTagged(docker, request, tag, run, () => undefined);
-    built = true;
     container = await docker.createContainer({ Image: tag, Labels: { [BUILD_LABEL]: run }, HostConfig: { AutoRemove: false } });
     await use(containerReader(container, request.signal));
   } catch (error) {
@@ -116,7 +113,8 @@ async function withStageImage(docker: Docker, request: BuildRequest, tag: string
     say(`Stage ${request.target} could not be read (${(error as Error).message}); nothing is copied from it`);
   } finally {
     if (container) await container.remove({ force: true }).catch(() => undefined);
-    if (built) await docker.getImage(tag).remove({ force: true, noprune: false }).catch(() => undefined);
+    // Also when the build "failed" or was cancelled after it tagged: the tag is this run's own, and absent is a 404.
+    await docker.getImage(tag).remove({ force: true, noprune: false }).catch(() => undefined);
   }
 }
 

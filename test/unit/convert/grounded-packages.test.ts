@@ -53,6 +53,13 @@ const CASES: Array<{ name: string; dockerfile: string; files?: Record<string, st
     refusal: 'the stage FROM debian:trixie installs libjemalloc2 with apt-get, whose files (/usr/lib/x86_64-linux-gnu/libjemalloc.so.2) /usr/local/bin/server does not link, so the app may load or read them at run time, and a distroless image has no package manager to add them: drop libjemalloc2 if the app does not use it, or copy those files from a stage of the same distribution, and convert again',
   },
   {
+    name: 'a metapackage (only its docs): what it installs are its dependencies, unread, so refused naming it',
+    dockerfile: GO_TOOL.replace('xz-utils', 'default-mysql-client'),
+    files: { 'go.mod': 'module example.com/tool\n' },
+    evidence: { entrypoint: [], cmd: ['/usr/local/bin/server'], workdir: '/', program: GO_PROGRAM, packages: [{ name: 'default-mysql-client', files: ['/usr', '/usr/share', '/usr/share/doc', '/usr/share/doc/default-mysql-client', '/usr/share/doc/default-mysql-client/copyright'] }] },
+    refusal: 'the stage FROM debian:trixie installs default-mysql-client with apt-get, which has no files of its own: it is there for the packages it depends on, which the app may run or load and a distroless image cannot provide: drop default-mysql-client if the app does not use them, or keep this stage on a Debian image, and convert again',
+  },
+  {
     name: 'a package with no dpkg list in the image: the text-only refusal speaks',
     dockerfile: GO_TOOL,
     files: { 'go.mod': 'module example.com/tool\n' },
@@ -78,6 +85,8 @@ for (const c of CASES) {
 test('what the Docker room reads a Dockerfile for: stage names in order, apt packages installed', () => {
   assert.deepEqual(buildProbes(C_DOCKERFILE), { stages: ['build', ''], aptPackages: ['gcc', 'libc6-dev', 'libmicrohttpd-dev', 'libmicrohttpd12t64'] });
   assert.deepEqual(buildProbes('FROM --platform=$BUILDPLATFORM golang:1.22 AS Build\nRUN apt install -y \\\n  git=1:2.47 \\\n  libpq5:amd64 && make\nFROM scratch\n'), { stages: ['Build', ''], aptPackages: ['git', 'libpq5'] });
+  // Blanks after a continuation's backslash, and a comment line inside it, as Docker reads them.
+  assert.deepEqual(buildProbes('FROM debian:trixie\nRUN apt-get install -y \\  \n  # the server\'s library\n  libmicrohttpd12t64 \\\r\n  xz-utils\n'), { stages: [''], aptPackages: ['libmicrohttpd12t64', 'xz-utils'] });
 });
 
 /** An image as a map of paths to contents, for the Docker room's reads. */

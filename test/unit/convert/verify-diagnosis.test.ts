@@ -41,7 +41,7 @@ const CASES: Array<{ output: string; cause: string; line: string }> = [
     line: 'a program the app runs is missing: git is not in the runtime image, which has no package manager to install it; keep the stage that installs its package on a Debian image, or change the app so it does not run git',
   },
   {
-    output: "FileNotFoundError: [Errno 2] No such file or directory: 'ffmpeg'",
+    output: 'Traceback (most recent call last):\n  File "/usr/lib/python3.11/subprocess.py", line 1950, in _execute_child\n    raise child_exception_type(errno_num, err_msg, err_filename)\nFileNotFoundError: [Errno 2] No such file or directory: \'ffmpeg\'',
     cause: 'missing-program',
     line: 'a program the app runs is missing: ffmpeg is not in the runtime image, which has no package manager to install it; keep the stage that installs its package on a Debian image, or change the app so it does not run ffmpeg',
   },
@@ -91,6 +91,8 @@ for (const c of CASES) {
 test('verify diagnosis: output that names no known cause gives none', () => {
   assert.equal(diagnose('listening on :8080'), undefined);
   assert.equal(diagnose(''), undefined);
+  // A data file the app opens is not a program it runs (Python words both alike; only subprocess's frame differs).
+  assert.equal(diagnose('Traceback (most recent call last):\n  File "/app/main.py", line 3, in <module>\n    open(\'config\')\nFileNotFoundError: [Errno 2] No such file or directory: \'config\''), undefined);
 });
 
 test('verify verdict: the diagnosis joins the problems only when the converted container failed', () => {

@@ -5,7 +5,8 @@
  * that puts programs in the image is there for the app to run them (`apt-get install
  * git xz-utils` beside a server), which a distroless image cannot give it, so the
  * conversion is refused naming the package and its programs; one whose files the program
- * neither links nor runs (a library it may dlopen, data it may read) is refused naming them.
+ * neither links nor runs (a library it may dlopen, data it may read) is refused naming them,
+ * and so is one with no files of its own (a metapackage: its dependencies are what it installs).
  */
 import type { GroundedEvidence } from './grounded';
 import { NOT_NEEDED_AT_RUNTIME, packagesOf, stageLabel } from './runtimeNeeds';
@@ -54,7 +55,11 @@ export function groundedRuntimePackages(context: LanguageContext, plan: Plan, ev
       return { refuse: `${stageLabel(context.stage)} installs ${p.name} with ${p.manager}, which puts programs in the image (${shortList(programs)}) that ${program} does not link, so they are there for the app to run, and a distroless image cannot provide them: drop ${p.name} if the app never runs them, or keep this stage on a Debian image, and convert again` };
     }
     if (files.some((f) => linked.has(merged(f)))) continue;
-    if (files.length === 0) continue;
+    // A metapackage (default-mysql-client, imagemagick) has only its docs: what it installs
+    // are its dependencies, whose lists are not read, so nothing here shows they are unused.
+    if (files.length === 0) {
+      return { refuse: `${stageLabel(context.stage)} installs ${p.name} with ${p.manager}, which has no files of its own: it is there for the packages it depends on, which the app may run or load and a distroless image cannot provide: drop ${p.name} if the app does not use them, or keep this stage on a Debian image, and convert again` };
+    }
     return { refuse: `${stageLabel(context.stage)} installs ${p.name} with ${p.manager}, whose files (${shortList(files)}) ${program} does not link, so the app may load or read them at run time, and a distroless image has no package manager to add them: drop ${p.name} if the app does not use it, or copy those files from a stage of the same distribution, and convert again` };
   }
   return 'carried';
