@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parsePortSpec, TargetNotRunningError } from '../../../server/src/docker';
+import { log } from '../log';
 import { pullWithProgress } from '../terminal/sidecarTerminal';
 import { targetFromArgOrPick } from '../views/pickContainer';
 import type { CommandDefinition } from './types';
@@ -56,6 +57,7 @@ export const forwardPortCommand: CommandDefinition = {
       });
       const events = forward.onEvent((e) => {
         if (e.kind === 'connection-failed') void vscode.window.showWarningMessage(e.message ?? 'A forwarded connection failed.');
+        if (e.kind === 'fallback') log.info(e.message ?? '');
         sidecar.sessions.changed();
       });
       void forward.ended.then((end) => {
