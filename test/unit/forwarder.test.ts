@@ -129,8 +129,7 @@ class Harness {
   readonly mux: ForwarderMux;
   readonly events: string[] = [];
   readonly exited: Promise<number | null>;
-  private listener!: net.Server;
-  port = 0;
+  private readonly listeners: net.Server[] = [];
 
   constructor(command: [string, string[]]) {
     this.child = spawn(command[0], command[1], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -145,19 +144,19 @@ class Harness {
 
   /** Local connections to the returned port are carried to remotePort. */
   async listen(remotePort: number): Promise<number> {
-    this.listener = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) =>
+    const listener = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) =>
       this.mux.connect(socket, '127.0.0.1', remotePort, {
         opened: () => this.events.push('opened'),
         failed: (why) => this.events.push(`failed: ${why}`),
         closed: (why) => this.events.push(why ? `closed: ${why}` : 'closed'),
       }));
-    await new Promise<void>((r) => this.listener.listen(0, '127.0.0.1', r));
-    this.port = (this.listener.address() as net.AddressInfo).port;
-    return this.port;
+    this.listeners.push(listener);
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+    return (listener.address() as net.AddressInfo).port;
   }
 
   async stop(): Promise<number | null> {
-    this.listener?.close();
+    for (const l of this.listeners) l.close();
     this.child.stdin!.end();
     return this.exited;
   }
