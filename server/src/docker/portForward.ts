@@ -68,6 +68,8 @@ export interface PortForwardOptions {
   /** Tools image with `nc` (busybox has it); default busybox:latest. */
   image?: string;
   onPullProgress?: (progress: PullProgress) => void;
+  /** Carry each connection on its own exec of nc, as when the forwarder cannot run (slower; for engines that refuse it, and tests). */
+  execPerConnection?: boolean;
 }
 
 export type PortForwardEndReason = 'closed' | 'target-stopped' | 'error';
@@ -128,11 +130,13 @@ export async function openPortForward(docker: Docker, opts: PortForwardOptions):
     ]);
     const remoteHost = opts.remoteHost ?? '127.0.0.1';
     const arch = imageInfo.Architecture || (await docker.version().then((v) => v.Arch, () => ''));
-    const binary = openPayload(remoteHost, opts.remotePort) ? forwarderBinary(arch) : undefined;
+    const binary = !opts.execPerConnection && openPayload(remoteHost, opts.remotePort) ? forwarderBinary(arch) : undefined;
     const sidecar = await startForwarder(docker, target, image, opts.remotePort, binary);
     const entrypoint = imageInfo.Config?.Entrypoint;
     const prefix = !entrypoint ? [] : Array.isArray(entrypoint) ? entrypoint : ['/bin/sh', '-c', entrypoint];
-    const carrier = !openPayload(remoteHost, opts.remotePort)
+    const carrier = opts.execPerConnection
+      ? 'asked for'
+      : !openPayload(remoteHost, opts.remotePort)
       ? `the forwarder connects to IP addresses only, not "${remoteHost}"`
       : !binary
         ? `no forwarder is built for the sidecar's architecture (${arch || 'unknown'})`
@@ -353,8 +357,8 @@ class Forward implements PortForward {
       failed: (why) => {
         if (!this.endedWith) this.emit({ kind: 'connection-failed', message: this.connectFailed(why, '') });
       },
-      closed: () => {
-        if (!this.endedWith) this.emit({ kind: 'connection-closed' });
+      closed: (why) => {
+        if (!this.endedWith) this.emit({ kind: 'connection-closed', ...(why ? { message: `The connection to ${this.remoteHost}:${this.remotePort} inside ${this.target.name} failed: ${why}` } : {}) });
       },
     });
   }
