@@ -36,6 +36,7 @@ RUN apt-get update \
 FROM gcr.io/distroless/nodejs22-debian13:nonroot AS cli
 COPY --from=build /build/dist/cli.js /opt/distroless/dist/cli.js
 COPY --from=build /build/dist/cli/ /opt/distroless/dist/cli/
+COPY --from=build /build/dist/forwarder/ /opt/distroless/dist/forwarder/
 WORKDIR /src
 USER 65532:65532
 ENTRYPOINT ["/nodejs/bin/node", "/opt/distroless/dist/cli.js"]

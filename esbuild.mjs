@@ -178,3 +178,13 @@ if (watch) {
     if (!written.has(file.replace(/\.map$/, ''))) fs.rmSync(file);
   }
 }
+
+/**
+ * The port-forward sidecar's forwarder, built for each architecture (server/forwarder/build.sh,
+ * committed): the Docker client's bundles copy it into the sidecar from dist/forwarder/.
+ */
+fs.rmSync('dist/forwarder', { recursive: true, force: true });
+fs.mkdirSync('dist/forwarder', { recursive: true });
+for (const name of fs.readdirSync('server/forwarder/bin').filter((n) => n.startsWith('forwarder-'))) {
+  fs.copyFileSync(path.join('server/forwarder/bin', name), path.join('dist/forwarder', name));
+}

@@ -5,9 +5,13 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { FORWARD_PORT_LABEL, PortForward, PortUnavailableError, SIDECAR_LABEL, TargetNotRunningError } from '../../server/src/docker';
 import { engineOrSkip, findEngine } from './engine';
+import { buildStandins } from './standins';
 import { ensureShelllessImage, ensureToolsImage, INDEX_TEXT, removeTestContainersNamed, startBuiltCli, startTarget, waitFor } from './fixtures';
 
 const PREFIX = 'distroless-pf-test';
+/** A shell-less echo server with a listen backlog of 1024 (stand-in image, test/docker/standins.sh). */
+const NODE_IMAGE = 'gcr.io/distroless/nodejs22-debian13:nonroot';
+const NODE_ECHO = "require('net').createServer({ allowHalfOpen: true }, (s) => s.pipe(s)).listen(9000, '127.0.0.1', 1024)";
 /** Our own label: other worktrees' runs remove every TEST_LABEL container when they start. */
 const LABEL = 'io.distroless.test.portforward';
 
@@ -173,6 +177,80 @@ describe('port-forward against a real engine', { concurrency: false }, () => {
     } finally {
       process.off('warning', onWarning);
     }
+    await forward.close();
+  });
+
+  it('one exec of the forwarder carries 200 concurrent connections echoing random bytes; a closed port fails per connection meanwhile', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    // A shell-less Node.js target with a real listen backlog: busybox's nc and httpd listen
+    // with a backlog of 1 and 9, and 200 connections at once overflow them (SYN retries, resets).
+    await buildStandins();
+    await startTarget(engine.docker, { name: `${PREFIX}-many`, label: LABEL, image: NODE_IMAGE, cmd: ['-e', NODE_ECHO] });
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const forward = await engine.openPortForward({ target: `${PREFIX}-many`, remotePort: 9000 });
+    open.push(forward);
+    const closedPort = await engine.openPortForward({ target: `${PREFIX}-many`, remotePort: 9999 });
+    open.push(closedPort);
+    assert.equal(forward.carrier, 'forwarder');
+    const notes: string[] = [];
+    forward.onEvent((e) => e.kind !== 'connection-opened' && e.message && notes.push(e.message));
+    const failures: string[] = [];
+    closedPort.onEvent((e) => e.kind === 'connection-failed' && failures.push(e.message ?? ''));
+    await waitFor('the target listening', async () => (await roundTrip(forward.localPort, Buffer.from('up')).catch(() => Buffer.alloc(0))).toString() === 'up' || undefined);
+
+    let started = process.hrtime.bigint();
+    assert.equal((await roundTrip(forward.localPort, Buffer.from('one'))).toString(), 'one');
+    const oneMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const payloads = Array.from({ length: 200 }, (_, i) => crypto.randomBytes(i % 40 === 0 ? 300 * 1024 : 2000 + i));
+    started = process.hrtime.bigint();
+    const [back, refused] = await Promise.all([
+      Promise.all(payloads.map((p) => roundTrip(forward.localPort, p).catch((err: Error) => Buffer.from(err.message)))),
+      Promise.all([1, 2, 3].map(() => connectOutcome(closedPort.localPort))),
+    ]);
+    const manyMs = Number(process.hrtime.bigint() - started) / 1e6;
+    t.diagnostic(`forwarder: 1 connection ${oneMs.toFixed(0)} ms, 200 concurrent ${manyMs.toFixed(0)} ms (${(manyMs / oneMs).toFixed(1)}x)`);
+    assert.deepEqual(notes, []);
+    back.forEach((b, i) => assert.ok(b.equals(payloads[i]), `connection ${i}: ${b.length} of ${payloads[i].length} bytes`));
+    assert.deepEqual(refused, ['ECONNRESET', 'ECONNRESET', 'ECONNRESET']);
+    await waitFor('three failures reported', async () => (failures.length === 3 ? true : undefined));
+    for (const f of failures) assert.equal(f, `Nothing accepted the connection on 127.0.0.1:9999 inside ${PREFIX}-many: Connection refused`);
+
+    // The engine's own record: the sidecar got exactly one exec, the forwarder.
+    const events = await engine.docker.getEvents({ since, until: Math.ceil(Date.now() / 1000), filters: { container: [forward.sidecarId] } });
+    const text = await new Promise<string>((resolve) => {
+      let body = '';
+      events.on('data', (d: Buffer) => (body += d.toString()));
+      events.on('end', () => resolve(body));
+    });
+    const execs = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { Action: string }).filter((e) => e.Action.startsWith('exec_create'));
+    assert.deepEqual(execs.map((e) => e.Action.trim()), ['exec_create: /distroless-forwarder']);
+    await forward.close();
+    await closedPort.close();
+  });
+
+  it('with execPerConnection (as when the forwarder cannot run) every connection is its own exec of nc, said once', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    await buildStandins();
+    await startTarget(engine.docker, { name: `${PREFIX}-nc`, label: LABEL, image: NODE_IMAGE, cmd: ['-e', NODE_ECHO] });
+    const forward = await engine.openPortForward({ target: `${PREFIX}-nc`, remotePort: 9000, execPerConnection: true });
+    open.push(forward);
+    const fallbacks: string[] = [];
+    forward.onEvent((e) => e.kind === 'fallback' && fallbacks.push(e.message ?? ''));
+    assert.equal(forward.carrier, 'exec-per-connection');
+    await waitFor('the target listening', async () => (await roundTrip(forward.localPort, Buffer.from('up')).catch(() => Buffer.alloc(0))).toString() === 'up' || undefined);
+    const count = Number(process.env.DISTROLESS_PF_NC_CONNECTIONS ?? 10);
+    let started = process.hrtime.bigint();
+    assert.equal((await roundTrip(forward.localPort, Buffer.from('one'))).toString(), 'one');
+    const oneMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const payloads = Array.from({ length: count }, (_, i) => crypto.randomBytes(2000 + i));
+    started = process.hrtime.bigint();
+    const back = await Promise.all(payloads.map((p) => roundTrip(forward.localPort, p)));
+    const manyMs = Number(process.hrtime.bigint() - started) / 1e6;
+    t.diagnostic(`exec per connection: 1 connection ${oneMs.toFixed(0)} ms, ${count} concurrent ${manyMs.toFixed(0)} ms (${(manyMs / oneMs).toFixed(1)}x)`);
+    back.forEach((b, i) => assert.ok(b.equals(payloads[i])));
+    assert.deepEqual(fallbacks, [`Forwarding ${forward.description} with one exec of nc per connection (slower): asked for.`]);
     await forward.close();
   });
 

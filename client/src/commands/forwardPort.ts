@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parsePortSpec } from '../../../server/src/docker';
+import { log } from '../log';
 import { pullWithProgress } from '../terminal/sidecarTerminal';
 import { withRunningTarget } from '../views/pickContainer';
 import type { CommandDefinition } from './types';
@@ -50,6 +51,7 @@ export const forwardPortCommand: CommandDefinition = {
       });
       const events = forward.onEvent((e) => {
         if (e.kind === 'connection-failed') void vscode.window.showWarningMessage(e.message ?? 'A forwarded connection failed.');
+        if (e.kind === 'fallback') log.info(e.message ?? '');
         sidecar.sessions.changed();
       });
       void forward.ended.then((end) => {

@@ -28,7 +28,7 @@ export { MAX_LISTING_CONTENT_BYTES, modeString, normalizeContainerPath, PathNotF
 export type { ListDirectoryOptions } from './directoryListing';
 export type { ContainerDirectoryListing, ContainerFileEntry, ContainerFileStream, ContainerFileType, ContainerPathStat } from './files';
 export { FORWARD_PORT_LABEL, parsePortSpec, PortUnavailableError } from './portForward';
-export type { PortForward, PortForwardEnd, PortForwardEndReason, PortForwardEvent, PortForwardOptions, PortSpec } from './portForward';
+export type { PortForward, PortForwardCarrier, PortForwardEnd, PortForwardEndReason, PortForwardEvent, PortForwardOptions, PortSpec } from './portForward';
 export { DebuggerUnavailableError, PtraceNotAllowedError, DEBUGGER_LABEL, DEBUGGING_DOCS, UNSUPPORTED_RUNTIMES, describeProcess } from './debugger';
 export type { AttachDebuggerOptions, DebuggerSession, NodeInspector, Runtime, TargetProcess } from './debugger';
 export type { Disposable, FileAccess, OpenSidecarOptions, OutputStream, PullProgress, SidecarEnd, SidecarEndReason, SidecarSession } from './sidecar';

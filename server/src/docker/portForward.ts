@@ -2,11 +2,16 @@
  * Port forwarding into a container's network namespace, for shell-less targets
  * that listen only on their own localhost or on a port that was never
  * published. Nothing about the target changes: a small sidecar joins its
- * network (and PID) namespace, and every local connection becomes an exec of
- * `nc 127.0.0.1 <port>` inside that sidecar, its stdin/stdout carried over the
- * engine's hijacked exec stream. This works the same on Docker and on Podman's
- * Docker-compatible API, remote engines included, because no container port is
- * published and nothing listens on the engine's host.
+ * network (and PID) namespace, the forwarder (server/forwarder/forwarder.c, a few KB
+ * static program for the sidecar's architecture) is copied into it through the
+ * archive API, and ONE exec of it carries every local connection as a stream over
+ * the engine's hijacked exec stream (forwarderProtocol.ts). When that cannot be
+ * (no binary for the architecture, the copy refused, the forwarder does not start,
+ * a remote host given by name) every local connection becomes its own exec of
+ * `nc <host> <port>` instead, and the forward says so once (a `fallback` event).
+ * This works the same on Docker and on Podman's Docker-compatible API, remote
+ * engines included, because no container port is published and nothing listens
+ * on the engine's host.
  */
 import * as net from 'net';
 import { Duplex, Readable } from 'stream';
@@ -17,6 +22,8 @@ import { DEFAULT_TOOLS_IMAGE } from './plan';
 import { checkImageRef } from './references';
 import { createNamed, demux, ensureImage, ownerTag, PullProgress, removeOrphanSidecars } from './sidecar';
 import { sessionLabelFor, SIDECAR_SESSION_LABEL } from './sidecarIdentity';
+import { FORWARDER_PATH, forwarderBinary, singleFileTar } from './forwarderBinary';
+import { ForwarderMux, openPayload } from './forwarderProtocol';
 
 /** Label marking a sidecar as a port forward; its value is the target port. */
 export const FORWARD_PORT_LABEL = 'io.distroless.sidecar.forward-port';
@@ -61,6 +68,8 @@ export interface PortForwardOptions {
   /** Tools image with `nc` (busybox has it); default busybox:latest. */
   image?: string;
   onPullProgress?: (progress: PullProgress) => void;
+  /** Carry each connection on its own exec of nc, as when the forwarder cannot run (slower; for engines that refuse it, and tests). */
+  execPerConnection?: boolean;
 }
 
 export type PortForwardEndReason = 'closed' | 'target-stopped' | 'error';
@@ -71,10 +80,14 @@ export interface PortForwardEnd {
 }
 
 export interface PortForwardEvent {
-  kind: 'connection-opened' | 'connection-closed' | 'connection-failed';
-  /** For connection-failed: why (e.g. nothing listens on the port). */
+  /** fallback: connections are carried one exec of nc each (slower), once per forward, with why. */
+  kind: 'connection-opened' | 'connection-closed' | 'connection-failed' | 'fallback';
+  /** For connection-failed: why (e.g. nothing listens on the port); for fallback: why and what it means. */
   message?: string;
 }
+
+/** How connections reach the target: all on one forwarder exec, or an exec of nc each. */
+export type PortForwardCarrier = 'forwarder' | 'exec-per-connection';
 
 export interface PortForward {
   readonly target: TargetInfo;
@@ -85,6 +98,7 @@ export interface PortForward {
   readonly remotePort: number;
   /** Connections being forwarded right now. */
   readonly activeConnections: number;
+  readonly carrier: PortForwardCarrier;
   /** One line for logs and views: `127.0.0.1:18080 → web:8080`. */
   readonly description: string;
   onEvent(listener: (event: PortForwardEvent) => void): { dispose(): void };
@@ -114,10 +128,20 @@ export async function openPortForward(docker: Docker, opts: PortForwardOptions):
       removeOrphanSidecars(docker).catch(() => []),
       ensureImage(docker, image, opts.onPullProgress).then(() => docker.getImage(image).inspect()),
     ]);
-    const sidecar = await startForwarder(docker, target, image, opts.remotePort);
+    const remoteHost = opts.remoteHost ?? '127.0.0.1';
+    const arch = imageInfo.Architecture || (await docker.version().then((v) => v.Arch, () => ''));
+    const binary = !opts.execPerConnection && openPayload(remoteHost, opts.remotePort) ? forwarderBinary(arch) : undefined;
+    const sidecar = await startForwarder(docker, target, image, opts.remotePort, binary);
     const entrypoint = imageInfo.Config?.Entrypoint;
     const prefix = !entrypoint ? [] : Array.isArray(entrypoint) ? entrypoint : ['/bin/sh', '-c', entrypoint];
-    return new Forward(docker, target, server, sidecar, prefix, localAddress, opts.remoteHost ?? '127.0.0.1', opts.remotePort);
+    const carrier = opts.execPerConnection
+      ? 'asked for'
+      : !openPayload(remoteHost, opts.remotePort)
+      ? `the forwarder connects to IP addresses only, not "${remoteHost}"`
+      : !binary
+        ? `no forwarder is built for the sidecar's architecture (${arch || 'unknown'})`
+        : sidecar.copyFailure ?? (await startCarrier(sidecar.container));
+    return new Forward(docker, target, server, sidecar, carrier, prefix, localAddress, remoteHost, opts.remotePort);
   } catch (err) {
     server.close();
     throw err;
@@ -144,9 +168,53 @@ interface Forwarder {
   /** The keep-alive attach: when this process dies the engine closes it, the sidecar's `cat` sees EOF and it exits. */
   keepAlive: Duplex | Readable;
   removed: Promise<unknown>;
+  /** Why the forwarder binary could not be put into the sidecar. */
+  copyFailure?: string;
 }
 
-async function startForwarder(docker: Docker, target: TargetInfo, image: string, remotePort: number): Promise<Forwarder> {
+/** The one exec of the forwarder that carries every connection. */
+interface Carrier {
+  mux: ForwarderMux;
+  exec: Duplex;
+}
+
+/** How long the forwarder may take to say HELLO (an emulated architecture starts slowly). */
+const FORWARDER_START_MS = 15000;
+
+/** Starts the forwarder copied into the sidecar; answers why not when it does not run. */
+async function startCarrier(container: Docker.Container): Promise<Carrier | string> {
+  let exec: Duplex;
+  try {
+    const created = await container.exec({ Cmd: [FORWARDER_PATH], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
+    exec = (await created.start({ hijack: true, stdin: true })) as Duplex;
+  } catch (err) {
+    return `the forwarder could not be started: ${engineMessage(err)}`;
+  }
+  const mux = new ForwarderMux((bytes) => {
+    if (!exec.destroyed) exec.write(bytes);
+  });
+  let stderr = '';
+  demux(exec, (chunk, which) => (which === 'stdout' ? mux.receive(chunk) : (stderr += chunk.toString('utf8').slice(0, 2000))));
+  const gone = () => mux.end(new Error(`the forwarder in the sidecar exited${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
+  exec.on('end', gone);
+  exec.on('close', gone);
+  exec.on('error', gone);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the forwarder did not start within ${FORWARDER_START_MS / 1000} s`)), FORWARDER_START_MS);
+  });
+  try {
+    await Promise.race([mux.ready, timeout]);
+    return { mux, exec };
+  } catch (err) {
+    exec.destroy();
+    return (err as Error).message;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function startForwarder(docker: Docker, target: TargetInfo, image: string, remotePort: number, binary: Buffer | undefined): Promise<Forwarder> {
   let container: Docker.Container;
   try {
     container = await createNamed(docker, target.name, (name) => ({
@@ -178,12 +246,19 @@ async function startForwarder(docker: Docker, target: TargetInfo, image: string,
   } catch (err) {
     throw await failure(docker, target, err, 'create');
   }
+  // Into the created container, before it starts: the sidecar is ours, nothing of the target's is written.
+  const copyFailure = binary
+    ? await container.putArchive(singleFileTar(FORWARDER_PATH.slice(1), binary), { path: '/' }).then(
+        () => undefined,
+        (err: unknown) => `copying the forwarder into the sidecar failed: ${engineMessage(err)}`,
+      )
+    : undefined;
   try {
     const removed = container.wait({ condition: 'removed' });
     removed.catch(() => undefined);
     const keepAlive = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
     await container.start();
-    return { container, keepAlive, removed };
+    return { container, keepAlive, removed, copyFailure };
   } catch (err) {
     await container.remove({ force: true }).catch(() => undefined);
     throw await failure(docker, target, err, 'start');
@@ -209,12 +284,14 @@ class Forward implements PortForward {
   private readonly abort = new AbortController();
   private resolveEnd!: (end: PortForwardEnd) => void;
   private endedWith: PortForwardEnd | undefined;
+  private carried: Carrier | undefined;
 
   constructor(
     private readonly docker: Docker,
     readonly target: TargetInfo,
     private readonly server: net.Server,
     private readonly sidecar: Forwarder,
+    carrier: Carrier | string,
     private readonly execPrefix: readonly string[],
     readonly localAddress: string,
     readonly remoteHost: string,
@@ -223,7 +300,15 @@ class Forward implements PortForward {
     this.sidecarId = sidecar.container.id;
     this.localPort = (server.address() as net.AddressInfo).port;
     this.ended = new Promise((resolve) => (this.resolveEnd = resolve));
-    server.on('connection', (socket) => void this.forward(socket));
+    if (typeof carrier === 'string') {
+      // After the caller's onEvent: it runs on the turn openPortForward resolves.
+      setImmediate(() => this.fellBack(carrier));
+    } else {
+      this.carried = carrier;
+      // The forwarder dying alone (not with its sidecar or target, which end the forward) leaves nc for new connections.
+      carrier.exec.on('close', () => void this.carrierGone(carrier));
+    }
+    server.on('connection', (socket) => (this.carried && !this.carried.mux.failure ? this.forwardOnCarrier(socket, this.carried) : void this.forward(socket)));
     // The sidecar going away for any reason ends the forward; find out why.
     void sidecar.removed.then(() => this.sidecarGone(), () => this.sidecarGone());
     this.docker
@@ -235,6 +320,47 @@ class Forward implements PortForward {
 
   get activeConnections(): number {
     return this.sockets.size;
+  }
+
+  get carrier(): PortForwardCarrier {
+    return this.carried && !this.carried.mux.failure ? 'forwarder' : 'exec-per-connection';
+  }
+
+  private async carrierGone(carrier: Carrier): Promise<void> {
+    if (this.endedWith || this.carried !== carrier) return;
+    await new Promise((r) => setTimeout(r, 1000).unref());
+    const running = (id: string) => this.docker.getContainer(id).inspect().then((i) => i.State.Running, () => false);
+    if ((await running(this.sidecarId)) && (await running(this.target.id))) this.fellBack(carrier.mux.failure?.message ?? 'the forwarder in the sidecar exited');
+  }
+
+  private fellBack(why: string): void {
+    this.carried = undefined;
+    if (this.endedWith) return;
+    this.emit({ kind: 'fallback', message: `Forwarding ${this.description} with one exec of nc per connection (slower): ${why}.` });
+  }
+
+  private connectFailed(why: string, hint: string): string {
+    return /can't connect|connection refused|No route|timed out|unreachable/i.test(why)
+      ? `Nothing accepted the connection on ${this.remoteHost}:${this.remotePort} inside ${this.target.name}: ${why}`
+      : `The forwarding sidecar could not connect to ${this.remoteHost}:${this.remotePort} inside ${this.target.name}${hint}: ${why}`;
+  }
+
+  private forwardOnCarrier(socket: net.Socket, carrier: Carrier): void {
+    if (this.endedWith) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    carrier.mux.connect(socket, this.remoteHost, this.remotePort, {
+      opened: () => this.emit({ kind: 'connection-opened' }),
+      failed: (why) => {
+        if (!this.endedWith) this.emit({ kind: 'connection-failed', message: this.connectFailed(why, '') });
+      },
+      closed: (why) => {
+        if (!this.endedWith) this.emit({ kind: 'connection-closed', ...(why ? { message: `The connection to ${this.remoteHost}:${this.remotePort} inside ${this.target.name} failed: ${why}` } : {}) });
+      },
+    });
   }
 
   get description(): string {
@@ -275,6 +401,7 @@ class Forward implements PortForward {
     this.server.close();
     for (const s of this.sockets) s.destroy();
     this.sidecar.keepAlive.destroy();
+    this.carried?.exec.destroy();
     await this.sidecar.container.remove({ force: true }).catch((err: unknown) => {
       if (statusCodeOf(err) !== 404 && statusCodeOf(err) !== 409) end = { reason: 'error', message: `${end.message} Removing its sidecar failed: ${engineMessage(err)}` };
     });
@@ -356,11 +483,8 @@ class Forward implements PortForward {
       if (sent === 0 && stderr.trim()) {
         // The client sees a reset, as it would from a closed port.
         socket.resetAndDestroy();
-        const why = stderr.trim().split('\n').pop();
-        const message = /can't connect|connection refused|No route|timed out/i.test(stderr)
-          ? `Nothing accepted the connection on ${this.remoteHost}:${this.remotePort} inside ${this.target.name}: ${why}`
-          : `The forwarding sidecar could not connect to ${this.remoteHost}:${this.remotePort} inside ${this.target.name} (does the tools image have nc? busybox does): ${why}`;
-        if (!this.endedWith) this.emit({ kind: 'connection-failed', message });
+        const why = stderr.trim().split('\n').pop() ?? '';
+        if (!this.endedWith) this.emit({ kind: 'connection-failed', message: this.connectFailed(why, ' (does the tools image have nc? busybox does)') });
       } else {
         socket.end();
         this.emit({ kind: 'connection-closed' });

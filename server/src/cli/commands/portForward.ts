@@ -84,7 +84,7 @@ export const portForwardCommand: CliCommand = {
         });
         forwards.push(forward);
         forward.onEvent((e) => {
-          if (e.kind === 'connection-failed') io.stderr.write(`distroless port-forward: ${e.message}\n`);
+          if (e.kind === 'connection-failed' || e.kind === 'fallback') io.stderr.write(`distroless port-forward: ${e.message}\n`);
         });
         io.stdout.write(`Forwarding ${forward.localAddress}:${forward.localPort} -> ${forward.target.name}:${forward.remotePort}\n`);
       }
