@@ -7,7 +7,8 @@
  * Requirements are read as pip reads them: one per logical line (backslash
  * continuations joined, `--hash` options dropped), `-r` includes followed, PEP 508
  * markers evaluated for the builder (a requirement its marker excludes is not
- * installed), and the whole specifier set judged (`>=1.20,<2` allows only 1.x).
+ * installed; one it cannot decide may be), and the whole specifier set judged
+ * (`>=1.20,<2` allows only 1.x).
  */
 import { DISTROLESS_PYTHON_VERSION } from '../imageFacts';
 
@@ -82,7 +83,8 @@ export function pinWithoutWheels(sources: RequirementSource[], readFile: (path: 
     if (!parsed) continue;
     const first = FIRST_WITH_WHEELS.first[parsed.name];
     if (!first || parsed.specifiers.length === 0) continue;
-    if (parsed.marker !== undefined && evaluateMarker(parsed.marker) !== true) continue;
+    // A marker that excludes the builder means pip skips the line; one it cannot decide (platform_machine) may install it.
+    if (parsed.marker !== undefined && evaluateMarker(parsed.marker) === false) continue;
     if (!allowsAtLeast(parsed.specifiers, first)) return { requirement: parsed.text, first };
   }
   return undefined;
@@ -184,8 +186,8 @@ function allowsAtLeast(specifiers: Specifier[], first: string): boolean {
 }
 
 /**
- * A marker's value on the builder: true or false when every comparison in it is
- * decided by BUILDER_MARKERS, undefined otherwise (the requirement is then not judged).
+ * A marker's value on the builder: true or false when the comparisons BUILDER_MARKERS
+ * decides settle it, undefined otherwise.
  */
 export function evaluateMarker(marker: string): boolean | undefined {
   const tokens = marker.match(/\(|\)|"[^"]*"|'[^']*'|===|==|!=|<=|>=|~=|<|>|\bnot\s+in\b|\bin\b|\band\b|\bor\b|[A-Za-z_][A-Za-z0-9_.]*/g);
@@ -234,22 +236,34 @@ function compareMarker(left: { variable?: string; literal?: string }, op: string
   const variable = left.variable ?? right.variable;
   const literal = left.literal ?? right.literal;
   if (variable === undefined || literal === undefined || (left.variable && right.variable)) return undefined;
-  const actual = BUILDER_MARKERS[variable];
-  if (actual === undefined) return undefined;
   if (op === 'in' || op === 'not in') {
-    // `"3.13" in python_version` reads the other way round; only a literal on the left is a substring test.
-    if (left.literal === undefined) return undefined;
-    return (actual.includes(literal)) === (op === 'in');
+    const actual = BUILDER_MARKERS[variable];
+    // Only a literal on the left is a substring test (`"linux" in sys_platform`).
+    if (actual === undefined || left.literal === undefined) return undefined;
+    return actual.includes(literal) === (op === 'in');
   }
-  const versioned = variable === 'python_version';
   // The variable on the right flips the comparison: `"3.13" > python_version` is python_version < "3.13".
   const flipped = right.variable !== undefined ? ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[op] ?? op : op;
-  if (!versioned) return op === '==' || op === '===' ? actual === literal : op === '!=' ? actual !== literal : undefined;
-  const d = compare(release(actual), release(literal.replace(/\.\*$/, '')));
-  const wildcardEqual = literal.endsWith('.*') && actual.startsWith(literal.slice(0, -1));
-  switch (flipped) {
-    case '==': case '===': return literal.endsWith('.*') ? wildcardEqual : d === 0;
-    case '!=': return literal.endsWith('.*') ? !wildcardEqual : d !== 0;
+  if (variable === 'python_version') return compareVersion(DISTROLESS_PYTHON_VERSION, flipped, literal);
+  // The builder's patch release is unknown: decided only when the comparison holds for all of 3.13.x or for none.
+  if (variable === 'python_full_version') {
+    const low = compareVersion(`${DISTROLESS_PYTHON_VERSION}.0`, flipped, literal);
+    const high = compareVersion(`${DISTROLESS_PYTHON_VERSION}.9999`, flipped, literal);
+    return low === high ? low : undefined;
+  }
+  const actual = BUILDER_MARKERS[variable];
+  if (actual === undefined) return undefined;
+  return op === '==' || op === '===' ? actual === literal : op === '!=' ? actual !== literal : undefined;
+}
+
+/** `actual <op> literal` as PEP 440 versions; `== "3.*"` matches a series. */
+function compareVersion(actual: string, op: string, literal: string): boolean | undefined {
+  const wildcard = literal.endsWith('.*');
+  const d = compare(release(actual), release(wildcard ? literal.slice(0, -2) : literal));
+  const inSeries = wildcard && `${actual}.`.startsWith(literal.slice(0, -1));
+  switch (op) {
+    case '==': case '===': return wildcard ? inSeries : d === 0;
+    case '!=': return wildcard ? !inSeries : d !== 0;
     case '<': return d < 0;
     case '<=': return d <= 0;
     case '>': return d > 0;
