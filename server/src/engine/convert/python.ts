@@ -14,7 +14,7 @@ import { alpineOnlyCommand } from './alpine';
 import { appOwnedByUser, argumentFileCopies, flagValue, foreignPackageManager, isOfficialName, runSteps, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 import { debianReleaseOfTag, stageLabel, vanishedAptPackage } from './runtimeNeeds';
-import { pinWithoutWheels, requirementLines, type RequirementSource } from './pythonWheels';
+import { isPipInstall, pinWithoutWheels, requirementLines, requirementSources } from '../pythonWheels';
 
 const PYTHON = interpreterWords('python') as RegExp;
 /** Servers and tools that are runnable as `python -m <module>`. */
@@ -23,7 +23,6 @@ const MODULE_COMMANDS: Record<string, string> = {
   daphne: 'daphne', streamlit: 'streamlit', 'django-admin': 'django', waitress: 'waitress',
 };
 const SITE = `lib/python${DISTROLESS_PYTHON_VERSION}/site-packages`;
-const TOOLING = new Set(['pip', 'setuptools', 'wheel', 'pip-tools', 'poetry', 'pipenv', 'uv']);
 
 export const pythonConverter: LanguageConverter = {
   language: 'python',
@@ -71,7 +70,7 @@ export const pythonConverter: LanguageConverter = {
     const allRuns = [...context.runs, ...builders.flatMap((b) => runSteps(context.model, b).runs)];
     const roots = pythonStages.filter((st) => !st.parent && st.base.runtime === 'python');
     const bumped = roots.find((st) => st.base.runtimeVersion !== DISTROLESS_PYTHON_VERSION);
-    const pin = bumped ? pinWithoutWheels(requirementSources(context, allRuns), (path) => context.workspace?.readFile(path)) : undefined;
+    const pin = bumped ? pinWithoutWheels(requirementSources(allRuns.flatMap((r) => r.commands), (path) => context.workspace?.readFile(path)), (path) => context.workspace?.readFile(path)) : undefined;
     if (bumped && pin) {
       return { refuse: `the build moves from ${bumped.resolvedImage ?? 'its python image'} to ${PYTHON_BUILDER_IMAGE} (the distroless runtime's Python ${DISTROLESS_PYTHON_VERSION}), and ${pin.requirement} has no wheels for Python ${DISTROLESS_PYTHON_VERSION} (the first release with them is ${pin.first}), so pip install in ${stageLabel(bumped)} would fail: raise the pin to ${pin.first} or later, and convert again` };
     }
@@ -247,17 +246,6 @@ function sitePackages(runs: RunStep[], stage: Stage): string | undefined | { ref
   return site;
 }
 
-function isPipInstall(c: string[]): boolean {
-  const program = c[0].split('/').pop() ?? c[0];
-  const args = /^pip[\d.]*$/.test(program) ? c.slice(1) : PYTHON.test(c[0]) && c[1] === '-m' && /^pip[\d.]*$/.test(c[2] ?? '') ? c.slice(3)
-    : program === 'uv' && c[1] === 'pip' ? c.slice(2) : undefined;
-  if (!args || args[0] !== 'install') return false;
-  const packages = args.slice(1).filter((w) => !w.startsWith('-'));
-  const fromFiles = args.some((w) => w === '-r' || w.startsWith('--requirement') || w === '-e' || w === '.');
-  // Upgrading pip or setuptools alone installs nothing the app imports.
-  return fromFiles || packages.some((p) => !TOOLING.has(p.replace(/[<>=~!].*$/, '').toLowerCase()));
-}
-
 function pipTarget(c: string[], run: RunStep, venv: string | undefined): string | { refuse: string } {
   const target = flagValue(c, ['--target', '-t']);
   if (target) return resolvePath(target, run.workdir);
@@ -321,30 +309,12 @@ function nativeLibraryPackage(context: LanguageContext, runs: RunStep[]): { name
   return undefined;
 }
 
-/** pip arguments and the requirements files (and pyproject.toml) beside the Dockerfile. */
-function requirementSources(context: LanguageContext, runs: RunStep[]): RequirementSource[] {
-  const sources: RequirementSource[] = [];
-  const files = new Set(['requirements.txt', 'pyproject.toml']);
-  for (const run of runs) {
-    for (const c of run.commands) {
-      if (!isPipInstall(c)) continue;
-      for (let i = 0; i < c.length; i++) {
-        if ((c[i] === '-r' || c[i] === '--requirement') && c[i + 1]) files.add(c[++i].replace(/^\.\//, ''));
-        else if (c[i].startsWith('--requirement=')) files.add(c[i].slice('--requirement='.length).replace(/^\.\//, ''));
-        else if (!c[i].startsWith('-')) sources.push({ text: c[i] });
-      }
-    }
-  }
-  for (const path of files) sources.push({ text: context.workspace?.readFile(path) ?? '', path });
-  return sources;
-}
-
 /**
  * Every requirement the build installs, one a line, with the files requirements files
  * include; pyproject.toml also whole, for Poetry's `name = "^1.2"` tables.
  */
 function requirementsText(context: LanguageContext, runs: RunStep[]): string {
-  const sources = requirementSources(context, runs);
+  const sources = requirementSources(runs.flatMap((r) => r.commands), (path) => context.workspace?.readFile(path));
   const lines = requirementLines(sources, (path) => context.workspace?.readFile(path));
   return [...lines, ...sources.filter((s) => s.path?.endsWith('.toml')).map((s) => s.text.replace(/#.*$/gm, ''))].join('\n');
 }

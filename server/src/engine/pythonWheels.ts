@@ -10,7 +10,10 @@
  * installed; one it cannot decide may be), and the whole specifier set judged
  * (`>=1.20,<2` allows only 1.x).
  */
-import { DISTROLESS_PYTHON_VERSION } from '../imageFacts';
+import { DISTROLESS_PYTHON_VERSION, interpreterWords } from './imageFacts';
+
+const PYTHON = interpreterWords('python') as RegExp;
+const TOOLING = new Set(['pip', 'setuptools', 'wheel', 'pip-tools', 'poetry', 'pipenv', 'uv']);
 
 /**
  * The first release of each compiled package with CPython 3.13 wheels for Linux,
@@ -88,6 +91,34 @@ export function pinWithoutWheels(sources: RequirementSource[], readFile: (path: 
     if (!allowsAtLeast(parsed.specifiers, first)) return { requirement: parsed.text, first };
   }
   return undefined;
+}
+
+/** True for `pip install`, `python -m pip install` and `uv pip install` that install something the app imports. */
+export function isPipInstall(c: string[]): boolean {
+  const program = c[0].split('/').pop() ?? c[0];
+  const args = /^pip[\d.]*$/.test(program) ? c.slice(1) : PYTHON.test(c[0]) && c[1] === '-m' && /^pip[\d.]*$/.test(c[2] ?? '') ? c.slice(3)
+    : program === 'uv' && c[1] === 'pip' ? c.slice(2) : undefined;
+  if (!args || args[0] !== 'install') return false;
+  const packages = args.slice(1).filter((w) => !w.startsWith('-'));
+  const fromFiles = args.some((w) => w === '-r' || w.startsWith('--requirement') || w === '-e' || w === '.');
+  // Upgrading pip or setuptools alone installs nothing the app imports.
+  return fromFiles || packages.some((p) => !TOOLING.has(p.replace(/[<>=~!].*$/, '').toLowerCase()));
+}
+
+/** pip arguments and the requirements files they name (requirements.txt and pyproject.toml beside the Dockerfile always). */
+export function requirementSources(commands: string[][], readFile: (path: string) => string | undefined): RequirementSource[] {
+  const sources: RequirementSource[] = [];
+  const files = new Set(['requirements.txt', 'pyproject.toml']);
+  for (const c of commands) {
+    if (!isPipInstall(c)) continue;
+    for (let i = 0; i < c.length; i++) {
+      if ((c[i] === '-r' || c[i] === '--requirement') && c[i + 1]) files.add(c[++i].replace(/^\.\//, ''));
+      else if (c[i].startsWith('--requirement=')) files.add(c[i].slice('--requirement='.length).replace(/^\.\//, ''));
+      else if (!c[i].startsWith('-')) sources.push({ text: c[i] });
+    }
+  }
+  for (const path of files) sources.push({ text: readFile(path) ?? '', path });
+  return sources;
 }
 
 /** Requirement text: a pip argument (no path), a requirements file, or a TOML file whose quoted strings are requirements. */
