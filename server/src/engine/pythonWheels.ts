@@ -129,6 +129,10 @@ export function requirementLines(sources: RequirementSource[], readFile: (path: 
   const out: string[] = [];
   const seen = new Set<string>();
   const visit = (text: string, path: string | undefined, depth: number): void => {
+    if (path?.endsWith('.toml')) {
+      out.push(...projectDependencies(text));
+      return;
+    }
     for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
       const line = raw.replace(/(?:^|\s)#.*$/, '').trim();
       const include = /^(?:-r|--requirement)(?:\s*=\s*|\s+)(\S+)$/.exec(line);
@@ -142,14 +146,42 @@ export function requirementLines(sources: RequirementSource[], readFile: (path: 
         continue;
       }
       if (line.startsWith('-')) continue;
-      if (path?.endsWith('.toml')) out.push(...[...line.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2]));
       // Per-requirement options (`--hash=sha256:...`, `--config-settings=...`) are not part of the requirement.
-      else if (line) out.push(line.replace(/\s+--[^\s=]+(?:=\S*|\s+[^\s-]\S*)?/g, '').trim());
+      if (line) out.push(line.replace(/\s+--[^\s=]+(?:=\S*|\s+[^\s-]\S*)?/g, '').trim());
     }
   };
   for (const source of sources) {
     if (source.path) seen.add(source.path);
     visit(source.text, source.path, 0);
+  }
+  return out;
+}
+
+/**
+ * The quoted requirements of pyproject.toml's `[project] dependencies` array, which
+ * `pip install .` installs; optional dependencies and Poetry's tables are not read.
+ */
+function projectDependencies(toml: string): string[] {
+  const out: string[] = [];
+  let table = '';
+  let inArray = false;
+  for (const raw of toml.split(/\r?\n/)) {
+    const line = raw.replace(/(?:^|\s)#.*$/, '');
+    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+    if (header && !inArray) {
+      table = header[1].trim();
+      continue;
+    }
+    let rest = line;
+    if (!inArray && table === 'project') {
+      const start = /^\s*dependencies\s*=\s*\[(.*)$/.exec(line);
+      if (!start) continue;
+      inArray = true;
+      rest = start[1];
+    }
+    if (!inArray) continue;
+    out.push(...[...rest.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2]));
+    if (rest.replace(/"[^"]*"|'[^']*'/g, '').includes(']')) inArray = false;
   }
   return out;
 }

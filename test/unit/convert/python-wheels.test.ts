@@ -80,6 +80,14 @@ const CASES: ConversionCase[] = [
     refusal: refusal('scipy==1.13.1', '1.14.1', 'python:3.11-slim'),
   },
   {
+    name: 'pyproject.toml optional dependencies are not what pip install . installs: not judged',
+    dockerfile: 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN pip install .\nCMD ["python", "-m", "app"]\n',
+    files: { 'pyproject.toml': '[project]\nname = "app"\ndependencies = ["requests>=2"]\n\n[project.optional-dependencies]\ngpu = ["tensorflow==2.17.0"]\n' },
+    language: 'python',
+    runtimeImage: 'gcr.io/distroless/python3-debian13:nonroot',
+    expected: 'FROM python:3.13-slim-trixie AS build\nWORKDIR /app\nCOPY . .\nRUN pip install .\nCMD ["python", "-m", "app"]\n\n# Runtime stage: only the artifact, on a distroless image (no shell, no package manager).\nFROM gcr.io/distroless/python3-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /usr/local/lib/python3.13/site-packages /usr/local/lib/python3.13/site-packages\nCOPY --from=build /app /app\nENV PYTHONPATH=/usr/local/lib/python3.13/site-packages\nCMD ["-m", "app"]\n',
+  },
+  {
     name: 'a pin named on the pip command line is read',
     dockerfile: 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir "torch==2.4.1" flask\nCMD ["python", "serve.py"]\n',
     refusal: refusal('torch==2.4.1', '2.5.0', 'python:3.12'),
@@ -120,14 +128,14 @@ for (const [marker, expected] of MARKERS) {
   });
 }
 
-test('python wheels: requirement lines join continuations, drop options and comments, read quoted TOML strings', () => {
+test('python wheels: requirement lines join continuations, drop options and comments, read [project] dependencies of TOML', () => {
   const files: Record<string, string> = { 'dev/base.txt': 'six==1.16.0 --config-settings=x=y\n' };
   assert.deepEqual(
     requirementLines([
       { text: 'a==1 \\\n  --hash=sha256:ff # via b\n# comment\n--index-url https://example.org/simple\n-r dev/base.txt\nc[x]>=2; python_version < "4"\n', path: 'requirements.txt' },
-      { text: 'dependencies = ["d==3", \'e<4\']  # pinned\n', path: 'pyproject.toml' },
+      { text: '[build-system]\nrequires = ["setuptools>=61"]\n[project]\ndependencies = ["d==3", \'e[x]<4\']  # pinned\n[project.optional-dependencies]\ngpu = ["g==1"]\n', path: 'pyproject.toml' },
       { text: 'f~=1.2' },
     ], (path) => files[path]),
-    ['a==1', 'six==1.16.0', 'c[x]>=2; python_version < "4"', 'd==3', 'e<4', 'f~=1.2'],
+    ['a==1', 'six==1.16.0', 'c[x]>=2; python_version < "4"', 'd==3', 'e[x]<4', 'f~=1.2'],
   );
 });
