@@ -49,9 +49,8 @@ const FIRST_WITH_WHEELS: { python: string; first: Record<string, string> } = {
     torch: '2.5.0',
     // "TensorFlow 2.20.0 wheels, which now include Python 3.13 support": tensorflow/tensorflow#99639,
     // https://www.tensorflow.org/install/pip#package_location; 2.19 has none (tensorflow/tensorflow#78774).
-    // tensorflow-cpu is the CPU-only build of the same releases.
+    // (tensorflow-cpu is left out: no source names its first release with 3.13 wheels.)
     tensorflow: '2.20.0',
-    'tensorflow-cpu': '2.20.0',
   },
 };
 

@@ -45,7 +45,7 @@ const CASES: ConversionCase[] = [
   converts('psycopg2-binary==2.9.10 converts', 'psycopg2-binary==2.9.10\n'),
   refused('torch==2.4.1 is refused', 'torch==2.4.1\n', 'torch==2.4.1', '2.5.0'),
   converts('torch==2.5.0 converts', 'torch==2.5.0\n'),
-  refused('tensorflow-cpu==2.19.0 is refused', 'tensorflow-cpu==2.19.0\n', 'tensorflow-cpu==2.19.0', '2.20.0'),
+  refused('tensorflow==2.19.0 is refused', 'tensorflow==2.19.0\n', 'tensorflow==2.19.0', '2.20.0'),
   converts('tensorflow==2.20.0 converts', 'tensorflow==2.20.0\n'),
 
   // Specifier sets: only upper bounds can exclude the first release with wheels.
@@ -59,7 +59,7 @@ const CASES: ConversionCase[] = [
   refused('numpy~=1.26.0 stays in 1.26: refused', 'numpy~=1.26.0\n', 'numpy~=1.26.0', '2.1.0'),
   converts('numpy!=1.26.4 excludes one release only: converts', 'numpy!=1.26.4\n'),
   refused('Scikit_Learn==1.5.1: names are normalised as pip does', 'Scikit_Learn==1.5.1\n', 'Scikit_Learn==1.5.1', '1.5.2'),
-  converts('a package the table does not list (numpy-financial) is not judged', 'numpy-financial==1.0.0\ntorchvision==0.19.1\n'),
+  converts('a package the table does not list (numpy-financial, tensorflow-cpu) is not judged', 'numpy-financial==1.0.0\ntorchvision==0.19.1\ntensorflow-cpu==2.17.0\n'),
 
   // Lines as pip reads them.
   refused('extras: tensorflow[and-cuda]==2.17.0 is refused', 'tensorflow[and-cuda]==2.17.0\n', 'tensorflow[and-cuda]==2.17.0', '2.20.0'),
