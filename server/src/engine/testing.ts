@@ -25,3 +25,4 @@ export { parseImageRef, distrolessEndOfLife, isWindowsImage, runsAsRootByDefault
 export { argumentsOf, imageOf } from './instructions';
 export { plainWrapper } from './convert/grounded';
 export { startCommand } from './convert/common';
+export { evaluateMarker, requirementLines } from './pythonWheels';

@@ -56,4 +56,18 @@ ruleTable('python-abi-mismatch', [
     dockerfile: 'FROM python:3.11-slim AS build\nWORKDIR /app\nRUN pip install --target=/app/deps flask\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /app/src /app/src\n',
     expect: [],
   },
+  {
+    name: 'a requirement with no wheels for 3.13 (tensorflow==2.17.0): no builder move offered, the message names the pin',
+    dockerfile: 'FROM python:3.11-slim AS build\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --target=/app/deps -r requirements.txt\nFROM gcr.io/distroless/python3-debian13:nonroot\nCOPY --from=build /app /app\n',
+    files: { 'requirements.txt': 'flask==3.0.3\ntensorflow==2.17.0\n' },
+    expect: [{ range: '5:18-5:27', message: 'First raise tensorflow==2.17.0 to 2.20.0 or later: earlier releases have no wheels for Python 3.13, so pip install would fail there.' }],
+  },
+  {
+    name: 'a pin on the pip command line is read too; a pin with wheels keeps the fix',
+    dockerfile: 'FROM python:3.12 AS build\nRUN pip install --target=/deps "numpy<2"\nFROM python:3.12 AS ok\nRUN pip install --target=/deps numpy==2.1.3\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /deps /deps\nCOPY --from=ok /deps /ok\n',
+    expect: [
+      { range: '5:18-5:29', message: 'First raise numpy<2 to 2.1.0 or later' },
+      { range: '6:15-6:24', fixed: 'FROM python:3.12 AS build\nRUN pip install --target=/deps "numpy<2"\nFROM python:3.13-slim-trixie AS ok\nRUN pip install --target=/deps numpy==2.1.3\nFROM gcr.io/distroless/python3-debian13\nCOPY --from=build /deps /deps\nCOPY --from=ok /deps /ok\n', fixAll: false },
+    ],
+  },
 ]);

@@ -14,6 +14,7 @@ import { alpineOnlyCommand } from './alpine';
 import { appOwnedByUser, argumentFileCopies, flagValue, foreignPackageManager, isOfficialName, runSteps, writableDirectories } from './common';
 import type { LanguageContext, LanguageConverter, PlanResult, RunStep } from './types';
 import { debianReleaseOfTag, stageLabel, vanishedAptPackage } from './runtimeNeeds';
+import { isPipInstall, pinWithoutWheels, requirementLines, requirementSources } from '../pythonWheels';
 
 const PYTHON = interpreterWords('python') as RegExp;
 /** Servers and tools that are runnable as `python -m <module>`. */
@@ -22,7 +23,6 @@ const MODULE_COMMANDS: Record<string, string> = {
   daphne: 'daphne', streamlit: 'streamlit', 'django-admin': 'django', waitress: 'waitress',
 };
 const SITE = `lib/python${DISTROLESS_PYTHON_VERSION}/site-packages`;
-const TOOLING = new Set(['pip', 'setuptools', 'wheel', 'pip-tools', 'poetry', 'pipenv', 'uv']);
 
 export const pythonConverter: LanguageConverter = {
   language: 'python',
@@ -70,7 +70,7 @@ export const pythonConverter: LanguageConverter = {
     const allRuns = [...context.runs, ...builders.flatMap((b) => runSteps(context.model, b).runs)];
     const roots = pythonStages.filter((st) => !st.parent && st.base.runtime === 'python');
     const bumped = roots.find((st) => st.base.runtimeVersion !== DISTROLESS_PYTHON_VERSION);
-    const pin = bumped ? pinWithoutWheels(context, allRuns) : undefined;
+    const pin = bumped ? pinWithoutWheels(requirementSources(allRuns.flatMap((r) => r.commands), (path) => context.workspace?.readFile(path)), (path) => context.workspace?.readFile(path)) : undefined;
     if (bumped && pin) {
       return { refuse: `the build moves from ${bumped.resolvedImage ?? 'its python image'} to ${PYTHON_BUILDER_IMAGE} (the distroless runtime's Python ${DISTROLESS_PYTHON_VERSION}), and ${pin.requirement} has no wheels for Python ${DISTROLESS_PYTHON_VERSION} (the first release with them is ${pin.first}), so pip install in ${stageLabel(bumped)} would fail: raise the pin to ${pin.first} or later, and convert again` };
     }
@@ -246,17 +246,6 @@ function sitePackages(runs: RunStep[], stage: Stage): string | undefined | { ref
   return site;
 }
 
-function isPipInstall(c: string[]): boolean {
-  const program = c[0].split('/').pop() ?? c[0];
-  const args = /^pip[\d.]*$/.test(program) ? c.slice(1) : PYTHON.test(c[0]) && c[1] === '-m' && /^pip[\d.]*$/.test(c[2] ?? '') ? c.slice(3)
-    : program === 'uv' && c[1] === 'pip' ? c.slice(2) : undefined;
-  if (!args || args[0] !== 'install') return false;
-  const packages = args.slice(1).filter((w) => !w.startsWith('-'));
-  const fromFiles = args.some((w) => w === '-r' || w.startsWith('--requirement') || w === '-e' || w === '.');
-  // Upgrading pip or setuptools alone installs nothing the app imports.
-  return fromFiles || packages.some((p) => !TOOLING.has(p.replace(/[<>=~!].*$/, '').toLowerCase()));
-}
-
 function pipTarget(c: string[], run: RunStep, venv: string | undefined): string | { refuse: string } {
   const target = flagValue(c, ['--target', '-t']);
   if (target) return resolvePath(target, run.workdir);
@@ -321,67 +310,11 @@ function nativeLibraryPackage(context: LanguageContext, runs: RunStep[]): { name
 }
 
 /**
- * The first release of compiled packages with wheels for CPython 3.13 (the distroless
- * python3-debian13 interpreter), from each project's release notes: NumPy 2.1.0, pandas
- * 2.2.3, SciPy 1.14.1, scikit-learn 1.5.2, Pillow 11.0.0, lxml 5.3.0, psycopg2-binary
- * 2.9.10, PyTorch 2.5.0, TensorFlow 2.20.0. A pin below it has no wheel for the builder
- * the conversion moves to, and pip falls back to compiling from source, which fails
- * without the project's toolchain (TensorFlow publishes no source distribution at all).
+ * Every requirement the build installs, one a line, with the files requirements files
+ * include; pyproject.toml also whole, for Poetry's `name = "^1.2"` tables.
  */
-const FIRST_WITH_CP313_WHEELS: Record<string, string> = {
-  numpy: '2.1.0', pandas: '2.2.3', scipy: '1.14.1', 'scikit-learn': '1.5.2', pillow: '11.0.0', lxml: '5.3.0',
-  'psycopg2-binary': '2.9.10', torch: '2.5.0', tensorflow: '2.20.0', 'tensorflow-cpu': '2.20.0',
-};
-
-function versionBelow(a: string, b: string): boolean {
-  const pa = a.split('.').map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split('.').map((x) => Number.parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) < (pb[i] ?? 0);
-  }
-  return false;
-}
-
-/**
- * A requirement pinned (`==`, `<`, `<=`, `~=` as an upper bound) to versions of a compiled
- * package that have no wheels for the runtime's Python: `tensorflow==2.17.0` on a builder
- * moved from 3.11 to 3.13 fails to install. Packages the table does not list are not judged.
- */
-function pinWithoutWheels(context: LanguageContext, runs: RunStep[]): { requirement: string; first: string } | undefined {
-  const all = requirementsText(context, runs);
-  for (const [name, first] of Object.entries(FIRST_WITH_CP313_WHEELS)) {
-    const re = new RegExp(`(?:^|["'\\s])(${name.replace(/-/g, '[-_]')}\\s*(?:\\[[^\\]]*\\])?\\s*(==|<=|<|~=)\\s*([0-9][0-9.]*))`, 'gim');
-    for (const m of all.matchAll(re)) {
-      const [, requirement, op, version] = m;
-      // `<X` allows only versions below X; `==`, `<=` and `~=` at most the version named (~= within its series).
-      const below = op === '<' ? !versionBelow(first, version) : op === '~=' ? versionBelow(version, first) && !sameSeriesReaches(version, first) : versionBelow(version, first);
-      if (below) return { requirement: requirement.replace(/\s+/g, ''), first };
-    }
-  }
-  return undefined;
-}
-
-/** `~=2.1` allows 2.x from 2.1 on: it reaches `first` when `first` is in that series. */
-function sameSeriesReaches(version: string, first: string): boolean {
-  const parts = version.split('.');
-  const series = parts.slice(0, Math.max(1, parts.length - 1)).join('.');
-  return first === series || first.startsWith(`${series}.`);
-}
-
-/** pip arguments and the requirements files (and pyproject.toml) beside the Dockerfile, comments removed. */
 function requirementsText(context: LanguageContext, runs: RunStep[]): string {
-  const texts: string[] = [];
-  const files = new Set(['requirements.txt', 'pyproject.toml']);
-  for (const run of runs) {
-    for (const c of run.commands) {
-      if (!isPipInstall(c)) continue;
-      for (let i = 0; i < c.length; i++) {
-        if ((c[i] === '-r' || c[i] === '--requirement') && c[i + 1]) files.add(c[i + 1].replace(/^\.\//, ''));
-        else if (c[i].startsWith('--requirement=')) files.add(c[i].slice('--requirement='.length).replace(/^\.\//, ''));
-        else if (!c[i].startsWith('-')) texts.push(c[i]);
-      }
-    }
-  }
-  for (const file of files) texts.push(context.workspace?.readFile(file) ?? '');
-  return texts.join('\n').replace(/#.*$/gm, '');
+  const sources = requirementSources(runs.flatMap((r) => r.commands), (path) => context.workspace?.readFile(path));
+  const lines = requirementLines(sources, (path) => context.workspace?.readFile(path));
+  return [...lines, ...sources.filter((s) => s.path?.endsWith('.toml')).map((s) => s.text.replace(/#.*$/gm, ''))].join('\n');
 }

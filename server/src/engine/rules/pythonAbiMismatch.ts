@@ -6,6 +6,7 @@ import { values } from '../shell';
 import { chainCommands, copySources, stageChainFromBase } from '../stages';
 import { replaceImageEdit } from './util';
 import { argumentsOf } from '../instructions';
+import { pinWithoutWheels, requirementSources } from '../pythonWheels';
 
 /** Source paths that hold installed packages or a virtual environment. */
 const PACKAGES_PATH = /site-packages|dist-packages|(?:^|\/)\.?venv\b|\/virtualenv|\/usr\/local\/lib\/python|\/\.local\b/;
@@ -18,7 +19,7 @@ export const pythonAbiMismatch: Rule = {
   id: 'python-abi-mismatch',
   defaultSeverity: 'warning',
   summary: 'Python packages or a venv built for one Python minor version are copied into distroless python3 of another.',
-  check({ model }) {
+  check({ model, workspace }) {
     const findings: Finding[] = [];
     for (const stage of model.stages) {
       const target = stage.base;
@@ -33,7 +34,11 @@ export const pythonAbiMismatch: Rule = {
         const fixes: Fix[] = [];
         // A source path naming the old version (lib/python3.11/...) would not exist after the change.
         const namesVersion = paths.sources.some((s) => /python\d+\.\d+/.test(s));
-        if (target.runtimeVersion === DISTROLESS_PYTHON_VERSION && !root.base.ref.digest && !namesVersion) {
+        // A requirement with no wheels for the runtime's Python would fail the moved build: name it instead of offering the move.
+        const commands = chainCommands(model, from).map(({ command }) => values(command.words));
+        const readFile = (path: string): string | undefined => workspace?.readFile(path);
+        const pin = target.runtimeVersion === DISTROLESS_PYTHON_VERSION ? pinWithoutWheels(requirementSources(commands, readFile), readFile) : undefined;
+        if (target.runtimeVersion === DISTROLESS_PYTHON_VERSION && !root.base.ref.digest && !namesVersion && !pin) {
           const edit = replaceImageEdit(model, root, (text) => (parseImageRef(text).digest || imageName(parseImageRef(text)) !== imageName(root.base.ref) ? undefined : PYTHON_BUILDER_IMAGE));
           // Another Python for the builder may lack wheels for some requirements: the user picks this one.
           if (edit) fixes.push({ title: `Build on ${PYTHON_BUILDER_IMAGE}`, edits: [edit], preferred: true, fixAll: false });
@@ -44,7 +49,8 @@ export const pythonAbiMismatch: Rule = {
           message: explained(`Packages built on Python ${clip(built.runtimeVersion, 8)} run on Python ${clip(target.runtimeVersion, 8)}: build on the same version`,
             `These packages were installed with Python ${built.runtimeVersion} (${from.resolvedImage ?? 'the build stage'}) but ${stage.resolvedImage ?? 'the runtime image'} runs Python ${target.runtimeVersion}: ` +
             `compiled modules are built for one minor version (and a venv points at its interpreter), so imports fail at start. ` +
-            (target.runtimeVersion === DISTROLESS_PYTHON_VERSION ? `Build on ${PYTHON_BUILDER_IMAGE}${namesVersion ? ` and copy from its python${target.runtimeVersion} directory` : ''}.` : `Build on python:${target.runtimeVersion}-slim, or move the runtime to the current python3-debian13.`)),
+            (target.runtimeVersion === DISTROLESS_PYTHON_VERSION ? `Build on ${PYTHON_BUILDER_IMAGE}${namesVersion ? ` and copy from its python${target.runtimeVersion} directory` : ''}.` : `Build on python:${target.runtimeVersion}-slim, or move the runtime to the current python3-debian13.`) +
+            (pin ? ` First raise ${pin.requirement} to ${pin.first} or later: earlier releases have no wheels for Python ${target.runtimeVersion}, so pip install would fail there.` : '')),
           fixes,
         });
       }
