@@ -22,8 +22,10 @@ test('npm install -g <tarball> into a clean prefix gives a distroless bin that l
   const packed = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, env, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
   // The commands in their two groups (CLI_BUNDLES in esbuild.mjs), and yaml, loaded on the first YAML file read.
   const commands = ['dist/cli/engine-commands.js', 'dist/cli/docker-commands.js', 'dist/cli/yaml.js'];
-  assert.deepEqual(packed[0].files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/cli/docker.js', ...commands, 'dist/server.js', 'docs/rules.md', 'package.json'].sort(),
-    'only the CLI bundles, the language server bundle, the rules documentation and the package files: no Action bundle, Dockerfile, sources or tests');
+  // The static programs `distroless port-forward` copies into its sidecar (server/forwarder/).
+  const FORWARDERS = ['dist/forwarder/forwarder-amd64', 'dist/forwarder/forwarder-arm64'];
+  assert.deepEqual(packed[0].files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/cli/docker.js', ...commands, ...FORWARDERS, 'dist/server.js', 'docs/rules.md', 'package.json'].sort(),
+    'only the CLI bundles, the port-forward forwarders, the language server bundle, the rules documentation and the package files: no Action bundle, Dockerfile, sources or tests');
 
   execFileSync(npm, ['install', '-g', '--offline', path.join(work, packed[0].filename)], { cwd: work, env, stdio: 'pipe' });
   const bin = path.join(prefix, process.platform === 'win32' ? 'distroless.cmd' : path.join('bin', 'distroless'));

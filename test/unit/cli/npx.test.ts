@@ -26,8 +26,10 @@ test('npx --yes ./distroless-vscode-<version>.tgz lint <dir> runs the packed CLI
   // Docker client lint loads when it reads base images; dist/cli/yaml.js: yaml, loaded on
   // the first YAML file read (esbuild.mjs).
   const commands = ['dist/cli/engine-commands.js', 'dist/cli/docker-commands.js', 'dist/cli/yaml.js'];
-  assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/') || p.startsWith('docs/')).sort(), ['dist/cli.js', 'dist/cli/docker.js', ...commands, 'dist/server.js', 'docs/rules.md'].sort(),
-    'the tarball ships the CLI bundles (the dispatcher, the two command bundles, the Docker client and yaml), the language server bundle and the rules documentation');
+  // The static programs `distroless port-forward` copies into its sidecar (server/forwarder/).
+  const FORWARDERS = ['dist/forwarder/forwarder-amd64', 'dist/forwarder/forwarder-arm64'];
+  assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/') || p.startsWith('docs/')).sort(), ['dist/cli.js', 'dist/cli/docker.js', ...commands, ...FORWARDERS, 'dist/server.js', 'docs/rules.md'].sort(),
+    'the tarball ships the CLI bundles (the dispatcher, the two command bundles, the Docker client and yaml), the port-forward forwarders, the language server bundle and the rules documentation');
   const project = path.join(work, 'project');
   fs.mkdirSync(path.join(project, 'svc'), { recursive: true });
   fs.writeFileSync(path.join(project, 'svc', 'Dockerfile'), 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app\n');
