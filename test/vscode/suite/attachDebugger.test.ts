@@ -167,7 +167,9 @@ describe('Attach Debugger (real Docker engine, VS Code\'s JavaScript debugger)',
       }
       assert.deepEqual(left, []);
       const now = await target.inspect();
-      assert.equal(now.State.Running, true, `the target stopped (exit code ${now.State.ExitCode})`);
+      // How it ended tells who stopped it: 137 SIGKILL (docker kill, the OOM killer, a process-tree kill), 143 SIGTERM, 139 SIGSEGV and 134 SIGABRT (the process crashed), 138 SIGUSR1 before Node.js set its handler.
+      const how = now.State.Running ? '' : `exit code ${now.State.ExitCode}, OOMKilled ${now.State.OOMKilled}, finished ${now.State.FinishedAt}, output: ${(await target.logs({ stdout: true, stderr: true, tail: 20 })).toString('utf8').slice(-1500)}`;
+      assert.equal(now.State.Running, true, `the target stopped: ${how}`);
       assert.equal(now.State.StartedAt, before.State.StartedAt);
       // Stop (vscode.debug.stopDebugging) asks for terminateDebuggee; what reaches the adapters must not.
       assert.ok(disconnects.sent.length > 0, 'VS Code sent the adapters a disconnect');
