@@ -10,6 +10,7 @@ import { createLog, showError } from './log';
 import { registerStatusBar } from './statusBar';
 import { refreshContainerToolsTemplate } from './containerTools/offer';
 import { trackDockerfileEditors } from './walkthrough';
+import { registerKeepDebuggee } from './debugger/keepDebuggeeTracker';
 
 export type { DistrolessApi } from './api';
 
@@ -22,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Distro
   const sidecar = registerSidecarFeatures(context);
   const commandContext = { extension: context, languageClient: client, sidecar };
   trackDockerfileEditors(context);
+  registerKeepDebuggee(context);
   for (const command of COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => runReported(command.id, () => command.run(commandContext, ...args))));
   }

@@ -109,6 +109,29 @@ describe('attach-debugger against a real engine (Node.js)', { concurrency: false
     await waitFor('the inspector closed', async () => ((await inspectorOn(engine, target.id)) ? undefined : true), 5000);
   });
 
+  it('closing while a debugger is still connected leaves the target running and its inspector on (no inspector.close() under a live session)', async (t) => {
+    const engine = await engineOrSkip(t);
+    if (!engine) return;
+    const target = await startNodeApp(engine.docker, `${PREFIX}-node-busy`);
+    const session = await engine.attachDebugger({ target: `${PREFIX}-node-busy` });
+    open.push(session);
+    // A debugger that has not disconnected (VS Code's can still be detaching when the session's end reaches us).
+    const ws = await connectWebSocket(session.inspector!.webSocketUrl);
+    const cdp = cdpClient(ws);
+    await cdp.call('Runtime.enable');
+    await cdp.call('Debugger.enable');
+    try {
+      const end = await session.close();
+      assert.equal(end.reason, 'closed');
+    } finally {
+      ws.close();
+    }
+    assert.deepEqual(await sidecarsOf(engine.docker, target.id), []);
+    await new Promise((r) => setTimeout(r, 1500));
+    await assertUntouched(engine.docker, target);
+    assert.equal(await inspectorOn(engine, target.id), true, 'left on rather than closed under the live session');
+  });
+
   it('an inspector the target was started with stays on after the session', async (t) => {
     const engine = await engineOrSkip(t);
     if (!engine) return;

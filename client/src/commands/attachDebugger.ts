@@ -118,6 +118,11 @@ async function startSession(sidecar: Parameters<CommandDefinition['run']>[0]['si
       address: session.localAddress,
       port: session.localPort,
       skipFiles: ['<node_internals>/**'],
+      // js-debug takes a loopback address for a process on this machine: it would put its
+      // bootloader (a path on this machine) into the target's NODE_OPTIONS, which breaks every
+      // Node.js process the target starts, and attach to this machine's Node.js processes.
+      autoAttachChildProcesses: false,
+      attachExistingChildren: false,
       ...(roots ? { localRoot: roots.localRoot, remoteRoot: roots.remoteRoot } : {}),
       distrolessSession: id,
     };

@@ -329,7 +329,7 @@ async function attachNode(docker: Docker, target: TargetInfo, proc: TargetProces
       devtoolsUrl: `devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws=${hostPort}/${info.id}`,
       title: info.title,
     };
-    return session(docker, 'node', target, proc, forward, { inspector, beforeClose: alreadyOn ? undefined : () => closeInspector(inspector.webSocketUrl) });
+    return session(docker, 'node', target, proc, forward, { inspector, beforeClose: alreadyOn ? undefined : () => closeInspector(inspector.webSocketUrl, forward) });
   } catch (err) {
     await forward.close();
     throw err;
@@ -337,15 +337,30 @@ async function attachNode(docker: Docker, target: TargetInfo, proc: TargetProces
 }
 
 /**
- * Node.js's inspector.close() (process._debugEnd before Node 22.3), run on the
- * target's next turn so the answer gets out first, and guarded: nothing may
- * throw inside the target. The inspector is off again, as before SIGUSR1.
+ * Node.js's inspector.close() (process._debugEnd before Node 22.3), run a
+ * second after the answer, when the connection that asked is gone, and
+ * guarded: nothing may throw inside the target. The inspector is off again,
+ * as before SIGUSR1.
  */
 export const CLOSE_INSPECTOR_EXPRESSION =
-  "setImmediate(() => { try { (process.getBuiltinModule?.('inspector')?.close ?? process._debugEnd)?.call(undefined); } catch {} }), 'closing'";
+  "setTimeout(() => { try { (process.getBuiltinModule?.('inspector')?.close ?? process._debugEnd)?.call(undefined); } catch {} }, 1000).unref(), 'closing'";
 
-/** Turns the inspector we opened off again; best effort, bounded: the forward goes next anyway. */
-async function closeInspector(webSocketUrl: string): Promise<void> {
+/** How long closing waits for the debugger (js-debug) to disconnect before it leaves the inspector on. */
+const DEBUGGER_DISCONNECT_WAIT_MS = 5000;
+
+/**
+ * Turns the inspector we opened off again; best effort, bounded: the forward
+ * goes next anyway. Only once no debugger is connected through the forward:
+ * Node.js can crash when its inspector closes under a live session (a SIGSEGV
+ * of the target's Node.js 20 in the editor suite, when VS Code's debugger had
+ * not disconnected yet; nodejs/node#18761 is the same crash class). A debugger
+ * still connected after the wait leaves the inspector on, on the target's
+ * 127.0.0.1 only, rather than risk the target.
+ */
+async function closeInspector(webSocketUrl: string, forward: PortForward): Promise<void> {
+  const deadline = Date.now() + DEBUGGER_DISCONNECT_WAIT_MS;
+  while (forward.activeConnections > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (forward.activeConnections > 0) return;
   const attempt = (async () => {
     const ws = await connectWebSocket(webSocketUrl);
     try {

@@ -45,6 +45,25 @@ function watchStops(): { next(reason: string, timeoutMs: number): Promise<Stoppe
   };
 }
 
+/**
+ * Records the `disconnect` requests VS Code sends to every debug adapter, as the
+ * adapter gets them: registered after the extension's own tracker, so it sees
+ * each message after the extension's. terminateDebuggee: true makes js-debug
+ * SIGKILL the tree of this machine's process with the debuggee's in-container
+ * PID (1), and Delve kill the target.
+ */
+function watchDisconnects(): { sent: Array<{ session: string; terminateDebuggee: unknown }>; dispose(): void } {
+  const sent: Array<{ session: string; terminateDebuggee: unknown }> = [];
+  const registration = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+    createDebugAdapterTracker: (session) => ({
+      onWillReceiveMessage: (message: { type?: string; command?: string; arguments?: { terminateDebuggee?: unknown } }) => {
+        if (message.type === 'request' && message.command === 'disconnect') sent.push({ session: session.name, terminateDebuggee: message.arguments?.terminateDebuggee });
+      },
+    }),
+  });
+  return { sent, dispose: () => registration.dispose() };
+}
+
 describe('Attach Debugger (real Docker engine, VS Code\'s JavaScript debugger)', () => {
   let docker: Docker | undefined;
 
@@ -77,6 +96,7 @@ describe('Attach Debugger (real Docker engine, VS Code\'s JavaScript debugger)',
     vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(document.uri, new vscode.Position(line, 0)))]);
 
     const stops = watchStops();
+    const disconnects = watchDisconnects();
     try {
       const started = nextEvent(vscode.debug.onDidStartDebugSession, (s) => s.configuration.request === 'attach', ATTACH_TIMEOUT_MS, 'the attach session');
       const result = (await vscode.commands.executeCommand('distroless.attachDebugger', targetId)) as AttachDebuggerResult | undefined;
@@ -100,6 +120,9 @@ describe('Attach Debugger (real Docker engine, VS Code\'s JavaScript debugger)',
       assert.match(top.name, /\btick$/, 'js-debug names the frame after the function ("Timeout.tick")');
       const evaluated = (await stop.session.customRequest('evaluate', { expression: 'process.getuid() + " " + process.argv[1]', frameId: (trace.stackFrames[0] as unknown as { id: number }).id, context: 'repl' })) as { result: string };
       assert.equal(evaluated.result, "'65532 /app/server.js'");
+      // js-debug's bootloader is a path on this machine: in the target's NODE_OPTIONS it would break every Node.js process the target starts.
+      const nodeOptions = (await stop.session.customRequest('evaluate', { expression: 'String(process.env.NODE_OPTIONS)', frameId: (trace.stackFrames[0] as unknown as { id: number }).id, context: 'repl' })) as { result: string };
+      assert.equal(nodeOptions.result, "'undefined'");
 
       // The target stopping ends the debug session and removes the sidecars.
       const ended = nextEvent(vscode.debug.onDidTerminateDebugSession, (s) => s.id === session.id, ATTACH_TIMEOUT_MS, 'the session to end');
@@ -112,8 +135,10 @@ describe('Attach Debugger (real Docker engine, VS Code\'s JavaScript debugger)',
         left = await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${targetId}`] } });
       }
       assert.deepEqual(left, []);
+      assert.deepEqual(disconnects.sent.filter((d) => d.terminateDebuggee === true), [], 'no adapter is told to terminate the debuggee');
     } finally {
       stops.dispose();
+      disconnects.dispose();
     }
   });
 
@@ -123,24 +148,34 @@ describe('Attach Debugger (real Docker engine, VS Code\'s JavaScript debugger)',
     const name = `${PREFIX}-node-close`;
     const target = await startTarget(engine, { name, image: NODE_APP_IMAGE, label: VSCODE_TEST_LABEL });
     const before = await target.inspect();
-    const started = nextEvent(vscode.debug.onDidStartDebugSession, (s) => s.configuration.request === 'attach', ATTACH_TIMEOUT_MS, 'the attach session');
-    const result = (await vscode.commands.executeCommand('distroless.attachDebugger', before.Id)) as AttachDebuggerResult | undefined;
-    assert.ok(result, 'Attach Debugger returned its session');
-    const session = await started;
-    assert.equal((await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${before.Id}`] } })).length, 1, 'the forward\'s sidecar while attached');
+    const disconnects = watchDisconnects();
+    try {
+      const started = nextEvent(vscode.debug.onDidStartDebugSession, (s) => s.configuration.request === 'attach', ATTACH_TIMEOUT_MS, 'the attach session');
+      const result = (await vscode.commands.executeCommand('distroless.attachDebugger', before.Id)) as AttachDebuggerResult | undefined;
+      assert.ok(result, 'Attach Debugger returned its session');
+      const session = await started;
+      assert.equal((await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${before.Id}`] } })).length, 1, 'the forward\'s sidecar while attached');
 
-    const ended = nextEvent(vscode.debug.onDidTerminateDebugSession, (s) => s.id === session.id, ATTACH_TIMEOUT_MS, 'the session to end');
-    await vscode.debug.stopDebugging(session);
-    await ended;
-    const deadline = Date.now() + 15_000;
-    let left = await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${before.Id}`] } });
-    while (left.length > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      left = await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${before.Id}`] } });
+      const ended = nextEvent(vscode.debug.onDidTerminateDebugSession, (s) => s.id === session.id, ATTACH_TIMEOUT_MS, 'the session to end');
+      await vscode.debug.stopDebugging(session);
+      await ended;
+      const deadline = Date.now() + 15_000;
+      let left = await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${before.Id}`] } });
+      while (left.length > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        left = await engine.listContainers({ all: true, filters: { label: [`${SIDECAR_LABEL}=${before.Id}`] } });
+      }
+      assert.deepEqual(left, []);
+      const now = await target.inspect();
+      // How it ended tells who stopped it: 137 SIGKILL (docker kill, the OOM killer, a process-tree kill), 143 SIGTERM, 139 SIGSEGV and 134 SIGABRT (the process crashed), 138 SIGUSR1 before Node.js set its handler.
+      const how = now.State.Running ? '' : `exit code ${now.State.ExitCode}, OOMKilled ${now.State.OOMKilled}, finished ${now.State.FinishedAt}, output: ${(await target.logs({ stdout: true, stderr: true, tail: 20 })).toString('utf8').slice(-1500)}`;
+      assert.equal(now.State.Running, true, `the target stopped: ${how}`);
+      assert.equal(now.State.StartedAt, before.State.StartedAt);
+      // Stop (vscode.debug.stopDebugging) asks for terminateDebuggee; what reaches the adapters must not.
+      assert.ok(disconnects.sent.length > 0, 'VS Code sent the adapters a disconnect');
+      assert.deepEqual(disconnects.sent.filter((d) => d.terminateDebuggee === true), [], 'no adapter is told to terminate the debuggee');
+    } finally {
+      disconnects.dispose();
     }
-    assert.deepEqual(left, []);
-    const now = await target.inspect();
-    assert.equal(now.State.Running, true);
-    assert.equal(now.State.StartedAt, before.State.StartedAt);
   });
 });
