@@ -73,7 +73,9 @@ export async function evidenceFromBuild(docker: Docker, request: BuildRequest): 
     built = true;
     container = await docker.createContainer({ Image: tag, Labels: { [BUILD_LABEL]: run }, HostConfig: { AutoRemove: false } });
     say('Reading the start program from the image (archive API, never started)');
-    return await readEvidence(docker, tag, container, request.signal);
+    const evidence = await readEvidence(docker, tag, container, request.signal);
+    await readAppEvidence(docker, tag, container, evidence, request.signal, say);
+    return evidence;
   } finally {
     if (container) await container.remove({ force: true }).catch(() => undefined);
     if (built) await docker.getImage(tag).remove({ force: true, noprune: false }).catch(() => undefined);
@@ -309,4 +311,308 @@ async function readEvidence(docker: Docker, tag: string, container: Docker.Conta
     if (lib && lib !== 'not-elf') for (const soname of lib.needed) if (!seen.has(soname)) queue.push({ soname, runpath: lib.runpath, origin: path.posix.dirname(real) });
   }
   return evidence;
+}
+
+/*
+ * Native extensions (issue 24: "native extensions inside node_modules and site-packages
+ * count as programs"). The package directories are streamed through the archive API
+ * once each, reading tar headers and keeping only the first bytes of files named like
+ * extensions; every bound is said in the evidence when it is reached.
+ */
+
+/** Extension files read at most, over all package directories. */
+const MAX_EXTENSIONS = 64;
+/** Archive bytes streamed at most, over all package directories (node_modules can be large). */
+const MAX_SCAN_BYTES = 512 * 1024 * 1024;
+/** The head of each extension kept while streaming: the dynamic section of a small extension is in it; bigger ones are read again on their own, up to MAX_READ. */
+const EXTENSION_HEAD = 256 * 1024;
+const SCAN_TIMEOUT_MS = 120_000;
+const PYTHON_MINORS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
+const NODE_START = /(?:^|\/)(?:node|nodejs|npm|npx|yarn|pnpm)(?:\s|$)|#!.*\bnode\b/;
+const PYTHON_START = /(?:^|\/)(?:python[\d.]*|gunicorn|uvicorn|hypercorn|celery|flask|daphne|streamlit|waitress)(?:\s|$)|#!.*\bpython/;
+
+/**
+ * What the build showed beyond the start program: the image's user, the owner of its
+ * working directory, and for a Node.js or Python start command the native extensions
+ * of its packages with their libraries.
+ */
+async function readAppEvidence(docker: Docker, tag: string, container: Docker.Container, evidence: ImageEvidence, signal: AbortSignal | undefined, say: (line: string) => void): Promise<void> {
+  const config = (await docker.getImage(tag).inspect()).Config ?? {};
+  evidence.user = config.User ?? '';
+  evidence.workdirOwner = await ownerOf(container, evidence.workdir);
+  const env = new Map((config.Env ?? []).map((e: string) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]));
+  const start = [...evidence.entrypoint, ...evidence.cmd];
+  const described = [start.join(' '), evidence.program?.path ?? '', evidence.program?.script?.split('\n')[0] ?? ''].join('\n');
+  const roots: Array<{ dir: string; pattern: RegExp }> = [];
+  if (NODE_START.test(described)) for (const dir of await nodeModuleDirs(container, evidence.workdir, start, env)) roots.push({ dir, pattern: /\.node$/ });
+  if (PYTHON_START.test(described)) for (const dir of await pythonPackageDirs(container, evidence.workdir, env)) roots.push({ dir, pattern: /\.so(?:\.\d+)*$/ });
+  if (!NODE_START.test(described) && !PYTHON_START.test(described)) return;
+  say(`Reading native extensions under ${roots.length > 0 ? roots.map((r) => r.dir).join(', ') : 'no package directory'}`);
+  const unique = roots.filter((r, i) => roots.findIndex((o) => o.dir === r.dir) === i);
+  // A directory inside another one searched (PYTHONPATH=/app/site-packages beside /app) is read with it.
+  evidence.extensions = await readExtensions(container, unique.filter((r) => !unique.some((o) => r.dir.startsWith(`${o.dir}/`))), env, signal);
+}
+
+async function isDirectory(container: Docker.Container, dir: string): Promise<boolean> {
+  const stat = await statPath(container, dir);
+  return stat !== undefined && (stat.mode & MODE_DIR) !== 0;
+}
+
+/** node_modules where Node.js looks from the working directory and the script's directory (each parent in turn), and NODE_PATH. */
+async function nodeModuleDirs(container: Docker.Container, workdir: string, start: string[], env: Map<string, string>): Promise<string[]> {
+  const script = start.slice(1).find((w) => /\.[cm]?js$/.test(w));
+  const from = [workdir, ...(script ? [path.posix.dirname(path.posix.resolve(workdir, script))] : [])];
+  const candidates: string[] = [];
+  for (const dir of from) for (let d = dir; ; d = path.posix.dirname(d)) {
+    candidates.push(path.posix.join(d, 'node_modules'));
+    if (d === '/') break;
+  }
+  candidates.push(...(env.get('NODE_PATH') ?? '').split(':').filter((d) => d.startsWith('/')));
+  const found: string[] = [];
+  for (const c of candidates.filter((c, i) => candidates.indexOf(c) === i)) if (await isDirectory(container, c)) found.push(c);
+  return found;
+}
+
+/** site-packages and dist-packages of the prefixes a Python app installs into (system, venvs, user base), and PYTHONPATH. */
+async function pythonPackageDirs(container: Docker.Container, workdir: string, env: Map<string, string>): Promise<string[]> {
+  const prefixes = ['/usr/local', '/usr', '/root/.local', `${workdir}/.venv`, `${workdir}/venv`, '/opt/venv', '/venv'];
+  for (const v of ['VIRTUAL_ENV', 'PYTHONUSERBASE']) if (env.get(v)?.startsWith('/')) prefixes.push(env.get(v)!);
+  if (env.get('HOME')?.startsWith('/')) prefixes.push(`${env.get('HOME')}/.local`);
+  // A venv's bin directory put first on PATH: its prefix holds the packages.
+  for (const d of (env.get('PATH') ?? '').split(':')) if (/^\/.+\/bin$/.test(d) && !/^\/(?:usr\/)?(?:local\/)?s?bin$/.test(d)) prefixes.push(path.posix.dirname(d));
+  const found: string[] = (env.get('PYTHONPATH') ?? '').split(':').filter((d) => d.startsWith('/'));
+  for (const prefix of prefixes.filter((p, i) => prefixes.indexOf(p) === i)) {
+    for (const minor of PYTHON_MINORS) {
+      const lib = `${prefix}/lib/python${minor}`;
+      if (!(await isDirectory(container, lib))) continue;
+      found.push(`${lib}/site-packages`, `${lib}/dist-packages`);
+    }
+  }
+  found.push('/usr/lib/python3/dist-packages', '/usr/local/lib/python3/dist-packages');
+  const dirs: string[] = [];
+  for (const d of found.map((f) => f.replace(/\/+$/, '')).filter((f, i, all) => all.indexOf(f) === i)) if (await isDirectory(container, d)) dirs.push(d);
+  return dirs;
+}
+
+async function readExtensions(container: Docker.Container, roots: Array<{ dir: string; pattern: RegExp }>, env: Map<string, string>, signal: AbortSignal | undefined): Promise<NonNullable<ImageEvidence['extensions']>> {
+  const result: NonNullable<ImageEvidence['extensions']> = { searched: roots.map((r) => r.dir), files: [], unread: [] };
+  if (roots.length === 0) return result;
+  const configured = [...(env.get('LD_LIBRARY_PATH') ?? '').split(':').filter((d) => d.startsWith('/')), ...(await configuredLibraryDirs(container))];
+  const lookups = new Map<string, { path?: string; real?: string }>();
+  const elves = new Map<string, ElfFacts | undefined>();
+  let bytes = 0;
+  for (const root of roots) {
+    if (signal?.aborted) throw new OperationCancelledError('Reading the image');
+    const scan = await scanDirectory(container, root.dir, root.pattern, { bytes: MAX_SCAN_BYTES - bytes, files: MAX_EXTENSIONS - result.files.length - result.unread.length });
+    bytes += scan.bytes;
+    for (const found of scan.matches) {
+      if (signal?.aborted) throw new OperationCancelledError('Reading the image');
+      let read = readElf(found.head);
+      if ('needBytes' in read && read.needBytes <= MAX_READ && found.head.length < found.size) {
+        const elf = await elfOf(container, found.path);
+        read = elf === undefined ? read : elf === 'not-elf' ? { notElf: true } : { elf };
+      }
+      if ('notElf' in read) continue;
+      if (!('elf' in read)) {
+        result.unread.push(found.path);
+        continue;
+      }
+      const elf = read.elf;
+      const musl = isMuslInterpreter(elf.interpreter) || elf.needed.some((n) => /^libc\.musl-/.test(n));
+      const libraries = musl ? [] : await libraryClosure(container, elf, path.posix.dirname(found.path), configured, lookups, elves, signal);
+      result.files.push({ path: found.path, musl, libraries });
+    }
+    if (scan.stopped) {
+      result.capped = scan.stopped === 'files'
+        ? `only the first ${MAX_EXTENSIONS} extension files were read`
+        : scan.stopped === 'bytes' ? `only the first ${MAX_SCAN_BYTES / (1024 * 1024)} MB of the package directories were read (${root.dir} was not read to its end)` : `reading ${root.dir} took longer than ${SCAN_TIMEOUT_MS / 1000} seconds and was stopped`;
+      break;
+    }
+  }
+  return result;
+}
+
+/** The DT_NEEDED closure of an ELF file, each soname looked up as the image's loader would; lookups and library reads shared between calls. */
+async function libraryClosure(container: Docker.Container, elf: ElfFacts, origin: string, configured: string[], lookups: Map<string, { path?: string; real?: string }>, elves: Map<string, ElfFacts | undefined>, signal: AbortSignal | undefined): Promise<Array<{ soname: string; path?: string }>> {
+  const libraries: Array<{ soname: string; path?: string }> = [];
+  const queue = elf.needed.map((soname) => ({ soname, runpath: elf.runpath, origin }));
+  const seen = new Set<string>();
+  while (queue.length > 0 && seen.size < MAX_LIBRARIES) {
+    if (signal?.aborted) throw new OperationCancelledError('Reading the image');
+    const next = queue.shift()!;
+    if (seen.has(next.soname)) continue;
+    seen.add(next.soname);
+    const dirs = librarySearchPath(next.runpath, next.origin, configured, elf.machine);
+    const key = `${dirs.join(':')}|${next.soname}`;
+    let hit = lookups.get(key);
+    if (!hit) {
+      hit = {};
+      for (const dir of dirs) {
+        const file = await resolveFile(container, `${dir}/${next.soname}`);
+        if (file) {
+          hit = { path: `${dir}/${next.soname}`, real: file.path };
+          break;
+        }
+      }
+      lookups.set(key, hit);
+    }
+    libraries.push({ soname: next.soname, path: hit.path });
+    if (!hit.real) continue;
+    if (!elves.has(hit.real)) {
+      const lib = await elfOf(container, hit.real);
+      elves.set(hit.real, lib && lib !== 'not-elf' ? lib : undefined);
+    }
+    const lib = elves.get(hit.real);
+    for (const soname of lib?.needed ?? []) if (!seen.has(soname)) queue.push({ soname, runpath: lib!.runpath, origin: path.posix.dirname(hit.real) });
+  }
+  return libraries;
+}
+
+interface DirectoryScan {
+  matches: Array<{ path: string; size: number; head: Buffer }>;
+  bytes: number;
+  stopped?: 'files' | 'bytes' | 'time';
+}
+
+/**
+ * The files under `dir` whose names match, with the first EXTENSION_HEAD bytes of each,
+ * from one archive stream read as it arrives (headers parsed, other files' data skipped)
+ * and abandoned at a limit.
+ */
+async function scanDirectory(container: Docker.Container, dir: string, pattern: RegExp, limits: { bytes: number; files: number }): Promise<DirectoryScan> {
+  const scan: DirectoryScan = { matches: [], bytes: 0 };
+  if (limits.files <= 0) return { ...scan, stopped: 'files' };
+  if (limits.bytes <= 0) return { ...scan, stopped: 'bytes' };
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = (await container.getArchive({ path: dir })) as unknown as NodeJS.ReadableStream;
+  } catch {
+    return scan;
+  }
+  // Entry names are relative to the directory's parent ("site-packages/x.so").
+  const parent = path.posix.dirname(dir);
+  return new Promise((resolve) => {
+    let pending: Buffer = Buffer.alloc(0);
+    let state: { kind: 'header' } | { kind: 'skip'; left: number } | { kind: 'meta'; type: string; size: number } | { kind: 'capture'; left: number; want: number; name: string; size: number; chunks: Buffer[]; have: number } = { kind: 'header' };
+    let longName: string | undefined;
+    let done = false;
+    const finish = (stopped?: DirectoryScan['stopped']) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (stopped) scan.stopped = stopped;
+      (stream as unknown as { destroy?: () => void }).destroy?.();
+      resolve(scan);
+    };
+    const timer = setTimeout(() => finish('time'), SCAN_TIMEOUT_MS);
+    const step = (): boolean => {
+      if (state.kind === 'header') {
+        if (pending.length < 512) return false;
+        const header = pending.subarray(0, 512);
+        pending = pending.subarray(512);
+        if (header.every((b) => b === 0)) return true;
+        const size = Number.parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
+        const type = String.fromCharCode(header[156] || 48);
+        const padded = Math.ceil(size / 512) * 512;
+        if (type === 'x' || type === 'L') {
+          state = { kind: 'meta', type, size: padded };
+          return true;
+        }
+        const field = (from: number, to: number) => header.subarray(from, to).toString('utf8').replace(/\0.*$/s, '');
+        const prefix = field(345, 500);
+        const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+        longName = undefined;
+        if ((type === '0' || type === '\0' || type === '7') && pattern.test(name)) {
+          if (scan.matches.length >= limits.files) {
+            finish('files');
+            return false;
+          }
+          state = { kind: 'capture', left: padded, want: Math.min(size, EXTENSION_HEAD), name, size, chunks: [], have: 0 };
+        } else state = { kind: 'skip', left: padded };
+        return true;
+      }
+      if (state.kind === 'meta') {
+        if (pending.length < state.size) return false;
+        const text = pending.subarray(0, state.size).toString('utf8');
+        pending = pending.subarray(state.size);
+        // PAX: "len path=value\n" records; GNU: the long name itself.
+        longName = state.type === 'L' ? text.replace(/\0.*$/s, '') : /(?:^|\n)\d+ path=([^\n]*)\n/.exec(text)?.[1] ?? longName;
+        state = { kind: 'header' };
+        return true;
+      }
+      if (pending.length === 0) return false;
+      const take = Math.min(state.left, pending.length);
+      if (state.kind === 'capture' && state.have < state.want) {
+        const keep = pending.subarray(0, Math.min(take, state.want - state.have));
+        state.chunks.push(Buffer.from(keep));
+        state.have += keep.length;
+      }
+      pending = pending.subarray(take);
+      state.left -= take;
+      if (state.left === 0) {
+        if (state.kind === 'capture') scan.matches.push({ path: path.posix.join(parent, state.name), size: state.size, head: Buffer.concat(state.chunks) });
+        state = { kind: 'header' };
+      }
+      return true;
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (done) return;
+      scan.bytes += chunk.length;
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      while (!done && step()) { /* parse what has arrived */ }
+      if (!done && scan.bytes >= limits.bytes) finish('bytes');
+    });
+    stream.on('end', () => finish());
+    stream.on('error', () => finish());
+  });
+}
+
+/** The owner (uid) of a directory, from the first header of its archive stream (a PAX uid record wins). */
+async function ownerOf(container: Docker.Container, dir: string): Promise<number | undefined> {
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = (await container.getArchive({ path: dir })) as unknown as NodeJS.ReadableStream;
+  } catch {
+    return undefined;
+  }
+  return new Promise((resolve) => {
+    let all: Buffer = Buffer.alloc(0);
+    let settled = false;
+    const finish = (uid: number | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      (stream as unknown as { destroy?: () => void }).destroy?.();
+      resolve(uid);
+    };
+    const timer = setTimeout(() => finish(undefined), READ_TIMEOUT_MS);
+    const parse = (): number | undefined | 'more' => {
+      let at = 0;
+      let paxUid: number | undefined;
+      while (at + 512 <= all.length) {
+        const header = all.subarray(at, at + 512);
+        if (header.every((b) => b === 0)) return undefined;
+        const size = Number.parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
+        const type = String.fromCharCode(header[156] || 48);
+        if (type !== 'x' && type !== 'L') return paxUid ?? Number.parseInt(header.subarray(108, 116).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
+        if (all.length < at + 512 + size) return 'more';
+        if (type === 'x') {
+          const uid = /(?:^|\n)\d+ uid=(\d+)\n/.exec(all.subarray(at + 512, at + 512 + size).toString('utf8'))?.[1];
+          if (uid) paxUid = Number(uid);
+        }
+        at += 512 + Math.ceil(size / 512) * 512;
+      }
+      return 'more';
+    };
+    stream.on('data', (chunk: Buffer) => {
+      all = Buffer.concat([all, chunk]);
+      const uid = parse();
+      if (uid !== 'more') finish(uid);
+    });
+    stream.on('end', () => {
+      const uid = parse();
+      finish(uid === 'more' ? undefined : uid);
+    });
+    stream.on('error', () => finish(undefined));
+  });
 }

@@ -30,7 +30,7 @@ import { imageForTarget } from './targets';
 import { SUPPRESSION_COMMENT } from '../suppressions';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
 import { lowPortNote, missingAtRuntime, movedOutOfRoot, runtimeHome } from './runtimeNeeds';
-import { groundPlan, groundedStart } from './groundedPlan';
+import { groundExtensions, groundPlan, groundWorkdir, groundedStart } from './groundedPlan';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
 export { IMAGE_TARGETS, type ImageTarget } from './targets';
@@ -137,6 +137,9 @@ function planConversion(model: DockerfileModel, options: ConvertOptions): Conver
   // What the built image showed comes first: grounding can move a distroless runtime (static -> cc).
   const evidence = options.grounded ? groundPlan(planned, language, options.grounded, context, grounded && 'env' in grounded ? grounded.env : []) : undefined;
   if (evidence && 'refuse' in evidence) return { ok: false, reason: evidence.refuse };
+  const extensions = options.grounded ? groundExtensions(planned, language, options.grounded, context) : undefined;
+  if (extensions) return { ok: false, reason: extensions.refuse };
+  if (options.grounded) groundWorkdir(planned, options.grounded);
   const missing = missingAtRuntime(context, planned, language, copied ? { stage: copied.stage, runs: artifactRuns } : undefined, { script: grounded !== undefined, libraries: evidence?.librariesKnown ?? false });
   if (missing) return { ok: false, reason: missing };
   // The family to ship on (convert --to); the language converters pick distroless.
