@@ -112,7 +112,7 @@ export function groundExtensions(plan: Plan, language: Language, evidence: Groun
 }
 
 /** The note for a working directory the original's root user owned and the runtime's non-root user cannot write. */
-export function groundWorkdir(plan: Plan, evidence: GroundedEvidence): void {
+export function groundWorkdir(plan: Plan, evidence: GroundedEvidence, context: LanguageContext): void {
   const workdir = rootOwnedWorkdir(evidence);
   const home = runtimeHome(plan.runtimeImage);
   // Under /root the static conversion already moves it to the user's home.
@@ -120,5 +120,6 @@ export function groundWorkdir(plan: Plan, evidence: GroundedEvidence): void {
   const owner = home === '/home/app' ? '1654:1654' : '65532:65532';
   // Already the runtime user's: a copy of the directory (or a parent) with --chown.
   if (plan.copies.some((c) => c.includes(`--chown=${owner}`) && sourcesOfCopy(c).some((s) => isInside(workdir, s)))) return;
-  (plan.notes ?? (plan.notes = [])).push(`The original ran as root in ${workdir}, which root owns; here the app runs as a non-root user, who cannot write there: if the app writes its working directory (a pid or cache file), copy it with --chown=${owner} (verify reports such a write as permission denied).`);
+  // A builder without BuildKit creates a new WORKDIR as root (moby/moby#36677; BuildKit as the image's user, moby/buildkit#1002), and COPY --chown leaves a directory that exists as it is.
+  (plan.notes ?? (plan.notes = [])).push(`The original ran as root in ${workdir}, which root owns; here the app runs as a non-root user: if it writes there (a pid or cache file), make the directory its own with COPY --from=${context.buildName} --chown=${owner} ${workdir} ${workdir} before WORKDIR (verify reports such a write as permission denied).`);
 }

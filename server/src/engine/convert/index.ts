@@ -139,7 +139,7 @@ function planConversion(model: DockerfileModel, options: ConvertOptions): Conver
   if (evidence && 'refuse' in evidence) return { ok: false, reason: evidence.refuse };
   const extensions = options.grounded ? groundExtensions(planned, language, options.grounded, context) : undefined;
   if (extensions) return { ok: false, reason: extensions.refuse };
-  if (options.grounded) groundWorkdir(planned, options.grounded);
+  if (options.grounded) groundWorkdir(planned, options.grounded, context);
   const missing = missingAtRuntime(context, planned, language, copied ? { stage: copied.stage, runs: artifactRuns } : undefined, { script: grounded !== undefined, libraries: evidence?.librariesKnown ?? false });
   if (missing) return { ok: false, reason: missing };
   // The family to ship on (convert --to); the language converters pick distroless.
