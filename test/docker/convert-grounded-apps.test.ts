@@ -7,6 +7,9 @@
  * the library (verify names the missing library); --build reads the extension from
  * site-packages, copies libyaml from the build stage, and the result answers as 65532.
  *
+ * node-native: the same with a Node-API addon that node-gyp compiles in the build and
+ * npm installs under node_modules.
+ *
  * python-writes-workdir: an app that writes a pid file and a cache in its working
  * directory, `WORKDIR /root/` run as root. The conversion moves it to /home/nonroot,
  * which the non-root user owns, and the result writes there and answers. Put in a
@@ -115,6 +118,32 @@ test('convert --build: a native extension and a written working directory', { ti
       assertNoShell(`${tag}:after`);
 
       // Broken on purpose: the copied library removed (what the static conversion ships).
+      const why = await whyOf(work, converted.replace(`${copy[0]}\n`, ''));
+      assert.equal(why, 'why: a shared library is missing: libyaml-0.so.2 is not in the runtime image; copy it (and the libraries it links) from the build stage into the same directory, or run distroless convert --build, which finds and copies them');
+    } finally {
+      if (images.length > 0) spawnSync('docker', ['rmi', '-f', ...images], { stdio: 'ignore' });
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  await t.test('node-native: a node-gyp addon linking libyaml, read under node_modules, gets the library copied', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-grounded-addon-'));
+    const tag = 'distroless-proof/node-native';
+    const images: string[] = [];
+    try {
+      fs.cpSync(path.join(ROOT, 'test/fixtures/apps/node-native'), work, { recursive: true });
+      const dockerfile = path.join(work, 'Dockerfile');
+      const converted = await convertBuild(dockerfile);
+      const copy = /^COPY --from=build (\/(?:usr\/)?lib\/x86_64-linux-gnu\/libyaml-0\.so\.2) \1$/m.exec(converted);
+      assert.ok(copy, `the library is copied at the path the build image's loader found it:\n${converted}`);
+      assert.match(converted, /^# Libraries native extensions link that the nodejs image lacks, read from the built image: libyaml-0\.so\.2 \(yamlver\.node\)\.$/m);
+      assert.doesNotMatch(converted, /libnode/, 'Node.js itself is the runtime\'s');
+      fs.writeFileSync(path.join(work, 'Dockerfile.distroless'), converted);
+
+      assert.match(await served(work, dockerfile, `${tag}:before`, images), /^libyaml 0\.\d+\.\d+ as uid 0$/);
+      assert.match(await served(work, path.join(work, 'Dockerfile.distroless'), `${tag}:after`, images), /^libyaml 0\.\d+\.\d+ as uid 65532$/);
+      assertNoShell(`${tag}:after`);
+
       const why = await whyOf(work, converted.replace(`${copy[0]}\n`, ''));
       assert.equal(why, 'why: a shared library is missing: libyaml-0.so.2 is not in the runtime image; copy it (and the libraries it links) from the build stage into the same directory, or run distroless convert --build, which finds and copies them');
     } finally {

@@ -328,8 +328,8 @@ const MAX_SCAN_BYTES = 512 * 1024 * 1024;
 const EXTENSION_HEAD = 256 * 1024;
 const SCAN_TIMEOUT_MS = 120_000;
 const PYTHON_MINORS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
-const NODE_START = /(?:^|\/)(?:node|nodejs|npm|npx|yarn|pnpm)(?:\s|$)|#!.*\bnode\b/;
-const PYTHON_START = /(?:^|\/)(?:python[\d.]*|gunicorn|uvicorn|hypercorn|celery|flask|daphne|streamlit|waitress)(?:\s|$)|#!.*\bpython/;
+const NODE_START = /(?:^|[\s/])(?:node|nodejs|npm|npx|yarn|pnpm)(?:\s|$)|#!.*\bnode\b/;
+const PYTHON_START = /(?:^|[\s/])(?:python[\d.]*|gunicorn|uvicorn|hypercorn|celery|flask|daphne|streamlit|waitress)(?:\s|$)|#!.*\bpython/;
 
 /**
  * What the build showed beyond the start program: the image's user, the owner of its
@@ -339,7 +339,8 @@ const PYTHON_START = /(?:^|\/)(?:python[\d.]*|gunicorn|uvicorn|hypercorn|celery|
 async function readAppEvidence(docker: Docker, tag: string, container: Docker.Container, evidence: ImageEvidence, signal: AbortSignal | undefined, say: (line: string) => void): Promise<void> {
   const config = (await docker.getImage(tag).inspect()).Config ?? {};
   evidence.user = config.User ?? '';
-  evidence.workdirOwner = await ownerOf(container, evidence.workdir);
+  // The archive of / would be the whole image: its owner is root in every base image anyway.
+  evidence.workdirOwner = evidence.workdir === '/' ? 0 : await ownerOf(container, evidence.workdir);
   const env = new Map((config.Env ?? []).map((e: string) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]));
   const start = [...evidence.entrypoint, ...evidence.cmd];
   const described = [start.join(' '), evidence.program?.path ?? '', evidence.program?.script?.split('\n')[0] ?? ''].join('\n');

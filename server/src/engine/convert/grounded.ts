@@ -152,13 +152,24 @@ export function extensionNeeds(evidence: GroundedEvidence, runtime: 'python' | '
       continue;
     }
     for (const lib of file.libraries) {
-      if (provided.has(lib.soname) || (lib.path && carried(lib.path))) continue;
+      if (provided.has(lib.soname) || (lib.path && carried(lib.path)) || isRuntimeItself(lib.soname, runtime)) continue;
       if (lib.path) {
         if (!needs.copy.some((c) => c.path === lib.path)) needs.copy.push({ path: lib.path, soname: lib.soname, for: file.path });
       } else if (!needs.absent.some((a) => a.soname === lib.soname)) needs.absent.push({ soname: lib.soname, for: file.path });
     }
   }
   return needs;
+}
+
+/**
+ * Node.js built as a shared library (Debian's nodejs package: libnode.so.N): addons built
+ * against it name it, and the runtime's node provides those symbols itself. A second
+ * copy would be a second Node.js in the process. (Addons built on the official node
+ * image name no library for it; builds on Debian's nodejs are refused by the Node.js
+ * converter, but the stand-in node image is one.)
+ */
+function isRuntimeItself(soname: string, runtime: 'python' | 'node'): boolean {
+  return runtime === 'node' && /^libnode\.so\.\d+$/.test(soname);
 }
 
 /**
