@@ -117,6 +117,8 @@ export function groundWorkdir(plan: Plan, evidence: GroundedEvidence, context: L
   const home = runtimeHome(plan.runtimeImage);
   // Under /root the static conversion already moves it to the user's home.
   if (!workdir || !home || isInside(workdir, '/root') || isInside(workdir, home)) return;
+  // Only the directory the runtime stage runs in: a program copied elsewhere (/app) with no WORKDIR kept is not there.
+  if ((plan.workdir ?? context.workdir).replace(/(.)\/+$/, '$1') !== workdir.replace(/(.)\/+$/, '$1')) return;
   const owner = home === '/home/app' ? '1654:1654' : '65532:65532';
   // Already the runtime user's: a copy of the directory (or a parent) with --chown.
   if (plan.copies.some((c) => c.includes(`--chown=${owner}`) && sourcesOfCopy(c).some((s) => isInside(workdir, s)))) return;
