@@ -13,7 +13,9 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type Docker from 'dockerode';
+import type { Readable } from 'stream';
 import { OperationCancelledError } from './errors';
+import { parseTar } from './files';
 import { isMuslInterpreter, ldSoConfDirectories, librarySearchPath, readElf, type ElfFacts } from './elf';
 import { buildWithCli } from './verify';
 import type { GroundedEvidence } from '../shared/groundedEvidence';
@@ -484,136 +486,69 @@ async function scanDirectory(container: Docker.Container, dir: string, pattern: 
   const scan: DirectoryScan = { matches: [], bytes: 0 };
   if (limits.files <= 0) return { ...scan, stopped: 'files' };
   if (limits.bytes <= 0) return { ...scan, stopped: 'bytes' };
-  let stream: NodeJS.ReadableStream;
+  let stream: Readable;
   try {
-    stream = (await container.getArchive({ path: dir })) as unknown as NodeJS.ReadableStream;
+    stream = (await container.getArchive({ path: dir })) as unknown as Readable;
   } catch {
     return scan;
   }
   // Entry names are relative to the directory's parent ("site-packages/x.so").
   const parent = path.posix.dirname(dir);
-  return new Promise((resolve) => {
-    let pending: Buffer = Buffer.alloc(0);
-    let state: { kind: 'header' } | { kind: 'skip'; left: number } | { kind: 'meta'; type: string; size: number } | { kind: 'capture'; left: number; want: number; name: string; size: number; chunks: Buffer[]; have: number } = { kind: 'header' };
-    let longName: string | undefined;
-    let done = false;
-    const finish = (stopped?: DirectoryScan['stopped']) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (stopped) scan.stopped = stopped;
-      (stream as unknown as { destroy?: () => void }).destroy?.();
-      resolve(scan);
-    };
-    const timer = setTimeout(() => finish('time'), SCAN_TIMEOUT_MS);
-    const step = (): boolean => {
-      if (state.kind === 'header') {
-        if (pending.length < 512) return false;
-        const header = pending.subarray(0, 512);
-        pending = pending.subarray(512);
-        if (header.every((b) => b === 0)) return true;
-        const size = Number.parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
-        const type = String.fromCharCode(header[156] || 48);
-        const padded = Math.ceil(size / 512) * 512;
-        if (type === 'x' || type === 'L') {
-          state = { kind: 'meta', type, size: padded };
-          return true;
-        }
-        const field = (from: number, to: number) => header.subarray(from, to).toString('utf8').replace(/\0.*$/s, '');
-        const prefix = field(345, 500);
-        const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-        longName = undefined;
-        if ((type === '0' || type === '\0' || type === '7') && pattern.test(name)) {
-          if (scan.matches.length >= limits.files) {
-            finish('files');
-            return false;
-          }
-          state = { kind: 'capture', left: padded, want: Math.min(size, EXTENSION_HEAD), name, size, chunks: [], have: 0 };
-        } else state = { kind: 'skip', left: padded };
-        return true;
-      }
-      if (state.kind === 'meta') {
-        if (pending.length < state.size) return false;
-        const text = pending.subarray(0, state.size).toString('utf8');
-        pending = pending.subarray(state.size);
-        // PAX: "len path=value\n" records; GNU: the long name itself.
-        longName = state.type === 'L' ? text.replace(/\0.*$/s, '') : /(?:^|\n)\d+ path=([^\n]*)\n/.exec(text)?.[1] ?? longName;
-        state = { kind: 'header' };
-        return true;
-      }
-      if (pending.length === 0) return false;
-      const take = Math.min(state.left, pending.length);
-      if (state.kind === 'capture' && state.have < state.want) {
-        const keep = pending.subarray(0, Math.min(take, state.want - state.have));
-        state.chunks.push(Buffer.from(keep));
-        state.have += keep.length;
-      }
-      pending = pending.subarray(take);
-      state.left -= take;
-      if (state.left === 0) {
-        if (state.kind === 'capture') scan.matches.push({ path: path.posix.join(parent, state.name), size: state.size, head: Buffer.concat(state.chunks) });
-        state = { kind: 'header' };
-      }
-      return true;
-    };
-    stream.on('data', (chunk: Buffer) => {
-      if (done) return;
-      scan.bytes += chunk.length;
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (!done && step()) { /* parse what has arrived */ }
-      if (!done && scan.bytes >= limits.bytes) finish('bytes');
-    });
-    stream.on('end', () => finish());
-    stream.on('error', () => finish());
+  const stop = (why: NonNullable<DirectoryScan['stopped']>) => {
+    scan.stopped ??= why;
+    stream.destroy();
+  };
+  const timer = setTimeout(() => stop('time'), SCAN_TIMEOUT_MS);
+  stream.on('data', (chunk: Buffer) => {
+    scan.bytes += chunk.length;
+    if (scan.bytes >= limits.bytes) stop('bytes');
   });
+  try {
+    await parseTar(stream, (header) => {
+      if (header.type !== 'file' || !pattern.test(header.name)) return 'skip';
+      if (scan.matches.length >= limits.files) {
+        scan.stopped ??= 'files';
+        return 'stop';
+      }
+      const want = Math.min(header.size, EXTENSION_HEAD);
+      const chunks: Buffer[] = [];
+      let have = 0;
+      return {
+        data: (chunk) => {
+          if (have >= want) return;
+          chunks.push(chunk.subarray(0, want - have));
+          have += Math.min(chunk.length, want - have);
+        },
+        end: () => scan.matches.push({ path: path.posix.join(parent, header.name), size: header.size, head: Buffer.concat(chunks) }),
+      };
+    });
+  } catch {
+    // A stream cut at a limit (or broken): what was read stands, and the limit is said.
+  } finally {
+    clearTimeout(timer);
+  }
+  return scan;
 }
 
-/** The owner (uid) of a directory, from the first header of its archive stream (a PAX uid record wins). */
+/** The owner (uid) of a directory: the first header of its archive stream. */
 async function ownerOf(container: Docker.Container, dir: string): Promise<number | undefined> {
-  let stream: NodeJS.ReadableStream;
+  let stream: Readable;
   try {
-    stream = (await container.getArchive({ path: dir })) as unknown as NodeJS.ReadableStream;
+    stream = (await container.getArchive({ path: dir })) as unknown as Readable;
   } catch {
     return undefined;
   }
-  return new Promise((resolve) => {
-    let all: Buffer = Buffer.alloc(0);
-    let settled = false;
-    const finish = (uid: number | undefined) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      (stream as unknown as { destroy?: () => void }).destroy?.();
-      resolve(uid);
-    };
-    const timer = setTimeout(() => finish(undefined), READ_TIMEOUT_MS);
-    const parse = (): number | undefined | 'more' => {
-      let at = 0;
-      let paxUid: number | undefined;
-      while (at + 512 <= all.length) {
-        const header = all.subarray(at, at + 512);
-        if (header.every((b) => b === 0)) return undefined;
-        const size = Number.parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
-        const type = String.fromCharCode(header[156] || 48);
-        if (type !== 'x' && type !== 'L') return paxUid ?? Number.parseInt(header.subarray(108, 116).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
-        if (all.length < at + 512 + size) return 'more';
-        if (type === 'x') {
-          const uid = /(?:^|\n)\d+ uid=(\d+)\n/.exec(all.subarray(at + 512, at + 512 + size).toString('utf8'))?.[1];
-          if (uid) paxUid = Number(uid);
-        }
-        at += 512 + Math.ceil(size / 512) * 512;
-      }
-      return 'more';
-    };
-    stream.on('data', (chunk: Buffer) => {
-      all = Buffer.concat([all, chunk]);
-      const uid = parse();
-      if (uid !== 'more') finish(uid);
+  let uid: number | undefined;
+  const timer = setTimeout(() => stream.destroy(), READ_TIMEOUT_MS);
+  try {
+    await parseTar(stream, (header) => {
+      uid = header.uid;
+      return 'stop';
     });
-    stream.on('end', () => {
-      const uid = parse();
-      finish(uid === 'more' ? undefined : uid);
-    });
-    stream.on('error', () => finish(undefined));
-  });
+  } catch {
+    // Unreadable: the owner stays unknown.
+  } finally {
+    clearTimeout(timer);
+  }
+  return uid;
 }
