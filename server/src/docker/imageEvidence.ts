@@ -13,7 +13,9 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type Docker from 'dockerode';
+import type { Readable } from 'stream';
 import { OperationCancelledError } from './errors';
+import { parseTar } from './files';
 import { isMuslInterpreter, ldSoConfDirectories, librarySearchPath, readElf, type ElfFacts } from './elf';
 import { buildWithCli } from './verify';
 import type { GroundedEvidence } from '../shared/groundedEvidence';
@@ -71,6 +73,7 @@ export async function evidenceFromBuild(docker: Docker, request: BuildRequest): 
       say,
       withStage: (name, use) => withStageImage(docker, { ...request, target: name }, `distroless-convert-build-${run}:stage-${name.toLowerCase()}`, run, say, use),
     });
+    await readAppEvidence(docker, tag, container, evidence, request.signal, say);
     return evidence;
   } finally {
     if (container) await container.remove({ force: true }).catch(() => undefined);
@@ -410,4 +413,242 @@ async function readEvidence(docker: Docker, tag: string, container: Docker.Conta
     if (lib && lib !== 'not-elf') for (const soname of lib.needed) if (!seen.has(soname)) queue.push({ soname, runpath: lib.runpath, origin: path.posix.dirname(real) });
   }
   return evidence;
+}
+
+/*
+ * Native extensions (issue 24: "native extensions inside node_modules and site-packages
+ * count as programs"). The package directories are streamed through the archive API
+ * once each, reading tar headers and keeping only the first bytes of files named like
+ * extensions; every bound is said in the evidence when it is reached.
+ */
+
+/** Extension files read at most, over all package directories. */
+const MAX_EXTENSIONS = 64;
+/** Archive bytes streamed at most, over all package directories (node_modules can be large). */
+const MAX_SCAN_BYTES = 512 * 1024 * 1024;
+/** The head of each extension kept while streaming: the dynamic section of a small extension is in it; bigger ones are read again on their own, up to MAX_READ. */
+const EXTENSION_HEAD = 256 * 1024;
+const SCAN_TIMEOUT_MS = 120_000;
+const PYTHON_MINORS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
+const NODE_START = /(?:^|[\s/])(?:node|nodejs|npm|npx|yarn|pnpm)(?:\s|$)|#!.*\bnode\b/;
+const PYTHON_START = /(?:^|[\s/])(?:python[\d.]*|gunicorn|uvicorn|hypercorn|celery|flask|daphne|streamlit|waitress)(?:\s|$)|#!.*\bpython/;
+
+/**
+ * What the build showed beyond the start program: the image's user, the owner of its
+ * working directory, and for a Node.js or Python start command the native extensions
+ * of its packages with their libraries.
+ */
+async function readAppEvidence(docker: Docker, tag: string, container: Docker.Container, evidence: ImageEvidence, signal: AbortSignal | undefined, say: (line: string) => void): Promise<void> {
+  const config = (await docker.getImage(tag).inspect()).Config ?? {};
+  evidence.user = config.User ?? '';
+  // The archive of / would be the whole image: its owner is root in every base image anyway.
+  evidence.workdirOwner = evidence.workdir === '/' ? 0 : await ownerOf(container, evidence.workdir);
+  const env = new Map((config.Env ?? []).map((e: string) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]));
+  const start = [...evidence.entrypoint, ...evidence.cmd];
+  const described = [start.join(' '), evidence.program?.path ?? '', evidence.program?.script?.split('\n')[0] ?? ''].join('\n');
+  const roots: Array<{ dir: string; pattern: RegExp }> = [];
+  if (NODE_START.test(described)) for (const dir of await nodeModuleDirs(container, evidence.workdir, start, env)) roots.push({ dir, pattern: /\.node$/ });
+  if (PYTHON_START.test(described)) for (const dir of await pythonPackageDirs(container, evidence.workdir, env)) roots.push({ dir, pattern: /\.so(?:\.\d+)*$/ });
+  if (!NODE_START.test(described) && !PYTHON_START.test(described)) return;
+  say(`Reading native extensions under ${roots.length > 0 ? roots.map((r) => r.dir).join(', ') : 'no package directory'}`);
+  const unique = roots.filter((r, i) => roots.findIndex((o) => o.dir === r.dir) === i);
+  // A directory inside another one searched (PYTHONPATH=/app/site-packages beside /app) is read with it.
+  evidence.extensions = await readExtensions(container, unique.filter((r) => !unique.some((o) => r.dir.startsWith(`${o.dir}/`))), env, signal);
+}
+
+async function isDirectory(container: Docker.Container, dir: string): Promise<boolean> {
+  const stat = await statPath(container, dir);
+  return stat !== undefined && (stat.mode & MODE_DIR) !== 0;
+}
+
+/** node_modules where Node.js looks from the working directory and the script's directory (each parent in turn), and NODE_PATH. */
+async function nodeModuleDirs(container: Docker.Container, workdir: string, start: string[], env: Map<string, string>): Promise<string[]> {
+  const script = start.slice(1).find((w) => /\.[cm]?js$/.test(w));
+  const from = [workdir, ...(script ? [path.posix.dirname(path.posix.resolve(workdir, script))] : [])];
+  const candidates: string[] = [];
+  for (const dir of from) for (let d = dir; ; d = path.posix.dirname(d)) {
+    candidates.push(path.posix.join(d, 'node_modules'));
+    if (d === '/') break;
+  }
+  candidates.push(...(env.get('NODE_PATH') ?? '').split(':').filter((d) => d.startsWith('/')));
+  const found: string[] = [];
+  for (const c of candidates.filter((c, i) => candidates.indexOf(c) === i)) if (await isDirectory(container, c)) found.push(c);
+  return found;
+}
+
+/** site-packages and dist-packages of the prefixes a Python app installs into (system, venvs, user base), and PYTHONPATH. */
+async function pythonPackageDirs(container: Docker.Container, workdir: string, env: Map<string, string>): Promise<string[]> {
+  const prefixes = ['/usr/local', '/usr', '/root/.local', `${workdir}/.venv`, `${workdir}/venv`, '/opt/venv', '/venv'];
+  for (const v of ['VIRTUAL_ENV', 'PYTHONUSERBASE']) if (env.get(v)?.startsWith('/')) prefixes.push(env.get(v)!);
+  if (env.get('HOME')?.startsWith('/')) prefixes.push(`${env.get('HOME')}/.local`);
+  // A venv's bin directory put first on PATH: its prefix holds the packages.
+  for (const d of (env.get('PATH') ?? '').split(':')) if (/^\/.+\/bin$/.test(d) && !/^\/(?:usr\/)?(?:local\/)?s?bin$/.test(d)) prefixes.push(path.posix.dirname(d));
+  const found: string[] = (env.get('PYTHONPATH') ?? '').split(':').filter((d) => d.startsWith('/'));
+  for (const prefix of prefixes.filter((p, i) => prefixes.indexOf(p) === i)) {
+    for (const minor of PYTHON_MINORS) {
+      const lib = `${prefix}/lib/python${minor}`;
+      if (!(await isDirectory(container, lib))) continue;
+      found.push(`${lib}/site-packages`, `${lib}/dist-packages`);
+    }
+  }
+  found.push('/usr/lib/python3/dist-packages', '/usr/local/lib/python3/dist-packages');
+  const dirs: string[] = [];
+  for (const d of found.map((f) => f.replace(/\/+$/, '')).filter((f, i, all) => all.indexOf(f) === i)) if (await isDirectory(container, d)) dirs.push(d);
+  return dirs;
+}
+
+async function readExtensions(container: Docker.Container, roots: Array<{ dir: string; pattern: RegExp }>, env: Map<string, string>, signal: AbortSignal | undefined): Promise<NonNullable<ImageEvidence['extensions']>> {
+  const result: NonNullable<ImageEvidence['extensions']> = { searched: roots.map((r) => r.dir), files: [], unread: [] };
+  if (roots.length === 0) return result;
+  const configured = [...(env.get('LD_LIBRARY_PATH') ?? '').split(':').filter((d) => d.startsWith('/')), ...(await configuredLibraryDirs(container))];
+  const lookups = new Map<string, { path?: string; real?: string }>();
+  const elves = new Map<string, ElfFacts | undefined>();
+  let bytes = 0;
+  for (const root of roots) {
+    if (signal?.aborted) throw new OperationCancelledError('Reading the image');
+    const scan = await scanDirectory(container, root.dir, root.pattern, { bytes: MAX_SCAN_BYTES - bytes, files: MAX_EXTENSIONS - result.files.length - result.unread.length });
+    bytes += scan.bytes;
+    for (const found of scan.matches) {
+      if (signal?.aborted) throw new OperationCancelledError('Reading the image');
+      let read = readElf(found.head);
+      if ('needBytes' in read && read.needBytes <= MAX_READ && found.head.length < found.size) {
+        const elf = await elfOf(container, found.path);
+        read = elf === undefined ? read : elf === 'not-elf' ? { notElf: true } : { elf };
+      }
+      if ('notElf' in read) continue;
+      if (!('elf' in read)) {
+        result.unread.push(found.path);
+        continue;
+      }
+      const elf = read.elf;
+      const musl = isMuslInterpreter(elf.interpreter) || elf.needed.some((n) => /^libc\.musl-/.test(n));
+      const libraries = musl ? [] : await libraryClosure(container, elf, path.posix.dirname(found.path), configured, lookups, elves, signal);
+      result.files.push({ path: found.path, musl, libraries });
+    }
+    if (scan.stopped) {
+      result.capped = scan.stopped === 'files'
+        ? `only the first ${MAX_EXTENSIONS} extension files were read`
+        : scan.stopped === 'bytes' ? `only the first ${MAX_SCAN_BYTES / (1024 * 1024)} MB of the package directories were read (${root.dir} was not read to its end)` : `reading ${root.dir} took longer than ${SCAN_TIMEOUT_MS / 1000} seconds and was stopped`;
+      break;
+    }
+  }
+  return result;
+}
+
+/** The DT_NEEDED closure of an ELF file, each soname looked up as the image's loader would; lookups and library reads shared between calls. */
+async function libraryClosure(container: Docker.Container, elf: ElfFacts, origin: string, configured: string[], lookups: Map<string, { path?: string; real?: string }>, elves: Map<string, ElfFacts | undefined>, signal: AbortSignal | undefined): Promise<Array<{ soname: string; path?: string }>> {
+  const libraries: Array<{ soname: string; path?: string }> = [];
+  const queue = elf.needed.map((soname) => ({ soname, runpath: elf.runpath, origin }));
+  const seen = new Set<string>();
+  while (queue.length > 0 && seen.size < MAX_LIBRARIES) {
+    if (signal?.aborted) throw new OperationCancelledError('Reading the image');
+    const next = queue.shift()!;
+    if (seen.has(next.soname)) continue;
+    seen.add(next.soname);
+    const dirs = librarySearchPath(next.runpath, next.origin, configured, elf.machine);
+    const key = `${dirs.join(':')}|${next.soname}`;
+    let hit = lookups.get(key);
+    if (!hit) {
+      hit = {};
+      for (const dir of dirs) {
+        const file = await resolveFile(container, `${dir}/${next.soname}`);
+        if (file) {
+          hit = { path: `${dir}/${next.soname}`, real: file.path };
+          break;
+        }
+      }
+      lookups.set(key, hit);
+    }
+    libraries.push({ soname: next.soname, path: hit.path });
+    if (!hit.real) continue;
+    if (!elves.has(hit.real)) {
+      const lib = await elfOf(container, hit.real);
+      elves.set(hit.real, lib && lib !== 'not-elf' ? lib : undefined);
+    }
+    const lib = elves.get(hit.real);
+    for (const soname of lib?.needed ?? []) if (!seen.has(soname)) queue.push({ soname, runpath: lib!.runpath, origin: path.posix.dirname(hit.real) });
+  }
+  return libraries;
+}
+
+interface DirectoryScan {
+  matches: Array<{ path: string; size: number; head: Buffer }>;
+  bytes: number;
+  stopped?: 'files' | 'bytes' | 'time';
+}
+
+/**
+ * The files under `dir` whose names match, with the first EXTENSION_HEAD bytes of each,
+ * from one archive stream read as it arrives (headers parsed, other files' data skipped)
+ * and abandoned at a limit.
+ */
+async function scanDirectory(container: Docker.Container, dir: string, pattern: RegExp, limits: { bytes: number; files: number }): Promise<DirectoryScan> {
+  const scan: DirectoryScan = { matches: [], bytes: 0 };
+  if (limits.files <= 0) return { ...scan, stopped: 'files' };
+  if (limits.bytes <= 0) return { ...scan, stopped: 'bytes' };
+  let stream: Readable;
+  try {
+    stream = (await container.getArchive({ path: dir })) as unknown as Readable;
+  } catch {
+    return scan;
+  }
+  // Entry names are relative to the directory's parent ("site-packages/x.so").
+  const parent = path.posix.dirname(dir);
+  const stop = (why: NonNullable<DirectoryScan['stopped']>) => {
+    scan.stopped ??= why;
+    stream.destroy();
+  };
+  const timer = setTimeout(() => stop('time'), SCAN_TIMEOUT_MS);
+  stream.on('data', (chunk: Buffer) => {
+    scan.bytes += chunk.length;
+    if (scan.bytes >= limits.bytes) stop('bytes');
+  });
+  try {
+    await parseTar(stream, (header) => {
+      if (header.type !== 'file' || !pattern.test(header.name)) return 'skip';
+      if (scan.matches.length >= limits.files) {
+        scan.stopped ??= 'files';
+        return 'stop';
+      }
+      const want = Math.min(header.size, EXTENSION_HEAD);
+      const chunks: Buffer[] = [];
+      let have = 0;
+      return {
+        data: (chunk) => {
+          if (have >= want) return;
+          chunks.push(chunk.subarray(0, want - have));
+          have += Math.min(chunk.length, want - have);
+        },
+        end: () => scan.matches.push({ path: path.posix.join(parent, header.name), size: header.size, head: Buffer.concat(chunks) }),
+      };
+    });
+  } catch {
+    // A stream cut at a limit (or broken): what was read stands, and the limit is said.
+  } finally {
+    clearTimeout(timer);
+  }
+  return scan;
+}
+
+/** The owner (uid) of a directory: the first header of its archive stream. */
+async function ownerOf(container: Docker.Container, dir: string): Promise<number | undefined> {
+  let stream: Readable;
+  try {
+    stream = (await container.getArchive({ path: dir })) as unknown as Readable;
+  } catch {
+    return undefined;
+  }
+  let uid: number | undefined;
+  const timer = setTimeout(() => stream.destroy(), READ_TIMEOUT_MS);
+  try {
+    await parseTar(stream, (header) => {
+      uid = header.uid;
+      return 'stop';
+    });
+  } catch {
+    // Unreadable: the owner stays unknown.
+  } finally {
+    clearTimeout(timer);
+  }
+  return uid;
 }

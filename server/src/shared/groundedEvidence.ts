@@ -34,4 +34,30 @@ export interface GroundedEvidence {
    * /var/lib/dpkg/info list, directories included); packages the image does not have are absent.
    */
   packages?: Array<{ name: string; files: string[] }>;
+  /**
+   * Native extensions of the app's packages, read like programs: `.node` files under
+   * node_modules, `.so` files under site-packages, dist-packages and PYTHONPATH.
+   * Undefined when the start command is neither Node.js nor Python.
+   */
+  extensions?: NativeExtensions;
+  /** USER of the built image ('' when unset, which is root). */
+  user?: string;
+  /** The owner (uid) of the working directory in the built image, when it could be read. */
+  workdirOwner?: number;
+}
+
+export interface NativeExtensions {
+  /** The package directories that exist in the image and were read. */
+  searched: string[];
+  files: Array<{
+    path: string;
+    /** Linked against musl (Alpine): DT_NEEDED names libc.musl-*, or its interpreter is ld-musl. */
+    musl: boolean;
+    /** The DT_NEEDED closure, found as the image's loader would (undefined path: not found in the image). */
+    libraries: Array<{ soname: string; path?: string }>;
+  }>;
+  /** Files named like extensions that were not read (larger than the cap, or not ELF). */
+  unread: string[];
+  /** Why the list may be incomplete (a cap on files or bytes reached), as words for the converted file's comment. */
+  capped?: string;
 }

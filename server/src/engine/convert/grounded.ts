@@ -106,3 +106,79 @@ export function librariesToCopy(evidence: GroundedEvidence, runtime: 'static' | 
   }
   return { copy, missing };
 }
+
+/**
+ * The sonames the distroless language images add to cc. python3 is cc plus Debian
+ * packages (GoogleContainerTools/distroless python3/python.bzl "Based on //cc so that C
+ * extensions work properly", and python3/config.bzl for debian13: libbz2-1.0,
+ * libdb5.3t64, libexpat1, liblzma5, libsqlite3-0, libuuid1, libncursesw6, libtinfo6,
+ * zlib1g, libcom-err2, libcrypt1, libgssapi-krb5-2, libk5crypto3, libkeyutils1,
+ * libkrb5-3, libkrb5support0, libnsl2, libreadline8t64, libtirpc3t64, libffi8,
+ * python3.13-minimal). nodejs is cc plus the Node.js release tarball (nodejs/nodejs.bzl),
+ * which brings no shared library of its own for addons to link.
+ */
+export const DISTROLESS_RUNTIME_SONAMES: Record<'python' | 'node', readonly string[]> = {
+  python: [
+    ...DISTROLESS_SONAMES.cc, 'libbz2.so.1.0', 'libdb-5.3.so', 'libexpat.so.1', 'liblzma.so.5', 'libsqlite3.so.0', 'libuuid.so.1',
+    'libncursesw.so.6', 'libtinfo.so.6', 'libz.so.1', 'libcom_err.so.2', 'libcrypt.so.1', 'libgssapi_krb5.so.2', 'libk5crypto.so.3',
+    'libkeyutils.so.1', 'libkrb5.so.3', 'libkrb5support.so.0', 'libnsl.so.2', 'libreadline.so.8', 'libtirpc.so.3', 'libffi.so.8',
+  ],
+  node: DISTROLESS_SONAMES.cc,
+};
+
+/** What the native extensions that reach the runtime need from it. */
+export interface ExtensionNeeds {
+  /** Extensions linked against musl, which a glibc runtime cannot load. */
+  musl: string[];
+  /** Libraries the runtime image lacks and the built image has (outside what the app's copies carry): copied at the same path. */
+  copy: Array<{ path: string; soname: string; for: string }>;
+  /** Libraries the built image's loader does not find either: the extension fails there too. */
+  absent: Array<{ soname: string; for: string }>;
+}
+
+/**
+ * For the extensions the runtime stage carries (`carried` says which paths the app's
+ * copies bring), the libraries of their closures that the runtime image lacks: each one
+ * once, in the order first needed. Libraries inside carried directories (a wheel's
+ * `*.libs`, found through $ORIGIN) come with the app.
+ */
+export function extensionNeeds(evidence: GroundedEvidence, runtime: 'python' | 'node', carried: (path: string) => boolean): ExtensionNeeds {
+  const provided = new Set(DISTROLESS_RUNTIME_SONAMES[runtime]);
+  const needs: ExtensionNeeds = { musl: [], copy: [], absent: [] };
+  for (const file of evidence.extensions?.files ?? []) {
+    if (!carried(file.path)) continue;
+    if (file.musl) {
+      needs.musl.push(file.path);
+      continue;
+    }
+    for (const lib of file.libraries) {
+      if (provided.has(lib.soname) || (lib.path && carried(lib.path)) || isRuntimeItself(lib.soname, runtime)) continue;
+      if (lib.path) {
+        if (!needs.copy.some((c) => c.path === lib.path)) needs.copy.push({ path: lib.path, soname: lib.soname, for: file.path });
+      } else if (!needs.absent.some((a) => a.soname === lib.soname)) needs.absent.push({ soname: lib.soname, for: file.path });
+    }
+  }
+  return needs;
+}
+
+/**
+ * Node.js built as a shared library (Debian's nodejs package: libnode.so.N): addons built
+ * against it name it, and the runtime's node provides those symbols itself. A second
+ * copy would be a second Node.js in the process. (Addons built on the official node
+ * image name no library for it; builds on Debian's nodejs are refused by the Node.js
+ * converter, but the stand-in node image is one.)
+ */
+function isRuntimeItself(soname: string, runtime: 'python' | 'node'): boolean {
+  return runtime === 'node' && /^libnode\.so\.\d+$/.test(soname);
+}
+
+/**
+ * The working directory the app had as root, if the runtime user cannot write it: the
+ * built image shows who owns it, not whether the app writes there (a pid file, a cache),
+ * so this is said in the comment, and verify names a failed write as permission denied.
+ */
+export function rootOwnedWorkdir(evidence: GroundedEvidence): string | undefined {
+  const asRoot = evidence.user === undefined || evidence.user === '' || /^(?:0|root)(?::.*)?$/.test(evidence.user);
+  if (!asRoot || evidence.workdirOwner !== 0 || evidence.workdir === '/') return undefined;
+  return evidence.workdir;
+}

@@ -30,7 +30,7 @@ import { imageForTarget } from './targets';
 import { SUPPRESSION_COMMENT } from '../suppressions';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
 import { lowPortNote, missingAtRuntime, movedOutOfRoot, runtimeHome } from './runtimeNeeds';
-import { groundPlan, groundedStart } from './groundedPlan';
+import { groundExtensions, groundPlan, groundWorkdir, groundedStart } from './groundedPlan';
 import { groundedRuntimePackages } from './groundedPackages';
 
 export type { ConversionPlan, ConvertOptions, ConvertResult, Language } from './types';
@@ -140,6 +140,9 @@ function planConversion(model: DockerfileModel, options: ConvertOptions): Conver
   if (evidence && 'refuse' in evidence) return { ok: false, reason: evidence.refuse };
   const packagesRead = options.grounded ? groundedRuntimePackages(context, planned, options.grounded) : undefined;
   if (packagesRead && packagesRead !== 'carried') return { ok: false, reason: packagesRead.refuse };
+  const extensions = options.grounded ? groundExtensions(planned, language, options.grounded, context) : undefined;
+  if (extensions) return { ok: false, reason: extensions.refuse };
+  if (options.grounded) groundWorkdir(planned, options.grounded, context);
   const missing = missingAtRuntime(context, planned, language, copied ? { stage: copied.stage, runs: artifactRuns } : undefined, { script: grounded !== undefined, libraries: evidence?.librariesKnown ?? false, packages: packagesRead === 'carried' });
   if (missing) return { ok: false, reason: missing };
   // The family to ship on (convert --to); the language converters pick distroless.
