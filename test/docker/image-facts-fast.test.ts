@@ -72,7 +72,7 @@ async function bothReaders(reference: string) {
   const config = await inspectLocalImage(docker, reference);
   assert.ok(config, `${reference} is on the engine`);
   const wanted = pathsToProbe(config);
-  const probe = await probeImage(docker, config.id, wanted.paths, wanted.files);
+  const probe = await probeImage(docker, config.id, wanted);
   const fast = observeImage(config, probedFiles(config, probe));
   const full = observeImage(config, await readLocalImageTree(docker, config.id, { wanted: WANTED_FILES }));
   return { fast, full, config };
