@@ -9,12 +9,15 @@
  * Where the time goes (measured on Docker 20.10, docs/benchmarks.md): the engine serves
  * a stopped container's archive requests one at a time, each mounting and unmounting
  * the container's filesystem, so a stat costs a mount (3–5 ms on a loaded machine)
- * whatever the concurrency. Two things cut that: fewer requests (a file is read with one
- * GET, whose answer carries the stat; paths asked only for their existence stop at the
- * first found; a symlink's target already asked about is not asked again), and the
- * filesystem kept mounted while the stats run, by a container export opened and never
- * read (the engine's mounts are counted, so each request's mount is then a count; the
- * export holds no container lock, and it is closed before the container is removed).
+ * whatever the concurrency. Two things cut that: fewer requests (paths asked only for
+ * their existence stop at the first found; a symlink's target already asked about is not
+ * asked again; a file the export did not give is read with one GET, whose answer carries
+ * the stat), and the
+ * filesystem kept mounted while the stats run, by a container export opened and read
+ * only as far as /etc/passwd (the engine's mounts are counted, so each request's mount is
+ * then a count; the export holds no container lock, and it is closed before the container
+ * is removed). A GET or an export runs the engine's tar helper (50–150 ms loaded), a stat
+ * does not: one export serves both the mount and the file.
  */
 import type Docker from 'dockerode';
 import type { IncomingMessage } from 'http';
@@ -108,20 +111,80 @@ async function bounded<T>(items: readonly T[], limit: number, work: (item: T) =>
 }
 
 /**
- * Opens an export of the container and reads nothing of it: the engine mounts the
- * filesystem for the export and keeps it mounted while the export waits on us, so the
- * archive requests meanwhile find it mounted. Resolves with the function that closes it,
- * or undefined when the engine would not (any failure: the stats then mount each time).
+ * Opens an export of the container: the engine mounts the filesystem for the export
+ * and keeps it mounted while the export waits on us, so the archive requests meanwhile
+ * find it mounted. Undefined when the engine would not (the stats then mount each time).
  */
-async function holdMounted(container: Docker.Container): Promise<(() => void) | undefined> {
+async function openExport(container: Docker.Container): Promise<Readable | undefined> {
   try {
     const stream = (await container.export()) as unknown as Readable;
     stream.on('error', () => undefined);
-    stream.pause();
-    return () => stream.destroy();
+    return stream;
   } catch {
     return undefined;
   }
+}
+
+/** How many bytes of other files' contents the export may pass before the files asked for (a real /bin before /etc). */
+const EXPORT_SCAN_BYTES = 16 * 1024 * 1024;
+
+/** Whether the export, which walks each directory in name order, has gone past where `file` would be. */
+function walkedPast(entry: string, file: string): boolean {
+  const a = entry.split('/');
+  const b = file.split('/');
+  for (let i = 0; i < a.length; i++) {
+    if (i >= b.length) return true;
+    if (a[i] !== b[i]) return a[i] > b[i];
+  }
+  return false;
+}
+
+type ExportRead = Map<string, Buffer | 'absent' | 'ask'>;
+
+/**
+ * Reads `files` (normalized, absolute) from the start of the export, then pauses it (the
+ * filesystem stays mounted). Root's entries come in name order, so /etc comes after
+ * /bin, /boot and /dev; a file is absent once the walk has passed its place. A file that
+ * is a link, or not reached within EXPORT_SCAN_BYTES, is answered `ask`: read it with a
+ * GET. Never rejects.
+ */
+function readFromExport(stream: Readable, files: readonly string[], maxBytes: number): Promise<ExportRead> {
+  const results: ExportRead = new Map();
+  const wanted = files.map((f) => f.replace(/^\/+/, ''));
+  return new Promise<ExportRead>((resolve) => {
+    let passed = 0;
+    let settled = false;
+    const settle = (rest: 'absent' | 'ask') => {
+      if (settled) return;
+      settled = true;
+      for (const f of wanted) if (!results.has(`/${f}`)) results.set(`/${f}`, rest);
+      stream.pause();
+      resolve(results);
+    };
+    const settleWhenDone = () => {
+      if (wanted.every((f) => results.has(`/${f}`))) settle('absent');
+    };
+    parseTar(stream, (header) => {
+      if (settled) return 'skip';
+      const name = header.name.replace(/^(?:\.\/|\/)+/, '').replace(/\/+$/, '');
+      let visit: ReturnType<Parameters<typeof parseTar>[1]> = 'skip';
+      for (const f of wanted) {
+        if (results.has(`/${f}`)) continue;
+        if (name === f) {
+          if (header.type !== 'file') results.set(`/${f}`, 'ask');
+          else if (header.size > maxBytes) results.set(`/${f}`, 'absent');
+          else {
+            const chunks: Buffer[] = [];
+            visit = { data: (chunk) => void chunks.push(chunk), end: () => { results.set(`/${f}`, Buffer.concat(chunks)); settleWhenDone(); } };
+          }
+        } else if (walkedPast(name, f)) results.set(`/${f}`, 'absent');
+      }
+      if (header.type === 'file' && visit === 'skip') passed += header.size;
+      if (visit === 'skip') settleWhenDone();
+      if (passed > EXPORT_SCAN_BYTES) settle('ask');
+      return visit;
+    }).then(() => settle('absent'), () => settle('ask'));
+  });
 }
 
 /**
@@ -222,15 +285,32 @@ export async function probeImage(docker: Docker, imageId: string, wanted: ProbeW
       if (body && body.length <= maxBytes) probe.contents.set(p, body);
     };
     const work = async () => {
-      // Opened before the requests, not beside them: while it mounts, their mounts and its own wait on each other.
+      // One export does two things: it holds the filesystem mounted, and /etc/passwd comes
+      // early in it. Opened before the stats, not beside them: while it mounts, their mounts
+      // and its own wait on each other. A GET (what a file costs otherwise) would run the
+      // engine's tar helper again and hold the container's lock meanwhile.
+      let fromExport: Promise<ExportRead> | undefined;
       if (options.holdMount ?? true) {
-        release = await holdMounted(created);
-        probe.heldMounted = release !== undefined;
-        if (release) probe.requests++;
+        const stream = await openExport(created);
+        if (stream) {
+          release = () => stream.destroy();
+          probe.heldMounted = true;
+          probe.requests++;
+          fromExport = readFromExport(stream, wanted.files.map(normalizeContainerPath), maxBytes);
+        }
         lap('hold');
       }
+      const readFiles = async () => {
+        const read = fromExport ? await fromExport : undefined;
+        const rest = wanted.files.map(normalizeContainerPath).filter((f) => {
+          const found = read?.get(f);
+          if (Buffer.isBuffer(found)) probe.contents.set(f, found);
+          return found === undefined || found === 'ask';
+        });
+        await bounded(rest, limit, readFile);
+      };
       const paths = [...new Set(wanted.paths.map(normalizeContainerPath))];
-      await Promise.all([bounded(paths, limit, statFollowing), searchAnyOf(), bounded(wanted.files, limit, readFile)]);
+      await Promise.all([bounded(paths, limit, statFollowing), searchAnyOf(), readFiles()]);
       lap('requests');
     };
     const timeoutMs = options.timeoutMs ?? 30_000;
