@@ -177,6 +177,8 @@ function readFromExport(stream: Readable, files: readonly string[], maxBytes: nu
             const chunks: Buffer[] = [];
             visit = { data: (chunk) => void chunks.push(chunk), end: () => { results.set(`/${f}`, Buffer.concat(chunks)); settleWhenDone(); } };
           }
+        } else if (header.type === 'symlink' && f.startsWith(`${name}/`)) {
+          results.set(`/${f}`, 'ask'); // a folder on the way is a link (/etc -> …): the engine follows it for a GET
         } else if (walkedPast(name, f)) results.set(`/${f}`, 'absent');
       }
       if (header.type === 'file' && visit === 'skip') passed += header.size;
