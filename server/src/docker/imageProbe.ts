@@ -139,7 +139,7 @@ function walkedPast(entry: string, file: string): boolean {
   return false;
 }
 
-type ExportRead = Map<string, Buffer | 'absent' | 'ask'>;
+export type ExportRead = Map<string, Buffer | 'absent' | 'ask'>;
 
 /**
  * Reads `files` (normalized, absolute) from the start of the export, then pauses it (the
@@ -148,7 +148,7 @@ type ExportRead = Map<string, Buffer | 'absent' | 'ask'>;
  * is a link, or not reached within EXPORT_SCAN_BYTES, is answered `ask`: read it with a
  * GET. Never rejects.
  */
-function readFromExport(stream: Readable, files: readonly string[], maxBytes: number): Promise<ExportRead> {
+export function readFromExport(stream: Readable, files: readonly string[], maxBytes: number): Promise<ExportRead> {
   const results: ExportRead = new Map();
   const wanted = files.map((f) => f.replace(/^\/+/, ''));
   return new Promise<ExportRead>((resolve) => {
