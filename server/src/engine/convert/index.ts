@@ -258,7 +258,8 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
   }
   const workdir = plan.workdir ?? context.workdir;
   if (!replaced && (workdir !== '/' || plan.imageSetsWorkdir)) body.push(`WORKDIR ${workdir}`);
-  if (replaced && (plan.workdir || plan.imageSetsWorkdir)) body.push(`WORKDIR ${workdir}`);
+  // Replaced, the stage's own WORKDIR lines are carried; only `/` (none written) needs saying on an image with a WORKDIR of its own.
+  if (replaced && (plan.workdir || (plan.imageSetsWorkdir && workdir === '/'))) body.push(`WORKDIR ${workdir}`);
   body.push(...plan.copies, ...(plan.env ?? []));
   if (plan.entrypoint) body.push(execLine('ENTRYPOINT', plan.entrypoint));
   if (plan.cmd && plan.cmd.length > 0) body.push(execLine('CMD', plan.cmd));
