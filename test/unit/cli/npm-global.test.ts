@@ -22,7 +22,7 @@ test('npm install -g <tarball> into a clean prefix gives a distroless bin that l
   const packed = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, env, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
   // The commands in their two groups (CLI_BUNDLES in esbuild.mjs).
   const commands = ['dist/cli/engine-commands.js', 'dist/cli/docker-commands.js'];
-  assert.deepEqual(packed[0].files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/cli/docker.js', ...commands, 'dist/server.js', 'docs/rules.md', 'package.json'].sort(),
+  assert.deepEqual(packed[0].files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/cli/docker.js', 'dist/cli/ssh2.js', ...commands, 'dist/server.js', 'docs/rules.md', 'package.json'].sort(),
     'only the CLI bundles, the language server bundle, the rules documentation and the package files: no Action bundle, Dockerfile, sources or tests');
 
   execFileSync(npm, ['install', '-g', '--offline', path.join(work, packed[0].filename)], { cwd: work, env, stdio: 'pipe' });

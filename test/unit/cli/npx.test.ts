@@ -25,7 +25,7 @@ test('npx --yes ./distroless-vscode-<version>.tgz lint <dir> runs the packed CLI
   // The engine's commands and the Docker client's in one bundle each; dist/cli/docker.js: the
   // Docker client lint loads when it reads base images (esbuild.mjs).
   const commands = ['dist/cli/engine-commands.js', 'dist/cli/docker-commands.js'];
-  assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/') || p.startsWith('docs/')).sort(), ['dist/cli.js', 'dist/cli/docker.js', ...commands, 'dist/server.js', 'docs/rules.md'].sort(),
+  assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/') || p.startsWith('docs/')).sort(), ['dist/cli.js', 'dist/cli/docker.js', 'dist/cli/ssh2.js', ...commands, 'dist/server.js', 'docs/rules.md'].sort(),
     'the tarball ships the CLI bundles (the dispatcher, the two command bundles and the Docker client), the language server bundle and the rules documentation');
   const project = path.join(work, 'project');
   fs.mkdirSync(path.join(project, 'svc'), { recursive: true });
