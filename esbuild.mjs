@@ -133,6 +133,27 @@ const yamlApart = (fromDist) => ({
  */
 const requireApart = { supported: { 'dynamic-import': false } };
 
+/**
+ * ssh2 (and its crypto: about two thirds of dist/cli/docker.js) is only used for an
+ * `ssh://` engine address, yet docker-modem requires it when it loads, so every first
+ * image read of `lint` compiled it: 10-20 ms of CPU, several times that on a loaded
+ * machine (docs/benchmarks.md, the first read). In docker.js, docker-modem's require of
+ * its SSH transport is moved to where an ssh:// connection is made, and ssh2 is a bundle
+ * of its own beside it (dist/cli/ssh2.js), loaded then.
+ */
+const sshOnUse = {
+  name: 'ssh-on-use',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const eager = "ssh = require('./ssh'),";
+      if (!source.includes(eager)) throw new Error(`${args.path}: docker-modem no longer requires ./ssh this way; update sshOnUse in esbuild.mjs`);
+      return { loader: 'js', contents: source.replace(eager, "ssh = function (opts) { return require('./ssh')(opts); },") };
+    });
+    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: './ssh2.js', external: true }));
+  },
+};
+
 // Dependencies bundled from their ESM build (tinyglobby's fdir) read import.meta.url,
 // which a CommonJS bundle lacks; give them the bundle's own URL.
 const importMetaUrl = {
@@ -144,8 +165,9 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   // Also the `distroless-language-server` bin (`--stdio`) for other editors: needs its shebang.
   { entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' }, ...requireApart, plugins: [...common.plugins, dockerApart('./cli/docker.js'), yamlApart('./cli/yaml.js')] },
-  { entryPoints: ['server/src/docker/connection.ts'], outfile: 'dist/cli/docker.js' },
+  { entryPoints: ['server/src/docker/connection.ts'], outfile: 'dist/cli/docker.js', plugins: [...common.plugins, sshOnUse] },
   { stdin: { contents: "module.exports = require('yaml');", resolveDir: '.', sourcefile: 'yaml.js', loader: 'js' }, outfile: 'dist/cli/yaml.js' },
+  { stdin: { contents: "module.exports = require('ssh2');", resolveDir: '.', sourcefile: 'ssh2.js' }, outfile: 'dist/cli/ssh2.js' },
   {
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',

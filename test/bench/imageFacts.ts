@@ -112,11 +112,34 @@ async function firstRead(): Promise<void> {
 
 /** A large local image (about 0.5 GB as the stand-ins build it) for the first lint that reads it. */
 const LARGE_IMAGE = process.env.BENCH_LARGE_IMAGE ?? 'node:22';
+/** Issue 25's size: node:22 with 1.8 GB more in a layer of its own, built here once (kept for the next run; `docker rmi` it to free the space). */
+const HUGE_IMAGE = 'distroless-bench/large-2g:1';
+/** Rounds of five alternating pairs: one ratio each, so a reader sees the spread on a shared machine. */
+const ROUNDS = Number(process.env.BENCH_LARGE_ROUNDS ?? 3);
+
+function imageSize(reference: string): number | undefined {
+  const inspect = spawnSync('docker', ['image', 'inspect', '--format', '{{.Size}}', reference], { encoding: 'utf8' });
+  return inspect.status === 0 ? Number(inspect.stdout.trim()) : undefined;
+}
+
+/** Builds HUGE_IMAGE from LARGE_IMAGE when it is not there (random bytes, so no layer compresses or deduplicates away). */
+function hugeImage(): string | undefined {
+  if (imageSize(HUGE_IMAGE) !== undefined) return HUGE_IMAGE;
+  if (imageSize(LARGE_IMAGE) === undefined) return undefined;
+  const context = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-bench-huge-'));
+  try {
+    fs.writeFileSync(path.join(context, 'Dockerfile'), `FROM ${LARGE_IMAGE}\nRUN head -c 1800000000 /dev/urandom > /opt/large.bin\n`);
+    const built = spawnSync('docker', ['build', '-q', '-t', HUGE_IMAGE, context], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+    return built.status === 0 ? HUGE_IMAGE : undefined;
+  } finally {
+    fs.rmSync(context, { recursive: true, force: true });
+  }
+}
 
 /**
  * The README's first command on a large local image, cold cache, against the same lint
  * without image reading (`--no-image-inspect`): each a fresh `distroless lint` process.
- * Target (issue 25): at most 3x.
+ * Target (issue 25): at most 3x, on a 2.3 GB image.
  */
 async function firstLintOnLargeImage(): Promise<void> {
   const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -124,31 +147,39 @@ async function firstLintOnLargeImage(): Promise<void> {
     console.log('first lint on a large image: skipped, dist/cli.js is not built');
     return;
   }
-  const inspect = spawnSync('docker', ['image', 'inspect', '--format', '{{.Size}}', LARGE_IMAGE], { encoding: 'utf8' });
-  if (inspect.status !== 0) {
+  const images = [LARGE_IMAGE, hugeImage()].filter((i): i is string => i !== undefined && imageSize(i) !== undefined);
+  if (images.length === 0) {
     console.log(`first lint on a large image: skipped, ${LARGE_IMAGE} is not on this engine (BENCH_LARGE_IMAGE names another)`);
     return;
   }
-  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-bench-large-'));
-  try {
-    fs.writeFileSync(path.join(project, 'Dockerfile'), `FROM ${LARGE_IMAGE}\nCOPY . /app\nCMD ["node", "/app/server.js"]\n`);
-    const run = (extra: string[], cacheDir: string): number => {
-      const start = process.hrtime.bigint();
-      spawnSync(process.execPath, [cli, 'lint', ...extra, 'Dockerfile'], { cwd: project, env: { ...process.env, DISTROLESS_CACHE_DIR: cacheDir }, stdio: 'ignore' });
-      return Number(process.hrtime.bigint() - start) / 1e6;
-    };
-    const without: number[] = [];
-    const first: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      without.push(run(['--no-image-inspect'], path.join(project, 'unused')));
-      // A cold cache each time: every run reads the image for the first time.
-      first.push(run([], fs.mkdtempSync(path.join(project, 'cache-'))));
+  for (const image of images) {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'distroless-bench-large-'));
+    try {
+      fs.writeFileSync(path.join(project, 'Dockerfile'), `FROM ${image}\nCOPY . /app\nCMD ["node", "/app/server.js"]\n`);
+      const run = (extra: string[], cacheDir: string): number => {
+        const start = process.hrtime.bigint();
+        spawnSync(process.execPath, [cli, 'lint', ...extra, 'Dockerfile'], { cwd: project, env: { ...process.env, DISTROLESS_CACHE_DIR: cacheDir }, stdio: 'ignore' });
+        return Number(process.hrtime.bigint() - start) / 1e6;
+      };
+      const ratios: string[] = [];
+      let last = '';
+      for (let round = 0; round < ROUNDS; round++) {
+        const without: number[] = [];
+        const first: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          without.push(run(['--no-image-inspect'], path.join(project, 'unused')));
+          // A cold cache each time: every run reads the image for the first time.
+          first.push(run([], fs.mkdtempSync(path.join(project, 'cache-'))));
+        }
+        const base = median(without);
+        const cold = median(first);
+        ratios.push(`${(cold / base).toFixed(2)}x`);
+        last = `${cold.toFixed(0)} ms against ${base.toFixed(0)} ms`;
+      }
+      console.log(`first lint of FROM ${image} (${((imageSize(image) ?? 0) / 1e9).toFixed(2)} GB image), cold cache, against lint without image reading: ratios ${ratios.join(', ')} over ${ROUNDS} rounds (each the median of 5 alternating pairs; last ${last}; target <= 3x)`);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
     }
-    const base = median(without);
-    const cold = median(first);
-    console.log(`first lint of FROM ${LARGE_IMAGE} (${(Number(inspect.stdout.trim()) / 1e6).toFixed(0)} MB image), cold cache: ${cold.toFixed(0)} ms; without image reading ${base.toFixed(0)} ms; ratio ${(cold / base).toFixed(2)}x (target <= 3x; median of 5, alternating)`);
-  } finally {
-    fs.rmSync(project, { recursive: true, force: true });
   }
 }
 

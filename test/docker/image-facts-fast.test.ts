@@ -72,10 +72,10 @@ async function bothReaders(reference: string) {
   const config = await inspectLocalImage(docker, reference);
   assert.ok(config, `${reference} is on the engine`);
   const wanted = pathsToProbe(config);
-  const probe = await probeImage(docker, config.id, wanted.paths, wanted.files);
+  const probe = await probeImage(docker, config.id, wanted);
   const fast = observeImage(config, probedFiles(config, probe));
   const full = observeImage(config, await readLocalImageTree(docker, config.id, { wanted: WANTED_FILES }));
-  return { fast, full, config };
+  return { fast, full, config, probe };
 }
 
 function probeContainers(): string {
@@ -101,8 +101,11 @@ for (const reference of STANDINS) {
       t.skip(`${reference} is not on this engine (bash test/docker/standins.sh builds it)`);
       return;
     }
-    const { fast, full } = await bothReaders(reference);
+    const { fast, full, probe } = await bothReaders(reference);
     assert.deepEqual(fast, full);
+    // Docker keeps the filesystem mounted for the export, and /etc/passwd came from it (no GET).
+    assert.equal(probe.heldMounted, true, 'the export held the filesystem mounted');
+    assert.ok(probe.requests <= 50, `about 40 requests, whatever the size (${probe.requests})`);
   });
 }
 

@@ -226,16 +226,29 @@ export const DHI_SOURCES = {
 };
 
 /**
- * Runtime (non -dev) images of the Debian flavour checked against their catalog
- * definition: `accounts.run-as` and its uid, no shell package (bash, dash, busybox) in
- * the final contents, glibc (`libc6`) or none. Alpine flavours and other names: not
- * claimed (the docs say "typically").
+ * Runtime (non -dev) images checked against their catalog definition: `accounts.run-as`
+ * and its uid, no shell package (bash, dash, busybox) in the final contents, the libc
+ * (`libc6`, `musl`, or neither). Debian flavours here, Alpine flavours (`-alpine3.23`
+ * tags) in DHI_ALPINE_IMAGES; other names and flavours: not claimed (the docs say
+ * "typically"), so their facts stay unknown until the image is pulled or declared.
  */
 export const DHI_IMAGES: Record<string, { user: ImageUser; runtime?: Runtime; libc: Libc; source: string }> = {
   static: { user: NONROOT, libc: 'none', source: dhiCatalog('image/static/debian-13/static.yaml') + ': run-as nonroot (65532), base-files, ca-certificates and tzdata only' },
   node: { user: { name: 'node', uid: 1000, gid: 1000 }, runtime: 'node', libc: 'glibc', source: dhiCatalog('image/node/debian-13/24.yaml') + ': run-as node (1000), bash only in the build stage' },
   python: { user: NONROOT, runtime: 'python', libc: 'glibc', source: dhiCatalog('image/python/debian-13/3.13.yaml') + ': run-as nonroot (65532), no shell package' },
   nginx: { user: { name: 'nginx', uid: 65532, gid: 65532 }, libc: 'glibc', source: dhiCatalog('image/nginx/debian-13/stable.yaml') + ': run-as nginx (65532), listens on 8080, coreutils but no shell package' },
+  'eclipse-temurin': { user: NONROOT, runtime: 'java', libc: 'glibc', source: dhiCatalog('image/eclipse-temurin/debian-13/jre-21.yaml') + ': the JRE (the JDK tags are -dev), run-as nonroot (65532), bash only in the build stage' },
+};
+
+/** dhi.io/static's `-glibc` tags (`20250419-glibc-debian13`): static plus glibc. */
+export const DHI_STATIC_GLIBC: { user: ImageUser; runtime?: Runtime; libc: Libc; source: string } = { user: NONROOT, libc: 'glibc', source: dhiCatalog('image/static/debian-13/static-glibc.yaml') + ': run-as nonroot (65532), base-files, ca-certificates, libc6 and tzdata' };
+
+/** The Alpine flavours (`<version>-alpine3.23`), from their catalog definitions likewise: musl, no busybox. */
+export const DHI_ALPINE_IMAGES: Record<string, { user: ImageUser; runtime?: Runtime; libc: Libc; source: string }> = {
+  static: { user: NONROOT, libc: 'none', source: dhiCatalog('image/static/alpine-3.23/static.yaml') + ': run-as nonroot (65532), alpine-baselayout-data, ca-certificates-bundle and tzdata only (no musl)' },
+  node: { user: { name: 'node', uid: 1000, gid: 1000 }, runtime: 'node', libc: 'musl', source: dhiCatalog('image/node/alpine-3.23/24.yaml') + ': run-as node (1000), musl, nodejs, coreutils-env and no shell package' },
+  python: { user: NONROOT, runtime: 'python', libc: 'musl', source: dhiCatalog('image/python/alpine-3.23/3.13.yaml') + ': run-as nonroot (65532), musl and no shell package' },
+  'eclipse-temurin': { user: NONROOT, runtime: 'java', libc: 'musl', source: dhiCatalog('image/eclipse-temurin/alpine-3.23/jre-21.yaml') + ': the JRE, run-as nonroot (65532), musl and no shell package' },
 };
 
 export const CHAINGUARD_IMAGES: Record<string, ChainguardImage> = {

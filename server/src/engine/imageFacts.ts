@@ -10,7 +10,7 @@
  */
 import { splitImageReference } from '../shared/imageReference';
 import {
-  CHAINGUARD_IMAGES, CHAINGUARD_REGISTRY, DHI_IMAGES, DHI_REGISTRY, DHI_SOURCES, DISTROLESS_NAMES, DISTROLESS_PYTHON_BY_DISTRO, DOCKER_HUB_MIRRORS,
+  CHAINGUARD_IMAGES, CHAINGUARD_REGISTRY, DHI_ALPINE_IMAGES, DHI_IMAGES, DHI_REGISTRY, DHI_SOURCES, DHI_STATIC_GLIBC, DISTROLESS_NAMES, DISTROLESS_PYTHON_BY_DISTRO, DOCKER_HUB_MIRRORS,
   DOTNET_APP, DOTNET_DISTROLESS_TAG, DOTNET_FIRST_APP_USER, DOTNET_PREFIX, DOTNET_PRODUCTS, END_OF_LIFE,
   NOBODY, NONROOT, OFFICIAL_IMAGES, OTHER_GENERAL_IMAGES, REDHAT_UBI_PREFIXES, ROOT, SOURCES, WINDOWS_IMAGES,
   WINDOWS_TAG, WINDOWS_USERS, type DistrolessName, type GeneralImage, type GeneralKind, type ImageUser, type Libc, type Runtime,
@@ -305,12 +305,15 @@ function classifyReference(text: string, registry?: string): ImageInfo {
     if (build) {
       return { ...unknown, family: 'dhi', os: 'linux', shell: 'yes', debug: false, defaultUser: ROOT, libc: musl ? 'musl' : 'glibc', sources: { shell: DHI_SOURCES.variants, user: DHI_SOURCES.variants } };
     }
-    const known = musl ? undefined : DHI_IMAGES[dhiName];
+    // static's -glibc tags add libc6 (image/static/debian-13/static-glibc.yaml); a name or flavour not in the tables stays unknown.
+    const withGlibc = dhiName === 'static' && /(?:^|-)glibc(?:-|$)/.test(tag);
+    const table = musl ? DHI_ALPINE_IMAGES : DHI_IMAGES;
+    const known = withGlibc ? (musl ? undefined : DHI_STATIC_GLIBC) : Object.hasOwn(table, dhiName) ? table[dhiName] : undefined;
     if (!known) return { ...unknown, family: 'dhi', os: 'linux', libc: musl ? 'musl' : 'unknown' };
     const runtime = known.runtime ?? 'none';
     return {
       ref, family: 'dhi', os: 'linux', shell: 'no', shellless: true, debug: false, defaultUser: known.user, runtime,
-      runtimeVersion: runtime === 'none' ? undefined : runtimeVersionFromTag(runtime, tag), libc: known.libc, staticOnly: dhiName === 'static', caBundle: true,
+      runtimeVersion: runtime === 'none' ? undefined : runtimeVersionFromTag(runtime, tag), libc: known.libc, staticOnly: dhiName === 'static' && !withGlibc, caBundle: true,
       sources: { shell: known.source, user: known.source },
     };
   }

@@ -95,5 +95,5 @@ test('the engine commands\' bundle carries no Docker client, the Docker commands
   assert.ok(text(ENGINE).includes(RULE), 'engine-commands.js has the engine (the marker is found where it should be)');
   assert.ok(text(DOCKER).includes(DOCKER_API), 'docker-commands.js has the Docker client');
   assert.ok(!text(DOCKER).includes(RULE), 'docker-commands.js has no engine');
-  assert.deepEqual(fs.readdirSync(path.join(dist, 'cli')).filter((f) => f.endsWith('.js')).sort(), ['docker-commands.js', 'docker.js', 'engine-commands.js', 'yaml.js']);
+  assert.deepEqual(fs.readdirSync(path.join(dist, 'cli')).filter((f) => f.endsWith('.js')).sort(), ['docker-commands.js', 'docker.js', 'engine-commands.js', 'ssh2.js', 'yaml.js']);
 });

@@ -24,7 +24,7 @@ test('npm install -g <tarball> into a clean prefix gives a distroless bin that l
   const commands = ['dist/cli/engine-commands.js', 'dist/cli/docker-commands.js', 'dist/cli/yaml.js'];
   // The static programs `distroless port-forward` copies into its sidecar (server/forwarder/).
   const FORWARDERS = ['dist/forwarder/forwarder-amd64', 'dist/forwarder/forwarder-arm64'];
-  assert.deepEqual(packed[0].files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/cli/docker.js', ...commands, ...FORWARDERS, 'dist/server.js', 'docs/rules.md', 'package.json'].sort(),
+  assert.deepEqual(packed[0].files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/cli/docker.js', 'dist/cli/ssh2.js', ...commands, ...FORWARDERS, 'dist/server.js', 'docs/rules.md', 'package.json'].sort(),
     'only the CLI bundles, the port-forward forwarders, the language server bundle, the rules documentation and the package files: no Action bundle, Dockerfile, sources or tests');
 
   execFileSync(npm, ['install', '-g', '--offline', path.join(work, packed[0].filename)], { cwd: work, env, stdio: 'pipe' });

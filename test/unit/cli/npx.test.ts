@@ -28,8 +28,8 @@ test('npx --yes ./distroless-vscode-<version>.tgz lint <dir> runs the packed CLI
   const commands = ['dist/cli/engine-commands.js', 'dist/cli/docker-commands.js', 'dist/cli/yaml.js'];
   // The static programs `distroless port-forward` copies into its sidecar (server/forwarder/).
   const FORWARDERS = ['dist/forwarder/forwarder-amd64', 'dist/forwarder/forwarder-arm64'];
-  assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/') || p.startsWith('docs/')).sort(), ['dist/cli.js', 'dist/cli/docker.js', ...commands, ...FORWARDERS, 'dist/server.js', 'docs/rules.md'].sort(),
-    'the tarball ships the CLI bundles (the dispatcher, the two command bundles, the Docker client and yaml), the port-forward forwarders, the language server bundle and the rules documentation');
+  assert.deepEqual(packed[0].files.map((f) => f.path).filter((p) => p.startsWith('dist/') || p.startsWith('docs/')).sort(), ['dist/cli.js', 'dist/cli/docker.js', 'dist/cli/ssh2.js', ...commands, ...FORWARDERS, 'dist/server.js', 'docs/rules.md'].sort(),
+    'the tarball ships the CLI bundles (the dispatcher, the two command bundles, the Docker client, ssh2 and yaml), the port-forward forwarders, the language server bundle and the rules documentation');
   const project = path.join(work, 'project');
   fs.mkdirSync(path.join(project, 'svc'), { recursive: true });
   fs.writeFileSync(path.join(project, 'svc', 'Dockerfile'), 'FROM gcr.io/distroless/static-debian13:nonroot\nCMD /app\n');

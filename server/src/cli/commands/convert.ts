@@ -27,7 +27,7 @@ multi-stage build that ships only the artifact on a distroless image.
                      replaces a file)
   --check            print nothing; exit 1 when a conversion is possible, 0 when not
   --target <stage>   the stage that ships (as docker build --target)
-  --to <family>      ship on distroless (default), chainguard or dhi (static binaries only, so far)
+  --to <family>      ship on distroless (default), chainguard or dhi (or say why that family cannot)
   --verify           build the original and the converted image on the local Docker
                      engine, run each for a few seconds and report them side by side
   -f, --format <f>   the --verify report as text (default) or json

@@ -26,7 +26,7 @@ import { ccConverter } from './cc';
 import type { ConversionPlan, ConvertOptions, Language, LanguageContext, LanguageConverter, Plan } from './types';
 import { imageOf, imageRangeOf } from '../instructions';
 import { openTail } from '../tail';
-import { imageForTarget } from './targets';
+import { planForTarget } from './targets';
 import { SUPPRESSION_COMMENT } from '../suppressions';
 import { classifyImage, isWindowsImage, type ImageInfo, type Runtime } from '../imageFacts';
 import { lowPortNote, missingAtRuntime, movedOutOfRoot, runtimeHome } from './runtimeNeeds';
@@ -146,9 +146,8 @@ function planConversion(model: DockerfileModel, options: ConvertOptions): Conver
   const missing = missingAtRuntime(context, planned, language, copied ? { stage: copied.stage, runs: artifactRuns } : undefined, { script: grounded !== undefined, libraries: evidence?.librariesKnown ?? false, packages: packagesRead === 'carried' });
   if (missing) return { ok: false, reason: missing };
   // The family to ship on (convert --to); the language converters pick distroless.
-  const family = imageForTarget(planned.runtimeImage, options.to);
-  if ('refuse' in family) return { ok: false, reason: family.refuse };
-  const plan = family.image === planned.runtimeImage ? planned : { ...planned, runtimeImage: family.image, fromImage: undefined };
+  const plan = planForTarget(planned, options.to);
+  if ('refuse' in plan) return { ok: false, reason: plan.refuse };
   if (start.words.length === 0) {
     // The base image's own CMD (a shell, a REPL) is not the app: inventing one would ship an image that runs something else.
     return { ok: false, reason: `the image has no start command (no CMD or ENTRYPOINT in ${chain.length > 1 ? 'the shipped stage or the stages it builds on' : 'the shipped stage'}), and the converter does not invent one: add the CMD or ENTRYPOINT that starts the app and convert again` };
@@ -264,8 +263,9 @@ function assemble(context: LanguageContext, plan: Plan, runtimeName: string | un
     }
   }
   const workdir = plan.workdir ?? context.workdir;
-  if (!replaced && workdir !== '/') body.push(`WORKDIR ${workdir}`);
-  if (replaced && plan.workdir) body.push(`WORKDIR ${plan.workdir}`);
+  if (!replaced && (workdir !== '/' || plan.imageSetsWorkdir)) body.push(`WORKDIR ${workdir}`);
+  // Replaced, the stage's own WORKDIR lines are carried; only `/` (none written) needs saying on an image with a WORKDIR of its own.
+  if (replaced && (plan.workdir || (plan.imageSetsWorkdir && workdir === '/'))) body.push(`WORKDIR ${workdir}`);
   body.push(...plan.copies, ...(plan.env ?? []));
   if (plan.entrypoint) body.push(execLine('ENTRYPOINT', plan.entrypoint));
   if (plan.cmd && plan.cmd.length > 0) body.push(execLine('CMD', plan.cmd));

@@ -109,6 +109,11 @@ export interface Plan {
   env?: string[];
   /** WORKDIR of the runtime stage; the build's WORKDIR when absent. */
   workdir?: string;
+  /**
+   * The runtime image sets a WORKDIR of its own (DHI node and Chainguard jre: /app), so the
+   * runtime stage writes its WORKDIR even when it is `/`, where relative paths in CMD start.
+   */
+  imageSetsWorkdir?: boolean;
   entrypoint?: string[];
   cmd?: string[];
   /** Edits to the original text inside build stages (compiler flags, builder tag). */

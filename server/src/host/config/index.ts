@@ -43,7 +43,8 @@ export class ConfigError extends Error {
   }
 }
 
-const KEYS = ['rules', 'ignore', 'registry', 'target', 'buildArgs', 'baseline', 'images', 'convertTo'] as const;
+/** The keys the file may have (schemas/distroless-config.schema.json is checked against them: test/unit/config-schema.test.ts). */
+export const KEYS = ['rules', 'ignore', 'registry', 'target', 'buildArgs', 'baseline', 'images', 'convertTo'] as const;
 
 function knownRuleIds(): string[] {
   return RULES.map((r) => r.id);
@@ -55,7 +56,7 @@ function unknownRule(id: string, where: string): string {
 }
 
 /** A registry path as docker accepts it: host[:port]/path, no scheme, tag or digest. */
-const REGISTRY_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\/?$/;
+export const REGISTRY_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\/?$/;
 
 /** Checks a parsed configuration object; throws ConfigError naming the first problem. */
 export function validateConfig(raw: unknown, file: string): DistrolessConfig {
@@ -119,7 +120,7 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
     }
     config.buildArgs = {};
     for (const [name, v] of Object.entries(args as Record<string, unknown>)) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(file, `buildArgs.${name}: not a build arg name (letters, digits and _).`);
+      if (!BUILD_ARG_NAME.test(name)) throw new ConfigError(file, `buildArgs.${name}: not a build arg name (letters, digits and _).`);
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
         throw new ConfigError(file, `buildArgs.${name}: ${JSON.stringify(v)} is not a value; write it as a string.`);
       }
@@ -140,7 +141,13 @@ export function validateConfig(raw: unknown, file: string): DistrolessConfig {
   return config;
 }
 
-const IMAGE_FACT_KEYS = ['shell', 'user', 'libc'];
+export const IMAGE_FACT_KEYS = ['shell', 'user', 'libc'];
+export const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An image reference or name as FROM has it, lower case (`corp/base:1`, `corp/base`). */
+export const DECLARED_REFERENCE = /^[a-z0-9][a-z0-9._:/@-]*$/;
+/** `uid[:gid]` or `root`: a name cannot be resolved without the image's /etc/passwd. */
+export const DECLARED_USER = /^(?:root|\d+(?::\d+)?)$/;
+export const DECLARED_LIBCS = ['glibc', 'musl', 'none'] as const;
 
 /** `images: { "corp/base:1": { shell: false, user: "65532:65532", libc: glibc } }`. */
 function validateImages(raw: unknown, file: string): Record<string, DeclaredImage> {
@@ -149,7 +156,7 @@ function validateImages(raw: unknown, file: string): Record<string, DeclaredImag
   const out: Record<string, DeclaredImage> = {};
   for (const [reference, facts] of Object.entries(raw as Record<string, unknown>)) {
     const where = `images."${reference}"`;
-    if (!/^[a-z0-9][a-z0-9._:/@-]*$/.test(reference)) throw new ConfigError(file, `${where}: not an image reference (lower case, as in FROM, e.g. corp/base:1 or corp/base for every tag).`);
+    if (!DECLARED_REFERENCE.test(reference)) throw new ConfigError(file, `${where}: not an image reference (lower case, as in FROM, e.g. corp/base:1 or corp/base for every tag).`);
     if (!facts || typeof facts !== 'object' || Array.isArray(facts)) throw new ConfigError(file, `${where} must be a mapping of shell, user and libc, e.g. ${example}.`);
     const f = facts as Record<string, unknown>;
     const unknown = Object.keys(f).find((k) => !IMAGE_FACT_KEYS.includes(k));
@@ -161,12 +168,12 @@ function validateImages(raw: unknown, file: string): Record<string, DeclaredImag
     }
     if (f.user !== undefined) {
       const user = typeof f.user === 'number' ? String(f.user) : f.user;
-      if (typeof user !== 'string' || !/^(?:root|\d+(?::\d+)?)$/.test(user)) throw new ConfigError(file, `${where}.user must be uid[:gid] or root, e.g. "65532:65532" (a name cannot be resolved without the image's /etc/passwd).`);
+      if (typeof user !== 'string' || !DECLARED_USER.test(user)) throw new ConfigError(file, `${where}.user must be uid[:gid] or root, e.g. "65532:65532" (a name cannot be resolved without the image's /etc/passwd).`);
       declared.user = user;
     }
     if (f.libc !== undefined) {
-      if (f.libc !== 'glibc' && f.libc !== 'musl' && f.libc !== 'none') throw new ConfigError(file, `${where}.libc must be glibc, musl or none.`);
-      declared.libc = f.libc;
+      if (!(DECLARED_LIBCS as readonly unknown[]).includes(f.libc)) throw new ConfigError(file, `${where}.libc must be glibc, musl or none.`);
+      declared.libc = f.libc as (typeof DECLARED_LIBCS)[number];
     }
     out[reference] = declared;
   }

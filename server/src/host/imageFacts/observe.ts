@@ -110,40 +110,48 @@ export function observeImage(config: LocalImageConfig, tree: ImageTree | ImageFi
  * tell the libc without a file list (the tree reader looks for `ld-linux*` and
  * `ld-musl-*` anywhere). An architecture not listed gets every name.
  */
-const LOADERS: Record<string, { glibc: string; musl: string; triplet: string }> = {
-  amd64: { glibc: 'ld-linux-x86-64.so.2', musl: 'ld-musl-x86_64.so.1', triplet: 'x86_64-linux-gnu' },
-  arm64: { glibc: 'ld-linux-aarch64.so.1', musl: 'ld-musl-aarch64.so.1', triplet: 'aarch64-linux-gnu' },
-  arm: { glibc: 'ld-linux-armhf.so.3', musl: 'ld-musl-armhf.so.1', triplet: 'arm-linux-gnueabihf' },
-  '386': { glibc: 'ld-linux.so.2', musl: 'ld-musl-i386.so.1', triplet: 'i386-linux-gnu' },
-  riscv64: { glibc: 'ld-linux-riscv64-lp64d.so.1', musl: 'ld-musl-riscv64.so.1', triplet: 'riscv64-linux-gnu' },
-  s390x: { glibc: 'ld64.so.1', musl: 'ld-musl-s390x.so.1', triplet: 's390x-linux-gnu' },
-  ppc64le: { glibc: 'ld64.so.2', musl: 'ld-musl-powerpc64le.so.1', triplet: 'powerpc64le-linux-gnu' },
+const LOADERS: Record<string, { glibc: string; musl: string; triplet: string; interpreterDir: string }> = {
+  amd64: { glibc: 'ld-linux-x86-64.so.2', musl: 'ld-musl-x86_64.so.1', triplet: 'x86_64-linux-gnu', interpreterDir: '/lib64' },
+  arm64: { glibc: 'ld-linux-aarch64.so.1', musl: 'ld-musl-aarch64.so.1', triplet: 'aarch64-linux-gnu', interpreterDir: '/lib' },
+  arm: { glibc: 'ld-linux-armhf.so.3', musl: 'ld-musl-armhf.so.1', triplet: 'arm-linux-gnueabihf', interpreterDir: '/lib' },
+  '386': { glibc: 'ld-linux.so.2', musl: 'ld-musl-i386.so.1', triplet: 'i386-linux-gnu', interpreterDir: '/lib' },
+  riscv64: { glibc: 'ld-linux-riscv64-lp64d.so.1', musl: 'ld-musl-riscv64.so.1', triplet: 'riscv64-linux-gnu', interpreterDir: '/lib' },
+  s390x: { glibc: 'ld64.so.1', musl: 'ld-musl-s390x.so.1', triplet: 's390x-linux-gnu', interpreterDir: '/lib' },
+  ppc64le: { glibc: 'ld64.so.2', musl: 'ld-musl-powerpc64le.so.1', triplet: 'powerpc64le-linux-gnu', interpreterDir: '/lib64' },
 };
 
+/**
+ * The loaders' paths, each list led by the path the architecture's ABI names as the
+ * program interpreter (`/lib64/ld-linux-x86-64.so.2`: what every dynamically linked
+ * program of that libc asks for, so nearly always there when the libc is).
+ */
 function loaderPaths(architecture: string): { glibc: string[]; musl: string[] } {
   const known = LOADERS[architecture];
   const all = known ? [known] : Object.values(LOADERS);
   const dirs = (triplet: string) => ['/lib', '/lib64', '/usr/lib', '/usr/lib64', `/lib/${triplet}`, `/usr/lib/${triplet}`];
+  const interpreterFirst = (l: (typeof all)[number]) => [`${l.interpreterDir}/${l.glibc}`, ...dirs(l.triplet).filter((d) => d !== l.interpreterDir).map((d) => `${d}/${l.glibc}`)];
   return {
-    glibc: all.flatMap((l) => dirs(l.triplet).map((d) => `${d}/${l.glibc}`)),
+    glibc: all.flatMap(interpreterFirst),
     musl: all.flatMap((l) => ['/lib', '/usr/lib'].map((d) => `${d}/${l.musl}`)),
   };
 }
 
-/** Every path observeImage asks about for this config, and the files it reads: what a probe must cover. */
-export function pathsToProbe(config: LocalImageConfig): { paths: string[]; files: string[] } {
+/**
+ * Every path observeImage asks about for this config, and the files it reads: what a
+ * probe must cover. The loaders are asked only whether they exist, glibc's first (the
+ * libc is glibc when any of its loaders exists: a musl loader is then not asked about).
+ */
+export function pathsToProbe(config: LocalImageConfig): { paths: string[]; files: string[]; anyOf: string[][] } {
   const dirs = pathDirs(config);
   const loaders = loaderPaths(config.architecture);
   const paths: string[] = [
     ...SHELL_PATHS,
     ...Object.keys(RUNTIME_PROGRAMS).flatMap((program) => dirs.map((d) => `${d}/${program}`)),
     '/etc/ssl/certs/ca-certificates.crt',
-    ...loaders.glibc,
-    ...loaders.musl,
   ];
   const first = config.entrypoint?.[0];
   if (first?.startsWith('/')) paths.push(first);
-  return { paths, files: [...WANTED_FILES].map((f) => `/${f}`) };
+  return { paths, files: [...WANTED_FILES].map((f) => `/${f}`), anyOf: [loaders.glibc, loaders.musl] };
 }
 
 /** ImageFiles over what a probe answered (docker/imageProbe.ts); a path it was not asked about does not exist. */

@@ -319,11 +319,12 @@ export class LocalImageFacts {
       if (config().os !== 'windows' && (mode === 'always' || (mode === 'auto' && config().size >= PROBE_ABOVE_BYTES))) {
         try {
           const wanted = pathsToProbe(config());
-          const probe = await probeImage(docker, id, wanted.paths, wanted.files, { timeoutMs: this.options.readIdleTimeoutMs ?? 60_000 });
+          const probe = await probeImage(docker, id, wanted, { timeoutMs: this.options.readIdleTimeoutMs ?? 60_000 });
           this.stats.probes++;
           const image = observeImage(config(), probedFiles(config(), probe));
           this.disk?.put(image);
-          this.options.log?.(`Local image facts: read ${id.slice(0, 19)} through a created container (${probe.requests} requests) in ${this.now() - started} ms.`);
+          const t = probe.timings;
+          this.options.log?.(`Local image facts: read ${id.slice(0, 19)} through a created container (${probe.requests} requests${probe.heldMounted ? ', its filesystem held mounted' : ''}) in ${this.now() - started} ms (create ${t.create}, mount ${t.hold}, requests ${t.requests}, remove ${t.remove}).`);
           return image;
         } catch (error) {
           this.options.log?.(`Local image facts: reading ${id.slice(0, 19)} through a created container failed (${error instanceof Error ? error.message : String(error)}); exporting it instead.`);
