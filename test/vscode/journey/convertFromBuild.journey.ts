@@ -34,6 +34,7 @@ EXPOSE 8080
 ENTRYPOINT ["./start.sh"]
 
 # Runtime stage: only the artifact, on a distroless image (no shell, no package manager).
+# The original ran as root in /src, which root owns; here the app runs as a non-root user: if it writes there (a pid or cache file), make the directory its own with COPY --from=build --chown=65532:65532 /src /src before WORKDIR (verify reports such a write as permission denied).
 FROM ${RUNTIME}
 EXPOSE 8080
 WORKDIR /src
