@@ -536,6 +536,8 @@ async function readExtensions(container: Docker.Container, roots: Array<{ dir: s
 }
 
 /** The DT_NEEDED closure of an ELF file, each soname looked up as the image's loader would; lookups and library reads shared between calls. */
+const NODE_ITSELF = /^libnode\.so\.\d+$/;
+
 async function libraryClosure(container: Docker.Container, elf: ElfFacts, origin: string, configured: string[], lookups: Map<string, { path?: string; real?: string }>, elves: Map<string, ElfFacts | undefined>, signal: AbortSignal | undefined): Promise<Array<{ soname: string; path?: string }>> {
   const libraries: Array<{ soname: string; path?: string }> = [];
   const queue = elf.needed.map((soname) => ({ soname, runpath: elf.runpath, origin }));
@@ -560,7 +562,8 @@ async function libraryClosure(container: Docker.Container, elf: ElfFacts, origin
       lookups.set(key, hit);
     }
     libraries.push({ soname: next.soname, path: hit.path });
-    if (!hit.real) continue;
+    // libnode.so.N is Node.js itself (Debian's shared build): what it links is the runtime's, not the addon's.
+    if (!hit.real || NODE_ITSELF.test(next.soname)) continue;
     if (!elves.has(hit.real)) {
       const lib = await elfOf(container, hit.real);
       elves.set(hit.real, lib && lib !== 'not-elf' ? lib : undefined);
